@@ -1,0 +1,68 @@
+#include "engine/deadlines.h"
+
+#include <algorithm>
+
+namespace orderflow {
+namespace {
+
+bool Shipped(v1::OrderStatus s) {
+  return s == v1::ORDER_STATUS_SHIPPED || s == v1::ORDER_STATUS_DELIVERED ||
+         s == v1::ORDER_STATUS_DELIVERY_FAILED;
+}
+bool Closed(v1::OrderStatus s) {
+  return s == v1::ORDER_STATUS_REJECTED || s == v1::ORDER_STATUS_CANCELLED ||
+         s == v1::ORDER_STATUS_DELIVERED;
+}
+
+}  // namespace
+
+Promise PromiseFor(const v1::OrderPlaced& order, const EngineConfig& config) {
+  const ServiceLevelTimes& times = config.For(order.service_level());
+  Promise p;
+  p.deliver_by = order.has_promised_delivery_at()
+                     ? ToMillis(order.promised_delivery_at())
+                     : ToMillis(order.placed_at()) + times.promise;
+  p.ship_by = p.deliver_by - times.transit;
+  return p;
+}
+
+EpochMillis DueAt(Rung rung, const LadderPosition& p, const EngineConfig& c) {
+  if (Closed(p.status)) return kNever;
+  switch (rung) {
+    case Rung::kShipDeadlineAtRisk1:
+      return Shipped(p.status) ? kNever
+                               : p.promise.ship_by - c.ship_at_risk_window;
+    case Rung::kShipDeadlineMissed2:
+      return Shipped(p.status) ? kNever : p.promise.ship_by;
+    case Rung::kDeliveryDeadlineMissed2:
+      return p.promise.deliver_by;
+    case Rung::kDeliveryDeadlineMissed3:
+      return p.promise.deliver_by + c.delivery_level3_after;
+    case Rung::kBackorderAged1:
+      return p.status == v1::ORDER_STATUS_BACKORDERED
+                 ? p.backordered_since + c.backorder_aged_level1
+                 : kNever;
+    case Rung::kBackorderAged2:
+      return p.status == v1::ORDER_STATUS_BACKORDERED
+                 ? p.backordered_since + c.backorder_aged_level2
+                 : kNever;
+    case Rung::kValidationFailed1:
+    case Rung::kCancelAfterShipment2:
+    case Rung::kDeliveryFailed2:
+    case Rung::kInvoiceMismatch1:
+    case Rung::kCount:
+      break;
+  }
+  return kNever;
+}
+
+EpochMillis NextDue(const LadderPosition& p, RungSet raised,
+                    const EngineConfig& c) {
+  EpochMillis next = kNever;
+  for (Rung r : kTimedRungs) {
+    if (!raised.contains(r)) next = std::min(next, DueAt(r, p, c));
+  }
+  return next;
+}
+
+}  // namespace orderflow

@@ -1,0 +1,35 @@
+// Where the engine's records go.
+//
+// A shard never writes anywhere itself: everything it has to say, to the
+// outside world or to the other stage, goes through an Emitter, in the
+// order it was decided. Replay writes the outputs to a file and routes the
+// internal messages in-process; the Kafka host produces all of them inside
+// the transaction of the input that caused them.
+#ifndef ORDERFLOW_ENGINE_EMITTER_H_
+#define ORDERFLOW_ENGINE_EMITTER_H_
+
+#include "orderflow/internal/v1/internal.pb.h"
+#include "orderflow/v1/orderflow.pb.h"
+
+namespace orderflow {
+
+class Emitter {
+ public:
+  virtual ~Emitter() = default;
+
+  // Public outputs; the key of each is the order id (dead letters keep the
+  // key of the record they came from).
+  virtual void StatusChanged(const v1::OrderStatusChanged& m) = 0;
+  virtual void Task(const v1::DeliveryTask& m) = 0;
+  virtual void Escalated(const v1::Escalation& m) = 0;
+  virtual void DeadLettered(const v1::DeadLetter& m) = 0;
+
+  // Order stage -> inventory stage, keyed by m.sku().
+  virtual void ToInventory(const internal::v1::AllocationRequest& m) = 0;
+  // Inventory stage -> order stage, keyed by m.order_id().
+  virtual void ToOrders(const internal::v1::AllocationResult& m) = 0;
+};
+
+}  // namespace orderflow
+
+#endif  // ORDERFLOW_ENGINE_EMITTER_H_

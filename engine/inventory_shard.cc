@@ -1,0 +1,201 @@
+#include "engine/inventory_shard.h"
+
+#include <algorithm>
+#include <tuple>
+#include <vector>
+
+#include "engine/text.h"
+#include "engine/dead_letter.h"
+
+namespace orderflow {
+
+using internal::v1::AllocationRequest;
+using internal::v1::AllocationResult;
+
+bool InventoryShard::ServeFirst::operator()(const Backorder& a,
+                                            const Backorder& b) const {
+  // Higher service level first (OVERNIGHT > EXPRESS > STANDARD).
+  return std::tie(b.service_level, a.ship_by, a.placed_at, a.order_id) <
+         std::tie(a.service_level, b.ship_by, b.placed_at, b.order_id);
+}
+
+InventoryShard::InventoryShard(const EngineConfig& config) : config_(config) {}
+
+InventoryShard::Backorder InventoryShard::KeyOf(const AllocationRequest& r) {
+  return Backorder{r.order_id(), r.rank().service_level(), r.rank().ship_by_ms(),
+                   r.rank().placed_at_ms(), r.quantity(), 0};
+}
+
+void InventoryShard::OnInventoryEvent(const v1::InventoryEvent& event,
+                                      const RecordSource& source,
+                                      Emitter& out) {
+  if (event.sku().empty()) {
+    DeadLetter(source, "MISSING_FIELD", "sku missing", out);
+    return;
+  }
+  if (!KeyMatches(source, event.sku(), "sku", out)) return;
+  if (!event.has_occurred_at()) {
+    DeadLetter(source, "MISSING_FIELD", "occurredAt missing", out);
+    return;
+  }
+  const int64_t q = event.quantity();
+  switch (event.kind()) {
+    case v1::INVENTORY_KIND_RECEIPT:
+      if (q <= 0) {
+        DeadLetter(source, "INVALID_VALUE",
+                   Cat("RECEIPT quantity ", q, " is not > 0"), out);
+        return;
+      }
+      break;
+    case v1::INVENTORY_KIND_SNAPSHOT:
+      if (q < 0) {
+        DeadLetter(source, "INVALID_VALUE",
+                   Cat("SNAPSHOT quantity ", q, " is negative"), out);
+        return;
+      }
+      break;
+    case v1::INVENTORY_KIND_ADJUSTMENT:
+      break;
+    case v1::INVENTORY_KIND_UNSPECIFIED:
+    case v1::InventoryKind_INT_MIN_SENTINEL_DO_NOT_USE_:
+    case v1::InventoryKind_INT_MAX_SENTINEL_DO_NOT_USE_:
+      DeadLetter(source, "MISSING_FIELD", "kind missing", out);
+      return;
+  }
+  Sku& stock = skus_[event.sku()];
+  const int64_t before = stock.on_hand;
+  stock.on_hand = event.kind() == v1::INVENTORY_KIND_SNAPSHOT ? q : before + q;
+  if (stock.on_hand > before) Serve(event.sku(), stock, out);
+}
+
+void InventoryShard::OnAllocationRequest(const AllocationRequest& request,
+                                         Emitter& out) {
+  Sku& stock = skus_[request.sku()];
+  switch (request.action()) {
+    case AllocationRequest::ACTION_RESERVE: {
+      const int64_t give =
+          std::clamp<int64_t>(stock.available(), 0, request.quantity());
+      stock.reserved += give;
+      if (give < request.quantity()) {
+        Backorder waiting = KeyOf(request);
+        waiting.reserved = give;
+        stock.queue.insert(std::move(waiting));
+      }
+      AllocationResult answer;
+      answer.set_order_id(request.order_id());
+      answer.set_sku(request.sku());
+      answer.set_requested(request.quantity());
+      answer.set_reserved(give);
+      answer.set_first_answer(true);
+      out.ToOrders(answer);
+      return;
+    }
+    case AllocationRequest::ACTION_RELEASE:
+      Withdraw(request, stock);
+      Serve(request.sku(), stock, out);
+      return;
+    case AllocationRequest::ACTION_CONSUME: {
+      stock.on_hand -= Withdraw(request, stock);
+      return;
+    }
+    case AllocationRequest::ACTION_UNSPECIFIED:
+    case internal::v1::AllocationRequest_Action_AllocationRequest_Action_INT_MIN_SENTINEL_DO_NOT_USE_:
+    case internal::v1::AllocationRequest_Action_AllocationRequest_Action_INT_MAX_SENTINEL_DO_NOT_USE_:
+      return;
+  }
+}
+
+int64_t InventoryShard::Withdraw(const AllocationRequest& r, Sku& stock) {
+  int64_t held = r.quantity();
+  auto it = stock.queue.find(KeyOf(r));
+  if (it != stock.queue.end()) {
+    held = it->reserved;
+    stock.queue.erase(it);
+  }
+  held = std::min(held, stock.reserved);
+  stock.reserved -= held;
+  return held;
+}
+
+void InventoryShard::Serve(std::string_view sku, Sku& stock, Emitter& out) {
+  while (!stock.queue.empty() && stock.available() > 0) {
+    auto first = stock.queue.begin();
+    const int64_t give =
+        std::min(stock.available(), first->requested - first->reserved);
+    first->reserved += give;
+    stock.reserved += give;
+    if (first->reserved < first->requested) return;  // held, still waiting
+    AllocationResult served;
+    served.set_order_id(first->order_id);
+    served.set_sku(std::string(sku));
+    served.set_requested(first->requested);
+    served.set_reserved(first->reserved);
+    served.set_first_answer(false);
+    stock.queue.erase(first);
+    out.ToOrders(served);
+  }
+}
+
+std::optional<InventoryShard::StockView> InventoryShard::Stock(
+    std::string_view sku) const {
+  auto it = skus_.find(sku);
+  if (it == skus_.end()) return std::nullopt;
+  return StockView{it->second.on_hand, it->second.reserved,
+                   it->second.queue.size()};
+}
+
+internal::v1::InventoryShardSnapshot InventoryShard::Snapshot() const {
+  std::vector<const std::pair<const std::string, Sku>*> sorted;
+  sorted.reserve(skus_.size());
+  for (const auto& entry : skus_) sorted.push_back(&entry);
+  std::sort(sorted.begin(), sorted.end(),
+            [](auto* a, auto* b) { return a->first < b->first; });
+  internal::v1::InventoryShardSnapshot snap;
+  snap.set_clock_ms(clock_);
+  for (const auto* entry : sorted) {
+    internal::v1::StockState* s = snap.add_skus();
+    s->set_sku(entry->first);
+    s->set_on_hand(entry->second.on_hand);
+    s->set_reserved(entry->second.reserved);
+    for (const Backorder& b : entry->second.queue) {
+      internal::v1::BackorderEntry* e = s->add_backorders();
+      e->set_order_id(b.order_id);
+      e->mutable_rank()->set_service_level(
+          static_cast<v1::ServiceLevel>(b.service_level));
+      e->mutable_rank()->set_ship_by_ms(b.ship_by);
+      e->mutable_rank()->set_placed_at_ms(b.placed_at);
+      e->set_requested(b.requested);
+      e->set_reserved(b.reserved);
+    }
+  }
+  return snap;
+}
+
+absl::Status InventoryShard::Restore(
+    const internal::v1::InventoryShardSnapshot& snapshot) {
+  StringMap<Sku> skus;
+  for (const internal::v1::StockState& s : snapshot.skus()) {
+    Sku& stock = skus[s.sku()];
+    stock.on_hand = s.on_hand();
+    stock.reserved = s.reserved();
+    if (stock.reserved < 0) {
+      return absl::DataLossError(
+          Cat("SKU ", s.sku(), ": negative reserved count"));
+    }
+    for (const internal::v1::BackorderEntry& e : s.backorders()) {
+      if (e.reserved() >= e.requested()) {
+        return absl::DataLossError(Cat(
+            "SKU ", s.sku(), ": backorder of ", e.order_id(), " is complete"));
+      }
+      stock.queue.insert(Backorder{e.order_id(), e.rank().service_level(),
+                                   e.rank().ship_by_ms(),
+                                   e.rank().placed_at_ms(), e.requested(),
+                                   e.reserved()});
+    }
+  }
+  skus_ = std::move(skus);
+  clock_ = snapshot.clock_ms();
+  return absl::OkStatus();
+}
+
+}  // namespace orderflow

@@ -1,0 +1,97 @@
+// The inventory stage's state for the SKUs of one partition: rules 2 and 3.
+//
+// Each SKU has a stock ledger (on hand, reserved) and a backorder queue of
+// orders still waiting for units, served by priority whenever stock grows.
+// The order stage asks through AllocationRequests and is answered with
+// AllocationResults; inventory events change on-hand directly.
+//
+// Invariant: a SKU with a non-empty queue has nothing available (on hand
+// minus reserved <= 0), because stock is handed to the queue as soon as it
+// appears. So a new order never jumps the queue.
+//
+// An order that is not in a SKU's queue but has asked for it holds exactly
+// what it asked for; that is why RELEASE and CONSUME carry the quantity and
+// rank, and the stage keeps no per-order record for fully reserved orders.
+#ifndef ORDERFLOW_ENGINE_INVENTORY_SHARD_H_
+#define ORDERFLOW_ENGINE_INVENTORY_SHARD_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/container/btree_set.h"
+#include "absl/status/status.h"
+#include "engine/config.h"
+#include "engine/emitter.h"
+#include "engine/record.h"
+#include "engine/string_map.h"
+#include "orderflow/internal/v1/internal.pb.h"
+
+namespace orderflow {
+
+class InventoryShard {
+ public:
+  // `config` must outlive the shard.
+  explicit InventoryShard(const EngineConfig& config);
+
+  EpochMillis clock() const { return clock_; }
+  // Time never moves back: an earlier `now` is ignored.
+  void AdvanceClock(EpochMillis now) { clock_ = std::max(clock_, now); }
+
+  // An InventoryEvent from the `inventory` topic.
+  void OnInventoryEvent(const v1::InventoryEvent& event,
+                        const RecordSource& source, Emitter& out);
+  // A request from the order stage.
+  void OnAllocationRequest(const internal::v1::AllocationRequest& request,
+                           Emitter& out);
+
+  struct StockView {
+    int64_t on_hand = 0;
+    int64_t reserved = 0;
+    size_t waiting_orders = 0;
+  };
+  // nullopt for a SKU this shard has never heard of.
+  std::optional<StockView> Stock(std::string_view sku) const;
+  size_t sku_count() const { return skus_.size(); }
+
+  // The whole shard, SKUs in name order, so equal states give equal bytes.
+  internal::v1::InventoryShardSnapshot Snapshot() const;
+  // Replaces the shard's state. Fails on a snapshot that is not internally
+  // consistent (a negative count, a queue entry with nothing missing).
+  absl::Status Restore(const internal::v1::InventoryShardSnapshot& snapshot);
+
+ private:
+  struct Backorder {
+    std::string order_id;
+    int service_level;
+    EpochMillis ship_by;
+    EpochMillis placed_at;
+    int64_t requested;
+    mutable int64_t reserved;  // not part of the ordering
+  };
+  // Rule 3's serving order.
+  struct ServeFirst {
+    bool operator()(const Backorder& a, const Backorder& b) const;
+  };
+  struct Sku {
+    int64_t on_hand = 0;
+    int64_t reserved = 0;
+    absl::btree_set<Backorder, ServeFirst> queue;
+    int64_t available() const { return on_hand - reserved; }
+  };
+
+  static Backorder KeyOf(const internal::v1::AllocationRequest& r);
+  // Hands available units to waiting orders by priority.
+  void Serve(std::string_view sku, Sku& stock, Emitter& out);
+  // Takes the order's units out of the queue or the fully reserved pool:
+  // returns how many units it held.
+  int64_t Withdraw(const internal::v1::AllocationRequest& r, Sku& stock);
+
+  const EngineConfig& config_;
+  EpochMillis clock_ = 0;
+  StringMap<Sku> skus_;
+};
+
+}  // namespace orderflow
+
+#endif  // ORDERFLOW_ENGINE_INVENTORY_SHARD_H_

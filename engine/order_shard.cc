@@ -1,0 +1,733 @@
+#include "engine/order_shard.h"
+
+#include <algorithm>
+
+#include "engine/text.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "engine/dead_letter.h"
+#include "engine/fingerprint.h"
+#include "engine/review.h"
+
+namespace orderflow {
+
+using internal::v1::AllocationRequest;
+using internal::v1::AllocationResult;
+using internal::v1::EarlyRecord;
+
+namespace {
+
+bool IsOpen(v1::OrderStatus s) {
+  return s == v1::ORDER_STATUS_ACCEPTED || s == v1::ORDER_STATUS_BACKORDERED ||
+         s == v1::ORDER_STATUS_ALLOCATED || s == v1::ORDER_STATUS_SHIPPED ||
+         s == v1::ORDER_STATUS_DELIVERY_FAILED;
+}
+bool NotYetShipped(v1::OrderStatus s) {
+  return s == v1::ORDER_STATUS_ACCEPTED || s == v1::ORDER_STATUS_BACKORDERED ||
+         s == v1::ORDER_STATUS_ALLOCATED;
+}
+bool IsClosed(v1::OrderStatus s) {
+  return s == v1::ORDER_STATUS_REJECTED || s == v1::ORDER_STATUS_CANCELLED ||
+         s == v1::ORDER_STATUS_DELIVERED;
+}
+
+std::string_view Suffix(std::string_view enum_name, std::string_view prefix) {
+  if (enum_name.substr(0, prefix.size()) == prefix) {
+    enum_name.remove_prefix(prefix.size());
+  }
+  return enum_name;
+}
+std::string_view LevelName(v1::ServiceLevel level) {
+  return Suffix(v1::ServiceLevel_Name(level), "SERVICE_LEVEL_");
+}
+std::string_view ShipmentStatusName(v1::ShipmentStatus s) {
+  return Suffix(v1::ShipmentStatus_Name(s), "SHIPMENT_STATUS_");
+}
+
+uint64_t ContentHash(const v1::OrderPlaced& order) {
+  std::string bytes;
+  google::protobuf::io::StringOutputStream stream(&bytes);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  coded.SetSerializationDeterministic(true);
+  order.SerializeToCodedStream(&coded);
+  coded.Trim();
+  return Fingerprint(bytes);
+}
+
+uint64_t ShipmentEventKey(const v1::ShipmentEvent& e) {
+  return Fingerprint(e.shipment_id(), 0x9e3779b97f4a7c15ull ^ e.status());
+}
+
+}  // namespace
+
+OrderShard::OrderShard(const EngineConfig& config) : config_(config) {}
+
+// ------------------------------------------------------------ storage
+
+OrderShard::Order* OrderShard::Find(std::string_view id) {
+  auto it = index_.find(id);
+  return it == index_.end() ? nullptr : &orders_[it->second];
+}
+const OrderShard::Order* OrderShard::Find(std::string_view id) const {
+  auto it = index_.find(id);
+  return it == index_.end() ? nullptr : &orders_[it->second];
+}
+
+OrderShard::Order& OrderShard::Create(std::string_view id) {
+  uint32_t slot;
+  if (free_slots_.empty()) {
+    slot = static_cast<uint32_t>(orders_.size());
+    orders_.emplace_back();
+  } else {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+  }
+  Order& order = orders_[slot];
+  order.id.assign(id);
+  index_.emplace(order.id, slot);
+  return order;
+}
+
+void OrderShard::Forget(Order& order) {
+  if (order.timer_due != kNever) timers_.erase({order.timer_due, order.id});
+  auto it = index_.find(order.id);
+  const uint32_t slot = it->second;
+  index_.erase(it);
+  order = Order{};
+  free_slots_.push_back(slot);
+}
+
+OrderShard::SkuId OrderShard::Intern(std::string_view sku) {
+  auto it = sku_ids_.find(sku);
+  if (it != sku_ids_.end()) return it->second;
+  const SkuId id = static_cast<SkuId>(sku_names_.size());
+  sku_names_.emplace_back(sku);
+  sku_ids_.emplace(sku_names_.back(), id);
+  return id;
+}
+
+std::optional<v1::OrderStatus> OrderShard::StatusOf(std::string_view id) const {
+  const Order* order = Find(id);
+  if (order == nullptr) return std::nullopt;
+  return order->status;
+}
+
+size_t OrderShard::open_orders() const {
+  size_t n = 0;
+  for (const auto& [id, slot] : index_) n += IsOpen(orders_[slot].status);
+  return n;
+}
+
+size_t OrderShard::early_records() const {
+  size_t n = 0;
+  for (const auto& [id, records] : early_) n += records.size();
+  return n;
+}
+
+// -------------------------------------------------------------- time
+
+OrderShard::TimerRef OrderShard::NextTimer() const {
+  TimerRef next{kNever, {}};
+  if (!timers_.empty()) next = {timers_.begin()->first, timers_.begin()->second};
+  if (!early_timers_.empty()) {
+    const auto& [due, id] = *early_timers_.begin();
+    if (std::pair<EpochMillis, std::string_view>(due, id) <
+        std::pair<EpochMillis, std::string_view>(next.due, next.order_id)) {
+      next = {due, id};
+    }
+  }
+  return next;
+}
+
+void OrderShard::FireNextTimer(Emitter& out) {
+  const TimerRef next = NextTimer();
+  if (next.due == kNever) return;
+  clock_ = std::max(clock_, next.due);
+  if (!timers_.empty() && timers_.begin()->first == next.due &&
+      timers_.begin()->second == next.order_id) {
+    Order& order = *Find(next.order_id);
+    timers_.erase(timers_.begin());
+    order.timer_due = kNever;
+    if (IsClosed(order.status)) {
+      Forget(order);  // its retention is over
+      return;
+    }
+    FireDeadlines(order, next.due, out);
+    Reschedule(order);
+    return;
+  }
+  const std::string id(next.order_id);
+  early_timers_.erase(early_timers_.begin());
+  ExpireEarly(id, next.due, out);
+}
+
+void OrderShard::AdvanceClock(EpochMillis now, Emitter& out) {
+  while (NextTimer().due <= now) FireNextTimer(out);
+  clock_ = std::max(clock_, now);
+}
+
+void OrderShard::Reschedule(Order& order) {
+  const EpochMillis due =
+      IsClosed(order.status)
+          ? order.since + config_.closed_order_retention
+          : NextDue(PositionOf(order), order.raised, config_);
+  if (due == order.timer_due) return;
+  if (order.timer_due != kNever) timers_.erase({order.timer_due, order.id});
+  order.timer_due = due;
+  if (due != kNever) timers_.insert({due, order.id});
+}
+
+void OrderShard::FireDeadlines(Order& order, EpochMillis due, Emitter& out) {
+  const LadderPosition position = PositionOf(order);
+  for (Rung rung : kTimedRungs) {
+    const EpochMillis at = DueAt(rung, position, config_);
+    if (at <= due && !order.raised.contains(rung)) {
+      Raise(order, rung, at, DeadlineMessage(order, rung), out);
+    }
+  }
+}
+
+std::string OrderShard::DeadlineMessage(const Order& order, Rung rung) const {
+  const std::string_view level = LevelName(order.level);
+  switch (rung) {
+    case Rung::kShipDeadlineAtRisk1:
+      return Cat("Order ", order.id, " (", level,
+                          ") has not shipped and must ship by ",
+                          FormatTime(order.promise.ship_by), ".");
+    case Rung::kShipDeadlineMissed2:
+      return Cat("Order ", order.id, " (", level,
+                          ") missed its ship-by time ",
+                          FormatTime(order.promise.ship_by), ".");
+    case Rung::kDeliveryDeadlineMissed2:
+      return Cat("Order ", order.id, " (", level,
+                          ") was promised for delivery by ",
+                          FormatTime(order.promise.deliver_by),
+                          " and is not delivered.");
+    case Rung::kDeliveryDeadlineMissed3:
+      return Cat("Order ", order.id, " (", level,
+                          ") is still not delivered ",
+                          config_.delivery_level3_after / Hours(1),
+                          "h after its promised delivery time ",
+                          FormatTime(order.promise.deliver_by), ".");
+    case Rung::kBackorderAged1:
+    case Rung::kBackorderAged2: {
+      std::vector<std::string_view> short_skus;
+      for (const Line& line : order.lines) {
+        if (!line.reserved) short_skus.push_back(SkuName(line.sku));
+      }
+      return Cat(
+          "Order ", order.id, " (", level, ") has been backordered since ",
+          FormatTime(order.since), ", waiting for ",
+          Join(short_skus, ", "), ".");
+    }
+    case Rung::kValidationFailed1:
+    case Rung::kCancelAfterShipment2:
+    case Rung::kDeliveryFailed2:
+    case Rung::kInvoiceMismatch1:
+    case Rung::kCount:
+      break;
+  }
+  return {};
+}
+
+// ------------------------------------------------------- transitions
+
+void OrderShard::SetStatus(Order& order, v1::OrderStatus status,
+                           std::vector<std::string> reasons, Emitter& out) {
+  v1::OrderStatusChanged m;
+  m.set_order_id(order.id);
+  m.set_status(status);
+  m.set_previous_status(order.status);
+  for (std::string& r : reasons) m.add_reasons(std::move(r));
+  SetTimestamp(clock_, m.mutable_occurred_at());
+  order.status = status;
+  if (IsClosed(status) || status == v1::ORDER_STATUS_BACKORDERED) {
+    order.since = clock_;
+  }
+  out.StatusChanged(m);
+}
+
+void OrderShard::Raise(Order& order, Rung rung, EpochMillis detected_at,
+                       std::string message, Emitter& out) {
+  if (order.raised.contains(rung)) return;
+  order.raised.insert(rung);
+  v1::Escalation e;
+  e.set_escalation_id(EscalationId(order.id, rung));
+  e.set_order_id(order.id);
+  e.set_kind(KindOf(rung));
+  e.set_level(LevelOf(rung));
+  e.set_state(v1::ESCALATION_STATE_RAISED);
+  SetTimestamp(detected_at, e.mutable_detected_at());
+  e.set_message(std::move(message));
+  out.Escalated(e);
+}
+
+void OrderShard::Clear(Order& order, Rung rung, Emitter& out) {
+  if (!order.raised.contains(rung) || order.cleared.contains(rung)) return;
+  order.cleared.insert(rung);
+  v1::Escalation e;
+  e.set_escalation_id(EscalationId(order.id, rung));
+  e.set_order_id(order.id);
+  e.set_kind(KindOf(rung));
+  e.set_level(LevelOf(rung));
+  e.set_state(v1::ESCALATION_STATE_CLEARED);
+  SetTimestamp(clock_, e.mutable_detected_at());
+  e.set_message(Cat("Order ", order.id, " is now ",
+                             Suffix(v1::OrderStatus_Name(order.status),
+                                    "ORDER_STATUS_"),
+                             "; ", KindName(KindOf(rung)), " level ",
+                             LevelOf(rung), " is cleared."));
+  out.Escalated(e);
+}
+
+void OrderShard::ClearAllOpen(Order& order, Emitter& out) {
+  for (int r = 0; r < static_cast<int>(Rung::kCount); ++r) {
+    Clear(order, static_cast<Rung>(r), out);
+  }
+}
+
+void OrderShard::AskInventory(const Order& order,
+                              AllocationRequest::Action action, Emitter& out) {
+  // One request per distinct SKU, for all of the order's units of it, in
+  // the order the SKUs first appear in the order.
+  AllocationRequest request;
+  request.set_action(action);
+  request.set_order_id(order.id);
+  request.mutable_rank()->set_service_level(order.level);
+  request.mutable_rank()->set_ship_by_ms(order.promise.ship_by);
+  request.mutable_rank()->set_placed_at_ms(order.placed_at);
+  for (size_t i = 0; i < order.lines.size(); ++i) {
+    const SkuId sku = order.lines[i].sku;
+    bool seen_before = false;
+    for (size_t j = 0; j < i && !seen_before; ++j) {
+      seen_before = order.lines[j].sku == sku;
+    }
+    if (seen_before) continue;
+    int64_t quantity = 0;
+    for (size_t j = i; j < order.lines.size(); ++j) {
+      if (order.lines[j].sku == sku) quantity += order.lines[j].quantity;
+    }
+    request.set_sku(SkuName(sku));
+    request.set_quantity(quantity);
+    out.ToInventory(request);
+  }
+}
+
+void OrderShard::SendTask(const Order& order, v1::TaskAction action,
+                          Emitter& out) {
+  v1::DeliveryTask task;
+  task.set_task_id(Cat(order.id, "/delivery"));
+  task.set_order_id(order.id);
+  task.set_action(action);
+  for (const Line& line : order.lines) {
+    v1::TaskLine* l = task.add_lines();
+    l->set_line_id(line.line_id);
+    l->set_sku(SkuName(line.sku));
+    l->set_quantity(line.quantity);
+  }
+  task.set_priority(order.level);
+  SetTimestamp(order.promise.ship_by, task.mutable_ship_by());
+  SetTimestamp(order.promise.deliver_by, task.mutable_deliver_by());
+  SetTimestamp(clock_, task.mutable_created_at());
+  out.Task(task);
+}
+
+// -------------------------------------------------------------- rules
+
+void OrderShard::OnOrderPlaced(const v1::OrderPlaced& placed,
+                               const RecordSource& source, Emitter& out) {
+  std::string_view id = placed.order_id();
+  if (id.empty()) id = source.key;
+  if (id.empty()) {
+    DeadLetter(source, "MISSING_FIELD", "orderId missing and no record key",
+               out);
+    return;
+  }
+  if (!KeyMatches(source, id, "orderId", out)) return;
+  const uint64_t hash = ContentHash(placed);
+  if (Order* existing = Find(id)) {
+    if (existing->content_hash == hash) return;  // the same order again
+    DeadLetter(source, "DUPLICATE_ORDER",
+               Cat("order ", id,
+                            " was already received with different content"),
+               out);
+    Raise(*existing, Rung::kValidationFailed1, clock_,
+          Cat("Order ", id,
+                       " was sent again with different content; the first "
+                       "version stands and the new one is in dead-letter."),
+          out);
+    Reschedule(*existing);
+    return;
+  }
+
+  Order& order = Create(id);
+  order.content_hash = hash;
+  order.level = placed.service_level();
+  order.placed_at = ToMillis(placed.placed_at());
+  const ReviewFindings findings = Review(placed, config_);
+  if (!findings.ok()) {
+    SetStatus(order, v1::ORDER_STATUS_REJECTED, findings.codes, out);
+    Raise(order, Rung::kValidationFailed1, clock_, findings.Sentence(id), out);
+    Reschedule(order);
+    ReplayEarly(order, out);
+    return;
+  }
+  Accept(order, placed, out);
+}
+
+void OrderShard::Accept(Order& order, const v1::OrderPlaced& placed,
+                        Emitter& out) {
+  order.promise = PromiseFor(placed, config_);
+  order.lines.reserve(placed.lines_size());
+  for (const v1::OrderLine& line : placed.lines()) {
+    order.lines.push_back(Line{line.line_id(), Intern(line.sku()),
+                               static_cast<int32_t>(line.quantity()), false});
+  }
+  SetStatus(order, v1::ORDER_STATUS_ACCEPTED, {}, out);
+
+  auto early = early_.find(order.id);
+  const bool cancelled_early =
+      early != early_.end() &&
+      std::any_of(early->second.begin(), early->second.end(),
+                  [](const EarlyRecord& r) {
+                    return r.kind() == EarlyRecord::KIND_CANCELLATION;
+                  });
+  if (cancelled_early) {
+    // Rule 4: cancelled at once, without reserving stock.
+    SetStatus(order, v1::ORDER_STATUS_CANCELLED, {"CANCEL_REQUESTED"}, out);
+  } else {
+    std::vector<SkuId> distinct;
+    for (const Line& line : order.lines) {
+      if (std::find(distinct.begin(), distinct.end(), line.sku) ==
+          distinct.end()) {
+        distinct.push_back(line.sku);
+      }
+    }
+    order.awaiting_answers = static_cast<uint16_t>(distinct.size());
+    AskInventory(order, AllocationRequest::ACTION_RESERVE, out);
+  }
+  Reschedule(order);
+  ReplayEarly(order, out);
+}
+
+void OrderShard::OnAllocationResult(const AllocationResult& result,
+                                    Emitter& out) {
+  Order* found = Find(result.order_id());
+  if (found == nullptr) return;
+  Order& order = *found;
+  if (order.status != v1::ORDER_STATUS_ACCEPTED &&
+      order.status != v1::ORDER_STATUS_BACKORDERED) {
+    return;  // cancelled or shipped meanwhile; inventory has been told
+  }
+  const bool complete = result.reserved() >= result.requested();
+  for (Line& line : order.lines) {
+    if (SkuName(line.sku) == result.sku()) line.reserved = complete;
+  }
+  if (result.first_answer() && order.awaiting_answers > 0) {
+    --order.awaiting_answers;
+  }
+  if (order.awaiting_answers > 0) return;
+  const bool all_reserved =
+      std::all_of(order.lines.begin(), order.lines.end(),
+                  [](const Line& l) { return l.reserved; });
+  if (all_reserved) {
+    Allocate(order, out);
+  } else if (order.status == v1::ORDER_STATUS_ACCEPTED) {
+    std::vector<std::string> reasons;
+    for (const Line& line : order.lines) {
+      std::string reason = Cat("SHORT_STOCK:", SkuName(line.sku));
+      if (!line.reserved &&
+          std::find(reasons.begin(), reasons.end(), reason) == reasons.end()) {
+        reasons.push_back(std::move(reason));
+      }
+    }
+    SetStatus(order, v1::ORDER_STATUS_BACKORDERED, std::move(reasons), out);
+  }
+  Reschedule(order);
+}
+
+void OrderShard::Allocate(Order& order, Emitter& out) {
+  SetStatus(order, v1::ORDER_STATUS_ALLOCATED, {}, out);
+  SendTask(order, v1::TASK_ACTION_CREATE, out);
+  order.task_created = true;
+  Clear(order, Rung::kBackorderAged1, out);
+  Clear(order, Rung::kBackorderAged2, out);
+}
+
+void OrderShard::OnCancellation(const v1::CancellationRequested& cancellation,
+                                const RecordSource& source, Emitter& out) {
+  const std::string& id = cancellation.order_id();
+  if (id.empty() || !cancellation.has_requested_at()) {
+    DeadLetter(source, "MISSING_FIELD",
+               id.empty() ? "orderId missing" : "requestedAt missing", out);
+    return;
+  }
+  if (!KeyMatches(source, id, "orderId", out)) return;
+  Order* order = Find(id);
+  if (order == nullptr) {
+    KeepEarly(EarlyRecord::KIND_CANCELLATION, cancellation, id, source);
+    return;
+  }
+  if (NotYetShipped(order->status)) {
+    Cancel(*order, out);
+  } else if (order->status == v1::ORDER_STATUS_SHIPPED ||
+             order->status == v1::ORDER_STATUS_DELIVERED ||
+             order->status == v1::ORDER_STATUS_DELIVERY_FAILED) {
+    Raise(*order, Rung::kCancelAfterShipment2, clock_,
+          Cat("Order ", id, " was asked to be cancelled at ",
+                       FormatTime(ToMillis(cancellation.requested_at())),
+                       " but has already shipped."),
+          out);
+  }
+  // Already cancelled or rejected: nothing more to do.
+  Reschedule(*order);
+}
+
+void OrderShard::Cancel(Order& order, Emitter& out) {
+  AskInventory(order, AllocationRequest::ACTION_RELEASE, out);
+  SetStatus(order, v1::ORDER_STATUS_CANCELLED, {"CANCEL_REQUESTED"}, out);
+  if (order.task_created) SendTask(order, v1::TASK_ACTION_CANCEL, out);
+  ClearAllOpen(order, out);
+}
+
+void OrderShard::OnShipment(const v1::ShipmentEvent& shipment,
+                            const RecordSource& source, Emitter& out) {
+  std::string_view missing;
+  if (shipment.order_id().empty()) missing = "orderId";
+  else if (shipment.shipment_id().empty()) missing = "shipmentId";
+  else if (shipment.status() == v1::SHIPMENT_STATUS_UNSPECIFIED) missing = "status";
+  else if (!shipment.has_occurred_at()) missing = "occurredAt";
+  if (!missing.empty()) {
+    DeadLetter(source, "MISSING_FIELD", Cat(missing, " missing"), out);
+    return;
+  }
+  const std::string& id = shipment.order_id();
+  if (!KeyMatches(source, id, "orderId", out)) return;
+  Order* order = Find(id);
+  if (order == nullptr) {
+    KeepEarly(EarlyRecord::KIND_SHIPMENT, shipment, id, source);
+    return;
+  }
+  ApplyShipment(*order, shipment, source, out);
+  Reschedule(*order);
+}
+
+void OrderShard::ApplyShipment(Order& order, const v1::ShipmentEvent& shipment,
+                               const RecordSource& source, Emitter& out) {
+  const uint64_t key = ShipmentEventKey(shipment);
+  auto& seen = order.shipment_events_seen;
+  if (std::find(seen.begin(), seen.end(), key) != seen.end()) return;
+  seen.push_back(key);
+
+  const v1::ShipmentStatus event = shipment.status();
+  const bool leaves_warehouse = event == v1::SHIPMENT_STATUS_SHIPPED ||
+                                event == v1::SHIPMENT_STATUS_DELIVERED ||
+                                event == v1::SHIPMENT_STATUS_DELIVERY_FAILED;
+  if (order.status == v1::ORDER_STATUS_REJECTED) {
+    DeadLetter(source, "ORDER_REJECTED",
+               Cat("order ", order.id,
+                            " was rejected; shipment event ",
+                            ShipmentStatusName(event), " not applied"),
+               out);
+    return;
+  }
+  if (order.status == v1::ORDER_STATUS_CANCELLED) {
+    if (leaves_warehouse) {
+      Raise(order, Rung::kCancelAfterShipment2, clock_,
+            Cat("Order ", order.id, " was cancelled but shipment ",
+                         shipment.shipment_id(), " reports it ",
+                         ShipmentStatusName(event), " at ",
+                         FormatTime(ToMillis(shipment.occurred_at())), "."),
+            out);
+    }
+    return;
+  }
+  if (!leaves_warehouse) return;  // PICKED, PACKED: recorded only
+  if (NotYetShipped(order.status)) MarkShipped(order, out);
+
+  if (event == v1::SHIPMENT_STATUS_DELIVERED &&
+      order.status != v1::ORDER_STATUS_DELIVERED) {
+    SetStatus(order, v1::ORDER_STATUS_DELIVERED, {}, out);
+    Clear(order, Rung::kDeliveryDeadlineMissed2, out);
+    Clear(order, Rung::kDeliveryDeadlineMissed3, out);
+    Clear(order, Rung::kDeliveryFailed2, out);
+  } else if (event == v1::SHIPMENT_STATUS_DELIVERY_FAILED &&
+             order.status == v1::ORDER_STATUS_SHIPPED) {
+    SetStatus(order, v1::ORDER_STATUS_DELIVERY_FAILED, {}, out);
+    Raise(order, Rung::kDeliveryFailed2, clock_,
+          Cat("Delivery of order ", order.id, " (shipment ",
+                       shipment.shipment_id(), ") failed at ",
+                       FormatTime(ToMillis(shipment.occurred_at())), "."),
+          out);
+  }
+}
+
+void OrderShard::MarkShipped(Order& order, Emitter& out) {
+  AskInventory(order, AllocationRequest::ACTION_CONSUME, out);
+  SetStatus(order, v1::ORDER_STATUS_SHIPPED, {}, out);
+  Clear(order, Rung::kShipDeadlineAtRisk1, out);
+  Clear(order, Rung::kShipDeadlineMissed2, out);
+  Clear(order, Rung::kBackorderAged1, out);
+  Clear(order, Rung::kBackorderAged2, out);
+}
+
+// ------------------------------------------------------ early records
+
+void OrderShard::KeepEarly(EarlyRecord::Kind kind,
+                           const google::protobuf::Message& value,
+                           std::string_view id, const RecordSource& source) {
+  EarlyRecord r;
+  r.set_order_id(std::string(id));
+  r.set_kind(kind);
+  r.set_expires_ms(clock_ + (kind == EarlyRecord::KIND_CANCELLATION
+                                 ? config_.early_cancellation_retention
+                                 : config_.early_shipment_retention));
+  value.SerializeToString(r.mutable_value());
+  r.set_source_topic(std::string(source.topic));
+  r.set_partition(source.partition);
+  r.set_offset(source.offset);
+  r.set_key(std::string(source.key));
+  r.set_payload(std::string(source.payload));
+  early_timers_.insert({r.expires_ms(), r.order_id()});
+  early_[r.order_id()].push_back(std::move(r));
+}
+
+void OrderShard::ReplayEarly(Order& order, Emitter& out) {
+  auto it = early_.find(order.id);
+  if (it == early_.end()) return;
+  std::vector<EarlyRecord> records = std::move(it->second);
+  early_.erase(it);
+  for (const EarlyRecord& r : records) {
+    early_timers_.erase({r.expires_ms(), r.order_id()});
+  }
+  for (const EarlyRecord& r : records) {
+    const RecordSource source{r.source_topic(), r.partition(), r.offset(),
+                              r.key(), r.payload(), clock_};
+    if (r.kind() == EarlyRecord::KIND_CANCELLATION) {
+      v1::CancellationRequested c;
+      c.ParseFromString(r.value());
+      if (NotYetShipped(order.status)) {
+        Cancel(order, out);
+      } else if (order.status != v1::ORDER_STATUS_CANCELLED &&
+                 order.status != v1::ORDER_STATUS_REJECTED) {
+        OnCancellation(c, source, out);
+      }
+    } else {
+      v1::ShipmentEvent s;
+      s.ParseFromString(r.value());
+      ApplyShipment(order, s, source, out);
+    }
+  }
+  Reschedule(order);
+}
+
+void OrderShard::ExpireEarly(std::string_view id, EpochMillis now,
+                             Emitter& out) {
+  auto it = early_.find(id);
+  if (it == early_.end()) return;
+  std::vector<EarlyRecord>& records = it->second;
+  auto expired_end = std::stable_partition(
+      records.begin(), records.end(),
+      [now](const EarlyRecord& r) { return r.expires_ms() <= now; });
+  for (auto r = records.begin(); r != expired_end; ++r) {
+    const bool shipment = r->kind() == EarlyRecord::KIND_SHIPMENT;
+    const RecordSource source{r->source_topic(), r->partition(), r->offset(),
+                              r->key(), r->payload(), now};
+    DeadLetter(source,
+               shipment ? "UNMATCHED_SHIPMENT" : "UNMATCHED_CANCELLATION",
+               Cat("no order ", id, " arrived within ",
+                            (shipment ? config_.early_shipment_retention
+                                      : config_.early_cancellation_retention) /
+                                Hours(1),
+                            "h of this ", shipment ? "shipment" : "cancellation"),
+               out);
+  }
+  records.erase(records.begin(), expired_end);
+  if (records.empty()) early_.erase(it);
+}
+
+// ---------------------------------------------------------- snapshots
+
+internal::v1::OrderShardSnapshot OrderShard::Snapshot() const {
+  std::vector<const Order*> sorted;
+  sorted.reserve(index_.size());
+  for (const auto& [id, slot] : index_) sorted.push_back(&orders_[slot]);
+  std::sort(sorted.begin(), sorted.end(),
+            [](const Order* a, const Order* b) { return a->id < b->id; });
+  internal::v1::OrderShardSnapshot snap;
+  snap.set_clock_ms(clock_);
+  for (const Order* o : sorted) {
+    internal::v1::OrderState* s = snap.add_orders();
+    s->set_order_id(o->id);
+    s->set_status(o->status);
+    s->set_service_level(o->level);
+    s->set_placed_at_ms(o->placed_at);
+    s->set_promised_ms(o->promise.deliver_by);
+    s->set_ship_by_ms(o->promise.ship_by);
+    s->set_since_ms(o->since);
+    s->set_content_hash(o->content_hash);
+    s->set_raised(o->raised.bits());
+    s->set_cleared(o->cleared.bits());
+    s->set_awaiting_answers(o->awaiting_answers);
+    s->set_task_created(o->task_created);
+    for (const Line& line : o->lines) {
+      internal::v1::LineState* l = s->add_lines();
+      l->set_line_id(line.line_id);
+      l->set_sku(SkuName(line.sku));
+      l->set_quantity(line.quantity);
+      l->set_reserved(line.reserved);
+    }
+    for (uint64_t k : o->shipment_events_seen) s->add_shipment_events_seen(k);
+  }
+  for (const auto& [id, records] : early_) {
+    for (const EarlyRecord& r : records) *snap.add_early() = r;
+  }
+  return snap;
+}
+
+void OrderShard::RestoreOrder(const internal::v1::OrderState& s) {
+  Order& o = Create(s.order_id());
+  o.status = s.status();
+  o.level = s.service_level();
+  o.placed_at = s.placed_at_ms();
+  o.promise = Promise{s.promised_ms(), s.ship_by_ms()};
+  o.since = s.since_ms();
+  o.content_hash = s.content_hash();
+  o.raised = RungSet(s.raised());
+  o.cleared = RungSet(s.cleared());
+  o.awaiting_answers = static_cast<uint16_t>(s.awaiting_answers());
+  o.task_created = s.task_created();
+  for (const internal::v1::LineState& l : s.lines()) {
+    o.lines.push_back(Line{l.line_id(), Intern(l.sku()),
+                           static_cast<int32_t>(l.quantity()), l.reserved()});
+  }
+  o.shipment_events_seen.assign(s.shipment_events_seen().begin(),
+                                s.shipment_events_seen().end());
+  Reschedule(o);
+}
+
+absl::Status OrderShard::Restore(
+    const internal::v1::OrderShardSnapshot& snapshot) {
+  orders_.clear();
+  free_slots_.clear();
+  index_.clear();
+  timers_.clear();
+  early_.clear();
+  early_timers_.clear();
+  clock_ = snapshot.clock_ms();
+  for (const internal::v1::OrderState& s : snapshot.orders()) {
+    if (s.order_id().empty() || Find(s.order_id()) != nullptr) {
+      return absl::DataLossError(Cat(
+          "order shard snapshot: empty or repeated order id '", s.order_id(),
+          "'"));
+    }
+    RestoreOrder(s);
+  }
+  for (const EarlyRecord& r : snapshot.early()) {
+    early_timers_.insert({r.expires_ms(), r.order_id()});
+    early_[r.order_id()].push_back(r);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace orderflow

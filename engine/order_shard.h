@@ -1,0 +1,179 @@
+// The order stage's state for the orders of one partition: rules 1, 2
+// (the order's side), 4, 5, 6 and 7.
+//
+// An OrderShard owns every order whose id hashes to its partition: the
+// order's status, its lines and which of them are reserved, its deadlines
+// and the escalations raised for it. Stock lives in the inventory stage;
+// the shard asks for it with AllocationRequests and learns the answers
+// from AllocationResults.
+//
+// Time: the shard has a clock that only moves forward. The host moves it
+// with AdvanceClock (firing every timer that falls due, in due order) and
+// then applies records at that clock. Timers are part of the state: each
+// order has at most one, at its next deadline (or, once closed, at the end
+// of its retention), and each early record expires on its own.
+//
+//   OrderShard shard(config);
+//   shard.AdvanceClock(record_time, out);
+//   shard.OnOrderPlaced(order, source, out);
+//   ...
+//   internal::v1::OrderShardSnapshot saved = shard.Snapshot();
+#ifndef ORDERFLOW_ENGINE_ORDER_SHARD_H_
+#define ORDERFLOW_ENGINE_ORDER_SHARD_H_
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/container/btree_map.h"
+#include "absl/container/btree_set.h"
+#include "absl/status/status.h"
+#include "engine/config.h"
+#include "engine/deadlines.h"
+#include "engine/emitter.h"
+#include "engine/escalations.h"
+#include "engine/record.h"
+#include "engine/string_map.h"
+#include "orderflow/internal/v1/internal.pb.h"
+
+namespace orderflow {
+
+class OrderShard {
+ public:
+  // `config` must outlive the shard.
+  explicit OrderShard(const EngineConfig& config);
+  OrderShard(const OrderShard&) = delete;
+  OrderShard& operator=(const OrderShard&) = delete;
+
+  EpochMillis clock() const { return clock_; }
+
+  // The earliest timer: when it is due and the order it belongs to.
+  // {kNever, ""} when there is none. The view is valid until the next call.
+  struct TimerRef {
+    EpochMillis due;
+    std::string_view order_id;
+  };
+  TimerRef NextTimer() const;
+  // Fires the earliest timer (which must exist), moving the clock to its
+  // due time if that is later.
+  void FireNextTimer(Emitter& out);
+  // Fires every timer due at or before `now`, in (due, order id) order,
+  // then moves the clock to `now`. An earlier `now` fires what is overdue
+  // and leaves the clock where it is.
+  void AdvanceClock(EpochMillis now, Emitter& out);
+
+  // Inputs, applied at the shard's clock. `source` is where the record
+  // came from, for dead letters; its payload must stay valid for the call.
+  void OnOrderPlaced(const v1::OrderPlaced& order, const RecordSource& source,
+                     Emitter& out);
+  void OnCancellation(const v1::CancellationRequested& cancellation,
+                      const RecordSource& source, Emitter& out);
+  void OnShipment(const v1::ShipmentEvent& shipment, const RecordSource& source,
+                  Emitter& out);
+  void OnAllocationResult(const internal::v1::AllocationResult& result,
+                          Emitter& out);
+
+  // nullopt for an order this shard does not know (or has forgotten).
+  std::optional<v1::OrderStatus> StatusOf(std::string_view order_id) const;
+  // Orders accepted and not yet closed (delivered, cancelled).
+  size_t open_orders() const;
+  size_t known_orders() const { return index_.size(); }
+  size_t early_records() const;
+
+  // The whole shard, orders by id, so equal states give equal bytes.
+  internal::v1::OrderShardSnapshot Snapshot() const;
+  // Replaces the shard's state; timers are rebuilt from it.
+  absl::Status Restore(const internal::v1::OrderShardSnapshot& snapshot);
+
+ private:
+  using SkuId = uint32_t;
+  struct Line {
+    std::string line_id;
+    SkuId sku;
+    int32_t quantity;
+    bool reserved;  // the order's whole demand for this SKU is reserved
+  };
+  struct Order {
+    std::string id;
+    std::vector<Line> lines;
+    std::vector<uint64_t> shipment_events_seen;
+    Promise promise;
+    EpochMillis placed_at = 0;
+    EpochMillis since = 0;  // see OrderState.since_ms
+    EpochMillis timer_due = kNever;
+    uint64_t content_hash = 0;
+    RungSet raised, cleared;
+    v1::OrderStatus status = v1::ORDER_STATUS_UNSPECIFIED;
+    v1::ServiceLevel level = v1::SERVICE_LEVEL_UNSPECIFIED;
+    uint16_t awaiting_answers = 0;
+    bool task_created = false;
+  };
+
+  // Storage: orders live in a deque (stable addresses), found by id.
+  Order* Find(std::string_view id);
+  const Order* Find(std::string_view id) const;
+  Order& Create(std::string_view id);
+  void Forget(Order& order);
+  SkuId Intern(std::string_view sku);
+  const std::string& SkuName(SkuId id) const { return sku_names_[id]; }
+
+  // Transitions and what they emit.
+  void SetStatus(Order& order, v1::OrderStatus status,
+                 std::vector<std::string> reasons, Emitter& out);
+  void Raise(Order& order, Rung rung, EpochMillis detected_at,
+             std::string message, Emitter& out);
+  void Clear(Order& order, Rung rung, Emitter& out);
+  void ClearAllOpen(Order& order, Emitter& out);
+  void AskInventory(const Order& order,
+                    internal::v1::AllocationRequest::Action action,
+                    Emitter& out);
+  void SendTask(const Order& order, v1::TaskAction action, Emitter& out);
+
+  // The rules' steps.
+  void Accept(Order& order, const v1::OrderPlaced& placed, Emitter& out);
+  void Allocate(Order& order, Emitter& out);
+  void Cancel(Order& order, Emitter& out);
+  void MarkShipped(Order& order, Emitter& out);
+  void ApplyShipment(Order& order, const v1::ShipmentEvent& shipment,
+                     const RecordSource& source, Emitter& out);
+  void FireDeadlines(Order& order, EpochMillis due, Emitter& out);
+  std::string DeadlineMessage(const Order& order, Rung rung) const;
+
+  // Early records: kept until their order comes or they expire.
+  void KeepEarly(internal::v1::EarlyRecord::Kind kind,
+                 const google::protobuf::Message& value, std::string_view id,
+                 const RecordSource& source);
+  void ReplayEarly(Order& order, Emitter& out);
+  void ExpireEarly(std::string_view id, EpochMillis now, Emitter& out);
+
+  // Keeps the order's one timer at its next deadline.
+  void Reschedule(Order& order);
+  LadderPosition PositionOf(const Order& order) const {
+    return LadderPosition{order.status, order.promise, order.since};
+  }
+  void RestoreOrder(const internal::v1::OrderState& state);
+
+  const EngineConfig& config_;
+  EpochMillis clock_ = 0;
+
+  std::deque<Order> orders_;
+  std::vector<uint32_t> free_slots_;
+  StringViewMap<uint32_t> index_;  // views of Order::id
+  absl::btree_set<std::pair<EpochMillis, std::string_view>> timers_;
+
+  std::deque<std::string> sku_names_;
+  StringViewMap<SkuId> sku_ids_;
+
+  absl::btree_map<std::string, std::vector<internal::v1::EarlyRecord>,
+                  std::less<>>
+      early_;
+  absl::btree_set<std::pair<EpochMillis, std::string>> early_timers_;
+};
+
+}  // namespace orderflow
+
+#endif  // ORDERFLOW_ENGINE_ORDER_SHARD_H_

@@ -1,0 +1,109 @@
+#include "engine/pipeline.h"
+
+#include <algorithm>
+
+#include "engine/partitioner.h"
+
+namespace orderflow {
+namespace {
+
+std::string_view RoutingKey(const RecordSource& source, std::string_view id) {
+  return source.key.empty() ? id : source.key;
+}
+
+}  // namespace
+
+Pipeline::Pipeline(const EngineConfig& config, Emitter& out)
+    : config_(config), router_(out) {
+  for (int i = 0; i < std::max(1, config.order_partitions); ++i) {
+    orders_.push_back(std::make_unique<OrderShard>(config_));
+  }
+  for (int i = 0; i < std::max(1, config.inventory_partitions); ++i) {
+    inventory_.push_back(std::make_unique<InventoryShard>(config_));
+  }
+}
+
+OrderShard& Pipeline::OrderShardFor(std::string_view order_id) {
+  return *orders_[PartitionOf(order_id, order_shard_count())];
+}
+InventoryShard& Pipeline::InventoryShardFor(std::string_view sku) {
+  return *inventory_[PartitionOf(sku, inventory_shard_count())];
+}
+
+void Pipeline::AdvanceClock(EpochMillis now) {
+  for (;;) {
+    OrderShard* earliest = nullptr;
+    OrderShard::TimerRef first{kNever, {}};
+    for (auto& shard : orders_) {
+      const OrderShard::TimerRef t = shard->NextTimer();
+      if (t.due < first.due || (t.due == first.due && t.due != kNever &&
+                                t.order_id < first.order_id)) {
+        first = t;
+        earliest = shard.get();
+      }
+    }
+    if (earliest == nullptr || first.due > now) break;
+    earliest->FireNextTimer(router_);
+    Drain();
+  }
+  clock_ = std::max(clock_, now);
+  for (auto& shard : orders_) shard->AdvanceClock(clock_, router_);
+  for (auto& shard : inventory_) shard->AdvanceClock(clock_);
+}
+
+void Pipeline::Arrive(EpochMillis t) { AdvanceClock(t); }
+
+void Pipeline::Settle() {
+  Drain();
+  AdvanceClock(clock_);
+}
+
+void Pipeline::Drain() {
+  while (!router_.queue_.empty()) {
+    auto message = std::move(router_.queue_.front());
+    router_.queue_.pop_front();
+    if (auto* request = std::get_if<internal::v1::AllocationRequest>(&message)) {
+      InventoryShardFor(request->sku()).OnAllocationRequest(*request, router_);
+    } else {
+      const auto& result = std::get<internal::v1::AllocationResult>(message);
+      OrderShardFor(result.order_id()).OnAllocationResult(result, router_);
+    }
+  }
+}
+
+void Pipeline::OnOrderPlaced(const v1::OrderPlaced& m,
+                             const RecordSource& source) {
+  Arrive(source.timestamp);
+  OrderShardFor(RoutingKey(source, m.order_id())).OnOrderPlaced(m, source, router_);
+  Settle();
+}
+
+void Pipeline::OnCancellation(const v1::CancellationRequested& m,
+                              const RecordSource& source) {
+  Arrive(source.timestamp);
+  OrderShardFor(RoutingKey(source, m.order_id()))
+      .OnCancellation(m, source, router_);
+  Settle();
+}
+
+void Pipeline::OnShipment(const v1::ShipmentEvent& m,
+                          const RecordSource& source) {
+  Arrive(source.timestamp);
+  OrderShardFor(RoutingKey(source, m.order_id())).OnShipment(m, source, router_);
+  Settle();
+}
+
+void Pipeline::OnInventoryEvent(const v1::InventoryEvent& m,
+                                const RecordSource& source) {
+  Arrive(source.timestamp);
+  InventoryShardFor(RoutingKey(source, m.sku()))
+      .OnInventoryEvent(m, source, router_);
+  Settle();
+}
+
+void Pipeline::SyncClockFromShards() {
+  for (auto& shard : orders_) clock_ = std::max(clock_, shard->clock());
+  for (auto& shard : inventory_) clock_ = std::max(clock_, shard->clock());
+}
+
+}  // namespace orderflow

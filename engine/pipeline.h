@@ -1,0 +1,107 @@
+// Both stages in one process, connected by a deterministic router: what
+// `orderflow replay`, the tests and the benchmark run.
+//
+// Each stage has one shard per partition (EngineConfig's partition
+// counts). A record goes to the shard its key hashes to; what a shard
+// sends the other stage is queued and delivered, first in first out, until
+// no message is left, before the next record or timer. Public outputs go
+// to the Emitter given at construction, in the order they were decided.
+//
+// Time is event time: the largest record timestamp seen so far, or a time
+// given to AdvanceClock. Timers of all order shards fire in (due, order
+// id) order, each before any record stamped at or after its due time.
+// Outputs do not depend on the partition counts.
+//
+//   Pipeline pipeline(config, out);
+//   pipeline.OnOrderPlaced(order, source);   // source.timestamp is its time
+//   pipeline.AdvanceClock(end_of_day);
+#ifndef ORDERFLOW_ENGINE_PIPELINE_H_
+#define ORDERFLOW_ENGINE_PIPELINE_H_
+
+#include <deque>
+#include <memory>
+#include <variant>
+#include <vector>
+
+#include "engine/config.h"
+#include "engine/emitter.h"
+#include "engine/inventory_shard.h"
+#include "engine/order_shard.h"
+#include "engine/record.h"
+
+namespace orderflow {
+
+class Pipeline {
+ public:
+  // `config` and `out` must outlive the pipeline.
+  Pipeline(const EngineConfig& config, Emitter& out);
+
+  EpochMillis clock() const { return clock_; }
+  // Moves engine time forward to `now`, firing every timer due by then.
+  void AdvanceClock(EpochMillis now);
+
+  // One input record each. The record's time is source.timestamp; a record
+  // older than the clock is applied at the clock and does not move it.
+  void OnOrderPlaced(const v1::OrderPlaced& m, const RecordSource& source);
+  void OnCancellation(const v1::CancellationRequested& m,
+                      const RecordSource& source);
+  void OnShipment(const v1::ShipmentEvent& m, const RecordSource& source);
+  void OnInventoryEvent(const v1::InventoryEvent& m, const RecordSource& source);
+
+  int order_shard_count() const { return static_cast<int>(orders_.size()); }
+  int inventory_shard_count() const {
+    return static_cast<int>(inventory_.size());
+  }
+  OrderShard& order_shard(int i) { return *orders_[i]; }
+  InventoryShard& inventory_shard(int i) { return *inventory_[i]; }
+  // The shards a key belongs to.
+  OrderShard& OrderShardFor(std::string_view order_id);
+  InventoryShard& InventoryShardFor(std::string_view sku);
+
+  // After shards were restored from snapshots: take up their clock.
+  void SyncClockFromShards();
+
+ private:
+  // Queues internal messages; passes public outputs through.
+  class Router : public Emitter {
+   public:
+    explicit Router(Emitter& out) : out_(out) {}
+    void StatusChanged(const v1::OrderStatusChanged& m) override {
+      out_.StatusChanged(m);
+    }
+    void Task(const v1::DeliveryTask& m) override { out_.Task(m); }
+    void Escalated(const v1::Escalation& m) override { out_.Escalated(m); }
+    void DeadLettered(const v1::DeadLetter& m) override {
+      out_.DeadLettered(m);
+    }
+    void ToInventory(const internal::v1::AllocationRequest& m) override {
+      queue_.emplace_back(m);
+    }
+    void ToOrders(const internal::v1::AllocationResult& m) override {
+      queue_.emplace_back(m);
+    }
+    std::deque<std::variant<internal::v1::AllocationRequest,
+                            internal::v1::AllocationResult>>
+        queue_;
+
+   private:
+    Emitter& out_;
+  };
+
+  // Moves the clock for a record at `t`.
+  void Arrive(EpochMillis t);
+  // Delivers queued internal messages until none is left, then fires
+  // timers that the record made overdue.
+  void Settle();
+  void Drain();
+
+  const EngineConfig& config_;
+  Router router_;
+  EpochMillis clock_ = 0;
+  std::vector<std::unique_ptr<OrderShard>> orders_;
+  std::vector<std::unique_ptr<InventoryShard>> inventory_;
+};
+
+}  // namespace orderflow
+
+#endif  // ORDERFLOW_ENGINE_PIPELINE_H_

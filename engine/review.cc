@@ -1,0 +1,95 @@
+#include "engine/review.h"
+
+#include <array>
+
+#include "engine/text.h"
+
+namespace orderflow {
+namespace {
+
+enum Code { kMissingField, kInvalidQuantity, kQuantityLimit, kAddressIncomplete,
+            kPromiseInPast, kCodeCount };
+constexpr std::array<const char*, kCodeCount> kCodeNames = {
+    "MISSING_FIELD", "INVALID_QUANTITY", "QUANTITY_LIMIT",
+    "ADDRESS_INCOMPLETE", "PROMISE_IN_PAST"};
+
+class Findings {
+ public:
+  void Add(Code code, std::string problem) {
+    seen_[code] = true;
+    problems_.push_back(std::move(problem));
+  }
+  ReviewFindings Done() && {
+    ReviewFindings f;
+    for (int c = 0; c < kCodeCount; ++c) {
+      if (seen_[c]) f.codes.emplace_back(kCodeNames[c]);
+    }
+    f.problems = std::move(problems_);
+    return f;
+  }
+
+ private:
+  std::array<bool, kCodeCount> seen_{};
+  std::vector<std::string> problems_;
+};
+
+}  // namespace
+
+std::string ReviewFindings::Sentence(std::string_view order_id) const {
+  return Cat("Order ", order_id, " rejected: ",
+                      Join(problems, "; "), ".");
+}
+
+ReviewFindings Review(const v1::OrderPlaced& order, const EngineConfig& config) {
+  Findings f;
+  auto required = [&f](bool present, std::string_view field) {
+    if (!present) f.Add(kMissingField, Cat(field, " missing"));
+  };
+  required(!order.order_id().empty(), "orderId");
+  required(!order.customer_id().empty(), "customerId");
+  required(order.has_placed_at(), "placedAt");
+  required(order.service_level() != v1::SERVICE_LEVEL_UNSPECIFIED,
+           "serviceLevel");
+  required(!order.currency().empty(), "currency");
+  required(order.lines_size() > 0, "lines");
+
+  for (int i = 0; i < order.lines_size(); ++i) {
+    const v1::OrderLine& line = order.lines(i);
+    const std::string at = Cat("lines[", i, "]");
+    required(!line.line_id().empty(), Cat(at, ".lineId"));
+    required(!line.sku().empty(), Cat(at, ".sku"));
+    required(line.has_unit_price_minor(), Cat(at, ".unitPriceMinor"));
+    if (line.quantity() <= 0) {
+      f.Add(kInvalidQuantity,
+            Cat(at, ".quantity is ", line.quantity(), ", not > 0"));
+    } else if (line.quantity() > config.max_line_quantity) {
+      f.Add(kQuantityLimit,
+            Cat(at, ".quantity ", line.quantity(), " exceeds the limit ",
+                         config.max_line_quantity));
+    }
+  }
+
+  if (!order.has_ship_to()) {
+    f.Add(kAddressIncomplete, "shipTo missing");
+  } else {
+    const v1::Address& a = order.ship_to();
+    auto part = [&f](const std::string& value, std::string_view field) {
+      if (value.empty()) {
+        f.Add(kAddressIncomplete, Cat("shipTo.", field, " missing"));
+      }
+    };
+    part(a.name(), "name");
+    part(a.line1(), "line1");
+    part(a.city(), "city");
+    part(a.postal_code(), "postalCode");
+    part(a.country(), "country");
+  }
+
+  if (order.has_promised_delivery_at() && order.has_placed_at() &&
+      ToMillis(order.promised_delivery_at()) < ToMillis(order.placed_at())) {
+    f.Add(kPromiseInPast, "promisedDeliveryAt is before placedAt");
+  }
+  return std::move(f).Done();
+}
+
+}  // namespace orderflow

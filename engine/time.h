@@ -1,0 +1,45 @@
+// Engine time: milliseconds since the Unix epoch, as Kafka timestamps are.
+//
+// The engine never reads a clock of its own. Every call that can make time
+// pass is handed the time, so the same inputs at the same times always give
+// the same outputs.
+#ifndef ORDERFLOW_ENGINE_TIME_H_
+#define ORDERFLOW_ENGINE_TIME_H_
+
+#include <cstdint>
+#include <limits>
+#include <string>
+
+#include "google/protobuf/timestamp.pb.h"
+
+namespace orderflow {
+
+// A point in time, milliseconds since 1970-01-01T00:00:00Z.
+using EpochMillis = int64_t;
+// A length of time in milliseconds.
+using Millis = int64_t;
+
+inline constexpr EpochMillis kNever = std::numeric_limits<int64_t>::max();
+
+inline constexpr Millis Seconds(int64_t n) { return n * 1000; }
+inline constexpr Millis Minutes(int64_t n) { return n * 60 * 1000; }
+inline constexpr Millis Hours(int64_t n) { return n * 3600 * 1000; }
+inline constexpr Millis Days(int64_t n) { return n * 24 * 3600 * 1000; }
+
+// Protobuf timestamps in and out. Sub-millisecond digits are dropped.
+inline EpochMillis ToMillis(const google::protobuf::Timestamp& t) {
+  return t.seconds() * 1000 + t.nanos() / 1000000;
+}
+inline void SetTimestamp(EpochMillis ms, google::protobuf::Timestamp* t) {
+  int64_t s = ms / 1000, rem = ms % 1000;
+  if (rem < 0) { s -= 1; rem += 1000; }
+  t->set_seconds(s);
+  t->set_nanos(static_cast<int32_t>(rem * 1000000));
+}
+
+// "2026-03-02T10:00:00Z": for messages meant for people.
+std::string FormatTime(EpochMillis ms);
+
+}  // namespace orderflow
+
+#endif  // ORDERFLOW_ENGINE_TIME_H_
