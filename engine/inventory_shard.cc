@@ -30,12 +30,12 @@ void InventoryShard::OnInventoryEvent(const v1::InventoryEvent& event,
                                       const RecordSource& source,
                                       Emitter& out) {
   if (event.sku().empty()) {
-    DeadLetter(source, "MISSING_FIELD", "sku missing", out);
+    DeadLetter(source, "MISSING_FIELD", "sku missing", clock_, out);
     return;
   }
-  if (!KeyMatches(source, event.sku(), "sku", out)) return;
+  if (!KeyMatches(source, event.sku(), "sku", clock_, out)) return;
   if (!event.has_occurred_at()) {
-    DeadLetter(source, "MISSING_FIELD", "occurredAt missing", out);
+    DeadLetter(source, "MISSING_FIELD", "occurredAt missing", clock_, out);
     return;
   }
   const int64_t q = event.quantity();
@@ -43,14 +43,14 @@ void InventoryShard::OnInventoryEvent(const v1::InventoryEvent& event,
     case v1::INVENTORY_KIND_RECEIPT:
       if (q <= 0) {
         DeadLetter(source, "INVALID_VALUE",
-                   Cat("RECEIPT quantity ", q, " is not > 0"), out);
+                   Cat("RECEIPT quantity ", q, " must be at least 1"), clock_, out);
         return;
       }
       break;
     case v1::INVENTORY_KIND_SNAPSHOT:
       if (q < 0) {
         DeadLetter(source, "INVALID_VALUE",
-                   Cat("SNAPSHOT quantity ", q, " is negative"), out);
+                   Cat("SNAPSHOT quantity ", q, " is negative"), clock_, out);
         return;
       }
       break;
@@ -59,7 +59,7 @@ void InventoryShard::OnInventoryEvent(const v1::InventoryEvent& event,
     case v1::INVENTORY_KIND_UNSPECIFIED:
     case v1::InventoryKind_INT_MIN_SENTINEL_DO_NOT_USE_:
     case v1::InventoryKind_INT_MAX_SENTINEL_DO_NOT_USE_:
-      DeadLetter(source, "MISSING_FIELD", "kind missing", out);
+      DeadLetter(source, "MISSING_FIELD", "kind missing", clock_, out);
       return;
   }
   Sku& stock = skus_[event.sku()];

@@ -339,18 +339,16 @@ void OrderShard::OnOrderPlaced(const v1::OrderPlaced& placed,
   std::string_view id = placed.order_id();
   if (id.empty()) id = source.key;
   if (id.empty()) {
-    DeadLetter(source, "MISSING_FIELD", "orderId missing and no record key",
-               out);
+    DeadLetter(source, "MISSING_FIELD", "orderId missing and no record key", clock_, out);
     return;
   }
-  if (!KeyMatches(source, id, "orderId", out)) return;
+  if (!KeyMatches(source, id, "orderId", clock_, out)) return;
   const uint64_t hash = ContentHash(placed);
   if (Order* existing = Find(id)) {
     if (existing->content_hash == hash) return;  // the same order again
     DeadLetter(source, "DUPLICATE_ORDER",
                Cat("order ", id,
-                            " was already received with different content"),
-               out);
+                            " was already received with different content"), clock_, out);
     Raise(*existing, Rung::kValidationFailed1, clock_,
           Cat("Order ", id,
                        " was sent again with different content; the first "
@@ -459,10 +457,10 @@ void OrderShard::OnCancellation(const v1::CancellationRequested& cancellation,
   const std::string& id = cancellation.order_id();
   if (id.empty() || !cancellation.has_requested_at()) {
     DeadLetter(source, "MISSING_FIELD",
-               id.empty() ? "orderId missing" : "requestedAt missing", out);
+               id.empty() ? "orderId missing" : "requestedAt missing", clock_, out);
     return;
   }
-  if (!KeyMatches(source, id, "orderId", out)) return;
+  if (!KeyMatches(source, id, "orderId", clock_, out)) return;
   Order* order = Find(id);
   if (order == nullptr) {
     KeepEarly(EarlyRecord::KIND_CANCELLATION, cancellation, id, source);
@@ -498,11 +496,11 @@ void OrderShard::OnShipment(const v1::ShipmentEvent& shipment,
   else if (shipment.status() == v1::SHIPMENT_STATUS_UNSPECIFIED) missing = "status";
   else if (!shipment.has_occurred_at()) missing = "occurredAt";
   if (!missing.empty()) {
-    DeadLetter(source, "MISSING_FIELD", Cat(missing, " missing"), out);
+    DeadLetter(source, "MISSING_FIELD", Cat(missing, " missing"), clock_, out);
     return;
   }
   const std::string& id = shipment.order_id();
-  if (!KeyMatches(source, id, "orderId", out)) return;
+  if (!KeyMatches(source, id, "orderId", clock_, out)) return;
   Order* order = Find(id);
   if (order == nullptr) {
     KeepEarly(EarlyRecord::KIND_SHIPMENT, shipment, id, source);
@@ -527,8 +525,7 @@ void OrderShard::ApplyShipment(Order& order, const v1::ShipmentEvent& shipment,
     DeadLetter(source, "ORDER_REJECTED",
                Cat("order ", order.id,
                             " was rejected; shipment event ",
-                            ShipmentStatusName(event), " not applied"),
-               out);
+                            ShipmentStatusName(event), " not applied"), clock_, out);
     return;
   }
   if (order.status == v1::ORDER_STATUS_CANCELLED) {
@@ -639,8 +636,7 @@ void OrderShard::ExpireEarly(std::string_view id, EpochMillis now,
                             (shipment ? config_.early_shipment_retention
                                       : config_.early_cancellation_retention) /
                                 Hours(1),
-                            "h of this ", shipment ? "shipment" : "cancellation"),
-               out);
+                            "h of this ", shipment ? "shipment" : "cancellation"), clock_, out);
   }
   records.erase(records.begin(), expired_end);
   if (records.empty()) early_.erase(it);

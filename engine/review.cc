@@ -61,7 +61,8 @@ ReviewFindings Review(const v1::OrderPlaced& order, const EngineConfig& config) 
     required(line.has_unit_price_minor(), Cat(at, ".unitPriceMinor"));
     if (line.quantity() <= 0) {
       f.Add(kInvalidQuantity,
-            Cat(at, ".quantity is ", line.quantity(), ", not > 0"));
+            Cat(at, ".quantity is ", line.quantity(),
+                " (must be at least 1)"));
     } else if (line.quantity() > config.max_line_quantity) {
       f.Add(kQuantityLimit,
             Cat(at, ".quantity ", line.quantity(), " exceeds the limit ",

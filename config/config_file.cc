@@ -1,0 +1,207 @@
+#include "config/config_file.h"
+
+#include <cctype>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <sstream>
+
+#include "engine/text.h"
+#include "yaml-cpp/yaml.h"
+
+namespace orderflow {
+namespace {
+
+// Where a node is, for messages: "file:line:column".
+std::string Where(const std::string& file, const YAML::Node& node) {
+  const YAML::Mark mark = node.Mark();
+  if (mark.line < 0) return file;
+  return Cat(file, ":", mark.line + 1, ":", mark.column + 1);
+}
+
+class Reader {
+ public:
+  explicit Reader(std::string file) : file_(std::move(file)) {}
+
+  absl::Status Error(const YAML::Node& node, std::string_view path,
+                     std::string_view expected) {
+    std::string got = node.IsScalar() ? Cat("\"", node.Scalar(), "\"")
+                                      : std::string("a nested block");
+    return absl::InvalidArgumentError(
+        Cat(Where(file_, node), ": ", path, ": expected ", expected, ", got ",
+            got));
+  }
+
+  absl::Status Duration(const YAML::Node& node, std::string_view path,
+                        Millis* out) {
+    std::optional<Millis> d;
+    if (node.IsScalar()) d = ParseDuration(node.Scalar());
+    if (!d || *d <= 0) {
+      return Error(node, path,
+                   "a positive duration like 4h, 30m, 2d or 1d12h");
+    }
+    *out = *d;
+    return absl::OkStatus();
+  }
+
+  absl::Status Integer(const YAML::Node& node, std::string_view path,
+                       int64_t min, int64_t max, int64_t* out) {
+    int64_t v = 0;
+    bool ok = node.IsScalar() && !node.Scalar().empty();
+    if (ok) {
+      const std::string& s = node.Scalar();
+      size_t used = 0;
+      try {
+        v = std::stoll(s, &used);
+      } catch (...) {
+        ok = false;
+      }
+      ok = ok && used == s.size() && v >= min && v <= max;
+    }
+    if (!ok) {
+      return Error(node, path, Cat("an integer from ", min, " to ", max));
+    }
+    *out = v;
+    return absl::OkStatus();
+  }
+
+  // Walks a mapping: each key must be one of `fields`.
+  using FieldReader = std::function<absl::Status(const YAML::Node&,
+                                                 const std::string& path)>;
+  absl::Status Mapping(const YAML::Node& node, const std::string& path,
+                       const std::map<std::string, FieldReader>& fields) {
+    if (node.IsNull()) return absl::OkStatus();
+    if (!node.IsMap()) {
+      return Error(node, path.empty() ? "(top level)" : path,
+                   "a mapping of keys");
+    }
+    for (const auto& entry : node) {
+      const std::string key = entry.first.Scalar();
+      const std::string child = path.empty() ? key : Cat(path, ".", key);
+      auto field = fields.find(key);
+      if (field == fields.end()) {
+        std::string known;
+        for (const auto& [name, _] : fields) {
+          known += known.empty() ? name : Cat(", ", name);
+        }
+        return absl::InvalidArgumentError(
+            Cat(Where(file_, entry.first), ": unknown key ", child,
+                " (known here: ", known, ")"));
+      }
+      if (absl::Status s = field->second(entry.second, child); !s.ok()) {
+        return s;
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  FieldReader DurationInto(Millis* out) {
+    return [this, out](const YAML::Node& n, const std::string& p) {
+      return Duration(n, p, out);
+    };
+  }
+  template <typename Int>
+  FieldReader IntegerInto(Int* out, int64_t min, int64_t max) {
+    return [this, out, min, max](const YAML::Node& n, const std::string& p) {
+      int64_t v = 0;
+      absl::Status s = Integer(n, p, min, max, &v);
+      if (s.ok()) *out = static_cast<Int>(v);
+      return s;
+    };
+  }
+  FieldReader ServiceLevel(ServiceLevelTimes* out) {
+    return [this, out](const YAML::Node& n, const std::string& p) {
+      return Mapping(n, p, {{"promise", DurationInto(&out->promise)},
+                            {"transit", DurationInto(&out->transit)}});
+    };
+  }
+
+ private:
+  std::string file_;
+};
+
+}  // namespace
+
+std::optional<Millis> ParseDuration(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  Millis total = 0;
+  size_t i = 0;
+  while (i < text.size()) {
+    if (!std::isdigit(static_cast<unsigned char>(text[i]))) return std::nullopt;
+    int64_t n = 0;
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
+      n = n * 10 + (text[i] - '0');
+      if (n > 1'000'000'000) return std::nullopt;
+      ++i;
+    }
+    std::string_view unit = text.substr(i);
+    Millis scale = 0;
+    if (unit.substr(0, 2) == "ms") { scale = 1; i += 2; }
+    else if (!unit.empty() && unit[0] == 's') { scale = Seconds(1); ++i; }
+    else if (!unit.empty() && unit[0] == 'm') { scale = Minutes(1); ++i; }
+    else if (!unit.empty() && unit[0] == 'h') { scale = Hours(1); ++i; }
+    else if (!unit.empty() && unit[0] == 'd') { scale = Days(1); ++i; }
+    else return std::nullopt;
+    total += n * scale;
+  }
+  return total;
+}
+
+absl::StatusOr<Config> ParseConfig(const std::string& yaml,
+                                   const std::string& file_name) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml);
+  } catch (const YAML::ParserException& e) {
+    return absl::InvalidArgumentError(Cat(file_name, ":", e.mark.line + 1, ":",
+                                          e.mark.column + 1, ": ", e.msg));
+  }
+  Config config;
+  EngineConfig& c = config.engine;
+  Reader r(file_name);
+  auto section = [&r](std::map<std::string, Reader::FieldReader> fields) {
+    return [&r, fields = std::move(fields)](const YAML::Node& n,
+                                            const std::string& p) {
+      return r.Mapping(n, p, fields);
+    };
+  };
+  absl::Status s = r.Mapping(
+      root, "",
+      {{"review",
+        section({{"max_line_quantity",
+                  r.IntegerInto(&c.max_line_quantity, 1, 1'000'000'000)}})},
+       {"service_levels",
+        section({{"standard", r.ServiceLevel(&c.standard)},
+                 {"express", r.ServiceLevel(&c.express)},
+                 {"overnight", r.ServiceLevel(&c.overnight)}})},
+       {"deadlines",
+        section({{"at_risk_window", r.DurationInto(&c.ship_at_risk_window)},
+                 {"delivery_level3_after",
+                  r.DurationInto(&c.delivery_level3_after)},
+                 {"backorder_aged_level1",
+                  r.DurationInto(&c.backorder_aged_level1)},
+                 {"backorder_aged_level2",
+                  r.DurationInto(&c.backorder_aged_level2)}})},
+       {"retention",
+        section({{"early_cancellation",
+                  r.DurationInto(&c.early_cancellation_retention)},
+                 {"early_shipment", r.DurationInto(&c.early_shipment_retention)},
+                 {"closed_orders", r.DurationInto(&c.closed_order_retention)}})},
+       {"partitions",
+        section({{"orders", r.IntegerInto(&c.order_partitions, 1, 1024)},
+                 {"inventory", r.IntegerInto(&c.inventory_partitions, 1, 1024)}})}});
+  if (!s.ok()) return s;
+  return config;
+}
+
+absl::StatusOr<Config> LoadConfigFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    return absl::NotFoundError(Cat(path, ": cannot open the configuration file"));
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  return ParseConfig(text.str(), path);
+}
+
+}  // namespace orderflow

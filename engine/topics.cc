@@ -1,0 +1,60 @@
+#include "engine/topics.h"
+
+#include "orderflow/v1/orderflow.pb.h"
+
+namespace orderflow {
+
+std::string_view ShortName(Topic topic) {
+  switch (topic) {
+    case Topic::kOrders: return "orders";
+    case Topic::kCancellations: return "cancellations";
+    case Topic::kShipments: return "shipments";
+    case Topic::kInventory: return "inventory";
+    case Topic::kInvoices: return "invoices";
+    case Topic::kOrderStatus: return "order-status";
+    case Topic::kDeliveryTasks: return "delivery-tasks";
+    case Topic::kEscalations: return "escalations";
+    case Topic::kDeadLetter: return "dead-letter";
+  }
+  return "";
+}
+
+std::optional<Topic> TopicByShortName(std::string_view name) {
+  for (Topic t : kAllTopics) {
+    if (ShortName(t) == name) return t;
+  }
+  return std::nullopt;
+}
+
+bool IsInput(Topic topic) {
+  switch (topic) {
+    case Topic::kOrders:
+    case Topic::kCancellations:
+    case Topic::kShipments:
+    case Topic::kInventory:
+    case Topic::kInvoices: return true;
+    case Topic::kOrderStatus:
+    case Topic::kDeliveryTasks:
+    case Topic::kEscalations:
+    case Topic::kDeadLetter: return false;
+  }
+  return false;
+}
+
+const google::protobuf::Message& MessageTypeOf(Topic topic) {
+  switch (topic) {
+    case Topic::kOrders: return v1::OrderPlaced::default_instance();
+    case Topic::kCancellations:
+      return v1::CancellationRequested::default_instance();
+    case Topic::kShipments: return v1::ShipmentEvent::default_instance();
+    case Topic::kInventory: return v1::InventoryEvent::default_instance();
+    case Topic::kInvoices: return v1::InvoiceIssued::default_instance();
+    case Topic::kOrderStatus: return v1::OrderStatusChanged::default_instance();
+    case Topic::kDeliveryTasks: return v1::DeliveryTask::default_instance();
+    case Topic::kEscalations: return v1::Escalation::default_instance();
+    case Topic::kDeadLetter: return v1::DeadLetter::default_instance();
+  }
+  return v1::DeadLetter::default_instance();
+}
+
+}  // namespace orderflow

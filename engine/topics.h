@@ -1,0 +1,40 @@
+// The topics of DOMAIN.md by short name, and the message each carries.
+// Kafka names are "<prefix>.<short name>.v1".
+#ifndef ORDERFLOW_ENGINE_TOPICS_H_
+#define ORDERFLOW_ENGINE_TOPICS_H_
+
+#include <optional>
+#include <string_view>
+
+#include "google/protobuf/message.h"
+
+namespace orderflow {
+
+enum class Topic {
+  // Inputs.
+  kOrders,
+  kCancellations,
+  kShipments,
+  kInventory,
+  kInvoices,
+  // Outputs.
+  kOrderStatus,
+  kDeliveryTasks,
+  kEscalations,
+  kDeadLetter,
+};
+
+inline constexpr Topic kAllTopics[] = {
+    Topic::kOrders,      Topic::kCancellations,  Topic::kShipments,
+    Topic::kInventory,   Topic::kInvoices,       Topic::kOrderStatus,
+    Topic::kDeliveryTasks, Topic::kEscalations,  Topic::kDeadLetter};
+
+std::string_view ShortName(Topic topic);
+std::optional<Topic> TopicByShortName(std::string_view name);
+bool IsInput(Topic topic);
+// The default instance of the message type the topic carries.
+const google::protobuf::Message& MessageTypeOf(Topic topic);
+
+}  // namespace orderflow
+
+#endif  // ORDERFLOW_ENGINE_TOPICS_H_

@@ -1,0 +1,82 @@
+#include "replay/replay_line.h"
+
+#include "engine/text.h"
+#include "google/protobuf/util/time_util.h"
+#include "nlohmann/json.hpp"
+#include "replay/json_codec.h"
+
+namespace orderflow {
+
+std::optional<EpochMillis> ParseTime(std::string_view text) {
+  google::protobuf::Timestamp t;
+  if (!google::protobuf::util::TimeUtil::FromString(std::string(text), &t)) {
+    return std::nullopt;
+  }
+  return ToMillis(t);
+}
+
+std::string FormatRfc3339(EpochMillis ms) {
+  google::protobuf::Timestamp t;
+  SetTimestamp(ms, &t);
+  return google::protobuf::util::TimeUtil::ToString(t);
+}
+
+std::optional<ReplayLine> ParseReplayLine(std::string_view line,
+                                          LineError* error) {
+  auto fail = [error](std::string reason, std::string detail) {
+    error->reason = std::move(reason);
+    error->detail = std::move(detail);
+    return std::nullopt;
+  };
+  nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return fail("MALFORMED_JSON", "not valid JSON");
+  if (!j.is_object()) return fail("MALFORMED_JSON", "not a JSON object");
+
+  ReplayLine out;
+  if (j.contains("clock")) {
+    const auto& clock = j["clock"];
+    std::optional<EpochMillis> t;
+    if (clock.is_string()) t = ParseTime(clock.get<std::string>());
+    if (!t) {
+      return fail("MALFORMED_JSON",
+                  "clock must be an RFC 3339 time like 2026-03-05T00:00:00Z");
+    }
+    out.kind = ReplayLine::Kind::kClock;
+    out.time = t;
+    return out;
+  }
+
+  if (!j.contains("topic") || !j["topic"].is_string()) {
+    return fail("MALFORMED_JSON", "a record needs \"topic\" (or a \"clock\" line)");
+  }
+  error->topic = j["topic"].get<std::string>();
+  if (j.contains("key")) {
+    if (!j["key"].is_string()) return fail("MALFORMED_JSON", "key must be a string");
+    out.key = error->key = j["key"].get<std::string>();
+  }
+  const std::optional<Topic> topic = TopicByShortName(error->topic);
+  if (!topic || !IsInput(*topic)) {
+    return fail("UNKNOWN_TOPIC",
+                Cat("'", error->topic,
+                    "' is not an input topic (orders, cancellations, "
+                    "shipments, inventory, invoices)"));
+  }
+  out.topic = *topic;
+  if (j.contains("timestamp")) {
+    std::optional<EpochMillis> t;
+    if (j["timestamp"].is_string()) t = ParseTime(j["timestamp"].get<std::string>());
+    if (!t) {
+      return fail("MALFORMED_JSON",
+                  "timestamp must be an RFC 3339 time like 2026-03-02T10:00:00Z");
+    }
+    out.time = t;
+  }
+  if (!j.contains("value")) return fail("MALFORMED_JSON", "value missing");
+  out.value.reset(MessageTypeOf(*topic).New());
+  if (absl::Status s = DecodeJson(j["value"], out.value.get()); !s.ok()) {
+    return fail("INVALID_VALUE", std::string(s.message()));
+  }
+  return out;
+}
+
+}  // namespace orderflow

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: set-up, a normal build with every
+# test (unit, replay scenarios, crash-and-restore, real-broker integration),
+# then the unit and replay tests again under AddressSanitizer and
+# UndefinedBehaviorSanitizer.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash deploy/setup-debian.sh
+
+echo "== build (RelWithDebInfo)" >&2
+bash deploy/build.sh build
+echo "== tests" >&2
+ctest --test-dir build --output-on-failure -j2
+
+echo "== build (AddressSanitizer + UBSan)" >&2
+bash deploy/build.sh build-asan -DORDERFLOW_SANITIZE=ON -DORDERFLOW_BENCH=OFF
+echo "== tests under sanitizers" >&2
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --test-dir build-asan --output-on-failure -j2 -LE broker
