@@ -1,0 +1,130 @@
+// The configuration file: every key read, every bad value named with its
+// file, line and what was expected.
+#include "config/config_file.h"
+
+#include <fstream>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace orderflow {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(ConfigFile, EmptyFileKeepsEveryDefault) {
+  absl::StatusOr<Config> c = ParseConfig("", "empty.yaml");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EngineConfig defaults;
+  EXPECT_EQ(c->engine.max_line_quantity, defaults.max_line_quantity);
+  EXPECT_EQ(c->engine.standard.promise, Days(5));
+  EXPECT_EQ(c->engine.overnight.transit, Hours(12));
+}
+
+TEST(ConfigFile, ExampleFileIsValidAndStatesTheDefaults) {
+  absl::StatusOr<Config> c =
+      LoadConfigFile(std::string(ORDERFLOW_SOURCE_DIR) +
+                     "/deploy/orderflow.example.yaml");
+  ASSERT_TRUE(c.ok()) << c.status();
+  const EngineConfig d;
+  const EngineConfig& e = c->engine;
+  EXPECT_EQ(e.max_line_quantity, d.max_line_quantity);
+  EXPECT_EQ(e.standard.promise, d.standard.promise);
+  EXPECT_EQ(e.standard.transit, d.standard.transit);
+  EXPECT_EQ(e.express.promise, d.express.promise);
+  EXPECT_EQ(e.express.transit, d.express.transit);
+  EXPECT_EQ(e.overnight.promise, d.overnight.promise);
+  EXPECT_EQ(e.overnight.transit, d.overnight.transit);
+  EXPECT_EQ(e.ship_at_risk_window, d.ship_at_risk_window);
+  EXPECT_EQ(e.delivery_level3_after, d.delivery_level3_after);
+  EXPECT_EQ(e.backorder_aged_level1, d.backorder_aged_level1);
+  EXPECT_EQ(e.backorder_aged_level2, d.backorder_aged_level2);
+  EXPECT_EQ(e.early_cancellation_retention, d.early_cancellation_retention);
+  EXPECT_EQ(e.early_shipment_retention, d.early_shipment_retention);
+  EXPECT_EQ(e.closed_order_retention, d.closed_order_retention);
+  EXPECT_EQ(e.order_partitions, d.order_partitions);
+  EXPECT_EQ(e.inventory_partitions, d.inventory_partitions);
+}
+
+TEST(ConfigFile, ReadsEveryThreshold) {
+  absl::StatusOr<Config> c = ParseConfig(R"(
+review:
+  max_line_quantity: 50
+service_levels:
+  express: { promise: 3d, transit: 1d12h }
+deadlines:
+  at_risk_window: 90m
+retention:
+  early_shipment: 2d
+partitions:
+  orders: 12
+)",
+                                         "t.yaml");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->engine.max_line_quantity, 50);
+  EXPECT_EQ(c->engine.express.promise, Days(3));
+  EXPECT_EQ(c->engine.express.transit, Days(1) + Hours(12));
+  EXPECT_EQ(c->engine.ship_at_risk_window, Minutes(90));
+  EXPECT_EQ(c->engine.early_shipment_retention, Days(2));
+  EXPECT_EQ(c->engine.order_partitions, 12);
+  EXPECT_EQ(c->engine.inventory_partitions, 4);
+}
+
+TEST(ConfigFile, BadDurationNamesFileLineAndExpectation) {
+  absl::StatusOr<Config> c =
+      ParseConfig("review:\n  max_line_quantity: 10\ndeadlines:\n"
+                  "  at_risk_window: soon\n",
+                  "orderflow.yaml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(c.status().message(),
+              HasSubstr("orderflow.yaml:4:19: deadlines.at_risk_window: "
+                        "expected a positive duration"));
+  EXPECT_THAT(c.status().message(), HasSubstr("got \"soon\""));
+}
+
+TEST(ConfigFile, BadIntegerIsRefused) {
+  absl::StatusOr<Config> c =
+      ParseConfig("partitions:\n  orders: 0\n", "p.yaml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(c.status().message(),
+              HasSubstr("p.yaml:2:11: partitions.orders: expected an integer "
+                        "from 1 to 1024, got \"0\""));
+  EXPECT_FALSE(ParseConfig("review:\n  max_line_quantity: 12abc\n", "q").ok());
+}
+
+TEST(ConfigFile, UnknownKeyIsNamedWithTheKnownOnes) {
+  absl::StatusOr<Config> c =
+      ParseConfig("deadlines:\n  at_risk: 4h\n", "u.yaml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(c.status().message(),
+              HasSubstr("u.yaml:2:3: unknown key deadlines.at_risk"));
+  EXPECT_THAT(c.status().message(), HasSubstr("at_risk_window"));
+}
+
+TEST(ConfigFile, YamlSyntaxErrorHasALine) {
+  absl::StatusOr<Config> c = ParseConfig("review: [1, 2\n", "s.yaml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(c.status().message(), HasSubstr("s.yaml:"));
+}
+
+TEST(ConfigFile, MissingFileIsNamed) {
+  absl::StatusOr<Config> c = LoadConfigFile("/nonexistent/orderflow.yaml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(c.status().message(), HasSubstr("/nonexistent/orderflow.yaml"));
+}
+
+TEST(Durations, Forms) {
+  EXPECT_EQ(ParseDuration("500ms"), 500);
+  EXPECT_EQ(ParseDuration("90s"), Seconds(90));
+  EXPECT_EQ(ParseDuration("1d12h"), Hours(36));
+  EXPECT_EQ(ParseDuration("2h30m"), Minutes(150));
+  EXPECT_FALSE(ParseDuration("").has_value());
+  EXPECT_FALSE(ParseDuration("4").has_value());
+  EXPECT_FALSE(ParseDuration("h").has_value());
+  EXPECT_FALSE(ParseDuration("4x").has_value());
+  EXPECT_FALSE(ParseDuration("-4h").has_value());
+}
+
+}  // namespace
+}  // namespace orderflow
