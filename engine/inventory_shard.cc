@@ -62,6 +62,7 @@ void InventoryShard::OnInventoryEvent(const v1::InventoryEvent& event,
       DeadLetter(source, "MISSING_FIELD", "kind missing", clock_, out);
       return;
   }
+  Changed(event.sku());
   Sku& stock = skus_[event.sku()];
   const int64_t before = stock.on_hand;
   stock.on_hand = event.kind() == v1::INVENTORY_KIND_SNAPSHOT ? q : before + q;
@@ -70,6 +71,7 @@ void InventoryShard::OnInventoryEvent(const v1::InventoryEvent& event,
 
 void InventoryShard::OnAllocationRequest(const AllocationRequest& request,
                                          Emitter& out) {
+  Changed(request.sku());
   Sku& stock = skus_[request.sku()];
   switch (request.action()) {
     case AllocationRequest::ACTION_RESERVE: {
@@ -144,6 +146,43 @@ std::optional<InventoryShard::StockView> InventoryShard::Stock(
                    it->second.queue.size()};
 }
 
+void InventoryShard::Fill(std::string_view sku, const Sku& stock,
+                          internal::v1::StockState* s) {
+  s->set_sku(std::string(sku));
+  s->set_on_hand(stock.on_hand);
+  s->set_reserved(stock.reserved);
+  for (const Backorder& b : stock.queue) {
+    internal::v1::BackorderEntry* e = s->add_backorders();
+    e->set_order_id(b.order_id);
+    e->mutable_rank()->set_service_level(
+        static_cast<v1::ServiceLevel>(b.service_level));
+    e->mutable_rank()->set_ship_by_ms(b.ship_by);
+    e->mutable_rank()->set_placed_at_ms(b.placed_at);
+    e->set_requested(b.requested);
+    e->set_reserved(b.reserved);
+  }
+}
+
+absl::Status InventoryShard::Load(const internal::v1::StockState& s,
+                                  Sku& stock) {
+  stock = Sku{};
+  stock.on_hand = s.on_hand();
+  stock.reserved = s.reserved();
+  if (stock.reserved < 0) {
+    return absl::DataLossError(Cat("SKU ", s.sku(), ": negative reserved count"));
+  }
+  for (const internal::v1::BackorderEntry& e : s.backorders()) {
+    if (e.reserved() >= e.requested()) {
+      return absl::DataLossError(
+          Cat("SKU ", s.sku(), ": backorder of ", e.order_id(), " is complete"));
+    }
+    stock.queue.insert(Backorder{e.order_id(), e.rank().service_level(),
+                                 e.rank().ship_by_ms(), e.rank().placed_at_ms(),
+                                 e.requested(), e.reserved()});
+  }
+  return absl::OkStatus();
+}
+
 internal::v1::InventoryShardSnapshot InventoryShard::Snapshot() const {
   std::vector<const std::pair<const std::string, Sku>*> sorted;
   sorted.reserve(skus_.size());
@@ -153,20 +192,7 @@ internal::v1::InventoryShardSnapshot InventoryShard::Snapshot() const {
   internal::v1::InventoryShardSnapshot snap;
   snap.set_clock_ms(clock_);
   for (const auto* entry : sorted) {
-    internal::v1::StockState* s = snap.add_skus();
-    s->set_sku(entry->first);
-    s->set_on_hand(entry->second.on_hand);
-    s->set_reserved(entry->second.reserved);
-    for (const Backorder& b : entry->second.queue) {
-      internal::v1::BackorderEntry* e = s->add_backorders();
-      e->set_order_id(b.order_id);
-      e->mutable_rank()->set_service_level(
-          static_cast<v1::ServiceLevel>(b.service_level));
-      e->mutable_rank()->set_ship_by_ms(b.ship_by);
-      e->mutable_rank()->set_placed_at_ms(b.placed_at);
-      e->set_requested(b.requested);
-      e->set_reserved(b.reserved);
-    }
+    Fill(entry->first, entry->second, snap.add_skus());
   }
   return snap;
 }
@@ -175,27 +201,34 @@ absl::Status InventoryShard::Restore(
     const internal::v1::InventoryShardSnapshot& snapshot) {
   StringMap<Sku> skus;
   for (const internal::v1::StockState& s : snapshot.skus()) {
-    Sku& stock = skus[s.sku()];
-    stock.on_hand = s.on_hand();
-    stock.reserved = s.reserved();
-    if (stock.reserved < 0) {
-      return absl::DataLossError(
-          Cat("SKU ", s.sku(), ": negative reserved count"));
-    }
-    for (const internal::v1::BackorderEntry& e : s.backorders()) {
-      if (e.reserved() >= e.requested()) {
-        return absl::DataLossError(Cat(
-            "SKU ", s.sku(), ": backorder of ", e.order_id(), " is complete"));
-      }
-      stock.queue.insert(Backorder{e.order_id(), e.rank().service_level(),
-                                   e.rank().ship_by_ms(),
-                                   e.rank().placed_at_ms(), e.requested(),
-                                   e.reserved()});
-    }
+    if (absl::Status st = Load(s, skus[s.sku()]); !st.ok()) return st;
   }
   skus_ = std::move(skus);
   clock_ = snapshot.clock_ms();
   return absl::OkStatus();
+}
+
+std::vector<std::string> InventoryShard::TakeChangedKeys() {
+  changed_set_.clear();
+  return std::exchange(changed_, {});
+}
+
+internal::v1::StockState InventoryShard::KeyState(std::string_view sku) const {
+  internal::v1::StockState state;
+  auto it = skus_.find(sku);
+  if (it != skus_.end()) {
+    Fill(sku, it->second, &state);
+  } else {
+    state.set_sku(std::string(sku));
+  }
+  return state;
+}
+
+absl::Status InventoryShard::RestoreKey(const internal::v1::StockState& state) {
+  if (state.sku().empty()) {
+    return absl::DataLossError("inventory changelog record without a SKU");
+  }
+  return Load(state, skus_[state.sku()]);
 }
 
 }  // namespace orderflow

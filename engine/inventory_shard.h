@@ -18,8 +18,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/container/btree_set.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "engine/config.h"
 #include "engine/emitter.h"
@@ -54,6 +56,14 @@ class InventoryShard {
   std::optional<StockView> Stock(std::string_view sku) const;
   size_t sku_count() const { return skus_.size(); }
 
+  // Change tracking, as OrderShard's: SKUs whose stock may have changed.
+  void set_track_changes(bool on) { track_changes_ = on; }
+  std::vector<std::string> TakeChangedKeys();
+  // What the shard keeps for `sku` (all zero for an unknown SKU).
+  internal::v1::StockState KeyState(std::string_view sku) const;
+  absl::Status RestoreKey(const internal::v1::StockState& state);
+  void RestoreClock(EpochMillis t) { clock_ = std::max(clock_, t); }
+
   // The whole shard, SKUs in name order, so equal states give equal bytes.
   internal::v1::InventoryShardSnapshot Snapshot() const;
   // Replaces the shard's state. Fails on a snapshot that is not internally
@@ -87,9 +97,21 @@ class InventoryShard {
   // returns how many units it held.
   int64_t Withdraw(const internal::v1::AllocationRequest& r, Sku& stock);
 
+  void Changed(std::string_view sku) {
+    if (track_changes_ && changed_set_.insert(std::string(sku)).second) {
+      changed_.emplace_back(sku);
+    }
+  }
+  static absl::Status Load(const internal::v1::StockState& s, Sku& stock);
+  static void Fill(std::string_view sku, const Sku& stock,
+                   internal::v1::StockState* s);
+
   const EngineConfig& config_;
   EpochMillis clock_ = 0;
   StringMap<Sku> skus_;
+  bool track_changes_ = false;
+  std::vector<std::string> changed_;
+  absl::flat_hash_set<std::string> changed_set_;
 };
 
 }  // namespace orderflow

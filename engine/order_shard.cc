@@ -85,10 +85,12 @@ OrderShard::Order& OrderShard::Create(std::string_view id) {
   Order& order = orders_[slot];
   order.id.assign(id);
   index_.emplace(order.id, slot);
+  Changed(id);
   return order;
 }
 
 void OrderShard::Forget(Order& order) {
+  Changed(order.id);
   if (order.timer_due != kNever) timers_.erase({order.timer_due, order.id});
   auto it = index_.find(order.id);
   const uint32_t slot = it->second;
@@ -146,6 +148,7 @@ void OrderShard::FireNextTimer(Emitter& out) {
   if (!timers_.empty() && timers_.begin()->first == next.due &&
       timers_.begin()->second == next.order_id) {
     Order& order = *Find(next.order_id);
+    Changed(order.id);
     timers_.erase(timers_.begin());
     order.timer_due = kNever;
     if (IsClosed(order.status)) {
@@ -157,6 +160,7 @@ void OrderShard::FireNextTimer(Emitter& out) {
     return;
   }
   const std::string id(next.order_id);
+  Changed(id);
   early_timers_.erase(early_timers_.begin());
   ExpireEarly(id, next.due, out);
 }
@@ -346,6 +350,7 @@ void OrderShard::OnOrderPlaced(const v1::OrderPlaced& placed,
   const uint64_t hash = ContentHash(placed);
   if (Order* existing = Find(id)) {
     if (existing->content_hash == hash) return;  // the same order again
+    Changed(id);
     DeadLetter(source, "DUPLICATE_ORDER",
                Cat("order ", id,
                             " was already received with different content"), clock_, out);
@@ -413,6 +418,7 @@ void OrderShard::OnAllocationResult(const AllocationResult& result,
   Order* found = Find(result.order_id());
   if (found == nullptr) return;
   Order& order = *found;
+  Changed(order.id);
   if (order.status != v1::ORDER_STATUS_ACCEPTED &&
       order.status != v1::ORDER_STATUS_BACKORDERED) {
     return;  // cancelled or shipped meanwhile; inventory has been told
@@ -461,6 +467,7 @@ void OrderShard::OnCancellation(const v1::CancellationRequested& cancellation,
     return;
   }
   if (!KeyMatches(source, id, "orderId", clock_, out)) return;
+  Changed(id);
   Order* order = Find(id);
   if (order == nullptr) {
     KeepEarly(EarlyRecord::KIND_CANCELLATION, cancellation, id, source);
@@ -501,6 +508,7 @@ void OrderShard::OnShipment(const v1::ShipmentEvent& shipment,
   }
   const std::string& id = shipment.order_id();
   if (!KeyMatches(source, id, "orderId", clock_, out)) return;
+  Changed(id);
   Order* order = Find(id);
   if (order == nullptr) {
     KeepEarly(EarlyRecord::KIND_SHIPMENT, shipment, id, source);
@@ -644,6 +652,30 @@ void OrderShard::ExpireEarly(std::string_view id, EpochMillis now,
 
 // ---------------------------------------------------------- snapshots
 
+void OrderShard::FillOrderState(const Order& o,
+                                internal::v1::OrderState* s) const {
+  s->set_order_id(o.id);
+  s->set_status(o.status);
+  s->set_service_level(o.level);
+  s->set_placed_at_ms(o.placed_at);
+  s->set_promised_ms(o.promise.deliver_by);
+  s->set_ship_by_ms(o.promise.ship_by);
+  s->set_since_ms(o.since);
+  s->set_content_hash(o.content_hash);
+  s->set_raised(o.raised.bits());
+  s->set_cleared(o.cleared.bits());
+  s->set_awaiting_answers(o.awaiting_answers);
+  s->set_task_created(o.task_created);
+  for (const Line& line : o.lines) {
+    internal::v1::LineState* l = s->add_lines();
+    l->set_line_id(line.line_id);
+    l->set_sku(SkuName(line.sku));
+    l->set_quantity(line.quantity);
+    l->set_reserved(line.reserved);
+  }
+  for (uint64_t k : o.shipment_events_seen) s->add_shipment_events_seen(k);
+}
+
 internal::v1::OrderShardSnapshot OrderShard::Snapshot() const {
   std::vector<const Order*> sorted;
   sorted.reserve(index_.size());
@@ -653,27 +685,7 @@ internal::v1::OrderShardSnapshot OrderShard::Snapshot() const {
   internal::v1::OrderShardSnapshot snap;
   snap.set_clock_ms(clock_);
   for (const Order* o : sorted) {
-    internal::v1::OrderState* s = snap.add_orders();
-    s->set_order_id(o->id);
-    s->set_status(o->status);
-    s->set_service_level(o->level);
-    s->set_placed_at_ms(o->placed_at);
-    s->set_promised_ms(o->promise.deliver_by);
-    s->set_ship_by_ms(o->promise.ship_by);
-    s->set_since_ms(o->since);
-    s->set_content_hash(o->content_hash);
-    s->set_raised(o->raised.bits());
-    s->set_cleared(o->cleared.bits());
-    s->set_awaiting_answers(o->awaiting_answers);
-    s->set_task_created(o->task_created);
-    for (const Line& line : o->lines) {
-      internal::v1::LineState* l = s->add_lines();
-      l->set_line_id(line.line_id);
-      l->set_sku(SkuName(line.sku));
-      l->set_quantity(line.quantity);
-      l->set_reserved(line.reserved);
-    }
-    for (uint64_t k : o->shipment_events_seen) s->add_shipment_events_seen(k);
+    FillOrderState(*o, snap.add_orders());
   }
   for (const auto& [id, records] : early_) {
     for (const EarlyRecord& r : records) *snap.add_early() = r;
@@ -720,6 +732,44 @@ absl::Status OrderShard::Restore(
     RestoreOrder(s);
   }
   for (const EarlyRecord& r : snapshot.early()) {
+    early_timers_.insert({r.expires_ms(), r.order_id()});
+    early_[r.order_id()].push_back(r);
+  }
+  return absl::OkStatus();
+}
+
+std::vector<std::string> OrderShard::TakeChangedKeys() {
+  changed_set_.clear();
+  return std::exchange(changed_, {});
+}
+
+internal::v1::OrderKeyState OrderShard::KeyState(std::string_view id) const {
+  internal::v1::OrderKeyState state;
+  if (const Order* order = Find(id)) FillOrderState(*order, state.mutable_order());
+  auto early = early_.find(id);
+  if (early != early_.end()) {
+    for (const EarlyRecord& r : early->second) *state.add_early() = r;
+  }
+  return state;
+}
+
+absl::Status OrderShard::RestoreKey(const internal::v1::OrderKeyState& state) {
+  std::string id = state.has_order() ? state.order().order_id()
+                   : state.early_size() > 0 ? state.early(0).order_id()
+                                            : std::string();
+  if (id.empty()) {
+    return absl::DataLossError("order changelog record without an order id");
+  }
+  if (Order* existing = Find(id)) Forget(*existing);
+  auto early = early_.find(id);
+  if (early != early_.end()) {
+    for (const EarlyRecord& r : early->second) {
+      early_timers_.erase({r.expires_ms(), r.order_id()});
+    }
+    early_.erase(early);
+  }
+  if (state.has_order()) RestoreOrder(state.order());
+  for (const EarlyRecord& r : state.early()) {
     early_timers_.insert({r.expires_ms(), r.order_id()});
     early_[r.order_id()].push_back(r);
   }

@@ -31,6 +31,7 @@
 
 #include "absl/container/btree_map.h"
 #include "absl/container/btree_set.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "engine/config.h"
 #include "engine/deadlines.h"
@@ -83,6 +84,21 @@ class OrderShard {
   size_t open_orders() const;
   size_t known_orders() const { return index_.size(); }
   size_t early_records() const;
+
+  // Change tracking, for hosts that write each change to a changelog.
+  // Off by default. When on, every order id whose state (order or early
+  // records) may have changed is remembered until TakeChangedKeys.
+  void set_track_changes(bool on) { track_changes_ = on; }
+  // The ids changed since the last call, in the order they first changed.
+  std::vector<std::string> TakeChangedKeys();
+  // What the shard keeps under `id`; an empty state (no order, no early
+  // records) means nothing: the changelog's tombstone.
+  internal::v1::OrderKeyState KeyState(std::string_view id) const;
+  // Adds one key's state, as read back from a changelog, replacing what
+  // the shard had under that id.
+  absl::Status RestoreKey(const internal::v1::OrderKeyState& state);
+  // Moves the clock to `t` without firing anything (restore only).
+  void RestoreClock(EpochMillis t) { clock_ = std::max(clock_, t); }
 
   // The whole shard, orders by id, so equal states give equal bytes.
   internal::v1::OrderShardSnapshot Snapshot() const;
@@ -156,6 +172,12 @@ class OrderShard {
     return LadderPosition{order.status, order.promise, order.since};
   }
   void RestoreOrder(const internal::v1::OrderState& state);
+  void FillOrderState(const Order& order, internal::v1::OrderState* s) const;
+  void Changed(std::string_view id) {
+    if (track_changes_ && changed_set_.insert(std::string(id)).second) {
+      changed_.emplace_back(id);
+    }
+  }
 
   const EngineConfig& config_;
   EpochMillis clock_ = 0;
@@ -172,6 +194,10 @@ class OrderShard {
                   std::less<>>
       early_;
   absl::btree_set<std::pair<EpochMillis, std::string>> early_timers_;
+
+  bool track_changes_ = false;
+  std::vector<std::string> changed_;
+  absl::flat_hash_set<std::string> changed_set_;
 };
 
 }  // namespace orderflow
