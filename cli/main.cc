@@ -1,5 +1,8 @@
 // The orderflow command: one binary, one subcommand per job.
+#include <signal.h>
 #include <unistd.h>
+
+#include <atomic>
 
 #include <cstdio>
 #include <fstream>
@@ -9,10 +12,13 @@
 
 #include "CLI/CLI.hpp"
 #include "config/config_file.h"
+#include "consumers/kafka_host.h"
+#include "consumers/topics_admin.h"
+#include "producers/publish.h"
+#include "producers/tail.h"
 #include "replay/replay.h"
 
 namespace orderflow {
-namespace {
 
 // Loads the configuration, or the defaults when no file is named. Exits
 // the process with the error on a bad file: nothing else is done.
@@ -62,7 +68,45 @@ int Replay(const std::string& config_path, const std::string& input_path,
   return 0;
 }
 
-}  // namespace
+std::atomic<bool> stop_requested{false};
+extern "C" void RequestStop(int) { stop_requested.store(true); }
+
+// SIGTERM and SIGINT ask the command to finish what it is doing and stop.
+void InstallStopHandlers() {
+  struct sigaction action {};
+  action.sa_handler = RequestStop;
+  sigaction(SIGTERM, &action, nullptr);
+  sigaction(SIGINT, &action, nullptr);
+}
+
+int Run(const std::string& config_path) {
+  const Config config = LoadOrExit(config_path);
+  absl::StatusOr<std::unique_ptr<KafkaHost>> host = KafkaHost::Create(config);
+  if (!host.ok()) {
+    std::cerr << "orderflow: " << host.status().message() << "\n";
+    return 1;
+  }
+  InstallStopHandlers();
+  absl::Status done = (*host)->Run(stop_requested);
+  if (!done.ok()) {
+    std::cerr << "orderflow: " << done.message() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+int TopicsCreate(const std::string& config_path) {
+  const Config config = LoadOrExit(config_path);
+  std::string report;
+  absl::Status s = orderflow::CreateTopics(config, &report);
+  std::cout << report;
+  if (!s.ok()) {
+    std::cerr << "orderflow: " << s.message() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
 }  // namespace orderflow
 
 int main(int argc, char** argv) {
@@ -82,9 +126,69 @@ int main(int argc, char** argv) {
                      "write outputs here instead of standard output");
   replay->add_option("input", input_path, "input file, or - for standard input");
 
+  CLI::App* run = app.add_subcommand(
+      "run", "Run both engine stages on Kafka, exactly once, until SIGTERM");
+  run->add_option("--config", config_path, "configuration file (YAML)")
+      ->required();
+
+  CLI::App* topics = app.add_subcommand("topics", "Manage orderflow's topics");
+  topics->require_subcommand(1);
+  CLI::App* create = topics->add_subcommand(
+      "create", "Create every topic orderflow needs (existing ones are kept)");
+  create->add_option("--config", config_path, "configuration file (YAML)");
+
+  orderflow::PublishOptions publish_options;
+  CLI::App* publish = app.add_subcommand(
+      "publish",
+      "Check JSON Lines against the schema, then publish the good ones to a "
+      "topic in one transaction");
+  publish->add_option("--config", config_path, "configuration file (YAML)");
+  publish->add_option("--topic", publish_options.topic,
+                      "orders, cancellations, shipments, inventory, invoices")
+      ->required();
+  publish->add_option("--key-field", publish_options.key_field,
+                      "lines are bare values; this field is the key");
+  publish->add_option("input", input_path, "input file, or - for standard input");
+
+  orderflow::TailOptions tail_options;
+  CLI::App* tail = app.add_subcommand(
+      "tail", "Print a topic's committed records as JSON Lines");
+  tail->add_option("--config", config_path, "configuration file (YAML)");
+  tail->add_option("--topic", tail_options.topic,
+                   "order-status, delivery-tasks, escalations, dead-letter, "
+                   "an input topic or an internal one")
+      ->required();
+  tail->add_flag("--follow,-f", tail_options.follow,
+                 "keep waiting for new records");
+  tail->add_flag("--from-end", tail_options.from_end,
+                 "only records that arrive from now on");
+
   CLI11_PARSE(app, argc, argv);
+  if (publish->parsed()) {
+    const orderflow::Config config = orderflow::LoadOrExit(config_path);
+    std::ifstream file;
+    std::istream* in = &std::cin;
+    if (!input_path.empty() && input_path != "-") {
+      file.open(input_path);
+      if (!file) {
+        std::cerr << "orderflow: " << input_path << ": cannot open\n";
+        return 1;
+      }
+      in = &file;
+    }
+    return orderflow::Publish(config, publish_options, *in, std::cout,
+                              std::cerr);
+  }
+  if (tail->parsed()) {
+    const orderflow::Config config = orderflow::LoadOrExit(config_path);
+    orderflow::InstallStopHandlers();
+    return orderflow::Tail(config, tail_options, orderflow::stop_requested,
+                           std::cout, std::cerr);
+  }
   if (replay->parsed()) {
     return orderflow::Replay(config_path, input_path, output_path);
   }
+  if (run->parsed()) return orderflow::Run(config_path);
+  if (create->parsed()) return orderflow::TopicsCreate(config_path);
   return 0;
 }

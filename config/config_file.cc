@@ -109,6 +109,38 @@ class Reader {
       return s;
     };
   }
+  FieldReader TextInto(std::string* out) {
+    return [this, out](const YAML::Node& n, const std::string& p) {
+      if (!n.IsScalar() || n.Scalar().empty()) {
+        return Error(n, p, "a non-empty text");
+      }
+      *out = n.Scalar();
+      return absl::OkStatus();
+    };
+  }
+  FieldReader ClockInto(bool* event_time) {
+    return [this, event_time](const YAML::Node& n, const std::string& p) {
+      if (n.IsScalar() && (n.Scalar() == "wall" || n.Scalar() == "event")) {
+        *event_time = n.Scalar() == "event";
+        return absl::OkStatus();
+      }
+      return Error(n, p, "wall or event");
+    };
+  }
+  FieldReader PropertiesInto(std::map<std::string, std::string>* out) {
+    return [this, out](const YAML::Node& n, const std::string& p) {
+      if (n.IsNull()) return absl::OkStatus();
+      if (!n.IsMap()) return Error(n, p, "a mapping of librdkafka properties");
+      for (const auto& entry : n) {
+        if (!entry.second.IsScalar()) {
+          return Error(entry.second, Cat(p, ".", entry.first.Scalar()),
+                       "a single value");
+        }
+        (*out)[entry.first.Scalar()] = entry.second.Scalar();
+      }
+      return absl::OkStatus();
+    };
+  }
   FieldReader ServiceLevel(ServiceLevelTimes* out) {
     return [this, out](const YAML::Node& n, const std::string& p) {
       return Mapping(n, p, {{"promise", DurationInto(&out->promise)},
@@ -158,6 +190,7 @@ absl::StatusOr<Config> ParseConfig(const std::string& yaml,
   }
   Config config;
   EngineConfig& c = config.engine;
+  KafkaSettings& k = config.kafka;
   Reader r(file_name);
   auto section = [&r](std::map<std::string, Reader::FieldReader> fields) {
     return [&r, fields = std::move(fields)](const YAML::Node& n,
@@ -189,7 +222,17 @@ absl::StatusOr<Config> ParseConfig(const std::string& yaml,
                  {"closed_orders", r.DurationInto(&c.closed_order_retention)}})},
        {"partitions",
         section({{"orders", r.IntegerInto(&c.order_partitions, 1, 1024)},
-                 {"inventory", r.IntegerInto(&c.inventory_partitions, 1, 1024)}})}});
+                 {"inventory", r.IntegerInto(&c.inventory_partitions, 1, 1024)}})},
+       {"kafka",
+        section({{"bootstrap_servers", r.TextInto(&k.bootstrap_servers)},
+                 {"topic_prefix", r.TextInto(&k.topic_prefix)},
+                 {"group_prefix", r.TextInto(&k.group_prefix)},
+                 {"instance_id", r.TextInto(&k.instance_id)},
+                 {"commit_interval", r.DurationInto(&k.commit_interval)},
+                 {"clock", r.ClockInto(&k.event_time)},
+                 {"replication_factor",
+                  r.IntegerInto(&k.replication_factor, 1, 32)},
+                 {"properties", r.PropertiesInto(&k.properties)}})}});
   if (!s.ok()) return s;
   return config;
 }

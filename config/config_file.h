@@ -11,6 +11,7 @@
 #ifndef ORDERFLOW_CONFIG_CONFIG_FILE_H_
 #define ORDERFLOW_CONFIG_CONFIG_FILE_H_
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,8 +22,30 @@
 
 namespace orderflow {
 
+// How `orderflow run` reaches Kafka (the `kafka:` section).
+struct KafkaSettings {
+  std::string bootstrap_servers = "127.0.0.1:9092";
+  // Topics are "<topic_prefix>.<short name>.v1".
+  std::string topic_prefix = "orderflow";
+  // Consumer groups "<group_prefix>.order-stage" and
+  // "<group_prefix>.inventory-stage".
+  std::string group_prefix = "orderflow";
+  // Names this process among those sharing the groups. Its transactional
+  // id is "<group_prefix>.<instance_id>": a restarted process with the same
+  // id fences its previous incarnation at once.
+  std::string instance_id = "0";
+  Millis commit_interval = 100;
+  // "wall": timers fire on the wall clock (production). "event": the clock
+  // is the largest input record timestamp seen (tests, what-if runs).
+  bool event_time = false;
+  int32_t replication_factor = 1;  // for `orderflow topics create`
+  // Any librdkafka property, given to every client (TLS, SASL, ...).
+  std::map<std::string, std::string> properties;
+};
+
 struct Config {
   EngineConfig engine;
+  KafkaSettings kafka;
 };
 
 // Reads and checks the file at `path`.

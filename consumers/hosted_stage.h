@@ -1,0 +1,69 @@
+// One engine stage as the Kafka host runs it: a shard per assigned
+// partition, fed records from that partition of the stage's input topics,
+// and the translation between the stage's state and changelog records.
+//
+// The host owns the consumer, the transactions and the offsets; a
+// HostedStage only knows how to apply a record and how to save and restore
+// its shards. Records must come from a partition whose shard exists.
+#ifndef ORDERFLOW_CONSUMERS_HOSTED_STAGE_H_
+#define ORDERFLOW_CONSUMERS_HOSTED_STAGE_H_
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "engine/config.h"
+#include "engine/emitter.h"
+#include "engine/inventory_shard.h"
+#include "engine/order_shard.h"
+#include "engine/record.h"
+
+namespace orderflow {
+
+// A changelog record: the key's state, or nullopt for a tombstone.
+using ChangelogSink =
+    std::function<void(int partition, const std::string& key,
+                       const std::optional<std::string>& value)>;
+
+class HostedStage {
+ public:
+  virtual ~HostedStage() = default;
+
+  // "order" or "inventory", for messages.
+  virtual std::string_view name() const = 0;
+
+  virtual void AddShard(int partition) = 0;
+  virtual void DropAll() = 0;
+  virtual bool HasShard(int partition) const = 0;
+  virtual std::vector<int> partitions() const = 0;
+
+  // Applies one record of `topic` (a short name) from `source.partition`.
+  // A value that does not decode becomes a dead letter. With `event_time`,
+  // the shard's clock first moves to the record's timestamp.
+  virtual void Apply(std::string_view topic, const RecordSource& source,
+                     bool event_time, Emitter& out) = 0;
+  // Moves every shard's clock to `now`, firing what is due.
+  virtual void AdvanceClock(EpochMillis now, Emitter& out) = 0;
+  virtual bool HasDueTimer(EpochMillis now) const = 0;
+
+  // Applies one changelog record to the shard of `partition`: value
+  // nullopt is a tombstone; the empty key holds the shard's clock.
+  virtual absl::Status Restore(int partition, std::string_view key,
+                               const std::optional<std::string_view>& value) = 0;
+  // Hands every state change since the last call to `sink`; with
+  // `with_clock`, also each shard's clock when it moved (event time: on
+  // the wall clock a restored shard simply takes up the time of day).
+  virtual void FlushChanges(bool with_clock, const ChangelogSink& sink) = 0;
+};
+
+std::unique_ptr<HostedStage> MakeOrderStage(const EngineConfig& config);
+std::unique_ptr<HostedStage> MakeInventoryStage(const EngineConfig& config);
+
+}  // namespace orderflow
+
+#endif  // ORDERFLOW_CONSUMERS_HOSTED_STAGE_H_

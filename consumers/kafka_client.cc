@@ -1,0 +1,37 @@
+#include "consumers/kafka_client.h"
+
+#include "engine/text.h"
+
+namespace orderflow {
+
+absl::StatusOr<std::unique_ptr<RdKafka::Conf>> MakeKafkaConf(
+    const KafkaSettings& settings,
+    const std::map<std::string, std::string>& role_settings) {
+  std::unique_ptr<RdKafka::Conf> conf(
+      RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  std::string error;
+  auto set = [&](const std::string& name, const std::string& value,
+                 std::string_view origin) -> absl::Status {
+    if (conf->set(name, value, error) != RdKafka::Conf::CONF_OK) {
+      return absl::InvalidArgumentError(
+          Cat(origin, name, "=", value, ": ", error));
+    }
+    return absl::OkStatus();
+  };
+  absl::Status s = set("bootstrap.servers", settings.bootstrap_servers,
+                       "kafka.bootstrap_servers: ");
+  if (!s.ok()) return s;
+  for (const auto& [name, value] : settings.properties) {
+    if (s = set(name, value, "kafka.properties."); !s.ok()) return s;
+  }
+  for (const auto& [name, value] : role_settings) {
+    if (s = set(name, value, ""); !s.ok()) return s;
+  }
+  return conf;
+}
+
+std::string Describe(RdKafka::ErrorCode code) {
+  return Cat(RdKafka::err2str(code), " (", static_cast<int>(code), ")");
+}
+
+}  // namespace orderflow

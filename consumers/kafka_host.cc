@@ -1,0 +1,563 @@
+#include "consumers/kafka_host.h"
+
+#include <chrono>
+#include <iostream>
+#include <map>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "consumers/hosted_stage.h"
+#include "consumers/kafka_client.h"
+#include "consumers/topic_names.h"
+#include "consumers/topics_admin.h"
+#include "engine/partitioner.h"
+#include "engine/text.h"
+
+namespace orderflow {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr int kMaxBatch = 500;           // records per stage per poll round
+constexpr int kRestoreTimeoutMs = 120000;
+constexpr int kStartupTimeoutMs = 30000;
+
+EpochMillis WallNow() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Owns a librdkafka error object.
+struct ErrorDeleter {
+  void operator()(RdKafka::Error* e) const { delete e; }
+};
+using ErrorPtr = std::unique_ptr<RdKafka::Error, ErrorDeleter>;
+
+// Calls `op` again while it fails with a retriable error (librdkafka's
+// advice), up to a bound; returns the last error, or null on success.
+template <typename Op>
+ErrorPtr WithRetries(Op op) {
+  for (int attempt = 0;; ++attempt) {
+    ErrorPtr error(op());
+    if (!error || !error->is_retriable() || attempt >= 50) return error;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+class Host;
+
+class Rebalancer : public RdKafka::RebalanceCb {
+ public:
+  Rebalancer(Host* host, int stage) : host_(host), stage_(stage) {}
+  void rebalance_cb(RdKafka::KafkaConsumer* consumer, RdKafka::ErrorCode err,
+                    std::vector<RdKafka::TopicPartition*>& partitions) override;
+
+ private:
+  Host* host_;
+  int stage_;
+};
+
+// One stage's member of its consumer group.
+struct StageRuntime {
+  std::unique_ptr<HostedStage> stage;
+  std::unique_ptr<Rebalancer> rebalancer;
+  std::unique_ptr<RdKafka::KafkaConsumer> consumer;
+  std::string group_id;
+  std::vector<std::string> topics;                 // Kafka names
+  std::map<std::string, std::string> short_names;  // Kafka name -> short
+  std::string changelog_topic;
+  // Next offset per (topic, partition) consumed in the open transaction.
+  std::map<std::pair<std::string, int32_t>, int64_t> next_offsets;
+};
+
+class Host : public KafkaHost, public Emitter {
+ public:
+  explicit Host(const Config& config) : config_(config) {}
+
+  absl::Status Start();
+  absl::Status Run(const std::atomic<bool>& stop) override;
+  HostCounters counters() const override { return counters_; }
+
+  void OnRebalance(int stage, RdKafka::KafkaConsumer* consumer,
+                   RdKafka::ErrorCode err,
+                   std::vector<RdKafka::TopicPartition*>& partitions);
+
+  // Emitter: everything goes into the open transaction.
+  void StatusChanged(const v1::OrderStatusChanged& m) override {
+    Public(Topic::kOrderStatus, m.order_id(), m);
+  }
+  void Task(const v1::DeliveryTask& m) override {
+    Public(Topic::kDeliveryTasks, m.order_id(), m);
+  }
+  void Escalated(const v1::Escalation& m) override {
+    Public(Topic::kEscalations, m.order_id(), m);
+  }
+  void DeadLettered(const v1::DeadLetter& m) override {
+    Public(Topic::kDeadLetter, m.key(), m);
+  }
+  void ToInventory(const internal::v1::AllocationRequest& m) override {
+    ++counters_.internal;
+    Produce(requests_topic_,
+            PartitionOf(m.sku(), config_.engine.inventory_partitions), m.sku(),
+            m.SerializeAsString());
+  }
+  void ToOrders(const internal::v1::AllocationResult& m) override {
+    ++counters_.internal;
+    Produce(results_topic_,
+            PartitionOf(m.order_id(), config_.engine.order_partitions),
+            m.order_id(), m.SerializeAsString());
+  }
+
+ private:
+  absl::Status MakeProducer();
+  absl::StatusOr<std::unique_ptr<RdKafka::KafkaConsumer>> MakeConsumer(
+      const std::string& group_id, RdKafka::RebalanceCb* rebalancer,
+      bool partition_eof);
+  void AddStage(std::unique_ptr<HostedStage> stage, std::string_view role,
+                std::vector<std::string> short_topics,
+                InternalTopic changelog);
+
+  void Public(Topic topic, const std::string& key,
+              const google::protobuf::Message& m) {
+    ++counters_.outputs;
+    const int32_t partition =
+        key.empty() ? 0 : PartitionOf(key, config_.engine.order_partitions);
+    Produce(KafkaTopic(config_.kafka.topic_prefix, topic), partition, key,
+            m.SerializeAsString());
+  }
+  void Produce(const std::string& topic, int32_t partition,
+               const std::string& key,
+               const std::optional<std::string>& value);
+
+  void PollStage(StageRuntime& s, int timeout_ms);
+  void EnsureTransaction();
+  // Commits the open transaction: changelogs, offsets, commit. False when
+  // it had to be aborted (the caller must rewind).
+  bool Commit();
+  void Abort();
+  // After an abort or a producer rebuild: every shard rebuilt from its
+  // changelog, every stage back at its committed offsets.
+  absl::Status Rewind();
+  absl::Status RestoreShards(StageRuntime& s, const std::set<int>& partitions);
+  void Report(bool final);
+
+  const Config config_;
+  std::string transactional_id_;
+  std::string requests_topic_, results_topic_;
+  std::unique_ptr<RdKafka::Producer> producer_;
+  std::unique_ptr<RdKafka::KafkaConsumer> restorer_;
+  std::vector<StageRuntime> stages_;
+  bool in_transaction_ = false;
+  Clock::time_point transaction_started_;
+  bool produce_failed_ = false;
+  bool rewind_needed_ = false;
+  absl::Status fatal_ = absl::OkStatus();
+  HostCounters counters_;
+  Clock::time_point last_report_ = Clock::now();
+};
+
+void Rebalancer::rebalance_cb(RdKafka::KafkaConsumer* consumer,
+                              RdKafka::ErrorCode err,
+                              std::vector<RdKafka::TopicPartition*>& partitions) {
+  host_->OnRebalance(stage_, consumer, err, partitions);
+}
+
+absl::Status Host::MakeProducer() {
+  auto conf = MakeKafkaConf(config_.kafka,
+                            {{"transactional.id", transactional_id_},
+                             {"enable.idempotence", "true"},
+                             {"transaction.timeout.ms", "60000"},
+                             {"message.timeout.ms", "55000"},
+                             {"linger.ms", "5"}});
+  if (!conf.ok()) return conf.status();
+  std::string error;
+  producer_.reset(RdKafka::Producer::create(conf->get(), error));
+  if (!producer_) return absl::InvalidArgumentError(error);
+  ErrorPtr e = WithRetries(
+      [&] { return producer_->init_transactions(kStartupTimeoutMs); });
+  if (e) {
+    return absl::UnavailableError(
+        Cat("initialising transactions as '", transactional_id_, "' at ",
+            config_.kafka.bootstrap_servers, ": ", e->str()));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<RdKafka::KafkaConsumer>> Host::MakeConsumer(
+    const std::string& group_id, RdKafka::RebalanceCb* rebalancer,
+    bool partition_eof) {
+  auto conf = MakeKafkaConf(
+      config_.kafka, {{"group.id", group_id},
+                      {"enable.auto.commit", "false"},
+                      {"enable.auto.offset.store", "false"},
+                      {"isolation.level", "read_committed"},
+                      {"auto.offset.reset", "earliest"},
+                      {"partition.assignment.strategy", "range"},
+                      {"enable.partition.eof", partition_eof ? "true" : "false"}});
+  if (!conf.ok()) return conf.status();
+  std::string error;
+  if (rebalancer != nullptr &&
+      (*conf)->set("rebalance_cb", rebalancer, error) != RdKafka::Conf::CONF_OK) {
+    return absl::InternalError(error);
+  }
+  std::unique_ptr<RdKafka::KafkaConsumer> consumer(
+      RdKafka::KafkaConsumer::create(conf->get(), error));
+  if (!consumer) return absl::InvalidArgumentError(error);
+  return consumer;
+}
+
+void Host::AddStage(std::unique_ptr<HostedStage> stage, std::string_view role,
+                    std::vector<std::string> short_topics,
+                    InternalTopic changelog) {
+  StageRuntime s;
+  s.stage = std::move(stage);
+  s.group_id = Cat(config_.kafka.group_prefix, ".", role);
+  for (const std::string& name : short_topics) {
+    const std::string full = KafkaTopic(config_.kafka.topic_prefix, name);
+    s.topics.push_back(full);
+    s.short_names[full] = name;
+  }
+  s.changelog_topic = KafkaTopic(config_.kafka.topic_prefix, changelog);
+  stages_.push_back(std::move(s));
+}
+
+absl::Status Host::Start() {
+  // Every property is checked before anything is contacted.
+  if (auto conf = MakeKafkaConf(config_.kafka, {}); !conf.ok()) {
+    return conf.status();
+  }
+  if (absl::Status s = CheckTopics(config_, 10000); !s.ok()) return s;
+  transactional_id_ =
+      Cat(config_.kafka.group_prefix, ".", config_.kafka.instance_id);
+  requests_topic_ = KafkaTopic(config_.kafka.topic_prefix,
+                               InternalTopic::kAllocationRequests);
+  results_topic_ = KafkaTopic(config_.kafka.topic_prefix,
+                              InternalTopic::kAllocationResults);
+  if (absl::Status s = MakeProducer(); !s.ok()) return s;
+
+  AddStage(MakeOrderStage(config_.engine), "order-stage",
+           {std::string(ShortName(Topic::kOrders)),
+            std::string(ShortName(Topic::kCancellations)),
+            std::string(ShortName(Topic::kShipments)),
+            std::string(ShortName(Topic::kInvoices)),
+            std::string(InternalName(InternalTopic::kAllocationResults))},
+           InternalTopic::kOrderChangelog);
+  AddStage(MakeInventoryStage(config_.engine), "inventory-stage",
+           {std::string(ShortName(Topic::kInventory)),
+            std::string(InternalName(InternalTopic::kAllocationRequests))},
+           InternalTopic::kInventoryChangelog);
+  for (size_t i = 0; i < stages_.size(); ++i) {
+    StageRuntime& s = stages_[i];
+    s.rebalancer = std::make_unique<Rebalancer>(this, static_cast<int>(i));
+    auto consumer = MakeConsumer(s.group_id, s.rebalancer.get(), false);
+    if (!consumer.ok()) return consumer.status();
+    s.consumer = *std::move(consumer);
+  }
+  auto restorer =
+      MakeConsumer(Cat(config_.kafka.group_prefix, ".restore"), nullptr, true);
+  if (!restorer.ok()) return restorer.status();
+  restorer_ = *std::move(restorer);
+  return absl::OkStatus();
+}
+
+void Host::Produce(const std::string& topic, int32_t partition,
+                   const std::string& key,
+                   const std::optional<std::string>& value) {
+  for (;;) {
+    const RdKafka::ErrorCode err = producer_->produce(
+        topic, partition, RdKafka::Producer::RK_MSG_COPY,
+        value ? const_cast<char*>(value->data()) : nullptr,
+        value ? value->size() : 0, key.data(), key.size(), 0, nullptr);
+    if (err == RdKafka::ERR_NO_ERROR) return;
+    if (err == RdKafka::ERR__QUEUE_FULL) {
+      producer_->poll(50);
+      continue;
+    }
+    std::cerr << "run: producing to " << topic << " failed: " << Describe(err)
+              << "; the transaction will be aborted\n";
+    produce_failed_ = true;
+    return;
+  }
+}
+
+void Host::EnsureTransaction() {
+  if (in_transaction_) return;
+  ErrorPtr e = WithRetries([&] { return producer_->begin_transaction(); });
+  if (e) {
+    fatal_ = absl::InternalError(Cat("beginning a transaction: ", e->str()));
+    return;
+  }
+  in_transaction_ = true;
+  transaction_started_ = Clock::now();
+}
+
+bool Host::Commit() {
+  if (!in_transaction_) return true;
+  const bool with_clock = config_.kafka.event_time;
+  for (StageRuntime& s : stages_) {
+    s.stage->FlushChanges(
+        with_clock, [&](int partition, const std::string& key,
+                        const std::optional<std::string>& value) {
+          ++counters_.changelog;
+          Produce(s.changelog_topic, partition, key, value);
+        });
+  }
+  ErrorPtr error;
+  if (produce_failed_) {
+    Abort();
+    return false;
+  }
+  for (StageRuntime& s : stages_) {
+    if (s.next_offsets.empty()) continue;
+    std::vector<RdKafka::TopicPartition*> offsets;
+    for (const auto& [tp, offset] : s.next_offsets) {
+      offsets.push_back(
+          RdKafka::TopicPartition::create(tp.first, tp.second, offset));
+    }
+    std::unique_ptr<RdKafka::ConsumerGroupMetadata> group(
+        s.consumer->groupMetadata());
+    error = WithRetries([&] {
+      return producer_->send_offsets_to_transaction(offsets, group.get(), -1);
+    });
+    RdKafka::TopicPartition::destroy(offsets);
+    if (error) break;
+  }
+  if (!error) {
+    error = WithRetries([&] { return producer_->commit_transaction(-1); });
+  }
+  if (!error) {
+    in_transaction_ = false;
+    ++counters_.commits;
+    for (StageRuntime& s : stages_) s.next_offsets.clear();
+    return true;
+  }
+  std::cerr << "run: committing failed: " << error->str() << "\n";
+  if (error->txn_requires_abort()) {
+    Abort();
+  } else {
+    // Fatal, or nothing librdkafka says can be recovered: a new producer.
+    in_transaction_ = false;
+    ++counters_.producer_rebuilds;
+    if (absl::Status s = MakeProducer(); !s.ok()) fatal_ = s;
+  }
+  return false;
+}
+
+void Host::Abort() {
+  ++counters_.aborts;
+  in_transaction_ = false;
+  produce_failed_ = false;
+  ErrorPtr e = WithRetries([&] { return producer_->abort_transaction(-1); });
+  if (e) {
+    std::cerr << "run: aborting failed: " << e->str()
+              << "; rebuilding the producer\n";
+    ++counters_.producer_rebuilds;
+    if (absl::Status s = MakeProducer(); !s.ok()) fatal_ = s;
+  }
+}
+
+absl::Status Host::RestoreShards(StageRuntime& s,
+                                 const std::set<int>& partitions) {
+  if (partitions.empty()) return absl::OkStatus();
+  std::vector<RdKafka::TopicPartition*> tps;
+  for (int p : partitions) {
+    tps.push_back(RdKafka::TopicPartition::create(
+        s.changelog_topic, p, RdKafka::Topic::OFFSET_BEGINNING));
+  }
+  RdKafka::ErrorCode err = restorer_->assign(tps);
+  RdKafka::TopicPartition::destroy(tps);
+  if (err != RdKafka::ERR_NO_ERROR) {
+    return absl::UnavailableError(
+        Cat("reading ", s.changelog_topic, ": ", Describe(err)));
+  }
+  std::set<int> done;
+  const auto deadline = Clock::now() + std::chrono::milliseconds(kRestoreTimeoutMs);
+  absl::Status status = absl::OkStatus();
+  while (done.size() < partitions.size() && status.ok()) {
+    std::unique_ptr<RdKafka::Message> m(restorer_->consume(500));
+    switch (m->err()) {
+      case RdKafka::ERR_NO_ERROR: {
+        std::optional<std::string_view> value;
+        if (m->payload() != nullptr) {
+          value = std::string_view(static_cast<const char*>(m->payload()),
+                                   m->len());
+        }
+        const std::string key = m->key() ? *m->key() : std::string();
+        status = s.stage->Restore(m->partition(), key, value);
+        ++counters_.restored_records;
+        break;
+      }
+      case RdKafka::ERR__PARTITION_EOF:
+        done.insert(m->partition());
+        break;
+      case RdKafka::ERR__TIMED_OUT:
+        if (Clock::now() > deadline) {
+          status = absl::DeadlineExceededError(
+              Cat("restoring from ", s.changelog_topic, " took over ",
+                  kRestoreTimeoutMs / 1000, " s"));
+        }
+        break;
+      default:
+        std::cerr << "run: reading " << s.changelog_topic << ": "
+                  << m->errstr() << "\n";
+        break;
+    }
+  }
+  restorer_->unassign();
+  return status;
+}
+
+void Host::OnRebalance(int stage, RdKafka::KafkaConsumer* consumer,
+                       RdKafka::ErrorCode err,
+                       std::vector<RdKafka::TopicPartition*>& partitions) {
+  StageRuntime& s = stages_[stage];
+  if (err == RdKafka::ERR__ASSIGN_PARTITIONS) {
+    std::set<int> added;
+    for (const RdKafka::TopicPartition* tp : partitions) {
+      if (!s.stage->HasShard(tp->partition())) added.insert(tp->partition());
+    }
+    for (int p : added) s.stage->AddShard(p);
+    if (absl::Status st = RestoreShards(s, added); !st.ok()) fatal_ = st;
+    std::cerr << "run: " << s.stage->name() << " stage assigned partitions";
+    for (int p : added) std::cerr << " " << p;
+    std::cerr << "\n";
+    consumer->assign(partitions);
+    return;
+  }
+  // Revoked, or lost: what is in flight commits (or, lost, is dropped).
+  if (consumer->assignment_lost()) {
+    if (in_transaction_) Abort();
+    rewind_needed_ = true;
+  } else if (!Commit()) {
+    rewind_needed_ = true;
+  }
+  s.stage->DropAll();
+  s.next_offsets.clear();
+  consumer->unassign();
+}
+
+absl::Status Host::Rewind() {
+  rewind_needed_ = false;
+  for (StageRuntime& s : stages_) {
+    s.next_offsets.clear();
+    std::vector<RdKafka::TopicPartition*> assigned;
+    s.consumer->assignment(assigned);
+    // OFFSET_INVALID: fetch from the committed offset.
+    for (RdKafka::TopicPartition* tp : assigned) {
+      tp->set_offset(RdKafka::Topic::OFFSET_INVALID);
+    }
+    s.consumer->assign(assigned);
+    RdKafka::TopicPartition::destroy(assigned);
+    const std::vector<int> partitions = s.stage->partitions();
+    s.stage->DropAll();
+    for (int p : partitions) s.stage->AddShard(p);
+    absl::Status st = RestoreShards(
+        s, std::set<int>(partitions.begin(), partitions.end()));
+    if (!st.ok()) return st;
+  }
+  std::cerr << "run: rewound to the committed offsets and state\n";
+  return absl::OkStatus();
+}
+
+void Host::PollStage(StageRuntime& s, int timeout_ms) {
+  for (int n = 0; n < kMaxBatch && fatal_.ok() && !rewind_needed_; ++n) {
+    std::unique_ptr<RdKafka::Message> m(s.consumer->consume(n == 0 ? timeout_ms : 0));
+    switch (m->err()) {
+      case RdKafka::ERR_NO_ERROR:
+        break;
+      case RdKafka::ERR__TIMED_OUT:
+      case RdKafka::ERR__PARTITION_EOF:
+        return;
+      case RdKafka::ERR__FATAL:
+        fatal_ = absl::InternalError(Cat(s.group_id, ": ", m->errstr()));
+        return;
+      default:
+        std::cerr << "run: " << s.stage->name() << " consumer: " << m->errstr()
+                  << "\n";
+        return;
+    }
+    if (!s.stage->HasShard(m->partition())) continue;  // not ours any more
+    EnsureTransaction();
+    if (!fatal_.ok()) return;
+    const std::string topic = m->topic_name();
+    RecordSource source;
+    source.topic = topic;
+    source.partition = m->partition();
+    source.offset = m->offset();
+    const std::string key = m->key() ? *m->key() : std::string();
+    source.key = key;
+    source.payload = std::string_view(static_cast<const char*>(m->payload()),
+                                      m->payload() ? m->len() : 0);
+    source.timestamp = m->timestamp().timestamp;
+    s.stage->Apply(s.short_names[topic], source, config_.kafka.event_time,
+                   *this);
+    s.next_offsets[{topic, m->partition()}] = m->offset() + 1;
+    ++counters_.inputs;
+  }
+}
+
+void Host::Report(bool final) {
+  const auto now = Clock::now();
+  if (!final && now - last_report_ < std::chrono::seconds(10)) return;
+  last_report_ = now;
+  std::cerr << "run: " << counters_.inputs << " inputs, " << counters_.outputs
+            << " outputs, " << counters_.commits << " commits, "
+            << counters_.aborts << " aborts, " << counters_.restored_records
+            << " state records restored\n";
+}
+
+absl::Status Host::Run(const std::atomic<bool>& stop) {
+  for (StageRuntime& s : stages_) {
+    RdKafka::ErrorCode err = s.consumer->subscribe(s.topics);
+    if (err != RdKafka::ERR_NO_ERROR) {
+      return absl::UnavailableError(
+          Cat("subscribing ", s.group_id, ": ", Describe(err)));
+    }
+  }
+  std::cerr << "run: transactional id " << transactional_id_ << ", groups "
+            << stages_[0].group_id << " and " << stages_[1].group_id << ", "
+            << (config_.kafka.event_time ? "event" : "wall") << " clock\n";
+  const auto interval = std::chrono::milliseconds(config_.kafka.commit_interval);
+  while (!stop.load() && fatal_.ok()) {
+    if (!config_.kafka.event_time) {
+      const EpochMillis now = WallNow();
+      for (StageRuntime& s : stages_) {
+        if (s.stage->HasDueTimer(now)) EnsureTransaction();
+        s.stage->AdvanceClock(now, *this);
+      }
+    }
+    for (StageRuntime& s : stages_) PollStage(s, 10);
+    if (rewind_needed_) {
+      if (in_transaction_) Abort();
+      if (absl::Status st = Rewind(); !st.ok()) fatal_ = st;
+      continue;
+    }
+    if (in_transaction_ && Clock::now() - transaction_started_ >= interval) {
+      if (!Commit()) {
+        if (absl::Status st = Rewind(); !st.ok()) fatal_ = st;
+      }
+    }
+    Report(false);
+  }
+  if (fatal_.ok() && !Commit()) {
+    std::cerr << "run: the last transaction was aborted; its input will be "
+                 "processed again by whoever takes over\n";
+  }
+  for (StageRuntime& s : stages_) s.consumer->close();
+  restorer_->close();
+  Report(true);
+  return fatal_;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<KafkaHost>> KafkaHost::Create(
+    const Config& config) {
+  auto host = std::make_unique<Host>(config);
+  if (absl::Status s = host->Start(); !s.ok()) return s;
+  return std::unique_ptr<KafkaHost>(std::move(host));
+}
+
+}  // namespace orderflow

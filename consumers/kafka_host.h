@@ -1,0 +1,64 @@
+// `orderflow run`: both engine stages hosted on Kafka, exactly once.
+//
+// One process runs one consumer group member per stage (order stage:
+// orders, cancellations, shipments, invoices and allocation results, keyed
+// by order id; inventory stage: inventory and allocation requests, keyed
+// by SKU) and one transactional producer. Partition p of a stage's topics
+// is shard p of its state. Per transaction it consumes input, applies it,
+// and produces the outputs, the messages to the other stage, the changed
+// state records (to the stage's compacted changelog) and the consumed
+// offsets of both groups; then commits. A crash anywhere leaves either all
+// of a transaction or none of it.
+//
+// On assignment a shard is rebuilt from its changelog partition before it
+// sees a record; on revocation the transaction in flight commits; when
+// partitions are lost, or a transaction must be aborted, the transaction is
+// aborted, every shard is rebuilt from its changelog and consumption
+// rewinds to the committed offsets, so in-memory state never keeps what
+// Kafka threw away. A fatal producer error rebuilds the producer, then does
+// the same.
+//
+//   absl::StatusOr<std::unique_ptr<KafkaHost>> host = KafkaHost::Create(config);
+//   if (!host.ok()) { report host.status(); exit non-zero }
+//   absl::Status done = (*host)->Run(stop_flag);
+#ifndef ORDERFLOW_CONSUMERS_KAFKA_HOST_H_
+#define ORDERFLOW_CONSUMERS_KAFKA_HOST_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "config/config_file.h"
+
+namespace orderflow {
+
+struct HostCounters {
+  int64_t inputs = 0;        // records consumed and applied
+  int64_t outputs = 0;       // public records produced
+  int64_t internal = 0;      // stage-to-stage records produced
+  int64_t changelog = 0;     // state records produced
+  int64_t commits = 0;
+  int64_t aborts = 0;
+  int64_t producer_rebuilds = 0;
+  int64_t restored_records = 0;
+};
+
+class KafkaHost {
+ public:
+  // Checks the configuration, the broker and the topics, and initialises
+  // transactions (fencing an earlier process with the same instance id).
+  // Every failure is one line saying what to fix.
+  static absl::StatusOr<std::unique_ptr<KafkaHost>> Create(const Config& config);
+  virtual ~KafkaHost() = default;
+
+  // Runs until `stop` becomes true, then commits the transaction in flight
+  // and leaves the groups. Returns an error only when it cannot go on.
+  virtual absl::Status Run(const std::atomic<bool>& stop) = 0;
+  virtual HostCounters counters() const = 0;
+};
+
+}  // namespace orderflow
+
+#endif  // ORDERFLOW_CONSUMERS_KAFKA_HOST_H_

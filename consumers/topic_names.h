@@ -1,0 +1,44 @@
+// Kafka topic names: "<prefix>.<name>.v1" for the public topics of
+// DOMAIN.md and for the host's own (stage-to-stage and changelog) topics.
+#ifndef ORDERFLOW_CONSUMERS_TOPIC_NAMES_H_
+#define ORDERFLOW_CONSUMERS_TOPIC_NAMES_H_
+
+#include <string>
+#include <string_view>
+
+#include "engine/text.h"
+#include "engine/topics.h"
+
+namespace orderflow {
+
+// The host's own topics, next to the public ones.
+enum class InternalTopic {
+  kAllocationRequests,  // order stage -> inventory stage, key sku
+  kAllocationResults,   // inventory stage -> order stage, key order id
+  kOrderChangelog,      // order stage state, compacted, key order id
+  kInventoryChangelog,  // inventory stage state, compacted, key sku
+};
+
+inline std::string_view InternalName(InternalTopic t) {
+  switch (t) {
+    case InternalTopic::kAllocationRequests: return "allocation-requests";
+    case InternalTopic::kAllocationResults: return "allocation-results";
+    case InternalTopic::kOrderChangelog: return "order-stage-changelog";
+    case InternalTopic::kInventoryChangelog: return "inventory-stage-changelog";
+  }
+  return "";
+}
+
+inline std::string KafkaTopic(std::string_view prefix, std::string_view name) {
+  return Cat(prefix, ".", name, ".v1");
+}
+inline std::string KafkaTopic(std::string_view prefix, Topic t) {
+  return KafkaTopic(prefix, ShortName(t));
+}
+inline std::string KafkaTopic(std::string_view prefix, InternalTopic t) {
+  return KafkaTopic(prefix, InternalName(t));
+}
+
+}  // namespace orderflow
+
+#endif  // ORDERFLOW_CONSUMERS_TOPIC_NAMES_H_

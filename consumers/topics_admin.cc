@@ -1,0 +1,152 @@
+#include "consumers/topics_admin.h"
+
+#include <librdkafka/rdkafka.h>
+
+#include <memory>
+
+#include "consumers/kafka_client.h"
+#include "consumers/topic_names.h"
+#include "engine/text.h"
+
+namespace orderflow {
+
+std::vector<TopicSpec> RequiredTopics(const Config& config) {
+  const std::string& prefix = config.kafka.topic_prefix;
+  const int orders = config.engine.order_partitions;
+  const int inventory = config.engine.inventory_partitions;
+  std::vector<TopicSpec> topics;
+  for (Topic t : kAllTopics) {
+    topics.push_back({KafkaTopic(prefix, t),
+                      t == Topic::kInventory ? inventory : orders, {}});
+  }
+  topics.push_back(
+      {KafkaTopic(prefix, InternalTopic::kAllocationRequests), inventory, {}});
+  topics.push_back(
+      {KafkaTopic(prefix, InternalTopic::kAllocationResults), orders, {}});
+  const std::map<std::string, std::string> compacted = {
+      {"cleanup.policy", "compact"}};
+  topics.push_back(
+      {KafkaTopic(prefix, InternalTopic::kOrderChangelog), orders, compacted});
+  topics.push_back({KafkaTopic(prefix, InternalTopic::kInventoryChangelog),
+                    inventory, compacted});
+  return topics;
+}
+
+namespace {
+
+absl::StatusOr<std::unique_ptr<RdKafka::Producer>> AdminClient(
+    const Config& config) {
+  auto conf = MakeKafkaConf(config.kafka, {});
+  if (!conf.ok()) return conf.status();
+  std::string error;
+  std::unique_ptr<RdKafka::Producer> client(
+      RdKafka::Producer::create(conf->get(), error));
+  if (!client) return absl::InvalidArgumentError(error);
+  return client;
+}
+
+}  // namespace
+
+absl::Status CreateTopics(const Config& config, std::string* report) {
+  auto client = AdminClient(config);
+  if (!client.ok()) return client.status();
+  rd_kafka_t* rk = (*client)->c_ptr();
+  const std::vector<TopicSpec> specs = RequiredTopics(config);
+  char error[512];
+  std::vector<rd_kafka_NewTopic_t*> topics;
+  for (const TopicSpec& spec : specs) {
+    rd_kafka_NewTopic_t* t = rd_kafka_NewTopic_new(
+        spec.name.c_str(), spec.partitions, config.kafka.replication_factor,
+        error, sizeof error);
+    if (t == nullptr) {
+      for (auto* made : topics) rd_kafka_NewTopic_destroy(made);
+      return absl::InvalidArgumentError(Cat(spec.name, ": ", error));
+    }
+    for (const auto& [name, value] : spec.configs) {
+      rd_kafka_NewTopic_set_config(t, name.c_str(), value.c_str());
+    }
+    topics.push_back(t);
+  }
+  rd_kafka_AdminOptions_t* options =
+      rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS);
+  rd_kafka_AdminOptions_set_request_timeout(options, 30000, error, sizeof error);
+  rd_kafka_AdminOptions_set_operation_timeout(options, 30000, error,
+                                              sizeof error);
+  rd_kafka_queue_t* queue = rd_kafka_queue_new(rk);
+  rd_kafka_CreateTopics(rk, topics.data(), topics.size(), options, queue);
+  rd_kafka_event_t* event = rd_kafka_queue_poll(queue, 45000);
+
+  absl::Status status = absl::OkStatus();
+  if (event == nullptr) {
+    status = absl::DeadlineExceededError(
+        Cat("no answer from Kafka at ", config.kafka.bootstrap_servers,
+            " within 45 s"));
+  } else if (rd_kafka_event_error(event) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    status = absl::UnavailableError(
+        Cat("creating topics at ", config.kafka.bootstrap_servers, ": ",
+            rd_kafka_event_error_string(event)));
+  } else {
+    const rd_kafka_CreateTopics_result_t* result =
+        rd_kafka_event_CreateTopics_result(event);
+    size_t count = 0;
+    const rd_kafka_topic_result_t** results =
+        rd_kafka_CreateTopics_result_topics(result, &count);
+    for (size_t i = 0; i < count; ++i) {
+      const char* name = rd_kafka_topic_result_name(results[i]);
+      const rd_kafka_resp_err_t err = rd_kafka_topic_result_error(results[i]);
+      if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        *report += Cat("created ", name, "\n");
+      } else if (err == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
+        *report += Cat("exists  ", name, "\n");
+      } else if (status.ok()) {
+        const char* why = rd_kafka_topic_result_error_string(results[i]);
+        status = absl::FailedPreconditionError(
+            Cat(name, ": ", why != nullptr ? why : rd_kafka_err2str(err)));
+      }
+    }
+  }
+  if (event != nullptr) rd_kafka_event_destroy(event);
+  rd_kafka_queue_destroy(queue);
+  rd_kafka_AdminOptions_destroy(options);
+  for (auto* t : topics) rd_kafka_NewTopic_destroy(t);
+  if (status.ok()) status = CheckTopics(config, 30000);
+  return status;
+}
+
+absl::Status CheckTopics(const Config& config, int timeout_ms) {
+  auto client = AdminClient(config);
+  if (!client.ok()) return client.status();
+  RdKafka::Metadata* raw = nullptr;
+  const RdKafka::ErrorCode err =
+      (*client)->metadata(/*all_topics=*/true, nullptr, &raw, timeout_ms);
+  std::unique_ptr<RdKafka::Metadata> metadata(raw);
+  if (err != RdKafka::ERR_NO_ERROR) {
+    return absl::UnavailableError(
+        Cat("cannot reach Kafka at ", config.kafka.bootstrap_servers, ": ",
+            Describe(err)));
+  }
+  std::map<std::string, int> found;
+  for (const RdKafka::TopicMetadata* t : *metadata->topics()) {
+    if (t->err() == RdKafka::ERR_NO_ERROR) {
+      found[t->topic()] = static_cast<int>(t->partitions()->size());
+    }
+  }
+  std::string problems;
+  for (const TopicSpec& spec : RequiredTopics(config)) {
+    auto it = found.find(spec.name);
+    if (it == found.end()) {
+      problems += Cat(problems.empty() ? "" : "; ", spec.name, " is missing");
+    } else if (it->second != spec.partitions) {
+      problems += Cat(problems.empty() ? "" : "; ", spec.name, " has ",
+                      it->second, " partitions, the configuration says ",
+                      spec.partitions);
+    }
+  }
+  if (!problems.empty()) {
+    return absl::FailedPreconditionError(
+        Cat(problems, " (run: orderflow topics create --config FILE)"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace orderflow
