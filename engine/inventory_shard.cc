@@ -224,9 +224,11 @@ internal::v1::StockState InventoryShard::KeyState(std::string_view sku) const {
   return state;
 }
 
-absl::Status InventoryShard::RestoreKey(const internal::v1::StockState& state) {
-  if (state.sku().empty()) {
-    return absl::DataLossError("inventory changelog record without a SKU");
+absl::Status InventoryShard::RestoreKey(std::string_view sku,
+                                       const internal::v1::StockState& state) {
+  if (sku.empty() || state.sku() != sku) {
+    return absl::DataLossError(Cat("inventory changelog record under key '",
+                                   sku, "' does not hold that SKU"));
   }
   return Load(state, skus_[state.sku()]);
 }

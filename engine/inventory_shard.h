@@ -61,7 +61,9 @@ class InventoryShard {
   std::vector<std::string> TakeChangedKeys();
   // What the shard keeps for `sku` (all zero for an unknown SKU).
   internal::v1::StockState KeyState(std::string_view sku) const;
-  absl::Status RestoreKey(const internal::v1::StockState& state);
+  // Sets the SKU's stock to `state`, as read back from a changelog.
+  absl::Status RestoreKey(std::string_view sku,
+                          const internal::v1::StockState& state);
   void RestoreClock(EpochMillis t) { clock_ = std::max(clock_, t); }
 
   // The whole shard, SKUs in name order, so equal states give equal bytes.

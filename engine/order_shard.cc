@@ -753,12 +753,12 @@ internal::v1::OrderKeyState OrderShard::KeyState(std::string_view id) const {
   return state;
 }
 
-absl::Status OrderShard::RestoreKey(const internal::v1::OrderKeyState& state) {
-  std::string id = state.has_order() ? state.order().order_id()
-                   : state.early_size() > 0 ? state.early(0).order_id()
-                                            : std::string();
-  if (id.empty()) {
-    return absl::DataLossError("order changelog record without an order id");
+absl::Status OrderShard::RestoreKey(std::string_view id,
+                                   const internal::v1::OrderKeyState& state) {
+  if (id.empty() || (state.has_order() && state.order().order_id() != id)) {
+    return absl::DataLossError(
+        Cat("order changelog record under key '", id,
+            "' does not hold that order"));
   }
   if (Order* existing = Find(id)) Forget(*existing);
   auto early = early_.find(id);

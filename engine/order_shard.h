@@ -94,9 +94,10 @@ class OrderShard {
   // What the shard keeps under `id`; an empty state (no order, no early
   // records) means nothing: the changelog's tombstone.
   internal::v1::OrderKeyState KeyState(std::string_view id) const;
-  // Adds one key's state, as read back from a changelog, replacing what
-  // the shard had under that id.
-  absl::Status RestoreKey(const internal::v1::OrderKeyState& state);
+  // Sets what the shard keeps under `id` to `state`, as read back from a
+  // changelog (an empty state is a tombstone: the id is forgotten).
+  absl::Status RestoreKey(std::string_view id,
+                          const internal::v1::OrderKeyState& state);
   // Moves the clock to `t` without firing anything (restore only).
   void RestoreClock(EpochMillis t) { clock_ = std::max(clock_, t); }
 
