@@ -130,7 +130,7 @@ class Reader {
   FieldReader PropertiesInto(std::map<std::string, std::string>* out) {
     return [this, out](const YAML::Node& n, const std::string& p) {
       if (n.IsNull()) return absl::OkStatus();
-      if (!n.IsMap()) return Error(n, p, "a mapping of librdkafka properties");
+      if (!n.IsMap()) return Error(n, p, "a mapping of names to values");
       for (const auto& entry : n) {
         if (!entry.second.IsScalar()) {
           return Error(entry.second, Cat(p, ".", entry.first.Scalar()),
@@ -232,6 +232,7 @@ absl::StatusOr<Config> ParseConfig(const std::string& yaml,
                  {"clock", r.ClockInto(&k.event_time)},
                  {"replication_factor",
                   r.IntegerInto(&k.replication_factor, 1, 32)},
+                 {"topic_configs", r.PropertiesInto(&k.topic_configs)},
                  {"properties", r.PropertiesInto(&k.properties)}})}});
   if (!s.ok()) return s;
   return config;

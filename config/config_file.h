@@ -39,6 +39,10 @@ struct KafkaSettings {
   // is the largest input record timestamp seen (tests, what-if runs).
   bool event_time = false;
   int32_t replication_factor = 1;  // for `orderflow topics create`
+  // Topic configs for `orderflow topics create`, on every topic it makes
+  // (e.g. retention.ms). Records published with old event-time timestamps
+  // need retention.ms -1, or the broker deletes them at once.
+  std::map<std::string, std::string> topic_configs;
   // Any librdkafka property, given to every client (TLS, SASL, ...).
   std::map<std::string, std::string> properties;
 };

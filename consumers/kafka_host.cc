@@ -156,6 +156,7 @@ class Host : public KafkaHost, public Emitter {
   absl::Status fatal_ = absl::OkStatus();
   HostCounters counters_;
   Clock::time_point last_report_ = Clock::now();
+  int64_t inputs_at_last_report_ = -1;
 };
 
 void Rebalancer::rebalance_cb(RdKafka::KafkaConsumer* consumer,
@@ -506,6 +507,27 @@ void Host::Report(bool final) {
             << " outputs, " << counters_.commits << " commits, "
             << counters_.aborts << " aborts, " << counters_.restored_records
             << " state records restored\n";
+  const bool stalled = counters_.inputs == inputs_at_last_report_;
+  inputs_at_last_report_ = counters_.inputs;
+  if (final || !stalled) return;
+  // Nothing came in for a while: say where each partition stands, so that
+  // a stuck partition (e.g. an open transaction holding back the last
+  // stable offset) can be told from an idle one.
+  for (StageRuntime& st : stages_) {
+    std::vector<RdKafka::TopicPartition*> assigned;
+    st.consumer->assignment(assigned);
+    st.consumer->position(assigned);
+    for (RdKafka::TopicPartition* tp : assigned) {
+      int64_t low = 0, high = 0;
+      st.consumer->get_watermark_offsets(tp->topic(), tp->partition(), &low,
+                                         &high);
+      if (tp->offset() >= 0 && tp->offset() < high) {
+        std::cerr << "run: waiting: " << tp->topic() << "[" << tp->partition()
+                  << "] at " << tp->offset() << " of " << high << "\n";
+      }
+    }
+    RdKafka::TopicPartition::destroy(assigned);
+  }
 }
 
 absl::Status Host::Run(const std::atomic<bool>& stop) {

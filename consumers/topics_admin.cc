@@ -14,17 +14,18 @@ std::vector<TopicSpec> RequiredTopics(const Config& config) {
   const std::string& prefix = config.kafka.topic_prefix;
   const int orders = config.engine.order_partitions;
   const int inventory = config.engine.inventory_partitions;
+  const std::map<std::string, std::string>& configs = config.kafka.topic_configs;
   std::vector<TopicSpec> topics;
   for (Topic t : kAllTopics) {
     topics.push_back({KafkaTopic(prefix, t),
-                      t == Topic::kInventory ? inventory : orders, {}});
+                      t == Topic::kInventory ? inventory : orders, configs});
   }
+  topics.push_back({KafkaTopic(prefix, InternalTopic::kAllocationRequests),
+                    inventory, configs});
   topics.push_back(
-      {KafkaTopic(prefix, InternalTopic::kAllocationRequests), inventory, {}});
-  topics.push_back(
-      {KafkaTopic(prefix, InternalTopic::kAllocationResults), orders, {}});
-  const std::map<std::string, std::string> compacted = {
-      {"cleanup.policy", "compact"}};
+      {KafkaTopic(prefix, InternalTopic::kAllocationResults), orders, configs});
+  std::map<std::string, std::string> compacted = configs;
+  compacted["cleanup.policy"] = "compact";
   topics.push_back(
       {KafkaTopic(prefix, InternalTopic::kOrderChangelog), orders, compacted});
   topics.push_back({KafkaTopic(prefix, InternalTopic::kInventoryChangelog),
