@@ -39,6 +39,13 @@ void InventoryShard::OnInventoryEvent(const v1::InventoryEvent& event,
     return;
   }
   const int64_t q = event.quantity();
+  if (!v1::InventoryKind_IsValid(event.kind())) {
+    DeadLetter(source, "INVALID_VALUE",
+               Cat("kind ", static_cast<int>(event.kind()),
+                   " is not RECEIPT, ADJUSTMENT or SNAPSHOT"),
+               clock_, out);
+    return;
+  }
   switch (event.kind()) {
     case v1::INVENTORY_KIND_RECEIPT:
       if (q <= 0) {

@@ -54,8 +54,14 @@ uint64_t ContentHash(const v1::OrderPlaced& order) {
   return Fingerprint(bytes);
 }
 
+// (shipmentId, status): the id's bytes, then the status as its own bytes,
+// so that no id and status can stand for another pair.
 uint64_t ShipmentEventKey(const v1::ShipmentEvent& e) {
-  return Fingerprint(e.shipment_id(), 0x9e3779b97f4a7c15ull ^ e.status());
+  const uint32_t status = static_cast<uint32_t>(e.status());
+  const char bytes[4] = {static_cast<char>(status), static_cast<char>(status >> 8),
+                         static_cast<char>(status >> 16),
+                         static_cast<char>(status >> 24)};
+  return Fingerprint(std::string_view(bytes, 4), Fingerprint(e.shipment_id()));
 }
 
 }  // namespace
@@ -248,6 +254,9 @@ void OrderShard::SetStatus(Order& order, v1::OrderStatus status,
   if (IsClosed(status) || status == v1::ORDER_STATUS_BACKORDERED) {
     order.since = clock_;
   }
+  if (IsClosed(status) || status == v1::ORDER_STATUS_SHIPPED) {
+    order.ship_to.reset();  // no task will need it any more
+  }
   out.StatusChanged(m);
 }
 
@@ -330,6 +339,9 @@ void OrderShard::SendTask(const Order& order, v1::TaskAction action,
     l->set_quantity(line.quantity);
   }
   task.set_priority(order.level);
+  if (action == v1::TASK_ACTION_CREATE && order.ship_to) {
+    *task.mutable_ship_to() = *order.ship_to;
+  }
   SetTimestamp(order.promise.ship_by, task.mutable_ship_by());
   SetTimestamp(order.promise.deliver_by, task.mutable_deliver_by());
   SetTimestamp(clock_, task.mutable_created_at());
@@ -381,6 +393,7 @@ void OrderShard::OnOrderPlaced(const v1::OrderPlaced& placed,
 void OrderShard::Accept(Order& order, const v1::OrderPlaced& placed,
                         Emitter& out) {
   order.promise = PromiseFor(placed, config_);
+  order.ship_to = std::make_unique<v1::Address>(placed.ship_to());
   order.lines.reserve(placed.lines_size());
   for (const v1::OrderLine& line : placed.lines()) {
     order.lines.push_back(Line{line.line_id(), Intern(line.sku()),
@@ -454,6 +467,7 @@ void OrderShard::Allocate(Order& order, Emitter& out) {
   SetStatus(order, v1::ORDER_STATUS_ALLOCATED, {}, out);
   SendTask(order, v1::TASK_ACTION_CREATE, out);
   order.task_created = true;
+  order.ship_to.reset();
   Clear(order, Rung::kBackorderAged1, out);
   Clear(order, Rung::kBackorderAged2, out);
 }
@@ -501,6 +515,13 @@ void OrderShard::OnShipment(const v1::ShipmentEvent& shipment,
   if (shipment.order_id().empty()) missing = "orderId";
   else if (shipment.shipment_id().empty()) missing = "shipmentId";
   else if (shipment.status() == v1::SHIPMENT_STATUS_UNSPECIFIED) missing = "status";
+  else if (!v1::ShipmentStatus_IsValid(shipment.status())) {
+    DeadLetter(source, "INVALID_VALUE",
+               Cat("status ", static_cast<int>(shipment.status()),
+                   " is not a shipment status"),
+               clock_, out);
+    return;
+  }
   else if (!shipment.has_occurred_at()) missing = "occurredAt";
   if (!missing.empty()) {
     DeadLetter(source, "MISSING_FIELD", Cat(missing, " missing"), clock_, out);
@@ -581,13 +602,20 @@ void OrderShard::MarkShipped(Order& order, Emitter& out) {
 void OrderShard::KeepEarly(EarlyRecord::Kind kind,
                            const google::protobuf::Message& value,
                            std::string_view id, const RecordSource& source) {
+  std::string value_bytes = value.SerializeAsString();
+  auto held = early_.find(id);
+  if (held != early_.end()) {
+    for (const EarlyRecord& r : held->second) {
+      if (r.kind() == kind && r.value() == value_bytes) return;  // a repeat
+    }
+  }
   EarlyRecord r;
   r.set_order_id(std::string(id));
   r.set_kind(kind);
   r.set_expires_ms(clock_ + (kind == EarlyRecord::KIND_CANCELLATION
                                  ? config_.early_cancellation_retention
                                  : config_.early_shipment_retention));
-  value.SerializeToString(r.mutable_value());
+  r.set_value(std::move(value_bytes));
   r.set_source_topic(std::string(source.topic));
   r.set_partition(source.partition);
   r.set_offset(source.offset);
@@ -674,6 +702,7 @@ void OrderShard::FillOrderState(const Order& o,
     l->set_reserved(line.reserved);
   }
   for (uint64_t k : o.shipment_events_seen) s->add_shipment_events_seen(k);
+  if (o.ship_to) *s->mutable_ship_to() = *o.ship_to;
 }
 
 internal::v1::OrderShardSnapshot OrderShard::Snapshot() const {
@@ -711,6 +740,7 @@ void OrderShard::RestoreOrder(const internal::v1::OrderState& s) {
   }
   o.shipment_events_seen.assign(s.shipment_events_seen().begin(),
                                 s.shipment_events_seen().end());
+  if (s.has_ship_to()) o.ship_to = std::make_unique<v1::Address>(s.ship_to());
   Reschedule(o);
 }
 

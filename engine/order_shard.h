@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -118,6 +119,8 @@ class OrderShard {
     std::string id;
     std::vector<Line> lines;
     std::vector<uint64_t> shipment_events_seen;
+    // Until the delivery task is created (it carries the address).
+    std::unique_ptr<v1::Address> ship_to;
     Promise promise;
     EpochMillis placed_at = 0;
     EpochMillis since = 0;  // see OrderState.since_ms

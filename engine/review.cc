@@ -50,6 +50,10 @@ ReviewFindings Review(const v1::OrderPlaced& order, const EngineConfig& config) 
   required(order.has_placed_at(), "placedAt");
   required(order.service_level() != v1::SERVICE_LEVEL_UNSPECIFIED,
            "serviceLevel");
+  if (!v1::ServiceLevel_IsValid(order.service_level())) {
+    f.Add(kMissingField, Cat("serviceLevel ", static_cast<int>(order.service_level()),
+                             " is not STANDARD, EXPRESS or OVERNIGHT"));
+  }
   required(!order.currency().empty(), "currency");
   required(order.lines_size() > 0, "lines");
 

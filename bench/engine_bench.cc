@@ -1,0 +1,301 @@
+// Throughput and memory of the engine core: input events a second through
+// a Pipeline, without and with the protobuf codec, and heap bytes per open
+// order.
+//
+//   orderflow_bench                          # everything
+//   orderflow_bench --benchmark_filter=Core  # one family
+//
+// The stream has ORDERFLOW_BENCH_RECORDS records (default 1,000,000) of
+// the default workload (bench/workload.h), seed 1.
+#include <malloc.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "benchmark/benchmark.h"
+#include "bench/workload.h"
+#include "engine/pipeline.h"
+
+namespace orderflow {
+namespace {
+
+using workload::EncodedRecord;
+using workload::InputRecord;
+
+// Drops every output; counts them so the work is observable.
+class NullEmitter final : public Emitter {
+ public:
+  void StatusChanged(const v1::OrderStatusChanged&) override { ++outputs; }
+  void Task(const v1::DeliveryTask&) override { ++outputs; }
+  void Escalated(const v1::Escalation&) override { ++outputs; }
+  void DeadLettered(const v1::DeadLetter&) override { ++outputs; }
+  void ToInventory(const internal::v1::AllocationRequest&) override {}
+  void ToOrders(const internal::v1::AllocationResult&) override {}
+  size_t outputs = 0;
+};
+
+// Encodes every output to protobuf binary, as a producer would.
+class SerializingEmitter final : public Emitter {
+ public:
+  void StatusChanged(const v1::OrderStatusChanged& m) override { Write(m); }
+  void Task(const v1::DeliveryTask& m) override { Write(m); }
+  void Escalated(const v1::Escalation& m) override { Write(m); }
+  void DeadLettered(const v1::DeadLetter& m) override { Write(m); }
+  void ToInventory(const internal::v1::AllocationRequest&) override {}
+  void ToOrders(const internal::v1::AllocationResult&) override {}
+  size_t outputs = 0;
+  size_t bytes = 0;
+
+ private:
+  void Write(const google::protobuf::MessageLite& m) {
+    m.SerializeToString(&buffer_);
+    bytes += buffer_.size();
+    ++outputs;
+  }
+  std::string buffer_;
+};
+
+// Tallies what the engine decided, for the context block.
+class OutcomeEmitter final : public Emitter {
+ public:
+  void StatusChanged(const v1::OrderStatusChanged& m) override {
+    ++status[m.status() % status.size()];
+  }
+  void Task(const v1::DeliveryTask&) override { ++tasks; }
+  void Escalated(const v1::Escalation& m) override {
+    ++(m.state() == v1::ESCALATION_STATE_RAISED ? raised : cleared);
+  }
+  void DeadLettered(const v1::DeadLetter&) override { ++dead_letters; }
+  void ToInventory(const internal::v1::AllocationRequest&) override {}
+  void ToOrders(const internal::v1::AllocationResult&) override {}
+  std::array<size_t, 9> status{};
+  size_t tasks = 0, raised = 0, cleared = 0, dead_letters = 0;
+};
+
+size_t StreamRecords() {
+  const char* env = std::getenv("ORDERFLOW_BENCH_RECORDS");
+  return env != nullptr ? std::strtoull(env, nullptr, 10) : 1000000;
+}
+
+const std::vector<InputRecord>& Stream() {
+  static const std::vector<InputRecord> stream = [] {
+    workload::WorkloadOptions options;
+    options.records = StreamRecords();
+    return workload::GenerateWorkload(options);
+  }();
+  return stream;
+}
+
+const std::vector<EncodedRecord>& EncodedStream() {
+  static const std::vector<EncodedRecord> encoded = [] {
+    std::vector<EncodedRecord> out;
+    out.reserve(Stream().size());
+    for (const InputRecord& r : Stream()) out.push_back(workload::Encode(r));
+    return out;
+  }();
+  return encoded;
+}
+
+EngineConfig Partitions(int64_t orders, int64_t inventory) {
+  EngineConfig config;
+  config.order_partitions = static_cast<int32_t>(orders);
+  config.inventory_partitions = static_cast<int32_t>(inventory);
+  return config;
+}
+
+// Heap in use: small chunks (uordblks) and mmapped large ones (hblkhd),
+// such as the backing arrays of big hash tables.
+size_t HeapInUse() {
+  const struct mallinfo2 info = mallinfo2();
+  return info.uordblks + info.hblkhd;
+}
+
+// ------------------------------------------------------------ throughput
+
+// Decoded records straight into the pipeline; outputs dropped.
+void BM_CoreOnly(benchmark::State& state) {
+  const std::vector<InputRecord>& stream = Stream();
+  const EngineConfig config = Partitions(state.range(0), state.range(1));
+  NullEmitter out;
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto pipeline = std::make_unique<Pipeline>(config, out);
+    state.ResumeTiming();
+    for (size_t i = 0; i < stream.size(); ++i) {
+      workload::Feed(stream[i], *pipeline, static_cast<int64_t>(i + 1));
+    }
+    state.PauseTiming();
+    pipeline.reset();
+    state.ResumeTiming();
+  }
+  const double inputs = static_cast<double>(state.iterations() * stream.size());
+  state.SetItemsProcessed(static_cast<int64_t>(inputs));
+  state.counters["outputs_per_input"] = static_cast<double>(out.outputs) / inputs;
+}
+BENCHMARK(BM_CoreOnly)
+    ->ArgNames({"order_parts", "inventory_parts"})
+    ->Args({1, 1})
+    ->Args({4, 4})
+    ->Iterations(3)
+    ->Unit(benchmark::kMillisecond);
+
+// Each input parsed from protobuf binary (its bytes are also the payload a
+// dead letter would carry); each output serialized to protobuf binary.
+void BM_WithCodec(benchmark::State& state) {
+  const std::vector<EncodedRecord>& stream = EncodedStream();
+  const EngineConfig config = Partitions(state.range(0), state.range(1));
+  SerializingEmitter out;
+  workload::Decoder decoder;
+  size_t undecodable = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto pipeline = std::make_unique<Pipeline>(config, out);
+    state.ResumeTiming();
+    for (size_t i = 0; i < stream.size(); ++i) {
+      undecodable += !decoder.Feed(stream[i], *pipeline, static_cast<int64_t>(i + 1));
+    }
+    state.PauseTiming();
+    pipeline.reset();
+    state.ResumeTiming();
+  }
+  if (undecodable != 0) state.SkipWithError("an input did not decode");
+  const double inputs = static_cast<double>(state.iterations() * stream.size());
+  state.SetItemsProcessed(static_cast<int64_t>(inputs));
+  state.counters["outputs_per_input"] = static_cast<double>(out.outputs) / inputs;
+  state.counters["output_bytes_per_input"] = static_cast<double>(out.bytes) / inputs;
+}
+BENCHMARK(BM_WithCodec)
+    ->ArgNames({"order_parts", "inventory_parts"})
+    ->Args({1, 1})
+    ->Args({4, 4})
+    ->Iterations(3)
+    ->Unit(benchmark::kMillisecond);
+
+// ---------------------------------------------------------------- memory
+
+// Heap growth per open two-line order: N valid STANDARD orders on 1,000
+// SKUs with ample stock, so every one is ALLOCATED and stays open (no
+// timer is due within the minutes they span). The SKUs' own state is
+// built before the first measurement.
+void BM_BytesPerOpenOrder(benchmark::State& state) {
+  const int64_t orders = state.range(0);
+  const EngineConfig config = Partitions(state.range(1), state.range(1));
+  constexpr int kSkus = 1000;
+  constexpr EpochMillis kStart = 1772409600000;  // 2026-03-02T00:00:00Z
+  for (auto _ : state) {
+    NullEmitter out;
+    auto pipeline = std::make_unique<Pipeline>(config, out);
+    std::vector<std::string> skus;
+    for (int i = 0; i < kSkus; ++i) {
+      char name[16];
+      std::snprintf(name, sizeof name, "SKU-%06d", i);
+      skus.emplace_back(name);
+      v1::InventoryEvent e;
+      e.set_sku(name);
+      e.set_kind(v1::INVENTORY_KIND_SNAPSHOT);
+      e.set_quantity(int64_t{1} << 40);
+      SetTimestamp(kStart, e.mutable_occurred_at());
+      pipeline->OnInventoryEvent(e, RecordSource{"inventory", 0, i + 1, name, {}, kStart});
+    }
+    // Every SKU once, so that the order stage has interned its name.
+    v1::OrderPlaced order;
+    order.set_customer_id("C-0000001");
+    order.set_service_level(v1::SERVICE_LEVEL_STANDARD);
+    order.set_currency("EUR");
+    v1::Address* a = order.mutable_ship_to();
+    a->set_name("Ada Lovelace");
+    a->set_line1("12 Main Street");
+    a->set_city("Berlin");
+    a->set_postal_code("10115");
+    a->set_country("DE");
+    for (int l = 0; l < 2; ++l) {
+      v1::OrderLine* line = order.add_lines();
+      line->set_line_id(l == 0 ? "L1" : "L2");
+      line->set_quantity(1 + l);
+      line->set_unit_price_minor(1999);
+    }
+    int64_t seq = 0;
+    auto place = [&](EpochMillis t, int sku1, int sku2) {
+      char id[24];
+      std::snprintf(id, sizeof id, "O-%08lld", static_cast<long long>(++seq));
+      order.set_order_id(id);
+      SetTimestamp(t, order.mutable_placed_at());
+      order.mutable_lines(0)->set_sku(skus[sku1]);
+      order.mutable_lines(1)->set_sku(skus[sku2]);
+      pipeline->OnOrderPlaced(order, RecordSource{"orders", 0, seq, id, {}, t});
+    };
+    EpochMillis t = kStart;
+    for (int i = 0; i < kSkus; ++i) place(t, i, (i + 1) % kSkus);
+    size_t open_before = 0;
+    for (int s = 0; s < pipeline->order_shard_count(); ++s) {
+      open_before += pipeline->order_shard(s).open_orders();
+    }
+
+    const size_t heap_before = HeapInUse();
+    for (int64_t i = 0; i < orders; ++i) {
+      t += 1;  // a thousand orders a second: no deadline falls due
+      const int sku1 = static_cast<int>((i * 7) % kSkus);
+      place(t, sku1, (sku1 + 1 + static_cast<int>((i * 13) % (kSkus - 1))) % kSkus);
+    }
+    const size_t heap_after = HeapInUse();
+    size_t open = 0;
+    for (int s = 0; s < pipeline->order_shard_count(); ++s) {
+      open += pipeline->order_shard(s).open_orders();
+    }
+    open -= open_before;
+    if (open != static_cast<size_t>(orders)) {
+      state.SkipWithError("not every order stayed open");
+    }
+    state.counters["open_orders"] = static_cast<double>(open);
+    state.counters["bytes_per_open_order"] =
+        static_cast<double>(heap_after - heap_before) / static_cast<double>(open);
+    state.PauseTiming();
+    pipeline.reset();
+    state.ResumeTiming();
+  }
+}
+BENCHMARK(BM_BytesPerOpenOrder)
+    ->ArgNames({"orders", "partitions"})
+    ->Args({100000, 1})
+    ->Args({1000000, 1})
+    ->Args({1000000, 4})
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+
+// What the engine made of the stream, once, for the context block.
+std::string Outcomes() {
+  const EngineConfig config = Partitions(1, 1);
+  OutcomeEmitter out;
+  Pipeline pipeline(config, out);
+  const std::vector<InputRecord>& stream = Stream();
+  for (size_t i = 0; i < stream.size(); ++i) {
+    workload::Feed(stream[i], pipeline, static_cast<int64_t>(i + 1));
+  }
+  std::string s;
+  for (size_t i = 1; i < out.status.size(); ++i) {
+    s += v1::OrderStatus_Name(static_cast<v1::OrderStatus>(i)).substr(13);
+    s += ' ' + std::to_string(out.status[i]) + ", ";
+  }
+  s += "tasks " + std::to_string(out.tasks) + ", escalations raised " +
+       std::to_string(out.raised) + " cleared " + std::to_string(out.cleared) +
+       ", dead letters " + std::to_string(out.dead_letters);
+  return s;
+}
+
+}  // namespace
+}  // namespace orderflow
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::AddCustomContext("workload",
+                              orderflow::workload::Describe(orderflow::Stream()));
+  benchmark::AddCustomContext("engine outcomes", orderflow::Outcomes());
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -1,0 +1,133 @@
+#include "tests/engine/engine_test.h"
+
+namespace orderflow::testing {
+namespace {
+
+RecordSource SourceFor(std::string_view topic, std::string_view key,
+                       const std::string& payload, EpochMillis at,
+                       int64_t offset) {
+  RecordSource source;
+  source.topic = topic;
+  source.partition = kInputPartition;
+  source.offset = offset;
+  source.key = key;
+  source.payload = payload;
+  source.timestamp = at;
+  return source;
+}
+
+}  // namespace
+
+void Apply(Pipeline& pipeline, const Input& input, int64_t offset) {
+  std::visit(
+      [&](const auto& m) {
+        using M = std::decay_t<decltype(m)>;
+        if constexpr (std::is_same_v<M, Tick>) {
+          pipeline.AdvanceClock(input.at);
+        } else {
+          const std::string payload = m.SerializeAsString();
+          if constexpr (std::is_same_v<M, v1::OrderPlaced>) {
+            pipeline.OnOrderPlaced(
+                m, SourceFor("orders", m.order_id(), payload, input.at, offset));
+          } else if constexpr (std::is_same_v<M, v1::CancellationRequested>) {
+            pipeline.OnCancellation(
+                m, SourceFor("cancellations", m.order_id(), payload, input.at,
+                                offset));
+          } else if constexpr (std::is_same_v<M, v1::ShipmentEvent>) {
+            pipeline.OnShipment(
+                m, SourceFor("shipments", m.order_id(), payload, input.at, offset));
+          } else {
+            pipeline.OnInventoryEvent(
+                m, SourceFor("inventory", m.sku(), payload, input.at, offset));
+          }
+        }
+      },
+      input.value);
+}
+
+void PrintTo(const Ledger& l, std::ostream* os) {
+  *os << "{on_hand " << l.on_hand << ", reserved " << l.reserved
+      << ", waiting_orders " << l.waiting_orders << "}";
+}
+
+Ledger LedgerOf(Pipeline& pipeline, std::string_view sku) {
+  const auto stock = pipeline.InventoryShardFor(sku).Stock(sku);
+  if (!stock) return Ledger{};
+  return Ledger{stock->on_hand, stock->reserved, stock->waiting_orders};
+}
+
+void PrintTo(const ShardLayout& layout, std::ostream* os) {
+  *os << layout.order_partitions << "x" << layout.inventory_partitions;
+}
+
+std::string LayoutName(const ::testing::TestParamInfo<ShardLayout>& info) {
+  return "orders" + std::to_string(info.param.order_partitions) + "_inventory" +
+         std::to_string(info.param.inventory_partitions);
+}
+
+EngineTest::EngineTest() {
+  config_.order_partitions = GetParam().order_partitions;
+  config_.inventory_partitions = GetParam().inventory_partitions;
+  pipeline_ = std::make_unique<Pipeline>(config_, out_);
+}
+
+void EngineTest::TearDown() {
+  for (const std::string& problem : out_.ContractViolations()) {
+    ADD_FAILURE() << "contract violated by " << problem;
+  }
+}
+
+void EngineTest::Reconfigure(const std::function<void(EngineConfig&)>& change) {
+  pipeline_.reset();
+  change(config_);
+  pipeline_ = std::make_unique<Pipeline>(config_, out_);
+}
+
+void EngineTest::Feed(Input input) { Apply(*pipeline_, input, next_offset_++); }
+
+void EngineTest::Place(const v1::OrderPlaced& order) {
+  Place(order, Ms(order.placed_at()));
+}
+void EngineTest::Place(const v1::OrderPlaced& order, EpochMillis at) {
+  Feed({order, at});
+}
+void EngineTest::Cancel(const v1::CancellationRequested& cancellation) {
+  Cancel(cancellation, Ms(cancellation.requested_at()));
+}
+void EngineTest::Cancel(const v1::CancellationRequested& cancellation,
+                        EpochMillis at) {
+  Feed({cancellation, at});
+}
+void EngineTest::Ship(const v1::ShipmentEvent& shipment) {
+  Ship(shipment, Ms(shipment.occurred_at()));
+}
+void EngineTest::Ship(const v1::ShipmentEvent& shipment, EpochMillis at) {
+  Feed({shipment, at});
+}
+void EngineTest::Stock(const v1::InventoryEvent& event) {
+  Stock(event, Ms(event.occurred_at()));
+}
+void EngineTest::Stock(const v1::InventoryEvent& event, EpochMillis at) {
+  Feed({event, at});
+}
+void EngineTest::AdvanceTo(EpochMillis t) { Feed({Tick{}, t}); }
+
+void EngineTest::ExpectNothingUntilThen(EpochMillis due,
+                                        const std::vector<std::string>& expected) {
+  AdvanceTo(due - Seconds(1));
+  EXPECT_THAT(out_.Take(), ::testing::IsEmpty())
+      << "one second before " << FormatTime(due);
+  AdvanceTo(due);
+  EXPECT_THAT(out_.Take(), ::testing::ElementsAreArray(expected))
+      << "at " << FormatTime(due);
+}
+
+Ledger EngineTest::LedgerOf(std::string_view sku) {
+  return testing::LedgerOf(*pipeline_, sku);
+}
+
+std::optional<v1::OrderStatus> EngineTest::StatusOf(std::string_view order_id) {
+  return pipeline_->OrderShardFor(order_id).StatusOf(order_id);
+}
+
+}  // namespace orderflow::testing
