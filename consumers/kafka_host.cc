@@ -1,6 +1,7 @@
 #include "consumers/kafka_host.h"
 
 #include <chrono>
+#include <cstdlib>
 #include <iostream>
 #include <map>
 #include <set>
@@ -157,6 +158,9 @@ class Host : public KafkaHost, public Emitter {
   HostCounters counters_;
   Clock::time_point last_report_ = Clock::now();
   int64_t inputs_at_last_report_ = -1;
+  // ORDERFLOW_FAULT_ABORT_EVERY=N: abort every Nth transaction (tests).
+  int64_t abort_every_ = 0;
+  int64_t commit_attempts_ = 0;
 };
 
 void Rebalancer::rebalance_cb(RdKafka::KafkaConsumer* consumer,
@@ -225,6 +229,9 @@ void Host::AddStage(std::unique_ptr<HostedStage> stage, std::string_view role,
 }
 
 absl::Status Host::Start() {
+  if (const char* every = std::getenv("ORDERFLOW_FAULT_ABORT_EVERY")) {
+    abort_every_ = std::atoll(every);
+  }
   // Every property is checked before anything is contacted.
   if (auto conf = MakeKafkaConf(config_.kafka, {}); !conf.ok()) {
     return conf.status();
@@ -296,6 +303,13 @@ void Host::EnsureTransaction() {
 
 bool Host::Commit() {
   if (!in_transaction_) return true;
+  if (abort_every_ > 0 && ++commit_attempts_ % abort_every_ == 0) {
+    // Fault injection for tests: this transaction is aborted as if the
+    // broker had refused it.
+    std::cerr << "run: aborting this transaction on purpose (fault injection)\n";
+    Abort();
+    return false;
+  }
   const bool with_clock = config_.kafka.event_time;
   for (StageRuntime& s : stages_) {
     s.stage->FlushChanges(

@@ -17,10 +17,13 @@ engine:
                           SIGKILL at random moments (>= 3 times) and restarted
   broker_restart_scale_out a second engine joins and later leaves; the broker
                           is killed and restarted in the middle
+  aborts_rewind           every 2nd transaction is aborted (fault injection):
+                          state rolls back and input rewinds each time
 
 Usage: exactly_once_test.py ORDERFLOW_BINARY [TEST ...]
 """
 
+import os
 import random
 import sys
 import time
@@ -32,6 +35,7 @@ from harness import Broker, Orderflow, Workload, log
 def settle(of, expected_phase1, expected_all, workload, disturb_phase1=None,
            disturb_phase2=None):
     of.publish("inventory", workload.inventory)
+    harness.wait_for_stock(of, workload)
     of.publish("orders", workload.orders)
     if disturb_phase1:
         disturb_phase1()
@@ -125,8 +129,27 @@ def broker_restart_scale_out(work):
                     disturb_phase1=join_and_crash_broker, disturb_phase2=leave)
 
 
+def aborts_rewind(work):
+    """Every 2nd transaction is aborted by the engine itself (fault
+    injection): each abort must roll back the shards' state and rewind the
+    input, or outputs go missing or come twice."""
+    os.environ["ORDERFLOW_FAULT_ABORT_EVERY"] = "2"
+    try:
+        problems = scenario(work, orders=5000, seed=4,
+                            engines_setup=lambda of: of.start_engine("0"))
+    finally:
+        del os.environ["ORDERFLOW_FAULT_ABORT_EVERY"]
+    log_text = open(os.path.join(work, "engine-0.log")).read() if os.path.exists(
+        os.path.join(work, "engine-0.log")) else ""
+    aborts = log_text.count("aborting this transaction on purpose")
+    if aborts < 3:
+        problems.append("only %d transactions were aborted" % aborts)
+    return problems
+
+
 if __name__ == "__main__":
     BINARY = sys.argv[1]
     harness.main([("end_to_end", end_to_end),
                   ("crash_restart", crash_restart),
-                  ("broker_restart_scale_out", broker_restart_scale_out)])
+                  ("broker_restart_scale_out", broker_restart_scale_out),
+                  ("aborts_rewind", aborts_rewind)])

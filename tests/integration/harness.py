@@ -308,6 +308,22 @@ def wait_for(of, expected, what, timeout=300, on_wait=None):
         time.sleep(2)
 
 
+def wait_for_stock(of, workload, timeout=300):
+    """Until the inventory stage's committed state holds every SKU's count:
+    orders published after this cannot meet a SKU not yet counted, however
+    Kafka interleaves the two topics."""
+    deadline = time.time() + timeout
+    while True:
+        counted = {r["key"] for r in of.tail("inventory-stage-changelog")
+                   if r["key"] and int(r["value"].get("onHand", 0)) > 0}
+        if counted >= set(workload.skus):
+            return
+        if time.time() > deadline:
+            raise AssertionError("stock: only %d of %d SKUs counted"
+                                 % (len(counted), len(workload.skus)))
+        time.sleep(1)
+
+
 def compare(expected, actual, what):
     """Problems found comparing two runs' facts: duplicates and misses."""
     e, a = facts(expected), facts(actual)
@@ -387,7 +403,7 @@ def main(tests):
         if problems:
             failed += 1
             log("FAIL %s" % name)
-            for p in problems[:30]:
+            for p in problems[:int(os.environ.get("SHOW_PROBLEMS", "30"))]:
                 log("  " + p)
             if len(problems) > 30:
                 log("  ... and %d more" % (len(problems) - 30))

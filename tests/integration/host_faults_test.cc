@@ -1,0 +1,252 @@
+// The Kafka host's transaction error paths, on librdkafka's mock cluster
+// with injected errors: an abortable error, a fatal one (the producer is
+// fenced), the transaction coordinator moving, and requests timing out.
+//
+// The mock cluster does not enforce transactions (aborted records stay
+// visible, transactional offsets are not kept), so these tests prove the
+// recovery path, not exactly-once: the host must take the documented path
+// (abort and rewind, or rebuild the producer) and go on. Exactly-once
+// across aborts is proven on a real broker (exactly_once_test.py,
+// aborts_rewind).
+#include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "consumers/kafka_host.h"
+#include "consumers/topic_names.h"
+#include "consumers/topics_admin.h"
+#include "engine/text.h"
+#include "gtest/gtest.h"
+#include "orderflow/v1/orderflow.pb.h"
+
+namespace orderflow {
+namespace {
+
+// Kafka protocol API keys (not in librdkafka's public headers).
+constexpr int16_t kAddPartitionsToTxn = 24;
+constexpr int16_t kEndTxn = 26;
+
+constexpr int kOrders = 100;
+
+class MockCluster {
+ public:
+  MockCluster() {
+    char error[256];
+    rd_kafka_conf_t* conf = rd_kafka_conf_new();
+    rd_kafka_conf_set(conf, "log_level", "0", error, sizeof error);
+    handle_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, error, sizeof error);
+    cluster_ = rd_kafka_mock_cluster_new(handle_, 3);
+    bootstraps_ = rd_kafka_mock_cluster_bootstraps(cluster_);
+  }
+  ~MockCluster() {
+    rd_kafka_mock_cluster_destroy(cluster_);
+    rd_kafka_destroy(handle_);
+  }
+  rd_kafka_mock_cluster_t* get() { return cluster_; }
+  const std::string& bootstraps() const { return bootstraps_; }
+
+ private:
+  rd_kafka_t* handle_;
+  rd_kafka_mock_cluster_t* cluster_;
+  std::string bootstraps_;
+};
+
+class HostFaults : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    config_.engine.order_partitions = 2;
+    config_.engine.inventory_partitions = 2;
+    config_.kafka.bootstrap_servers = mock_.bootstraps();
+    config_.kafka.event_time = true;
+    config_.kafka.commit_interval = 50;
+    config_.kafka.properties = {{"log_level", "0"},
+                                {"session.timeout.ms", "6000"}};
+    if (const char* debug = std::getenv("ORDERFLOW_TEST_KAFKA_DEBUG")) {
+      config_.kafka.properties["log_level"] = "7";
+      config_.kafka.properties["debug"] = debug;
+    }
+    for (const TopicSpec& t : RequiredTopics(config_)) {
+      ASSERT_EQ(rd_kafka_mock_topic_create(mock_.get(), t.name.c_str(),
+                                           t.partitions, 1),
+                RD_KAFKA_RESP_ERR_NO_ERROR);
+    }
+  }
+
+  // Stock for every order, then the orders themselves.
+  void PublishWorkload() {
+    char error[256];
+    rd_kafka_conf_t* conf = rd_kafka_conf_new();
+    rd_kafka_conf_set(conf, "bootstrap.servers", mock_.bootstraps().c_str(),
+                      error, sizeof error);
+    rd_kafka_conf_set(conf, "log_level", "0", error, sizeof error);
+    rd_kafka_t* producer =
+        rd_kafka_new(RD_KAFKA_PRODUCER, conf, error, sizeof error);
+    auto send = [&](Topic topic, const std::string& key,
+                    const google::protobuf::Message& m) {
+      const std::string name = KafkaTopic("orderflow", topic);
+      const std::string value = m.SerializeAsString();
+      rd_kafka_producev(producer, RD_KAFKA_V_TOPIC(name.c_str()),
+                        RD_KAFKA_V_KEY(key.data(), key.size()),
+                        RD_KAFKA_V_VALUE(const_cast<char*>(value.data()),
+                                         value.size()),
+                        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                        RD_KAFKA_V_END);
+    };
+    v1::InventoryEvent stock;
+    stock.set_sku("SKU-1");
+    stock.set_kind(v1::INVENTORY_KIND_SNAPSHOT);
+    stock.set_quantity(1000000);
+    stock.mutable_occurred_at()->set_seconds(1772438400);
+    send(Topic::kInventory, "SKU-1", stock);
+    for (int i = 0; i < kOrders; ++i) {
+      v1::OrderPlaced o;
+      o.set_order_id(Cat("O-", i));
+      o.set_customer_id("C-1");
+      o.mutable_placed_at()->set_seconds(1772442000 + i);
+      o.set_service_level(v1::SERVICE_LEVEL_STANDARD);
+      o.set_currency("EUR");
+      v1::Address* a = o.mutable_ship_to();
+      a->set_name("A");
+      a->set_line1("1 High St");
+      a->set_city("Leeds");
+      a->set_postal_code("LS1");
+      a->set_country("GB");
+      v1::OrderLine* line = o.add_lines();
+      line->set_line_id("1");
+      line->set_sku("SKU-1");
+      line->set_quantity(1);
+      line->set_unit_price_minor(100);
+      send(Topic::kOrders, o.order_id(), o);
+    }
+    rd_kafka_flush(producer, 10000);
+    rd_kafka_destroy(producer);
+  }
+
+  // Orders that reached ALLOCATED, as seen on order-status (the mock
+  // shows aborted records too, so this is a set).
+  std::set<std::string> AllocatedOrders() {
+    char error[256];
+    rd_kafka_conf_t* conf = rd_kafka_conf_new();
+    rd_kafka_conf_set(conf, "bootstrap.servers", mock_.bootstraps().c_str(),
+                      error, sizeof error);
+    rd_kafka_conf_set(conf, "group.id", "checker", error, sizeof error);
+    rd_kafka_conf_set(conf, "enable.partition.eof", "true", error, sizeof error);
+    rd_kafka_conf_set(conf, "log_level", "0", error, sizeof error);
+    rd_kafka_t* consumer =
+        rd_kafka_new(RD_KAFKA_CONSUMER, conf, error, sizeof error);
+    const std::string topic = KafkaTopic("orderflow", Topic::kOrderStatus);
+    rd_kafka_topic_partition_list_t* parts = rd_kafka_topic_partition_list_new(2);
+    for (int p = 0; p < 2; ++p) {
+      rd_kafka_topic_partition_list_add(parts, topic.c_str(), p)->offset =
+          RD_KAFKA_OFFSET_BEGINNING;
+    }
+    rd_kafka_assign(consumer, parts);
+    rd_kafka_topic_partition_list_destroy(parts);
+    std::set<std::string> allocated;
+    std::set<int> at_end;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (at_end.size() < 2 && std::chrono::steady_clock::now() < deadline) {
+      rd_kafka_message_t* m = rd_kafka_consumer_poll(consumer, 200);
+      if (m == nullptr) continue;
+      if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+        at_end.insert(m->partition);
+      } else if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        v1::OrderStatusChanged s;
+        if (s.ParseFromArray(m->payload, static_cast<int>(m->len)) &&
+            s.status() == v1::ORDER_STATUS_ALLOCATED) {
+          allocated.insert(s.order_id());
+        }
+      }
+      rd_kafka_message_destroy(m);
+    }
+    rd_kafka_consumer_close(consumer);
+    rd_kafka_destroy(consumer);
+    return allocated;
+  }
+
+  // Runs the host with `fault` injected before the workload arrives, for
+  // long enough to handle the fault and the whole workload, then stops it
+  // with the stop flag. The host must come through: Run ends cleanly, every
+  // input was consumed (at least once: the mock shows aborted records), and
+  // at least one transaction committed.
+  HostCounters RunWith(const std::function<void()>& fault) {
+    absl::StatusOr<std::unique_ptr<KafkaHost>> host = KafkaHost::Create(config_);
+    EXPECT_TRUE(host.ok()) << host.status();
+    if (!host.ok()) return {};
+    std::atomic<bool> stop{false};
+    absl::Status result;
+    std::thread runner([&] { result = (*host)->Run(stop); });
+    fault();
+    PublishWorkload();
+    std::this_thread::sleep_for(std::chrono::seconds(20));
+    const size_t allocated = AllocatedOrders().size();
+    stop = true;
+    runner.join();
+    EXPECT_TRUE(result.ok()) << result;
+    const HostCounters c = (*host)->counters();
+    EXPECT_GE(c.inputs, kOrders + 1);  // every order and the stock count
+    EXPECT_GE(c.commits, 1);
+    EXPECT_GT(allocated, 0u);
+    return c;
+  }
+
+  MockCluster mock_;
+  Config config_;
+};
+
+TEST_F(HostFaults, AbortableErrorAbortsRewindsAndGoesOn) {
+  // A partition refused for good inside a transaction makes the
+  // transaction abortable: the host aborts, restores its shards and
+  // reprocesses. (Only transactional producers add partitions, so the
+  // error reaches the host and not the test's own publisher.)
+  HostCounters c = RunWith([&] {
+    rd_kafka_mock_push_request_errors(mock_.get(), kAddPartitionsToTxn, 1,
+                                      RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED);
+  });
+  EXPECT_GE(c.aborts, 1);
+}
+
+TEST_F(HostFaults, FatalErrorRebuildsTheProducer) {
+  // An error librdkafka reports as fatal (here the producer is told it is
+  // fenced): the host makes a new producer with the same transactional id,
+  // rewinds and carries on.
+  HostCounters c = RunWith([&] {
+    rd_kafka_mock_push_request_errors(mock_.get(), kEndTxn, 1,
+                                      RD_KAFKA_RESP_ERR_PRODUCER_FENCED);
+  });
+  EXPECT_GE(c.producer_rebuilds, 1);
+}
+
+TEST_F(HostFaults, CoordinatorMovesAndIsFoundAgain) {
+  HostCounters c = RunWith([&] {
+    rd_kafka_mock_coordinator_set(mock_.get(), "transaction", "orderflow.0", 2);
+    rd_kafka_mock_push_request_errors(mock_.get(), kEndTxn, 2,
+                                      RD_KAFKA_RESP_ERR_NOT_COORDINATOR,
+                                      RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE);
+  });
+  EXPECT_EQ(c.producer_rebuilds, 0);  // librdkafka finds the coordinator again
+}
+
+TEST_F(HostFaults, RequestTimeoutsAreRetried) {
+  HostCounters c = RunWith([&] {
+    rd_kafka_mock_push_request_errors(mock_.get(), kAddPartitionsToTxn, 3,
+                                      RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT,
+                                      RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT,
+                                      RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT);
+    rd_kafka_mock_push_request_errors(mock_.get(), kEndTxn, 1,
+                                      RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT);
+  });
+  // librdkafka makes the timed-out AddPartitionsToTxn abortable; the timed-
+  // out abort that follows leaves the producer unusable, so it is rebuilt.
+  EXPECT_GE(c.aborts + c.producer_rebuilds, 1);
+}
+
+}  // namespace
+}  // namespace orderflow
