@@ -12,6 +12,7 @@
 #include "consumers/kafka_client.h"
 #include "consumers/topic_names.h"
 #include "consumers/topics_admin.h"
+#include "engine/dead_letter.h"
 #include "engine/partitioner.h"
 #include "engine/text.h"
 
@@ -133,6 +134,11 @@ class Host : public KafkaHost, public Emitter {
                const std::optional<std::string>& value);
 
   void PollStage(StageRuntime& s, int timeout_ms);
+  // Whether an input record sits in the partition its key belongs to; if
+  // not, it is dead-lettered: the stages find an order, a SKU, only in the
+  // partition Kafka's default partitioner gives its key.
+  bool InRightPartition(const std::string& short_name,
+                        const RecordSource& source);
   void EnsureTransaction();
   // Commits the open transaction: changelogs, offsets, commit. False when
   // it had to be aborted (the caller must rewind).
@@ -476,6 +482,28 @@ absl::Status Host::Rewind() {
   return absl::OkStatus();
 }
 
+bool Host::InRightPartition(const std::string& short_name,
+                            const RecordSource& source) {
+  // Stage-to-stage topics are written by orderflow itself.
+  if (short_name == InternalName(InternalTopic::kAllocationRequests) ||
+      short_name == InternalName(InternalTopic::kAllocationResults) ||
+      source.key.empty()) {
+    return true;
+  }
+  const int32_t partitions = short_name == ShortName(Topic::kInventory)
+                                 ? config_.engine.inventory_partitions
+                                 : config_.engine.order_partitions;
+  const int32_t expected = PartitionOf(source.key, partitions);
+  if (expected == source.partition) return true;
+  DeadLetter(source, "WRONG_PARTITION",
+             Cat("key '", source.key, "' belongs in partition ", expected,
+                 " (Kafka's default murmur2 partitioner, as Java clients use; "
+                 "librdkafka clients need partitioner=murmur2_random), not ",
+                 source.partition),
+             WallNow(), *this);
+  return false;
+}
+
 void Host::PollStage(StageRuntime& s, int timeout_ms) {
   for (int n = 0; n < kMaxBatch && fatal_.ok() && !rewind_needed_; ++n) {
     std::unique_ptr<RdKafka::Message> m(s.consumer->consume(n == 0 ? timeout_ms : 0));
@@ -506,8 +534,13 @@ void Host::PollStage(StageRuntime& s, int timeout_ms) {
     source.payload = std::string_view(static_cast<const char*>(m->payload()),
                                       m->payload() ? m->len() : 0);
     source.timestamp = m->timestamp().timestamp;
-    s.stage->Apply(s.short_names[topic], source, config_.kafka.event_time,
-                   *this);
+    const std::string& short_name = s.short_names[topic];
+    if (!InRightPartition(short_name, source)) {
+      ++counters_.inputs;
+      s.next_offsets[{topic, m->partition()}] = m->offset() + 1;
+      continue;
+    }
+    s.stage->Apply(short_name, source, config_.kafka.event_time, *this);
     s.next_offsets[{topic, m->partition()}] = m->offset() + 1;
     ++counters_.inputs;
   }
