@@ -32,19 +32,24 @@ Config LoadOrExit(const std::string& path) {
   return *std::move(config);
 }
 
+// The input named on the command line: standard input for "" or "-".
+// Null (with the reason on stderr) when the file cannot be opened.
+std::istream* OpenInput(const std::string& path, std::ifstream& file) {
+  if (path.empty() || path == "-") return &std::cin;
+  file.open(path);
+  if (!file) {
+    std::cerr << "orderflow: " << path << ": cannot open\n";
+    return nullptr;
+  }
+  return &file;
+}
+
 int Replay(const std::string& config_path, const std::string& input_path,
            const std::string& output_path) {
   const Config config = LoadOrExit(config_path);
   std::ifstream input_file;
-  std::istream* in = &std::cin;
-  if (!input_path.empty() && input_path != "-") {
-    input_file.open(input_path);
-    if (!input_file) {
-      std::cerr << "orderflow: " << input_path << ": cannot open\n";
-      return 1;
-    }
-    in = &input_file;
-  }
+  std::istream* in = OpenInput(input_path, input_file);
+  if (in == nullptr) return 1;
   std::ofstream output_file;
   std::ostream* out = &std::cout;
   if (!output_path.empty() && output_path != "-") {
@@ -167,15 +172,8 @@ int main(int argc, char** argv) {
   if (publish->parsed()) {
     const orderflow::Config config = orderflow::LoadOrExit(config_path);
     std::ifstream file;
-    std::istream* in = &std::cin;
-    if (!input_path.empty() && input_path != "-") {
-      file.open(input_path);
-      if (!file) {
-        std::cerr << "orderflow: " << input_path << ": cannot open\n";
-        return 1;
-      }
-      in = &file;
-    }
+    std::istream* in = orderflow::OpenInput(input_path, file);
+    if (in == nullptr) return 1;
     return orderflow::Publish(config, publish_options, *in, std::cout,
                               std::cerr);
   }
