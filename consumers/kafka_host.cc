@@ -21,7 +21,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr int kMaxBatch = 500;           // records per stage per poll round
+constexpr int kMaxBatch = 5000;          // records per stage per poll round
 constexpr int kRestoreTimeoutMs = 120000;
 constexpr int kStartupTimeoutMs = 30000;
 
@@ -133,7 +133,9 @@ class Host : public KafkaHost, public Emitter {
                const std::string& key,
                const std::optional<std::string>& value);
 
-  void PollStage(StageRuntime& s, int timeout_ms);
+  // Applies what the stage's consumer has, waiting up to `timeout_ms` for
+  // the first record; returns how many records it applied.
+  int PollStage(StageRuntime& s, int timeout_ms);
   // Whether an input record sits in the partition its key belongs to; if
   // not, it is dead-lettered: the stages find an order, a SKU, only in the
   // partition Kafka's default partitioner gives its key.
@@ -504,26 +506,27 @@ bool Host::InRightPartition(const std::string& short_name,
   return false;
 }
 
-void Host::PollStage(StageRuntime& s, int timeout_ms) {
-  for (int n = 0; n < kMaxBatch && fatal_.ok() && !rewind_needed_; ++n) {
+int Host::PollStage(StageRuntime& s, int timeout_ms) {
+  int n = 0;
+  for (; n < kMaxBatch && fatal_.ok() && !rewind_needed_; ++n) {
     std::unique_ptr<RdKafka::Message> m(s.consumer->consume(n == 0 ? timeout_ms : 0));
     switch (m->err()) {
       case RdKafka::ERR_NO_ERROR:
         break;
       case RdKafka::ERR__TIMED_OUT:
       case RdKafka::ERR__PARTITION_EOF:
-        return;
+        return n;
       case RdKafka::ERR__FATAL:
         fatal_ = absl::InternalError(Cat(s.group_id, ": ", m->errstr()));
-        return;
+        return n;
       default:
         std::cerr << "run: " << s.stage->name() << " consumer: " << m->errstr()
                   << "\n";
-        return;
+        return n;
     }
     if (!s.stage->HasShard(m->partition())) continue;  // not ours any more
     EnsureTransaction();
-    if (!fatal_.ok()) return;
+    if (!fatal_.ok()) return n;
     const std::string topic = m->topic_name();
     RecordSource source;
     source.topic = topic;
@@ -544,6 +547,7 @@ void Host::PollStage(StageRuntime& s, int timeout_ms) {
     s.next_offsets[{topic, m->partition()}] = m->offset() + 1;
     ++counters_.inputs;
   }
+  return n;
 }
 
 void Host::Report(bool final) {
@@ -597,7 +601,12 @@ absl::Status Host::Run(const std::atomic<bool>& stop) {
         s.stage->AdvanceClock(now, *this);
       }
     }
-    for (StageRuntime& s : stages_) PollStage(s, 10);
+    // Take what is there without waiting; wait a little only when idle.
+    int applied = 0;
+    for (StageRuntime& s : stages_) applied += PollStage(s, 0);
+    if (applied == 0) {
+      for (StageRuntime& s : stages_) PollStage(s, 5);
+    }
     if (rewind_needed_) {
       if (in_transaction_) Abort();
       if (absl::Status st = Rewind(); !st.ok()) fatal_ = st;
