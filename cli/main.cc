@@ -14,6 +14,7 @@
 #include "config/config_file.h"
 #include "consumers/kafka_host.h"
 #include "consumers/topics_admin.h"
+#include "producers/demo.h"
 #include "producers/publish.h"
 #include "producers/tail.h"
 #include "replay/replay.h"
@@ -168,7 +169,27 @@ int main(int argc, char** argv) {
   tail->add_flag("--from-end", tail_options.from_end,
                  "only records that arrive from now on");
 
+  orderflow::DemoOptions demo_options;
+  CLI::App* demo = app.add_subcommand(
+      "demo",
+      "Everything in one process on an embedded Kafka: an ERP and a "
+      "warehouse simulated for a week, the engine, live progress, then the "
+      "service metrics");
+  demo->add_option("--days", demo_options.days, "simulated days")
+      ->check(CLI::Range(1, 60));
+  demo->add_option("--seconds", demo_options.seconds,
+                   "wall-clock seconds the simulated days take")
+      ->check(CLI::Range(5, 3600));
+  demo->add_option("--orders-per-day", demo_options.orders_per_day)
+      ->check(CLI::Range(10, 200000));
+  demo->add_option("--seed", demo_options.seed, "the same seed, the same week");
+
   CLI11_PARSE(app, argc, argv);
+  if (demo->parsed()) {
+    orderflow::InstallStopHandlers();
+    return orderflow::RunDemo(demo_options, orderflow::stop_requested,
+                              std::cout, std::cerr);
+  }
   if (publish->parsed()) {
     const orderflow::Config config = orderflow::LoadOrExit(config_path);
     std::ifstream file;

@@ -1,0 +1,38 @@
+// `orderflow demo`: the whole system in one process, with no external
+// service. librdkafka's mock cluster stands in for Kafka; the same Kafka
+// host as `orderflow run` runs both stages on it; an ERP simulator sends a
+// seeded week of orders, stock and cancellations, and a shipping simulator
+// turns delivery tasks into PICKED, PACKED, SHIPPED and DELIVERED (some
+// late, some failed). Time is compressed: the simulated week passes in
+// about a minute, and the engine runs on event time.
+//
+// While it runs, a line a second shows orders in, backlog, backorders and
+// escalations; at the end a summary of the service metrics, checked for
+// consistency. SIGINT or SIGTERM (`stop`) ends it early, cleanly.
+//
+// The mock cluster keeps aborted records visible and only the newest part
+// of each log: fine for a demo, never for measuring (see KAFKA.md).
+#ifndef ORDERFLOW_PRODUCERS_DEMO_H_
+#define ORDERFLOW_PRODUCERS_DEMO_H_
+
+#include <atomic>
+#include <cstdint>
+#include <ostream>
+
+namespace orderflow {
+
+struct DemoOptions {
+  int days = 7;             // simulated days
+  int seconds = 60;         // wall-clock seconds they take
+  int orders_per_day = 1500;
+  uint64_t seed = 1;
+};
+
+// Returns the process exit status: 0 when the run completed (or was
+// stopped) and its summary is consistent.
+int RunDemo(const DemoOptions& options, const std::atomic<bool>& stop,
+            std::ostream& out, std::ostream& err);
+
+}  // namespace orderflow
+
+#endif  // ORDERFLOW_PRODUCERS_DEMO_H_

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# `orderflow demo` runs to completion on its embedded cluster, shows its
+# progress, and ends with a consistent summary:
+# received = accepted + rejected, and every accepted order is open,
+# shipped, delivered or cancelled. Usage: demo_test.sh ORDERFLOW_BINARY
+set -uo pipefail
+bin=$1
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+passed=0 failed=0
+check() {
+  if eval "$2"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $1" >&2; fi
+}
+timeout 300 "$bin" demo --days 3 --seconds 15 --orders-per-day 800 >"$out" 2>/dev/null
+rc=$?
+cat "$out" >&2
+check "exit status 0 (was $rc)" '[[ $rc -eq 0 ]]'
+check "progress lines" '[[ $(grep -c "orders in" "$out") -ge 5 ]]'
+check "summary present" 'grep -q "== service metrics" "$out"'
+check "received = accepted + rejected" 'grep -q "received = accepted + rejected: yes" "$out"'
+check "every accepted order accounted for" 'grep -q "open, shipped, delivered or cancelled: yes" "$out"'
+check "orders were received" 'grep -Eq "orders received +[1-9][0-9]+" "$out"'
+check "some orders delivered" 'grep -Eq "on-time delivery .*\(([0-9]+) of [1-9][0-9]* delivered" "$out"'
+# The same seed gives the same simulated week: the ERP sends the same orders.
+timeout 300 "$bin" demo --days 3 --seconds 15 --orders-per-day 800 >"$out.2" 2>/dev/null
+check "same seed, same orders received" '[[ "$(grep "orders received" "$out")" == "$(grep "orders received" "$out.2")" ]]'
+rm -f "$out.2"
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
