@@ -2,6 +2,7 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "consumers/kafka_client.h"
@@ -133,7 +134,17 @@ absl::Status CheckTopics(const Config& config, int timeout_ms) {
     }
   }
   std::string problems;
-  for (const TopicSpec& spec : RequiredTopics(config)) {
+  const std::vector<TopicSpec> required = RequiredTopics(config);
+  const bool none = std::none_of(required.begin(), required.end(),
+                                 [&](const TopicSpec& t) { return found.count(t.name); });
+  if (none) {
+    return absl::FailedPreconditionError(
+        Cat("none of the ", required.size(), " orderflow topics (",
+            required.front().name, ", ...) exists at ",
+            config.kafka.bootstrap_servers,
+            " (run: orderflow topics create --config FILE)"));
+  }
+  for (const TopicSpec& spec : required) {
     auto it = found.find(spec.name);
     if (it == found.end()) {
       problems += Cat(problems.empty() ? "" : "; ", spec.name, " is missing");

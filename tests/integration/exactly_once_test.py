@@ -23,12 +23,16 @@ engine:
 Usage: exactly_once_test.py ORDERFLOW_BINARY [TEST ...]
 """
 
+import json
 import os
 import random
+import subprocess
 import sys
 import time
 
 import harness
+from collections import Counter
+
 from harness import Broker, Orderflow, Workload, log
 
 
@@ -147,9 +151,107 @@ def aborts_rewind(work):
     return problems
 
 
+def publish_bad_lines(work):
+    """publish names each bad line and publishes the good ones exactly once;
+    the engine turns them into outputs."""
+    broker = Broker(work)
+    of = None
+    try:
+        of = Orderflow(BINARY, work, broker.start())
+        of.create_topics()
+        of.start_engine("0")
+        workload = Workload(5, 20)
+        good = workload.orders[:20]
+        lines = [json.dumps(r) for r in good[:10]]
+        lines.append('{"topic":"orders","key":"O-BAD1","value":{"orderId":"O-BAD1","colour":"red"}}')
+        lines += [json.dumps(r) for r in good[10:15]]
+        lines.append("not json at all")
+        lines.append(json.dumps(dict(good[15], topic="shipments")))
+        lines += [json.dumps(r) for r in good[16:20]]
+        path = os.path.join(work, "mixed.jsonl")
+        with open(path, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        out = of.run("publish", "--config", of.config, "--topic", "orders", path,
+                     check=False)
+        problems = []
+        if out.returncode == 0:
+            problems.append("publish exited 0 with bad lines")
+        for needle in ("published 19 of 22 lines", "line 11:", "line 17:", "line 18:",
+                       "colour"):
+            if needle not in out.stdout:
+                problems.append("summary lacks %r: %s" % (needle, out.stdout))
+        published = of.tail("orders")
+        keys = Counter(r["key"] for r in published)
+        if sorted(keys) != sorted(r["key"] for r in good[:15] + good[16:20]) or \
+                any(n != 1 for n in keys.values()):
+            problems.append("orders topic holds %s" % dict(keys))
+        expected = of.replay([r for r in good[:15] + good[16:20]])
+        harness.wait_for(of, expected, "publish round trip", timeout=120)
+        problems += harness.compare(expected, harness.tail_outputs(of), "outputs")
+        return problems
+    finally:
+        if of:
+            of.stop_all()
+        broker.stop()
+
+
+def startup_errors(work):
+    """Each start-up error is one line and a non-zero exit, quickly."""
+    broker = Broker(work)
+    of = None
+    problems = []
+    try:
+        address = broker.start()
+        of = Orderflow(BINARY, work, address)
+
+        def expect_failure(what, config_text, needle, limit=40):
+            path = os.path.join(work, "startup.yaml")
+            with open(path, "w") as f:
+                f.write(config_text)
+            started = time.time()
+            try:
+                out = subprocess.run([BINARY, "run", "--config", path], capture_output=True,
+                                     text=True, timeout=limit + 20)
+            except subprocess.TimeoutExpired:
+                problems.append("%s: still running after %d s" % (what, limit + 20))
+                return
+            took = time.time() - started
+            lines = [l for l in out.stderr.splitlines()
+                     if l.startswith("orderflow:")]
+            if out.returncode == 0:
+                problems.append("%s: exit status 0" % what)
+            if len(lines) != 1 or needle not in lines[0]:
+                problems.append("%s: expected one line naming %r, got %r"
+                                % (what, needle, out.stderr[-500:]))
+            if took > limit:
+                problems.append("%s: took %.0f s" % (what, took))
+            log("%s: %s (%.1f s)" % (what, lines[0] if lines else "?", took))
+
+        free_port = address.rsplit(":", 1)[0] + ":1"
+        expect_failure("broker unreachable",
+                       "kafka:\n  bootstrap_servers: %s\n" % free_port, "cannot reach Kafka")
+        expect_failure("topics missing",
+                       "kafka:\n  bootstrap_servers: %s\n" % address, "topics create")
+        expect_failure("bad property",
+                       "kafka:\n  bootstrap_servers: %s\n  properties:\n    linger.ms: soon\n"
+                       % address, "kafka.properties.linger.ms")
+        expect_failure("bad configuration value",
+                       "kafka:\n  commit_interval: often\n", "kafka.commit_interval")
+        expect_failure("authentication refused",
+                       "kafka:\n  bootstrap_servers: %s\n  properties:\n"
+                       "    security.protocol: SASL_PLAINTEXT\n    sasl.mechanism: PLAIN\n"
+                       "    sasl.username: u\n    sasl.password: p\n" % address,
+                       "Kafka")
+        return problems
+    finally:
+        broker.stop()
+
+
 if __name__ == "__main__":
     BINARY = sys.argv[1]
     harness.main([("end_to_end", end_to_end),
                   ("crash_restart", crash_restart),
                   ("broker_restart_scale_out", broker_restart_scale_out),
-                  ("aborts_rewind", aborts_rewind)])
+                  ("aborts_rewind", aborts_rewind),
+                  ("publish_bad_lines", publish_bad_lines),
+                  ("startup_errors", startup_errors)])
