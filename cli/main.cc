@@ -16,6 +16,7 @@
 #include "consumers/topics_admin.h"
 #include "producers/demo.h"
 #include "producers/publish.h"
+#include "producers/simulate.h"
 #include "producers/tail.h"
 #include "replay/replay.h"
 
@@ -184,7 +185,36 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(10, 200000));
   demo->add_option("--seed", demo_options.seed, "the same seed, the same week");
 
+  CLI::App* simulate = app.add_subcommand("simulate", "Simulated systems around the engine");
+  simulate->require_subcommand(1);
+  orderflow::ErpOptions erp_options;
+  int erp_days = 7;
+  CLI::App* erp = simulate->add_subcommand(
+      "erp",
+      "Write a seeded week of a web shop's orders, stock and cancellations as "
+      "a replay file (the same seed, the same file)");
+  erp->add_option("--days", erp_days, "simulated days")->check(CLI::Range(1, 366));
+  erp->add_option("--orders-per-day", erp_options.orders_per_day)
+      ->check(CLI::Range(1, 1000000));
+  erp->add_option("--seed", erp_options.seed);
+  erp->add_option("--output,-o", output_path, "file to write (default: stdout)");
+
   CLI11_PARSE(app, argc, argv);
+  if (erp->parsed()) {
+    std::ofstream file;
+    if (!output_path.empty() && output_path != "-") {
+      file.open(output_path, std::ios::binary | std::ios::trunc);
+      if (!file) {
+        std::cerr << "orderflow: " << output_path << ": cannot write\n";
+        return 1;
+      }
+    }
+    std::ostream& out = file.is_open() ? static_cast<std::ostream&>(file) : std::cout;
+    const int64_t n = orderflow::SimulateErp(erp_options, erp_days, out);
+    out.flush();
+    std::cerr << "simulate erp: " << n << " records over " << erp_days << " days\n";
+    return out ? 0 : 1;
+  }
   if (demo->parsed()) {
     orderflow::InstallStopHandlers();
     return orderflow::RunDemo(demo_options, orderflow::stop_requested,

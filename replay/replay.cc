@@ -40,9 +40,7 @@ class JsonLinesWriter : public Emitter {
  private:
   void Write(Topic topic, std::string_view key, EpochMillis time,
              const google::protobuf::Message& m) {
-    out_ << "{\"topic\":\"" << ShortName(topic) << "\",\"key\":"
-         << nlohmann::json(std::string(key)).dump() << ",\"timestamp\":\""
-         << FormatRfc3339(time) << "\",\"value\":" << EncodeJson(m) << "}\n";
+    out_ << EnvelopeLine(ShortName(topic), key, time, m) << "\n";
   }
 
   std::ostream& out_;

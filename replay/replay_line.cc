@@ -21,6 +21,14 @@ std::string FormatRfc3339(EpochMillis ms) {
   return google::protobuf::util::TimeUtil::ToString(t);
 }
 
+std::string EnvelopeLine(std::string_view topic, std::string_view key,
+                         EpochMillis time,
+                         const google::protobuf::Message& value) {
+  return Cat("{\"topic\":\"", topic, "\",\"key\":",
+             nlohmann::json(std::string(key)).dump(), ",\"timestamp\":\"",
+             FormatRfc3339(time), "\",\"value\":", EncodeJson(value), "}");
+}
+
 std::optional<ReplayLine> ParseReplayLine(std::string_view line,
                                           LineError* error) {
   auto fail = [error](std::string reason, std::string detail) {

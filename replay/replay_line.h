@@ -43,6 +43,12 @@ struct LineError {
 std::optional<ReplayLine> ParseReplayLine(std::string_view line,
                                           LineError* error);
 
+// One record in the envelope, without the newline:
+// {"topic":"orders","key":"O-1","timestamp":"...","value":{...}}
+std::string EnvelopeLine(std::string_view topic, std::string_view key,
+                         EpochMillis time,
+                         const google::protobuf::Message& value);
+
 // A timestamp in RFC 3339 ("2026-03-02T10:00:00Z"), as in protobuf JSON.
 std::optional<EpochMillis> ParseTime(std::string_view text);
 std::string FormatRfc3339(EpochMillis ms);
