@@ -44,14 +44,19 @@ std::string_view ShipmentStatusName(v1::ShipmentStatus s) {
   return Suffix(v1::ShipmentStatus_Name(s), "SHIPMENT_STATUS_");
 }
 
-uint64_t ContentHash(const v1::OrderPlaced& order) {
-  std::string bytes;
-  google::protobuf::io::StringOutputStream stream(&bytes);
+// The fingerprint of the order's deterministic protobuf encoding (saved in
+// snapshots, so it must not change). `buffer` is scratch space, reused
+// from call to call.
+uint64_t ContentHash(const v1::OrderPlaced& order, std::string& buffer) {
+  const size_t size = order.ByteSizeLong();
+  buffer.resize(size);
+  uint8_t* start = reinterpret_cast<uint8_t*>(buffer.data());
+  google::protobuf::io::ArrayOutputStream stream(start, static_cast<int>(size));
   google::protobuf::io::CodedOutputStream coded(&stream);
   coded.SetSerializationDeterministic(true);
-  order.SerializeToCodedStream(&coded);
+  order.SerializeWithCachedSizes(&coded);
   coded.Trim();
-  return Fingerprint(bytes);
+  return Fingerprint(std::string_view(buffer.data(), size));
 }
 
 // (shipmentId, status): the id's bytes, then the status as its own bytes,
@@ -242,12 +247,17 @@ std::string OrderShard::DeadlineMessage(const Order& order, Rung rung) const {
 
 // ------------------------------------------------------- transitions
 
+// The output messages below are members, overwritten field by field for
+// each record (every field is set each time), so that their strings and
+// sub-messages keep their memory from one output to the next.
+
 void OrderShard::SetStatus(Order& order, v1::OrderStatus status,
                            std::vector<std::string> reasons, Emitter& out) {
-  v1::OrderStatusChanged m;
+  v1::OrderStatusChanged& m = status_message_;
   m.set_order_id(order.id);
   m.set_status(status);
   m.set_previous_status(order.status);
+  m.clear_reasons();
   for (std::string& r : reasons) m.add_reasons(std::move(r));
   SetTimestamp(clock_, m.mutable_occurred_at());
   order.status = status;
@@ -260,37 +270,37 @@ void OrderShard::SetStatus(Order& order, v1::OrderStatus status,
   out.StatusChanged(m);
 }
 
-void OrderShard::Raise(Order& order, Rung rung, EpochMillis detected_at,
-                       std::string message, Emitter& out) {
-  if (order.raised.contains(rung)) return;
-  order.raised.insert(rung);
-  v1::Escalation e;
+void OrderShard::Escalate(const Order& order, Rung rung,
+                          v1::EscalationState state, EpochMillis detected_at,
+                          std::string message, Emitter& out) {
+  v1::Escalation& e = escalation_message_;
   e.set_escalation_id(EscalationId(order.id, rung));
   e.set_order_id(order.id);
   e.set_kind(KindOf(rung));
   e.set_level(LevelOf(rung));
-  e.set_state(v1::ESCALATION_STATE_RAISED);
+  e.set_state(state);
   SetTimestamp(detected_at, e.mutable_detected_at());
   e.set_message(std::move(message));
   out.Escalated(e);
 }
 
+void OrderShard::Raise(Order& order, Rung rung, EpochMillis detected_at,
+                       std::string message, Emitter& out) {
+  if (order.raised.contains(rung)) return;
+  order.raised.insert(rung);
+  Escalate(order, rung, v1::ESCALATION_STATE_RAISED, detected_at,
+           std::move(message), out);
+}
+
 void OrderShard::Clear(Order& order, Rung rung, Emitter& out) {
   if (!order.raised.contains(rung) || order.cleared.contains(rung)) return;
   order.cleared.insert(rung);
-  v1::Escalation e;
-  e.set_escalation_id(EscalationId(order.id, rung));
-  e.set_order_id(order.id);
-  e.set_kind(KindOf(rung));
-  e.set_level(LevelOf(rung));
-  e.set_state(v1::ESCALATION_STATE_CLEARED);
-  SetTimestamp(clock_, e.mutable_detected_at());
-  e.set_message(Cat("Order ", order.id, " is now ",
-                             Suffix(v1::OrderStatus_Name(order.status),
-                                    "ORDER_STATUS_"),
-                             "; ", KindName(KindOf(rung)), " level ",
-                             LevelOf(rung), " is cleared."));
-  out.Escalated(e);
+  Escalate(order, rung, v1::ESCALATION_STATE_CLEARED, clock_,
+           Cat("Order ", order.id, " is now ",
+               Suffix(v1::OrderStatus_Name(order.status), "ORDER_STATUS_"),
+               "; ", KindName(KindOf(rung)), " level ", LevelOf(rung),
+               " is cleared."),
+           out);
 }
 
 void OrderShard::ClearAllOpen(Order& order, Emitter& out) {
@@ -328,12 +338,19 @@ void OrderShard::AskInventory(const Order& order,
 
 void OrderShard::SendTask(const Order& order, v1::TaskAction action,
                           Emitter& out) {
-  v1::DeliveryTask task;
-  task.set_task_id(Cat(order.id, "/delivery"));
+  v1::DeliveryTask& task = task_message_;
+  std::string* task_id = task.mutable_task_id();
+  task_id->assign(order.id);
+  task_id->append("/delivery");
   task.set_order_id(order.id);
   task.set_action(action);
-  for (const Line& line : order.lines) {
-    v1::TaskLine* l = task.add_lines();
+  // Lines are overwritten in place; surplus ones from an earlier task go.
+  auto* lines = task.mutable_lines();
+  const int count = static_cast<int>(order.lines.size());
+  while (lines->size() > count) lines->RemoveLast();
+  for (int i = 0; i < count; ++i) {
+    const Line& line = order.lines[i];
+    v1::TaskLine* l = i < lines->size() ? lines->Mutable(i) : lines->Add();
     l->set_line_id(line.line_id);
     l->set_sku(SkuName(line.sku));
     l->set_quantity(line.quantity);
@@ -341,6 +358,8 @@ void OrderShard::SendTask(const Order& order, v1::TaskAction action,
   task.set_priority(order.level);
   if (action == v1::TASK_ACTION_CREATE && order.ship_to) {
     *task.mutable_ship_to() = *order.ship_to;
+  } else {
+    task.clear_ship_to();
   }
   SetTimestamp(order.promise.ship_by, task.mutable_ship_by());
   SetTimestamp(order.promise.deliver_by, task.mutable_deliver_by());
@@ -359,7 +378,7 @@ void OrderShard::OnOrderPlaced(const v1::OrderPlaced& placed,
     return;
   }
   if (!KeyMatches(source, id, "orderId", clock_, out)) return;
-  const uint64_t hash = ContentHash(placed);
+  const uint64_t hash = ContentHash(placed, hash_buffer_);
   if (Order* existing = Find(id)) {
     if (existing->content_hash == hash) return;  // the same order again
     Changed(id);

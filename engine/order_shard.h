@@ -147,6 +147,9 @@ class OrderShard {
   void Raise(Order& order, Rung rung, EpochMillis detected_at,
              std::string message, Emitter& out);
   void Clear(Order& order, Rung rung, Emitter& out);
+  // Emits the escalation of `rung` for `order` in `state`.
+  void Escalate(const Order& order, Rung rung, v1::EscalationState state,
+                EpochMillis detected_at, std::string message, Emitter& out);
   void ClearAllOpen(Order& order, Emitter& out);
   void AskInventory(const Order& order,
                     internal::v1::AllocationRequest::Action action,
@@ -198,6 +201,12 @@ class OrderShard {
                   std::less<>>
       early_;
   absl::btree_set<std::pair<EpochMillis, std::string>> early_timers_;
+
+  // Scratch space, reused from record to record.
+  std::string hash_buffer_;
+  v1::OrderStatusChanged status_message_;
+  v1::DeliveryTask task_message_;
+  v1::Escalation escalation_message_;
 
   bool track_changes_ = false;
   std::vector<std::string> changed_;

@@ -24,9 +24,11 @@ Pipeline::Pipeline(const EngineConfig& config, Emitter& out)
 }
 
 OrderShard& Pipeline::OrderShardFor(std::string_view order_id) {
+  if (orders_.size() == 1) return *orders_[0];  // no key to hash
   return *orders_[PartitionOf(order_id, order_shard_count())];
 }
 InventoryShard& Pipeline::InventoryShardFor(std::string_view sku) {
+  if (inventory_.size() == 1) return *inventory_[0];
   return *inventory_[PartitionOf(sku, inventory_shard_count())];
 }
 
