@@ -309,16 +309,16 @@ void OrderShard::ClearAllOpen(Order& order, Emitter& out) {
   }
 }
 
-void OrderShard::AskInventory(const Order& order,
-                              AllocationRequest::Action action, Emitter& out) {
+void OrderShard::AskInventory(const Order& order, StockRequest::Action action,
+                              Emitter& out) {
   // One request per distinct SKU, for all of the order's units of it, in
   // the order the SKUs first appear in the order.
-  AllocationRequest request;
-  request.set_action(action);
-  request.set_order_id(order.id);
-  request.mutable_rank()->set_service_level(order.level);
-  request.mutable_rank()->set_ship_by_ms(order.promise.ship_by);
-  request.mutable_rank()->set_placed_at_ms(order.placed_at);
+  StockRequest& request = request_;
+  request.action = action;
+  request.order_id = order.id;
+  request.service_level = order.level;
+  request.ship_by = order.promise.ship_by;
+  request.placed_at = order.placed_at;
   for (size_t i = 0; i < order.lines.size(); ++i) {
     const SkuId sku = order.lines[i].sku;
     bool seen_before = false;
@@ -330,9 +330,9 @@ void OrderShard::AskInventory(const Order& order,
     for (size_t j = i; j < order.lines.size(); ++j) {
       if (order.lines[j].sku == sku) quantity += order.lines[j].quantity;
     }
-    request.set_sku(SkuName(sku));
-    request.set_quantity(quantity);
-    out.ToInventory(request);
+    request.sku = SkuName(sku);
+    request.quantity = quantity;
+    out.SendToInventory(request);
   }
 }
 
@@ -447,7 +447,11 @@ void OrderShard::Accept(Order& order, const v1::OrderPlaced& placed,
 
 void OrderShard::OnAllocationResult(const AllocationResult& result,
                                     Emitter& out) {
-  Order* found = Find(result.order_id());
+  OnAllocationResult(FromProto(result), out);
+}
+
+void OrderShard::OnAllocationResult(const StockAnswer& result, Emitter& out) {
+  Order* found = Find(result.order_id);
   if (found == nullptr) return;
   Order& order = *found;
   Changed(order.id);
@@ -455,11 +459,11 @@ void OrderShard::OnAllocationResult(const AllocationResult& result,
       order.status != v1::ORDER_STATUS_BACKORDERED) {
     return;  // cancelled or shipped meanwhile; inventory has been told
   }
-  const bool complete = result.reserved() >= result.requested();
+  const bool complete = result.reserved >= result.requested;
   for (Line& line : order.lines) {
-    if (SkuName(line.sku) == result.sku()) line.reserved = complete;
+    if (SkuName(line.sku) == result.sku) line.reserved = complete;
   }
-  if (result.first_answer() && order.awaiting_answers > 0) {
+  if (result.first_answer && order.awaiting_answers > 0) {
     --order.awaiting_answers;
   }
   if (order.awaiting_answers > 0) return;

@@ -39,6 +39,7 @@
 #include "engine/emitter.h"
 #include "engine/escalations.h"
 #include "engine/record.h"
+#include "engine/stage_messages.h"
 #include "engine/string_map.h"
 #include "orderflow/internal/v1/internal.pb.h"
 
@@ -78,6 +79,7 @@ class OrderShard {
                   Emitter& out);
   void OnAllocationResult(const internal::v1::AllocationResult& result,
                           Emitter& out);
+  void OnAllocationResult(const StockAnswer& result, Emitter& out);
 
   // nullopt for an order this shard does not know (or has forgotten).
   std::optional<v1::OrderStatus> StatusOf(std::string_view order_id) const;
@@ -151,8 +153,7 @@ class OrderShard {
   void Escalate(const Order& order, Rung rung, v1::EscalationState state,
                 EpochMillis detected_at, std::string message, Emitter& out);
   void ClearAllOpen(Order& order, Emitter& out);
-  void AskInventory(const Order& order,
-                    internal::v1::AllocationRequest::Action action,
+  void AskInventory(const Order& order, StockRequest::Action action,
                     Emitter& out);
   void SendTask(const Order& order, v1::TaskAction action, Emitter& out);
 
@@ -207,6 +208,7 @@ class OrderShard {
   v1::OrderStatusChanged status_message_;
   v1::DeliveryTask task_message_;
   v1::Escalation escalation_message_;
+  StockRequest request_;
 
   bool track_changes_ = false;
   std::vector<std::string> changed_;

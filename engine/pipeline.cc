@@ -64,11 +64,11 @@ void Pipeline::Drain() {
   while (!router_.queue_.empty()) {
     auto message = std::move(router_.queue_.front());
     router_.queue_.pop_front();
-    if (auto* request = std::get_if<internal::v1::AllocationRequest>(&message)) {
-      InventoryShardFor(request->sku()).OnAllocationRequest(*request, router_);
+    if (auto* request = std::get_if<StockRequest>(&message)) {
+      InventoryShardFor(request->sku).OnAllocationRequest(*request, router_);
     } else {
-      const auto& result = std::get<internal::v1::AllocationResult>(message);
-      OrderShardFor(result.order_id()).OnAllocationResult(result, router_);
+      const auto& answer = std::get<StockAnswer>(message);
+      OrderShardFor(answer.order_id).OnAllocationResult(answer, router_);
     }
   }
 }

@@ -74,15 +74,18 @@ class Pipeline {
     void DeadLettered(const v1::DeadLetter& m) override {
       out_.DeadLettered(m);
     }
-    void ToInventory(const internal::v1::AllocationRequest& m) override {
+    // Messages between the stages stay plain values in-process.
+    void SendToInventory(const StockRequest& m) override {
       queue_.emplace_back(m);
+    }
+    void SendToOrders(const StockAnswer& m) override { queue_.emplace_back(m); }
+    void ToInventory(const internal::v1::AllocationRequest& m) override {
+      queue_.emplace_back(FromProto(m));
     }
     void ToOrders(const internal::v1::AllocationResult& m) override {
-      queue_.emplace_back(m);
+      queue_.emplace_back(FromProto(m));
     }
-    std::deque<std::variant<internal::v1::AllocationRequest,
-                            internal::v1::AllocationResult>>
-        queue_;
+    std::deque<std::variant<StockRequest, StockAnswer>> queue_;
 
    private:
     Emitter& out_;
