@@ -71,41 +71,46 @@ uint64_t ShipmentEventKey(const v1::ShipmentEvent& e) {
 
 }  // namespace
 
-OrderShard::OrderShard(const EngineConfig& config) : config_(config) {}
+OrderShard::OrderShard(const EngineConfig& config)
+    : config_(config),
+      index_(0, SlotHash{this}, SlotEq{this}),
+      timers_(TimerOrder{this}) {}
 
 // ------------------------------------------------------------ storage
 
 OrderShard::Order* OrderShard::Find(std::string_view id) {
   auto it = index_.find(id);
-  return it == index_.end() ? nullptr : &orders_[it->second];
+  return it == index_.end() ? nullptr : &At(*it);
 }
 const OrderShard::Order* OrderShard::Find(std::string_view id) const {
   auto it = index_.find(id);
-  return it == index_.end() ? nullptr : &orders_[it->second];
+  return it == index_.end() ? nullptr : &At(*it);
 }
 
 OrderShard::Order& OrderShard::Create(std::string_view id) {
-  uint32_t slot;
+  Slot slot;
   if (free_slots_.empty()) {
-    slot = static_cast<uint32_t>(orders_.size());
-    orders_.emplace_back();
+    slot = slots_used_++;
+    if (slot % kChunkSize == 0) {
+      chunks_.push_back(std::make_unique<Order[]>(kChunkSize));
+    }
   } else {
     slot = free_slots_.back();
     free_slots_.pop_back();
   }
-  Order& order = orders_[slot];
+  Order& order = At(slot);
   order.id.assign(id);
-  index_.emplace(order.id, slot);
+  order.slot = slot;
+  index_.insert(slot);
   Changed(id);
   return order;
 }
 
 void OrderShard::Forget(Order& order) {
   Changed(order.id);
-  if (order.timer_due != kNever) timers_.erase({order.timer_due, order.id});
-  auto it = index_.find(order.id);
-  const uint32_t slot = it->second;
-  index_.erase(it);
+  if (order.timer_due != kNever) timers_.erase({order.timer_due, order.slot});
+  const Slot slot = order.slot;
+  index_.erase(slot);
   order = Order{};
   free_slots_.push_back(slot);
 }
@@ -127,7 +132,7 @@ std::optional<v1::OrderStatus> OrderShard::StatusOf(std::string_view id) const {
 
 size_t OrderShard::open_orders() const {
   size_t n = 0;
-  for (const auto& [id, slot] : index_) n += IsOpen(orders_[slot].status);
+  for (Slot slot : index_) n += IsOpen(At(slot).status);
   return n;
 }
 
@@ -141,7 +146,9 @@ size_t OrderShard::early_records() const {
 
 OrderShard::TimerRef OrderShard::NextTimer() const {
   TimerRef next{kNever, {}};
-  if (!timers_.empty()) next = {timers_.begin()->first, timers_.begin()->second};
+  if (!timers_.empty()) {
+    next = {timers_.begin()->due, At(timers_.begin()->slot).id};
+  }
   if (!early_timers_.empty()) {
     const auto& [due, id] = *early_timers_.begin();
     if (std::pair<EpochMillis, std::string_view>(due, id) <
@@ -156,9 +163,9 @@ void OrderShard::FireNextTimer(Emitter& out) {
   const TimerRef next = NextTimer();
   if (next.due == kNever) return;
   clock_ = std::max(clock_, next.due);
-  if (!timers_.empty() && timers_.begin()->first == next.due &&
-      timers_.begin()->second == next.order_id) {
-    Order& order = *Find(next.order_id);
+  if (!timers_.empty() && timers_.begin()->due == next.due &&
+      At(timers_.begin()->slot).id == next.order_id) {
+    Order& order = At(timers_.begin()->slot);
     Changed(order.id);
     timers_.erase(timers_.begin());
     order.timer_due = kNever;
@@ -187,9 +194,9 @@ void OrderShard::Reschedule(Order& order) {
           ? order.since + config_.closed_order_retention
           : NextDue(PositionOf(order), order.raised, config_);
   if (due == order.timer_due) return;
-  if (order.timer_due != kNever) timers_.erase({order.timer_due, order.id});
+  if (order.timer_due != kNever) timers_.erase({order.timer_due, order.slot});
   order.timer_due = due;
-  if (due != kNever) timers_.insert({due, order.id});
+  if (due != kNever) timers_.insert({due, order.slot});
 }
 
 void OrderShard::FireDeadlines(Order& order, EpochMillis due, Emitter& out) {
@@ -351,7 +358,7 @@ void OrderShard::SendTask(const Order& order, v1::TaskAction action,
   for (int i = 0; i < count; ++i) {
     const Line& line = order.lines[i];
     v1::TaskLine* l = i < lines->size() ? lines->Mutable(i) : lines->Add();
-    l->set_line_id(line.line_id);
+    l->set_line_id(std::string(order.LineId(i)));
     l->set_sku(SkuName(line.sku));
     l->set_quantity(line.quantity);
   }
@@ -415,8 +422,8 @@ void OrderShard::Accept(Order& order, const v1::OrderPlaced& placed,
   order.ship_to = std::make_unique<v1::Address>(placed.ship_to());
   order.lines.reserve(placed.lines_size());
   for (const v1::OrderLine& line : placed.lines()) {
-    order.lines.push_back(Line{line.line_id(), Intern(line.sku()),
-                               static_cast<int32_t>(line.quantity()), false});
+    order.AddLine(line.line_id(), Intern(line.sku()),
+                  static_cast<int32_t>(line.quantity()), false);
   }
   SetStatus(order, v1::ORDER_STATUS_ACCEPTED, {}, out);
 
@@ -717,9 +724,10 @@ void OrderShard::FillOrderState(const Order& o,
   s->set_cleared(o.cleared.bits());
   s->set_awaiting_answers(o.awaiting_answers);
   s->set_task_created(o.task_created);
-  for (const Line& line : o.lines) {
+  for (size_t i = 0; i < o.lines.size(); ++i) {
+    const Line& line = o.lines[i];
     internal::v1::LineState* l = s->add_lines();
-    l->set_line_id(line.line_id);
+    l->set_line_id(std::string(o.LineId(i)));
     l->set_sku(SkuName(line.sku));
     l->set_quantity(line.quantity);
     l->set_reserved(line.reserved);
@@ -731,7 +739,7 @@ void OrderShard::FillOrderState(const Order& o,
 internal::v1::OrderShardSnapshot OrderShard::Snapshot() const {
   std::vector<const Order*> sorted;
   sorted.reserve(index_.size());
-  for (const auto& [id, slot] : index_) sorted.push_back(&orders_[slot]);
+  for (Slot slot : index_) sorted.push_back(&At(slot));
   std::sort(sorted.begin(), sorted.end(),
             [](const Order* a, const Order* b) { return a->id < b->id; });
   internal::v1::OrderShardSnapshot snap;
@@ -758,8 +766,8 @@ void OrderShard::RestoreOrder(const internal::v1::OrderState& s) {
   o.awaiting_answers = static_cast<uint16_t>(s.awaiting_answers());
   o.task_created = s.task_created();
   for (const internal::v1::LineState& l : s.lines()) {
-    o.lines.push_back(Line{l.line_id(), Intern(l.sku()),
-                           static_cast<int32_t>(l.quantity()), l.reserved()});
+    o.AddLine(l.line_id(), Intern(l.sku()), static_cast<int32_t>(l.quantity()),
+              l.reserved());
   }
   o.shipment_events_seen.assign(s.shipment_events_seen().begin(),
                                 s.shipment_events_seen().end());
@@ -769,10 +777,11 @@ void OrderShard::RestoreOrder(const internal::v1::OrderState& s) {
 
 absl::Status OrderShard::Restore(
     const internal::v1::OrderShardSnapshot& snapshot) {
-  orders_.clear();
-  free_slots_.clear();
+  timers_.clear();  // before the orders whose ids it compares
   index_.clear();
-  timers_.clear();
+  chunks_.clear();
+  slots_used_ = 0;
+  free_slots_.clear();
   early_.clear();
   early_timers_.clear();
   clock_ = snapshot.clock_ms();

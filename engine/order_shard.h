@@ -33,6 +33,8 @@
 #include "absl/container/btree_map.h"
 #include "absl/container/btree_set.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/container/inlined_vector.h"
+#include "absl/hash/hash.h"
 #include "absl/status/status.h"
 #include "engine/config.h"
 #include "engine/deadlines.h"
@@ -111,15 +113,19 @@ class OrderShard {
 
  private:
   using SkuId = uint32_t;
+  using Slot = uint32_t;  // where an order lives in the shard's storage
   struct Line {
-    std::string line_id;
     SkuId sku;
     int32_t quantity;
-    bool reserved;  // the order's whole demand for this SKU is reserved
+    uint32_t id_end : 31;   // where this line's lineId ends in line_ids
+    uint32_t reserved : 1;  // the order's whole demand for this SKU is reserved
   };
   struct Order {
     std::string id;
-    std::vector<Line> lines;
+    // Two lines are kept inline; their lineIds, back to back, in line_ids
+    // (inline too while short).
+    absl::InlinedVector<Line, 2> lines;
+    std::string line_ids;
     std::vector<uint64_t> shipment_events_seen;
     // Until the delivery task is created (it carries the address).
     std::unique_ptr<v1::Address> ship_to;
@@ -129,13 +135,31 @@ class OrderShard {
     EpochMillis timer_due = kNever;
     uint64_t content_hash = 0;
     RungSet raised, cleared;
+    Slot slot = 0;
     v1::OrderStatus status = v1::ORDER_STATUS_UNSPECIFIED;
     v1::ServiceLevel level = v1::SERVICE_LEVEL_UNSPECIFIED;
     uint16_t awaiting_answers = 0;
     bool task_created = false;
+
+    std::string_view LineId(size_t i) const {
+      const size_t begin = i == 0 ? 0 : lines[i - 1].id_end;
+      return std::string_view(line_ids).substr(begin, lines[i].id_end - begin);
+    }
+    void AddLine(std::string_view line_id, SkuId sku, int32_t quantity,
+                 bool reserved) {
+      line_ids.append(line_id);
+      lines.push_back(Line{sku, quantity,
+                           static_cast<uint32_t>(line_ids.size()), reserved});
+    }
   };
 
-  // Storage: orders live in a deque (stable addresses), found by id.
+  // Storage: orders live in fixed-size chunks (stable addresses), each in
+  // a slot; the index and the timers hold slots and read ids through At.
+  static constexpr Slot kChunkSize = 1024;
+  Order& At(Slot slot) { return chunks_[slot / kChunkSize][slot % kChunkSize]; }
+  const Order& At(Slot slot) const {
+    return chunks_[slot / kChunkSize][slot % kChunkSize];
+  }
   Order* Find(std::string_view id);
   const Order* Find(std::string_view id) const;
   Order& Create(std::string_view id);
@@ -190,10 +214,44 @@ class OrderShard {
   const EngineConfig& config_;
   EpochMillis clock_ = 0;
 
-  std::deque<Order> orders_;
-  std::vector<uint32_t> free_slots_;
-  StringViewMap<uint32_t> index_;  // views of Order::id
-  absl::btree_set<std::pair<EpochMillis, std::string_view>> timers_;
+  // A set of slots looked up by order id: hashes and compares the id of
+  // the order in the slot.
+  struct SlotHash {
+    using is_transparent = void;
+    const OrderShard* shard;
+    size_t operator()(std::string_view id) const {
+      return absl::Hash<std::string_view>{}(id);
+    }
+    size_t operator()(Slot slot) const { return (*this)(shard->At(slot).id); }
+  };
+  struct SlotEq {
+    using is_transparent = void;
+    const OrderShard* shard;
+    bool operator()(Slot a, Slot b) const { return a == b; }
+    bool operator()(Slot a, std::string_view id) const {
+      return shard->At(a).id == id;
+    }
+    bool operator()(std::string_view id, Slot b) const { return (*this)(b, id); }
+  };
+  // An order's timer: due time, then order id (read through the slot), the
+  // order timers fire in.
+  struct Timer {
+    EpochMillis due;
+    Slot slot;
+  };
+  struct TimerOrder {
+    const OrderShard* shard;
+    bool operator()(const Timer& a, const Timer& b) const {
+      if (a.due != b.due) return a.due < b.due;
+      return a.slot != b.slot && shard->At(a.slot).id < shard->At(b.slot).id;
+    }
+  };
+
+  std::vector<std::unique_ptr<Order[]>> chunks_;
+  Slot slots_used_ = 0;  // slots ever handed out; the rest of the last chunk is free
+  std::vector<Slot> free_slots_;
+  absl::flat_hash_set<Slot, SlotHash, SlotEq> index_;
+  absl::btree_set<Timer, TimerOrder> timers_;
 
   std::deque<std::string> sku_names_;
   StringViewMap<SkuId> sku_ids_;
