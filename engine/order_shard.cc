@@ -78,6 +78,34 @@ OrderShard::OrderShard(const EngineConfig& config)
 
 // ------------------------------------------------------------ storage
 
+void OrderShard::Order::AddLine(std::string_view line_id, SkuId sku,
+                                int32_t quantity, bool reserved) {
+  const size_t end = lines.empty() ? 0 : lines.back().id_end;
+  packed.insert(end, line_id);  // before the address, if any
+  lines.push_back(Line{sku, quantity, static_cast<uint32_t>(end + line_id.size()),
+                       reserved});
+}
+
+void OrderShard::Order::KeepShipTo(const v1::Address& address) {
+  DropShipTo();
+  address.AppendToString(&packed);
+  has_ship_to = true;
+}
+
+void OrderShard::Order::ReadShipTo(v1::Address* address) const {
+  const size_t begin = lines.empty() ? 0 : lines.back().id_end;
+  address->ParseFromArray(packed.data() + begin,
+                          static_cast<int>(packed.size() - begin));
+}
+
+void OrderShard::Order::DropShipTo() {
+  if (!has_ship_to) return;
+  has_ship_to = false;
+  packed.resize(lines.empty() ? 0 : lines.back().id_end);
+  packed.shrink_to_fit();
+}
+
+
 OrderShard::Order* OrderShard::Find(std::string_view id) {
   auto it = index_.find(id);
   return it == index_.end() ? nullptr : &At(*it);
@@ -272,7 +300,7 @@ void OrderShard::SetStatus(Order& order, v1::OrderStatus status,
     order.since = clock_;
   }
   if (IsClosed(status) || status == v1::ORDER_STATUS_SHIPPED) {
-    order.ship_to.reset();  // no task will need it any more
+    order.DropShipTo();  // no task will need it any more
   }
   out.StatusChanged(m);
 }
@@ -363,8 +391,8 @@ void OrderShard::SendTask(const Order& order, v1::TaskAction action,
     l->set_quantity(line.quantity);
   }
   task.set_priority(order.level);
-  if (action == v1::TASK_ACTION_CREATE && order.ship_to) {
-    *task.mutable_ship_to() = *order.ship_to;
+  if (action == v1::TASK_ACTION_CREATE && order.has_ship_to) {
+    order.ReadShipTo(task.mutable_ship_to());
   } else {
     task.clear_ship_to();
   }
@@ -419,12 +447,12 @@ void OrderShard::OnOrderPlaced(const v1::OrderPlaced& placed,
 void OrderShard::Accept(Order& order, const v1::OrderPlaced& placed,
                         Emitter& out) {
   order.promise = PromiseFor(placed, config_);
-  order.ship_to = std::make_unique<v1::Address>(placed.ship_to());
   order.lines.reserve(placed.lines_size());
   for (const v1::OrderLine& line : placed.lines()) {
     order.AddLine(line.line_id(), Intern(line.sku()),
                   static_cast<int32_t>(line.quantity()), false);
   }
+  order.KeepShipTo(placed.ship_to());
   SetStatus(order, v1::ORDER_STATUS_ACCEPTED, {}, out);
 
   auto early = early_.find(order.id);
@@ -497,7 +525,7 @@ void OrderShard::Allocate(Order& order, Emitter& out) {
   SetStatus(order, v1::ORDER_STATUS_ALLOCATED, {}, out);
   SendTask(order, v1::TASK_ACTION_CREATE, out);
   order.task_created = true;
-  order.ship_to.reset();
+  order.DropShipTo();
   Clear(order, Rung::kBackorderAged1, out);
   Clear(order, Rung::kBackorderAged2, out);
 }
@@ -733,7 +761,7 @@ void OrderShard::FillOrderState(const Order& o,
     l->set_reserved(line.reserved);
   }
   for (uint64_t k : o.shipment_events_seen) s->add_shipment_events_seen(k);
-  if (o.ship_to) *s->mutable_ship_to() = *o.ship_to;
+  if (o.has_ship_to) o.ReadShipTo(s->mutable_ship_to());
 }
 
 internal::v1::OrderShardSnapshot OrderShard::Snapshot() const {
@@ -771,7 +799,7 @@ void OrderShard::RestoreOrder(const internal::v1::OrderState& s) {
   }
   o.shipment_events_seen.assign(s.shipment_events_seen().begin(),
                                 s.shipment_events_seen().end());
-  if (s.has_ship_to()) o.ship_to = std::make_unique<v1::Address>(s.ship_to());
+  if (s.has_ship_to()) o.KeepShipTo(s.ship_to());
   Reschedule(o);
 }
 

@@ -122,13 +122,13 @@ class OrderShard {
   };
   struct Order {
     std::string id;
-    // Two lines are kept inline; their lineIds, back to back, in line_ids
-    // (inline too while short).
+    // Two lines are kept inline. `packed` holds their lineIds back to
+    // back, then, until the delivery task is created (it carries the
+    // address), the ship-to address in protobuf binary: one string, inline
+    // while short, instead of a message with a string per field.
     absl::InlinedVector<Line, 2> lines;
-    std::string line_ids;
+    std::string packed;
     std::vector<uint64_t> shipment_events_seen;
-    // Until the delivery task is created (it carries the address).
-    std::unique_ptr<v1::Address> ship_to;
     Promise promise;
     EpochMillis placed_at = 0;
     EpochMillis since = 0;  // see OrderState.since_ms
@@ -140,17 +140,19 @@ class OrderShard {
     v1::ServiceLevel level = v1::SERVICE_LEVEL_UNSPECIFIED;
     uint16_t awaiting_answers = 0;
     bool task_created = false;
+    bool has_ship_to = false;
 
     std::string_view LineId(size_t i) const {
       const size_t begin = i == 0 ? 0 : lines[i - 1].id_end;
-      return std::string_view(line_ids).substr(begin, lines[i].id_end - begin);
+      return std::string_view(packed).substr(begin, lines[i].id_end - begin);
     }
+    // Lines first, then the address.
     void AddLine(std::string_view line_id, SkuId sku, int32_t quantity,
-                 bool reserved) {
-      line_ids.append(line_id);
-      lines.push_back(Line{sku, quantity,
-                           static_cast<uint32_t>(line_ids.size()), reserved});
-    }
+                 bool reserved);
+    void KeepShipTo(const v1::Address& address);
+    // Only while has_ship_to.
+    void ReadShipTo(v1::Address* address) const;
+    void DropShipTo();
   };
 
   // Storage: orders live in fixed-size chunks (stable addresses), each in

@@ -61,9 +61,10 @@ void Pipeline::Settle() {
 }
 
 void Pipeline::Drain() {
-  while (!router_.queue_.empty()) {
-    auto message = std::move(router_.queue_.front());
-    router_.queue_.pop_front();
+  std::vector<std::variant<StockRequest, StockAnswer>>& queue = router_.queue_;
+  while (router_.head_ < queue.size()) {
+    // Moved out: delivering it may queue more and move the vector.
+    auto message = std::move(queue[router_.head_++]);
     if (auto* request = std::get_if<StockRequest>(&message)) {
       InventoryShardFor(request->sku).OnAllocationRequest(*request, router_);
     } else {
@@ -71,6 +72,8 @@ void Pipeline::Drain() {
       OrderShardFor(answer.order_id).OnAllocationResult(answer, router_);
     }
   }
+  queue.clear();
+  router_.head_ = 0;
 }
 
 void Pipeline::OnOrderPlaced(const v1::OrderPlaced& m,

@@ -85,7 +85,10 @@ class Pipeline {
     void ToOrders(const internal::v1::AllocationResult& m) override {
       queue_.emplace_back(FromProto(m));
     }
-    std::deque<std::variant<StockRequest, StockAnswer>> queue_;
+    // First in, first out: queue_[head_] is next. Emptied (keeping its
+    // memory) whenever everything has been delivered.
+    std::vector<std::variant<StockRequest, StockAnswer>> queue_;
+    size_t head_ = 0;
 
    private:
     Emitter& out_;
