@@ -73,8 +73,7 @@ uint64_t ShipmentEventKey(const v1::ShipmentEvent& e) {
 
 OrderShard::OrderShard(const EngineConfig& config)
     : config_(config),
-      index_(0, SlotHash{this}, SlotEq{this}),
-      timers_(TimerOrder{this}) {}
+      index_(0, SlotHash{this}, SlotEq{this}) {}
 
 // ------------------------------------------------------------ storage
 
@@ -136,8 +135,8 @@ OrderShard::Order& OrderShard::Create(std::string_view id) {
 
 void OrderShard::Forget(Order& order) {
   Changed(order.id);
-  if (order.timer_due != kNever) timers_.erase({order.timer_due, order.slot});
   const Slot slot = order.slot;
+  timers_.Forget(slot);
   index_.erase(slot);
   order = Order{};
   free_slots_.push_back(slot);
@@ -172,10 +171,75 @@ size_t OrderShard::early_records() const {
 
 // -------------------------------------------------------------- time
 
+bool OrderShard::TimerQueue::Later(const Timer& a, const Timer& b) const {
+  if (a.due != b.due) return a.due > b.due;
+  return a.slot != b.slot && shard_.At(a.slot).id > shard_.At(b.slot).id;
+}
+
+void OrderShard::TimerQueue::Add(EpochMillis due, Slot slot) {
+  const Timer timer{due, slot};
+  // Rounds towards zero: any rounding that never reorders will do.
+  const EpochMillis start = due - due % kBucketWidth;
+  if (start > sorted_start_ || sorted_start_ == kNever) {
+    buckets_[start].push_back(timer);
+    return;
+  }
+  // Due no later than the sorted run ends: it goes into the run, in place.
+  auto at = std::lower_bound(
+      sorted_.begin(), sorted_.end(), timer,
+      [this](const Timer& a, const Timer& b) { return Later(a, b); });
+  if (at != sorted_.end() && at->due == due && at->slot == slot) return;
+  sorted_.insert(at, timer);
+}
+
+void OrderShard::TimerQueue::SortNextBucket() {
+  auto first = buckets_.begin();
+  sorted_start_ = first->first;
+  sorted_ = std::move(first->second);
+  buckets_.erase(first);
+  sorted_.erase(std::remove_if(sorted_.begin(), sorted_.end(),
+                               [this](const Timer& t) { return !Live(t); }),
+                sorted_.end());
+  std::sort(sorted_.begin(), sorted_.end(),
+            [this](const Timer& a, const Timer& b) { return Later(a, b); });
+  // The same (due, slot) twice: an order that moved away and back.
+  sorted_.erase(std::unique(sorted_.begin(), sorted_.end(),
+                            [](const Timer& a, const Timer& b) {
+                              return a.due == b.due && a.slot == b.slot;
+                            }),
+                sorted_.end());
+}
+
+const OrderShard::TimerQueue::Timer* OrderShard::TimerQueue::Front() {
+  for (;;) {
+    while (!sorted_.empty() && !Live(sorted_.back())) sorted_.pop_back();
+    if (!sorted_.empty()) return &sorted_.back();
+    if (buckets_.empty()) {
+      sorted_start_ = kNever;
+      return nullptr;
+    }
+    SortNextBucket();
+  }
+}
+
+void OrderShard::TimerQueue::Forget(Slot slot) {
+  // Sorted entries are ordered by their order's id, which a reused slot
+  // would change. Bucketed ones are sorted later, by then live or dropped.
+  sorted_.erase(std::remove_if(sorted_.begin(), sorted_.end(),
+                               [slot](const Timer& t) { return t.slot == slot; }),
+                sorted_.end());
+}
+
+void OrderShard::TimerQueue::Clear() {
+  buckets_.clear();
+  sorted_.clear();
+  sorted_start_ = kNever;
+}
+
 OrderShard::TimerRef OrderShard::NextTimer() const {
   TimerRef next{kNever, {}};
-  if (!timers_.empty()) {
-    next = {timers_.begin()->due, At(timers_.begin()->slot).id};
+  if (const TimerQueue::Timer* first = timers_.Front()) {
+    next = {first->due, At(first->slot).id};
   }
   if (!early_timers_.empty()) {
     const auto& [due, id] = *early_timers_.begin();
@@ -191,11 +255,12 @@ void OrderShard::FireNextTimer(Emitter& out) {
   const TimerRef next = NextTimer();
   if (next.due == kNever) return;
   clock_ = std::max(clock_, next.due);
-  if (!timers_.empty() && timers_.begin()->due == next.due &&
-      At(timers_.begin()->slot).id == next.order_id) {
-    Order& order = At(timers_.begin()->slot);
+  const TimerQueue::Timer* first = timers_.Front();
+  if (first != nullptr && first->due == next.due &&
+      At(first->slot).id == next.order_id) {
+    Order& order = At(first->slot);
     Changed(order.id);
-    timers_.erase(timers_.begin());
+    timers_.PopFront();
     order.timer_due = kNever;
     if (IsClosed(order.status)) {
       Forget(order);  // its retention is over
@@ -222,9 +287,8 @@ void OrderShard::Reschedule(Order& order) {
           ? order.since + config_.closed_order_retention
           : NextDue(PositionOf(order), order.raised, config_);
   if (due == order.timer_due) return;
-  if (order.timer_due != kNever) timers_.erase({order.timer_due, order.slot});
-  order.timer_due = due;
-  if (due != kNever) timers_.insert({due, order.slot});
+  order.timer_due = due;  // any entry at the old time is dead now
+  if (due != kNever) timers_.Add(due, order.slot);
 }
 
 void OrderShard::FireDeadlines(Order& order, EpochMillis due, Emitter& out) {
@@ -805,7 +869,7 @@ void OrderShard::RestoreOrder(const internal::v1::OrderState& s) {
 
 absl::Status OrderShard::Restore(
     const internal::v1::OrderShardSnapshot& snapshot) {
-  timers_.clear();  // before the orders whose ids it compares
+  timers_.Clear();
   index_.clear();
   chunks_.clear();
   slots_used_ = 0;

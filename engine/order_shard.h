@@ -235,25 +235,49 @@ class OrderShard {
     }
     bool operator()(std::string_view id, Slot b) const { return (*this)(b, id); }
   };
-  // An order's timer: due time, then order id (read through the slot), the
-  // order timers fire in.
-  struct Timer {
-    EpochMillis due;
-    Slot slot;
-  };
-  struct TimerOrder {
-    const OrderShard* shard;
-    bool operator()(const Timer& a, const Timer& b) const {
-      if (a.due != b.due) return a.due < b.due;
-      return a.slot != b.slot && shard->At(a.slot).id < shard->At(b.slot).id;
-    }
+  // The orders' timers, fired in (due, order id) order. Each order has at
+  // most one timer, at Order::timer_due; the queue holds (due, slot)
+  // entries and an entry counts only while its order is still due then, so
+  // moving a timer is one append and never a search. Entries wait unsorted
+  // in one-minute buckets; the earliest bucket is sorted when it comes up.
+  class TimerQueue {
+   public:
+    explicit TimerQueue(const OrderShard& shard) : shard_(shard) {}
+    struct Timer {
+      EpochMillis due;
+      Slot slot;
+    };
+    // The order in `slot` is (now) due at `due`.
+    void Add(EpochMillis due, Slot slot);
+    // The earliest live timer; nullptr when there is none.
+    const Timer* Front();
+    void PopFront() { sorted_.pop_back(); }
+    // The order in `slot` is being forgotten: its slot may be reused.
+    void Forget(Slot slot);
+    void Clear();
+
+   private:
+    static constexpr Millis kBucketWidth = Minutes(1);
+    bool Live(const Timer& t) const { return shard_.At(t.slot).timer_due == t.due; }
+    // a fires after b.
+    bool Later(const Timer& a, const Timer& b) const;
+    // Moves the earliest bucket into sorted_.
+    void SortNextBucket();
+
+    const OrderShard& shard_;
+    absl::btree_map<EpochMillis, std::vector<Timer>> buckets_;  // by start
+    // The earliest timers, latest first (the next one is at the back), all
+    // before any timer in buckets_; from the bucket starting at sorted_start_.
+    std::vector<Timer> sorted_;
+    EpochMillis sorted_start_ = kNever;
   };
 
   std::vector<std::unique_ptr<Order[]>> chunks_;
   Slot slots_used_ = 0;  // slots ever handed out; the rest of the last chunk is free
   std::vector<Slot> free_slots_;
   absl::flat_hash_set<Slot, SlotHash, SlotEq> index_;
-  absl::btree_set<Timer, TimerOrder> timers_;
+  // Mutable: NextTimer sorts what is due next, which changes no timer.
+  mutable TimerQueue timers_{*this};
 
   std::deque<std::string> sku_names_;
   StringViewMap<SkuId> sku_ids_;
