@@ -127,7 +127,7 @@ OrderShard::Order& OrderShard::Create(std::string_view id) {
   }
   Order& order = At(slot);
   order.id.assign(id);
-  order.slot = slot;
+  order.slot = slot;  // generation: kept from the slot's last order
   index_.insert(slot);
   Changed(id);
   return order;
@@ -136,9 +136,10 @@ OrderShard::Order& OrderShard::Create(std::string_view id) {
 void OrderShard::Forget(Order& order) {
   Changed(order.id);
   const Slot slot = order.slot;
-  timers_.Forget(slot);
+  const uint32_t generation = order.generation;
   index_.erase(slot);
-  order = Order{};
+  order = Order{};  // its timer entries die with the generation
+  order.generation = generation + 1;
   free_slots_.push_back(slot);
 }
 
@@ -171,69 +172,91 @@ size_t OrderShard::early_records() const {
 
 // -------------------------------------------------------------- time
 
-bool OrderShard::TimerQueue::Later(const Timer& a, const Timer& b) const {
-  if (a.due != b.due) return a.due > b.due;
-  return a.slot != b.slot && shard_.At(a.slot).id > shard_.At(b.slot).id;
-}
-
-void OrderShard::TimerQueue::Add(EpochMillis due, Slot slot) {
-  const Timer timer{due, slot};
-  // Rounds towards zero: any rounding that never reorders will do.
-  const EpochMillis start = due - due % kBucketWidth;
-  if (start > sorted_start_ || sorted_start_ == kNever) {
-    buckets_[start].push_back(timer);
-    return;
+void OrderShard::TimerQueue::Add(const Order& order) {
+  const Timer timer{order.timer_due, order.slot, order.generation};
+  if (!ties_.empty() && timer.due <= ties_.back().due) {
+    if (timer.due == ties_.back().due) {
+      AddTie(timer);
+      return;
+    }
+    TiesBackToHeap();  // something earlier came
   }
-  // Due no later than the sorted run ends: it goes into the run, in place.
-  auto at = std::lower_bound(
-      sorted_.begin(), sorted_.end(), timer,
-      [this](const Timer& a, const Timer& b) { return Later(a, b); });
-  if (at != sorted_.end() && at->due == due && at->slot == slot) return;
-  sorted_.insert(at, timer);
+  // Rounds towards zero: any rounding that never reorders will do.
+  const EpochMillis start = timer.due - timer.due % kBucketWidth;
+  if (heap_start_ != kNever && start <= heap_start_) {
+    heap_.push_back(timer);
+    std::push_heap(heap_.begin(), heap_.end(), DueLater);
+  } else {
+    buckets_[start].push_back(timer);
+  }
 }
 
-void OrderShard::TimerQueue::SortNextBucket() {
-  auto first = buckets_.begin();
-  sorted_start_ = first->first;
-  sorted_ = std::move(first->second);
-  buckets_.erase(first);
-  sorted_.erase(std::remove_if(sorted_.begin(), sorted_.end(),
-                               [this](const Timer& t) { return !Live(t); }),
-                sorted_.end());
-  std::sort(sorted_.begin(), sorted_.end(),
-            [this](const Timer& a, const Timer& b) { return Later(a, b); });
-  // The same (due, slot) twice: an order that moved away and back.
-  sorted_.erase(std::unique(sorted_.begin(), sorted_.end(),
-                            [](const Timer& a, const Timer& b) {
-                              return a.due == b.due && a.slot == b.slot;
-                            }),
-                sorted_.end());
+void OrderShard::TimerQueue::DropDeadTies() {
+  // Dead entries may sit anywhere; a reused slot no longer has their id.
+  ties_.erase(std::remove_if(ties_.begin(), ties_.end(),
+                             [this](const Timer& t) { return !Live(t); }),
+              ties_.end());
+}
+
+void OrderShard::TimerQueue::AddTie(const Timer& timer) {
+  DropDeadTies();
+  const std::string& id = shard_.At(timer.slot).id;
+  auto at = std::find_if(ties_.begin(), ties_.end(), [&](const Timer& t) {
+    return shard_.At(t.slot).id <= id;
+  });
+  if (at == ties_.end() || !Same(*at, timer)) ties_.insert(at, timer);
+}
+
+void OrderShard::TimerQueue::TiesBackToHeap() {
+  const EpochMillis start = ties_.back().due - ties_.back().due % kBucketWidth;
+  if (heap_start_ == kNever) heap_start_ = start;  // ties came from buckets_
+  for (const Timer& t : ties_) heap_.push_back(t);
+  std::make_heap(heap_.begin(), heap_.end(), DueLater);
+  ties_.clear();
+}
+
+void OrderShard::TimerQueue::NextTies() {
+  for (;;) {
+    while (!heap_.empty() && !Live(heap_.front())) {
+      std::pop_heap(heap_.begin(), heap_.end(), DueLater);
+      heap_.pop_back();
+    }
+    if (!heap_.empty()) break;
+    if (buckets_.empty()) {
+      heap_start_ = kNever;
+      return;
+    }
+    heap_start_ = buckets_.begin()->first;
+    heap_ = std::move(buckets_.begin()->second);
+    buckets_.erase(buckets_.begin());
+    std::make_heap(heap_.begin(), heap_.end(), DueLater);
+  }
+  const EpochMillis due = heap_.front().due;
+  while (!heap_.empty() && heap_.front().due == due) {
+    const Timer t = heap_.front();
+    std::pop_heap(heap_.begin(), heap_.end(), DueLater);
+    heap_.pop_back();
+    if (Live(t)) ties_.push_back(t);
+  }
+  // Latest id first; the same entry twice is an order that moved away and
+  // back.
+  std::sort(ties_.begin(), ties_.end(), [this](const Timer& a, const Timer& b) {
+    return shard_.At(a.slot).id > shard_.At(b.slot).id;
+  });
+  ties_.erase(std::unique(ties_.begin(), ties_.end(), Same), ties_.end());
 }
 
 const OrderShard::TimerQueue::Timer* OrderShard::TimerQueue::Front() {
-  for (;;) {
-    while (!sorted_.empty() && !Live(sorted_.back())) sorted_.pop_back();
-    if (!sorted_.empty()) return &sorted_.back();
-    if (buckets_.empty()) {
-      sorted_start_ = kNever;
-      return nullptr;
-    }
-    SortNextBucket();
-  }
-}
-
-void OrderShard::TimerQueue::Forget(Slot slot) {
-  // Sorted entries are ordered by their order's id, which a reused slot
-  // would change. Bucketed ones are sorted later, by then live or dropped.
-  sorted_.erase(std::remove_if(sorted_.begin(), sorted_.end(),
-                               [slot](const Timer& t) { return t.slot == slot; }),
-                sorted_.end());
+  while (!ties_.empty() && !Live(ties_.back())) ties_.pop_back();
+  if (ties_.empty()) NextTies();
+  return ties_.empty() ? nullptr : &ties_.back();
 }
 
 void OrderShard::TimerQueue::Clear() {
   buckets_.clear();
-  sorted_.clear();
-  sorted_start_ = kNever;
+  heap_.clear();
+  heap_start_ = kNever;
+  ties_.clear();
 }
 
 OrderShard::TimerRef OrderShard::NextTimer() const {
@@ -288,7 +311,7 @@ void OrderShard::Reschedule(Order& order) {
           : NextDue(PositionOf(order), order.raised, config_);
   if (due == order.timer_due) return;
   order.timer_due = due;  // any entry at the old time is dead now
-  if (due != kNever) timers_.Add(due, order.slot);
+  if (due != kNever) timers_.Add(order);
 }
 
 void OrderShard::FireDeadlines(Order& order, EpochMillis due, Emitter& out) {

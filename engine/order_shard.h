@@ -136,6 +136,7 @@ class OrderShard {
     uint64_t content_hash = 0;
     RungSet raised, cleared;
     Slot slot = 0;
+    uint32_t generation = 0;  // of the slot: how many orders it held before
     v1::OrderStatus status = v1::ORDER_STATUS_UNSPECIFIED;
     v1::ServiceLevel level = v1::SERVICE_LEVEL_UNSPECIFIED;
     uint16_t awaiting_answers = 0;
@@ -237,39 +238,53 @@ class OrderShard {
   };
   // The orders' timers, fired in (due, order id) order. Each order has at
   // most one timer, at Order::timer_due; the queue holds (due, slot)
-  // entries and an entry counts only while its order is still due then, so
-  // moving a timer is one append and never a search. Entries wait unsorted
-  // in one-minute buckets; the earliest bucket is sorted when it comes up.
+  // entries and an entry counts only while its order is still due then
+  // (and still in the slot), so moving a timer is one append and never a
+  // search. Entries wait unsorted in one-minute buckets; the earliest
+  // bucket is a heap by due time, and the timers due at its earliest time
+  // are sorted by order id when that time comes up.
   class TimerQueue {
    public:
     explicit TimerQueue(const OrderShard& shard) : shard_(shard) {}
     struct Timer {
       EpochMillis due;
       Slot slot;
+      uint32_t generation;  // the slot's, when the entry was made
     };
-    // The order in `slot` is (now) due at `due`.
-    void Add(EpochMillis due, Slot slot);
+    // The order is (now) due at order.timer_due.
+    void Add(const Order& order);
     // The earliest live timer; nullptr when there is none.
     const Timer* Front();
-    void PopFront() { sorted_.pop_back(); }
-    // The order in `slot` is being forgotten: its slot may be reused.
-    void Forget(Slot slot);
+    // Removes the timer Front returned.
+    void PopFront() { ties_.pop_back(); }
     void Clear();
 
    private:
     static constexpr Millis kBucketWidth = Minutes(1);
-    bool Live(const Timer& t) const { return shard_.At(t.slot).timer_due == t.due; }
-    // a fires after b.
-    bool Later(const Timer& a, const Timer& b) const;
-    // Moves the earliest bucket into sorted_.
-    void SortNextBucket();
+    bool Live(const Timer& t) const {
+      const Order& order = shard_.At(t.slot);
+      return order.generation == t.generation && order.timer_due == t.due;
+    }
+    static bool Same(const Timer& a, const Timer& b) {
+      return a.due == b.due && a.slot == b.slot && a.generation == b.generation;
+    }
+    // Heap order: the earliest due on top.
+    static bool DueLater(const Timer& a, const Timer& b) { return a.due > b.due; }
+    // Live timers of one due time, the next one (smallest id) at the back.
+    void AddTie(const Timer& timer);
+    void DropDeadTies();
+    // Fills ties_ from the heap (and the heap from buckets_).
+    void NextTies();
+    void TiesBackToHeap();
 
     const OrderShard& shard_;
     absl::btree_map<EpochMillis, std::vector<Timer>> buckets_;  // by start
-    // The earliest timers, latest first (the next one is at the back), all
-    // before any timer in buckets_; from the bucket starting at sorted_start_.
-    std::vector<Timer> sorted_;
-    EpochMillis sorted_start_ = kNever;
+    // Every timer before buckets_'s: those of the bucket starting at
+    // heap_start_ and any added later for earlier times.
+    std::vector<Timer> heap_;
+    EpochMillis heap_start_ = kNever;
+    // Before the heap's: live timers all due at one time.
+    std::vector<Timer> ties_;
   };
 
   std::vector<std::unique_ptr<Order[]>> chunks_;
