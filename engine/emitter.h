@@ -8,6 +8,7 @@
 #ifndef ORDERFLOW_ENGINE_EMITTER_H_
 #define ORDERFLOW_ENGINE_EMITTER_H_
 
+#include "engine/stage_messages.h"
 #include "orderflow/internal/v1/internal.pb.h"
 #include "orderflow/v1/orderflow.pb.h"
 
@@ -28,6 +29,21 @@ class Emitter {
   virtual void ToInventory(const internal::v1::AllocationRequest& m) = 0;
   // Inventory stage -> order stage, keyed by m.order_id().
   virtual void ToOrders(const internal::v1::AllocationResult& m) = 0;
+
+  // What the shards call: the same two messages as plain values. By
+  // default they are converted and passed to ToInventory / ToOrders; a
+  // host that keeps both stages in one process overrides these and never
+  // builds the protobuf messages.
+  virtual void SendToInventory(const StockRequest& m) {
+    internal::v1::AllocationRequest message;
+    ToProto(m, &message);
+    ToInventory(message);
+  }
+  virtual void SendToOrders(const StockAnswer& m) {
+    internal::v1::AllocationResult message;
+    ToProto(m, &message);
+    ToOrders(message);
+  }
 };
 
 }  // namespace orderflow

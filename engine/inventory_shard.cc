@@ -10,7 +10,6 @@
 namespace orderflow {
 
 using internal::v1::AllocationRequest;
-using internal::v1::AllocationResult;
 
 bool InventoryShard::ServeFirst::operator()(const Backorder& a,
                                             const Backorder& b) const {
@@ -21,9 +20,9 @@ bool InventoryShard::ServeFirst::operator()(const Backorder& a,
 
 InventoryShard::InventoryShard(const EngineConfig& config) : config_(config) {}
 
-InventoryShard::Backorder InventoryShard::KeyOf(const AllocationRequest& r) {
-  return Backorder{r.order_id(), r.rank().service_level(), r.rank().ship_by_ms(),
-                   r.rank().placed_at_ms(), r.quantity(), 0};
+InventoryShard::Backorder InventoryShard::KeyOf(const StockRequest& r) {
+  return Backorder{r.order_id, r.service_level, r.ship_by, r.placed_at,
+                   r.quantity, 0};
 }
 
 void InventoryShard::OnInventoryEvent(const v1::InventoryEvent& event,
@@ -78,30 +77,34 @@ void InventoryShard::OnInventoryEvent(const v1::InventoryEvent& event,
 
 void InventoryShard::OnAllocationRequest(const AllocationRequest& request,
                                          Emitter& out) {
-  Changed(request.sku());
-  Sku& stock = skus_[request.sku()];
-  switch (request.action()) {
+  OnAllocationRequest(FromProto(request), out);
+}
+
+void InventoryShard::OnAllocationRequest(const StockRequest& request,
+                                         Emitter& out) {
+  Changed(request.sku);
+  Sku& stock = skus_[request.sku];
+  switch (request.action) {
     case AllocationRequest::ACTION_RESERVE: {
       const int64_t give =
-          std::clamp<int64_t>(stock.available(), 0, request.quantity());
+          std::clamp<int64_t>(stock.available(), 0, request.quantity);
       stock.reserved += give;
-      if (give < request.quantity()) {
+      if (give < request.quantity) {
         Backorder waiting = KeyOf(request);
         waiting.reserved = give;
         stock.queue.insert(std::move(waiting));
       }
-      AllocationResult answer;
-      answer.set_order_id(request.order_id());
-      answer.set_sku(request.sku());
-      answer.set_requested(request.quantity());
-      answer.set_reserved(give);
-      answer.set_first_answer(true);
-      out.ToOrders(answer);
+      answer_.order_id = request.order_id;
+      answer_.sku = request.sku;
+      answer_.requested = request.quantity;
+      answer_.reserved = give;
+      answer_.first_answer = true;
+      out.SendToOrders(answer_);
       return;
     }
     case AllocationRequest::ACTION_RELEASE:
       Withdraw(request, stock);
-      Serve(request.sku(), stock, out);
+      Serve(request.sku, stock, out);
       return;
     case AllocationRequest::ACTION_CONSUME: {
       stock.on_hand -= Withdraw(request, stock);
@@ -114,8 +117,8 @@ void InventoryShard::OnAllocationRequest(const AllocationRequest& request,
   }
 }
 
-int64_t InventoryShard::Withdraw(const AllocationRequest& r, Sku& stock) {
-  int64_t held = r.quantity();
+int64_t InventoryShard::Withdraw(const StockRequest& r, Sku& stock) {
+  int64_t held = r.quantity;
   auto it = stock.queue.find(KeyOf(r));
   if (it != stock.queue.end()) {
     held = it->reserved;
@@ -134,14 +137,13 @@ void InventoryShard::Serve(std::string_view sku, Sku& stock, Emitter& out) {
     first->reserved += give;
     stock.reserved += give;
     if (first->reserved < first->requested) return;  // held, still waiting
-    AllocationResult served;
-    served.set_order_id(first->order_id);
-    served.set_sku(std::string(sku));
-    served.set_requested(first->requested);
-    served.set_reserved(first->reserved);
-    served.set_first_answer(false);
+    answer_.order_id = first->order_id;
+    answer_.sku = sku;
+    answer_.requested = first->requested;
+    answer_.reserved = first->reserved;
+    answer_.first_answer = false;
     stock.queue.erase(first);
-    out.ToOrders(served);
+    out.SendToOrders(answer_);
   }
 }
 

@@ -26,6 +26,7 @@
 #include "engine/config.h"
 #include "engine/emitter.h"
 #include "engine/record.h"
+#include "engine/stage_messages.h"
 #include "engine/string_map.h"
 #include "orderflow/internal/v1/internal.pb.h"
 
@@ -43,9 +44,10 @@ class InventoryShard {
   // An InventoryEvent from the `inventory` topic.
   void OnInventoryEvent(const v1::InventoryEvent& event,
                         const RecordSource& source, Emitter& out);
-  // A request from the order stage.
+  // A request from the order stage, as read from Kafka or in-process.
   void OnAllocationRequest(const internal::v1::AllocationRequest& request,
                            Emitter& out);
+  void OnAllocationRequest(const StockRequest& request, Emitter& out);
 
   struct StockView {
     int64_t on_hand = 0;
@@ -92,12 +94,12 @@ class InventoryShard {
     int64_t available() const { return on_hand - reserved; }
   };
 
-  static Backorder KeyOf(const internal::v1::AllocationRequest& r);
+  static Backorder KeyOf(const StockRequest& r);
   // Hands available units to waiting orders by priority.
   void Serve(std::string_view sku, Sku& stock, Emitter& out);
   // Takes the order's units out of the queue or the fully reserved pool:
   // returns how many units it held.
-  int64_t Withdraw(const internal::v1::AllocationRequest& r, Sku& stock);
+  int64_t Withdraw(const StockRequest& r, Sku& stock);
 
   void Changed(std::string_view sku) {
     if (track_changes_ && changed_set_.insert(std::string(sku)).second) {
@@ -111,6 +113,8 @@ class InventoryShard {
   const EngineConfig& config_;
   EpochMillis clock_ = 0;
   StringMap<Sku> skus_;
+  StockAnswer answer_;  // scratch, reused for every answer
+
   bool track_changes_ = false;
   std::vector<std::string> changed_;
   absl::flat_hash_set<std::string> changed_set_;

@@ -44,14 +44,19 @@ std::string_view ShipmentStatusName(v1::ShipmentStatus s) {
   return Suffix(v1::ShipmentStatus_Name(s), "SHIPMENT_STATUS_");
 }
 
-uint64_t ContentHash(const v1::OrderPlaced& order) {
-  std::string bytes;
-  google::protobuf::io::StringOutputStream stream(&bytes);
+// The fingerprint of the order's deterministic protobuf encoding (saved in
+// snapshots, so it must not change). `buffer` is scratch space, reused
+// from call to call.
+uint64_t ContentHash(const v1::OrderPlaced& order, std::string& buffer) {
+  const size_t size = order.ByteSizeLong();
+  buffer.resize(size);
+  uint8_t* start = reinterpret_cast<uint8_t*>(buffer.data());
+  google::protobuf::io::ArrayOutputStream stream(start, static_cast<int>(size));
   google::protobuf::io::CodedOutputStream coded(&stream);
   coded.SetSerializationDeterministic(true);
-  order.SerializeToCodedStream(&coded);
+  order.SerializeWithCachedSizes(&coded);
   coded.Trim();
-  return Fingerprint(bytes);
+  return Fingerprint(std::string_view(buffer.data(), size));
 }
 
 // (shipmentId, status): the id's bytes, then the status as its own bytes,
@@ -66,42 +71,75 @@ uint64_t ShipmentEventKey(const v1::ShipmentEvent& e) {
 
 }  // namespace
 
-OrderShard::OrderShard(const EngineConfig& config) : config_(config) {}
+OrderShard::OrderShard(const EngineConfig& config)
+    : config_(config),
+      index_(0, SlotHash{this}, SlotEq{this}) {}
 
 // ------------------------------------------------------------ storage
 
+void OrderShard::Order::AddLine(std::string_view line_id, SkuId sku,
+                                int32_t quantity, bool reserved) {
+  const size_t end = lines.empty() ? 0 : lines.back().id_end;
+  packed.insert(end, line_id);  // before the address, if any
+  lines.push_back(Line{sku, quantity, static_cast<uint32_t>(end + line_id.size()),
+                       reserved});
+}
+
+void OrderShard::Order::KeepShipTo(const v1::Address& address) {
+  DropShipTo();
+  address.AppendToString(&packed);
+  has_ship_to = true;
+}
+
+void OrderShard::Order::ReadShipTo(v1::Address* address) const {
+  const size_t begin = lines.empty() ? 0 : lines.back().id_end;
+  address->ParseFromArray(packed.data() + begin,
+                          static_cast<int>(packed.size() - begin));
+}
+
+void OrderShard::Order::DropShipTo() {
+  if (!has_ship_to) return;
+  has_ship_to = false;
+  packed.resize(lines.empty() ? 0 : lines.back().id_end);
+  packed.shrink_to_fit();
+}
+
+
 OrderShard::Order* OrderShard::Find(std::string_view id) {
   auto it = index_.find(id);
-  return it == index_.end() ? nullptr : &orders_[it->second];
+  return it == index_.end() ? nullptr : &At(*it);
 }
 const OrderShard::Order* OrderShard::Find(std::string_view id) const {
   auto it = index_.find(id);
-  return it == index_.end() ? nullptr : &orders_[it->second];
+  return it == index_.end() ? nullptr : &At(*it);
 }
 
 OrderShard::Order& OrderShard::Create(std::string_view id) {
-  uint32_t slot;
+  Slot slot;
   if (free_slots_.empty()) {
-    slot = static_cast<uint32_t>(orders_.size());
-    orders_.emplace_back();
+    slot = slots_used_++;
+    if (slot % kChunkSize == 0) {
+      chunks_.push_back(std::make_unique<Order[]>(kChunkSize));
+    }
   } else {
     slot = free_slots_.back();
     free_slots_.pop_back();
   }
-  Order& order = orders_[slot];
+  Order& order = At(slot);
   order.id.assign(id);
-  index_.emplace(order.id, slot);
+  order.slot = slot;  // generation: kept from the slot's last order
+  index_.insert(slot);
   Changed(id);
   return order;
 }
 
 void OrderShard::Forget(Order& order) {
   Changed(order.id);
-  if (order.timer_due != kNever) timers_.erase({order.timer_due, order.id});
-  auto it = index_.find(order.id);
-  const uint32_t slot = it->second;
-  index_.erase(it);
-  order = Order{};
+  const Slot slot = order.slot;
+  const uint32_t generation = order.generation;
+  index_.erase(slot);
+  order = Order{};  // its timer entries die with the generation
+  order.generation = generation + 1;
   free_slots_.push_back(slot);
 }
 
@@ -122,7 +160,7 @@ std::optional<v1::OrderStatus> OrderShard::StatusOf(std::string_view id) const {
 
 size_t OrderShard::open_orders() const {
   size_t n = 0;
-  for (const auto& [id, slot] : index_) n += IsOpen(orders_[slot].status);
+  for (Slot slot : index_) n += IsOpen(At(slot).status);
   return n;
 }
 
@@ -134,9 +172,98 @@ size_t OrderShard::early_records() const {
 
 // -------------------------------------------------------------- time
 
+void OrderShard::TimerQueue::Add(const Order& order) {
+  const Timer timer{order.timer_due, order.slot, order.generation};
+  if (!ties_.empty() && timer.due <= ties_.back().due) {
+    if (timer.due == ties_.back().due) {
+      AddTie(timer);
+      return;
+    }
+    TiesBackToHeap();  // something earlier came
+  }
+  // Rounds towards zero: any rounding that never reorders will do.
+  const EpochMillis start = timer.due - timer.due % kBucketWidth;
+  if (heap_start_ != kNever && start <= heap_start_) {
+    heap_.push_back(timer);
+    std::push_heap(heap_.begin(), heap_.end(), DueLater);
+  } else {
+    buckets_[start].push_back(timer);
+  }
+}
+
+void OrderShard::TimerQueue::DropDeadTies() {
+  // Dead entries may sit anywhere; a reused slot no longer has their id.
+  ties_.erase(std::remove_if(ties_.begin(), ties_.end(),
+                             [this](const Timer& t) { return !Live(t); }),
+              ties_.end());
+}
+
+void OrderShard::TimerQueue::AddTie(const Timer& timer) {
+  DropDeadTies();
+  const std::string& id = shard_.At(timer.slot).id;
+  auto at = std::find_if(ties_.begin(), ties_.end(), [&](const Timer& t) {
+    return shard_.At(t.slot).id <= id;
+  });
+  if (at == ties_.end() || !Same(*at, timer)) ties_.insert(at, timer);
+}
+
+void OrderShard::TimerQueue::TiesBackToHeap() {
+  const EpochMillis start = ties_.back().due - ties_.back().due % kBucketWidth;
+  if (heap_start_ == kNever) heap_start_ = start;  // ties came from buckets_
+  for (const Timer& t : ties_) heap_.push_back(t);
+  std::make_heap(heap_.begin(), heap_.end(), DueLater);
+  ties_.clear();
+}
+
+void OrderShard::TimerQueue::NextTies() {
+  for (;;) {
+    while (!heap_.empty() && !Live(heap_.front())) {
+      std::pop_heap(heap_.begin(), heap_.end(), DueLater);
+      heap_.pop_back();
+    }
+    if (!heap_.empty()) break;
+    if (buckets_.empty()) {
+      heap_start_ = kNever;
+      return;
+    }
+    heap_start_ = buckets_.begin()->first;
+    heap_ = std::move(buckets_.begin()->second);
+    buckets_.erase(buckets_.begin());
+    std::make_heap(heap_.begin(), heap_.end(), DueLater);
+  }
+  const EpochMillis due = heap_.front().due;
+  while (!heap_.empty() && heap_.front().due == due) {
+    const Timer t = heap_.front();
+    std::pop_heap(heap_.begin(), heap_.end(), DueLater);
+    heap_.pop_back();
+    if (Live(t)) ties_.push_back(t);
+  }
+  // Latest id first; the same entry twice is an order that moved away and
+  // back.
+  std::sort(ties_.begin(), ties_.end(), [this](const Timer& a, const Timer& b) {
+    return shard_.At(a.slot).id > shard_.At(b.slot).id;
+  });
+  ties_.erase(std::unique(ties_.begin(), ties_.end(), Same), ties_.end());
+}
+
+const OrderShard::TimerQueue::Timer* OrderShard::TimerQueue::Front() {
+  while (!ties_.empty() && !Live(ties_.back())) ties_.pop_back();
+  if (ties_.empty()) NextTies();
+  return ties_.empty() ? nullptr : &ties_.back();
+}
+
+void OrderShard::TimerQueue::Clear() {
+  buckets_.clear();
+  heap_.clear();
+  heap_start_ = kNever;
+  ties_.clear();
+}
+
 OrderShard::TimerRef OrderShard::NextTimer() const {
   TimerRef next{kNever, {}};
-  if (!timers_.empty()) next = {timers_.begin()->first, timers_.begin()->second};
+  if (const TimerQueue::Timer* first = timers_.Front()) {
+    next = {first->due, At(first->slot).id};
+  }
   if (!early_timers_.empty()) {
     const auto& [due, id] = *early_timers_.begin();
     if (std::pair<EpochMillis, std::string_view>(due, id) <
@@ -151,11 +278,12 @@ void OrderShard::FireNextTimer(Emitter& out) {
   const TimerRef next = NextTimer();
   if (next.due == kNever) return;
   clock_ = std::max(clock_, next.due);
-  if (!timers_.empty() && timers_.begin()->first == next.due &&
-      timers_.begin()->second == next.order_id) {
-    Order& order = *Find(next.order_id);
+  const TimerQueue::Timer* first = timers_.Front();
+  if (first != nullptr && first->due == next.due &&
+      At(first->slot).id == next.order_id) {
+    Order& order = At(first->slot);
     Changed(order.id);
-    timers_.erase(timers_.begin());
+    timers_.PopFront();
     order.timer_due = kNever;
     if (IsClosed(order.status)) {
       Forget(order);  // its retention is over
@@ -182,9 +310,8 @@ void OrderShard::Reschedule(Order& order) {
           ? order.since + config_.closed_order_retention
           : NextDue(PositionOf(order), order.raised, config_);
   if (due == order.timer_due) return;
-  if (order.timer_due != kNever) timers_.erase({order.timer_due, order.id});
-  order.timer_due = due;
-  if (due != kNever) timers_.insert({due, order.id});
+  order.timer_due = due;  // any entry at the old time is dead now
+  if (due != kNever) timers_.Add(order);
 }
 
 void OrderShard::FireDeadlines(Order& order, EpochMillis due, Emitter& out) {
@@ -242,12 +369,17 @@ std::string OrderShard::DeadlineMessage(const Order& order, Rung rung) const {
 
 // ------------------------------------------------------- transitions
 
+// The output messages below are members, overwritten field by field for
+// each record (every field is set each time), so that their strings and
+// sub-messages keep their memory from one output to the next.
+
 void OrderShard::SetStatus(Order& order, v1::OrderStatus status,
                            std::vector<std::string> reasons, Emitter& out) {
-  v1::OrderStatusChanged m;
+  v1::OrderStatusChanged& m = status_message_;
   m.set_order_id(order.id);
   m.set_status(status);
   m.set_previous_status(order.status);
+  m.clear_reasons();
   for (std::string& r : reasons) m.add_reasons(std::move(r));
   SetTimestamp(clock_, m.mutable_occurred_at());
   order.status = status;
@@ -255,42 +387,42 @@ void OrderShard::SetStatus(Order& order, v1::OrderStatus status,
     order.since = clock_;
   }
   if (IsClosed(status) || status == v1::ORDER_STATUS_SHIPPED) {
-    order.ship_to.reset();  // no task will need it any more
+    order.DropShipTo();  // no task will need it any more
   }
   out.StatusChanged(m);
+}
+
+void OrderShard::Escalate(const Order& order, Rung rung,
+                          v1::EscalationState state, EpochMillis detected_at,
+                          std::string message, Emitter& out) {
+  v1::Escalation& e = escalation_message_;
+  e.set_escalation_id(EscalationId(order.id, rung));
+  e.set_order_id(order.id);
+  e.set_kind(KindOf(rung));
+  e.set_level(LevelOf(rung));
+  e.set_state(state);
+  SetTimestamp(detected_at, e.mutable_detected_at());
+  e.set_message(std::move(message));
+  out.Escalated(e);
 }
 
 void OrderShard::Raise(Order& order, Rung rung, EpochMillis detected_at,
                        std::string message, Emitter& out) {
   if (order.raised.contains(rung)) return;
   order.raised.insert(rung);
-  v1::Escalation e;
-  e.set_escalation_id(EscalationId(order.id, rung));
-  e.set_order_id(order.id);
-  e.set_kind(KindOf(rung));
-  e.set_level(LevelOf(rung));
-  e.set_state(v1::ESCALATION_STATE_RAISED);
-  SetTimestamp(detected_at, e.mutable_detected_at());
-  e.set_message(std::move(message));
-  out.Escalated(e);
+  Escalate(order, rung, v1::ESCALATION_STATE_RAISED, detected_at,
+           std::move(message), out);
 }
 
 void OrderShard::Clear(Order& order, Rung rung, Emitter& out) {
   if (!order.raised.contains(rung) || order.cleared.contains(rung)) return;
   order.cleared.insert(rung);
-  v1::Escalation e;
-  e.set_escalation_id(EscalationId(order.id, rung));
-  e.set_order_id(order.id);
-  e.set_kind(KindOf(rung));
-  e.set_level(LevelOf(rung));
-  e.set_state(v1::ESCALATION_STATE_CLEARED);
-  SetTimestamp(clock_, e.mutable_detected_at());
-  e.set_message(Cat("Order ", order.id, " is now ",
-                             Suffix(v1::OrderStatus_Name(order.status),
-                                    "ORDER_STATUS_"),
-                             "; ", KindName(KindOf(rung)), " level ",
-                             LevelOf(rung), " is cleared."));
-  out.Escalated(e);
+  Escalate(order, rung, v1::ESCALATION_STATE_CLEARED, clock_,
+           Cat("Order ", order.id, " is now ",
+               Suffix(v1::OrderStatus_Name(order.status), "ORDER_STATUS_"),
+               "; ", KindName(KindOf(rung)), " level ", LevelOf(rung),
+               " is cleared."),
+           out);
 }
 
 void OrderShard::ClearAllOpen(Order& order, Emitter& out) {
@@ -299,16 +431,16 @@ void OrderShard::ClearAllOpen(Order& order, Emitter& out) {
   }
 }
 
-void OrderShard::AskInventory(const Order& order,
-                              AllocationRequest::Action action, Emitter& out) {
+void OrderShard::AskInventory(const Order& order, StockRequest::Action action,
+                              Emitter& out) {
   // One request per distinct SKU, for all of the order's units of it, in
   // the order the SKUs first appear in the order.
-  AllocationRequest request;
-  request.set_action(action);
-  request.set_order_id(order.id);
-  request.mutable_rank()->set_service_level(order.level);
-  request.mutable_rank()->set_ship_by_ms(order.promise.ship_by);
-  request.mutable_rank()->set_placed_at_ms(order.placed_at);
+  StockRequest& request = request_;
+  request.action = action;
+  request.order_id = order.id;
+  request.service_level = order.level;
+  request.ship_by = order.promise.ship_by;
+  request.placed_at = order.placed_at;
   for (size_t i = 0; i < order.lines.size(); ++i) {
     const SkuId sku = order.lines[i].sku;
     bool seen_before = false;
@@ -320,27 +452,36 @@ void OrderShard::AskInventory(const Order& order,
     for (size_t j = i; j < order.lines.size(); ++j) {
       if (order.lines[j].sku == sku) quantity += order.lines[j].quantity;
     }
-    request.set_sku(SkuName(sku));
-    request.set_quantity(quantity);
-    out.ToInventory(request);
+    request.sku = SkuName(sku);
+    request.quantity = quantity;
+    out.SendToInventory(request);
   }
 }
 
 void OrderShard::SendTask(const Order& order, v1::TaskAction action,
                           Emitter& out) {
-  v1::DeliveryTask task;
-  task.set_task_id(Cat(order.id, "/delivery"));
+  v1::DeliveryTask& task = task_message_;
+  std::string* task_id = task.mutable_task_id();
+  task_id->assign(order.id);
+  task_id->append("/delivery");
   task.set_order_id(order.id);
   task.set_action(action);
-  for (const Line& line : order.lines) {
-    v1::TaskLine* l = task.add_lines();
-    l->set_line_id(line.line_id);
+  // Lines are overwritten in place; surplus ones from an earlier task go.
+  auto* lines = task.mutable_lines();
+  const int count = static_cast<int>(order.lines.size());
+  while (lines->size() > count) lines->RemoveLast();
+  for (int i = 0; i < count; ++i) {
+    const Line& line = order.lines[i];
+    v1::TaskLine* l = i < lines->size() ? lines->Mutable(i) : lines->Add();
+    l->set_line_id(std::string(order.LineId(i)));
     l->set_sku(SkuName(line.sku));
     l->set_quantity(line.quantity);
   }
   task.set_priority(order.level);
-  if (action == v1::TASK_ACTION_CREATE && order.ship_to) {
-    *task.mutable_ship_to() = *order.ship_to;
+  if (action == v1::TASK_ACTION_CREATE && order.has_ship_to) {
+    order.ReadShipTo(task.mutable_ship_to());
+  } else {
+    task.clear_ship_to();
   }
   SetTimestamp(order.promise.ship_by, task.mutable_ship_by());
   SetTimestamp(order.promise.deliver_by, task.mutable_deliver_by());
@@ -359,7 +500,7 @@ void OrderShard::OnOrderPlaced(const v1::OrderPlaced& placed,
     return;
   }
   if (!KeyMatches(source, id, "orderId", clock_, out)) return;
-  const uint64_t hash = ContentHash(placed);
+  const uint64_t hash = ContentHash(placed, hash_buffer_);
   if (Order* existing = Find(id)) {
     if (existing->content_hash == hash) return;  // the same order again
     Changed(id);
@@ -393,12 +534,12 @@ void OrderShard::OnOrderPlaced(const v1::OrderPlaced& placed,
 void OrderShard::Accept(Order& order, const v1::OrderPlaced& placed,
                         Emitter& out) {
   order.promise = PromiseFor(placed, config_);
-  order.ship_to = std::make_unique<v1::Address>(placed.ship_to());
   order.lines.reserve(placed.lines_size());
   for (const v1::OrderLine& line : placed.lines()) {
-    order.lines.push_back(Line{line.line_id(), Intern(line.sku()),
-                               static_cast<int32_t>(line.quantity()), false});
+    order.AddLine(line.line_id(), Intern(line.sku()),
+                  static_cast<int32_t>(line.quantity()), false);
   }
+  order.KeepShipTo(placed.ship_to());
   SetStatus(order, v1::ORDER_STATUS_ACCEPTED, {}, out);
 
   auto early = early_.find(order.id);
@@ -428,7 +569,11 @@ void OrderShard::Accept(Order& order, const v1::OrderPlaced& placed,
 
 void OrderShard::OnAllocationResult(const AllocationResult& result,
                                     Emitter& out) {
-  Order* found = Find(result.order_id());
+  OnAllocationResult(FromProto(result), out);
+}
+
+void OrderShard::OnAllocationResult(const StockAnswer& result, Emitter& out) {
+  Order* found = Find(result.order_id);
   if (found == nullptr) return;
   Order& order = *found;
   Changed(order.id);
@@ -436,11 +581,11 @@ void OrderShard::OnAllocationResult(const AllocationResult& result,
       order.status != v1::ORDER_STATUS_BACKORDERED) {
     return;  // cancelled or shipped meanwhile; inventory has been told
   }
-  const bool complete = result.reserved() >= result.requested();
+  const bool complete = result.reserved >= result.requested;
   for (Line& line : order.lines) {
-    if (SkuName(line.sku) == result.sku()) line.reserved = complete;
+    if (SkuName(line.sku) == result.sku) line.reserved = complete;
   }
-  if (result.first_answer() && order.awaiting_answers > 0) {
+  if (result.first_answer && order.awaiting_answers > 0) {
     --order.awaiting_answers;
   }
   if (order.awaiting_answers > 0) return;
@@ -467,7 +612,7 @@ void OrderShard::Allocate(Order& order, Emitter& out) {
   SetStatus(order, v1::ORDER_STATUS_ALLOCATED, {}, out);
   SendTask(order, v1::TASK_ACTION_CREATE, out);
   order.task_created = true;
-  order.ship_to.reset();
+  order.DropShipTo();
   Clear(order, Rung::kBackorderAged1, out);
   Clear(order, Rung::kBackorderAged2, out);
 }
@@ -694,21 +839,22 @@ void OrderShard::FillOrderState(const Order& o,
   s->set_cleared(o.cleared.bits());
   s->set_awaiting_answers(o.awaiting_answers);
   s->set_task_created(o.task_created);
-  for (const Line& line : o.lines) {
+  for (size_t i = 0; i < o.lines.size(); ++i) {
+    const Line& line = o.lines[i];
     internal::v1::LineState* l = s->add_lines();
-    l->set_line_id(line.line_id);
+    l->set_line_id(std::string(o.LineId(i)));
     l->set_sku(SkuName(line.sku));
     l->set_quantity(line.quantity);
     l->set_reserved(line.reserved);
   }
   for (uint64_t k : o.shipment_events_seen) s->add_shipment_events_seen(k);
-  if (o.ship_to) *s->mutable_ship_to() = *o.ship_to;
+  if (o.has_ship_to) o.ReadShipTo(s->mutable_ship_to());
 }
 
 internal::v1::OrderShardSnapshot OrderShard::Snapshot() const {
   std::vector<const Order*> sorted;
   sorted.reserve(index_.size());
-  for (const auto& [id, slot] : index_) sorted.push_back(&orders_[slot]);
+  for (Slot slot : index_) sorted.push_back(&At(slot));
   std::sort(sorted.begin(), sorted.end(),
             [](const Order* a, const Order* b) { return a->id < b->id; });
   internal::v1::OrderShardSnapshot snap;
@@ -735,21 +881,22 @@ void OrderShard::RestoreOrder(const internal::v1::OrderState& s) {
   o.awaiting_answers = static_cast<uint16_t>(s.awaiting_answers());
   o.task_created = s.task_created();
   for (const internal::v1::LineState& l : s.lines()) {
-    o.lines.push_back(Line{l.line_id(), Intern(l.sku()),
-                           static_cast<int32_t>(l.quantity()), l.reserved()});
+    o.AddLine(l.line_id(), Intern(l.sku()), static_cast<int32_t>(l.quantity()),
+              l.reserved());
   }
   o.shipment_events_seen.assign(s.shipment_events_seen().begin(),
                                 s.shipment_events_seen().end());
-  if (s.has_ship_to()) o.ship_to = std::make_unique<v1::Address>(s.ship_to());
+  if (s.has_ship_to()) o.KeepShipTo(s.ship_to());
   Reschedule(o);
 }
 
 absl::Status OrderShard::Restore(
     const internal::v1::OrderShardSnapshot& snapshot) {
-  orders_.clear();
-  free_slots_.clear();
+  timers_.Clear();
   index_.clear();
-  timers_.clear();
+  chunks_.clear();
+  slots_used_ = 0;
+  free_slots_.clear();
   early_.clear();
   early_timers_.clear();
   clock_ = snapshot.clock_ms();

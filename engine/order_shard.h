@@ -33,12 +33,15 @@
 #include "absl/container/btree_map.h"
 #include "absl/container/btree_set.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/container/inlined_vector.h"
+#include "absl/hash/hash.h"
 #include "absl/status/status.h"
 #include "engine/config.h"
 #include "engine/deadlines.h"
 #include "engine/emitter.h"
 #include "engine/escalations.h"
 #include "engine/record.h"
+#include "engine/stage_messages.h"
 #include "engine/string_map.h"
 #include "orderflow/internal/v1/internal.pb.h"
 
@@ -78,6 +81,7 @@ class OrderShard {
                   Emitter& out);
   void OnAllocationResult(const internal::v1::AllocationResult& result,
                           Emitter& out);
+  void OnAllocationResult(const StockAnswer& result, Emitter& out);
 
   // nullopt for an order this shard does not know (or has forgotten).
   std::optional<v1::OrderStatus> StatusOf(std::string_view order_id) const;
@@ -109,31 +113,56 @@ class OrderShard {
 
  private:
   using SkuId = uint32_t;
+  using Slot = uint32_t;  // where an order lives in the shard's storage
   struct Line {
-    std::string line_id;
     SkuId sku;
     int32_t quantity;
-    bool reserved;  // the order's whole demand for this SKU is reserved
+    uint32_t id_end : 31;   // where this line's lineId ends in line_ids
+    uint32_t reserved : 1;  // the order's whole demand for this SKU is reserved
   };
   struct Order {
     std::string id;
-    std::vector<Line> lines;
+    // Two lines are kept inline. `packed` holds their lineIds back to
+    // back, then, until the delivery task is created (it carries the
+    // address), the ship-to address in protobuf binary: one string, inline
+    // while short, instead of a message with a string per field.
+    absl::InlinedVector<Line, 2> lines;
+    std::string packed;
     std::vector<uint64_t> shipment_events_seen;
-    // Until the delivery task is created (it carries the address).
-    std::unique_ptr<v1::Address> ship_to;
     Promise promise;
     EpochMillis placed_at = 0;
     EpochMillis since = 0;  // see OrderState.since_ms
     EpochMillis timer_due = kNever;
     uint64_t content_hash = 0;
     RungSet raised, cleared;
+    Slot slot = 0;
+    uint32_t generation = 0;  // of the slot: how many orders it held before
     v1::OrderStatus status = v1::ORDER_STATUS_UNSPECIFIED;
     v1::ServiceLevel level = v1::SERVICE_LEVEL_UNSPECIFIED;
     uint16_t awaiting_answers = 0;
     bool task_created = false;
+    bool has_ship_to = false;
+
+    std::string_view LineId(size_t i) const {
+      const size_t begin = i == 0 ? 0 : lines[i - 1].id_end;
+      return std::string_view(packed).substr(begin, lines[i].id_end - begin);
+    }
+    // Lines first, then the address.
+    void AddLine(std::string_view line_id, SkuId sku, int32_t quantity,
+                 bool reserved);
+    void KeepShipTo(const v1::Address& address);
+    // Only while has_ship_to.
+    void ReadShipTo(v1::Address* address) const;
+    void DropShipTo();
   };
 
-  // Storage: orders live in a deque (stable addresses), found by id.
+  // Storage: orders live in fixed-size chunks (stable addresses), each in
+  // a slot; the index and the timers hold slots and read ids through At.
+  static constexpr Slot kChunkSize = 1024;
+  Order& At(Slot slot) { return chunks_[slot / kChunkSize][slot % kChunkSize]; }
+  const Order& At(Slot slot) const {
+    return chunks_[slot / kChunkSize][slot % kChunkSize];
+  }
   Order* Find(std::string_view id);
   const Order* Find(std::string_view id) const;
   Order& Create(std::string_view id);
@@ -147,9 +176,11 @@ class OrderShard {
   void Raise(Order& order, Rung rung, EpochMillis detected_at,
              std::string message, Emitter& out);
   void Clear(Order& order, Rung rung, Emitter& out);
+  // Emits the escalation of `rung` for `order` in `state`.
+  void Escalate(const Order& order, Rung rung, v1::EscalationState state,
+                EpochMillis detected_at, std::string message, Emitter& out);
   void ClearAllOpen(Order& order, Emitter& out);
-  void AskInventory(const Order& order,
-                    internal::v1::AllocationRequest::Action action,
+  void AskInventory(const Order& order, StockRequest::Action action,
                     Emitter& out);
   void SendTask(const Order& order, v1::TaskAction action, Emitter& out);
 
@@ -186,10 +217,82 @@ class OrderShard {
   const EngineConfig& config_;
   EpochMillis clock_ = 0;
 
-  std::deque<Order> orders_;
-  std::vector<uint32_t> free_slots_;
-  StringViewMap<uint32_t> index_;  // views of Order::id
-  absl::btree_set<std::pair<EpochMillis, std::string_view>> timers_;
+  // A set of slots looked up by order id: hashes and compares the id of
+  // the order in the slot.
+  struct SlotHash {
+    using is_transparent = void;
+    const OrderShard* shard;
+    size_t operator()(std::string_view id) const {
+      return absl::Hash<std::string_view>{}(id);
+    }
+    size_t operator()(Slot slot) const { return (*this)(shard->At(slot).id); }
+  };
+  struct SlotEq {
+    using is_transparent = void;
+    const OrderShard* shard;
+    bool operator()(Slot a, Slot b) const { return a == b; }
+    bool operator()(Slot a, std::string_view id) const {
+      return shard->At(a).id == id;
+    }
+    bool operator()(std::string_view id, Slot b) const { return (*this)(b, id); }
+  };
+  // The orders' timers, fired in (due, order id) order. Each order has at
+  // most one timer, at Order::timer_due; the queue holds (due, slot)
+  // entries and an entry counts only while its order is still due then
+  // (and still in the slot), so moving a timer is one append and never a
+  // search. Entries wait unsorted in one-minute buckets; the earliest
+  // bucket is a heap by due time, and the timers due at its earliest time
+  // are sorted by order id when that time comes up.
+  class TimerQueue {
+   public:
+    explicit TimerQueue(const OrderShard& shard) : shard_(shard) {}
+    struct Timer {
+      EpochMillis due;
+      Slot slot;
+      uint32_t generation;  // the slot's, when the entry was made
+    };
+    // The order is (now) due at order.timer_due.
+    void Add(const Order& order);
+    // The earliest live timer; nullptr when there is none.
+    const Timer* Front();
+    // Removes the timer Front returned.
+    void PopFront() { ties_.pop_back(); }
+    void Clear();
+
+   private:
+    static constexpr Millis kBucketWidth = Minutes(1);
+    bool Live(const Timer& t) const {
+      const Order& order = shard_.At(t.slot);
+      return order.generation == t.generation && order.timer_due == t.due;
+    }
+    static bool Same(const Timer& a, const Timer& b) {
+      return a.due == b.due && a.slot == b.slot && a.generation == b.generation;
+    }
+    // Heap order: the earliest due on top.
+    static bool DueLater(const Timer& a, const Timer& b) { return a.due > b.due; }
+    // Live timers of one due time, the next one (smallest id) at the back.
+    void AddTie(const Timer& timer);
+    void DropDeadTies();
+    // Fills ties_ from the heap (and the heap from buckets_).
+    void NextTies();
+    void TiesBackToHeap();
+
+    const OrderShard& shard_;
+    absl::btree_map<EpochMillis, std::vector<Timer>> buckets_;  // by start
+    // Every timer before buckets_'s: those of the bucket starting at
+    // heap_start_ and any added later for earlier times.
+    std::vector<Timer> heap_;
+    EpochMillis heap_start_ = kNever;
+    // Before the heap's: live timers all due at one time.
+    std::vector<Timer> ties_;
+  };
+
+  std::vector<std::unique_ptr<Order[]>> chunks_;
+  Slot slots_used_ = 0;  // slots ever handed out; the rest of the last chunk is free
+  std::vector<Slot> free_slots_;
+  absl::flat_hash_set<Slot, SlotHash, SlotEq> index_;
+  // Mutable: NextTimer sorts what is due next, which changes no timer.
+  mutable TimerQueue timers_{*this};
 
   std::deque<std::string> sku_names_;
   StringViewMap<SkuId> sku_ids_;
@@ -198,6 +301,13 @@ class OrderShard {
                   std::less<>>
       early_;
   absl::btree_set<std::pair<EpochMillis, std::string>> early_timers_;
+
+  // Scratch space, reused from record to record.
+  std::string hash_buffer_;
+  v1::OrderStatusChanged status_message_;
+  v1::DeliveryTask task_message_;
+  v1::Escalation escalation_message_;
+  StockRequest request_;
 
   bool track_changes_ = false;
   std::vector<std::string> changed_;

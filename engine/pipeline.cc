@@ -24,9 +24,11 @@ Pipeline::Pipeline(const EngineConfig& config, Emitter& out)
 }
 
 OrderShard& Pipeline::OrderShardFor(std::string_view order_id) {
+  if (orders_.size() == 1) return *orders_[0];  // no key to hash
   return *orders_[PartitionOf(order_id, order_shard_count())];
 }
 InventoryShard& Pipeline::InventoryShardFor(std::string_view sku) {
+  if (inventory_.size() == 1) return *inventory_[0];
   return *inventory_[PartitionOf(sku, inventory_shard_count())];
 }
 
@@ -59,16 +61,19 @@ void Pipeline::Settle() {
 }
 
 void Pipeline::Drain() {
-  while (!router_.queue_.empty()) {
-    auto message = std::move(router_.queue_.front());
-    router_.queue_.pop_front();
-    if (auto* request = std::get_if<internal::v1::AllocationRequest>(&message)) {
-      InventoryShardFor(request->sku()).OnAllocationRequest(*request, router_);
+  std::vector<std::variant<StockRequest, StockAnswer>>& queue = router_.queue_;
+  while (router_.head_ < queue.size()) {
+    // Moved out: delivering it may queue more and move the vector.
+    auto message = std::move(queue[router_.head_++]);
+    if (auto* request = std::get_if<StockRequest>(&message)) {
+      InventoryShardFor(request->sku).OnAllocationRequest(*request, router_);
     } else {
-      const auto& result = std::get<internal::v1::AllocationResult>(message);
-      OrderShardFor(result.order_id()).OnAllocationResult(result, router_);
+      const auto& answer = std::get<StockAnswer>(message);
+      OrderShardFor(answer.order_id).OnAllocationResult(answer, router_);
     }
   }
+  queue.clear();
+  router_.head_ = 0;
 }
 
 void Pipeline::OnOrderPlaced(const v1::OrderPlaced& m,

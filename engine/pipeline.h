@@ -74,15 +74,21 @@ class Pipeline {
     void DeadLettered(const v1::DeadLetter& m) override {
       out_.DeadLettered(m);
     }
-    void ToInventory(const internal::v1::AllocationRequest& m) override {
+    // Messages between the stages stay plain values in-process.
+    void SendToInventory(const StockRequest& m) override {
       queue_.emplace_back(m);
+    }
+    void SendToOrders(const StockAnswer& m) override { queue_.emplace_back(m); }
+    void ToInventory(const internal::v1::AllocationRequest& m) override {
+      queue_.emplace_back(FromProto(m));
     }
     void ToOrders(const internal::v1::AllocationResult& m) override {
-      queue_.emplace_back(m);
+      queue_.emplace_back(FromProto(m));
     }
-    std::deque<std::variant<internal::v1::AllocationRequest,
-                            internal::v1::AllocationResult>>
-        queue_;
+    // First in, first out: queue_[head_] is next. Emptied (keeping its
+    // memory) whenever everything has been delivered.
+    std::vector<std::variant<StockRequest, StockAnswer>> queue_;
+    size_t head_ = 0;
 
    private:
     Emitter& out_;

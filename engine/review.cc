@@ -59,18 +59,22 @@ ReviewFindings Review(const v1::OrderPlaced& order, const EngineConfig& config) 
 
   for (int i = 0; i < order.lines_size(); ++i) {
     const v1::OrderLine& line = order.lines(i);
-    const std::string at = Cat("lines[", i, "]");
-    required(!line.line_id().empty(), Cat(at, ".lineId"));
-    required(!line.sku().empty(), Cat(at, ".sku"));
-    required(line.has_unit_price_minor(), Cat(at, ".unitPriceMinor"));
+    // "lines[1].sku": built only for a line that has a problem.
+    auto field = [i](std::string_view name) {
+      return Cat("lines[", i, "].", name);
+    };
+    auto line_required = [&](bool present, std::string_view name) {
+      if (!present) f.Add(kMissingField, Cat(field(name), " missing"));
+    };
+    line_required(!line.line_id().empty(), "lineId");
+    line_required(!line.sku().empty(), "sku");
+    line_required(line.has_unit_price_minor(), "unitPriceMinor");
     if (line.quantity() <= 0) {
-      f.Add(kInvalidQuantity,
-            Cat(at, ".quantity is ", line.quantity(),
-                " (must be at least 1)"));
+      f.Add(kInvalidQuantity, Cat(field("quantity"), " is ", line.quantity(),
+                                  " (must be at least 1)"));
     } else if (line.quantity() > config.max_line_quantity) {
-      f.Add(kQuantityLimit,
-            Cat(at, ".quantity ", line.quantity(), " exceeds the limit ",
-                         config.max_line_quantity));
+      f.Add(kQuantityLimit, Cat(field("quantity"), " ", line.quantity(),
+                                " exceeds the limit ", config.max_line_quantity));
     }
   }
 

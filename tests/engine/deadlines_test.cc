@@ -44,6 +44,26 @@ TEST_P(DeadlinesTest, StandardLadder) {
   ExpectDetectedAt("O-1/DELIVERY_DEADLINE_MISSED/3", kT0 + Days(7));
 }
 
+// Timers due at the same millisecond fire in order id order, whatever
+// order the orders came in, also for an order that comes when the others
+// are about to fire.
+TEST_P(DeadlinesTest, TimersDueTogetherFireInOrderIdOrder) {
+  const EpochMillis at_risk = kT0 + Days(2) - Hours(4);
+  Stock(Receipt("SKU-A", 10, kT0));
+  Place(Order("O-3"));
+  Place(Order("O-1"));
+  AdvanceTo(at_risk - Seconds(30));
+  Place(Order("O-2"), at_risk - Seconds(10));  // placed at kT0, arrives late
+  Place(Order("O-0"), at_risk - Seconds(5));
+  out_.Take();
+
+  AdvanceTo(at_risk);
+  EXPECT_THAT(out_.Take(), ElementsAre("RAISED O-0/SHIP_DEADLINE_AT_RISK/1",
+                                       "RAISED O-1/SHIP_DEADLINE_AT_RISK/1",
+                                       "RAISED O-2/SHIP_DEADLINE_AT_RISK/1",
+                                       "RAISED O-3/SHIP_DEADLINE_AT_RISK/1"));
+}
+
 TEST_P(DeadlinesTest, ExpressLadder) {
   PlaceAllocated("O-1", kExpress);  // promised kT0+2d, shipBy kT0+1d
 

@@ -1,0 +1,36 @@
+#include "engine/stage_messages.h"
+
+namespace orderflow {
+
+StockRequest FromProto(const internal::v1::AllocationRequest& m) {
+  return StockRequest{m.action(),          m.order_id(),
+                      m.sku(),             m.quantity(),
+                      m.rank().service_level(), m.rank().ship_by_ms(),
+                      m.rank().placed_at_ms()};
+}
+
+StockAnswer FromProto(const internal::v1::AllocationResult& m) {
+  return StockAnswer{m.order_id(), m.sku(), m.requested(), m.reserved(),
+                     m.first_answer()};
+}
+
+void ToProto(const StockRequest& r, internal::v1::AllocationRequest* m) {
+  m->set_action(r.action);
+  m->set_order_id(r.order_id);
+  m->set_sku(r.sku);
+  m->set_quantity(r.quantity);
+  internal::v1::BackorderRank* rank = m->mutable_rank();
+  rank->set_service_level(r.service_level);
+  rank->set_ship_by_ms(r.ship_by);
+  rank->set_placed_at_ms(r.placed_at);
+}
+
+void ToProto(const StockAnswer& a, internal::v1::AllocationResult* m) {
+  m->set_order_id(a.order_id);
+  m->set_sku(a.sku);
+  m->set_requested(a.requested);
+  m->set_reserved(a.reserved);
+  m->set_first_answer(a.first_answer);
+}
+
+}  // namespace orderflow

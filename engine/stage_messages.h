@@ -1,0 +1,45 @@
+// What the order stage and the inventory stage say to each other, as plain
+// values: the in-process form of internal::v1::AllocationRequest and
+// AllocationResult (which is what travels between the stages on Kafka).
+// Both forms hold the same fields, and converting keeps every one.
+#ifndef ORDERFLOW_ENGINE_STAGE_MESSAGES_H_
+#define ORDERFLOW_ENGINE_STAGE_MESSAGES_H_
+
+#include <cstdint>
+#include <string>
+
+#include "engine/time.h"
+#include "orderflow/internal/v1/internal.pb.h"
+
+namespace orderflow {
+
+// Order stage -> inventory stage, keyed by sku. See AllocationRequest.
+struct StockRequest {
+  using Action = internal::v1::AllocationRequest::Action;
+  Action action = internal::v1::AllocationRequest::ACTION_UNSPECIFIED;
+  std::string order_id;
+  std::string sku;
+  int64_t quantity = 0;  // all units of this SKU the order asked for
+  // The order's BackorderRank.
+  v1::ServiceLevel service_level = v1::SERVICE_LEVEL_UNSPECIFIED;
+  EpochMillis ship_by = 0;
+  EpochMillis placed_at = 0;
+};
+
+// Inventory stage -> order stage, keyed by order_id. See AllocationResult.
+struct StockAnswer {
+  std::string order_id;
+  std::string sku;
+  int64_t requested = 0;
+  int64_t reserved = 0;  // == requested: done
+  bool first_answer = false;  // the answer to a RESERVE
+};
+
+StockRequest FromProto(const internal::v1::AllocationRequest& m);
+StockAnswer FromProto(const internal::v1::AllocationResult& m);
+void ToProto(const StockRequest& r, internal::v1::AllocationRequest* m);
+void ToProto(const StockAnswer& a, internal::v1::AllocationResult* m);
+
+}  // namespace orderflow
+
+#endif  // ORDERFLOW_ENGINE_STAGE_MESSAGES_H_
