@@ -2,19 +2,9 @@
 
 #include <algorithm>
 
+#include "engine/order_status.h"
+
 namespace orderflow {
-namespace {
-
-bool Shipped(v1::OrderStatus s) {
-  return s == v1::ORDER_STATUS_SHIPPED || s == v1::ORDER_STATUS_DELIVERED ||
-         s == v1::ORDER_STATUS_DELIVERY_FAILED;
-}
-bool Closed(v1::OrderStatus s) {
-  return s == v1::ORDER_STATUS_REJECTED || s == v1::ORDER_STATUS_CANCELLED ||
-         s == v1::ORDER_STATUS_DELIVERED;
-}
-
-}  // namespace
 
 Promise PromiseFor(const v1::OrderPlaced& order, const EngineConfig& config) {
   const ServiceLevelTimes& times = config.For(order.service_level());
@@ -27,13 +17,13 @@ Promise PromiseFor(const v1::OrderPlaced& order, const EngineConfig& config) {
 }
 
 EpochMillis DueAt(Rung rung, const LadderPosition& p, const EngineConfig& c) {
-  if (Closed(p.status)) return kNever;
+  if (IsClosed(p.status)) return kNever;
   switch (rung) {
     case Rung::kShipDeadlineAtRisk1:
-      return Shipped(p.status) ? kNever
+      return HasShipped(p.status) ? kNever
                                : p.promise.ship_by - c.ship_at_risk_window;
     case Rung::kShipDeadlineMissed2:
-      return Shipped(p.status) ? kNever : p.promise.ship_by;
+      return HasShipped(p.status) ? kNever : p.promise.ship_by;
     case Rung::kDeliveryDeadlineMissed2:
       return p.promise.deliver_by;
     case Rung::kDeliveryDeadlineMissed3:

@@ -2,12 +2,13 @@
 
 #include <algorithm>
 
+#include "engine/dead_letter.h"
+#include "engine/fingerprint.h"
+#include "engine/order_status.h"
+#include "engine/review.h"
 #include "engine/text.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
-#include "engine/dead_letter.h"
-#include "engine/fingerprint.h"
-#include "engine/review.h"
 
 namespace orderflow {
 
@@ -17,31 +18,11 @@ using internal::v1::EarlyRecord;
 
 namespace {
 
-bool IsOpen(v1::OrderStatus s) {
-  return s == v1::ORDER_STATUS_ACCEPTED || s == v1::ORDER_STATUS_BACKORDERED ||
-         s == v1::ORDER_STATUS_ALLOCATED || s == v1::ORDER_STATUS_SHIPPED ||
-         s == v1::ORDER_STATUS_DELIVERY_FAILED;
-}
-bool NotYetShipped(v1::OrderStatus s) {
-  return s == v1::ORDER_STATUS_ACCEPTED || s == v1::ORDER_STATUS_BACKORDERED ||
-         s == v1::ORDER_STATUS_ALLOCATED;
-}
-bool IsClosed(v1::OrderStatus s) {
-  return s == v1::ORDER_STATUS_REJECTED || s == v1::ORDER_STATUS_CANCELLED ||
-         s == v1::ORDER_STATUS_DELIVERED;
-}
-
-std::string_view Suffix(std::string_view enum_name, std::string_view prefix) {
-  if (enum_name.substr(0, prefix.size()) == prefix) {
-    enum_name.remove_prefix(prefix.size());
-  }
-  return enum_name;
-}
 std::string_view LevelName(v1::ServiceLevel level) {
-  return Suffix(v1::ServiceLevel_Name(level), "SERVICE_LEVEL_");
+  return WithoutPrefix(v1::ServiceLevel_Name(level), "SERVICE_LEVEL_");
 }
 std::string_view ShipmentStatusName(v1::ShipmentStatus s) {
-  return Suffix(v1::ShipmentStatus_Name(s), "SHIPMENT_STATUS_");
+  return WithoutPrefix(v1::ShipmentStatus_Name(s), "SHIPMENT_STATUS_");
 }
 
 // The fingerprint of the order's deterministic protobuf encoding (saved in
@@ -419,7 +400,7 @@ void OrderShard::Clear(Order& order, Rung rung, Emitter& out) {
   order.cleared.insert(rung);
   Escalate(order, rung, v1::ESCALATION_STATE_CLEARED, clock_,
            Cat("Order ", order.id, " is now ",
-               Suffix(v1::OrderStatus_Name(order.status), "ORDER_STATUS_"),
+               WithoutPrefix(v1::OrderStatus_Name(order.status), "ORDER_STATUS_"),
                "; ", KindName(KindOf(rung)), " level ", LevelOf(rung),
                " is cleared."),
            out);
@@ -740,217 +721,6 @@ void OrderShard::MarkShipped(Order& order, Emitter& out) {
   Clear(order, Rung::kShipDeadlineMissed2, out);
   Clear(order, Rung::kBackorderAged1, out);
   Clear(order, Rung::kBackorderAged2, out);
-}
-
-// ------------------------------------------------------ early records
-
-void OrderShard::KeepEarly(EarlyRecord::Kind kind,
-                           const google::protobuf::Message& value,
-                           std::string_view id, const RecordSource& source) {
-  std::string value_bytes = value.SerializeAsString();
-  auto held = early_.find(id);
-  if (held != early_.end()) {
-    for (const EarlyRecord& r : held->second) {
-      if (r.kind() == kind && r.value() == value_bytes) return;  // a repeat
-    }
-  }
-  EarlyRecord r;
-  r.set_order_id(std::string(id));
-  r.set_kind(kind);
-  r.set_expires_ms(clock_ + (kind == EarlyRecord::KIND_CANCELLATION
-                                 ? config_.early_cancellation_retention
-                                 : config_.early_shipment_retention));
-  r.set_value(std::move(value_bytes));
-  r.set_source_topic(std::string(source.topic));
-  r.set_partition(source.partition);
-  r.set_offset(source.offset);
-  r.set_key(std::string(source.key));
-  r.set_payload(std::string(source.payload));
-  early_timers_.insert({r.expires_ms(), r.order_id()});
-  early_[r.order_id()].push_back(std::move(r));
-}
-
-void OrderShard::ReplayEarly(Order& order, Emitter& out) {
-  auto it = early_.find(order.id);
-  if (it == early_.end()) return;
-  std::vector<EarlyRecord> records = std::move(it->second);
-  early_.erase(it);
-  for (const EarlyRecord& r : records) {
-    early_timers_.erase({r.expires_ms(), r.order_id()});
-  }
-  for (const EarlyRecord& r : records) {
-    const RecordSource source{r.source_topic(), r.partition(), r.offset(),
-                              r.key(), r.payload(), clock_};
-    if (r.kind() == EarlyRecord::KIND_CANCELLATION) {
-      v1::CancellationRequested c;
-      c.ParseFromString(r.value());
-      if (NotYetShipped(order.status)) {
-        Cancel(order, out);
-      } else if (order.status != v1::ORDER_STATUS_CANCELLED &&
-                 order.status != v1::ORDER_STATUS_REJECTED) {
-        OnCancellation(c, source, out);
-      }
-    } else {
-      v1::ShipmentEvent s;
-      s.ParseFromString(r.value());
-      ApplyShipment(order, s, source, out);
-    }
-  }
-  Reschedule(order);
-}
-
-void OrderShard::ExpireEarly(std::string_view id, EpochMillis now,
-                             Emitter& out) {
-  auto it = early_.find(id);
-  if (it == early_.end()) return;
-  std::vector<EarlyRecord>& records = it->second;
-  auto expired_end = std::stable_partition(
-      records.begin(), records.end(),
-      [now](const EarlyRecord& r) { return r.expires_ms() <= now; });
-  for (auto r = records.begin(); r != expired_end; ++r) {
-    const bool shipment = r->kind() == EarlyRecord::KIND_SHIPMENT;
-    const RecordSource source{r->source_topic(), r->partition(), r->offset(),
-                              r->key(), r->payload(), now};
-    DeadLetter(source,
-               shipment ? "UNMATCHED_SHIPMENT" : "UNMATCHED_CANCELLATION",
-               Cat("no order ", id, " arrived within ",
-                            (shipment ? config_.early_shipment_retention
-                                      : config_.early_cancellation_retention) /
-                                Hours(1),
-                            "h of this ", shipment ? "shipment" : "cancellation"), clock_, out);
-  }
-  records.erase(records.begin(), expired_end);
-  if (records.empty()) early_.erase(it);
-}
-
-// ---------------------------------------------------------- snapshots
-
-void OrderShard::FillOrderState(const Order& o,
-                                internal::v1::OrderState* s) const {
-  s->set_order_id(o.id);
-  s->set_status(o.status);
-  s->set_service_level(o.level);
-  s->set_placed_at_ms(o.placed_at);
-  s->set_promised_ms(o.promise.deliver_by);
-  s->set_ship_by_ms(o.promise.ship_by);
-  s->set_since_ms(o.since);
-  s->set_content_hash(o.content_hash);
-  s->set_raised(o.raised.bits());
-  s->set_cleared(o.cleared.bits());
-  s->set_awaiting_answers(o.awaiting_answers);
-  s->set_task_created(o.task_created);
-  for (size_t i = 0; i < o.lines.size(); ++i) {
-    const Line& line = o.lines[i];
-    internal::v1::LineState* l = s->add_lines();
-    l->set_line_id(std::string(o.LineId(i)));
-    l->set_sku(SkuName(line.sku));
-    l->set_quantity(line.quantity);
-    l->set_reserved(line.reserved);
-  }
-  for (uint64_t k : o.shipment_events_seen) s->add_shipment_events_seen(k);
-  if (o.has_ship_to) o.ReadShipTo(s->mutable_ship_to());
-}
-
-internal::v1::OrderShardSnapshot OrderShard::Snapshot() const {
-  std::vector<const Order*> sorted;
-  sorted.reserve(index_.size());
-  for (Slot slot : index_) sorted.push_back(&At(slot));
-  std::sort(sorted.begin(), sorted.end(),
-            [](const Order* a, const Order* b) { return a->id < b->id; });
-  internal::v1::OrderShardSnapshot snap;
-  snap.set_clock_ms(clock_);
-  for (const Order* o : sorted) {
-    FillOrderState(*o, snap.add_orders());
-  }
-  for (const auto& [id, records] : early_) {
-    for (const EarlyRecord& r : records) *snap.add_early() = r;
-  }
-  return snap;
-}
-
-void OrderShard::RestoreOrder(const internal::v1::OrderState& s) {
-  Order& o = Create(s.order_id());
-  o.status = s.status();
-  o.level = s.service_level();
-  o.placed_at = s.placed_at_ms();
-  o.promise = Promise{s.promised_ms(), s.ship_by_ms()};
-  o.since = s.since_ms();
-  o.content_hash = s.content_hash();
-  o.raised = RungSet(s.raised());
-  o.cleared = RungSet(s.cleared());
-  o.awaiting_answers = static_cast<uint16_t>(s.awaiting_answers());
-  o.task_created = s.task_created();
-  for (const internal::v1::LineState& l : s.lines()) {
-    o.AddLine(l.line_id(), Intern(l.sku()), static_cast<int32_t>(l.quantity()),
-              l.reserved());
-  }
-  o.shipment_events_seen.assign(s.shipment_events_seen().begin(),
-                                s.shipment_events_seen().end());
-  if (s.has_ship_to()) o.KeepShipTo(s.ship_to());
-  Reschedule(o);
-}
-
-absl::Status OrderShard::Restore(
-    const internal::v1::OrderShardSnapshot& snapshot) {
-  timers_.Clear();
-  index_.clear();
-  chunks_.clear();
-  slots_used_ = 0;
-  free_slots_.clear();
-  early_.clear();
-  early_timers_.clear();
-  clock_ = snapshot.clock_ms();
-  for (const internal::v1::OrderState& s : snapshot.orders()) {
-    if (s.order_id().empty() || Find(s.order_id()) != nullptr) {
-      return absl::DataLossError(Cat(
-          "order shard snapshot: empty or repeated order id '", s.order_id(),
-          "'"));
-    }
-    RestoreOrder(s);
-  }
-  for (const EarlyRecord& r : snapshot.early()) {
-    early_timers_.insert({r.expires_ms(), r.order_id()});
-    early_[r.order_id()].push_back(r);
-  }
-  return absl::OkStatus();
-}
-
-std::vector<std::string> OrderShard::TakeChangedKeys() {
-  changed_set_.clear();
-  return std::exchange(changed_, {});
-}
-
-internal::v1::OrderKeyState OrderShard::KeyState(std::string_view id) const {
-  internal::v1::OrderKeyState state;
-  if (const Order* order = Find(id)) FillOrderState(*order, state.mutable_order());
-  auto early = early_.find(id);
-  if (early != early_.end()) {
-    for (const EarlyRecord& r : early->second) *state.add_early() = r;
-  }
-  return state;
-}
-
-absl::Status OrderShard::RestoreKey(std::string_view id,
-                                   const internal::v1::OrderKeyState& state) {
-  if (id.empty() || (state.has_order() && state.order().order_id() != id)) {
-    return absl::DataLossError(
-        Cat("order changelog record under key '", id,
-            "' does not hold that order"));
-  }
-  if (Order* existing = Find(id)) Forget(*existing);
-  auto early = early_.find(id);
-  if (early != early_.end()) {
-    for (const EarlyRecord& r : early->second) {
-      early_timers_.erase({r.expires_ms(), r.order_id()});
-    }
-    early_.erase(early);
-  }
-  if (state.has_order()) RestoreOrder(state.order());
-  for (const EarlyRecord& r : state.early()) {
-    early_timers_.insert({r.expires_ms(), r.order_id()});
-    early_[r.order_id()].push_back(r);
-  }
-  return absl::OkStatus();
 }
 
 }  // namespace orderflow

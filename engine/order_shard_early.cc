@@ -1,0 +1,92 @@
+// The order shard's early records (rules 4 and 5): a cancellation or a
+// shipment that comes before its order waits for it, and goes to
+// dead-letter when its retention ends.
+#include "engine/dead_letter.h"
+#include "engine/order_shard.h"
+#include "engine/order_status.h"
+#include "engine/text.h"
+
+namespace orderflow {
+
+using internal::v1::EarlyRecord;
+
+void OrderShard::KeepEarly(EarlyRecord::Kind kind,
+                           const google::protobuf::Message& value,
+                           std::string_view id, const RecordSource& source) {
+  std::string value_bytes = value.SerializeAsString();
+  auto held = early_.find(id);
+  if (held != early_.end()) {
+    for (const EarlyRecord& r : held->second) {
+      if (r.kind() == kind && r.value() == value_bytes) return;  // a repeat
+    }
+  }
+  EarlyRecord r;
+  r.set_order_id(std::string(id));
+  r.set_kind(kind);
+  r.set_expires_ms(clock_ + (kind == EarlyRecord::KIND_CANCELLATION
+                                 ? config_.early_cancellation_retention
+                                 : config_.early_shipment_retention));
+  r.set_value(std::move(value_bytes));
+  r.set_source_topic(std::string(source.topic));
+  r.set_partition(source.partition);
+  r.set_offset(source.offset);
+  r.set_key(std::string(source.key));
+  r.set_payload(std::string(source.payload));
+  early_timers_.insert({r.expires_ms(), r.order_id()});
+  early_[r.order_id()].push_back(std::move(r));
+}
+
+void OrderShard::ReplayEarly(Order& order, Emitter& out) {
+  auto it = early_.find(order.id);
+  if (it == early_.end()) return;
+  std::vector<EarlyRecord> records = std::move(it->second);
+  early_.erase(it);
+  for (const EarlyRecord& r : records) {
+    early_timers_.erase({r.expires_ms(), r.order_id()});
+  }
+  for (const EarlyRecord& r : records) {
+    const RecordSource source{r.source_topic(), r.partition(), r.offset(),
+                              r.key(), r.payload(), clock_};
+    if (r.kind() == EarlyRecord::KIND_CANCELLATION) {
+      v1::CancellationRequested c;
+      c.ParseFromString(r.value());
+      if (NotYetShipped(order.status)) {
+        Cancel(order, out);
+      } else if (order.status != v1::ORDER_STATUS_CANCELLED &&
+                 order.status != v1::ORDER_STATUS_REJECTED) {
+        OnCancellation(c, source, out);
+      }
+    } else {
+      v1::ShipmentEvent s;
+      s.ParseFromString(r.value());
+      ApplyShipment(order, s, source, out);
+    }
+  }
+  Reschedule(order);
+}
+
+void OrderShard::ExpireEarly(std::string_view id, EpochMillis now,
+                             Emitter& out) {
+  auto it = early_.find(id);
+  if (it == early_.end()) return;
+  std::vector<EarlyRecord>& records = it->second;
+  auto expired_end = std::stable_partition(
+      records.begin(), records.end(),
+      [now](const EarlyRecord& r) { return r.expires_ms() <= now; });
+  for (auto r = records.begin(); r != expired_end; ++r) {
+    const bool shipment = r->kind() == EarlyRecord::KIND_SHIPMENT;
+    const RecordSource source{r->source_topic(), r->partition(), r->offset(),
+                              r->key(), r->payload(), now};
+    DeadLetter(source,
+               shipment ? "UNMATCHED_SHIPMENT" : "UNMATCHED_CANCELLATION",
+               Cat("no order ", id, " arrived within ",
+                            (shipment ? config_.early_shipment_retention
+                                      : config_.early_cancellation_retention) /
+                                Hours(1),
+                            "h of this ", shipment ? "shipment" : "cancellation"), clock_, out);
+  }
+  records.erase(records.begin(), expired_end);
+  if (records.empty()) early_.erase(it);
+}
+
+}  // namespace orderflow

@@ -1,0 +1,138 @@
+// The order shard's state as data: whole-shard snapshots, and the per-key
+// records (with change tracking) that a changelog holds.
+#include "engine/order_shard.h"
+#include "engine/text.h"
+
+namespace orderflow {
+
+using internal::v1::EarlyRecord;
+
+void OrderShard::FillOrderState(const Order& o,
+                                internal::v1::OrderState* s) const {
+  s->set_order_id(o.id);
+  s->set_status(o.status);
+  s->set_service_level(o.level);
+  s->set_placed_at_ms(o.placed_at);
+  s->set_promised_ms(o.promise.deliver_by);
+  s->set_ship_by_ms(o.promise.ship_by);
+  s->set_since_ms(o.since);
+  s->set_content_hash(o.content_hash);
+  s->set_raised(o.raised.bits());
+  s->set_cleared(o.cleared.bits());
+  s->set_awaiting_answers(o.awaiting_answers);
+  s->set_task_created(o.task_created);
+  for (size_t i = 0; i < o.lines.size(); ++i) {
+    const Line& line = o.lines[i];
+    internal::v1::LineState* l = s->add_lines();
+    l->set_line_id(std::string(o.LineId(i)));
+    l->set_sku(SkuName(line.sku));
+    l->set_quantity(line.quantity);
+    l->set_reserved(line.reserved);
+  }
+  for (uint64_t k : o.shipment_events_seen) s->add_shipment_events_seen(k);
+  if (o.has_ship_to) o.ReadShipTo(s->mutable_ship_to());
+}
+
+internal::v1::OrderShardSnapshot OrderShard::Snapshot() const {
+  std::vector<const Order*> sorted;
+  sorted.reserve(index_.size());
+  for (Slot slot : index_) sorted.push_back(&At(slot));
+  std::sort(sorted.begin(), sorted.end(),
+            [](const Order* a, const Order* b) { return a->id < b->id; });
+  internal::v1::OrderShardSnapshot snap;
+  snap.set_clock_ms(clock_);
+  for (const Order* o : sorted) {
+    FillOrderState(*o, snap.add_orders());
+  }
+  for (const auto& [id, records] : early_) {
+    for (const EarlyRecord& r : records) *snap.add_early() = r;
+  }
+  return snap;
+}
+
+void OrderShard::RestoreOrder(const internal::v1::OrderState& s) {
+  Order& o = Create(s.order_id());
+  o.status = s.status();
+  o.level = s.service_level();
+  o.placed_at = s.placed_at_ms();
+  o.promise = Promise{s.promised_ms(), s.ship_by_ms()};
+  o.since = s.since_ms();
+  o.content_hash = s.content_hash();
+  o.raised = RungSet(s.raised());
+  o.cleared = RungSet(s.cleared());
+  o.awaiting_answers = static_cast<uint16_t>(s.awaiting_answers());
+  o.task_created = s.task_created();
+  for (const internal::v1::LineState& l : s.lines()) {
+    o.AddLine(l.line_id(), Intern(l.sku()), static_cast<int32_t>(l.quantity()),
+              l.reserved());
+  }
+  o.shipment_events_seen.assign(s.shipment_events_seen().begin(),
+                                s.shipment_events_seen().end());
+  if (s.has_ship_to()) o.KeepShipTo(s.ship_to());
+  Reschedule(o);
+}
+
+absl::Status OrderShard::Restore(
+    const internal::v1::OrderShardSnapshot& snapshot) {
+  timers_.Clear();
+  index_.clear();
+  chunks_.clear();
+  slots_used_ = 0;
+  free_slots_.clear();
+  early_.clear();
+  early_timers_.clear();
+  clock_ = snapshot.clock_ms();
+  for (const internal::v1::OrderState& s : snapshot.orders()) {
+    if (s.order_id().empty() || Find(s.order_id()) != nullptr) {
+      return absl::DataLossError(Cat(
+          "order shard snapshot: empty or repeated order id '", s.order_id(),
+          "'"));
+    }
+    RestoreOrder(s);
+  }
+  for (const EarlyRecord& r : snapshot.early()) {
+    early_timers_.insert({r.expires_ms(), r.order_id()});
+    early_[r.order_id()].push_back(r);
+  }
+  return absl::OkStatus();
+}
+
+std::vector<std::string> OrderShard::TakeChangedKeys() {
+  changed_set_.clear();
+  return std::exchange(changed_, {});
+}
+
+internal::v1::OrderKeyState OrderShard::KeyState(std::string_view id) const {
+  internal::v1::OrderKeyState state;
+  if (const Order* order = Find(id)) FillOrderState(*order, state.mutable_order());
+  auto early = early_.find(id);
+  if (early != early_.end()) {
+    for (const EarlyRecord& r : early->second) *state.add_early() = r;
+  }
+  return state;
+}
+
+absl::Status OrderShard::RestoreKey(std::string_view id,
+                                   const internal::v1::OrderKeyState& state) {
+  if (id.empty() || (state.has_order() && state.order().order_id() != id)) {
+    return absl::DataLossError(
+        Cat("order changelog record under key '", id,
+            "' does not hold that order"));
+  }
+  if (Order* existing = Find(id)) Forget(*existing);
+  auto early = early_.find(id);
+  if (early != early_.end()) {
+    for (const EarlyRecord& r : early->second) {
+      early_timers_.erase({r.expires_ms(), r.order_id()});
+    }
+    early_.erase(early);
+  }
+  if (state.has_order()) RestoreOrder(state.order());
+  for (const EarlyRecord& r : state.early()) {
+    early_timers_.insert({r.expires_ms(), r.order_id()});
+    early_[r.order_id()].push_back(r);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace orderflow

@@ -1,0 +1,42 @@
+// Where an order stands, by its status: the groupings the rules speak of.
+#ifndef ORDERFLOW_ENGINE_ORDER_STATUS_H_
+#define ORDERFLOW_ENGINE_ORDER_STATUS_H_
+
+#include <string_view>
+
+#include "orderflow/v1/orderflow.pb.h"
+
+namespace orderflow {
+
+// Accepted and not yet shipped: stock may still be reserved or released.
+inline bool NotYetShipped(v1::OrderStatus s) {
+  return s == v1::ORDER_STATUS_ACCEPTED || s == v1::ORDER_STATUS_BACKORDERED ||
+         s == v1::ORDER_STATUS_ALLOCATED;
+}
+// Has left the warehouse (rule 4: too late to cancel).
+inline bool HasShipped(v1::OrderStatus s) {
+  return s == v1::ORDER_STATUS_SHIPPED || s == v1::ORDER_STATUS_DELIVERED ||
+         s == v1::ORDER_STATUS_DELIVERY_FAILED;
+}
+// Nothing more will happen to it: no deadline applies.
+inline bool IsClosed(v1::OrderStatus s) {
+  return s == v1::ORDER_STATUS_REJECTED || s == v1::ORDER_STATUS_CANCELLED ||
+         s == v1::ORDER_STATUS_DELIVERED;
+}
+// Accepted and not closed: in the backlog.
+inline bool IsOpen(v1::OrderStatus s) {
+  return NotYetShipped(s) || s == v1::ORDER_STATUS_SHIPPED ||
+         s == v1::ORDER_STATUS_DELIVERY_FAILED;
+}
+
+// An enum value's name without its enum's prefix: "EXPRESS" for
+// SERVICE_LEVEL_EXPRESS, as people read it.
+inline std::string_view WithoutPrefix(std::string_view name,
+                                      std::string_view prefix) {
+  if (name.substr(0, prefix.size()) == prefix) name.remove_prefix(prefix.size());
+  return name;
+}
+
+}  // namespace orderflow
+
+#endif  // ORDERFLOW_ENGINE_ORDER_STATUS_H_
