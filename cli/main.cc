@@ -197,9 +197,54 @@ int main(int argc, char** argv) {
   erp->add_option("--orders-per-day", erp_options.orders_per_day)
       ->check(CLI::Range(1, 1000000));
   erp->add_option("--seed", erp_options.seed);
-  erp->add_option("--output,-o", output_path, "file to write (default: stdout)");
+  erp->add_option("--output,-o", output_path,
+                  "write a replay file here (- for stdout) instead of publishing");
+  erp->add_option("--config", config_path,
+                  "publish to this configuration's Kafka as time passes");
+  double speed = 1;
+  erp->add_option("--speed", speed,
+                  "simulated time runs this many times as fast as the wall clock")
+      ->check(CLI::Range(0.001, 1e7));
+  orderflow::ShippingOptions shipping_options;
+  int shipping_seconds = 0;
+  CLI::App* shipping = simulate->add_subcommand(
+      "shipping",
+      "Turn delivery tasks into PICKED, PACKED, SHIPPED and DELIVERED events "
+      "(some late, some failed), honouring CANCEL tasks");
+  shipping->add_option("--config", config_path, "configuration file (YAML)")->required();
+  shipping->add_option("--seed", shipping_options.seed);
+  double shipping_speed = 1;
+  shipping->add_option("--speed", shipping_speed, "simulated time per wall-clock time")
+      ->check(CLI::Range(0.001, 1e7));
+  shipping->add_option("--max-hours-to-ship", shipping_options.max_hours_to_ship,
+                       "on-time shipments leave within this many hours of packing")
+      ->check(CLI::Range(0.6, 1000.0));
+  shipping->add_option("--late-share", shipping_options.late_share,
+                       "share of shipments that miss shipBy")
+      ->check(CLI::Range(0.0, 1.0));
+  shipping->add_option("--failed-share", shipping_options.failed_share,
+                       "share of deliveries that fail at the first attempt")
+      ->check(CLI::Range(0.0, 1.0));
+  shipping->add_option("--for", shipping_seconds, "stop after this many seconds");
 
   CLI11_PARSE(app, argc, argv);
+  if (shipping->parsed()) {
+    const orderflow::Config config = orderflow::LoadOrExit(config_path);
+    orderflow::InstallStopHandlers();
+    return orderflow::SimulateShipping(config, shipping_options, shipping_speed,
+                                       shipping_seconds,
+                                       orderflow::stop_requested, std::cerr);
+  }
+  if (erp->parsed() && output_path.empty()) {
+    if (config_path.empty()) {
+      std::cerr << "orderflow: simulate erp needs --output FILE or --config FILE\n";
+      return 2;
+    }
+    const orderflow::Config config = orderflow::LoadOrExit(config_path);
+    orderflow::InstallStopHandlers();
+    return orderflow::SimulateErpToKafka(config, erp_options, erp_days, speed,
+                                         orderflow::stop_requested, std::cerr);
+  }
   if (erp->parsed()) {
     std::ofstream file;
     if (!output_path.empty() && output_path != "-") {

@@ -24,6 +24,7 @@
 #include "engine/partitioner.h"
 #include "engine/text.h"
 #include "orderflow/v1/orderflow.pb.h"
+#include "producers/kafka_io.h"
 #include "producers/simulators.h"
 
 namespace orderflow {
@@ -32,81 +33,6 @@ namespace {
 using SteadyClock = std::chrono::steady_clock;
 constexpr Millis kHour = Hours(1);
 constexpr int kPartitions = 4;
-const char* const kPrefix = "orderflow";
-
-// Simulated time: `speed` simulated milliseconds pass per wall millisecond.
-struct SimClock {
-  EpochMillis start;
-  EpochMillis end;
-  double speed;
-  SteadyClock::time_point wall_start = SteadyClock::now();
-  EpochMillis Now() const {
-    const double wall_ms = std::chrono::duration<double, std::milli>(
-                               SteadyClock::now() - wall_start)
-                               .count();
-    return std::min(end, start + static_cast<EpochMillis>(wall_ms * speed));
-  }
-};
-
-// Produces protobuf records keyed and partitioned as orderflow expects.
-class Sender {
- public:
-  explicit Sender(const std::string& bootstrap) {
-    std::unique_ptr<RdKafka::Conf> conf(
-        RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
-    std::string error;
-    conf->set("bootstrap.servers", bootstrap, error);
-    conf->set("linger.ms", "5", error);
-    conf->set("log_level", "0", error);
-    producer_.reset(RdKafka::Producer::create(conf.get(), error));
-  }
-  ~Sender() { producer_->flush(5000); }
-  void Send(Topic topic, const std::string& key,
-            const google::protobuf::Message& m, EpochMillis time) {
-    const std::string value = m.SerializeAsString();
-    const int partitions = kPartitions;
-    producer_->produce(KafkaTopic(kPrefix, topic), PartitionOf(key, partitions),
-                       RdKafka::Producer::RK_MSG_COPY,
-                       const_cast<char*>(value.data()), value.size(),
-                       key.data(), key.size(), time, nullptr);
-    producer_->poll(0);
-  }
-
- private:
-  std::unique_ptr<RdKafka::Producer> producer_;
-};
-
-// Reads topics from the beginning (no group), one message at a time.
-class Reader {
- public:
-  Reader(const std::string& bootstrap, const std::vector<Topic>& topics) {
-    std::unique_ptr<RdKafka::Conf> conf(
-        RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
-    std::string error;
-    conf->set("bootstrap.servers", bootstrap, error);
-    conf->set("group.id", "orderflow.demo", error);
-    conf->set("enable.auto.commit", "false", error);
-    conf->set("log_level", "0", error);
-    consumer_.reset(RdKafka::KafkaConsumer::create(conf.get(), error));
-    std::vector<RdKafka::TopicPartition*> parts;
-    for (Topic t : topics) {
-      for (int p = 0; p < kPartitions; ++p) {
-        parts.push_back(RdKafka::TopicPartition::create(
-            KafkaTopic(kPrefix, t), p, RdKafka::Topic::OFFSET_BEGINNING));
-      }
-    }
-    consumer_->assign(parts);
-    RdKafka::TopicPartition::destroy(parts);
-  }
-  ~Reader() { consumer_->close(); }
-  std::unique_ptr<RdKafka::Message> Next() {
-    std::unique_ptr<RdKafka::Message> m(consumer_->consume(0));
-    return m->err() == RdKafka::ERR_NO_ERROR ? std::move(m) : nullptr;
-  }
-
- private:
-  std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
-};
 
 // ------------------------------------------------------------ the lead
 
@@ -212,16 +138,22 @@ int RunDemo(const DemoOptions& options, const std::atomic<bool>& stop,
     const EpochMillis start = 1772409600000;  // Monday 2026-03-02 00:00 UTC
     SimClock clock{start, start + Days(options.days),
                    static_cast<double>(Days(options.days)) / (options.seconds * 1000.0)};
-    Sender sender(bootstrap);
-    auto send = [&sender](Topic t, const std::string& key,
+    auto writer = TopicWriter::Create(config);
+    auto tasks = TopicReader::Create(config, {Topic::kDeliveryTasks});
+    auto outputs = TopicReader::Create(config, {Topic::kOrderStatus, Topic::kDeliveryTasks,
+                                                Topic::kEscalations, Topic::kDeadLetter});
+    if (!writer.ok() || !tasks.ok() || !outputs.ok()) {
+      err << "orderflow demo: cannot reach the embedded cluster\n";
+      return 1;
+    }
+    auto send = [&writer](Topic t, const std::string& key,
                           const google::protobuf::Message& m, EpochMillis at) {
-      sender.Send(t, key, m, at);
+      (*writer)->Send(t, key, m, at);
     };
     ErpSimulator erp({options.seed, options.orders_per_day, start}, send);
-    ShippingSimulator shipping(options.seed, send);
-    Reader tasks(bootstrap, {Topic::kDeliveryTasks});
-    Reader outputs(bootstrap, {Topic::kOrderStatus, Topic::kDeliveryTasks,
-                               Topic::kEscalations, Topic::kDeadLetter});
+    ShippingOptions shipping_options;
+    shipping_options.seed = options.seed;
+    ShippingSimulator shipping(shipping_options, send);
     Tally tally;
 
     auto shown = SteadyClock::now();
@@ -230,7 +162,7 @@ int RunDemo(const DemoOptions& options, const std::atomic<bool>& stop,
     while (!stop.load()) {
       const EpochMillis now = clock.Now();
       erp.Step(now);
-      while (auto m = tasks.Next()) {
+      while (auto m = (*tasks)->Next()) {
         v1::DeliveryTask t;
         if (t.ParseFromArray(m->payload(), static_cast<int>(m->len()))) {
           // The warehouse plans from when the task was created: the
@@ -240,12 +172,8 @@ int RunDemo(const DemoOptions& options, const std::atomic<bool>& stop,
       }
       shipping.Step(now);
       bool any = false;
-      while (auto m = outputs.Next()) {
-        const std::string topic = m->topic_name();
-        for (Topic t : {Topic::kOrderStatus, Topic::kDeliveryTasks,
-                        Topic::kEscalations, Topic::kDeadLetter}) {
-          if (topic == KafkaTopic(kPrefix, t)) tally.Add(t, *m);
-        }
+      while (auto m = (*outputs)->Next()) {
+        tally.Add((*outputs)->TopicOf(*m), *m);
         any = true;
       }
       if (any) quiet_since = SteadyClock::now();

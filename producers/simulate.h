@@ -1,11 +1,15 @@
-// `orderflow simulate erp`: the demo's ERP as a tool. It writes a seeded
-// week (or any number of days) of orders, stock and cancellations as a
-// replay file, in time order: the same seed, the same file. Feed it to
-// `orderflow replay`, or split it by topic for `orderflow publish`.
+// `orderflow simulate erp` and `orderflow simulate shipping`: the demo's
+// simulators as tools. The ERP writes a seeded week (or any number of
+// days) of orders, stock and cancellations as a replay file in time order
+// (the same seed, the same file), or publishes it to Kafka as time passes.
+// The shipping simulator closes the loop on a running engine.
 #ifndef ORDERFLOW_PRODUCERS_SIMULATE_H_
 #define ORDERFLOW_PRODUCERS_SIMULATE_H_
 
+#include <atomic>
 #include <ostream>
+
+#include "config/config_file.h"
 
 #include "producers/simulators.h"
 
@@ -13,6 +17,23 @@ namespace orderflow {
 
 // Writes `days` of the ERP's records to `out`; returns how many.
 int64_t SimulateErp(const ErpOptions& options, int days, std::ostream& out);
+
+// Publishes `days` of the ERP's records to the configuration's Kafka as
+// time passes: simulated time starts now and runs `speed` times as fast as
+// the wall clock. Returns the exit status.
+int SimulateErpToKafka(const Config& config, ErpOptions options, int days,
+                       double speed, const std::atomic<bool>& stop,
+                       std::ostream& err);
+
+// `orderflow simulate shipping`: consumes delivery tasks (its own consumer
+// group, read_committed) and publishes PICKED, PACKED, SHIPPED and
+// DELIVERED (or DELIVERY_FAILED, then DELIVERED a day later) for each, as
+// simulated time reaches them; honours CANCEL tasks. Simulated time is the
+// wall clock sped up `speed` times, and never behind the newest task's
+// createdAt. Runs until `stop`, or for `seconds` when that is > 0.
+int SimulateShipping(const Config& config, const ShippingOptions& options,
+                     double speed, int seconds, const std::atomic<bool>& stop,
+                     std::ostream& err);
 
 }  // namespace orderflow
 

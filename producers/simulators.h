@@ -15,6 +15,7 @@
 #define ORDERFLOW_PRODUCERS_SIMULATORS_H_
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <functional>
 #include <map>
@@ -43,6 +44,29 @@ struct ErpOptions {
 };
 
 inline constexpr int kSimulatedSkus = 200;
+
+// What the simulated warehouse and carrier do.
+struct ShippingOptions {
+  uint64_t seed = 1;
+  double max_hours_to_ship = 5.5;  // after packing, when on time
+  double late_share = 0.05;        // shipped after shipBy
+  double failed_share = 0.03;      // first delivery attempt fails
+};
+
+// Simulated time: `speed` simulated milliseconds pass per wall millisecond,
+// from `start`, never beyond `end`.
+struct SimClock {
+  EpochMillis start;
+  EpochMillis end;
+  double speed;
+  std::chrono::steady_clock::time_point wall_start = std::chrono::steady_clock::now();
+  EpochMillis Now() const {
+    const double wall_ms = std::chrono::duration<double, std::milli>(
+                               std::chrono::steady_clock::now() - wall_start)
+                               .count();
+    return std::min(end, start + static_cast<EpochMillis>(wall_ms * speed));
+  }
+};
 
 inline std::string SkuName(int i) { return Cat("SKU-", 1000 + i); }
 
@@ -210,8 +234,8 @@ class ErpSimulator {
 // A CANCEL task stops whatever has not left the warehouse.
 class ShippingSimulator {
  public:
-  ShippingSimulator(uint64_t seed, RecordSink out)
-      : rng_(seed ^ 0x5eed), out_(std::move(out)) {}
+  ShippingSimulator(const ShippingOptions& options, RecordSink out)
+      : options_(options), rng_(options.seed ^ 0x5eed), out_(std::move(out)) {}
 
   void OnTask(const v1::DeliveryTask& task, EpochMillis now) {
     const std::string& id = task.order_id();
@@ -227,18 +251,20 @@ class ShippingSimulator {
     const EpochMillis packed = picked + static_cast<Millis>(Uniform() * Hours(1));
     // Most leave within hours; 5 % miss their ship-by time.
     EpochMillis shipped =
-        Uniform() < 0.05
+        Uniform() < options_.late_share
             ? ship_by + static_cast<Millis>((1 + Uniform() * 10) * Hours(1))
             : std::max(packed + 600000,
                        std::min(ship_by - 5 * Hours(1),
-                                packed + static_cast<Millis>((0.5 + Uniform() * 5) * Hours(1))));
+                                packed + static_cast<Millis>(
+                                             (0.5 + Uniform() * (options_.max_hours_to_ship - 0.5)) *
+                                             Hours(1))));
     const Millis transit = std::max<Millis>(
         2 * Hours(1), static_cast<Millis>((deliver_by - ship_by) * (0.4 + Uniform() * 0.7)));
     const EpochMillis delivered = shipped + transit;
     Plan(picked, id, shipment, v1::SHIPMENT_STATUS_PICKED);
     Plan(packed, id, shipment, v1::SHIPMENT_STATUS_PACKED);
     Plan(shipped, id, shipment, v1::SHIPMENT_STATUS_SHIPPED);
-    if (Uniform() < 0.03) {
+    if (Uniform() < options_.failed_share) {
       Plan(delivered, id, shipment, v1::SHIPMENT_STATUS_DELIVERY_FAILED);
       Plan(delivered + Days(1), id, shipment, v1::SHIPMENT_STATUS_DELIVERED);
     } else {
@@ -277,6 +303,7 @@ class ShippingSimulator {
     events_.push({at, id, shipment, status});
   }
 
+  ShippingOptions options_;
   std::mt19937_64 rng_;
   RecordSink out_;
   std::set<std::string> planned_, shipped_, cancelled_;

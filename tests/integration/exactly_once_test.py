@@ -195,6 +195,43 @@ def publish_bad_lines(work):
         broker.stop()
 
 
+def simulators_close_the_loop(work):
+    """The ERP simulator publishes six days that end now, the engine runs, the shipping
+    simulator answers its delivery tasks: orders get shipped and
+    delivered, each transition exactly once and in a valid chain."""
+    broker = Broker(work)
+    of = None
+    try:
+        of = Orderflow(BINARY, work, broker.start())
+        of.create_topics()
+        of.start_engine("0")
+        shipping = subprocess.Popen(
+            [BINARY, "simulate", "shipping", "--config", of.config, "--speed", "20000",
+             "--for", "45"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        erp = of.run("simulate", "erp", "--config", of.config, "--days", "6",
+                     "--orders-per-day", "100", "--speed", "20000", check=False)
+        problems = [] if erp.returncode == 0 else ["simulate erp failed: " + erp.stderr]
+        _, shipping_err = shipping.communicate(timeout=120)
+        if shipping.returncode != 0:
+            problems.append("simulate shipping failed: " + shipping_err)
+        outputs = harness.tail_outputs(of)
+        seen = Counter()
+        for r in outputs:
+            if r["topic"] == "order-status":
+                seen[harness.suffix(r["value"]["status"], "ORDER_STATUS_")] += 1
+        log("statuses: %s" % dict(seen))
+        for status in ("ACCEPTED", "ALLOCATED", "SHIPPED", "DELIVERED"):
+            if seen[status] == 0:
+                problems.append("no order reached %s" % status)
+        problems += [p for p in harness.compare(outputs, outputs, "outputs")]
+        problems += harness.status_chains(outputs)
+        return problems
+    finally:
+        if of:
+            of.stop_all()
+        broker.stop()
+
+
 def startup_errors(work):
     """Each start-up error is one line and a non-zero exit, quickly."""
     broker = Broker(work)
@@ -254,4 +291,5 @@ if __name__ == "__main__":
                   ("broker_restart_scale_out", broker_restart_scale_out),
                   ("aborts_rewind", aborts_rewind),
                   ("publish_bad_lines", publish_bad_lines),
-                  ("startup_errors", startup_errors)])
+                  ("startup_errors", startup_errors),
+                  ("simulators_close_the_loop", simulators_close_the_loop)])
