@@ -46,6 +46,18 @@ std::istream* OpenInput(const std::string& path, std::ifstream& file) {
   return &file;
 }
 
+// The output named on the command line: standard output for "" or "-".
+// Null (with the reason on stderr) when the file cannot be written.
+std::ostream* OpenOutput(const std::string& path, std::ofstream& file) {
+  if (path.empty() || path == "-") return &std::cout;
+  file.open(path, std::ios::binary | std::ios::trunc);
+  if (!file) {
+    std::cerr << "orderflow: " << path << ": cannot write\n";
+    return nullptr;
+  }
+  return &file;
+}
+
 int Replay(const std::string& config_path, const std::string& input_path,
            const std::string& output_path) {
   const Config config = LoadOrExit(config_path);
@@ -53,15 +65,8 @@ int Replay(const std::string& config_path, const std::string& input_path,
   std::istream* in = OpenInput(input_path, input_file);
   if (in == nullptr) return 1;
   std::ofstream output_file;
-  std::ostream* out = &std::cout;
-  if (!output_path.empty() && output_path != "-") {
-    output_file.open(output_path, std::ios::binary | std::ios::trunc);
-    if (!output_file) {
-      std::cerr << "orderflow: " << output_path << ": cannot write\n";
-      return 1;
-    }
-    out = &output_file;
-  }
+  std::ostream* out = OpenOutput(output_path, output_file);
+  if (out == nullptr) return 1;
   ReplayOptions options;
   options.show_progress = isatty(STDERR_FILENO);
   const ReplayStats stats =
@@ -247,18 +252,12 @@ int main(int argc, char** argv) {
   }
   if (erp->parsed()) {
     std::ofstream file;
-    if (!output_path.empty() && output_path != "-") {
-      file.open(output_path, std::ios::binary | std::ios::trunc);
-      if (!file) {
-        std::cerr << "orderflow: " << output_path << ": cannot write\n";
-        return 1;
-      }
-    }
-    std::ostream& out = file.is_open() ? static_cast<std::ostream&>(file) : std::cout;
-    const int64_t n = orderflow::SimulateErp(erp_options, erp_days, out);
-    out.flush();
+    std::ostream* out = orderflow::OpenOutput(output_path, file);
+    if (out == nullptr) return 1;
+    const int64_t n = orderflow::SimulateErp(erp_options, erp_days, *out);
+    out->flush();
     std::cerr << "simulate erp: " << n << " records over " << erp_days << " days\n";
-    return out ? 0 : 1;
+    return *out ? 0 : 1;
   }
   if (demo->parsed()) {
     orderflow::InstallStopHandlers();
