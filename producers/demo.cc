@@ -198,6 +198,7 @@ int RunDemo(const DemoOptions& options, const std::atomic<bool>& stop,
       }
       if (now >= clock.end && !week_over) {
         week_over = true;
+        erp.Finish();
         out << "the week is over; waiting for the engine to settle\n";
       }
       if (week_over && SteadyClock::now() - quiet_since > std::chrono::seconds(3)) break;

@@ -17,6 +17,7 @@ int64_t SimulateErp(const ErpOptions& options, int days, std::ostream& out) {
     ++records;
   });
   erp.Step(options.start + Days(days));
+  erp.Finish();
   return records;
 }
 
@@ -52,6 +53,7 @@ int SimulateErpToKafka(const Config& config, ErpOptions options, int days,
     if (now >= clock.end) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
+  erp.Finish();
   std::string why;
   if (const int64_t refused = (*writer)->Flush(&why); refused > 0) {
     err << "orderflow: Kafka refused " << refused << " records, first: " << why << "\n";

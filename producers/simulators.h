@@ -19,6 +19,7 @@
 #include <cmath>
 #include <functional>
 #include <map>
+#include <memory>
 #include <queue>
 #include <random>
 #include <set>
@@ -75,7 +76,8 @@ inline std::string SkuName(int i) { return Cat("SKU-", 1000 + i); }
 // A week of a web shop: orders with a daily rhythm (quiet nights, busy
 // afternoons), popular and slow SKUs, stock counted on Monday morning and
 // received every morning, cancellations, and the faults ERPs send:
-// invalid orders, the same order twice, an order id reused.
+// invalid orders, the same order twice, an order id reused, an order sent
+// after a newer one (out of order, its timestamp older).
 class ErpSimulator {
  public:
   ErpSimulator(const ErpOptions& o, RecordSink out)
@@ -115,6 +117,15 @@ class ErpSimulator {
         out_(Topic::kCancellations, id, c, at);
       }
     }
+  }
+
+  // Sends what is still held back (an order meant to go out late): call
+  // once at the end.
+  void Finish() {
+    if (!held_back_) return;
+    out_(Topic::kOrders, held_back_->order_id(), *held_back_,
+         ToMillis(held_back_->placed_at()));
+    held_back_.reset();
   }
 
   int64_t orders_sent() const { return static_cast<int64_t>(placed_at_.size()); }
@@ -200,7 +211,15 @@ class ErpSimulator {
       o.mutable_ship_to()->clear_postal_code();
     }
     placed_at_[id] = at;
-    out_(Topic::kOrders, id, o, at);
+    std::unique_ptr<v1::OrderPlaced> late = std::move(held_back_);
+    if (Uniform() < 0.01) {
+      held_back_ = std::make_unique<v1::OrderPlaced>(o);  // sent after the next
+    } else {
+      out_(Topic::kOrders, id, o, at);
+    }
+    if (late) {  // an order the ERP sent late: after a newer one
+      out_(Topic::kOrders, late->order_id(), *late, ToMillis(late->placed_at()));
+    }
     if (Uniform() < 0.01) out_(Topic::kOrders, id, o, at);  // sent twice
     if (Uniform() < 0.003) {  // the id reused for something else
       o.mutable_lines(0)->set_quantity(o.lines(0).quantity() + 1);
@@ -224,6 +243,7 @@ class ErpSimulator {
       cancellations_;
   std::map<std::string, EpochMillis> placed_at_;
   std::vector<double> daily_demand_;
+  std::unique_ptr<v1::OrderPlaced> held_back_;
 };
 
 // -------------------------------------------------------- the warehouse
