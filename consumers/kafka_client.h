@@ -24,6 +24,12 @@ absl::StatusOr<std::unique_ptr<RdKafka::Conf>> MakeKafkaConf(
     const KafkaSettings& settings,
     const std::map<std::string, std::string>& role_settings);
 
+// Owns the error object a librdkafka call returns (null: no error).
+struct ErrorDeleter {
+  void operator()(RdKafka::Error* e) const { delete e; }
+};
+using ErrorPtr = std::unique_ptr<RdKafka::Error, ErrorDeleter>;
+
 // "Local: Broker transport failure (-195)": a librdkafka error for people.
 std::string Describe(RdKafka::ErrorCode code);
 

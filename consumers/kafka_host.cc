@@ -31,12 +31,6 @@ EpochMillis WallNow() {
       .count();
 }
 
-// Owns a librdkafka error object.
-struct ErrorDeleter {
-  void operator()(RdKafka::Error* e) const { delete e; }
-};
-using ErrorPtr = std::unique_ptr<RdKafka::Error, ErrorDeleter>;
-
 // Calls `op` again while it fails with a retriable error (librdkafka's
 // advice), up to a bound; returns the last error, or null on success.
 template <typename Op>
@@ -486,16 +480,11 @@ absl::Status Host::Rewind() {
 
 bool Host::InRightPartition(const std::string& short_name,
                             const RecordSource& source) {
-  // Stage-to-stage topics are written by orderflow itself.
-  if (short_name == InternalName(InternalTopic::kAllocationRequests) ||
-      short_name == InternalName(InternalTopic::kAllocationResults) ||
-      source.key.empty()) {
-    return true;
-  }
-  const int32_t partitions = short_name == ShortName(Topic::kInventory)
-                                 ? config_.engine.inventory_partitions
-                                 : config_.engine.order_partitions;
-  const int32_t expected = PartitionOf(source.key, partitions);
+  // Stage-to-stage topics (no public name) are written by orderflow itself.
+  const std::optional<Topic> topic = TopicByShortName(short_name);
+  if (!topic || source.key.empty()) return true;
+  const int32_t expected =
+      PartitionOf(source.key, PartitionCount(*topic, config_.engine));
   if (expected == source.partition) return true;
   DeadLetter(source, "WRONG_PARTITION",
              Cat("key '", source.key, "' belongs in partition ", expected,

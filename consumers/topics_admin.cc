@@ -18,8 +18,8 @@ std::vector<TopicSpec> RequiredTopics(const Config& config) {
   const std::map<std::string, std::string>& configs = config.kafka.topic_configs;
   std::vector<TopicSpec> topics;
   for (Topic t : kAllTopics) {
-    topics.push_back({KafkaTopic(prefix, t),
-                      t == Topic::kInventory ? inventory : orders, configs});
+    topics.push_back({KafkaTopic(prefix, t), PartitionCount(t, config.engine),
+                      configs});
   }
   topics.push_back({KafkaTopic(prefix, InternalTopic::kAllocationRequests),
                     inventory, configs});

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string_view>
 
+#include "engine/config.h"
 #include "google/protobuf/message.h"
 
 namespace orderflow {
@@ -32,6 +33,13 @@ inline constexpr Topic kAllTopics[] = {
 std::string_view ShortName(Topic topic);
 std::optional<Topic> TopicByShortName(std::string_view name);
 bool IsInput(Topic topic);
+// How many partitions the topic has: the inventory topic is keyed by SKU
+// (one per inventory shard); every other topic by order id.
+inline int32_t PartitionCount(Topic topic, const EngineConfig& config) {
+  return topic == Topic::kInventory ? config.inventory_partitions
+                                    : config.order_partitions;
+}
+
 // The default instance of the message type the topic carries.
 const google::protobuf::Message& MessageTypeOf(Topic topic);
 

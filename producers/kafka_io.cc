@@ -33,9 +33,7 @@ int64_t TopicWriter::Flush(std::string* first_error) {
 void TopicWriter::Send(Topic topic, const std::string& key,
                        const google::protobuf::Message& value, EpochMillis time) {
   const std::string bytes = value.SerializeAsString();
-  const int partitions = topic == Topic::kInventory
-                             ? config_.engine.inventory_partitions
-                             : config_.engine.order_partitions;
+  const int partitions = PartitionCount(topic, config_.engine);
   for (;;) {
     const RdKafka::ErrorCode e = producer_->produce(
         KafkaTopic(config_.kafka.topic_prefix, topic), PartitionOf(key, partitions),
@@ -68,8 +66,7 @@ absl::StatusOr<std::unique_ptr<TopicReader>> TopicReader::Create(
     const std::string name = KafkaTopic(config.kafka.topic_prefix, t);
     reader->names_.push_back({name, t});
     names.push_back(name);
-    const int n = t == Topic::kInventory ? config.engine.inventory_partitions
-                                         : config.engine.order_partitions;
+    const int n = PartitionCount(t, config.engine);
     for (int p = 0; p < n; ++p) {
       parts.push_back(RdKafka::TopicPartition::create(
           name, p, RdKafka::Topic::OFFSET_BEGINNING));

@@ -33,11 +33,6 @@ bool KeyOf(const nlohmann::json& value, const std::string& field,
   return true;
 }
 
-struct ErrorDeleter {
-  void operator()(RdKafka::Error* e) const { delete e; }
-};
-using ErrorPtr = std::unique_ptr<RdKafka::Error, ErrorDeleter>;
-
 }  // namespace
 
 int Publish(const Config& config, const PublishOptions& options,
@@ -101,9 +96,7 @@ int Publish(const Config& config, const PublishOptions& options,
   }
 
   const std::string kafka_topic = KafkaTopic(config.kafka.topic_prefix, *topic);
-  const int partitions = *topic == Topic::kInventory
-                             ? config.engine.inventory_partitions
-                             : config.engine.order_partitions;
+  const int partitions = PartitionCount(*topic, config.engine);
   auto summary = [&](int64_t published) {
     out << "published " << published << " of " << (line - blank)
         << " lines to " << kafka_topic;

@@ -137,9 +137,7 @@ ReplayStats RunReplay(const EngineConfig& config, std::istream& in,
     }
     ++stats.records;
     const std::string payload = line->value->SerializeAsString();
-    const int32_t partitions = line->topic == Topic::kInventory
-                                   ? config.inventory_partitions
-                                   : config.order_partitions;
+    const int32_t partitions = PartitionCount(line->topic, config);
     RecordSource source;
     source.topic = ShortName(line->topic);
     source.partition = line->key.empty() ? 0 : PartitionOf(line->key, partitions);
