@@ -33,7 +33,7 @@ import time
 import harness
 from collections import Counter
 
-from harness import Broker, Orderflow, Workload, log
+from harness import Workload, log
 
 
 def settle(of, expected_phase1, expected_all, workload, disturb_phase1=None,
@@ -61,11 +61,7 @@ def check(of, workload, expected, actual):
 
 
 def scenario(work, orders, seed, engines_setup, **disturb):
-    broker = Broker(work)
-    of = None
-    try:
-        address = broker.start()
-        of = Orderflow(BINARY, work, address)
+    with harness.broker_and_orderflow(BINARY, work) as (broker, of):
         of.create_topics()
         workload = Workload(seed, orders)
         log("workload: %d input events" % workload.input_count())
@@ -79,10 +75,6 @@ def scenario(work, orders, seed, engines_setup, **disturb):
             if of.stop_engine(instance) != 0:
                 problems.append("engine %s: SIGTERM did not end it cleanly" % instance)
         return problems
-    finally:
-        if of:
-            of.stop_all()
-        broker.stop()
 
 
 def end_to_end(work):
@@ -154,10 +146,7 @@ def aborts_rewind(work):
 def publish_bad_lines(work):
     """publish names each bad line and publishes the good ones exactly once;
     the engine turns them into outputs."""
-    broker = Broker(work)
-    of = None
-    try:
-        of = Orderflow(BINARY, work, broker.start())
+    with harness.broker_and_orderflow(BINARY, work) as (broker, of):
         of.create_topics()
         of.start_engine("0")
         workload = Workload(5, 20)
@@ -189,20 +178,13 @@ def publish_bad_lines(work):
         harness.wait_for(of, expected, "publish round trip", timeout=120)
         problems += harness.compare(expected, harness.tail_outputs(of), "outputs")
         return problems
-    finally:
-        if of:
-            of.stop_all()
-        broker.stop()
 
 
 def simulators_close_the_loop(work):
     """The ERP simulator publishes six days that end now, the engine runs, the shipping
     simulator answers its delivery tasks: orders get shipped and
     delivered, each transition exactly once and in a valid chain."""
-    broker = Broker(work)
-    of = None
-    try:
-        of = Orderflow(BINARY, work, broker.start())
+    with harness.broker_and_orderflow(BINARY, work) as (broker, of):
         of.create_topics()
         of.start_engine("0")
         shipping = subprocess.Popen(
@@ -226,20 +208,13 @@ def simulators_close_the_loop(work):
         problems += [p for p in harness.compare(outputs, outputs, "outputs")]
         problems += harness.status_chains(outputs)
         return problems
-    finally:
-        if of:
-            of.stop_all()
-        broker.stop()
 
 
 def startup_errors(work):
     """Each start-up error is one line and a non-zero exit, quickly."""
-    broker = Broker(work)
-    of = None
     problems = []
-    try:
-        address = broker.start()
-        of = Orderflow(BINARY, work, address)
+    with harness.broker_and_orderflow(BINARY, work) as (broker, of):
+        address = of.bootstrap
 
         def expect_failure(what, config_text, needle, limit=40):
             path = os.path.join(work, "startup.yaml")
@@ -280,8 +255,6 @@ def startup_errors(work):
                        "    sasl.username: u\n    sasl.password: p\n" % address,
                        "Kafka")
         return problems
-    finally:
-        broker.stop()
 
 
 if __name__ == "__main__":

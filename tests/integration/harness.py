@@ -4,6 +4,7 @@ orderflow command, a seeded workload, and the checks on what came out.
 Only the standard library; every process started here is stopped by its pid.
 """
 
+import contextlib
 import json
 import os
 import random
@@ -152,6 +153,21 @@ class Orderflow:
         path = os.path.join(self.work, "engine-%s.log" % instance_id)
         with open(path) as f:
             return f.read()
+
+
+@contextlib.contextmanager
+def broker_and_orderflow(binary, work, **orderflow_options):
+    """A broker of the test's own and the orderflow command pointed at it;
+    on the way out every engine started and the broker are stopped."""
+    broker = Broker(work)
+    of = None
+    try:
+        of = Orderflow(binary, work, broker.start(), **orderflow_options)
+        yield broker, of
+    finally:
+        if of:
+            of.stop_all()
+        broker.stop()
 
 
 # ----------------------------------------------------------------- workload
