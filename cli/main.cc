@@ -59,7 +59,7 @@ std::ostream* OpenOutput(const std::string& path, std::ofstream& file) {
 }
 
 int Replay(const std::string& config_path, const std::string& input_path,
-           const std::string& output_path) {
+           const std::string& output_path, const std::string& metrics_path) {
   const Config config = LoadOrExit(config_path);
   std::ifstream input_file;
   std::istream* in = OpenInput(input_path, input_file);
@@ -69,6 +69,11 @@ int Replay(const std::string& config_path, const std::string& input_path,
   if (out == nullptr) return 1;
   ReplayOptions options;
   options.show_progress = isatty(STDERR_FILENO);
+  std::ofstream metrics_file;
+  if (!metrics_path.empty()) {
+    options.metrics = OpenOutput(metrics_path, metrics_file);
+    if (options.metrics == nullptr) return 1;
+  }
   const ReplayStats stats =
       RunReplay(config.engine, *in, *out, std::cerr, options);
   out->flush();
@@ -136,6 +141,9 @@ int main(int argc, char** argv) {
   replay->add_option("--config", config_path, "configuration file (YAML)");
   replay->add_option("--output,-o", output_path,
                      "write outputs here instead of standard output");
+  std::string metrics_path;
+  replay->add_option("--metrics", metrics_path,
+                     "write the service metrics at the end as JSON here");
   replay->add_option("input", input_path, "input file, or - for standard input");
 
   CLI::App* run = app.add_subcommand(
@@ -279,7 +287,8 @@ int main(int argc, char** argv) {
                            std::cout, std::cerr);
   }
   if (replay->parsed()) {
-    return orderflow::Replay(config_path, input_path, output_path);
+    return orderflow::Replay(config_path, input_path, output_path,
+                             metrics_path);
   }
   if (run->parsed()) return orderflow::Run(config_path);
   if (create->parsed()) return orderflow::TopicsCreate(config_path);

@@ -191,6 +191,7 @@ absl::StatusOr<Config> ParseConfig(const std::string& yaml,
   Config config;
   EngineConfig& c = config.engine;
   KafkaSettings& k = config.kafka;
+  ObserveSettings& o = config.observe;
   Reader r(file_name);
   auto section = [&r](std::map<std::string, Reader::FieldReader> fields) {
     return [&r, fields = std::move(fields)](const YAML::Node& n,
@@ -233,7 +234,14 @@ absl::StatusOr<Config> ParseConfig(const std::string& yaml,
                  {"replication_factor",
                   r.IntegerInto(&k.replication_factor, 1, 32)},
                  {"topic_configs", r.PropertiesInto(&k.topic_configs)},
-                 {"properties", r.PropertiesInto(&k.properties)}})}});
+                 {"properties", r.PropertiesInto(&k.properties)}})},
+       {"http", section({{"address", r.TextInto(&o.http_address)}})},
+       {"timeline",
+        section({{"retention", r.DurationInto(&o.timeline_retention)},
+                 {"max_orders",
+                  r.IntegerInto(&o.timeline_max_orders, 1, 100'000'000)},
+                 {"max_entries_per_order",
+                  r.IntegerInto(&o.timeline_max_entries, 1, 100'000)}})}});
   if (!s.ok()) return s;
   return config;
 }

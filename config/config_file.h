@@ -47,9 +47,26 @@ struct KafkaSettings {
   std::map<std::string, std::string> properties;
 };
 
+// What `orderflow run` and the demo show people (the `http:` and
+// `timeline:` sections).
+struct ObserveSettings {
+  // Where the metrics, the dashboard and order investigation are served:
+  // "host:port"; port 0 picks a free one; "off" serves nothing.
+  std::string http_address = "127.0.0.1:9464";
+  // Every input and output of an order is kept for `orderflow inspect`;
+  // a closed order's timeline is dropped this long (engine time) after
+  // it closed.
+  Millis timeline_retention = Days(7);
+  // Memory bounds: timelines kept at most (the oldest closed go first),
+  // and entries per order (the oldest go first, counted as dropped).
+  int64_t timeline_max_orders = 200'000;
+  int32_t timeline_max_entries = 64;
+};
+
 struct Config {
   EngineConfig engine;
   KafkaSettings kafka;
+  ObserveSettings observe;
 };
 
 // Reads and checks the file at `path`.

@@ -145,6 +145,13 @@ size_t OrderShard::open_orders() const {
   return n;
 }
 
+void OrderShard::CountBacklog(EpochMillis now, Backlog& backlog) const {
+  for (Slot slot : index_) {
+    const Order& order = At(slot);
+    backlog.Add(order.status, now - order.placed_at);
+  }
+}
+
 size_t OrderShard::early_records() const {
   size_t n = 0;
   for (const auto& [id, records] : early_) n += records.size();
@@ -363,6 +370,18 @@ void OrderShard::SetStatus(Order& order, v1::OrderStatus status,
   m.clear_reasons();
   for (std::string& r : reasons) m.add_reasons(std::move(r));
   SetTimestamp(clock_, m.mutable_occurred_at());
+  if (order.placed_at != 0) {
+    SetTimestamp(order.placed_at, m.mutable_placed_at());
+  } else {
+    m.clear_placed_at();
+  }
+  if (order.promise.deliver_by != 0) {
+    SetTimestamp(order.promise.deliver_by, m.mutable_promised_delivery_at());
+  } else {
+    m.clear_promised_delivery_at();
+  }
+  metrics_.OnStatusChanged({order.status, status, clock_, order.placed_at,
+                            order.promise.deliver_by});
   order.status = status;
   if (IsClosed(status) || status == v1::ORDER_STATUS_BACKORDERED) {
     order.since = clock_;
@@ -384,6 +403,7 @@ void OrderShard::Escalate(const Order& order, Rung rung,
   e.set_state(state);
   SetTimestamp(detected_at, e.mutable_detected_at());
   e.set_message(std::move(message));
+  metrics_.OnEscalation(e.kind(), state);
   out.Escalated(e);
 }
 

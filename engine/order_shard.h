@@ -41,6 +41,7 @@
 #include "engine/emitter.h"
 #include "engine/escalations.h"
 #include "engine/record.h"
+#include "engine/service_metrics.h"
 #include "engine/stage_messages.h"
 #include "engine/string_map.h"
 #include "orderflow/internal/v1/internal.pb.h"
@@ -90,6 +91,16 @@ class OrderShard {
   size_t known_orders() const { return index_.size(); }
   size_t early_records() const;
 
+  // The service metrics of what this shard decided since it was made (or
+  // since the last TakeMetrics). Not part of the state: a restored shard
+  // starts counting afresh.
+  const ServiceMetrics& metrics() const { return metrics_; }
+  // Hands over the metrics counted so far and starts again from zero (a
+  // host adds them to its totals when their transaction commits).
+  ServiceMetrics TakeMetrics() { return std::exchange(metrics_, {}); }
+  // Adds the shard's open orders, by status and age at `now`, to `backlog`.
+  void CountBacklog(EpochMillis now, Backlog& backlog) const;
+
   // Change tracking, for hosts that write each change to a changelog.
   // Off by default. When on, every order id whose state (order or early
   // records) may have changed is remembered until TakeChangedKeys.
@@ -129,7 +140,7 @@ class OrderShard {
     absl::InlinedVector<Line, 2> lines;
     std::string packed;
     std::vector<uint64_t> shipment_events_seen;
-    Promise promise;
+    Promise promise{};
     EpochMillis placed_at = 0;
     EpochMillis since = 0;  // see OrderState.since_ms
     EpochMillis timer_due = kNever;
@@ -308,6 +319,8 @@ class OrderShard {
   v1::DeliveryTask task_message_;
   v1::Escalation escalation_message_;
   StockRequest request_;
+
+  ServiceMetrics metrics_;
 
   bool track_changes_ = false;
   std::vector<std::string> changed_;

@@ -37,6 +37,11 @@ inline std::string_view WithoutPrefix(std::string_view name,
   return name;
 }
 
+// "BACKORDERED" for ORDER_STATUS_BACKORDERED.
+inline std::string_view StatusName(v1::OrderStatus s) {
+  return WithoutPrefix(v1::OrderStatus_Name(s), "ORDER_STATUS_");
+}
+
 }  // namespace orderflow
 
 #endif  // ORDERFLOW_ENGINE_ORDER_STATUS_H_

@@ -111,4 +111,16 @@ void Pipeline::SyncClockFromShards() {
   for (auto& shard : inventory_) clock_ = std::max(clock_, shard->clock());
 }
 
+ServiceMetrics Pipeline::Metrics() const {
+  ServiceMetrics total;
+  for (const auto& shard : orders_) total.Merge(shard->metrics());
+  return total;
+}
+
+Backlog Pipeline::CountBacklog() const {
+  Backlog backlog;
+  for (const auto& shard : orders_) shard->CountBacklog(clock_, backlog);
+  return backlog;
+}
+
 }  // namespace orderflow

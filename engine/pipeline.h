@@ -58,6 +58,10 @@ class Pipeline {
   OrderShard& OrderShardFor(std::string_view order_id);
   InventoryShard& InventoryShardFor(std::string_view sku);
 
+  // Every order shard's metrics together, and the open orders at the clock.
+  ServiceMetrics Metrics() const;
+  Backlog CountBacklog() const;
+
   // After shards were restored from snapshots: take up their clock.
   void SyncClockFromShards();
 

@@ -6,6 +6,7 @@
 #include "engine/pipeline.h"
 #include "engine/text.h"
 #include "nlohmann/json.hpp"
+#include "observe/metrics_json.h"
 #include "replay/json_codec.h"
 #include "replay/replay_line.h"
 
@@ -148,6 +149,11 @@ ReplayStats RunReplay(const EngineConfig& config, std::istream& in,
     Apply(pipeline, *line, source);
   }
   if (options.show_progress && stats.lines >= 100000) diagnostics << "\n";
+  if (options.metrics != nullptr) {
+    const MetricsSnapshot snapshot{pipeline.clock(), pipeline.Metrics(),
+                                   pipeline.CountBacklog()};
+    *options.metrics << MetricsToJson(snapshot).dump(2) << "\n";
+  }
   stats.seconds = elapsed();
   return stats;
 }

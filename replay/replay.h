@@ -36,6 +36,9 @@ struct ReplayStats {
 struct ReplayOptions {
   // Write a progress line now and then (meant for a terminal).
   bool show_progress = false;
+  // When set, the service metrics at the end of the run are written here
+  // as JSON (observe/metrics_json.h), as of the final engine clock.
+  std::ostream* metrics = nullptr;
 };
 
 ReplayStats RunReplay(const EngineConfig& config, std::istream& in,

@@ -1,0 +1,146 @@
+// The numbers a team lead is judged by (DOMAIN.md, "Metrics the team lead
+// watches"), counted from the order stage's decisions.
+//
+// One rule in one place: the order shard feeds a ServiceMetrics as it
+// changes statuses and raises escalations, and the weekly report feeds one
+// from the output topics (OrderStatusChanged carries placedAt and
+// promisedDeliveryAt for that). Both call the same two functions, so a
+// metric means the same thing live and in the report.
+//
+// What counts:
+//   received      an order reviewed for the first time (ACCEPTED or REJECTED
+//                 with no previous status); a repeat or a conflicting
+//                 duplicate is not received again
+//   accepted, rejected, cancelled, shipped, delivered
+//                 transitions into that status (each happens once per order)
+//   allocated without a backorder
+//                 ALLOCATED straight from ACCEPTED
+//   backordered   BACKORDERED straight from ACCEPTED (once per order)
+//   delivered on time
+//                 DELIVERED at or before the order's promisedDeliveryAt
+//   delivery failures
+//                 transitions into DELIVERY_FAILED
+//   cycle times   placed -> shipped at SHIPPED, placed -> delivered at
+//                 DELIVERED; times are those of the status change (engine
+//                 time), to the minute
+//   escalations   RAISED and CLEARED, by kind (all levels together)
+//
+// Rates (Summary): accuracy = accepted / received; fill = allocated without
+// a backorder / accepted; backorder = backordered / accepted; cancellation =
+// cancelled / received; on-time = delivered on time / delivered. A rate
+// with a zero denominator is absent (nullopt), not zero.
+//
+// Percentiles are nearest-rank over whole minutes: p of n samples is the
+// smallest value v with at least ceil(p * n) samples <= v. They are exact,
+// and merging two distributions gives the distribution of the union.
+//
+// The backlog is a picture, not a count: open orders (accepted, not
+// delivered, cancelled or rejected) by status and by age (now - placedAt).
+#ifndef ORDERFLOW_ENGINE_SERVICE_METRICS_H_
+#define ORDERFLOW_ENGINE_SERVICE_METRICS_H_
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/btree_map.h"
+#include "engine/time.h"
+#include "orderflow/v1/orderflow.pb.h"
+
+namespace orderflow {
+
+// A distribution of durations, to the minute, exact.
+class CycleTimes {
+ public:
+  void Add(Millis duration);  // negative durations count as zero
+  void Merge(const CycleTimes& other);
+  int64_t count() const { return count_; }
+  Millis sum() const { return sum_; }  // of the rounded values
+  // Nearest rank (see above); nullopt when empty. 0 < p <= 1.
+  std::optional<Millis> Percentile(double p) const;
+  // (minutes, samples) in increasing minutes.
+  const absl::btree_map<int64_t, int64_t>& minutes() const { return minutes_; }
+
+ private:
+  absl::btree_map<int64_t, int64_t> minutes_;
+  int64_t count_ = 0;
+  Millis sum_ = 0;
+};
+
+// What one status change tells the metrics.
+struct StatusChange {
+  v1::OrderStatus previous = v1::ORDER_STATUS_UNSPECIFIED;
+  v1::OrderStatus status = v1::ORDER_STATUS_UNSPECIFIED;
+  EpochMillis at = 0;            // occurredAt
+  EpochMillis placed_at = 0;     // the order's placedAt
+  EpochMillis promised_at = 0;   // promisedDeliveryAt; 0 when unknown
+};
+
+inline constexpr int kEscalationKinds = v1::EscalationKind_ARRAYSIZE;
+
+struct ServiceMetrics {
+  int64_t received = 0;
+  int64_t accepted = 0;
+  int64_t rejected = 0;
+  int64_t allocated_without_backorder = 0;
+  int64_t backordered = 0;
+  int64_t cancelled = 0;
+  int64_t shipped = 0;
+  int64_t delivered = 0;
+  int64_t delivered_on_time = 0;
+  int64_t delivery_failures = 0;
+  CycleTimes placed_to_shipped;
+  CycleTimes placed_to_delivered;
+  // Indexed by v1::EscalationKind.
+  std::array<int64_t, kEscalationKinds> escalations_raised{};
+  std::array<int64_t, kEscalationKinds> escalations_cleared{};
+
+  void OnStatusChanged(const StatusChange& change);
+  void OnEscalation(v1::EscalationKind kind, v1::EscalationState state);
+  void Merge(const ServiceMetrics& other);
+};
+
+// Open orders by status and age.
+enum class AgeBucket { kUnder4h, k4hTo1d, k1dTo3d, k3dTo7d, kOver7d };
+inline constexpr int kAgeBuckets = 5;
+// "0-4h", "4h-1d", "1d-3d", "3d-7d", "7d+": lower bound inclusive.
+std::string_view AgeBucketLabel(AgeBucket bucket);
+AgeBucket AgeBucketOf(Millis age);
+
+// The open statuses, in the order an order passes through them.
+inline constexpr std::array<v1::OrderStatus, 5> kOpenStatuses = {
+    v1::ORDER_STATUS_ACCEPTED, v1::ORDER_STATUS_BACKORDERED,
+    v1::ORDER_STATUS_ALLOCATED, v1::ORDER_STATUS_SHIPPED,
+    v1::ORDER_STATUS_DELIVERY_FAILED};
+
+struct Backlog {
+  // [index in kOpenStatuses][AgeBucket]
+  std::array<std::array<int64_t, kAgeBuckets>, kOpenStatuses.size()> orders{};
+
+  // Counts an order in `status` (ignored unless open) of age `age`.
+  void Add(v1::OrderStatus status, Millis age);
+  void Merge(const Backlog& other);
+  int64_t total() const;
+  int64_t of_status(v1::OrderStatus status) const;
+  int64_t of_age(AgeBucket bucket) const;
+};
+
+// The metrics as people read them.
+struct ServiceSummary {
+  std::optional<double> accuracy_rate, fill_rate, backorder_rate,
+      cancellation_rate, on_time_rate;
+  struct Percentiles {
+    std::optional<Millis> p50, p90, p99;
+  };
+  Percentiles placed_to_shipped, placed_to_delivered;
+  // Escalation kinds with at least one raised, most raised first (ties by
+  // kind name); the first three are the top three.
+  std::vector<std::pair<v1::EscalationKind, int64_t>> kinds_by_raised;
+};
+ServiceSummary Summarize(const ServiceMetrics& metrics);
+
+}  // namespace orderflow
+
+#endif  // ORDERFLOW_ENGINE_SERVICE_METRICS_H_

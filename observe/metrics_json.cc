@@ -1,0 +1,101 @@
+#include "observe/metrics_json.h"
+
+#include <optional>
+#include <string>
+
+#include "engine/escalations.h"
+#include "engine/order_status.h"
+
+namespace orderflow {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json OrNull(const std::optional<double>& v) { return v ? Json(*v) : Json(); }
+
+Json Seconds(const std::optional<Millis>& v) {
+  return v ? Json(*v / 1000) : Json();
+}
+
+Json CycleTimesJson(const CycleTimes& t) {
+  Json j;
+  j["count"] = t.count();
+  j["p50"] = Seconds(t.Percentile(0.50));
+  j["p90"] = Seconds(t.Percentile(0.90));
+  j["p99"] = Seconds(t.Percentile(0.99));
+  j["sum"] = t.sum() / 1000;
+  return j;
+}
+
+std::string KindKey(int kind) {
+  return std::string(KindName(static_cast<v1::EscalationKind>(kind)));
+}
+
+}  // namespace
+
+nlohmann::ordered_json MetricsToJson(const MetricsSnapshot& snapshot) {
+  const ServiceMetrics& m = snapshot.metrics;
+  const Backlog& b = snapshot.backlog;
+  const ServiceSummary s = Summarize(m);
+  Json j;
+  j["asOf"] = FormatTime(snapshot.as_of);
+
+  Json& orders = j["orders"];
+  orders["received"] = m.received;
+  orders["accepted"] = m.accepted;
+  orders["rejected"] = m.rejected;
+  orders["allocatedWithoutBackorder"] = m.allocated_without_backorder;
+  orders["backordered"] = m.backordered;
+  orders["cancelled"] = m.cancelled;
+  orders["shipped"] = m.shipped;
+  orders["delivered"] = m.delivered;
+  orders["deliveredOnTime"] = m.delivered_on_time;
+  orders["deliveryFailures"] = m.delivery_failures;
+
+  Json& rates = j["rates"];
+  rates["accuracy"] = OrNull(s.accuracy_rate);
+  rates["fill"] = OrNull(s.fill_rate);
+  rates["backorder"] = OrNull(s.backorder_rate);
+  rates["cancellation"] = OrNull(s.cancellation_rate);
+  rates["onTime"] = OrNull(s.on_time_rate);
+
+  j["cycleTimeSeconds"]["placedToShipped"] = CycleTimesJson(m.placed_to_shipped);
+  j["cycleTimeSeconds"]["placedToDelivered"] =
+      CycleTimesJson(m.placed_to_delivered);
+
+  Json& backlog = j["backlog"];
+  backlog["total"] = b.total();
+  for (v1::OrderStatus status : kOpenStatuses) {
+    backlog["byStatus"][std::string(StatusName(status))] = b.of_status(status);
+  }
+  for (int a = 0; a < kAgeBuckets; ++a) {
+    const auto bucket = static_cast<AgeBucket>(a);
+    backlog["byAge"][std::string(AgeBucketLabel(bucket))] = b.of_age(bucket);
+  }
+  for (size_t i = 0; i < kOpenStatuses.size(); ++i) {
+    Json& row = backlog["byStatusAndAge"][std::string(StatusName(kOpenStatuses[i]))];
+    for (int a = 0; a < kAgeBuckets; ++a) {
+      row[std::string(AgeBucketLabel(static_cast<AgeBucket>(a)))] = b.orders[i][a];
+    }
+  }
+
+  Json& escalations = j["escalations"];
+  escalations["raised"] = Json::object();
+  escalations["cleared"] = Json::object();
+  escalations["open"] = Json::object();
+  for (int k = 1; k < kEscalationKinds; ++k) {
+    escalations["raised"][KindKey(k)] = m.escalations_raised[k];
+    escalations["cleared"][KindKey(k)] = m.escalations_cleared[k];
+    escalations["open"][KindKey(k)] =
+        m.escalations_raised[k] - m.escalations_cleared[k];
+  }
+  Json top = Json::array();
+  for (size_t i = 0; i < s.kinds_by_raised.size() && i < 3; ++i) {
+    top.push_back({{"kind", KindName(s.kinds_by_raised[i].first)},
+                   {"raised", s.kinds_by_raised[i].second}});
+  }
+  escalations["topKinds"] = std::move(top);
+  return j;
+}
+
+}  // namespace orderflow
