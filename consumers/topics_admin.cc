@@ -36,20 +36,75 @@ std::vector<TopicSpec> RequiredTopics(const Config& config) {
 
 namespace {
 
+// Remembers the errors librdkafka reports on its own (through poll) while
+// a request fails: they tell a refused login from a broker that is down.
+class ErrorWitness : public RdKafka::EventCb {
+ public:
+  void event_cb(RdKafka::Event& event) override {
+    if (event.type() != RdKafka::Event::EVENT_ERROR) return;
+    if (event.err() == RdKafka::ERR__AUTHENTICATION) {
+      authentication = event.str();
+    } else if (last.empty() || event.err() != RdKafka::ERR__ALL_BROKERS_DOWN) {
+      last = event.str();
+    }
+  }
+  std::string authentication;  // why the login was refused, if it was
+  std::string last;            // the last other error's text
+};
+
 absl::StatusOr<std::unique_ptr<RdKafka::Producer>> AdminClient(
-    const Config& config) {
+    const Config& config, RdKafka::EventCb* events = nullptr) {
   auto conf = MakeKafkaConf(config.kafka, {});
   if (!conf.ok()) return conf.status();
   std::string error;
+  if (events != nullptr &&
+      (*conf)->set("event_cb", events, error) != RdKafka::Conf::CONF_OK) {
+    return absl::InternalError(error);
+  }
   std::unique_ptr<RdKafka::Producer> client(
       RdKafka::Producer::create(conf->get(), error));
   if (!client) return absl::InvalidArgumentError(error);
   return client;
 }
 
+// Every topic's metadata, or why there is none: a refused login is told
+// apart from a broker that cannot be reached.
+absl::StatusOr<std::unique_ptr<RdKafka::Metadata>> FetchMetadata(
+    const Config& config, int timeout_ms) {
+  ErrorWitness witness;
+  auto client = AdminClient(config, &witness);
+  if (!client.ok()) return client.status();
+  // Asks in short slices, serving the errors reported along the way, so
+  // that a refused login ends the wait at once.
+  RdKafka::ErrorCode err = RdKafka::ERR__TIMED_OUT;
+  for (int waited = 0; waited < timeout_ms && witness.authentication.empty();) {
+    const int slice = std::min(1000, timeout_ms - waited);
+    RdKafka::Metadata* raw = nullptr;
+    err = (*client)->metadata(/*all_topics=*/true, nullptr, &raw, slice);
+    std::unique_ptr<RdKafka::Metadata> metadata(raw);
+    if (err == RdKafka::ERR_NO_ERROR) return metadata;
+    (*client)->poll(0);
+    waited += slice;
+  }
+  if (!witness.authentication.empty()) {
+    return absl::UnauthenticatedError(
+        Cat("authentication with Kafka at ", config.kafka.bootstrap_servers,
+            " failed (check kafka.properties sasl.* and security.protocol): ",
+            witness.authentication));
+  }
+  return absl::UnavailableError(
+      Cat("cannot reach Kafka at ", config.kafka.bootstrap_servers, ": ",
+          Describe(err),
+          witness.last.empty() ? "" : Cat(" (", witness.last, ")")));
+}
+
 }  // namespace
 
 absl::Status CreateTopics(const Config& config, std::string* report) {
+  // Fails fast, and names a refused login, before anything is created.
+  if (auto reachable = FetchMetadata(config, 10000); !reachable.ok()) {
+    return reachable.status();
+  }
   auto client = AdminClient(config);
   if (!client.ok()) return client.status();
   rd_kafka_t* rk = (*client)->c_ptr();
@@ -116,19 +171,10 @@ absl::Status CreateTopics(const Config& config, std::string* report) {
 }
 
 absl::Status CheckTopics(const Config& config, int timeout_ms) {
-  auto client = AdminClient(config);
-  if (!client.ok()) return client.status();
-  RdKafka::Metadata* raw = nullptr;
-  const RdKafka::ErrorCode err =
-      (*client)->metadata(/*all_topics=*/true, nullptr, &raw, timeout_ms);
-  std::unique_ptr<RdKafka::Metadata> metadata(raw);
-  if (err != RdKafka::ERR_NO_ERROR) {
-    return absl::UnavailableError(
-        Cat("cannot reach Kafka at ", config.kafka.bootstrap_servers, ": ",
-            Describe(err)));
-  }
+  auto metadata = FetchMetadata(config, timeout_ms);
+  if (!metadata.ok()) return metadata.status();
   std::map<std::string, int> found;
-  for (const RdKafka::TopicMetadata* t : *metadata->topics()) {
+  for (const RdKafka::TopicMetadata* t : *(*metadata)->topics()) {
     if (t->err() == RdKafka::ERR_NO_ERROR) {
       found[t->topic()] = static_cast<int>(t->partitions()->size());
     }

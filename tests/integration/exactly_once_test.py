@@ -249,11 +249,16 @@ def startup_errors(work):
                        % address, "kafka.properties.linger.ms")
         expect_failure("bad configuration value",
                        "kafka:\n  commit_interval: often\n", "kafka.commit_interval")
-        expect_failure("authentication refused",
-                       "kafka:\n  bootstrap_servers: %s\n  properties:\n"
-                       "    security.protocol: SASL_PLAINTEXT\n    sasl.mechanism: PLAIN\n"
-                       "    sasl.username: u\n    sasl.password: p\n" % address,
-                       "Kafka")
+        sasl = ("kafka:\n  bootstrap_servers: %s\n  properties:\n"
+                "    security.protocol: SASL_PLAINTEXT\n    sasl.mechanism: PLAIN\n"
+                "    sasl.username: orderflow\n    sasl.password: %%s\n" % broker.sasl_address())
+        expect_failure("authentication refused", sasl % "wrong-password",
+                       "authentication with Kafka", limit=10)
+        # The right password gets past the login: what stops it then is
+        # the topics (the test topics were made with another prefix).
+        expect_failure("authentication accepted, topics missing",
+                       sasl % "orderflow-test" + "  topic_prefix: elsewhere\n",
+                       "topics create", limit=10)
         return problems
 
 

@@ -37,6 +37,12 @@ class Broker:
         self.address = out.stdout.strip().splitlines()[-1]
         return self.address
 
+    def sasl_address(self):
+        """The SASL_PLAINTEXT listener (PLAIN; user orderflow, password orderflow-test)."""
+        out = subprocess.run(["bash", BROKER_SCRIPT, "sasl-address"], env=self.env,
+                             check=True, capture_output=True, text=True)
+        return out.stdout.strip()
+
     def stop(self, keep_data=False):
         args = ["bash", BROKER_SCRIPT, "stop"] + (["--keep-data"] if keep_data else [])
         subprocess.run(args, env=self.env, capture_output=True, text=True)
