@@ -32,6 +32,7 @@ th:first-child, td:first-child { text-align: left; }
 thead th { border-bottom: 1px solid #999; }
 tr.section td { font-weight: 600; padding-top: 10px; border-bottom: 1px solid #eee; }
 td.up { color: #1b7f3b; } td.down { color: #b3261e; }
+.card .c.up { color: #1b7f3b; } .card .c.down { color: #b3261e; }
 ol.problems li { margin: 4px 0; }
 .kind { font-weight: 600; }
 code { font-size: 12px; }
@@ -126,6 +127,17 @@ std::string EscalationChart(const WeeklyReport& r) {
   return Figure(title, HorizontalBarChart(title, "escalations raised", bars));
 }
 
+// "up" for a change for the better (green), "down" for the worse (red).
+std::string ChangeClass(const SummaryRow& row) {
+  const std::string& change = row.change;
+  if (row.better == 0 || change.empty() || (change[0] != '+' && change[0] != '-') ||
+      change.find_first_of("123456789") == std::string::npos) {
+    return "";
+  }
+  const int sign = change[0] == '+' ? 1 : -1;
+  return sign == row.better ? "up" : "down";
+}
+
 // Headline cards: the few numbers a reader looks at first.
 std::string Cards(const std::vector<SummarySection>& sections) {
   const std::vector<std::pair<std::string, std::string>> picks = {
@@ -147,20 +159,13 @@ std::string Cards(const std::vector<SummarySection>& sections) {
                                      ? "open orders at the end"
                                      : label;
         out += Cat("<div class=\"card\"><div class=\"v\">", E(row.current),
-                   "</div><div class=\"l\">", E(name), "</div><div class=\"c\">",
+                   "</div><div class=\"l\">", E(name), "</div><div class=\"c ",
+                   ChangeClass(row), "\">",
                    E(row.change), " vs. previous week</div></div>\n");
       }
     }
   }
   return out + "</div>\n";
-}
-
-std::string ChangeClass(const std::string& change) {
-  if (change.empty() || change == "n/a") return "";
-  if (change[0] == '+' && change != "+0" && change != "+0.0 pp" && change != "+0h00m")
-    return " class=\"up\"";
-  if (change[0] == '-') return " class=\"down\"";
-  return "";
 }
 
 std::string Table(const WeeklyReport& r, const std::vector<SummarySection>& sections) {
@@ -171,7 +176,7 @@ std::string Table(const WeeklyReport& r, const std::vector<SummarySection>& sect
     out += Cat("<tr class=\"section\"><td colspan=\"4\">", E(s.title), "</td></tr>\n");
     for (const SummaryRow& row : s.rows) {
       out += Cat("<tr><td>", E(row.label), "</td><td>", E(row.current), "</td><td>",
-                 E(row.previous), "</td><td", ChangeClass(row.change), ">",
+                 E(row.previous), "</td><td class=\"", ChangeClass(row), "\">",
                  E(row.change), "</td></tr>\n");
     }
   }

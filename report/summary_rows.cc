@@ -39,13 +39,14 @@ std::string CountChange(int64_t current, int64_t previous) {
   return d > 0 ? Cat("+", d) : Cat(d);
 }
 
-SummaryRow CountRow(std::string label, int64_t current, int64_t previous) {
+SummaryRow CountRow(std::string label, int64_t current, int64_t previous,
+                    int better = -1) {
   return {std::move(label), Cat(current), Cat(previous),
-          CountChange(current, previous)};
+          CountChange(current, previous), better};
 }
 
 SummaryRow RateRow(std::string label, const std::optional<double>& current,
-                   const std::optional<double>& previous) {
+                   const std::optional<double>& previous, int better) {
   std::string change = "n/a";
   if (current && previous) {
     // Percentage points, to one decimal, never "-0.0".
@@ -55,7 +56,8 @@ SummaryRow RateRow(std::string label, const std::optional<double>& current,
     std::snprintf(buf, sizeof buf, "%+.1f pp", pp);
     change = buf;
   }
-  return {std::move(label), FormatRate(current), FormatRate(previous), change};
+  return {std::move(label), FormatRate(current), FormatRate(previous), change,
+          better};
 }
 
 SummaryRow DurationRow(std::string label, const std::optional<Millis>& current,
@@ -66,7 +68,7 @@ SummaryRow DurationRow(std::string label, const std::optional<Millis>& current,
     change = d > 0 ? "+" + FormatDuration(d) : FormatDuration(d);
   }
   return {std::move(label), FormatDuration(current), FormatDuration(previous),
-          change};
+          change, -1};
 }
 
 }  // namespace
@@ -79,20 +81,20 @@ std::vector<SummarySection> SummarySections(const WeeklyReport& r) {
   std::vector<SummarySection> out;
 
   out.push_back({"orders", {
-      CountRow("received", m.received, p.received),
-      CountRow("accepted", m.accepted, p.accepted),
+      CountRow("received", m.received, p.received, 0),
+      CountRow("accepted", m.accepted, p.accepted, 0),
       CountRow("rejected", m.rejected, p.rejected),
       CountRow("cancelled", m.cancelled, p.cancelled),
-      CountRow("shipped", m.shipped, p.shipped),
-      CountRow("delivered", m.delivered, p.delivered),
+      CountRow("shipped", m.shipped, p.shipped, 0),
+      CountRow("delivered", m.delivered, p.delivered, 0),
       CountRow("delivery failures", m.delivery_failures, p.delivery_failures),
   }});
   out.push_back({"rates", {
-      RateRow("accuracy (accepted / received)", sm.accuracy_rate, sp.accuracy_rate),
-      RateRow("fill rate (no backorder)", sm.fill_rate, sp.fill_rate),
-      RateRow("backorder rate", sm.backorder_rate, sp.backorder_rate),
-      RateRow("cancellation rate", sm.cancellation_rate, sp.cancellation_rate),
-      RateRow("on-time delivery", sm.on_time_rate, sp.on_time_rate),
+      RateRow("accuracy (accepted / received)", sm.accuracy_rate, sp.accuracy_rate, +1),
+      RateRow("fill rate (no backorder)", sm.fill_rate, sp.fill_rate, +1),
+      RateRow("backorder rate", sm.backorder_rate, sp.backorder_rate, -1),
+      RateRow("cancellation rate", sm.cancellation_rate, sp.cancellation_rate, -1),
+      RateRow("on-time delivery", sm.on_time_rate, sp.on_time_rate, +1),
   }});
   out.push_back({"cycle times", {
       DurationRow("placed -> shipped p50", sm.placed_to_shipped.p50, sp.placed_to_shipped.p50),

@@ -22,6 +22,8 @@ namespace orderflow {
 struct SummaryRow {
   std::string label;
   std::string current, previous, change;
+  // Which way is good: +1 a rise, -1 a fall, 0 neither (for colouring).
+  int better = 0;
 };
 
 struct SummarySection {

@@ -69,6 +69,13 @@ struct Frame {
   double y(double v) const { return bottom - (bottom - top) * v / scale.top; }
 };
 
+// About how wide a label is at font size 11: capitals are wider.
+double TextWidth(std::string_view text) {
+  double w = 0;
+  for (char ch : text) w += (ch >= 'A' && ch <= 'Z') || ch == '_' ? 7.6 : 6.2;
+  return w;
+}
+
 std::string Open(const Chart& c) {
   return Cat("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"",
              c.width, "\" height=\"", c.height, "\" viewBox=\"0 0 ", c.width, " ",
@@ -101,7 +108,7 @@ std::string Axes(const Chart& c, const Frame& f) {
              series.color, "\"/>");
     s += Cat("<text x=\"", N(x + 16), "\" y=\"18\" fill=\"#333\">",
              XmlEscape(series.name), "</text>");
-    x += 28 + 6.5 * static_cast<double>(series.name.size());
+    x += 30 + TextWidth(series.name);
   }
   return s;
 }
@@ -135,7 +142,7 @@ std::string Tip(const Chart& c, size_t i, const ChartSeries& s, double v) {
 std::string GroupedBarChart(const Chart& c) {
   const Frame f = MakeFrame(c, MaxOf(c));
   std::string s = Open(c) + Axes(c, f);
-  const double group = f.band() * 0.78;
+  const double group = f.band() * 0.86;
   const double bar = group / static_cast<double>(std::max<size_t>(1, c.series.size()));
   for (size_t i = 0; i < c.categories.size(); ++i) {
     const double x0 = f.x_center(i) - group / 2;
@@ -146,9 +153,11 @@ std::string GroupedBarChart(const Chart& c) {
       s += Cat("<rect x=\"", N(x + 1), "\" y=\"", N(f.y(v)), "\" width=\"",
                N(bar - 2), "\" height=\"", N(f.bottom - f.y(v)), "\" fill=\"",
                series.color, "\">", Tip(c, i, series, v), "</rect>");
+      const std::string label = Value(v, c.integer_values);
+      if (v == 0 || 5.4 * static_cast<double>(label.size()) > bar) continue;
       s += Cat("<text x=\"", N(x + bar / 2), "\" y=\"", N(f.y(v) - 3),
-               "\" text-anchor=\"middle\" font-size=\"9\" fill=\"#333\">",
-               Value(v, c.integer_values), "</text>");
+               "\" text-anchor=\"middle\" font-size=\"9\" fill=\"#333\">", label,
+               "</text>");
     }
   }
   return s + "</svg>";
@@ -187,14 +196,23 @@ std::string StackedBarChart(const Chart& c) {
 std::string LineChart(const Chart& c) {
   const Frame f = MakeFrame(c, MaxOf(c));
   std::string s = Open(c) + Axes(c, f);
-  for (const ChartSeries& series : c.series) {
+  // The last series is drawn first, with the widest marker, so that equal
+  // values of several series show as rings around each other; dashes tell
+  // the lines apart where they overlap.
+  static constexpr const char* kDashes[] = {"", "7 4", "2 3"};
+  for (size_t k = c.series.size(); k-- > 0;) {
+    const ChartSeries& series = c.series[k];
+    const double radius = 3.5 + 2.0 * static_cast<double>(k);
+    const char* dash = kDashes[k % 3];
     // Runs of consecutive values, one polyline each.
     std::string points;
     int in_run = 0;
     auto flush = [&] {
       if (in_run > 1) {
         s += Cat("<polyline fill=\"none\" stroke=\"", series.color,
-                 "\" stroke-width=\"2\" points=\"", points, "\"/>");
+                 "\" stroke-width=\"2\"",
+                 *dash ? Cat(" stroke-dasharray=\"", dash, "\"") : "",
+                 " points=\"", points, "\"/>");
       }
       points.clear();
       in_run = 0;
@@ -212,7 +230,9 @@ std::string LineChart(const Chart& c) {
     for (size_t i = 0; i < c.categories.size() && i < series.values.size(); ++i) {
       if (!series.values[i]) continue;
       s += Cat("<circle cx=\"", N(f.x_center(i)), "\" cy=\"",
-               N(f.y(*series.values[i])), "\" r=\"3.5\" fill=\"", series.color, "\">",
+               N(f.y(*series.values[i])), "\" r=\"", N(radius), "\" fill=\"",
+               k == 0 ? series.color : "#fff", "\" stroke=\"", series.color,
+               "\" stroke-width=\"2\">",
                Tip(c, i, series, *series.values[i]), "</circle>");
     }
   }
@@ -259,7 +279,7 @@ std::string HorizontalBarChart(std::string_view title, std::string_view x_label,
              "</title></rect>");
     s += Cat("<text x=\"", N(x(b.value) + 6), "\" y=\"", N(y + 16), "\" fill=\"#222\"",
              b.highlight ? " font-weight=\"bold\"" : "", ">", Value(b.value, true),
-             b.note.empty() ? "" : Cat("  ", XmlEscape(b.note)), "</text>");
+             b.note.empty() ? "" : Cat(" (", XmlEscape(b.note), ")"), "</text>");
   }
   return s + "</svg>";
 }
