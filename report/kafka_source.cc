@@ -32,32 +32,33 @@ absl::StatusOr<ReadStats> ReadKafkaTopics(const Config& config,
                              {"enable.auto.commit", "false"},
                              {"enable.auto.offset.store", "false"},
                              {"isolation.level", "read_committed"},
-                             {"enable.partition.eof", "true"}});
+                             {"enable.partition.eof", "true"},
+                             {"allow.auto.create.topics", "false"}});
   if (!conf.ok()) return conf.status();
   std::string error;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer(
       RdKafka::KafkaConsumer::create(conf->get(), error));
   if (!consumer) return absl::InvalidArgumentError(error);
 
-  // Every partition of the three topics, and where each ends now.
+  // Every partition of the three topics, and where each ends now. The
+  // metadata of all topics is asked for: asking for one by name may create
+  // it on a broker that creates topics on demand.
+  RdKafka::Metadata* raw = nullptr;
+  const RdKafka::ErrorCode code = consumer->metadata(true, nullptr, &raw, 10000);
+  std::unique_ptr<RdKafka::Metadata> metadata(raw);
+  if (code != RdKafka::ERR_NO_ERROR) {
+    return absl::UnavailableError(Cat("cannot reach Kafka at ",
+                                      config.kafka.bootstrap_servers, " (",
+                                      Describe(code), ")"));
+  }
   std::vector<PartitionRange> ranges;
   for (Topic topic : {Topic::kOrderStatus, Topic::kEscalations, Topic::kDeadLetter}) {
     const std::string name = KafkaTopic(config.kafka.topic_prefix, topic);
-    std::unique_ptr<RdKafka::Topic> handle(
-        RdKafka::Topic::create(consumer.get(), name, nullptr, error));
-    RdKafka::Metadata* raw = nullptr;
-    const RdKafka::ErrorCode code =
-        consumer->metadata(false, handle.get(), &raw, 10000);
-    std::unique_ptr<RdKafka::Metadata> metadata(raw);
-    if (code != RdKafka::ERR_NO_ERROR) {
-      return absl::UnavailableError(Cat("cannot reach Kafka at ",
-                                        config.kafka.bootstrap_servers, " (",
-                                        Describe(code), ")"));
-    }
     int partitions = 0;
-    if (!metadata->topics()->empty() &&
-        metadata->topics()->at(0)->err() == RdKafka::ERR_NO_ERROR) {
-      partitions = static_cast<int>(metadata->topics()->at(0)->partitions()->size());
+    for (const RdKafka::TopicMetadata* t : *metadata->topics()) {
+      if (t->topic() == name && t->err() == RdKafka::ERR_NO_ERROR) {
+        partitions = static_cast<int>(t->partitions()->size());
+      }
     }
     if (partitions == 0) {
       return absl::NotFoundError(Cat("topic ", name, " not found at ",
