@@ -57,6 +57,9 @@ std::string Value(double v, bool integers) {
   return buf;
 }
 
+// Line styles of a line chart's series, in order.
+constexpr const char* kDashes[] = {"", "7 4", "2 3"};
+
 // The frame every x/y chart shares: plot area, grid, y ticks and label,
 // category labels along x, legend on top.
 struct Frame {
@@ -83,7 +86,7 @@ std::string Open(const Chart& c) {
              "<title>", XmlEscape(c.title), "</title>");
 }
 
-std::string Axes(const Chart& c, const Frame& f) {
+std::string Axes(const Chart& c, const Frame& f, bool lines = false) {
   std::string s;
   for (double v = 0; v <= f.scale.top + f.scale.step / 2; v += f.scale.step) {
     const double y = f.y(v);
@@ -103,9 +106,17 @@ std::string Axes(const Chart& c, const Frame& f) {
   }
   // Legend: a swatch and a name per series, left to right.
   double x = f.left;
-  for (const ChartSeries& series : c.series) {
-    s += Cat("<rect x=\"", N(x), "\" y=\"8\" width=\"12\" height=\"12\" fill=\"",
-             series.color, "\"/>");
+  for (size_t k = 0; k < c.series.size(); ++k) {
+    const ChartSeries& series = c.series[k];
+    if (lines) {  // a piece of the line, dashed as in the chart
+      s += Cat("<line x1=\"", N(x - 4), "\" y1=\"14\" x2=\"", N(x + 14),
+               "\" y2=\"14\" stroke=\"", series.color, "\" stroke-width=\"2\"",
+               *kDashes[k % 3] ? Cat(" stroke-dasharray=\"", kDashes[k % 3], "\"") : "",
+               "/>");
+    } else {
+      s += Cat("<rect x=\"", N(x), "\" y=\"8\" width=\"12\" height=\"12\" fill=\"",
+               series.color, "\"/>");
+    }
     s += Cat("<text x=\"", N(x + 16), "\" y=\"18\" fill=\"#333\">",
              XmlEscape(series.name), "</text>");
     x += 30 + TextWidth(series.name);
@@ -195,11 +206,10 @@ std::string StackedBarChart(const Chart& c) {
 
 std::string LineChart(const Chart& c) {
   const Frame f = MakeFrame(c, MaxOf(c));
-  std::string s = Open(c) + Axes(c, f);
+  std::string s = Open(c) + Axes(c, f, /*lines=*/true);
   // The last series is drawn first, with the widest marker, so that equal
   // values of several series show as rings around each other; dashes tell
   // the lines apart where they overlap.
-  static constexpr const char* kDashes[] = {"", "7 4", "2 3"};
   for (size_t k = c.series.size(); k-- > 0;) {
     const ChartSeries& series = c.series[k];
     const double radius = 3.5 + 2.0 * static_cast<double>(k);
