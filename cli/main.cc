@@ -19,6 +19,7 @@
 #include "producers/simulate.h"
 #include "producers/tail.h"
 #include "replay/replay.h"
+#include "report/report_command.h"
 
 namespace orderflow {
 
@@ -240,6 +241,21 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 1.0));
   shipping->add_option("--for", shipping_seconds, "stop after this many seconds");
 
+  orderflow::ReportOptions report_options;
+  CLI::App* report = app.add_subcommand(
+      "report",
+      "A team lead's weekly report (ISO week, UTC) from a replay output file or "
+      "the output topics: text on stdout, an HTML page with charts");
+  report->add_option("--week", report_options.week, "ISO week, e.g. 2026-W09");
+  report->add_option("--from", report_options.from,
+                     "a replay output file (JSON Lines), - for standard input");
+  report->add_option("--config", report_options.config_path,
+                     "read the output topics of this configuration's Kafka");
+  report->add_option("--html", report_options.html_path,
+                     "HTML file (default report-WEEK.html; - for none)");
+  report->add_option("--text", report_options.text_path, "also write the text here");
+  report->add_option("--json", report_options.json_path, "the figures as JSON here");
+
   CLI11_PARSE(app, argc, argv);
   if (shipping->parsed()) {
     const orderflow::Config config = orderflow::LoadOrExit(config_path);
@@ -285,6 +301,11 @@ int main(int argc, char** argv) {
     orderflow::InstallStopHandlers();
     return orderflow::Tail(config, tail_options, orderflow::stop_requested,
                            std::cout, std::cerr);
+  }
+  if (report->parsed()) {
+    orderflow::InstallStopHandlers();
+    return orderflow::RunReport(report_options, orderflow::stop_requested,
+                                std::cout, std::cerr);
   }
   if (replay->parsed()) {
     return orderflow::Replay(config_path, input_path, output_path,

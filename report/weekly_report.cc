@@ -1,0 +1,127 @@
+#include "report/weekly_report.h"
+
+#include <algorithm>
+
+namespace orderflow {
+
+WeeklyReportBuilder::WeeklyReportBuilder(IsoWeek week) {
+  report_.week = week;
+  report_.previous_week = week.Previous();
+  report_.current.start = week.start();
+  report_.current.end = week.end();
+  report_.previous.start = report_.previous_week.start();
+  report_.previous.end = week.start();
+  for (int d = 0; d < 7; ++d) {
+    report_.days[d].start = week.start() + Days(d);
+    report_.days[d].end = week.start() + Days(d + 1);
+  }
+}
+
+void WeeklyReportBuilder::Seen(EpochMillis time) {
+  if (report_.first_time == 0 || time < report_.first_time) report_.first_time = time;
+  if (time > report_.last_time) report_.last_time = time;
+}
+
+PeriodFigures* WeeklyReportBuilder::WeekOf(EpochMillis time) {
+  for (PeriodFigures* p : {&report_.current, &report_.previous}) {
+    if (time >= p->start && time < p->end) return p;
+  }
+  return nullptr;
+}
+
+PeriodFigures* WeeklyReportBuilder::DayOf(EpochMillis time) {
+  if (time < report_.current.start || time >= report_.current.end) return nullptr;
+  return &report_.days[(time - report_.current.start) / Days(1)];
+}
+
+void WeeklyReportBuilder::Add(const v1::OrderStatusChanged& c) {
+  ++report_.status_changes;
+  const EpochMillis at = ToMillis(c.occurred_at());
+  Seen(at);
+  const StatusChange change{
+      .previous = c.previous_status(),
+      .status = c.status(),
+      .at = at,
+      .placed_at = c.has_placed_at() ? ToMillis(c.placed_at()) : 0,
+      .promised_at =
+          c.has_promised_delivery_at() ? ToMillis(c.promised_delivery_at()) : 0};
+  if (PeriodFigures* week = WeekOf(at)) week->metrics.OnStatusChanged(change);
+  if (PeriodFigures* day = DayOf(at)) day->metrics.OnStatusChanged(change);
+
+  // The backlog: nothing after the week matters; before the previous week
+  // only the latest status does.
+  if (at >= report_.current.end) return;
+  Track& track = orders_[c.order_id()];
+  const Change entry{at, change.placed_at, c.status()};
+  if (at < report_.previous.start) {
+    if (at >= track.before.at) track.before = entry;
+  } else {
+    track.changes.push_back(entry);
+  }
+}
+
+void WeeklyReportBuilder::Add(const v1::Escalation& e) {
+  ++report_.escalations;
+  const EpochMillis at = ToMillis(e.detected_at());
+  Seen(at);
+  if (PeriodFigures* week = WeekOf(at)) week->metrics.OnEscalation(e.kind(), e.state());
+  if (PeriodFigures* day = DayOf(at)) day->metrics.OnEscalation(e.kind(), e.state());
+  if (e.state() == v1::ESCALATION_STATE_RAISED && e.kind() >= 0 &&
+      e.kind() < kEscalationKinds && at >= report_.current.start &&
+      at < report_.current.end) {
+    raised_[e.kind()].emplace_back(at, e.order_id());
+  }
+}
+
+void WeeklyReportBuilder::Add(const v1::DeadLetter& d) {
+  ++report_.dead_letters;
+  const EpochMillis at = ToMillis(d.dead_lettered_at());
+  Seen(at);
+  if (PeriodFigures* week = WeekOf(at)) ++week->dead_letters;
+  if (PeriodFigures* day = DayOf(at)) ++day->dead_letters;
+}
+
+WeeklyReport WeeklyReportBuilder::Build() const {
+  WeeklyReport r = report_;
+
+  // Backlogs at the end of the previous week and of each day of the week.
+  std::vector<Change> changes;
+  for (const auto& [id, track] : orders_) {
+    changes = track.changes;
+    // Changes of one order come in order; equal times keep it.
+    std::stable_sort(changes.begin(), changes.end(),
+                     [](const Change& a, const Change& b) { return a.at < b.at; });
+    auto count = [&](PeriodFigures& period) {
+      const Change* latest = &track.before;
+      for (const Change& c : changes) {
+        if (c.at >= period.end) break;
+        latest = &c;
+      }
+      period.backlog_at_end.Add(latest->status, period.end - latest->placed_at);
+    };
+    count(r.previous);
+    for (PeriodFigures& day : r.days) count(day);
+  }
+  r.current.backlog_at_end = r.days[6].backlog_at_end;
+
+  // The top three problems, with example orders.
+  const ServiceSummary summary = Summarize(r.current.metrics);
+  for (size_t i = 0; i < summary.kinds_by_raised.size() && i < 3; ++i) {
+    Problem p;
+    p.kind = summary.kinds_by_raised[i].first;
+    p.raised = summary.kinds_by_raised[i].second;
+    auto raised = raised_[p.kind];
+    std::sort(raised.begin(), raised.end());
+    for (const auto& [at, order_id] : raised) {
+      if (p.example_orders.size() == 3) break;
+      if (std::find(p.example_orders.begin(), p.example_orders.end(), order_id) ==
+          p.example_orders.end()) {
+        p.example_orders.push_back(order_id);
+      }
+    }
+    r.top_problems.push_back(std::move(p));
+  }
+  return r;
+}
+
+}  // namespace orderflow

@@ -1,0 +1,158 @@
+// The report read from Kafka (librdkafka's mock cluster): the replay
+// outputs of the two-week scenario published to the output topics, plus
+// one record that is not a protobuf message, must give the same text as
+// the same outputs read from the replay file (two-weeks.expected.txt).
+#include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>
+
+#include <atomic>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "consumers/topic_names.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "producers/kafka_io.h"
+#include "replay/json_codec.h"
+#include "replay/replay.h"
+#include "replay/replay_line.h"
+#include "report/kafka_source.h"
+#include "report/text_report.h"
+
+#ifndef ORDERFLOW_REPORT_TEST_DIR
+#error "ORDERFLOW_REPORT_TEST_DIR must name tests/report"
+#endif
+
+namespace orderflow {
+namespace {
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class MockCluster {
+ public:
+  MockCluster() {
+    char error[256];
+    rd_kafka_conf_t* conf = rd_kafka_conf_new();
+    rd_kafka_conf_set(conf, "log_level", "0", error, sizeof error);
+    handle_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, error, sizeof error);
+    cluster_ = rd_kafka_mock_cluster_new(handle_, 1);
+    bootstraps_ = rd_kafka_mock_cluster_bootstraps(cluster_);
+  }
+  ~MockCluster() {
+    rd_kafka_mock_cluster_destroy(cluster_);
+    rd_kafka_destroy(handle_);
+  }
+  rd_kafka_mock_cluster_t* get() { return cluster_; }
+  const std::string& bootstraps() const { return bootstraps_; }
+
+ private:
+  rd_kafka_t* handle_;
+  rd_kafka_mock_cluster_t* cluster_;
+  std::string bootstraps_;
+};
+
+class ReportFromKafka : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    config_.engine.order_partitions = 3;
+    config_.kafka.bootstrap_servers = mock_.bootstraps();
+    config_.kafka.properties = {{"log_level", "0"}};
+  }
+  void CreateOutputTopics() {
+    for (Topic t : {Topic::kOrderStatus, Topic::kDeliveryTasks, Topic::kEscalations,
+                    Topic::kDeadLetter}) {
+      ASSERT_EQ(rd_kafka_mock_topic_create(
+                    mock_.get(), KafkaTopic("orderflow", t).c_str(),
+                    PartitionCount(t, config_.engine), 1),
+                RD_KAFKA_RESP_ERR_NO_ERROR);
+    }
+  }
+  MockCluster mock_;
+  Config config_;
+  std::atomic<bool> stop_{false};
+};
+
+TEST_F(ReportFromKafka, GivesTheSameReportAsTheReplayFile) {
+  CreateOutputTopics();
+  // The scenario's outputs, as the engine would publish them.
+  std::ifstream input(ORDERFLOW_REPORT_TEST_DIR "/two-weeks.input.jsonl");
+  std::stringstream outputs, diagnostics;
+  RunReplay(config_.engine, input, outputs, diagnostics);
+  auto writer = TopicWriter::Create(config_);
+  ASSERT_TRUE(writer.ok()) << writer.status();
+  std::string line;
+  int sent = 0;
+  while (std::getline(outputs, line)) {
+    const nlohmann::json j = nlohmann::json::parse(line);
+    const Topic topic = *TopicByShortName(j["topic"].get<std::string>());
+    std::unique_ptr<google::protobuf::Message> value(MessageTypeOf(topic).New());
+    ASSERT_TRUE(DecodeJson(j["value"], value.get()).ok()) << line;
+    (*writer)->Send(topic, j["key"].get<std::string>(), *value,
+                    *ParseTime(j["timestamp"].get<std::string>()));
+    ++sent;
+  }
+  ASSERT_EQ(sent, 129);
+  // And one record that is not an OrderStatusChanged.
+  std::string garbage = "\xff\xff\xff\xff";
+  std::string error;
+  {
+    char err[256];
+    rd_kafka_conf_t* conf = rd_kafka_conf_new();
+    rd_kafka_conf_set(conf, "bootstrap.servers", mock_.bootstraps().c_str(), err, sizeof err);
+    rd_kafka_conf_set(conf, "log_level", "0", err, sizeof err);
+    rd_kafka_t* p = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
+    const std::string name = KafkaTopic("orderflow", Topic::kOrderStatus);
+    rd_kafka_producev(p, RD_KAFKA_V_TOPIC(name.c_str()), RD_KAFKA_V_PARTITION(0),
+                      RD_KAFKA_V_KEY("X", 1),
+                      RD_KAFKA_V_VALUE(garbage.data(), garbage.size()),
+                      RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+    rd_kafka_flush(p, 10000);
+    rd_kafka_destroy(p);
+  }
+  ASSERT_EQ((*writer)->Flush(&error), 0) << error;
+
+  std::string why;
+  WeeklyReportBuilder builder(*ParseIsoWeek("2026-W10", &why));
+  std::stringstream warnings;
+  absl::StatusOr<ReadStats> stats =
+      ReadKafkaTopics(config_, builder, warnings, stop_);
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  EXPECT_EQ(stats->used, 110);  // 72 status changes, 37 escalations, 1 dead letter
+  EXPECT_EQ(stats->bad, 1);
+  EXPECT_NE(warnings.str().find("orderflow.order-status.v1 [0] offset"), std::string::npos)
+      << warnings.str();
+  EXPECT_NE(warnings.str().find("not a orderflow.v1.OrderStatusChanged"), std::string::npos)
+      << warnings.str();
+  EXPECT_EQ(RenderText(builder.Build(), {"1 bad line skipped (named on stderr)"}),
+            ReadFile(ORDERFLOW_REPORT_TEST_DIR "/two-weeks.expected.txt"));
+}
+
+TEST_F(ReportFromKafka, EmptyTopicsGiveAnEmptyReport) {
+  CreateOutputTopics();
+  std::string why;
+  WeeklyReportBuilder builder(*ParseIsoWeek("2026-W10", &why));
+  std::stringstream warnings;
+  absl::StatusOr<ReadStats> stats = ReadKafkaTopics(config_, builder, warnings, stop_);
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  EXPECT_EQ(stats->used, 0);
+  EXPECT_EQ(builder.Build().status_changes, 0);
+}
+
+TEST_F(ReportFromKafka, AMissingTopicIsNamed) {
+  std::string why;
+  WeeklyReportBuilder builder(*ParseIsoWeek("2026-W10", &why));
+  std::stringstream warnings;
+  absl::StatusOr<ReadStats> stats = ReadKafkaTopics(config_, builder, warnings, stop_);
+  ASSERT_FALSE(stats.ok());
+  EXPECT_NE(stats.status().message().find("orderflow.order-status.v1"), std::string::npos)
+      << stats.status();
+}
+
+}  // namespace
+}  // namespace orderflow
