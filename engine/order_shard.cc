@@ -506,6 +506,7 @@ void OrderShard::OnOrderPlaced(const v1::OrderPlaced& placed,
   order.content_hash = hash;
   order.level = placed.service_level();
   order.placed_at = ToMillis(placed.placed_at());
+  order.currency = Intern(placed.currency());
   const ReviewFindings findings = Review(placed, config_);
   if (!findings.ok()) {
     SetStatus(order, v1::ORDER_STATUS_REJECTED, findings.codes, out);
@@ -526,7 +527,6 @@ void OrderShard::Accept(Order& order, const v1::OrderPlaced& placed,
                   static_cast<int32_t>(line.quantity()), line.unit_price_minor(),
                   false);
   }
-  order.currency = Intern(placed.currency());
   order.KeepShipTo(placed.ship_to());
   SetStatus(order, v1::ORDER_STATUS_ACCEPTED, {}, out);
 

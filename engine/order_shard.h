@@ -176,7 +176,7 @@ class OrderShard {
     RungSet raised, cleared;
     Slot slot = 0;
     uint32_t generation = 0;  // of the slot: how many orders it held before
-    SkuId currency = 0;  // interned like SKU names; "" until accepted
+    SkuId currency = 0;  // interned like SKU names; 0 is ""
     v1::OrderStatus status = v1::ORDER_STATUS_UNSPECIFIED;
     v1::ServiceLevel level = v1::SERVICE_LEVEL_UNSPECIFIED;
     uint16_t awaiting_answers = 0;
