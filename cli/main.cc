@@ -18,6 +18,7 @@
 #include "producers/publish.h"
 #include "producers/simulate.h"
 #include "producers/tail.h"
+#include "reconcile/command.h"
 #include "replay/replay.h"
 #include "report/report_command.h"
 
@@ -256,7 +257,29 @@ int main(int argc, char** argv) {
   report->add_option("--text", report_options.text_path, "also write the text here");
   report->add_option("--json", report_options.json_path, "the figures as JSON here");
 
+  orderflow::ReconcileOptions reconcile_options;
+  CLI::App* reconcile = app.add_subcommand(
+      "reconcile",
+      "Month-end invoice alignment: per order, shipped-not-invoiced, "
+      "invoiced-not-shipped, quantity and amount mismatches, with totals");
+  reconcile->add_option("--month", reconcile_options.month,
+                        "the month, UTC, like 2026-10")
+      ->required();
+  reconcile->add_option("--input", reconcile_options.input_path,
+                        "a replay input file (its orders and invoices)");
+  reconcile->add_option("--outputs", reconcile_options.outputs_path,
+                        "that replay's output file (its order-status)");
+  reconcile->add_option("--config", reconcile_options.config_path,
+                        "read the orders, invoices and order-status topics "
+                        "of this configuration's Kafka instead");
+  reconcile->add_option("--json", reconcile_options.json_path,
+                        "also write the report as JSON to this file (- for "
+                        "JSON on stdout instead of the text)");
+
   CLI11_PARSE(app, argc, argv);
+  if (reconcile->parsed()) {
+    return orderflow::RunReconcile(reconcile_options, std::cout, std::cerr);
+  }
   if (shipping->parsed()) {
     const orderflow::Config config = orderflow::LoadOrExit(config_path);
     orderflow::InstallStopHandlers();

@@ -133,9 +133,8 @@ class OrderStage : public ShardedStage<OrderShard, internal::v1::OrderKeyState> 
       v1::ShipmentEvent m;
       if (Decode(source, shard->clock(), &m, out)) shard->OnShipment(m, source, out);
     } else if (topic == ShortName(Topic::kInvoices)) {
-      // Month-end alignment is not built yet: invoices are only checked.
       v1::InvoiceIssued m;
-      Decode(source, shard->clock(), &m, out);
+      if (Decode(source, shard->clock(), &m, out)) shard->OnInvoice(m, source, out);
     }
   }
 

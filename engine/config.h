@@ -32,6 +32,8 @@ struct EngineConfig {
   // Rules 4 and 5: how long a cancellation or shipment waits for its order.
   Millis early_cancellation_retention = Days(7);
   Millis early_shipment_retention = Days(7);
+  // How long an invoice waits for its order (then INVOICE_FOR_UNKNOWN_ORDER).
+  Millis early_invoice_retention = Days(7);
   // How long a closed order (rejected, cancelled, delivered) is remembered,
   // so that a late duplicate of it is still recognised. After this the
   // order is forgotten and memory is returned.

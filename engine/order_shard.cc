@@ -54,16 +54,21 @@ uint64_t ShipmentEventKey(const v1::ShipmentEvent& e) {
 
 OrderShard::OrderShard(const EngineConfig& config)
     : config_(config),
-      index_(0, SlotHash{this}, SlotEq{this}) {}
+      index_(0, SlotHash{this}, SlotEq{this}) {
+  Intern("");  // name 0: Order::currency before it is known
+}
 
 // ------------------------------------------------------------ storage
 
 void OrderShard::Order::AddLine(std::string_view line_id, SkuId sku,
-                                int32_t quantity, bool reserved) {
+                                int32_t quantity, int64_t unit_price,
+                                bool reserved) {
   const size_t end = lines.empty() ? 0 : lines.back().id_end;
   packed.insert(end, line_id);  // before the address, if any
+  const uint64_t price = static_cast<uint64_t>(unit_price);
   lines.push_back(Line{sku, quantity, static_cast<uint32_t>(end + line_id.size()),
-                       reserved});
+                       reserved, static_cast<uint32_t>(price),
+                       static_cast<int32_t>(static_cast<uint32_t>(price >> 32))});
 }
 
 void OrderShard::Order::KeepShipTo(const v1::Address& address) {
@@ -521,6 +526,7 @@ void OrderShard::OnOrderPlaced(const v1::OrderPlaced& placed,
   order.content_hash = hash;
   order.level = placed.service_level();
   order.placed_at = ToMillis(placed.placed_at());
+  order.currency = Intern(placed.currency());
   const ReviewFindings findings = Review(placed, config_);
   if (!findings.ok()) {
     SetStatus(order, v1::ORDER_STATUS_REJECTED, findings.codes, out);
@@ -538,7 +544,8 @@ void OrderShard::Accept(Order& order, const v1::OrderPlaced& placed,
   order.lines.reserve(placed.lines_size());
   for (const v1::OrderLine& line : placed.lines()) {
     order.AddLine(line.line_id(), Intern(line.sku()),
-                  static_cast<int32_t>(line.quantity()), false);
+                  static_cast<int32_t>(line.quantity()), line.unit_price_minor(),
+                  false);
   }
   order.KeepShipTo(placed.ship_to());
   SetStatus(order, v1::ORDER_STATUS_ACCEPTED, {}, out);
@@ -653,6 +660,7 @@ void OrderShard::Cancel(Order& order, Emitter& out) {
   SetStatus(order, v1::ORDER_STATUS_CANCELLED, {"CANCEL_REQUESTED"}, out);
   if (order.task_created) SendTask(order, v1::TASK_ACTION_CANCEL, out);
   ClearAllOpen(order, out);
+  CheckInvoices(order, out);  // anything invoiced was not shipped
 }
 
 void OrderShard::OnShipment(const v1::ShipmentEvent& shipment,
@@ -741,6 +749,7 @@ void OrderShard::MarkShipped(Order& order, Emitter& out) {
   Clear(order, Rung::kShipDeadlineMissed2, out);
   Clear(order, Rung::kBackorderAged1, out);
   Clear(order, Rung::kBackorderAged2, out);
+  CheckInvoices(order, out);  // invoices that came before it shipped
 }
 
 }  // namespace orderflow

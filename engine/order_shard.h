@@ -1,5 +1,5 @@
 // The order stage's state for the orders of one partition: rules 1, 2
-// (the order's side), 4, 5, 6 and 7.
+// (the order's side), 4, 5, 6 and 7, and invoices against what shipped.
 //
 // An OrderShard owns every order whose id hashes to its partition: the
 // order's status, its lines and which of them are reserved, its deadlines
@@ -40,6 +40,7 @@
 #include "engine/deadlines.h"
 #include "engine/emitter.h"
 #include "engine/escalations.h"
+#include "engine/invoices.h"
 #include "engine/record.h"
 #include "engine/service_metrics.h"
 #include "engine/stage_messages.h"
@@ -80,6 +81,28 @@ class OrderShard {
                       const RecordSource& source, Emitter& out);
   void OnShipment(const v1::ShipmentEvent& shipment, const RecordSource& source,
                   Emitter& out);
+  // Invoices (engine/invoices.h says what "agrees" means):
+  //  - a malformed invoice (engine/invoices.h CheckInvoice) goes to
+  //    dead-letter with its reason; so does one whose key is not its
+  //    orderId (KEY_MISMATCH);
+  //  - a repeat of an invoice already applied (same invoiceId, same
+  //    content) is a no-op; the same invoiceId with other content goes to
+  //    dead-letter (DUPLICATE_INVOICE) and the first one stands; several
+  //    invoices of one order add up per lineId;
+  //  - for an order that has shipped (SHIPPED, DELIVERED, DELIVERY_FAILED)
+  //    the order's invoices are compared with its lines at once; for one
+  //    cancelled or rejected, with nothing; for one not yet shipped, they
+  //    are kept and compared when it ships or is cancelled;
+  //  - on disagreement a level-1 INVOICE_MISMATCH is RAISED (once: rule 7)
+  //    with a sentence naming the lines; when a later invoice makes the
+  //    order agree, it is CLEARED (once: it is not raised again after);
+  //  - an invoice for an order not seen is held like an early shipment
+  //    (EngineConfig::early_invoice_retention) and applied when the order
+  //    comes; when the retention ends it goes to dead-letter
+  //    (INVOICE_FOR_UNKNOWN_ORDER). A closed order forgotten after its
+  //    retention is an order not seen.
+  void OnInvoice(const v1::InvoiceIssued& invoice, const RecordSource& source,
+                 Emitter& out);
   void OnAllocationResult(const internal::v1::AllocationResult& result,
                           Emitter& out);
   void OnAllocationResult(const StockAnswer& result, Emitter& out);
@@ -130,6 +153,21 @@ class OrderShard {
     int32_t quantity;
     uint32_t id_end : 31;   // where this line's lineId ends in line_ids
     uint32_t reserved : 1;  // the order's whole demand for this SKU is reserved
+    // unitPriceMinor in two halves: keeps the line 4-byte aligned (20
+    // bytes, not 24) in the order's inline storage.
+    uint32_t price_low;
+    int32_t price_high;
+    int64_t unit_price() const {
+      return static_cast<int64_t>((static_cast<uint64_t>(
+                                       static_cast<uint32_t>(price_high))
+                                   << 32) |
+                                  price_low);
+    }
+  };
+  // What an order's invoices bill, kept only for orders that have one.
+  struct Invoices {
+    std::vector<LineAmounts> lines;  // summed per lineId
+    std::vector<std::pair<std::string, uint64_t>> seen;  // id, fingerprint
   };
   struct Order {
     std::string id;
@@ -140,6 +178,7 @@ class OrderShard {
     absl::InlinedVector<Line, 2> lines;
     std::string packed;
     std::vector<uint64_t> shipment_events_seen;
+    std::unique_ptr<Invoices> invoices;  // null until the first invoice
     Promise promise{};
     EpochMillis placed_at = 0;
     EpochMillis since = 0;  // see OrderState.since_ms
@@ -148,6 +187,7 @@ class OrderShard {
     RungSet raised, cleared;
     Slot slot = 0;
     uint32_t generation = 0;  // of the slot: how many orders it held before
+    SkuId currency = 0;  // interned like SKU names; 0 is ""
     v1::OrderStatus status = v1::ORDER_STATUS_UNSPECIFIED;
     v1::ServiceLevel level = v1::SERVICE_LEVEL_UNSPECIFIED;
     uint16_t awaiting_answers = 0;
@@ -160,7 +200,7 @@ class OrderShard {
     }
     // Lines first, then the address.
     void AddLine(std::string_view line_id, SkuId sku, int32_t quantity,
-                 bool reserved);
+                 int64_t unit_price, bool reserved);
     void KeepShipTo(const v1::Address& address);
     // Only while has_ship_to.
     void ReadShipTo(v1::Address* address) const;
@@ -202,6 +242,12 @@ class OrderShard {
   void MarkShipped(Order& order, Emitter& out);
   void ApplyShipment(Order& order, const v1::ShipmentEvent& shipment,
                      const RecordSource& source, Emitter& out);
+  // Invoices (order_shard_invoices.cc).
+  void ApplyInvoice(Order& order, const v1::InvoiceIssued& invoice,
+                    const RecordSource& source, Emitter& out);
+  // Compares the order's invoices, if any, with what it shipped, unless it
+  // has not shipped yet: raises or clears INVOICE_MISMATCH.
+  void CheckInvoices(Order& order, Emitter& out);
   void FireDeadlines(Order& order, EpochMillis due, Emitter& out);
   std::string DeadlineMessage(const Order& order, Rung rung) const;
 

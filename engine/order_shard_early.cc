@@ -1,6 +1,6 @@
-// The order shard's early records (rules 4 and 5): a cancellation or a
-// shipment that comes before its order waits for it, and goes to
-// dead-letter when its retention ends.
+// The order shard's early records (rules 4 and 5, and invoices): a
+// cancellation, shipment or invoice that comes before its order waits for
+// it, and goes to dead-letter when its retention ends.
 #include "engine/dead_letter.h"
 #include "engine/order_shard.h"
 #include "engine/order_status.h"
@@ -9,6 +9,18 @@
 namespace orderflow {
 
 using internal::v1::EarlyRecord;
+
+namespace {
+
+Millis RetentionOf(EarlyRecord::Kind kind, const EngineConfig& config) {
+  switch (kind) {
+    case EarlyRecord::KIND_CANCELLATION: return config.early_cancellation_retention;
+    case EarlyRecord::KIND_INVOICE: return config.early_invoice_retention;
+    default: return config.early_shipment_retention;
+  }
+}
+
+}  // namespace
 
 void OrderShard::KeepEarly(EarlyRecord::Kind kind,
                            const google::protobuf::Message& value,
@@ -23,9 +35,7 @@ void OrderShard::KeepEarly(EarlyRecord::Kind kind,
   EarlyRecord r;
   r.set_order_id(std::string(id));
   r.set_kind(kind);
-  r.set_expires_ms(clock_ + (kind == EarlyRecord::KIND_CANCELLATION
-                                 ? config_.early_cancellation_retention
-                                 : config_.early_shipment_retention));
+  r.set_expires_ms(clock_ + RetentionOf(kind, config_));
   r.set_value(std::move(value_bytes));
   r.set_source_topic(std::string(source.topic));
   r.set_partition(source.partition);
@@ -56,6 +66,10 @@ void OrderShard::ReplayEarly(Order& order, Emitter& out) {
                  order.status != v1::ORDER_STATUS_REJECTED) {
         OnCancellation(c, source, out);
       }
+    } else if (r.kind() == EarlyRecord::KIND_INVOICE) {
+      v1::InvoiceIssued invoice;
+      invoice.ParseFromString(r.value());
+      ApplyInvoice(order, invoice, source, out);
     } else {
       v1::ShipmentEvent s;
       s.ParseFromString(r.value());
@@ -74,16 +88,21 @@ void OrderShard::ExpireEarly(std::string_view id, EpochMillis now,
       records.begin(), records.end(),
       [now](const EarlyRecord& r) { return r.expires_ms() <= now; });
   for (auto r = records.begin(); r != expired_end; ++r) {
-    const bool shipment = r->kind() == EarlyRecord::KIND_SHIPMENT;
+    std::string_view reason = "UNMATCHED_SHIPMENT", what = "shipment";
+    if (r->kind() == EarlyRecord::KIND_CANCELLATION) {
+      reason = "UNMATCHED_CANCELLATION";
+      what = "cancellation";
+    } else if (r->kind() == EarlyRecord::KIND_INVOICE) {
+      reason = "INVOICE_FOR_UNKNOWN_ORDER";
+      what = "invoice";
+    }
     const RecordSource source{r->source_topic(), r->partition(), r->offset(),
                               r->key(), r->payload(), now};
-    DeadLetter(source,
-               shipment ? "UNMATCHED_SHIPMENT" : "UNMATCHED_CANCELLATION",
+    DeadLetter(source, reason,
                Cat("no order ", id, " arrived within ",
-                            (shipment ? config_.early_shipment_retention
-                                      : config_.early_cancellation_retention) /
-                                Hours(1),
-                            "h of this ", shipment ? "shipment" : "cancellation"), clock_, out);
+                   RetentionOf(r->kind(), config_) / Hours(1), "h of this ",
+                   what),
+               clock_, out);
   }
   records.erase(records.begin(), expired_end);
   if (records.empty()) early_.erase(it);

@@ -28,9 +28,25 @@ void OrderShard::FillOrderState(const Order& o,
     l->set_sku(SkuName(line.sku));
     l->set_quantity(line.quantity);
     l->set_reserved(line.reserved);
+    l->set_unit_price_minor(line.unit_price());
   }
   for (uint64_t k : o.shipment_events_seen) s->add_shipment_events_seen(k);
   if (o.has_ship_to) o.ReadShipTo(s->mutable_ship_to());
+  s->set_currency(SkuName(o.currency));
+  if (o.invoices) {
+    for (const LineAmounts& line : o.invoices->lines) {
+      internal::v1::InvoicedLine* l = s->add_invoiced();
+      l->set_line_id(line.line_id);
+      l->set_sku(line.sku);
+      l->set_quantity(line.quantity);
+      l->set_amount_minor(line.amount_minor);
+    }
+    for (const auto& [id, hash] : o.invoices->seen) {
+      internal::v1::InvoiceSeen* seen = s->add_invoices();
+      seen->set_invoice_id(id);
+      seen->set_content_hash(hash);
+    }
+  }
 }
 
 internal::v1::OrderShardSnapshot OrderShard::Snapshot() const {
@@ -64,11 +80,22 @@ void OrderShard::RestoreOrder(const internal::v1::OrderState& s) {
   o.task_created = s.task_created();
   for (const internal::v1::LineState& l : s.lines()) {
     o.AddLine(l.line_id(), Intern(l.sku()), static_cast<int32_t>(l.quantity()),
-              l.reserved());
+              l.unit_price_minor(), l.reserved());
   }
   o.shipment_events_seen.assign(s.shipment_events_seen().begin(),
                                 s.shipment_events_seen().end());
   if (s.has_ship_to()) o.KeepShipTo(s.ship_to());
+  o.currency = Intern(s.currency());
+  if (s.invoiced_size() > 0 || s.invoices_size() > 0) {
+    o.invoices = std::make_unique<Invoices>();
+    for (const internal::v1::InvoicedLine& l : s.invoiced()) {
+      o.invoices->lines.push_back(
+          LineAmounts{l.line_id(), l.sku(), l.quantity(), l.amount_minor()});
+    }
+    for (const internal::v1::InvoiceSeen& seen : s.invoices()) {
+      o.invoices->seen.emplace_back(seen.invoice_id(), seen.content_hash());
+    }
+  }
   Reschedule(o);
 }
 

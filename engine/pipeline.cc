@@ -98,6 +98,13 @@ void Pipeline::OnShipment(const v1::ShipmentEvent& m,
   Settle();
 }
 
+void Pipeline::OnInvoice(const v1::InvoiceIssued& m,
+                         const RecordSource& source) {
+  Arrive(source.timestamp);
+  OrderShardFor(RoutingKey(source, m.order_id())).OnInvoice(m, source, router_);
+  Settle();
+}
+
 void Pipeline::OnInventoryEvent(const v1::InventoryEvent& m,
                                 const RecordSource& source) {
   Arrive(source.timestamp);

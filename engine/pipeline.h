@@ -46,6 +46,7 @@ class Pipeline {
   void OnCancellation(const v1::CancellationRequested& m,
                       const RecordSource& source);
   void OnShipment(const v1::ShipmentEvent& m, const RecordSource& source);
+  void OnInvoice(const v1::InvoiceIssued& m, const RecordSource& source);
   void OnInventoryEvent(const v1::InventoryEvent& m, const RecordSource& source);
 
   int order_shard_count() const { return static_cast<int>(orders_.size()); }

@@ -68,9 +68,8 @@ void Apply(Pipeline& pipeline, const ReplayLine& line,
           static_cast<const v1::InventoryEvent&>(*line.value), source);
       return;
     case Topic::kInvoices:
-      // Month-end alignment is not built yet: invoices are read, checked
-      // against the schema, and otherwise only move the clock.
-      pipeline.AdvanceClock(source.timestamp);
+      pipeline.OnInvoice(static_cast<const v1::InvoiceIssued&>(*line.value),
+                         source);
       return;
     case Topic::kOrderStatus:
     case Topic::kDeliveryTasks:

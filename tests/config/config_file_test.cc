@@ -42,6 +42,7 @@ TEST(ConfigFile, ExampleFileIsValidAndStatesTheDefaults) {
   EXPECT_EQ(e.backorder_aged_level2, d.backorder_aged_level2);
   EXPECT_EQ(e.early_cancellation_retention, d.early_cancellation_retention);
   EXPECT_EQ(e.early_shipment_retention, d.early_shipment_retention);
+  EXPECT_EQ(e.early_invoice_retention, d.early_invoice_retention);
   EXPECT_EQ(e.closed_order_retention, d.closed_order_retention);
   EXPECT_EQ(e.order_partitions, d.order_partitions);
   EXPECT_EQ(e.inventory_partitions, d.inventory_partitions);
@@ -57,6 +58,7 @@ deadlines:
   at_risk_window: 90m
 retention:
   early_shipment: 2d
+  early_invoice: 36h
 partitions:
   orders: 12
 )",
@@ -67,6 +69,7 @@ partitions:
   EXPECT_EQ(c->engine.express.transit, Days(1) + Hours(12));
   EXPECT_EQ(c->engine.ship_at_risk_window, Minutes(90));
   EXPECT_EQ(c->engine.early_shipment_retention, Days(2));
+  EXPECT_EQ(c->engine.early_invoice_retention, Hours(36));
   EXPECT_EQ(c->engine.order_partitions, 12);
   EXPECT_EQ(c->engine.inventory_partitions, 4);
 }
@@ -81,6 +84,15 @@ TEST(ConfigFile, BadDurationNamesFileLineAndExpectation) {
               HasSubstr("orderflow.yaml:4:19: deadlines.at_risk_window: "
                         "expected a positive duration"));
   EXPECT_THAT(c.status().message(), HasSubstr("got \"soon\""));
+}
+
+TEST(ConfigFile, BadInvoiceRetentionIsRefused) {
+  absl::StatusOr<Config> c =
+      ParseConfig("retention:\n  early_invoice: 0h\n", "r.yaml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(c.status().message(),
+              HasSubstr("r.yaml:2:18: retention.early_invoice: expected a "
+                        "positive duration"));
 }
 
 TEST(ConfigFile, BadIntegerIsRefused) {

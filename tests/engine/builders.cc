@@ -59,6 +59,23 @@ v1::ShipmentEvent Shipment(std::string_view order_id,
   return s;
 }
 
+v1::InvoiceIssued Invoice(std::string_view order_id, std::string_view invoice_id,
+                          std::vector<InvoiceLineSpec> lines,
+                          EpochMillis issued_at) {
+  v1::InvoiceIssued invoice;
+  invoice.set_order_id(std::string(order_id));
+  invoice.set_invoice_id(std::string(invoice_id));
+  *invoice.mutable_issued_at() = Ts(issued_at);
+  for (const InvoiceLineSpec& spec : lines) {
+    v1::InvoiceLine* line = invoice.add_lines();
+    line->set_line_id(spec.line_id);
+    line->set_sku(spec.sku);
+    line->set_quantity(static_cast<int32_t>(spec.quantity));
+    line->set_amount_minor(spec.amount_minor);
+  }
+  return invoice;
+}
+
 namespace {
 v1::InventoryEvent Inventory(std::string_view sku, v1::InventoryKind kind,
                              int64_t quantity, EpochMillis occurred_at) {

@@ -48,6 +48,17 @@ v1::ShipmentEvent Shipment(std::string_view order_id,
                            std::string_view shipment_id,
                            v1::ShipmentStatus status, EpochMillis occurred_at);
 
+struct InvoiceLineSpec {
+  std::string line_id;
+  std::string sku;
+  int64_t quantity;
+  int64_t amount_minor;
+};
+// An invoice of `lines`; issuedAt = `issued_at`.
+v1::InvoiceIssued Invoice(std::string_view order_id, std::string_view invoice_id,
+                          std::vector<InvoiceLineSpec> lines,
+                          EpochMillis issued_at);
+
 v1::InventoryEvent Receipt(std::string_view sku, int64_t quantity,
                            EpochMillis occurred_at);
 v1::InventoryEvent Adjustment(std::string_view sku, int64_t delta,

@@ -36,6 +36,9 @@ void Apply(Pipeline& pipeline, const Input& input, int64_t offset) {
           } else if constexpr (std::is_same_v<M, v1::ShipmentEvent>) {
             pipeline.OnShipment(
                 m, SourceFor("shipments", m.order_id(), payload, input.at, offset));
+          } else if constexpr (std::is_same_v<M, v1::InvoiceIssued>) {
+            pipeline.OnInvoice(
+                m, SourceFor("invoices", m.order_id(), payload, input.at, offset));
           } else {
             pipeline.OnInventoryEvent(
                 m, SourceFor("inventory", m.sku(), payload, input.at, offset));
@@ -109,6 +112,12 @@ void EngineTest::Stock(const v1::InventoryEvent& event) {
 }
 void EngineTest::Stock(const v1::InventoryEvent& event, EpochMillis at) {
   Feed({event, at});
+}
+void EngineTest::Bill(const v1::InvoiceIssued& invoice) {
+  Bill(invoice, Ms(invoice.issued_at()));
+}
+void EngineTest::Bill(const v1::InvoiceIssued& invoice, EpochMillis at) {
+  Feed({invoice, at});
 }
 void EngineTest::AdvanceTo(EpochMillis t) { Feed({Tick{}, t}); }
 

@@ -39,7 +39,7 @@ struct Tick {};
 // One input of a scenario script, and when it arrives.
 struct Input {
   std::variant<v1::OrderPlaced, v1::CancellationRequested, v1::ShipmentEvent,
-               v1::InventoryEvent, Tick>
+               v1::InventoryEvent, v1::InvoiceIssued, Tick>
       value;
   EpochMillis at;
 };
@@ -99,6 +99,8 @@ class EngineTest : public ::testing::TestWithParam<ShardLayout> {
   void Ship(const v1::ShipmentEvent& shipment, EpochMillis at);
   void Stock(const v1::InventoryEvent& event);
   void Stock(const v1::InventoryEvent& event, EpochMillis at);
+  void Bill(const v1::InvoiceIssued& invoice);  // at its issuedAt
+  void Bill(const v1::InvoiceIssued& invoice, EpochMillis at);
   // A clock line.
   void AdvanceTo(EpochMillis t);
 

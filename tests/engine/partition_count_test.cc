@@ -58,6 +58,12 @@ TEST(PartitionCountTest, BusyDaysGiveTheSameOutputsWithAnyShardCounts) {
     for (const Output& o : one_shard) kinds.insert(o.index());
     EXPECT_EQ(kinds.size(), 4u);
     EXPECT_THAT(one_shard.size(), Gt(200u));
+    size_t invoice_mismatches = 0;
+    for (const Output& o : one_shard) {
+      const auto* e = std::get_if<v1::Escalation>(&o);
+      invoice_mismatches += e != nullptr && e->kind() == v1::ESCALATION_KIND_INVOICE_MISMATCH;
+    }
+    EXPECT_THAT(invoice_mismatches, Gt(3u));
 
     for (const auto& [orders, inventory] :
          std::vector<std::pair<int32_t, int32_t>>{

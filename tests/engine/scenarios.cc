@@ -9,6 +9,12 @@ namespace orderflow::testing {
 std::vector<Input> BusyDays(uint32_t seed) {
   std::mt19937 rng(seed);
   auto pick = [&rng](uint32_t n) { return static_cast<int64_t>(rng() % n); };
+  // Invoices draw from their own generator, so that the rest of the days
+  // stay what they were before invoices were added.
+  std::mt19937 invoice_rng(seed + 1000);
+  auto pick_invoice = [&invoice_rng](uint32_t n) {
+    return static_cast<int64_t>(invoice_rng() % n);
+  };
   const std::vector<std::string> skus = {"SKU-A", "SKU-B", "SKU-C",
                                          "SKU-D", "SKU-E", "SKU-F"};
   const v1::ServiceLevel levels[] = {kStandard, kExpress, kOvernight};
@@ -93,6 +99,22 @@ std::vector<Input> BusyDays(uint32_t seed) {
       } else {
         on_time({Cancellation(id, at), at});
       }
+    }
+    // Invoices: before the order, while it waits, after it shipped; most
+    // bill what the order holds, some a unit or an amount more, some miss
+    // a line; some are sent twice.
+    if (const int64_t when = pick_invoice(8); when < 4) {
+      const EpochMillis at = t + (when == 0 ? -Hours(2) : Hours(when * 20));
+      std::vector<InvoiceLineSpec> billed;
+      for (size_t l = 0; l < lines.size(); ++l) {
+        const int64_t quantity = lines[l].quantity + (pick_invoice(10) == 0);
+        billed.push_back({"L" + std::to_string(l + 1), lines[l].sku, quantity,
+                          quantity * 100 + (pick_invoice(10) == 0 ? 7 : 0)});
+      }
+      if (billed.size() > 1 && pick_invoice(6) == 0) billed.pop_back();
+      const v1::InvoiceIssued invoice = Invoice(id, "INV-" + id, billed, at);
+      on_time({invoice, at});
+      if (pick_invoice(5) == 0) on_time({invoice, at + Hours(1)});
     }
     if (pick(40) == 0) {  // for an order that never comes
       on_time({Shipment("X-" + id, "S-X", v1::SHIPMENT_STATUS_SHIPPED, t), t});

@@ -1,0 +1,311 @@
+#include "reconcile/reconcile.h"
+
+#include <algorithm>
+#include <set>
+
+#include "engine/order_status.h"
+#include "engine/text.h"
+#include "nlohmann/json.hpp"
+
+namespace orderflow {
+namespace {
+
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
+// days_from_civil).
+int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+bool InMonth(EpochMillis t, const Month& month) {
+  return t >= month.begin && t < month.end;
+}
+
+std::string_view CategoryKey(LineDifference d) {
+  switch (d) {
+    case LineDifference::kShippedNotInvoiced: return "shippedNotInvoiced";
+    case LineDifference::kInvoicedNotShipped: return "invoicedNotShipped";
+    case LineDifference::kQuantity: return "quantityMismatch";
+    case LineDifference::kAmount: return "amountMismatch";
+  }
+  return {};
+}
+
+std::string Capitalized(std::string_view s) {
+  std::string out(s);
+  if (!out.empty() && out[0] >= 'a' && out[0] <= 'z') out[0] -= 'a' - 'A';
+  return out;
+}
+
+std::string Plural(int64_t n, std::string_view word) {
+  return Cat(n, " ", word, n == 1 ? "" : "s");
+}
+
+// "2 for 2000", or "-" when the side has nothing.
+std::string Side(int64_t quantity, int64_t amount) {
+  if (quantity == 0 && amount == 0) return "-";
+  return Cat(quantity, " for ", amount);
+}
+
+std::string Signed(int64_t n) { return n > 0 ? Cat("+", n) : Cat(n); }
+
+// Columns padded to their widest cell; numbers (right-aligned) where
+// `right` says so. Rows end without trailing blanks.
+std::string Table(const std::vector<std::vector<std::string>>& rows,
+                  const std::vector<bool>& right, std::string_view indent) {
+  std::vector<size_t> width(right.size(), 0);
+  for (const auto& row : rows) {
+    for (size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+  }
+  std::string out;
+  for (const auto& row : rows) {
+    std::string line(indent);
+    for (size_t c = 0; c < row.size(); ++c) {
+      const std::string pad(width[c] - row[c].size(), ' ');
+      if (c > 0) line += "  ";
+      line += right[c] ? pad + row[c] : row[c] + pad;
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string Month::Name() const {
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02d", year, month);
+  return buffer;
+}
+
+std::optional<Month> ParseMonth(std::string_view text) {
+  if (text.size() != 7 || text[4] != '-') return std::nullopt;
+  for (size_t i : {0, 1, 2, 3, 5, 6}) {
+    if (text[i] < '0' || text[i] > '9') return std::nullopt;
+  }
+  Month m;
+  m.year = std::stoi(std::string(text.substr(0, 4)));
+  m.month = std::stoi(std::string(text.substr(5, 2)));
+  if (m.month < 1 || m.month > 12 || m.year < 1970) return std::nullopt;
+  m.begin = DaysFromCivil(m.year, m.month, 1) * Days(1);
+  m.end = (m.month == 12 ? DaysFromCivil(m.year + 1, 1, 1)
+                         : DaysFromCivil(m.year, m.month + 1, 1)) *
+          Days(1);
+  return m;
+}
+
+// ------------------------------------------------------------- records
+
+void ReconcileRecords::AddOrder(const v1::OrderPlaced& order) {
+  if (order.order_id().empty()) return;
+  OrderFacts& facts = orders_[order.order_id()];
+  if (facts.placed) return;  // the first version stands
+  facts.placed = true;
+  facts.currency = order.currency();
+  for (const v1::OrderLine& line : order.lines()) {
+    facts.lines.push_back(LineAmounts{line.line_id(), line.sku(), line.quantity(),
+                                      LineAmount(line.quantity(),
+                                                 line.unit_price_minor())});
+  }
+}
+
+void ReconcileRecords::AddInvoice(const v1::InvoiceIssued& invoice,
+                                  std::string_view key) {
+  if (CheckInvoice(invoice) || (!key.empty() && key != invoice.order_id())) {
+    ++invoices_not_counted_;
+    return;
+  }
+  OrderFacts& facts = orders_[invoice.order_id()];
+  for (const Invoice& seen : facts.invoices) {
+    if (seen.id == invoice.invoice_id()) {
+      // A repeat counts once; a changed one does not replace the first.
+      if (seen.fingerprint != InvoiceFingerprint(invoice)) ++invoices_not_counted_;
+      return;
+    }
+  }
+  facts.invoices.push_back(Invoice{invoice.invoice_id(),
+                                   ToMillis(invoice.issued_at()),
+                                   InvoiceFingerprint(invoice)});
+  AddInvoiceLines(invoice, &facts.invoiced);
+}
+
+void ReconcileRecords::AddStatus(const v1::OrderStatusChanged& status) {
+  if (status.order_id().empty()) return;
+  OrderFacts& facts = orders_[status.order_id()];
+  facts.status = status.status();
+  if (HasShipped(status.status())) facts.shipped = true;
+  if (status.status() == v1::ORDER_STATUS_SHIPPED && !facts.shipped_at) {
+    facts.shipped_at = ToMillis(status.occurred_at());
+  }
+}
+
+// -------------------------------------------------------------- report
+
+ReconcileReport Reconcile(const ReconcileRecords& records, const Month& month) {
+  ReconcileReport report;
+  report.month = month;
+  report.invoices_not_counted = records.invoices_not_counted();
+  for (const auto& [id, facts] : records.orders()) {
+    bool of_month = facts.shipped_at && InMonth(*facts.shipped_at, month);
+    for (const auto& invoice : facts.invoices) {
+      of_month = of_month || InMonth(invoice.issued_at, month);
+    }
+    if (!of_month) continue;
+    ++report.orders;
+    const std::vector<LineAmounts> nothing;
+    const std::vector<LineMismatch> mismatches = CompareInvoiced(
+        facts.placed && facts.shipped ? facts.lines : nothing, facts.invoiced);
+    if (mismatches.empty()) continue;
+    ++report.orders_with_differences;
+    std::vector<std::string> invoice_ids;
+    for (const auto& invoice : facts.invoices) invoice_ids.push_back(invoice.id);
+    const std::string status =
+        !facts.placed ? "UNKNOWN"
+        : facts.status == v1::ORDER_STATUS_UNSPECIFIED
+            ? "NO STATUS"
+            : std::string(WithoutPrefix(v1::OrderStatus_Name(facts.status),
+                                        "ORDER_STATUS_"));
+    for (const LineMismatch& m : mismatches) {
+      report.lines.push_back(ReportLine{id, facts.currency, status, invoice_ids, m});
+    }
+  }
+  // Category, then order id; within an order the comparison's order.
+  std::stable_sort(report.lines.begin(), report.lines.end(),
+                   [](const ReportLine& a, const ReportLine& b) {
+                     if (a.mismatch.kind != b.mismatch.kind) {
+                       return a.mismatch.kind < b.mismatch.kind;
+                     }
+                     return a.order_id < b.order_id;
+                   });
+
+  // Totals: per (category, currency), then all categories per currency.
+  std::set<std::string> currencies;
+  for (const ReportLine& l : report.lines) currencies.insert(l.currency);
+  auto total_of = [&](std::optional<LineDifference> category,
+                      const std::string& currency) {
+    ReportTotal t{category, currency};
+    std::set<std::string> orders;
+    for (const ReportLine& l : report.lines) {
+      if (l.currency != currency) continue;
+      if (category && l.mismatch.kind != *category) continue;
+      ++t.lines;
+      orders.insert(l.order_id);
+      t.shipped_amount_minor += l.mismatch.shipped_amount_minor;
+      t.invoiced_amount_minor += l.mismatch.invoiced_amount_minor;
+    }
+    t.orders = static_cast<int64_t>(orders.size());
+    return t;
+  };
+  for (LineDifference d : kAllLineDifferences) {
+    for (const std::string& c : currencies) {
+      ReportTotal t = total_of(d, c);
+      if (t.lines > 0) report.totals.push_back(t);
+    }
+  }
+  for (const std::string& c : currencies) report.totals.push_back(total_of(std::nullopt, c));
+  return report;
+}
+
+std::string FormatText(const ReconcileReport& report) {
+  std::string out = Cat(
+      "Invoice alignment for ", report.month.Name(), " (UTC): ",
+      Plural(report.orders, "order"), " shipped or invoiced in the month, ",
+      report.orders_with_differences, " with differences, ",
+      report.orders - report.orders_with_differences, " in agreement.\n",
+      "Amounts are in minor currency units; difference = invoiced - shipped.\n");
+  for (LineDifference d : kAllLineDifferences) {
+    std::vector<std::vector<std::string>> rows = {
+        {"order", "line", "sku", "status", "shipped", "invoiced", "difference",
+         "currency", "invoices"}};
+    std::set<std::string> orders;
+    for (const ReportLine& l : report.lines) {
+      if (l.mismatch.kind != d) continue;
+      orders.insert(l.order_id);
+      const LineMismatch& m = l.mismatch;
+      rows.push_back({l.order_id, m.line_id, m.sku.empty() ? "-" : m.sku,
+                      l.status,
+                      Side(m.shipped_quantity, m.shipped_amount_minor),
+                      Side(m.invoiced_quantity, m.invoiced_amount_minor),
+                      Signed(l.difference_minor()),
+                      l.currency.empty() ? "-" : l.currency,
+                      l.invoice_ids.empty() ? "-" : Join(l.invoice_ids, ",")});
+    }
+    out += Cat("\n", Capitalized(DifferenceTitle(d)), ": ");
+    if (rows.size() == 1) {
+      out += "none\n";
+      continue;
+    }
+    out += Cat(Plural(static_cast<int64_t>(rows.size() - 1), "line"), " in ",
+               Plural(static_cast<int64_t>(orders.size()), "order"), "\n");
+    out += Table(rows, {false, false, false, false, false, false, true, false, false},
+                 "  ");
+  }
+  out += "\nTotals:";
+  if (report.totals.empty()) {
+    out += " no differences\n";
+  } else {
+    out += "\n";
+    std::vector<std::vector<std::string>> rows = {
+        {"category", "currency", "lines", "orders", "shipped", "invoiced",
+         "difference"}};
+    for (const ReportTotal& t : report.totals) {
+      rows.push_back({t.category ? std::string(DifferenceTitle(*t.category))
+                                 : std::string("all differences"),
+                      t.currency.empty() ? "-" : t.currency, Cat(t.lines),
+                      Cat(t.orders), Cat(t.shipped_amount_minor),
+                      Cat(t.invoiced_amount_minor), Signed(t.difference_minor())});
+    }
+    out += Table(rows, {false, false, true, true, true, true, true}, "  ");
+  }
+  if (report.invoices_not_counted > 0) {
+    out += Cat("\n", Plural(report.invoices_not_counted, "invoice"),
+               " not counted: malformed, keyed by another order, or a changed "
+               "copy of an invoice already counted (the engine dead-letters "
+               "them).\n");
+  }
+  return out;
+}
+
+std::string FormatJson(const ReconcileReport& report) {
+  using nlohmann::ordered_json;
+  ordered_json lines = ordered_json::array();
+  for (const ReportLine& l : report.lines) {
+    const LineMismatch& m = l.mismatch;
+    lines.push_back({{"category", CategoryKey(m.kind)},
+                     {"orderId", l.order_id},
+                     {"lineId", m.line_id},
+                     {"sku", m.sku},
+                     {"status", l.status},
+                     {"currency", l.currency},
+                     {"invoiceIds", l.invoice_ids},
+                     {"shippedQuantity", m.shipped_quantity},
+                     {"shippedAmountMinor", m.shipped_amount_minor},
+                     {"invoicedQuantity", m.invoiced_quantity},
+                     {"invoicedAmountMinor", m.invoiced_amount_minor},
+                     {"differenceMinor", l.difference_minor()}});
+  }
+  ordered_json totals = ordered_json::array();
+  for (const ReportTotal& t : report.totals) {
+    totals.push_back({{"category", t.category ? CategoryKey(*t.category) : "all"},
+                      {"currency", t.currency},
+                      {"lines", t.lines},
+                      {"orders", t.orders},
+                      {"shippedAmountMinor", t.shipped_amount_minor},
+                      {"invoicedAmountMinor", t.invoiced_amount_minor},
+                      {"differenceMinor", t.difference_minor()}});
+  }
+  ordered_json doc = {{"month", report.month.Name()},
+                      {"orders", report.orders},
+                      {"ordersWithDifferences", report.orders_with_differences},
+                      {"lines", lines},
+                      {"totals", totals},
+                      {"invoicesNotCounted", report.invoices_not_counted}};
+  return doc.dump(2) + "\n";
+}
+
+}  // namespace orderflow

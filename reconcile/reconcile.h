@@ -1,0 +1,141 @@
+// Month-end invoice alignment (`orderflow reconcile`): for the orders of a
+// month, what shipped against what was invoiced, per order line, with
+// totals.
+//
+// An order belongs to the month (UTC) when its SHIPPED status change
+// (order-status, occurredAt) falls in it, or when one of its invoices was
+// issued in it. For such an order, everything known is compared: all its
+// invoices, whenever issued, against the lines it shipped by the end of
+// the data. The comparison is the engine's (engine/invoices.h): what
+// shipped is the order's lines once it was SHIPPED (or DELIVERED or
+// DELIVERY_FAILED); a cancelled, rejected or not yet shipped order has
+// shipped nothing; an invoice for an order never placed bills lines that
+// did not ship. Invoices are taken as the engine takes them: a malformed
+// one, or one keyed by another order, is not counted; a repeat counts
+// once; a changed invoice under a known invoiceId does not replace the
+// first. An order id placed twice keeps its first version.
+//
+// Pure functions over parsed records: no files, no Kafka (sources.h and
+// kafka_source.h read those).
+//
+//   ReconcileRecords records;
+//   records.AddOrder(placed);  records.AddInvoice(invoice, key);
+//   records.AddStatus(status_changed);
+//   std::optional<Month> month = ParseMonth("2026-10");
+//   ReconcileReport report = Reconcile(records, *month);
+//   std::cout << FormatText(report);
+#ifndef ORDERFLOW_RECONCILE_RECONCILE_H_
+#define ORDERFLOW_RECONCILE_RECONCILE_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/invoices.h"
+#include "engine/time.h"
+#include "orderflow/v1/orderflow.pb.h"
+
+namespace orderflow {
+
+// A calendar month in UTC: [begin, end).
+struct Month {
+  int year = 0;
+  int month = 0;  // 1..12
+  EpochMillis begin = 0;
+  EpochMillis end = 0;
+  std::string Name() const;  // "2026-10"
+};
+// "2026-10" (four-digit year, two-digit month); nullopt otherwise.
+std::optional<Month> ParseMonth(std::string_view text);
+
+// What is known of the orders, their invoices and their statuses.
+class ReconcileRecords {
+ public:
+  void AddOrder(const v1::OrderPlaced& order);
+  // `key` is the record's key ("" for none): an invoice keyed by another
+  // order is not counted, as the engine dead-letters it.
+  void AddInvoice(const v1::InvoiceIssued& invoice, std::string_view key);
+  void AddStatus(const v1::OrderStatusChanged& status);
+
+  // Invoices not counted: malformed, keyed by another order, or a changed
+  // copy of an invoiceId already counted.
+  int64_t invoices_not_counted() const { return invoices_not_counted_; }
+
+  struct Invoice {
+    std::string id;
+    EpochMillis issued_at;
+    uint64_t fingerprint;
+  };
+  struct OrderFacts {
+    bool placed = false;
+    std::string currency;
+    std::vector<LineAmounts> lines;  // amount = quantity × unit price
+    v1::OrderStatus status = v1::ORDER_STATUS_UNSPECIFIED;  // the latest
+    std::optional<EpochMillis> shipped_at;  // its SHIPPED status change
+    bool shipped = false;  // SHIPPED, DELIVERED or DELIVERY_FAILED seen
+    std::vector<Invoice> invoices;  // in the order they came
+    std::vector<LineAmounts> invoiced;  // summed per lineId
+  };
+  // By order id.
+  const std::map<std::string, OrderFacts>& orders() const { return orders_; }
+
+ private:
+  std::map<std::string, OrderFacts> orders_;
+  int64_t invoices_not_counted_ = 0;
+};
+
+// One order line that disagrees.
+struct ReportLine {
+  std::string order_id;
+  std::string currency;  // "" when the order is unknown
+  // The order's latest status without prefix ("DELIVERED"), or "UNKNOWN"
+  // for an order never placed.
+  std::string status;
+  std::vector<std::string> invoice_ids;
+  LineMismatch mismatch;
+  int64_t difference_minor() const {
+    return mismatch.invoiced_amount_minor - mismatch.shipped_amount_minor;
+  }
+};
+
+// Sums over the lines of one category (or of all) in one currency.
+struct ReportTotal {
+  std::optional<LineDifference> category;  // nullopt: all categories
+  std::string currency;
+  int64_t lines = 0;
+  int64_t orders = 0;
+  int64_t shipped_amount_minor = 0;
+  int64_t invoiced_amount_minor = 0;
+  int64_t difference_minor() const {
+    return invoiced_amount_minor - shipped_amount_minor;
+  }
+};
+
+struct ReconcileReport {
+  Month month;
+  int64_t orders = 0;  // orders of the month
+  int64_t orders_with_differences = 0;
+  // By category (in kAllLineDifferences order), then order id, then the
+  // order's line order.
+  std::vector<ReportLine> lines;
+  // Per category and currency (categories in order, currencies sorted),
+  // then "all" per currency.
+  std::vector<ReportTotal> totals;
+  int64_t invoices_not_counted = 0;
+};
+
+ReconcileReport Reconcile(const ReconcileRecords& records, const Month& month);
+
+// The report for people: the differences grouped by category, one line
+// per order line, then the totals. Amounts in minor units.
+std::string FormatText(const ReconcileReport& report);
+// The same as one JSON object (lowerCamelCase, amounts in minor units),
+// ending in a newline.
+std::string FormatJson(const ReconcileReport& report);
+
+}  // namespace orderflow
+
+#endif  // ORDERFLOW_RECONCILE_RECONCILE_H_

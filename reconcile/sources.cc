@@ -1,0 +1,62 @@
+#include "reconcile/sources.h"
+
+#include "engine/text.h"
+#include "nlohmann/json.hpp"
+#include "replay/json_codec.h"
+#include "replay/replay_line.h"
+
+namespace orderflow {
+
+ReadCounts ReadReplayInput(std::istream& in, ReconcileRecords* records) {
+  ReadCounts counts;
+  std::string text;
+  while (std::getline(in, text)) {
+    if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
+    LineError error;
+    std::optional<ReplayLine> line = ParseReplayLine(text, &error);
+    if (!line) {
+      ++counts.unusable_input_lines;
+      continue;
+    }
+    if (line->kind != ReplayLine::Kind::kRecord) continue;
+    if (line->topic == Topic::kOrders) {
+      records->AddOrder(static_cast<const v1::OrderPlaced&>(*line->value));
+      ++counts.records;
+    } else if (line->topic == Topic::kInvoices) {
+      records->AddInvoice(static_cast<const v1::InvoiceIssued&>(*line->value),
+                          line->key);
+      ++counts.records;
+    }
+  }
+  return counts;
+}
+
+absl::Status ReadReplayOutput(std::istream& in, const std::string& name,
+                              ReconcileRecords* records, ReadCounts* counts) {
+  std::string text;
+  int64_t number = 0;
+  while (std::getline(in, text)) {
+    ++number;
+    if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
+    auto fail = [&](std::string_view why) {
+      return absl::InvalidArgumentError(
+          Cat(name, ":", number, ": not a replay output record (", why, ")"));
+    };
+    const nlohmann::json j =
+        nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded() || !j.is_object()) return fail("not a JSON object");
+    if (!j.contains("topic") || !j["topic"].is_string() || !j.contains("value")) {
+      return fail("no topic or value");
+    }
+    if (j["topic"].get<std::string>() != "order-status") continue;
+    v1::OrderStatusChanged status;
+    if (absl::Status s = DecodeJson(j["value"], &status); !s.ok()) {
+      return fail(std::string(s.message()));
+    }
+    records->AddStatus(status);
+    ++counts->records;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace orderflow
