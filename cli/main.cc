@@ -11,6 +11,7 @@
 #include <string>
 
 #include "CLI/CLI.hpp"
+#include "cli/inspect.h"
 #include "config/config_file.h"
 #include "consumers/kafka_host.h"
 #include "consumers/topics_admin.h"
@@ -240,7 +241,29 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 1.0));
   shipping->add_option("--for", shipping_seconds, "stop after this many seconds");
 
+  orderflow::InspectOptions inspect_options;
+  CLI::App* inspect = app.add_subcommand(
+      "inspect",
+      "Show an order's current state and every input and output that "
+      "concerned it, with times");
+  inspect->add_option("order_id", inspect_options.order_id, "the order id")
+      ->required();
+  CLI::Option* inspect_replay = inspect->add_option(
+      "--replay", inspect_options.replay_input,
+      "replay this JSON Lines input in-process and show the order from it");
+  inspect->add_option("--url", inspect_options.url,
+                      "ask a running engine (default: http.address of "
+                      "--config, http://127.0.0.1:9464)")
+      ->excludes(inspect_replay);
+  inspect->add_option("--config", config_path, "configuration file (YAML)");
+  inspect->add_flag("--json", inspect_options.json,
+                    "print the JSON instead of the text");
+
   CLI11_PARSE(app, argc, argv);
+  if (inspect->parsed()) {
+    return orderflow::Inspect(orderflow::LoadOrExit(config_path),
+                              inspect_options, std::cout, std::cerr);
+  }
   if (shipping->parsed()) {
     const orderflow::Config config = orderflow::LoadOrExit(config_path);
     orderflow::InstallStopHandlers();
