@@ -90,7 +90,10 @@ int FromEngine(const Config& config, const InspectOptions& options,
   httplib::Result res = client.Get(path);
   if (!res) {
     err << "orderflow inspect: cannot reach the engine at " << url << " ("
-        << httplib::to_string(res.error()) << ")\n";
+        << (res.error() == httplib::Error::Connection
+                ? std::string("could not connect")
+                : httplib::to_string(res.error()))
+        << ")\n";
     return 1;
   }
   if (res->status == 404) {
