@@ -36,9 +36,9 @@
 //   it again (the same id reused after the engine forgot it) keeps it.
 // The current state is kept apart from the entries, so dropped entries do
 // not change it. An entry holds its message as protobuf binary (JSON and
-// summaries are made when read): about 60 bytes plus the message, so a
-// typical order of ten entries takes 2-3 KB, and the defaults (200,000
-// orders) about half a gigabyte when full.
+// summaries are made when read). Measured on a simulated week (9,179
+// orders, 55,700 entries): 18 MB, about 2 KB per order of six entries; at
+// the defaults (200,000 orders) expect some 400-600 MB when full.
 //
 // Thread-safe: one mutex. The host's loop records while an HTTP thread
 // reads.
