@@ -147,6 +147,24 @@ int main(int argc, char** argv) {
                      "write the service metrics at the end as JSON here");
   replay->add_option("input", input_path, "input file, or - for standard input");
 
+  orderflow::InspectOptions inspect_options;
+  CLI::App* inspect = app.add_subcommand(
+      "inspect",
+      "Show an order's current state and every input and output that "
+      "concerned it, with times");
+  inspect->add_option("order_id", inspect_options.order_id, "the order id")
+      ->required();
+  CLI::Option* inspect_replay = inspect->add_option(
+      "--replay", inspect_options.replay_input,
+      "replay this JSON Lines input in-process and show the order from it");
+  inspect->add_option("--url", inspect_options.url,
+                      "ask a running engine (default: http.address of "
+                      "--config, http://127.0.0.1:9464)")
+      ->excludes(inspect_replay);
+  inspect->add_option("--config", config_path, "configuration file (YAML)");
+  inspect->add_flag("--json", inspect_options.json,
+                    "print the JSON instead of the text");
+
   CLI::App* run = app.add_subcommand(
       "run", "Run both engine stages on Kafka, exactly once, until SIGTERM");
   run->add_option("--config", config_path, "configuration file (YAML)")
@@ -241,29 +259,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 1.0));
   shipping->add_option("--for", shipping_seconds, "stop after this many seconds");
 
-  orderflow::InspectOptions inspect_options;
-  CLI::App* inspect = app.add_subcommand(
-      "inspect",
-      "Show an order's current state and every input and output that "
-      "concerned it, with times");
-  inspect->add_option("order_id", inspect_options.order_id, "the order id")
-      ->required();
-  CLI::Option* inspect_replay = inspect->add_option(
-      "--replay", inspect_options.replay_input,
-      "replay this JSON Lines input in-process and show the order from it");
-  inspect->add_option("--url", inspect_options.url,
-                      "ask a running engine (default: http.address of "
-                      "--config, http://127.0.0.1:9464)")
-      ->excludes(inspect_replay);
-  inspect->add_option("--config", config_path, "configuration file (YAML)");
-  inspect->add_flag("--json", inspect_options.json,
-                    "print the JSON instead of the text");
-
   CLI11_PARSE(app, argc, argv);
-  if (inspect->parsed()) {
-    return orderflow::Inspect(orderflow::LoadOrExit(config_path),
-                              inspect_options, std::cout, std::cerr);
-  }
   if (shipping->parsed()) {
     const orderflow::Config config = orderflow::LoadOrExit(config_path);
     orderflow::InstallStopHandlers();
@@ -312,6 +308,10 @@ int main(int argc, char** argv) {
   if (replay->parsed()) {
     return orderflow::Replay(config_path, input_path, output_path,
                              metrics_path);
+  }
+  if (inspect->parsed()) {
+    return orderflow::Inspect(orderflow::LoadOrExit(config_path),
+                              inspect_options, std::cout, std::cerr);
   }
   if (run->parsed()) return orderflow::Run(config_path);
   if (create->parsed()) return orderflow::TopicsCreate(config_path);
