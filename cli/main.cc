@@ -11,6 +11,7 @@
 #include <string>
 
 #include "CLI/CLI.hpp"
+#include "cli/inspect.h"
 #include "config/config_file.h"
 #include "consumers/kafka_host.h"
 #include "consumers/topics_admin.h"
@@ -147,6 +148,24 @@ int main(int argc, char** argv) {
   replay->add_option("--metrics", metrics_path,
                      "write the service metrics at the end as JSON here");
   replay->add_option("input", input_path, "input file, or - for standard input");
+
+  orderflow::InspectOptions inspect_options;
+  CLI::App* inspect = app.add_subcommand(
+      "inspect",
+      "Show an order's current state and every input and output that "
+      "concerned it, with times");
+  inspect->add_option("order_id", inspect_options.order_id, "the order id")
+      ->required();
+  CLI::Option* inspect_replay = inspect->add_option(
+      "--replay", inspect_options.replay_input,
+      "replay this JSON Lines input in-process and show the order from it");
+  inspect->add_option("--url", inspect_options.url,
+                      "ask a running engine (default: http.address of "
+                      "--config, http://127.0.0.1:9464)")
+      ->excludes(inspect_replay);
+  inspect->add_option("--config", config_path, "configuration file (YAML)");
+  inspect->add_flag("--json", inspect_options.json,
+                    "print the JSON instead of the text");
 
   CLI::App* run = app.add_subcommand(
       "run", "Run both engine stages on Kafka, exactly once, until SIGTERM");
@@ -333,6 +352,10 @@ int main(int argc, char** argv) {
   if (replay->parsed()) {
     return orderflow::Replay(config_path, input_path, output_path,
                              metrics_path);
+  }
+  if (inspect->parsed()) {
+    return orderflow::Inspect(orderflow::LoadOrExit(config_path),
+                              inspect_options, std::cout, std::cerr);
   }
   if (run->parsed()) return orderflow::Run(config_path);
   if (create->parsed()) return orderflow::TopicsCreate(config_path);

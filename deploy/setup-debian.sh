@@ -10,7 +10,7 @@ packages=(
   librdkafka-dev
   libabsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
+  libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libcpp-httplib-dev
   openjdk-17-jre-headless maven
   python3
 )

@@ -7,6 +7,7 @@
 #include "engine/text.h"
 #include "nlohmann/json.hpp"
 #include "observe/metrics_json.h"
+#include "observe/order_timeline.h"
 #include "replay/json_codec.h"
 #include "replay/replay_line.h"
 
@@ -16,8 +17,9 @@ namespace {
 // Writes each output as one envelope line and counts it.
 class JsonLinesWriter : public Emitter {
  public:
-  JsonLinesWriter(std::ostream& out, ReplayStats& stats)
-      : out_(out), stats_(stats) {}
+  JsonLinesWriter(std::ostream& out, ReplayStats& stats,
+                  OrderTimelines* timelines)
+      : out_(out), stats_(stats), timelines_(timelines) {}
 
   void StatusChanged(const v1::OrderStatusChanged& m) override {
     ++stats_.status_changes;
@@ -42,10 +44,14 @@ class JsonLinesWriter : public Emitter {
   void Write(Topic topic, std::string_view key, EpochMillis time,
              const google::protobuf::Message& m) {
     out_ << EnvelopeLine(ShortName(topic), key, time, m) << "\n";
+    if (timelines_ != nullptr) {
+      timelines_->RecordOutput(ShortName(topic), key, time, m);
+    }
   }
 
   std::ostream& out_;
   ReplayStats& stats_;
+  OrderTimelines* timelines_;
 };
 
 void Apply(Pipeline& pipeline, const ReplayLine& line,
@@ -101,7 +107,7 @@ ReplayStats RunReplay(const EngineConfig& config, std::istream& in,
         .count();
   };
   ReplayStats stats;
-  JsonLinesWriter writer(out, stats);
+  JsonLinesWriter writer(out, stats, options.timelines);
   Pipeline pipeline(config, writer);
   std::string text;
   while (std::getline(in, text)) {
@@ -145,6 +151,13 @@ ReplayStats RunReplay(const EngineConfig& config, std::istream& in,
     source.key = line->key;
     source.payload = payload;
     source.timestamp = line->time.value_or(pipeline.clock());
+    if (options.timelines != nullptr) {
+      // Timers due by now fire first, so that their outputs come before
+      // the record in the timeline, as the engine decided them.
+      pipeline.AdvanceClock(source.timestamp);
+      options.timelines->RecordInput(source.topic, line->key, source.timestamp,
+                                     *line->value);
+    }
     Apply(pipeline, *line, source);
   }
   if (options.show_progress && stats.lines >= 100000) diagnostics << "\n";

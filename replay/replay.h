@@ -18,6 +18,8 @@
 
 namespace orderflow {
 
+class OrderTimelines;
+
 struct ReplayStats {
   int64_t lines = 0;
   int64_t records = 0;
@@ -39,6 +41,9 @@ struct ReplayOptions {
   // When set, the service metrics at the end of the run are written here
   // as JSON (observe/metrics_json.h), as of the final engine clock.
   std::ostream* metrics = nullptr;
+  // When set, every input record and every output is recorded here
+  // (observe/order_timeline.h), for `orderflow inspect`.
+  OrderTimelines* timelines = nullptr;
 };
 
 ReplayStats RunReplay(const EngineConfig& config, std::istream& in,

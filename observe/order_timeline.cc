@@ -1,0 +1,619 @@
+#include "observe/order_timeline.h"
+
+#include <algorithm>
+#include <typeinfo>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "engine/escalations.h"
+#include "engine/order_status.h"
+#include "engine/text.h"
+#include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/time_util.h"
+#include "orderflow/v1/orderflow.pb.h"
+
+namespace orderflow {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// "2026-03-02T10:00:00Z", as protobuf JSON writes timestamps.
+std::string TimeText(EpochMillis ms) {
+  google::protobuf::Timestamp t;
+  SetTimestamp(ms, &t);
+  return google::protobuf::util::TimeUtil::ToString(t);
+}
+
+Json TimeOrNull(const std::optional<EpochMillis>& t) {
+  return t ? Json(TimeText(*t)) : Json();
+}
+
+// The time of a timestamp field, or nullopt when it is not set.
+std::optional<EpochMillis> TimeOf(bool has, const google::protobuf::Timestamp& t) {
+  if (!has) return std::nullopt;
+  return ToMillis(t);
+}
+
+// Topic by short name or by Kafka name "<prefix>.<short name>.v1".
+std::optional<Topic> ParseTopic(std::string_view name) {
+  if (auto topic = TopicByShortName(name)) return topic;
+  if (name.size() > 3 && name.substr(name.size() - 3) == ".v1") {
+    name.remove_suffix(3);
+    const size_t dot = name.rfind('.');
+    if (dot != std::string_view::npos) return TopicByShortName(name.substr(dot + 1));
+  }
+  return std::nullopt;
+}
+
+std::string_view LevelName(v1::ServiceLevel s) {
+  return WithoutPrefix(v1::ServiceLevel_Name(s), "SERVICE_LEVEL_");
+}
+std::string_view ShipmentName(v1::ShipmentStatus s) {
+  return WithoutPrefix(v1::ShipmentStatus_Name(s), "SHIPMENT_STATUS_");
+}
+std::string_view ActionName(v1::TaskAction a) {
+  return WithoutPrefix(v1::TaskAction_Name(a), "TASK_ACTION_");
+}
+std::string_view EscalationStateName(v1::EscalationState s) {
+  return WithoutPrefix(v1::EscalationState_Name(s), "ESCALATION_STATE_");
+}
+
+// "2 lines (SKU-KETTLE x2, SKU-MUG x4)"; the first five SKUs only.
+template <typename Lines>
+std::string LinesText(const Lines& lines) {
+  constexpr int kShown = 5;
+  std::vector<std::string> parts;
+  for (const auto& line : lines) {
+    if (static_cast<int>(parts.size()) == kShown) break;
+    parts.push_back(Cat(line.sku(), " x", line.quantity()));
+  }
+  const int n = lines.size();
+  if (n > kShown) parts.push_back(Cat("and ", n - kShown, " more"));
+  return Cat(n, n == 1 ? " line" : " lines",
+             n == 0 ? "" : Cat(" (", Join(parts, ", "), ")"));
+}
+
+// One line for a person: what the record says about the order.
+std::string Summary(Topic topic, const google::protobuf::Message& message) {
+  switch (topic) {
+    case Topic::kOrders: {
+      const auto& m = static_cast<const v1::OrderPlaced&>(message);
+      return Cat("order placed: ", LevelName(m.service_level()), ", ",
+                 LinesText(m.lines()));
+    }
+    case Topic::kCancellations: {
+      const auto& m = static_cast<const v1::CancellationRequested&>(message);
+      return m.reason().empty() ? std::string("cancellation requested")
+                                : Cat("cancellation requested: ", m.reason());
+    }
+    case Topic::kShipments: {
+      const auto& m = static_cast<const v1::ShipmentEvent&>(message);
+      std::string s = Cat("shipment ", m.shipment_id(), " ",
+                          ShipmentName(m.status()));
+      if (!m.carrier().empty()) s += Cat(" by ", m.carrier());
+      return s;
+    }
+    case Topic::kInvoices: {
+      const auto& m = static_cast<const v1::InvoiceIssued&>(message);
+      int64_t amount = 0;
+      for (const auto& line : m.lines()) amount += line.amount_minor();
+      return Cat("invoice ", m.invoice_id(), " issued: ", LinesText(m.lines()),
+                 ", amount ", amount);
+    }
+    case Topic::kOrderStatus: {
+      const auto& m = static_cast<const v1::OrderStatusChanged&>(message);
+      std::string s = Cat("status ", StatusName(m.status()));
+      if (!m.reasons().empty()) s += Cat(" (", Join(m.reasons(), ", "), ")");
+      return s;
+    }
+    case Topic::kDeliveryTasks: {
+      const auto& m = static_cast<const v1::DeliveryTask&>(message);
+      std::string s = Cat("delivery task ", ActionName(m.action()));
+      if (m.action() == v1::TASK_ACTION_CREATE) {
+        s += Cat(": ", LinesText(m.lines()), ", ship by ",
+                 TimeText(ToMillis(m.ship_by())), ", deliver by ",
+                 TimeText(ToMillis(m.deliver_by())));
+      }
+      return s;
+    }
+    case Topic::kEscalations: {
+      const auto& m = static_cast<const v1::Escalation&>(message);
+      return Cat("escalation ", KindName(m.kind()), " level ", m.level(), " ",
+                 EscalationStateName(m.state()));
+    }
+    case Topic::kDeadLetter: {
+      const auto& m = static_cast<const v1::DeadLetter&>(message);
+      std::string s = Cat("dead letter ", m.reason(), " (from ",
+                          m.source_topic(), ")");
+      if (!m.detail().empty()) s += Cat(": ", m.detail());
+      return s;
+    }
+    case Topic::kInventory:
+      break;
+  }
+  return "";
+}
+
+// The order id in the message: the key when a record has none.
+std::string_view OrderIdOf(Topic topic, const google::protobuf::Message& m) {
+  switch (topic) {
+    case Topic::kOrders:
+      return static_cast<const v1::OrderPlaced&>(m).order_id();
+    case Topic::kCancellations:
+      return static_cast<const v1::CancellationRequested&>(m).order_id();
+    case Topic::kShipments:
+      return static_cast<const v1::ShipmentEvent&>(m).order_id();
+    case Topic::kInvoices:
+      return static_cast<const v1::InvoiceIssued&>(m).order_id();
+    case Topic::kOrderStatus:
+      return static_cast<const v1::OrderStatusChanged&>(m).order_id();
+    case Topic::kDeliveryTasks:
+      return static_cast<const v1::DeliveryTask&>(m).order_id();
+    case Topic::kEscalations:
+      return static_cast<const v1::Escalation&>(m).order_id();
+    case Topic::kInventory:
+    case Topic::kDeadLetter:
+      break;
+  }
+  return {};
+}
+
+}  // namespace
+
+struct OrderTimelines::Timeline {
+  struct Entry {
+    EpochMillis time = 0;
+    Topic topic = Topic::kOrders;
+    // The order's first OrderPlaced: dropped last.
+    bool pinned = false;
+    std::string payload;  // protobuf binary
+  };
+  struct Line {
+    std::string line_id;
+    std::string sku;
+    int32_t quantity = 0;
+  };
+  struct OpenEscalation {
+    std::string id;
+    v1::EscalationKind kind = v1::ESCALATION_KIND_UNSPECIFIED;
+    int32_t level = 0;
+    EpochMillis since = 0;
+  };
+
+  std::vector<Entry> entries;
+  int64_t dropped = 0;
+  bool placed_seen = false;
+  std::list<std::string_view>::iterator lru;
+
+  // The state the records tell.
+  v1::OrderStatus status = v1::ORDER_STATUS_UNSPECIFIED;
+  EpochMillis status_since = 0;
+  std::vector<std::string> reasons;
+  std::optional<EpochMillis> closed_at;
+  std::string customer_id;
+  v1::ServiceLevel service_level = v1::SERVICE_LEVEL_UNSPECIFIED;
+  std::optional<EpochMillis> placed_at, promised_at, ship_by, deliver_by,
+      shipped_at, delivered_at;
+  std::vector<Line> lines;
+  v1::TaskAction task = v1::TASK_ACTION_UNSPECIFIED;
+  std::optional<v1::ShipmentEvent> shipment;
+  std::vector<OpenEscalation> open;
+};
+
+OrderTimelines::OrderTimelines(const ObserveSettings& settings)
+    : settings_(settings) {}
+OrderTimelines::~OrderTimelines() = default;
+
+void OrderTimelines::RecordInput(std::string_view topic,
+                                 std::string_view order_id, EpochMillis time,
+                                 const google::protobuf::Message& value) {
+  const std::optional<Topic> t = ParseTopic(topic);
+  if (!t || !IsInput(*t) || *t == Topic::kInventory) return;
+  Record(*t, order_id, time, value);
+}
+
+void OrderTimelines::RecordOutput(std::string_view topic,
+                                  std::string_view order_id, EpochMillis time,
+                                  const google::protobuf::Message& value) {
+  const std::optional<Topic> t = ParseTopic(topic);
+  if (!t || IsInput(*t)) return;
+  Record(*t, order_id, time, value);
+}
+
+void OrderTimelines::Record(Topic topic, std::string_view order_id,
+                            EpochMillis time,
+                            const google::protobuf::Message& value) {
+  const google::protobuf::Message& type = MessageTypeOf(topic);
+  if (value.GetDescriptor() != type.GetDescriptor()) return;
+  // The message as its generated class (a dynamic message is parsed into
+  // one), for the state below.
+  Timeline::Entry entry;
+  entry.time = time;
+  entry.topic = topic;
+  entry.payload = value.SerializeAsString();
+  std::unique_ptr<google::protobuf::Message> parsed;
+  const google::protobuf::Message* m = &value;
+  if (typeid(value) != typeid(type)) {
+    parsed.reset(type.New());
+    parsed->ParseFromString(entry.payload);
+    m = parsed.get();
+  }
+  if (topic == Topic::kDeadLetter) {
+    const auto& dead = static_cast<const v1::DeadLetter&>(*m);
+    const std::optional<Topic> source = ParseTopic(dead.source_topic());
+    if (source == Topic::kInventory) return;  // keyed by SKU
+  }
+  if (order_id.empty()) order_id = OrderIdOf(topic, *m);
+  if (order_id.empty()) return;
+
+  std::lock_guard lock(mu_);
+  ExpireLocked(time);
+  Timeline& t = Touch(order_id);
+
+  switch (topic) {
+    case Topic::kOrders: {
+      const auto& o = static_cast<const v1::OrderPlaced&>(*m);
+      if (!t.placed_seen) {
+        entry.pinned = true;
+        t.placed_seen = true;
+        t.customer_id = o.customer_id();
+        t.service_level = o.service_level();
+        if (!t.placed_at) t.placed_at = TimeOf(o.has_placed_at(), o.placed_at());
+        if (!t.promised_at) {
+          t.promised_at =
+              TimeOf(o.has_promised_delivery_at(), o.promised_delivery_at());
+        }
+        t.lines.clear();
+        for (const auto& line : o.lines()) {
+          t.lines.push_back({line.line_id(), line.sku(), line.quantity()});
+        }
+      }
+      break;
+    }
+    case Topic::kShipments:
+      t.shipment = static_cast<const v1::ShipmentEvent&>(*m);
+      break;
+    case Topic::kOrderStatus: {
+      const auto& s = static_cast<const v1::OrderStatusChanged&>(*m);
+      t.status = s.status();
+      t.status_since = s.has_occurred_at() ? ToMillis(s.occurred_at()) : time;
+      t.reasons.assign(s.reasons().begin(), s.reasons().end());
+      if (s.has_placed_at()) t.placed_at = ToMillis(s.placed_at());
+      if (s.has_promised_delivery_at()) {
+        t.promised_at = ToMillis(s.promised_delivery_at());
+      }
+      if (s.status() == v1::ORDER_STATUS_SHIPPED && !t.shipped_at) {
+        t.shipped_at = t.status_since;
+      }
+      if (s.status() == v1::ORDER_STATUS_DELIVERED) {
+        t.delivered_at = t.status_since;
+      }
+      const std::string_view id = *t.lru;  // the map's key
+      if (t.closed_at) closed_.erase({*t.closed_at, id});
+      t.closed_at.reset();
+      if (IsClosed(s.status())) {
+        t.closed_at = t.status_since;
+        closed_.insert({*t.closed_at, id});
+      }
+      break;
+    }
+    case Topic::kDeliveryTasks: {
+      const auto& task = static_cast<const v1::DeliveryTask&>(*m);
+      t.task = task.action();
+      if (task.action() == v1::TASK_ACTION_CREATE) {
+        t.ship_by = TimeOf(task.has_ship_by(), task.ship_by());
+        t.deliver_by = TimeOf(task.has_deliver_by(), task.deliver_by());
+      }
+      break;
+    }
+    case Topic::kEscalations: {
+      const auto& e = static_cast<const v1::Escalation&>(*m);
+      auto it = std::find_if(t.open.begin(), t.open.end(), [&e](const auto& o) {
+        return o.id == e.escalation_id();
+      });
+      if (e.state() == v1::ESCALATION_STATE_RAISED && it == t.open.end()) {
+        t.open.push_back({e.escalation_id(), e.kind(), e.level(),
+                          e.has_detected_at() ? ToMillis(e.detected_at()) : time});
+      } else if (e.state() == v1::ESCALATION_STATE_CLEARED && it != t.open.end()) {
+        t.open.erase(it);
+      }
+      break;
+    }
+    case Topic::kCancellations:
+    case Topic::kInvoices:
+    case Topic::kInventory:
+    case Topic::kDeadLetter:
+      break;
+  }
+
+  t.entries.push_back(std::move(entry));
+  ++entries_;
+  const size_t max_entries =
+      static_cast<size_t>(std::max<int32_t>(1, settings_.timeline_max_entries));
+  while (t.entries.size() > max_entries) {
+    const bool keep_first = t.entries.front().pinned && max_entries >= 2;
+    t.entries.erase(t.entries.begin() + (keep_first ? 1 : 0));
+    ++t.dropped;
+    --entries_;
+  }
+}
+
+OrderTimelines::Timeline& OrderTimelines::Touch(std::string_view order_id) {
+  auto it = orders_.find(std::string(order_id));
+  if (it != orders_.end()) {
+    Timeline& t = *it->second;
+    lru_.splice(lru_.end(), lru_, t.lru);
+    return t;
+  }
+  const auto max_orders =
+      static_cast<size_t>(std::max<int64_t>(1, settings_.timeline_max_orders));
+  while (orders_.size() >= max_orders) {
+    Erase(closed_.empty() ? lru_.front() : closed_.begin()->second);
+  }
+  it = orders_.emplace(std::string(order_id), std::make_unique<Timeline>()).first;
+  Timeline& t = *it->second;
+  t.lru = lru_.insert(lru_.end(), std::string_view(it->first));
+  return t;
+}
+
+void OrderTimelines::Erase(std::string_view order_id) {
+  auto it = orders_.find(std::string(order_id));
+  if (it == orders_.end()) return;
+  Timeline& t = *it->second;
+  lru_.erase(t.lru);
+  if (t.closed_at) closed_.erase({*t.closed_at, std::string_view(it->first)});
+  entries_ -= static_cast<int64_t>(t.entries.size());
+  orders_.erase(it);
+}
+
+void OrderTimelines::Expire(EpochMillis now) {
+  std::lock_guard lock(mu_);
+  ExpireLocked(now);
+}
+
+void OrderTimelines::ExpireLocked(EpochMillis now) {
+  now_ = std::max(now_, now);
+  while (!closed_.empty() &&
+         closed_.begin()->first + settings_.timeline_retention <= now_) {
+    Erase(closed_.begin()->second);
+  }
+}
+
+int64_t OrderTimelines::order_count() const {
+  std::lock_guard lock(mu_);
+  return static_cast<int64_t>(orders_.size());
+}
+
+int64_t OrderTimelines::entry_count() const {
+  std::lock_guard lock(mu_);
+  return entries_;
+}
+
+std::optional<nlohmann::ordered_json> OrderTimelines::OrderJson(
+    std::string_view order_id) const {
+  std::lock_guard lock(mu_);
+  auto it = orders_.find(std::string(order_id));
+  if (it == orders_.end()) return std::nullopt;
+  const Timeline& t = *it->second;
+
+  Json state;
+  const bool known = t.status != v1::ORDER_STATUS_UNSPECIFIED;
+  state["status"] = known ? Json(std::string(StatusName(t.status))) : Json();
+  state["since"] = known ? Json(TimeText(t.status_since)) : Json();
+  state["reasons"] = t.reasons;
+  state["closed"] = t.closed_at.has_value();
+  state["customerId"] = t.placed_seen ? Json(t.customer_id) : Json();
+  state["serviceLevel"] =
+      t.placed_seen ? Json(std::string(LevelName(t.service_level))) : Json();
+  state["placedAt"] = TimeOrNull(t.placed_at);
+  state["promisedDeliveryAt"] = TimeOrNull(t.promised_at);
+  state["shipBy"] = TimeOrNull(t.ship_by);
+  state["deliverBy"] = TimeOrNull(t.deliver_by);
+  state["shippedAt"] = TimeOrNull(t.shipped_at);
+  state["deliveredAt"] = TimeOrNull(t.delivered_at);
+  state["deliveryTask"] = t.task == v1::TASK_ACTION_UNSPECIFIED
+                              ? Json()
+                              : Json(std::string(ActionName(t.task)));
+  Json lines = Json::array();
+  for (const auto& line : t.lines) {
+    lines.push_back(
+        {{"lineId", line.line_id}, {"sku", line.sku}, {"quantity", line.quantity}});
+  }
+  state["lines"] = std::move(lines);
+  if (t.shipment) {
+    const v1::ShipmentEvent& s = *t.shipment;
+    state["shipment"] = {
+        {"shipmentId", s.shipment_id()},
+        {"status", std::string(ShipmentName(s.status()))},
+        {"carrier", s.carrier().empty() ? Json() : Json(s.carrier())},
+        {"trackingNumber",
+         s.tracking_number().empty() ? Json() : Json(s.tracking_number())},
+        {"at", TimeOrNull(TimeOf(s.has_occurred_at(), s.occurred_at()))}};
+  } else {
+    state["shipment"] = nullptr;
+  }
+  Json open = Json::array();
+  for (const auto& e : t.open) {
+    open.push_back({{"escalationId", e.id},
+                    {"kind", std::string(KindName(e.kind))},
+                    {"level", e.level},
+                    {"since", TimeText(e.since)}});
+  }
+  state["openEscalations"] = std::move(open);
+
+  Json timeline = Json::array();
+  google::protobuf::util::JsonPrintOptions print;
+  print.add_whitespace = false;
+  for (const Timeline::Entry& entry : t.entries) {
+    std::unique_ptr<google::protobuf::Message> m(MessageTypeOf(entry.topic).New());
+    m->ParseFromString(entry.payload);
+    std::string record;
+    (void)google::protobuf::util::MessageToJsonString(*m, &record, print);
+    Json row;
+    row["time"] = TimeText(entry.time);
+    row["direction"] = IsInput(entry.topic) ? "in" : "out";
+    row["topic"] = std::string(ShortName(entry.topic));
+    row["summary"] = Summary(entry.topic, *m);
+    row["record"] = Json::parse(record, nullptr, /*allow_exceptions=*/false);
+    timeline.push_back(std::move(row));
+  }
+
+  Json j;
+  j["orderId"] = it->first;
+  j["state"] = std::move(state);
+  j["timeline"] = std::move(timeline);
+  j["droppedEntries"] = t.dropped;
+  return j;
+}
+
+// ---------------------------------------------------------------- text
+
+namespace {
+
+// A string member, or "" when it is missing or not a string.
+std::string Str(const Json& j, const char* key) {
+  if (!j.is_object()) return "";
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+std::optional<absl::Time> ParseTimeText(const std::string& text) {
+  absl::Time t;
+  std::string error;
+  if (text.empty() || !absl::ParseTime(absl::RFC3339_full, text, &t, &error)) {
+    return std::nullopt;
+  }
+  return t;
+}
+
+// "1d 2h", "6h 30m", "45m", "20s".
+std::string DurationText(absl::Duration d) {
+  int64_t s = absl::ToInt64Seconds(d);
+  const int64_t days = s / 86400, hours = s % 86400 / 3600,
+                minutes = s % 3600 / 60, seconds = s % 60;
+  std::vector<std::string> parts;
+  if (days) parts.push_back(Cat(days, "d"));
+  if (hours) parts.push_back(Cat(hours, "h"));
+  if (minutes && !days) parts.push_back(Cat(minutes, "m"));
+  if (parts.empty()) parts.push_back(Cat(seconds, "s"));
+  return Join(parts, " ");
+}
+
+// "2026-03-03T16:00:00Z (6h late)" against `deadline`; "(on time)" when
+// at or before it.
+std::string AgainstDeadline(const std::string& at, const std::string& deadline) {
+  const auto a = ParseTimeText(at), d = ParseTimeText(deadline);
+  if (!a || !d) return at;
+  if (*a <= *d) return Cat(at, " (on time)");
+  return Cat(at, " (", DurationText(*a - *d), " late)");
+}
+
+std::string Padded(std::string_view s, size_t width) {
+  std::string out(s);
+  if (out.size() < width) out.append(width - out.size(), ' ');
+  return out;
+}
+
+}  // namespace
+
+std::string RenderOrderText(const nlohmann::ordered_json& order) {
+  const Json empty = Json::object();
+  const Json& state =
+      order.contains("state") && order["state"].is_object() ? order["state"] : empty;
+  std::string out = Cat("order ", Str(order, "orderId"), "\n");
+  auto row = [&out](std::string_view label, const std::string& value) {
+    if (!value.empty()) out += Cat("  ", Padded(label, 14), value, "\n");
+  };
+
+  std::string status = Str(state, "status");
+  if (status.empty()) {
+    status = "no status yet";
+  } else {
+    status += Cat(" since ", Str(state, "since"));
+    std::vector<std::string> reasons;
+    if (state.contains("reasons") && state["reasons"].is_array()) {
+      for (const auto& r : state["reasons"]) {
+        if (r.is_string()) reasons.push_back(r.get<std::string>());
+      }
+    }
+    if (!reasons.empty()) status += Cat(" (", Join(reasons, ", "), ")");
+    if (state.value("closed", false)) status += ", closed";
+  }
+  row("status", status);
+  row("customer", Str(state, "customerId"));
+  row("service level", Str(state, "serviceLevel"));
+  if (state.contains("lines") && state["lines"].is_array() &&
+      !state["lines"].empty()) {
+    std::vector<std::string> lines;
+    for (const auto& line : state["lines"]) {
+      lines.push_back(Cat(Str(line, "sku"), " x",
+                          line.value("quantity", static_cast<int64_t>(0))));
+    }
+    row("lines", Join(lines, ", "));
+  }
+  row("placed", Str(state, "placedAt"));
+  row("ship by", Str(state, "shipBy"));
+  const std::string shipped = Str(state, "shippedAt");
+  if (!shipped.empty()) row("shipped", AgainstDeadline(shipped, Str(state, "shipBy")));
+  row("promised", Str(state, "promisedDeliveryAt"));
+  if (Str(state, "deliverBy") != Str(state, "promisedDeliveryAt")) {
+    row("deliver by", Str(state, "deliverBy"));
+  }
+  const std::string delivered = Str(state, "deliveredAt");
+  if (!delivered.empty()) {
+    row("delivered", AgainstDeadline(delivered, Str(state, "promisedDeliveryAt")));
+  }
+  row("delivery task", Str(state, "deliveryTask"));
+  if (state.contains("shipment") && state["shipment"].is_object()) {
+    const Json& s = state["shipment"];
+    std::string text = Cat(Str(s, "shipmentId"), " ", Str(s, "status"));
+    if (!Str(s, "carrier").empty()) text += Cat(" by ", Str(s, "carrier"));
+    if (!Str(s, "trackingNumber").empty()) {
+      text += Cat(", tracking ", Str(s, "trackingNumber"));
+    }
+    if (!Str(s, "at").empty()) text += Cat(" at ", Str(s, "at"));
+    row("shipment", text);
+  }
+  bool any_open = false;
+  if (state.contains("openEscalations") && state["openEscalations"].is_array()) {
+    for (const auto& e : state["openEscalations"]) {
+      row(any_open ? "" : "escalations",
+          Cat(Str(e, "kind"), " level ", e.value("level", static_cast<int64_t>(0)),
+              " since ", Str(e, "since")));
+      any_open = true;  // later ones are aligned under the first
+    }
+  }
+  if (!any_open) row("escalations", "none open");
+
+  const Json& timeline = order.contains("timeline") && order["timeline"].is_array()
+                             ? order["timeline"]
+                             : empty;
+  const int64_t dropped = order.value("droppedEntries", static_cast<int64_t>(0));
+  std::string count = Cat(static_cast<int64_t>(timeline.size()),
+                          timeline.size() == 1 ? " entry" : " entries");
+  if (dropped > 0) {
+    count += Cat(", ", dropped, dropped == 1 ? " earlier entry" : " earlier entries",
+                 " dropped");
+  }
+  row("timeline", count);
+  out += "\n";
+  for (const auto& entry : timeline) {
+    out += Cat(Padded(Str(entry, "time"), 20), "  ",
+               Padded(Str(entry, "direction"), 3), "  ",
+               Padded(Str(entry, "topic"), 14), " ", Str(entry, "summary"), "\n");
+  }
+  return out;
+}
+
+std::pair<int, std::string> HandleOrderRequest(const OrderTimelines& timelines,
+                                               std::string_view order_id) {
+  std::optional<Json> j = timelines.OrderJson(order_id);
+  if (!j) {
+    Json error;
+    error["error"] = Cat("order ", order_id, " is not known");
+    return {404, error.dump()};
+  }
+  return {200, j->dump()};
+}
+
+}  // namespace orderflow

@@ -1,0 +1,138 @@
+// Order investigation: every input and output that concerns an order, with
+// its time, and the order's current state as those records tell it. What
+// `orderflow inspect ORDER_ID` prints and GET /api/orders/<id> serves.
+//
+//   OrderTimelines timelines(config.observe);
+//   timelines.RecordInput("orders", key, record_time, order_placed);
+//   timelines.RecordOutput("order-status", m.order_id(), occurred_at, m);
+//   std::optional<nlohmann::ordered_json> j = timelines.OrderJson("O-1042");
+//   std::cout << RenderOrderText(*j);
+//
+// What is recorded. Inputs: `orders`, `cancellations`, `shipments`,
+// `invoices`, under the record's key (the order id). `inventory` is keyed by
+// SKU and concerns no single order: it is ignored. Outputs:
+// `order-status`, `delivery-tasks`, `escalations` under the order id, and
+// `dead-letter` under the key of the record it came from (dead letters of
+// inventory records are ignored). An empty key, an unknown topic, a topic
+// on the wrong side (an output given to RecordInput) or a message that is
+// not the topic's type is ignored. Entries are kept in the order they were
+// recorded: the order in which the engine saw and decided them. Record the
+// outputs a timer fires before the input that made time pass (replay
+// advances the clock first), so they come out in the engine's order.
+//
+// Times are engine times: an input's record timestamp, an output's envelope
+// time (occurredAt, createdAt, detectedAt, deadLetteredAt).
+//
+// Memory is bounded (config/config_file.h, ObserveSettings):
+// - at most `timeline_max_entries` entries per order: the oldest go first
+//   and are counted (`droppedEntries`), except the order's first OrderPlaced
+//   record, which is kept as long as the bound is at least 2;
+// - at most `timeline_max_orders` orders: when a new order would exceed it,
+//   a closed order goes first (the one that closed earliest), otherwise the
+//   order least recently recorded to;
+// - a closed order (DELIVERED, CANCELLED, REJECTED) is dropped
+//   `timeline_retention` after it closed, in engine time: the largest time
+//   recorded so far, or a later one given to Expire(). A status that opens
+//   it again (the same id reused after the engine forgot it) keeps it.
+// The current state is kept apart from the entries, so dropped entries do
+// not change it. An entry holds its message as protobuf binary (JSON and
+// summaries are made when read). Measured on a simulated week (9,179
+// orders, 55,700 entries): 18 MB, about 2 KB per order of six entries; at
+// the defaults (200,000 orders) expect some 400-600 MB when full.
+//
+// Thread-safe: one mutex. The host's loop records while an HTTP thread
+// reads.
+#ifndef ORDERFLOW_OBSERVE_ORDER_TIMELINE_H_
+#define ORDERFLOW_OBSERVE_ORDER_TIMELINE_H_
+
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+
+#include "config/config_file.h"
+#include "engine/time.h"
+#include "engine/topics.h"
+#include "google/protobuf/message.h"
+#include "nlohmann/json.hpp"
+
+namespace orderflow {
+
+class OrderTimelines {
+ public:
+  explicit OrderTimelines(const ObserveSettings& settings);
+  ~OrderTimelines();
+  OrderTimelines(const OrderTimelines&) = delete;
+  OrderTimelines& operator=(const OrderTimelines&) = delete;
+
+  // `topic` is the short name ("orders"; a Kafka name
+  // "<prefix>.orders.v1" is also understood). `order_id` is the record's
+  // key. `value` is the decoded message of the topic's type.
+  void RecordInput(std::string_view topic, std::string_view order_id,
+                   EpochMillis time, const google::protobuf::Message& value);
+  void RecordOutput(std::string_view topic, std::string_view order_id,
+                    EpochMillis time, const google::protobuf::Message& value);
+
+  // Moves engine time to `now` (never back) and drops closed orders whose
+  // retention has passed. Recording does this by itself with the record's
+  // time; a host whose clock moves without records calls it now and then.
+  void Expire(EpochMillis now);
+
+  // The order as JSON, or nullopt when no timeline is kept for `order_id`:
+  //   {"orderId": "O-1042",
+  //    "state": {"status": "DELIVERED", "since": "...", "reasons": [],
+  //              "closed": true, "customerId": ..., "serviceLevel": ...,
+  //              "placedAt", "promisedDeliveryAt", "shipBy", "deliverBy",
+  //              "shippedAt", "deliveredAt", "lines": [...],
+  //              "shipment": {...}, "openEscalations": [...]},
+  //    "timeline": [{"time", "direction": "in"|"out", "topic", "summary",
+  //                  "record": {...protobuf JSON...}}, ...],
+  //    "droppedEntries": 0}
+  // Unknown values are null. Times are RFC 3339 UTC.
+  std::optional<nlohmann::ordered_json> OrderJson(
+      std::string_view order_id) const;
+
+  // Timelines kept now, and entries in them.
+  int64_t order_count() const;
+  int64_t entry_count() const;
+
+ private:
+  struct Timeline;
+  void Record(Topic topic, std::string_view order_id, EpochMillis time,
+              const google::protobuf::Message& value);
+  Timeline& Touch(std::string_view order_id);
+  void ExpireLocked(EpochMillis now);
+  void Erase(std::string_view order_id);
+
+  const ObserveSettings settings_;
+  mutable std::mutex mu_;
+  EpochMillis now_ = 0;
+  int64_t entries_ = 0;
+  // Node-based: keys stay where they are, so the views below stay valid.
+  std::unordered_map<std::string, std::unique_ptr<Timeline>> orders_;
+  // Least recently recorded to first.
+  std::list<std::string_view> lru_;
+  // Closed orders by (closed at, id): the first to expire or to evict.
+  std::set<std::pair<EpochMillis, std::string_view>> closed_;
+};
+
+// The plain text for a terminal, from OrderJson()'s JSON (or the same JSON
+// fetched from a running engine): a header with the state, then one line
+// per entry:
+//   2026-03-02T10:00:00Z  in   orders         order placed: EXPRESS, ...
+std::string RenderOrderText(const nlohmann::ordered_json& order);
+
+// The HTTP route GET /api/orders/<id>: 200 and OrderJson() as compact JSON,
+// or 404 and {"error": "..."} when the order is not known.
+std::pair<int, std::string> HandleOrderRequest(const OrderTimelines& timelines,
+                                               std::string_view order_id);
+
+}  // namespace orderflow
+
+#endif  // ORDERFLOW_OBSERVE_ORDER_TIMELINE_H_
