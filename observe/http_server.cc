@@ -102,6 +102,12 @@ absl::Status HttpServer::Start(std::string_view address) {
   httplib::Server& server = impl_->server;
   // A few threads are plenty for people and one Prometheus.
   server.new_task_queue = [] { return new httplib::ThreadPool(4); };
+  // SO_REUSEADDR only: httplib's default also sets SO_REUSEPORT, which
+  // would let a second process share the port instead of failing.
+  server.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   server.set_keep_alive_timeout(2);
   server.set_read_timeout(5, 0);
   server.set_write_timeout(5, 0);
@@ -138,7 +144,7 @@ absl::Status HttpServer::Start(std::string_view address) {
     return absl::UnavailableError(
         Cat("cannot serve HTTP on ", address,
             error != 0 ? Cat(": ", std::strerror(error)) : std::string(),
-            " (set http.address to a free host:port, or \"off\")"));
+            " (choose a free host:port, port 0 for any, or off)"));
   }
   host_ = parsed->host;
   port_ = port;

@@ -121,6 +121,14 @@ std::string Percentiles(const ServiceSummary::Percentiles& p) {
 
 int RunDemo(const DemoOptions& options, const std::atomic<bool>& stop,
             std::ostream& out, std::ostream& err) {
+  // The week passes in about a minute: a history sample every second.
+  MetricsBoard board(MetricsBoard::Options{Seconds(1), 300});
+  HttpServer http;
+  if (absl::Status s = StartMetricsServer(options.http_address, board, http);
+      !s.ok()) {
+    err << "orderflow demo: " << s.message() << "\n";
+    return 1;
+  }
   // The embedded cluster.
   char error[256];
   rd_kafka_conf_t* mock_conf = rd_kafka_conf_new();
@@ -139,15 +147,6 @@ int RunDemo(const DemoOptions& options, const std::atomic<bool>& stop,
   config.kafka.properties = {{"log_level", "0"}};
   for (const TopicSpec& t : RequiredTopics(config)) {
     rd_kafka_mock_topic_create(mock, t.name.c_str(), t.partitions, 1);
-  }
-  MetricsBoard board;
-  HttpServer http;
-  if (absl::Status s = StartMetricsServer(options.http_address, board, http);
-      !s.ok()) {
-    err << "orderflow demo: " << s.message() << "\n";
-    rd_kafka_mock_cluster_destroy(mock);
-    rd_kafka_destroy(mock_handle);
-    return 1;
   }
   out << "orderflow demo: a simulated " << options.days << "-day week in about "
       << options.seconds << " s, on an embedded Kafka (librdkafka's mock cluster)\n";

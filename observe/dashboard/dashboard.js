@@ -132,7 +132,8 @@ function makeCharts(statuses, ages) {
 }
 
 function drawCharts(m) {
-  const history = m.history || [];
+  // Samples taken before the engine had a clock (no record yet) are left out.
+  const history = (m.history || []).filter((h) => !h.asOf.startsWith("1970"));
   const labels = history.map((h) => shortTime(h.asOf));
   const statuses = Object.keys(m.backlog.byStatus);
   const ages = Object.keys(m.backlog.byAge);
