@@ -15,6 +15,7 @@
 #include "config/config_file.h"
 #include "consumers/kafka_host.h"
 #include "consumers/topics_admin.h"
+#include "observe/dashboard.h"
 #include "producers/demo.h"
 #include "producers/publish.h"
 #include "producers/simulate.h"
@@ -101,7 +102,21 @@ void InstallStopHandlers() {
 
 int Run(const std::string& config_path) {
   const Config config = LoadOrExit(config_path);
-  absl::StatusOr<std::unique_ptr<KafkaHost>> host = KafkaHost::Create(config);
+  // Metrics and the dashboard (config http.address); more routes can be
+  // added to `http` with http.Route(prefix, handler).
+  MetricsBoard board;
+  HttpServer http;
+  if (absl::Status s = StartMetricsServer(config.observe.http_address, board, http);
+      !s.ok()) {
+    std::cerr << "orderflow: " << s.message() << "\n";
+    return 1;
+  }
+  if (http.running()) {
+    std::cerr << "run: dashboard at " << http.url() << ", Prometheus metrics at "
+              << http.url() << "metrics\n";
+  }
+  absl::StatusOr<std::unique_ptr<KafkaHost>> host =
+      KafkaHost::Create(config, &board);
   if (!host.ok()) {
     std::cerr << "orderflow: " << host.status().message() << "\n";
     return 1;
@@ -218,6 +233,12 @@ int main(int argc, char** argv) {
   demo->add_option("--orders-per-day", demo_options.orders_per_day)
       ->check(CLI::Range(10, 200000));
   demo->add_option("--seed", demo_options.seed, "the same seed, the same week");
+  demo->add_option("--http", demo_options.http_address,
+                   "serve the dashboard and metrics here: host:port (port 0: "
+                   "any free one), or off")
+      ->capture_default_str();
+  demo->add_flag("--keep-serving", demo_options.keep_serving,
+                 "after the summary, keep serving the dashboard until Ctrl-C");
 
   CLI::App* simulate = app.add_subcommand("simulate", "Simulated systems around the engine");
   simulate->require_subcommand(1);

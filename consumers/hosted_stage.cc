@@ -1,5 +1,7 @@
 #include "consumers/hosted_stage.h"
 
+#include <algorithm>
+
 #include "engine/dead_letter.h"
 #include "engine/topics.h"
 #include "engine/text.h"
@@ -26,6 +28,11 @@ class ShardedStage : public HostedStage {
   }
   bool HasShard(int partition) const override {
     return shards_.count(partition) > 0;
+  }
+  EpochMillis clock() const override {
+    EpochMillis latest = 0;
+    for (const auto& [p, shard] : shards_) latest = std::max(latest, shard->clock());
+    return latest;
   }
   std::vector<int> partitions() const override {
     std::vector<int> out;
@@ -146,6 +153,15 @@ class OrderStage : public ShardedStage<OrderShard, internal::v1::OrderKeyState> 
       if (shard->NextTimer().due <= now) return true;
     }
     return false;
+  }
+
+  ServiceMetrics TakeMetrics() override {
+    ServiceMetrics all;
+    for (auto& [p, shard] : shards_) all.Merge(shard->TakeMetrics());
+    return all;
+  }
+  void CountBacklog(EpochMillis now, Backlog& backlog) const override {
+    for (const auto& [p, shard] : shards_) shard->CountBacklog(now, backlog);
   }
 
  protected:

@@ -22,6 +22,7 @@
 #include "engine/inventory_shard.h"
 #include "engine/order_shard.h"
 #include "engine/record.h"
+#include "engine/service_metrics.h"
 
 namespace orderflow {
 
@@ -59,6 +60,14 @@ class HostedStage {
   // `with_clock`, also each shard's clock when it moved (event time: on
   // the wall clock a restored shard simply takes up the time of day).
   virtual void FlushChanges(bool with_clock, const ChangelogSink& sink) = 0;
+
+  // Service metrics (order stage only; the inventory stage counts none):
+  // what every shard counted since the last call, handed over, and the
+  // open orders by status and age at `now` added to `backlog`.
+  virtual ServiceMetrics TakeMetrics() { return {}; }
+  virtual void CountBacklog(EpochMillis /*now*/, Backlog& /*backlog*/) const {}
+  // The latest clock of the stage's shards (0 without shards).
+  virtual EpochMillis clock() const = 0;
 };
 
 std::unique_ptr<HostedStage> MakeOrderStage(const EngineConfig& config);

@@ -15,6 +15,7 @@
 #include "engine/dead_letter.h"
 #include "engine/partitioner.h"
 #include "engine/text.h"
+#include "observe/live_metrics.h"
 
 namespace orderflow {
 namespace {
@@ -70,7 +71,8 @@ struct StageRuntime {
 
 class Host : public KafkaHost, public Emitter {
  public:
-  explicit Host(const Config& config) : config_(config) {}
+  Host(const Config& config, MetricsBoard* board)
+      : config_(config), board_(board) {}
 
   absl::Status Start();
   absl::Status Run(const std::atomic<bool>& stop) override;
@@ -91,6 +93,7 @@ class Host : public KafkaHost, public Emitter {
     Public(Topic::kEscalations, m.order_id(), m);
   }
   void DeadLettered(const v1::DeadLetter& m) override {
+    ++dead_letters_pending_[m.reason()];
     Public(Topic::kDeadLetter, m.key(), m);
   }
   void ToInventory(const internal::v1::AllocationRequest& m) override {
@@ -146,6 +149,13 @@ class Host : public KafkaHost, public Emitter {
   absl::Status RestoreShards(StageRuntime& s, const std::set<int>& partitions);
   void Report(bool final);
 
+  // Metrics: what the shards counted joins the totals when its transaction
+  // commits, and is dropped when it aborts.
+  void KeepCommittedMetrics();
+  void DropUncommittedMetrics();
+  // Hands a snapshot to board_ (at most about once a second unless `now`).
+  void PublishMetrics(bool now);
+
   const Config config_;
   std::string transactional_id_;
   std::string requests_topic_, results_topic_;
@@ -163,6 +173,12 @@ class Host : public KafkaHost, public Emitter {
   // ORDERFLOW_FAULT_ABORT_EVERY=N: abort every Nth transaction (tests).
   int64_t abort_every_ = 0;
   int64_t commit_attempts_ = 0;
+
+  MetricsBoard* const board_;
+  const EpochMillis started_at_ = WallNow();
+  ServiceMetrics committed_metrics_;
+  std::map<std::string, int64_t> dead_letters_pending_, dead_letters_committed_;
+  Clock::time_point last_publish_{};  // the first loop publishes at once
 };
 
 void Rebalancer::rebalance_cb(RdKafka::KafkaConsumer* consumer,
@@ -348,6 +364,7 @@ bool Host::Commit() {
     in_transaction_ = false;
     ++counters_.commits;
     for (StageRuntime& s : stages_) s.next_offsets.clear();
+    KeepCommittedMetrics();
     return true;
   }
   std::cerr << "run: committing failed: " << error->str() << "\n";
@@ -356,6 +373,7 @@ bool Host::Commit() {
   } else {
     // Fatal, or nothing librdkafka says can be recovered: a new producer.
     in_transaction_ = false;
+    DropUncommittedMetrics();
     ++counters_.producer_rebuilds;
     if (absl::Status s = MakeProducer(); !s.ok()) fatal_ = s;
   }
@@ -364,6 +382,7 @@ bool Host::Commit() {
 
 void Host::Abort() {
   ++counters_.aborts;
+  DropUncommittedMetrics();
   in_transaction_ = false;
   produce_failed_ = false;
   ErrorPtr e = WithRetries([&] { return producer_->abort_transaction(-1); });
@@ -373,6 +392,48 @@ void Host::Abort() {
     ++counters_.producer_rebuilds;
     if (absl::Status s = MakeProducer(); !s.ok()) fatal_ = s;
   }
+}
+
+void Host::KeepCommittedMetrics() {
+  for (StageRuntime& s : stages_) committed_metrics_.Merge(s.stage->TakeMetrics());
+  for (const auto& [reason, n] : dead_letters_pending_) {
+    dead_letters_committed_[reason] += n;
+  }
+  dead_letters_pending_.clear();
+}
+
+void Host::DropUncommittedMetrics() {
+  for (StageRuntime& s : stages_) s.stage->TakeMetrics();
+  dead_letters_pending_.clear();
+}
+
+void Host::PublishMetrics(bool now) {
+  if (board_ == nullptr) return;
+  const auto wall = Clock::now();
+  if (!now && wall - last_publish_ < std::chrono::seconds(1)) return;
+  last_publish_ = wall;
+  LiveSnapshot snapshot;
+  snapshot.wall_time = WallNow();
+  EpochMillis engine_time = 0;
+  for (const StageRuntime& s : stages_) {
+    engine_time = std::max(engine_time, s.stage->clock());
+  }
+  if (!config_.kafka.event_time) engine_time = snapshot.wall_time;
+  snapshot.metrics.as_of = engine_time;
+  snapshot.metrics.metrics = committed_metrics_;
+  for (const StageRuntime& s : stages_) {
+    s.stage->CountBacklog(engine_time, snapshot.metrics.backlog);
+  }
+  HostStats& h = snapshot.host;
+  h.started_at = started_at_;
+  h.inputs = counters_.inputs;
+  h.outputs = counters_.outputs;
+  h.commits = counters_.commits;
+  h.aborts = counters_.aborts;
+  h.producer_rebuilds = counters_.producer_rebuilds;
+  h.restored_records = counters_.restored_records;
+  h.dead_letters = dead_letters_committed_;
+  board_->Publish(std::move(snapshot));
 }
 
 absl::Status Host::RestoreShards(StageRuntime& s,
@@ -607,11 +668,13 @@ absl::Status Host::Run(const std::atomic<bool>& stop) {
       }
     }
     Report(false);
+    PublishMetrics(false);
   }
   if (fatal_.ok() && !Commit()) {
     std::cerr << "run: the last transaction was aborted; its input will be "
                  "processed again by whoever takes over\n";
   }
+  PublishMetrics(true);
   for (StageRuntime& s : stages_) s.consumer->close();
   restorer_->close();
   Report(true);
@@ -621,8 +684,8 @@ absl::Status Host::Run(const std::atomic<bool>& stop) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<KafkaHost>> KafkaHost::Create(
-    const Config& config) {
-  auto host = std::make_unique<Host>(config);
+    const Config& config, MetricsBoard* metrics) {
+  auto host = std::make_unique<Host>(config, metrics);
   if (absl::Status s = host->Start(); !s.ok()) return s;
   return std::unique_ptr<KafkaHost>(std::move(host));
 }

@@ -21,6 +21,16 @@
 //   absl::StatusOr<std::unique_ptr<KafkaHost>> host = KafkaHost::Create(config);
 //   if (!host.ok()) { report host.status(); exit non-zero }
 //   absl::Status done = (*host)->Run(stop_flag);
+//
+// Metrics: each order shard counts its ServiceMetrics; when a transaction
+// commits the host adds them to the process totals, and when one aborts
+// (or shards are rebuilt) what was counted since the last commit is
+// dropped: the records are processed, and counted, again. About once a
+// second, and when Run ends, the host publishes the totals, the backlog of
+// the orders its shards hold (at the stages' clock: the wall clock, or the
+// latest record time with `clock: event`) and its own counters to the
+// MetricsBoard given to Create, if any. Counters start from zero with each
+// process.
 #ifndef ORDERFLOW_CONSUMERS_KAFKA_HOST_H_
 #define ORDERFLOW_CONSUMERS_KAFKA_HOST_H_
 
@@ -33,6 +43,8 @@
 #include "config/config_file.h"
 
 namespace orderflow {
+
+class MetricsBoard;
 
 struct HostCounters {
   int64_t inputs = 0;        // records consumed and applied
@@ -49,8 +61,10 @@ class KafkaHost {
  public:
   // Checks the configuration, the broker and the topics, and initialises
   // transactions (fencing an earlier process with the same instance id).
-  // Every failure is one line saying what to fix.
-  static absl::StatusOr<std::unique_ptr<KafkaHost>> Create(const Config& config);
+  // Every failure is one line saying what to fix. `metrics`, if not null,
+  // receives the metrics (see above) and must outlive the host.
+  static absl::StatusOr<std::unique_ptr<KafkaHost>> Create(
+      const Config& config, MetricsBoard* metrics = nullptr);
   virtual ~KafkaHost() = default;
 
   // Runs until `stop` becomes true, then commits the transaction in flight

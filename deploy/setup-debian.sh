@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs every Debian 12 package orderflow needs to build, test and run
-# (compilers, C++ libraries, and Java + Maven for the local Kafka broker).
+# (compilers, C++ libraries, Java + Maven for the local Kafka broker,
+# Chromium and Python's Prometheus parser for the dashboard's tests), then
+# the dashboard's chart library (setup-dashboard.sh).
 # Idempotent: installs only what is missing. Needs root or sudo.
 set -euo pipefail
 
@@ -12,7 +14,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libcpp-httplib-dev
   openjdk-17-jre-headless maven
-  python3
+  python3 python3-prometheus-client chromium
 )
 
 missing=()
@@ -21,13 +23,13 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
-if ((${#missing[@]} == 0)); then
-  echo "setup: all ${#packages[@]} packages present" >&2
-  exit 0
-fi
-
 sudo=()
 if [[ $(id -u) -ne 0 ]]; then sudo=(sudo); fi
-echo "setup: installing ${missing[*]}" >&2
-"${sudo[@]}" apt-get update -qq
-DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+if ((${#missing[@]} == 0)); then
+  echo "setup: all ${#packages[@]} packages present" >&2
+else
+  echo "setup: installing ${missing[*]}" >&2
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+bash "$(dirname "$0")/setup-dashboard.sh"

@@ -21,8 +21,13 @@
 #include "consumers/topic_names.h"
 #include "consumers/topics_admin.h"
 #include "engine/escalations.h"
+#include "engine/order_status.h"
+#include "engine/service_metrics.h"
 #include "engine/partitioner.h"
 #include "engine/text.h"
+#include "observe/dashboard.h"
+#include "observe/http_server.h"
+#include "observe/live_metrics.h"
 #include "orderflow/v1/orderflow.pb.h"
 #include "producers/kafka_io.h"
 #include "producers/simulators.h"
@@ -84,22 +89,46 @@ struct Tally {
   }
 };
 
-double Percentile(std::vector<double> v, double q) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(q * v.size()))];
+std::string Pct(const std::optional<double>& rate) {
+  if (!rate) return "n/a";
+  std::ostringstream s;
+  s << std::fixed << std::setprecision(1) << 100.0 * *rate << " %";
+  return s.str();
 }
 
-std::string Pct(double part, double whole) {
+std::string Hours(const std::optional<Millis>& t) {
+  if (!t) return "n/a";
   std::ostringstream s;
-  s << std::fixed << std::setprecision(1) << (whole > 0 ? 100.0 * part / whole : 0) << " %";
+  s << std::fixed << std::setprecision(1) << static_cast<double>(*t) / kHour << " h";
   return s.str();
+}
+
+std::string DeadLetters(const HostStats& host) {
+  int64_t total = 0;
+  std::string reasons;
+  for (const auto& [reason, n] : host.dead_letters) {
+    total += n;
+    reasons += Cat(reasons.empty() ? "" : ", ", reason, " ", n);
+  }
+  return reasons.empty() ? "0" : Cat(total, " (", reasons, ")");
+}
+
+std::string Percentiles(const ServiceSummary::Percentiles& p) {
+  return Cat("p50 ", Hours(p.p50), ", p90 ", Hours(p.p90), ", p99 ", Hours(p.p99));
 }
 
 }  // namespace
 
 int RunDemo(const DemoOptions& options, const std::atomic<bool>& stop,
             std::ostream& out, std::ostream& err) {
+  // The week passes in about a minute: a history sample every second.
+  MetricsBoard board(MetricsBoard::Options{Seconds(1), 300});
+  HttpServer http;
+  if (absl::Status s = StartMetricsServer(options.http_address, board, http);
+      !s.ok()) {
+    err << "orderflow demo: " << s.message() << "\n";
+    return 1;
+  }
   // The embedded cluster.
   char error[256];
   rd_kafka_conf_t* mock_conf = rd_kafka_conf_new();
@@ -121,10 +150,15 @@ int RunDemo(const DemoOptions& options, const std::atomic<bool>& stop,
   }
   out << "orderflow demo: a simulated " << options.days << "-day week in about "
       << options.seconds << " s, on an embedded Kafka (librdkafka's mock cluster)\n";
+  if (http.running()) {
+    out << "dashboard: " << http.url() << "  (Prometheus: " << http.url()
+        << "metrics)" << std::endl;
+  }
 
   int status = 0;
   {
-    absl::StatusOr<std::unique_ptr<KafkaHost>> host = KafkaHost::Create(config);
+    absl::StatusOr<std::unique_ptr<KafkaHost>> host =
+        KafkaHost::Create(config, &board);
     if (!host.ok()) {
       err << "orderflow demo: " << host.status().message() << "\n";
       rd_kafka_mock_cluster_destroy(mock);
@@ -211,76 +245,82 @@ int RunDemo(const DemoOptions& options, const std::atomic<bool>& stop,
       status = 1;
     }
 
-    // The summary a team lead reads on Monday morning.
-    int received = 0, accepted = 0, rejected = 0, open = 0, shipped = 0,
-        delivered = 0, cancelled = 0, unseen = 0, filled = 0, backordered = 0,
-        on_time = 0;
-    std::vector<double> to_ship_h, to_deliver_h;
+    // The summary a team lead reads on Monday morning: the engine's own
+    // metrics, the numbers /api/metrics serves.
+    const std::shared_ptr<const LiveSnapshot> live = board.Latest();
+    const LiveSnapshot final_snapshot = live ? *live : LiveSnapshot{};
+    const ServiceMetrics& m = final_snapshot.metrics.metrics;
+    const Backlog& backlog = final_snapshot.metrics.backlog;
+    const ServiceSummary summary = Summarize(m);
+    const int64_t open = backlog.of_status(v1::ORDER_STATUS_ACCEPTED) +
+                         backlog.of_status(v1::ORDER_STATUS_BACKORDERED) +
+                         backlog.of_status(v1::ORDER_STATUS_ALLOCATED);
+    const int64_t in_transit = backlog.of_status(v1::ORDER_STATUS_SHIPPED) +
+                               backlog.of_status(v1::ORDER_STATUS_DELIVERY_FAILED);
+
+    // The same counts from the output topics, order by order.
+    int64_t seen = 0, unseen = 0, accepted = 0, rejected = 0, cancelled = 0,
+            shipped = 0, delivered = 0;
     for (const auto& [id, placed] : erp.placed_at()) {
-      ++received;
       const v1::OrderStatus last = tally.Last(id);
       if (last == v1::ORDER_STATUS_UNSPECIFIED) { ++unseen; continue; }
+      ++seen;
       if (last == v1::ORDER_STATUS_REJECTED) { ++rejected; continue; }
       ++accepted;
-      switch (last) {
-        case v1::ORDER_STATUS_ACCEPTED:
-        case v1::ORDER_STATUS_BACKORDERED:
-        case v1::ORDER_STATUS_ALLOCATED: ++open; break;
-        case v1::ORDER_STATUS_SHIPPED:
-        case v1::ORDER_STATUS_DELIVERY_FAILED: ++shipped; break;
-        case v1::ORDER_STATUS_DELIVERED: ++delivered; break;
-        case v1::ORDER_STATUS_CANCELLED: ++cancelled; break;
-        default: break;
-      }
-      if (tally.Had(id, v1::ORDER_STATUS_BACKORDERED)) ++backordered;
-      else if (tally.Had(id, v1::ORDER_STATUS_ALLOCATED)) ++filled;
-      if (auto s = tally.shipped_at.find(id); s != tally.shipped_at.end()) {
-        to_ship_h.push_back(static_cast<double>(s->second - placed) / kHour);
-      }
-      if (auto d = tally.delivered_at.find(id); d != tally.delivered_at.end()) {
-        to_deliver_h.push_back(static_cast<double>(d->second - placed) / kHour);
-        auto by = tally.deliver_by.find(id);
-        on_time += by != tally.deliver_by.end() && d->second <= by->second;
-      }
+      cancelled += tally.Had(id, v1::ORDER_STATUS_CANCELLED);
+      shipped += tally.Had(id, v1::ORDER_STATUS_SHIPPED);
+      delivered += tally.Had(id, v1::ORDER_STATUS_DELIVERED);
     }
-    std::vector<std::pair<int, std::string>> kinds;
-    for (const auto& [kind, count] : tally.raised_by_kind) kinds.push_back({count, kind});
-    std::sort(kinds.rbegin(), kinds.rend());
 
-    out << "\n== service metrics for the simulated week\n"
-        << "orders received        " << received << "\n"
-        << "accuracy (accepted)    " << Pct(accepted, received) << "  (" << accepted
-        << " accepted, " << rejected << " rejected)\n"
-        << "fill rate              " << Pct(filled, accepted) << "  (allocated without a backorder)\n"
-        << "backorder rate         " << Pct(backordered, accepted) << "\n"
-        << "cancellation rate      " << Pct(cancelled, accepted) << "\n"
-        << "on-time delivery       " << Pct(on_time, delivered) << "  (" << on_time << " of "
-        << delivered << " delivered by the promise)\n"
-        << std::fixed << std::setprecision(1)
-        << "placed -> shipped      p50 " << Percentile(to_ship_h, 0.5) << " h, p90 "
-        << Percentile(to_ship_h, 0.9) << " h, p99 " << Percentile(to_ship_h, 0.99) << " h\n"
-        << "placed -> delivered    p50 " << Percentile(to_deliver_h, 0.5) << " h, p90 "
-        << Percentile(to_deliver_h, 0.9) << " h, p99 " << Percentile(to_deliver_h, 0.99) << " h\n"
-        << "backlog at the end     " << open << " open, " << shipped << " in transit\n"
-        << "dead letters           " << tally.dead_letters << "\n"
+    out << "\n== service metrics for the simulated week (the engine's, as /api/metrics shows them)\n"
+        << "orders received        " << m.received << "\n"
+        << "accuracy (accepted)    " << Pct(summary.accuracy_rate) << "  (" << m.accepted
+        << " accepted, " << m.rejected << " rejected)\n"
+        << "fill rate              " << Pct(summary.fill_rate)
+        << "  (allocated without a backorder)\n"
+        << "backorder rate         " << Pct(summary.backorder_rate) << "\n"
+        << "cancellation rate      " << Pct(summary.cancellation_rate) << "  (" << m.cancelled
+        << " cancelled)\n"
+        << "on-time delivery       " << Pct(summary.on_time_rate) << "  (" << m.delivered_on_time
+        << " of " << m.delivered << " delivered by the promise)\n"
+        << "placed -> shipped      " << Percentiles(summary.placed_to_shipped) << "\n"
+        << "placed -> delivered    " << Percentiles(summary.placed_to_delivered) << "\n"
+        << "backlog at the end     " << open << " open ("
+        << backlog.of_status(v1::ORDER_STATUS_BACKORDERED) << " backordered), "
+        << in_transit << " in transit\n"
+        << "dead letters           " << DeadLetters(final_snapshot.host) << "\n"
         << "escalations raised     ";
-    for (size_t i = 0; i < kinds.size(); ++i) {
-      out << (i ? ", " : "") << kinds[i].second << " " << kinds[i].first
+    for (size_t i = 0; i < summary.kinds_by_raised.size(); ++i) {
+      const auto& [kind, count] = summary.kinds_by_raised[i];
+      out << (i ? ", " : "") << KindName(kind) << " " << count
           << (i < 3 ? " (top " + std::to_string(i + 1) + ")" : "");
     }
     out << "\n";
-    const bool consistent = unseen == 0 && received == accepted + rejected &&
-                            accepted == open + shipped + delivered + cancelled;
+    const bool adds_up = m.received == m.accepted + m.rejected;
+    const bool accounted =
+        m.accepted == open + in_transit + m.delivered + m.cancelled;
+    const bool topics_agree = unseen == 0 && m.received == seen &&
+                              m.accepted == accepted && m.rejected == rejected &&
+                              m.cancelled == cancelled && m.shipped == shipped &&
+                              m.delivered == delivered;
+    const bool consistent = adds_up && accounted && topics_agree;
     out << "consistency            received = accepted + rejected: "
-        << (received == accepted + rejected ? "yes" : "NO")
+        << (adds_up ? "yes" : "NO")
         << "; every accepted order open, shipped, delivered or cancelled: "
-        << (accepted == open + shipped + delivered + cancelled ? "yes" : "NO");
+        << (accounted ? "yes" : "NO")
+        << "; the engine's counts match the output topics: "
+        << (topics_agree ? "yes" : "NO");
     if (unseen > 0) out << "; " << unseen << " orders without a status yet";
     out << "\n\nnext: `orderflow run --config FILE` on a real broker "
            "(deploy/kafka/local-broker.sh), `orderflow replay` for what-if "
            "runs; README.md says how.\n";
     if (!stop.load() && !consistent) status = 1;
   }
+  if (options.keep_serving && http.running() && !stop.load()) {
+    out << "serving the dashboard at " << http.url() << " until Ctrl-C" << std::endl;
+    while (!stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  http.Stop();
   rd_kafka_mock_cluster_destroy(mock);
   rd_kafka_destroy(mock_handle);
   return status;

@@ -7,8 +7,11 @@
 // about a minute, and the engine runs on event time.
 //
 // While it runs, a line a second shows orders in, backlog, backorders and
-// escalations; at the end a summary of the service metrics, checked for
-// consistency. SIGINT or SIGTERM (`stop`) ends it early, cleanly.
+// escalations, and the dashboard, /metrics and /api/metrics are served as
+// by `orderflow run`; at the end a summary of the engine's service metrics
+// (the numbers /api/metrics shows), checked for consistency, also against
+// what came out on the topics. SIGINT or SIGTERM (`stop`) ends it early,
+// cleanly.
 //
 // The mock cluster keeps aborted records visible and only the newest part
 // of each log: fine for a demo, never for measuring (see KAFKA.md).
@@ -18,6 +21,7 @@
 #include <atomic>
 #include <cstdint>
 #include <ostream>
+#include <string>
 
 namespace orderflow {
 
@@ -26,6 +30,11 @@ struct DemoOptions {
   int seconds = 60;         // wall-clock seconds they take
   int orders_per_day = 1500;
   uint64_t seed = 1;
+  // Where the dashboard and metrics are served: host:port, port 0 for any
+  // free one, "off" for none.
+  std::string http_address = "127.0.0.1:9464";
+  // After the summary, keep serving the dashboard until `stop`.
+  bool keep_serving = false;
 };
 
 // Returns the process exit status: 0 when the run completed (or was

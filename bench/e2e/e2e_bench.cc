@@ -209,7 +209,8 @@ Result Measure(bool engine, const std::string& bootstrap, const std::string& ord
     std::ofstream f(config);
     f << "partitions: {orders: 4, inventory: 4}\nkafka:\n  bootstrap_servers: "
       << bootstrap << "\n  topic_prefix: " << prefix << "\n  group_prefix: "
-      << prefix << "\n  commit_interval: " << commit_ms << "ms\n";
+      << prefix << "\n  commit_interval: " << commit_ms << "ms\n"
+      << "http:\n  address: 127.0.0.1:0\n";  // a free port, whatever else runs
   }
   const std::string log = work + "/" + prefix + ".log";
   if (int rc = std::system((orderflow + " topics create --config " + config +

@@ -11,7 +11,7 @@ passed=0 failed=0
 check() {
   if eval "$2"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $1" >&2; fi
 }
-timeout 300 "$bin" demo --days 3 --seconds 15 --orders-per-day 800 >"$out" 2>/dev/null
+timeout 300 "$bin" demo --days 3 --seconds 15 --orders-per-day 800 --http 127.0.0.1:0 >"$out" 2>/dev/null
 rc=$?
 cat "$out" >&2
 check "exit status 0 (was $rc)" '[[ $rc -eq 0 ]]'
@@ -22,7 +22,7 @@ check "every accepted order accounted for" 'grep -q "open, shipped, delivered or
 check "orders were received" 'grep -Eq "orders received +[1-9][0-9]+" "$out"'
 check "some orders delivered" 'grep -Eq "on-time delivery .*\(([0-9]+) of [1-9][0-9]* delivered" "$out"'
 # The same seed gives the same simulated week: the ERP sends the same orders.
-timeout 300 "$bin" demo --days 3 --seconds 15 --orders-per-day 800 >"$out.2" 2>/dev/null
+timeout 300 "$bin" demo --days 3 --seconds 15 --orders-per-day 800 --http 127.0.0.1:0 >"$out.2" 2>/dev/null
 check "same seed, same orders received" '[[ "$(grep "orders received" "$out")" == "$(grep "orders received" "$out.2")" ]]'
 rm -f "$out.2"
 # The ERP simulator as a tool: the same seed, the same file; a replayable one.

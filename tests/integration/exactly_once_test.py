@@ -27,6 +27,7 @@ Usage: exactly_once_test.py ORDERFLOW_BINARY [TEST ...]
 import json
 import os
 import random
+import socket
 import subprocess
 import sys
 import time
@@ -61,7 +62,7 @@ def check(of, workload, expected, actual):
     return problems
 
 
-def scenario(work, orders, seed, engines_setup, after=None, **disturb):
+def scenario(work, orders, seed, engines_setup, after=(), **disturb):
     with harness.broker_and_orderflow(BINARY, work) as (broker, of):
         of.create_topics()
         workload = Workload(seed, orders)
@@ -72,8 +73,8 @@ def scenario(work, orders, seed, engines_setup, after=None, **disturb):
         actual = settle(of, expected_phase1, expected, workload,
                         **{k: (lambda f=f: f(of, broker)) for k, f in disturb.items()})
         problems = check(of, workload, expected, actual)
-        if after:
-            problems += after(of, expected)
+        for check_more in after:
+            problems += check_more(of, expected)
         for instance in list(of.engines):
             if of.stop_engine(instance) != 0:
                 problems.append("engine %s: SIGTERM did not end it cleanly" % instance)
@@ -109,9 +110,51 @@ def weekly_report_from_topics(of, expected):
     return []
 
 
+def served_metrics_problems(of, expected=None):
+    """The engine (one process from start to end) serves, on /metrics and
+    /api/metrics, the service metrics the replay of the same records
+    counts: only committed work is counted, once."""
+    from urllib.request import urlopen
+    want = of.replay_metrics()
+    url = of.engine_url("0")
+    keys = ["received", "accepted", "rejected", "allocatedWithoutBackorder", "backordered",
+            "cancelled", "shipped", "delivered", "deliveredOnTime", "deliveryFailures"]
+    got = None
+    deadline = time.time() + 15  # published about once a second
+    while time.time() < deadline:
+        with urlopen(url + "api/metrics", timeout=10) as r:
+            got = json.load(r)
+        if all(got["orders"][k] == want["orders"][k] for k in keys):
+            break
+        time.sleep(0.5)
+    problems = []
+    for k in keys:
+        if got["orders"][k] != want["orders"][k]:
+            problems.append("/api/metrics orders.%s = %s, the replay counts %s"
+                            % (k, got["orders"][k], want["orders"][k]))
+    for kind, n in want["escalations"]["raised"].items():
+        if got["escalations"]["raised"][kind] != n:
+            problems.append("/api/metrics escalations raised %s = %s, the replay counts %s"
+                            % (kind, got["escalations"]["raised"][kind], n))
+    if got["backlog"]["byStatus"] != want["backlog"]["byStatus"]:
+        problems.append("/api/metrics backlog %s, the replay's %s"
+                        % (got["backlog"]["byStatus"], want["backlog"]["byStatus"]))
+    with urlopen(url + "metrics", timeout=10) as r:
+        text = r.read().decode()
+    line = "orderflow_orders_received_total %d\n" % want["orders"]["received"]
+    if want["orders"]["received"] == 0 or line not in text:
+        problems.append("/metrics lacks %r" % line.strip())
+    if "orderflow_commits_total 0\n" in text:
+        problems.append("/metrics counts no commit")
+    log("served metrics: %d orders received, %d delivered, %d commits, %d aborts"
+        % (got["orders"]["received"], got["orders"]["delivered"], got["host"]["commits"],
+           got["host"]["aborts"]))
+    return problems
+
+
 def end_to_end(work):
     return scenario(work, orders=3000, seed=1, engines_setup=lambda of: of.start_engine("0"),
-                    after=weekly_report_from_topics)
+                    after=[weekly_report_from_topics, served_metrics_problems])
 
 
 def crash_restart(work):
@@ -165,7 +208,8 @@ def aborts_rewind(work):
     os.environ["ORDERFLOW_FAULT_ABORT_EVERY"] = "2"
     try:
         problems = scenario(work, orders=5000, seed=4,
-                            engines_setup=lambda of: of.start_engine("0"))
+                            engines_setup=lambda of: of.start_engine("0"),
+                            after=[served_metrics_problems])
     finally:
         del os.environ["ORDERFLOW_FAULT_ABORT_EVERY"]
     log_text = open(os.path.join(work, "engine-0.log")).read() if os.path.exists(
@@ -251,6 +295,8 @@ def startup_errors(work):
 
         def expect_failure(what, config_text, needle, limit=40):
             path = os.path.join(work, "startup.yaml")
+            if "http:" not in config_text:
+                config_text += "http:\n  address: 127.0.0.1:0\n"
             with open(path, "w") as f:
                 f.write(config_text)
             started = time.time()
@@ -292,6 +338,12 @@ def startup_errors(work):
         expect_failure("authentication accepted, topics missing",
                        sasl % "orderflow-test" + "  topic_prefix: elsewhere\n",
                        "topics create", limit=10)
+        with socket.socket() as taken:
+            taken.bind(("127.0.0.1", 0))
+            taken.listen()
+            expect_failure("http address taken",
+                           "kafka:\n  bootstrap_servers: %s\nhttp:\n  address: 127.0.0.1:%d\n"
+                           % (address, taken.getsockname()[1]), "cannot serve HTTP", limit=5)
         return problems
 
 

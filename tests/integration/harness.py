@@ -86,6 +86,8 @@ class Orderflow:
                 "  topic_configs:\n    retention.ms: \"-1\"\n"
                 "  properties:\n    session.timeout.ms: \"6000\"\n"
                 "    heartbeat.interval.ms: \"1000\"\n%s"
+                # Metrics and dashboard on a free port: engines side by side.
+                "http:\n  address: 127.0.0.1:0\n"
                 % (self.order_partitions, self.inventory_partitions,
                    self.bootstrap, instance_id, self.extra_kafka))
         return path
@@ -152,8 +154,21 @@ class Orderflow:
         with open(config, "w") as f:
             f.write("partitions:\n  orders: %d\n  inventory: %d\n"
                     % (self.order_partitions, self.inventory_partitions))
-        out = self.run("replay", "--config", config, path)
+        out = self.run("replay", "--config", config, "--metrics",
+                       os.path.join(self.work, "replay-metrics.json"), path)
         return [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
+
+    def replay_metrics(self):
+        """The service metrics at the end of the last replay."""
+        with open(os.path.join(self.work, "replay-metrics.json")) as f:
+            return json.load(f)
+
+    def engine_url(self, instance_id="0"):
+        """Where the engine serves its metrics and dashboard (from its log)."""
+        for line in self.engine_log(instance_id).splitlines():
+            if line.startswith("run: dashboard at "):
+                return line.split()[3].rstrip(",")
+        raise RuntimeError("engine %s logged no dashboard address" % instance_id)
 
     def engine_log(self, instance_id="0"):
         path = os.path.join(self.work, "engine-%s.log" % instance_id)

@@ -1,0 +1,59 @@
+#include "observe/dashboard.h"
+
+#include <string>
+#include <string_view>
+
+#include "observe/prometheus.h"
+
+namespace orderflow {
+namespace {
+
+std::string_view ContentTypeOf(std::string_view path) {
+  const auto ends_with = [&](std::string_view suffix) {
+    return path.size() >= suffix.size() &&
+           path.substr(path.size() - suffix.size()) == suffix;
+  };
+  if (ends_with(".js")) return "text/javascript; charset=utf-8";
+  if (ends_with(".css")) return "text/css; charset=utf-8";
+  return "text/html; charset=utf-8";
+}
+
+HttpResponse NotYet() {
+  return HttpResponse::Text("no metrics yet: the engine is starting\n", 503);
+}
+
+}  // namespace
+
+void ServeMetrics(const MetricsBoard& board, HttpServer& server) {
+  server.Route("/metrics", [&board](const HttpRequest&) {
+    std::shared_ptr<const LiveSnapshot> latest = board.Latest();
+    if (!latest) return NotYet();
+    HttpResponse r = HttpResponse::Text(RenderPrometheus(*latest));
+    r.content_type = std::string(kPrometheusContentType);
+    return r;
+  });
+  server.Route("/api/metrics", [&board](const HttpRequest&) {
+    std::shared_ptr<const LiveSnapshot> latest = board.Latest();
+    if (!latest) return NotYet();
+    return HttpResponse::Json(LiveToJson(*latest, board.History()).dump());
+  });
+  for (const DashboardAsset& asset : DashboardAssets()) {
+    const std::string path = asset.path;
+    const std::string body(reinterpret_cast<const char*>(asset.data), asset.size);
+    server.Route(path, [path, body](const HttpRequest&) {
+      HttpResponse r;
+      r.content_type = std::string(ContentTypeOf(path));
+      r.body = body;
+      return r;
+    });
+  }
+}
+
+absl::Status StartMetricsServer(std::string_view address,
+                                const MetricsBoard& board, HttpServer& server) {
+  if (address == "off") return absl::OkStatus();
+  ServeMetrics(board, server);
+  return server.Start(address);
+}
+
+}  // namespace orderflow

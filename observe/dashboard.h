@@ -1,0 +1,44 @@
+// What a running engine serves over HTTP about its metrics:
+//
+//   GET /metrics       Prometheus text (prometheus.h)
+//   GET /api/metrics   the metrics as JSON with host counters and history
+//                      (LiveToJson in live_metrics.h)
+//   GET /              the live dashboard (observe/dashboard/: one HTML,
+//                      one JS, one CSS, and Chart.js as /vendor/chart.js),
+//                      compiled into the binary at build time
+//
+// Before the host's first snapshot the metric routes answer 503.
+#ifndef ORDERFLOW_OBSERVE_DASHBOARD_H_
+#define ORDERFLOW_OBSERVE_DASHBOARD_H_
+
+#include <cstddef>
+#include <span>
+#include <string_view>
+
+#include "absl/status/status.h"
+
+#include "observe/http_server.h"
+#include "observe/live_metrics.h"
+
+namespace orderflow {
+
+// Adds the routes above to `server`; `board` must outlive it.
+void ServeMetrics(const MetricsBoard& board, HttpServer& server);
+
+// ServeMetrics, then server.Start(address); "off" starts nothing (and
+// returns OK: check server.running()). Fails with one line when the
+// address is malformed or cannot be bound.
+absl::Status StartMetricsServer(std::string_view address,
+                                const MetricsBoard& board, HttpServer& server);
+
+// The dashboard's files as embedded by the build (generated code).
+struct DashboardAsset {
+  const char* path;  // "/", "/dashboard.js", ...
+  const unsigned char* data;
+  size_t size;
+};
+std::span<const DashboardAsset> DashboardAssets();
+
+}  // namespace orderflow
+
+#endif  // ORDERFLOW_OBSERVE_DASHBOARD_H_

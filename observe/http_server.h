@@ -1,0 +1,99 @@
+// A small HTTP server for what people look at: GET routes by path prefix,
+// served from a few threads of their own (cpp-httplib underneath; this
+// header does not expose it).
+//
+//   HttpServer server;
+//   server.Route("/metrics", [&](const HttpRequest&) { ... });
+//   server.Route("/api/orders/", [&](const HttpRequest& r) {
+//     // r.rest is what follows the prefix: "O-1" for /api/orders/O-1
+//     return HttpResponse::Json(...);
+//   });
+//   absl::Status started = server.Start("127.0.0.1:9464");  // "host:0": any free port
+//   std::cerr << "serving " << server.url() << "\n";
+//   ...
+//   server.Stop();  // also done by the destructor
+//
+// Routes:
+// - A prefix that ends in '/' matches every path that starts with it (and
+//   the path equal to it); any other prefix matches only that exact path.
+//   The longest matching prefix wins; "/" alone matches only "/".
+// - Only GET (and HEAD) are served; anything else is 405. A path no route
+//   matches is 404.
+// - Route may be called before or after Start, from any thread; a later
+//   Route with the same prefix replaces the earlier one.
+// - Handlers run on the server's threads, several at once: they must only
+//   read what the rest of the program publishes under a lock (see
+//   MetricsBoard), and must not block for long.
+// - A handler that throws gives a 500 with the message.
+#ifndef ORDERFLOW_OBSERVE_HTTP_SERVER_H_
+#define ORDERFLOW_OBSERVE_HTTP_SERVER_H_
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+
+namespace orderflow {
+
+struct HttpRequest {
+  std::string path;   // decoded, without the query: "/api/orders/O-1"
+  std::string rest;   // the path after the route's prefix: "O-1"
+  std::map<std::string, std::string> query;  // ?a=1&b=2
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "text/plain; charset=utf-8";
+  std::string body;
+
+  static HttpResponse Text(std::string body, int status = 200);
+  static HttpResponse Json(std::string body, int status = 200);
+};
+
+using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
+
+// "host:port" split; "[::1]:80" for IPv6. Port 0 means any free port.
+struct HttpAddress {
+  std::string host;
+  int port = 0;
+};
+absl::StatusOr<HttpAddress> ParseHttpAddress(std::string_view text);
+
+class HttpServer {
+ public:
+  HttpServer();
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  void Route(std::string prefix, HttpHandler handler);
+
+  // Binds `address` ("host:port") and starts serving on threads of its
+  // own. Fails at once, with one line saying why, when the address is
+  // malformed or cannot be bound (in use, not an address of this machine).
+  absl::Status Start(std::string_view address);
+  // "http://127.0.0.1:9464/" once started (the port actually bound).
+  std::string url() const;
+  int port() const { return port_; }
+  bool running() const;
+  // Stops listening, waits for the requests in flight; idempotent.
+  void Stop();
+
+ private:
+  struct Impl;
+  HttpResponse Dispatch(HttpRequest request) const;
+
+  std::unique_ptr<Impl> impl_;
+  mutable std::mutex routes_mu_;
+  std::map<std::string, HttpHandler, std::less<>> routes_;
+  std::string host_;
+  int port_ = 0;
+};
+
+}  // namespace orderflow
+
+#endif  // ORDERFLOW_OBSERVE_HTTP_SERVER_H_
