@@ -105,7 +105,9 @@ int Run(const std::string& config_path) {
   // Metrics and the dashboard (config http.address); more routes can be
   // added to `http` with http.Route(prefix, handler).
   MetricsBoard board;
+  OrderTimelines timelines(config.observe);
   HttpServer http;
+  ServeOrders(timelines, http);
   if (absl::Status s = StartMetricsServer(config.observe.http_address, board, http);
       !s.ok()) {
     std::cerr << "orderflow: " << s.message() << "\n";
@@ -113,10 +115,11 @@ int Run(const std::string& config_path) {
   }
   if (http.running()) {
     std::cerr << "run: dashboard at " << http.url() << ", Prometheus metrics at "
-              << http.url() << "metrics\n";
+              << http.url() << "metrics, orders at " << http.url()
+              << "api/orders/<id> (orderflow inspect)\n";
   }
-  absl::StatusOr<std::unique_ptr<KafkaHost>> host =
-      KafkaHost::Create(config, &board);
+  absl::StatusOr<std::unique_ptr<KafkaHost>> host = KafkaHost::Create(
+      config, &board, http.running() ? &timelines : nullptr);
   if (!host.ok()) {
     std::cerr << "orderflow: " << host.status().message() << "\n";
     return 1;

@@ -59,7 +59,7 @@ struct ObserveSettings {
   Millis timeline_retention = Days(7);
   // Memory bounds: timelines kept at most (the oldest closed go first),
   // and entries per order (the oldest go first, counted as dropped).
-  int64_t timeline_max_orders = 200'000;
+  int64_t timeline_max_orders = 100'000;
   int32_t timeline_max_entries = 64;
 };
 

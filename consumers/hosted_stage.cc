@@ -130,6 +130,7 @@ class OrderStage : public ShardedStage<OrderShard, internal::v1::OrderKeyState> 
       return;
     }
     if (event_time) shard->AdvanceClock(source.timestamp, out);
+    if (observer_) observer_(topic, source);
     if (topic == ShortName(Topic::kOrders)) {
       v1::OrderPlaced m;
       if (Decode(source, shard->clock(), &m, out)) shard->OnOrderPlaced(m, source, out);
@@ -163,8 +164,12 @@ class OrderStage : public ShardedStage<OrderShard, internal::v1::OrderKeyState> 
   void CountBacklog(EpochMillis now, Backlog& backlog) const override {
     for (const auto& [p, shard] : shards_) shard->CountBacklog(now, backlog);
   }
+  void ObserveInputs(InputObserver observer) override {
+    observer_ = std::move(observer);
+  }
 
  protected:
+  InputObserver observer_;
   internal::v1::OrderKeyState Tombstone(std::string_view) const override {
     return {};
   }

@@ -68,6 +68,14 @@ class HostedStage {
   virtual void CountBacklog(EpochMillis /*now*/, Backlog& /*backlog*/) const {}
   // The latest clock of the stage's shards (0 without shards).
   virtual EpochMillis clock() const = 0;
+
+  // Order investigation: `observer` is told of each public input record
+  // (orders, cancellations, shipments, invoices) just before it is applied,
+  // after the timers its time made due have fired, so that it can be placed
+  // among the outputs in the engine's order. Order stage only.
+  using InputObserver =
+      std::function<void(std::string_view topic, const RecordSource& source)>;
+  virtual void ObserveInputs(InputObserver /*observer*/) {}
 };
 
 std::unique_ptr<HostedStage> MakeOrderStage(const EngineConfig& config);

@@ -15,6 +15,8 @@
 #include "engine/dead_letter.h"
 #include "engine/partitioner.h"
 #include "engine/text.h"
+#include "engine/topics.h"
+#include "observe/order_timeline.h"
 #include "observe/live_metrics.h"
 
 namespace orderflow {
@@ -71,8 +73,8 @@ struct StageRuntime {
 
 class Host : public KafkaHost, public Emitter {
  public:
-  Host(const Config& config, MetricsBoard* board)
-      : config_(config), board_(board) {}
+  Host(const Config& config, MetricsBoard* board, OrderTimelines* timelines)
+      : config_(config), board_(board), timelines_(timelines) {}
 
   absl::Status Start();
   absl::Status Run(const std::atomic<bool>& stop) override;
@@ -84,17 +86,17 @@ class Host : public KafkaHost, public Emitter {
 
   // Emitter: everything goes into the open transaction.
   void StatusChanged(const v1::OrderStatusChanged& m) override {
-    Public(Topic::kOrderStatus, m.order_id(), m);
+    Public(Topic::kOrderStatus, m.order_id(), ToMillis(m.occurred_at()), m);
   }
   void Task(const v1::DeliveryTask& m) override {
-    Public(Topic::kDeliveryTasks, m.order_id(), m);
+    Public(Topic::kDeliveryTasks, m.order_id(), ToMillis(m.created_at()), m);
   }
   void Escalated(const v1::Escalation& m) override {
-    Public(Topic::kEscalations, m.order_id(), m);
+    Public(Topic::kEscalations, m.order_id(), ToMillis(m.detected_at()), m);
   }
   void DeadLettered(const v1::DeadLetter& m) override {
     ++dead_letters_pending_[m.reason()];
-    Public(Topic::kDeadLetter, m.key(), m);
+    Public(Topic::kDeadLetter, m.key(), ToMillis(m.dead_lettered_at()), m);
   }
   void ToInventory(const internal::v1::AllocationRequest& m) override {
     ++counters_.internal;
@@ -118,13 +120,17 @@ class Host : public KafkaHost, public Emitter {
                 std::vector<std::string> short_topics,
                 InternalTopic changelog);
 
-  void Public(Topic topic, const std::string& key,
+  void Public(Topic topic, const std::string& key, EpochMillis time,
               const google::protobuf::Message& m) {
     ++counters_.outputs;
     const int32_t partition =
         key.empty() ? 0 : PartitionOf(key, config_.engine.order_partitions);
+    std::string value = m.SerializeAsString();
+    if (timelines_ != nullptr && !key.empty()) {
+      timeline_pending_.push_back({true, topic, key, time, value});
+    }
     Produce(KafkaTopic(config_.kafka.topic_prefix, topic), partition, key,
-            m.SerializeAsString());
+            std::move(value));
   }
   void Produce(const std::string& topic, int32_t partition,
                const std::string& key,
@@ -175,6 +181,19 @@ class Host : public KafkaHost, public Emitter {
   int64_t commit_attempts_ = 0;
 
   MetricsBoard* const board_;
+  // Order investigation: the inputs and outputs of the open transaction,
+  // recorded when it commits (and dropped when it aborts, to be recorded
+  // when they are processed again).
+  struct TimelineEntry {
+    bool output;
+    Topic topic;
+    std::string key;
+    EpochMillis time;
+    std::string value;  // protobuf binary
+  };
+  void RecordCommittedTimelines();
+  OrderTimelines* const timelines_;
+  std::vector<TimelineEntry> timeline_pending_;
   const EpochMillis started_at_ = WallNow();
   ServiceMetrics committed_metrics_;
   std::map<std::string, int64_t> dead_letters_pending_, dead_letters_committed_;
@@ -274,6 +293,16 @@ absl::Status Host::Start() {
            {std::string(ShortName(Topic::kInventory)),
             std::string(InternalName(InternalTopic::kAllocationRequests))},
            InternalTopic::kInventoryChangelog);
+  if (timelines_ != nullptr) {
+    stages_[0].stage->ObserveInputs(
+        [this](std::string_view topic, const RecordSource& source) {
+          const std::optional<Topic> t = TopicByShortName(topic);
+          if (!t || source.key.empty()) return;
+          timeline_pending_.push_back({false, *t, std::string(source.key),
+                                       source.timestamp,
+                                       std::string(source.payload)});
+        });
+  }
   for (size_t i = 0; i < stages_.size(); ++i) {
     StageRuntime& s = stages_[i];
     s.rebalancer = std::make_unique<Rebalancer>(this, static_cast<int>(i));
@@ -395,6 +424,7 @@ void Host::Abort() {
 }
 
 void Host::KeepCommittedMetrics() {
+  RecordCommittedTimelines();
   for (StageRuntime& s : stages_) committed_metrics_.Merge(s.stage->TakeMetrics());
   for (const auto& [reason, n] : dead_letters_pending_) {
     dead_letters_committed_[reason] += n;
@@ -403,8 +433,26 @@ void Host::KeepCommittedMetrics() {
 }
 
 void Host::DropUncommittedMetrics() {
+  timeline_pending_.clear();
   for (StageRuntime& s : stages_) s.stage->TakeMetrics();
   dead_letters_pending_.clear();
+}
+
+void Host::RecordCommittedTimelines() {
+  if (timelines_ == nullptr || timeline_pending_.empty()) return;
+  // One message of each topic's type, parsed into again and again.
+  std::map<Topic, std::unique_ptr<google::protobuf::Message>> messages;
+  for (const TimelineEntry& e : timeline_pending_) {
+    auto& m = messages[e.topic];
+    if (m == nullptr) m.reset(MessageTypeOf(e.topic).New());
+    if (!m->ParseFromString(e.value)) continue;  // dead-lettered: told there
+    if (e.output) {
+      timelines_->RecordOutput(ShortName(e.topic), e.key, e.time, *m);
+    } else {
+      timelines_->RecordInput(ShortName(e.topic), e.key, e.time, *m);
+    }
+  }
+  timeline_pending_.clear();
 }
 
 void Host::PublishMetrics(bool now) {
@@ -420,6 +468,7 @@ void Host::PublishMetrics(bool now) {
   }
   if (!config_.kafka.event_time) engine_time = snapshot.wall_time;
   snapshot.metrics.as_of = engine_time;
+  if (timelines_ != nullptr) timelines_->Expire(engine_time);
   snapshot.metrics.metrics = committed_metrics_;
   for (const StageRuntime& s : stages_) {
     s.stage->CountBacklog(engine_time, snapshot.metrics.backlog);
@@ -684,8 +733,8 @@ absl::Status Host::Run(const std::atomic<bool>& stop) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<KafkaHost>> KafkaHost::Create(
-    const Config& config, MetricsBoard* metrics) {
-  auto host = std::make_unique<Host>(config, metrics);
+    const Config& config, MetricsBoard* metrics, OrderTimelines* timelines) {
+  auto host = std::make_unique<Host>(config, metrics, timelines);
   if (absl::Status s = host->Start(); !s.ok()) return s;
   return std::unique_ptr<KafkaHost>(std::move(host));
 }

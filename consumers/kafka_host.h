@@ -45,6 +45,7 @@
 namespace orderflow {
 
 class MetricsBoard;
+class OrderTimelines;
 
 struct HostCounters {
   int64_t inputs = 0;        // records consumed and applied
@@ -62,9 +63,13 @@ class KafkaHost {
   // Checks the configuration, the broker and the topics, and initialises
   // transactions (fencing an earlier process with the same instance id).
   // Every failure is one line saying what to fix. `metrics`, if not null,
-  // receives the metrics (see above) and must outlive the host.
+  // receives the metrics (see above) and must outlive the host; so must
+  // `timelines`, which, if not null, is given every input and output of
+  // the order stage once its transaction has committed (order
+  // investigation: GET /api/orders/<id>, `orderflow inspect`).
   static absl::StatusOr<std::unique_ptr<KafkaHost>> Create(
-      const Config& config, MetricsBoard* metrics = nullptr);
+      const Config& config, MetricsBoard* metrics = nullptr,
+      OrderTimelines* timelines = nullptr);
   virtual ~KafkaHost() = default;
 
   // Runs until `stop` becomes true, then commits the transaction in flight

@@ -49,6 +49,13 @@ void ServeMetrics(const MetricsBoard& board, HttpServer& server) {
   }
 }
 
+void ServeOrders(const OrderTimelines& timelines, HttpServer& server) {
+  server.Route("/api/orders/", [&timelines](const HttpRequest& request) {
+    auto [status, body] = HandleOrderRequest(timelines, request.rest);
+    return HttpResponse::Json(std::move(body), status);
+  });
+}
+
 absl::Status StartMetricsServer(std::string_view address,
                                 const MetricsBoard& board, HttpServer& server) {
   if (address == "off") return absl::OkStatus();

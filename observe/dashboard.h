@@ -3,6 +3,8 @@
 //   GET /metrics       Prometheus text (prometheus.h)
 //   GET /api/metrics   the metrics as JSON with host counters and history
 //                      (LiveToJson in live_metrics.h)
+//   GET /api/orders/<id>  one order's state and timeline (ServeOrders,
+//                      order_timeline.h), 404 when it is not known
 //   GET /              the live dashboard (observe/dashboard/: one HTML,
 //                      one JS, one CSS, and Chart.js as /vendor/chart.js),
 //                      compiled into the binary at build time
@@ -19,11 +21,15 @@
 
 #include "observe/http_server.h"
 #include "observe/live_metrics.h"
+#include "observe/order_timeline.h"
 
 namespace orderflow {
 
 // Adds the routes above to `server`; `board` must outlive it.
 void ServeMetrics(const MetricsBoard& board, HttpServer& server);
+
+// Adds GET /api/orders/<id> to `server`; `timelines` must outlive it.
+void ServeOrders(const OrderTimelines& timelines, HttpServer& server);
 
 // ServeMetrics, then server.Start(address); "off" starts nothing (and
 // returns OK: check server.running()). Fails with one line when the

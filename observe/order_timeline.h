@@ -38,7 +38,7 @@
 // not change it. An entry holds its message as protobuf binary (JSON and
 // summaries are made when read). Measured on a simulated week (9,179
 // orders, 55,700 entries): 18 MB, about 2 KB per order of six entries; at
-// the defaults (200,000 orders) expect some 400-600 MB when full.
+// the defaults (100,000 orders) expect some 200-300 MB when full.
 //
 // Thread-safe: one mutex. The host's loop records while an HTTP thread
 // reads.

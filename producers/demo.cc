@@ -123,7 +123,9 @@ int RunDemo(const DemoOptions& options, const std::atomic<bool>& stop,
             std::ostream& out, std::ostream& err) {
   // The week passes in about a minute: a history sample every second.
   MetricsBoard board(MetricsBoard::Options{Seconds(1), 300});
+  OrderTimelines timelines(ObserveSettings{});
   HttpServer http;
+  ServeOrders(timelines, http);
   if (absl::Status s = StartMetricsServer(options.http_address, board, http);
       !s.ok()) {
     err << "orderflow demo: " << s.message() << "\n";
@@ -158,7 +160,7 @@ int RunDemo(const DemoOptions& options, const std::atomic<bool>& stop,
   int status = 0;
   {
     absl::StatusOr<std::unique_ptr<KafkaHost>> host =
-        KafkaHost::Create(config, &board);
+        KafkaHost::Create(config, &board, http.running() ? &timelines : nullptr);
     if (!host.ok()) {
       err << "orderflow demo: " << host.status().message() << "\n";
       rd_kafka_mock_cluster_destroy(mock);
