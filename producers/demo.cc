@@ -209,7 +209,14 @@ int RunDemo(const DemoOptions& options, const std::atomic<bool>& stop,
       shipping.Step(now);
       bool any = false;
       while (auto m = (*outputs)->Next()) {
-        tally.Add((*outputs)->TopicOf(*m), *m);
+        const Topic topic = (*outputs)->TopicOf(*m);
+        tally.Add(topic, *m);
+        v1::OrderStatusChanged status;
+        if (topic == Topic::kOrderStatus &&
+            status.ParseFromArray(m->payload(), static_cast<int>(m->len())) &&
+            status.status() == v1::ORDER_STATUS_SHIPPED) {
+          erp.OnShipped(status.order_id(), ToMillis(status.occurred_at()));
+        }
         any = true;
       }
       if (any) quiet_since = SteadyClock::now();

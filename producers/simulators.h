@@ -81,7 +81,9 @@ inline std::string SkuName(int i) { return Cat("SKU-", 1000 + i); }
 class ErpSimulator {
  public:
   ErpSimulator(const ErpOptions& o, RecordSink out)
-      : rng_(o.seed), per_day_(o.orders_per_day), start_(o.start), out_(std::move(out)) {
+      : rng_(o.seed),
+        invoice_rng_(o.seed ^ 0x1f0ce),
+        per_day_(o.orders_per_day), start_(o.start), out_(std::move(out)) {
     const EpochMillis start = o.start;
     next_order_ = start;
     next_receipt_ = start + Hours(6);
@@ -94,14 +96,27 @@ class ErpSimulator {
     }
   }
 
+  // The ERP bills an order once it hears that it shipped (from the
+  // order-status topic): an invoice a few hours later, 3 % of them wrong
+  // (a quantity, a price or a line), as month-end alignment finds them.
+  void OnShipped(const std::string& id, EpochMillis shipped_at) {
+    if (!lines_.count(id) || !invoiced_.insert(id).second) return;
+    invoices_.push({shipped_at + static_cast<Millis>((1 + InvoiceUniform() * 5) * Hours(1)), id});
+  }
+
   // Everything due up to `now`, in time order.
   void Step(EpochMillis now) {
     if (!stock_counted_) CountStock();
     while (true) {
       EpochMillis due = std::min(next_order_, next_receipt_);
       if (!cancellations_.empty()) due = std::min(due, cancellations_.top().first);
+      if (!invoices_.empty()) due = std::min(due, invoices_.top().first);
       if (due > now) return;
-      if (due == next_order_) {
+      if (!invoices_.empty() && due == invoices_.top().first) {
+        const auto [at, id] = invoices_.top();
+        invoices_.pop();
+        Invoice(id, at);
+      } else if (due == next_order_) {
         PlaceOrder(next_order_);
         next_order_ += NextGap(next_order_);
       } else if (due == next_receipt_) {
@@ -211,6 +226,7 @@ class ErpSimulator {
       o.mutable_ship_to()->clear_postal_code();
     }
     placed_at_[id] = at;
+    lines_[id].assign(o.lines().begin(), o.lines().end());
     std::unique_ptr<v1::OrderPlaced> late = std::move(held_back_);
     if (Uniform() < 0.01) {
       held_back_ = std::make_unique<v1::OrderPlaced>(o);  // sent after the next
@@ -230,7 +246,39 @@ class ErpSimulator {
     }
   }
 
+  // Invoices draw from their own generator: they depend on when shipments
+  // are heard of, and must not change the orders a seed gives.
+  double InvoiceUniform() {
+    return std::uniform_real_distribution<double>(0, 1)(invoice_rng_);
+  }
+  void Invoice(const std::string& id, EpochMillis at) {
+    v1::InvoiceIssued invoice;
+    invoice.set_order_id(id);
+    invoice.set_invoice_id(Cat("INV-", id));
+    SetTimestamp(at, invoice.mutable_issued_at());
+    for (const v1::OrderLine& line : lines_[id]) {
+      v1::InvoiceLine* l = invoice.add_lines();
+      l->set_line_id(line.line_id());
+      l->set_sku(line.sku());
+      l->set_quantity(line.quantity());
+      l->set_amount_minor(line.quantity() * line.unit_price_minor());
+    }
+    const double error = InvoiceUniform();
+    if (error < 0.01) {  // billed one unit too many
+      v1::InvoiceLine* l = invoice.mutable_lines(0);
+      l->set_quantity(l->quantity() + 1);
+      l->set_amount_minor(l->amount_minor() + lines_[id][0].unit_price_minor());
+    } else if (error < 0.02) {  // an old price list
+      invoice.mutable_lines(0)->set_amount_minor(invoice.lines(0).amount_minor() + 100);
+    } else if (error < 0.03 && invoice.lines_size() > 1) {  // a line left out
+      invoice.mutable_lines()->RemoveLast();
+    }
+    lines_.erase(id);
+    out_(Topic::kInvoices, id, invoice, at);
+  }
+
   std::mt19937_64 rng_;
+  std::mt19937_64 invoice_rng_;
   double per_day_;
   EpochMillis start_;
   RecordSink out_;
@@ -240,8 +288,11 @@ class ErpSimulator {
   std::priority_queue<std::pair<EpochMillis, std::string>,
                       std::vector<std::pair<EpochMillis, std::string>>,
                       std::greater<>>
-      cancellations_;
+      cancellations_, invoices_;
   std::map<std::string, EpochMillis> placed_at_;
+  // The lines of orders not yet invoiced, and the orders billed.
+  std::map<std::string, std::vector<v1::OrderLine>> lines_;
+  std::set<std::string> invoiced_;
   std::vector<double> daily_demand_;
   std::unique_ptr<v1::OrderPlaced> held_back_;
 };
