@@ -14,7 +14,8 @@ engine:
 
   end_to_end              one engine, undisturbed; the weekly report read from
                           the output topics equals the one from the replay;
-                          the engine serves its metrics and order timelines
+                          the engine serves its metrics and order timelines;
+                          reconcile from the topics equals reconcile from files
   crash_restart           >= 100,000 input events; the engine is killed with
                           SIGKILL at random moments (>= 3 times) and restarted
   broker_restart_scale_out a second engine joins and later leaves; the broker
@@ -50,6 +51,7 @@ def settle(of, expected_phase1, expected_all, workload, disturb_phase1=None,
     log("phase 1 settled")
     of.publish("cancellations", workload.cancellations)
     of.publish("shipments", workload.shipments)
+    of.publish("invoices", workload.invoices)
     if disturb_phase2:
         disturb_phase2()
     return harness.wait_for(of, expected_all, "phase 2")
@@ -82,13 +84,38 @@ def scenario(work, orders, seed, engines_setup, after=(), **disturb):
         return problems
 
 
-def weekly_report_from_topics(of, expected):
-    """`orderflow report` from the output topics says what it says from
-    the replay's output file (but for cycle times, see below)."""
+def write_replay_output(of, expected):
     path = os.path.join(of.work, "replay-output.jsonl")
     with open(path, "w") as f:
         for r in expected:
             f.write(json.dumps(r, separators=(",", ":")) + "\n")
+    return path
+
+
+def reconcile_from_topics(of, expected):
+    """`orderflow reconcile` reading orders, invoices and order-status from
+    Kafka says what it says from the replay's input and output files."""
+    outputs = write_replay_output(of, expected)
+    inputs = os.path.join(of.work, "replay-input.jsonl")  # what of.replay last ran
+    texts = {}
+    for source in (["--input", inputs, "--outputs", outputs], ["--config", of.config]):
+        out = of.run("reconcile", "--month", "2026-03", *source, check=False)
+        if out.returncode != 0:
+            return ["reconcile %s: exit %d: %s" % (source[0], out.returncode, out.stderr[-300:])]
+        texts[source[0]] = out.stdout
+    log("reconcile from the topics: %s" % texts["--config"].splitlines()[0])
+    problems = []
+    if texts["--input"] != texts["--config"]:
+        problems.append("reconcile from the topics differs from the one from the replay files")
+    if "Quantity mismatch" not in texts["--config"]:
+        problems.append("reconcile found no quantity mismatch; the workload bills some wrongly")
+    return problems
+
+
+def weekly_report_from_topics(of, expected):
+    """`orderflow report` from the output topics says what it says from
+    the replay's output file (but for cycle times, see below)."""
+    path = write_replay_output(of, expected)
     texts = {}
     for source in (["--from", path], ["--config", of.config]):
         out = of.run("report", "--week", "2026-W10", "--html", "-", *source, check=False)
@@ -162,7 +189,7 @@ def served_order_timelines(of, expected):
         if r["topic"] != "dead-letter":
             by_order.setdefault(r["key"], []).append(r)
     inputs = Counter()
-    for topic in ("orders", "cancellations", "shipments"):
+    for topic in ("orders", "cancellations", "shipments", "invoices"):
         with open(os.path.join(of.work, "publish-%s.jsonl" % topic)) as f:
             for line in f:
                 inputs[json.loads(line)["key"]] += 1
@@ -200,8 +227,8 @@ def served_order_timelines(of, expected):
 
 def end_to_end(work):
     return scenario(work, orders=3000, seed=1, engines_setup=lambda of: of.start_engine("0"),
-                    after=[weekly_report_from_topics, served_metrics_problems,
-                           served_order_timelines])
+                    after=[weekly_report_from_topics, reconcile_from_topics,
+                           served_metrics_problems, served_order_timelines])
 
 
 def crash_restart(work):

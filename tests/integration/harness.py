@@ -212,7 +212,8 @@ class Workload:
 
     Phase 1: stock counts, then orders (about 1% invalid, some sent twice).
     Phase 2: cancellations for some orders; SHIPPED then DELIVERED for
-    others (a few with a failed delivery first)."""
+    others (a few with a failed delivery first), and an invoice for each
+    shipped order (3% billing a unit too many: INVOICE_MISMATCH)."""
 
     def __init__(self, seed, orders, skus=300):
         rnd = random.Random(seed)
@@ -222,7 +223,8 @@ class Workload:
              "value": {"sku": s, "kind": "SNAPSHOT", "quantity": 10_000_000,
                        "occurredAt": ts(0)}}
             for s in self.skus]
-        self.orders, self.cancellations, self.shipments = [], [], []
+        self.orders, self.cancellations, self.shipments, self.invoices = [], [], [], []
+        billing = random.Random(seed + 1000)  # leaves the other draws as they were
         self.valid_orders = []
         t = 60.0
         for n in range(orders):
@@ -264,12 +266,23 @@ class Workload:
                         {"topic": "shipments", "key": oid, "timestamp": when,
                          "value": {"orderId": oid, "shipmentId": "S-" + oid,
                                    "status": status, "occurredAt": when}})
+                lines = [{"lineId": l["lineId"], "sku": l["sku"], "quantity": l["quantity"],
+                          "amountMinor": l["quantity"] * l["unitPriceMinor"]}
+                         for l in record["value"]["lines"]]
+                if billing.random() < 0.03:
+                    lines[0]["quantity"] += 1
+                    lines[0]["amountMinor"] += record["value"]["lines"][0]["unitPriceMinor"]
+                when = ts(t2 + 30)
+                self.invoices.append(
+                    {"topic": "invoices", "key": oid, "timestamp": when,
+                     "value": {"orderId": oid, "invoiceId": "INV-" + oid,
+                               "issuedAt": when, "lines": lines}})
 
     def phase1(self):
         return self.inventory + self.orders
 
     def phase2(self):
-        return self.cancellations + self.shipments
+        return self.cancellations + self.shipments + self.invoices
 
     def input_count(self):
         return len(self.phase1()) + len(self.phase2())
