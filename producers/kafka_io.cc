@@ -1,10 +1,31 @@
 #include "producers/kafka_io.h"
 
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <utility>
+
 #include "consumers/kafka_client.h"
 #include "consumers/topic_names.h"
 #include "engine/partitioner.h"
+#include "engine/text.h"
 
 namespace orderflow {
+namespace {
+
+// A consumer with the configuration's settings and `role_settings`.
+absl::StatusOr<std::unique_ptr<RdKafka::KafkaConsumer>> MakeConsumer(
+    const Config& config, const std::map<std::string, std::string>& role_settings) {
+  auto conf = MakeKafkaConf(config.kafka, role_settings);
+  if (!conf.ok()) return conf.status();
+  std::string error;
+  std::unique_ptr<RdKafka::KafkaConsumer> c(
+      RdKafka::KafkaConsumer::create(conf->get(), error));
+  if (!c) return absl::InvalidArgumentError(error);
+  return c;
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<TopicWriter>> TopicWriter::Create(
     const Config& config) {
@@ -48,18 +69,14 @@ void TopicWriter::Send(Topic topic, const std::string& key,
 absl::StatusOr<std::unique_ptr<TopicReader>> TopicReader::Create(
     const Config& config, const std::vector<Topic>& topics,
     const std::string& group_id) {
-  auto conf = MakeKafkaConf(
-      config.kafka,
+  auto c = MakeConsumer(
+      config,
       {{"group.id", group_id.empty() ? config.kafka.group_prefix + ".reader" : group_id},
        {"enable.auto.commit", group_id.empty() ? "false" : "true"},
        {"auto.offset.reset", "earliest"},
        {"isolation.level", "read_committed"}});
-  if (!conf.ok()) return conf.status();
-  std::string error;
-  std::unique_ptr<RdKafka::KafkaConsumer> c(
-      RdKafka::KafkaConsumer::create(conf->get(), error));
-  if (!c) return absl::InvalidArgumentError(error);
-  std::unique_ptr<TopicReader> reader(new TopicReader(std::move(c)));
+  if (!c.ok()) return c.status();
+  std::unique_ptr<TopicReader> reader(new TopicReader(std::move(*c)));
   std::vector<std::string> names;
   std::vector<RdKafka::TopicPartition*> parts;
   for (Topic t : topics) {
@@ -95,6 +112,191 @@ Topic TopicReader::TopicOf(const RdKafka::Message& m) const {
     if (n == name) return t;
   }
   return Topic::kDeadLetter;
+}
+
+namespace {
+
+// One partition of ReadTopicsToEnd: read up to `end` (exclusive).
+struct PartitionRange {
+  Topic topic;
+  std::string name;
+  int32_t partition = 0;
+  int64_t end = 0;  // the high watermark when the read started
+  bool done = false;
+};
+
+std::string Named(const PartitionRange& r) {
+  return Cat(r.name, " [", r.partition, "]");
+}
+
+}  // namespace
+
+absl::StatusOr<ReadToEndStats> ReadTopicsToEnd(
+    const Config& config, const std::vector<Topic>& topics,
+    const std::function<void(Topic, const RdKafka::Message&)>& on_record,
+    const ReadToEndOptions& options) {
+  const std::string& servers = config.kafka.bootstrap_servers;
+  auto made = MakeConsumer(
+      config, {{"group.id", Cat(config.kafka.group_prefix, options.group_suffix)},
+               {"enable.auto.commit", "false"},
+               {"enable.auto.offset.store", "false"},
+               {"isolation.level", "read_committed"},
+               {"enable.partition.eof", "true"},
+               {"allow.auto.create.topics", "false"}});
+  if (!made.ok()) return made.status();
+  const std::unique_ptr<RdKafka::KafkaConsumer> consumer = std::move(*made);
+  // Closes the consumer on every return.
+  struct Closer {
+    RdKafka::KafkaConsumer* c;
+    ~Closer() { c->close(); }
+  } closer{consumer.get()};
+
+  // Every partition of the topics, and where each ends now.
+  RdKafka::Metadata* raw = nullptr;
+  const RdKafka::ErrorCode code = consumer->metadata(true, nullptr, &raw, 10000);
+  std::unique_ptr<RdKafka::Metadata> metadata(raw);
+  if (code != RdKafka::ERR_NO_ERROR) {
+    const std::string first =
+        topics.empty() ? std::string("(none)")
+                       : KafkaTopic(config.kafka.topic_prefix, topics.front());
+    return absl::UnavailableError(Cat("topic ", first, " not found at ", servers,
+                                      ": cannot reach Kafka (", Describe(code), ")"));
+  }
+  std::vector<PartitionRange> ranges;
+  for (size_t i = 0; i < topics.size(); ++i) {
+    const Topic topic = topics[i];
+    if (std::find(topics.begin(), topics.begin() + i, topic) != topics.begin() + i) {
+      continue;  // named twice
+    }
+    const std::string name = KafkaTopic(config.kafka.topic_prefix, topic);
+    int partitions = 0;
+    for (const RdKafka::TopicMetadata* t : *metadata->topics()) {
+      if (t->topic() == name && t->err() == RdKafka::ERR_NO_ERROR) {
+        partitions = static_cast<int>(t->partitions()->size());
+      }
+    }
+    if (partitions == 0) {
+      return absl::NotFoundError(Cat("topic ", name, " not found at ", servers));
+    }
+    for (int p = 0; p < partitions; ++p) {
+      int64_t low = 0, high = 0;
+      const RdKafka::ErrorCode e =
+          consumer->query_watermark_offsets(name, p, &low, &high, 10000);
+      if (e != RdKafka::ERR_NO_ERROR) {
+        return absl::UnavailableError(
+            Cat("end offset of ", name, " [", p, "]: ", Describe(e)));
+      }
+      ranges.push_back({topic, name, p, high, high <= low});
+    }
+  }
+
+  // Empty partitions are not read at all.
+  std::vector<RdKafka::TopicPartition*> assignment;
+  std::map<std::pair<std::string, int32_t>, PartitionRange*> by_partition;
+  for (PartitionRange& r : ranges) {
+    by_partition[{r.name, r.partition}] = &r;
+    if (r.done) continue;
+    assignment.push_back(RdKafka::TopicPartition::create(
+        r.name, r.partition, RdKafka::Topic::OFFSET_BEGINNING));
+  }
+  const RdKafka::ErrorCode assigned = consumer->assign(assignment);
+  RdKafka::TopicPartition::destroy(assignment);
+  if (assigned != RdKafka::ERR_NO_ERROR) {
+    return absl::UnavailableError(Describe(assigned));
+  }
+
+  ReadToEndStats stats;
+  stats.partitions = static_cast<int>(ranges.size());
+  auto unfinished = [&] {
+    int n = 0;
+    for (const PartitionRange& r : ranges) n += !r.done;
+    return n;
+  };
+  // Reading past the last record of a partition may only show as its
+  // position (a transaction's commit marker has no message): asked for now
+  // and then. True when a partition was found done.
+  auto check_positions = [&] {
+    std::vector<RdKafka::TopicPartition*> parts;
+    for (const PartitionRange& r : ranges) {
+      if (!r.done) parts.push_back(RdKafka::TopicPartition::create(r.name, r.partition));
+    }
+    bool progress = false;
+    if (consumer->position(parts) == RdKafka::ERR_NO_ERROR) {
+      for (RdKafka::TopicPartition* tp : parts) {
+        PartitionRange* r = by_partition[{tp->topic(), tp->partition()}];
+        if (tp->offset() >= 0 && tp->offset() >= r->end) progress = r->done = true;
+      }
+    }
+    RdKafka::TopicPartition::destroy(parts);
+    return progress;
+  };
+
+  using Clock = std::chrono::steady_clock;
+  const auto idle = std::chrono::milliseconds(options.idle_timeout_ms);
+  Clock::time_point last_progress = Clock::now();
+  while (unfinished() > 0) {
+    if (options.stop != nullptr && options.stop->load()) {
+      stats.stopped = true;
+      break;
+    }
+    std::unique_ptr<RdKafka::Message> m(consumer->consume(200));
+    const RdKafka::ErrorCode err = m->err();
+    if (err == RdKafka::ERR__TIMED_OUT) {
+      if (check_positions()) last_progress = Clock::now();
+      if (Clock::now() - last_progress <= idle) continue;
+      // Stalled.
+      std::vector<std::string> stalled;
+      for (const PartitionRange& r : ranges) {
+        if (!r.done) stalled.push_back(Named(r));
+      }
+      if (!options.partial_on_stall) {
+        std::string names;
+        for (size_t i = 0; i < stalled.size() && i < 5; ++i) {
+          names += Cat(i == 0 ? "" : ", ", stalled[i]);
+        }
+        if (stalled.size() > 5) names += ", ...";
+        const int ms = options.idle_timeout_ms;
+        return absl::DeadlineExceededError(
+            Cat("no records from ", servers, " for ",
+                ms % 1000 == 0 ? Cat(ms / 1000, " s") : Cat(ms, " ms"), "; ",
+                stalled.size(), " partitions not read to their end (", names, ")"));
+      }
+      if (options.diagnostics != nullptr) {
+        for (const PartitionRange& r : ranges) {
+          if (r.done) continue;
+          *options.diagnostics << "orderflow: " << Named(r)
+                               << ": no progress towards offset " << r.end
+                               << " (an open transaction?); read without the rest\n";
+        }
+      }
+      break;
+    }
+    if (err == RdKafka::ERR__UNKNOWN_TOPIC ||
+        err == RdKafka::ERR_TOPIC_AUTHORIZATION_FAILED) {
+      return absl::UnavailableError(
+          Cat(m->topic_name().empty() ? "" : Cat(m->topic_name(), ": "), m->errstr()));
+    }
+    auto found = by_partition.find({m->topic_name(), m->partition()});
+    if (found == by_partition.end()) continue;  // the client's: it retries
+    if (err != RdKafka::ERR_NO_ERROR && err != RdKafka::ERR__PARTITION_EOF) {
+      // A partition's error: librdkafka retries too.
+      if (options.diagnostics != nullptr) {
+        *options.diagnostics << "orderflow: " << m->errstr() << "\n";
+      }
+      continue;
+    }
+    PartitionRange& range = *found->second;
+    last_progress = Clock::now();
+    if (err == RdKafka::ERR__PARTITION_EOF || range.done || m->offset() >= range.end) {
+      range.done = true;  // the end, or past it (written after the read started)
+      continue;
+    }
+    if (m->offset() + 1 >= range.end) range.done = true;
+    ++stats.records;
+    on_record(range.topic, *m);
+  }
+  stats.unfinished = unfinished();
+  return stats;
 }
 
 }  // namespace orderflow

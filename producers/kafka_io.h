@@ -1,11 +1,16 @@
 // Reading and writing orderflow topics as the simulators and the demo do:
 // protobuf values, keys partitioned as orderflow expects (Kafka's default
 // murmur2 partitioner), event-time record timestamps, every setting of the
-// configuration's `kafka:` section.
+// configuration's `kafka:` section. And the committed records of some
+// topics read to their end, as the weekly report and reconcile read them.
 #ifndef ORDERFLOW_PRODUCERS_KAFKA_IO_H_
 #define ORDERFLOW_PRODUCERS_KAFKA_IO_H_
 
+#include <atomic>
+#include <cstdint>
+#include <functional>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -69,6 +74,52 @@ class TopicReader {
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
   std::vector<std::pair<std::string, Topic>> names_;
 };
+
+// How ReadTopicsToEnd reads.
+struct ReadToEndOptions {
+  // The consumer's group.id is the configuration's group prefix plus this
+  // (".report"); no offsets are ever committed for it.
+  std::string group_suffix = ".reader";
+  // When no record, and no partition reaching its end, has come for this
+  // long (an open transaction holds read_committed readers back), the read
+  // stalled: see partial_on_stall.
+  int idle_timeout_ms = 30000;
+  // On a stall: true names each unfinished partition on `diagnostics` and
+  // returns what was read; false fails with DeadlineExceeded naming them.
+  bool partial_on_stall = false;
+  // Where the errors of the partitions being read (librdkafka retries
+  // them) and the partitions a stall left unfinished are named, a line
+  // each; null: nowhere.
+  std::ostream* diagnostics = nullptr;
+  // Set (by a signal handler, say): stop soon and return what was read.
+  const std::atomic<bool>* stop = nullptr;
+};
+
+struct ReadToEndStats {
+  int64_t records = 0;     // given to on_record
+  int partitions = 0;      // of the topics, empty ones included
+  int unfinished = 0;      // not read to their end (a stall, or `stop`)
+  bool stopped = false;    // `stop` was set before the end
+};
+
+// Every committed record (read_committed) of `topics` of the
+// configuration's prefix, every partition, from the beginning up to the
+// end offset each partition had when the read started; what is written
+// meanwhile is left out. `on_record` gets each one with its topic (its
+// payload may be null), every partition's records in offset order. No
+// consumer group offsets are committed.
+//
+// The partitions are found in the metadata of all topics: asking for a
+// topic by name can create it on a broker that creates topics on demand.
+// Errors: Unavailable when Kafka cannot be reached (the message names the
+// first topic as not found at the bootstrap servers, and why); NotFound
+// naming the first missing topic; Unavailable when a topic disappears or
+// may not be read while reading; DeadlineExceeded on a stall unless
+// `partial_on_stall`.
+absl::StatusOr<ReadToEndStats> ReadTopicsToEnd(
+    const Config& config, const std::vector<Topic>& topics,
+    const std::function<void(Topic, const RdKafka::Message&)>& on_record,
+    const ReadToEndOptions& options = {});
 
 }  // namespace orderflow
 

@@ -2,13 +2,17 @@
 // outputs of the two-week scenario published to the output topics, plus
 // one record that is not a protobuf message, must give the same text as
 // the same outputs read from the replay file (two-weeks.expected.txt).
+// And ReadTopicsToEnd (producers/kafka_io.h), which it reads through, on
+// the same cluster.
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
 #include <atomic>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
+#include <utility>
 
 #include "consumers/topic_names.h"
 #include "gtest/gtest.h"
@@ -152,6 +156,125 @@ TEST_F(ReportFromKafka, AMissingTopicIsNamed) {
   ASSERT_FALSE(stats.ok());
   EXPECT_NE(stats.status().message().find("orderflow.order-status.v1"), std::string::npos)
       << stats.status();
+}
+
+// ------------------------------------------------------ ReadTopicsToEnd
+
+class ReadToEnd : public ReportFromKafka {
+ protected:
+  // `n` status changes of orders "<prefix>0".. on their partitions, a
+  // batch each.
+  void SendStatus(const std::string& prefix, int n) {
+    auto writer = TopicWriter::Create(config_);
+    ASSERT_TRUE(writer.ok()) << writer.status();
+    std::string error;
+    for (int i = 0; i < n; ++i) {
+      v1::OrderStatusChanged change;
+      change.set_order_id(prefix + std::to_string(i));
+      (*writer)->Send(Topic::kOrderStatus, change.order_id(), change, 1000 + i);
+      ASSERT_EQ((*writer)->Flush(&error), 0) << error;
+    }
+  }
+};
+
+TEST_F(ReadToEnd, ReadsUpToTheEndOffsetsWhenItStarted) {
+  CreateOutputTopics();
+  SendStatus("A", 8);
+  {
+    auto writer = TopicWriter::Create(config_);
+    ASSERT_TRUE(writer.ok()) << writer.status();
+    v1::Escalation e;
+    e.set_order_id("A0");
+    (*writer)->Send(Topic::kEscalations, "A0", e, 2000);
+    std::string error;
+    ASSERT_EQ((*writer)->Flush(&error), 0) << error;
+  }
+  std::map<Topic, int> per_topic;
+  std::map<std::pair<std::string, int32_t>, int64_t> last_offset;
+  bool in_order = true, wrote_more = false;
+  // A batch a fetch, and little fetched ahead: the records written below
+  // come before the reader has seen the end of the partition.
+  Config reading = config_;
+  reading.kafka.properties["max.partition.fetch.bytes"] = "1";
+  reading.kafka.properties["queued.min.messages"] = "1";
+  reading.kafka.properties["fetch.wait.max.ms"] = "10";
+  absl::StatusOr<ReadToEndStats> stats = ReadTopicsToEnd(
+      reading, {Topic::kOrderStatus, Topic::kEscalations},
+      [&](Topic topic, const RdKafka::Message& m) {
+        // What is written once the read has started is not read.
+        if (!wrote_more) {
+          wrote_more = true;
+          SendStatus("B", 6);
+        }
+        ++per_topic[topic];
+        auto [at, first] = last_offset.try_emplace({m.topic_name(), m.partition()},
+                                                  m.offset());
+        if (!first && m.offset() <= at->second) in_order = false;
+        at->second = m.offset();
+        if (topic == Topic::kOrderStatus) {
+          v1::OrderStatusChanged change;
+          ASSERT_TRUE(change.ParseFromArray(m.payload(), static_cast<int>(m.len())));
+          EXPECT_EQ(change.order_id()[0], 'A');
+        }
+      },
+      {.group_suffix = ".read-to-end-test"});
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  EXPECT_TRUE(wrote_more);
+  EXPECT_EQ(stats->records, 9);
+  EXPECT_EQ(per_topic[Topic::kOrderStatus], 8);
+  EXPECT_EQ(per_topic[Topic::kEscalations], 1);
+  EXPECT_TRUE(in_order);
+  EXPECT_EQ(stats->partitions, PartitionCount(Topic::kOrderStatus, config_.engine) +
+                                   PartitionCount(Topic::kEscalations, config_.engine));
+  EXPECT_EQ(stats->unfinished, 0);
+  EXPECT_FALSE(stats->stopped);
+}
+
+TEST_F(ReadToEnd, NamesTheFirstMissingTopic) {
+  ASSERT_EQ(rd_kafka_mock_topic_create(
+                mock_.get(), KafkaTopic("orderflow", Topic::kOrderStatus).c_str(), 3, 1),
+            RD_KAFKA_RESP_ERR_NO_ERROR);
+  int records = 0;
+  absl::StatusOr<ReadToEndStats> stats = ReadTopicsToEnd(
+      config_, {Topic::kOrderStatus, Topic::kEscalations, Topic::kDeadLetter},
+      [&](Topic, const RdKafka::Message&) { ++records; });
+  ASSERT_FALSE(stats.ok());
+  EXPECT_EQ(stats.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(stats.status().message(),
+            "topic orderflow.escalations.v1 not found at " + mock_.bootstraps());
+  EXPECT_EQ(records, 0);
+}
+
+// Fetches failing for longer than the idle timeout: a stall.
+TEST_F(ReadToEnd, AStallFailsOrGivesWhatWasRead) {
+  CreateOutputTopics();
+  SendStatus("A", 1);
+  constexpr int16_t kFetch = 1;
+  for (bool partial : {false, true}) {
+    SCOPED_TRACE(partial ? "partial_on_stall" : "failing on a stall");
+    std::vector<rd_kafka_resp_err_t> errors(40, RD_KAFKA_RESP_ERR_UNKNOWN);
+    rd_kafka_mock_push_request_errors_array(mock_.get(), kFetch, errors.size(),
+                                            errors.data());
+    std::stringstream diagnostics;
+    absl::StatusOr<ReadToEndStats> stats = ReadTopicsToEnd(
+        config_, {Topic::kOrderStatus}, [](Topic, const RdKafka::Message&) {},
+        {.idle_timeout_ms = 1000, .partial_on_stall = partial,
+         .diagnostics = &diagnostics});
+    if (partial) {
+      ASSERT_TRUE(stats.ok()) << stats.status();
+      EXPECT_EQ(stats->records, 0);
+      EXPECT_EQ(stats->unfinished, 1);
+      EXPECT_NE(diagnostics.str().find("no progress towards offset 1"), std::string::npos)
+          << diagnostics.str();
+    } else {
+      ASSERT_FALSE(stats.ok());
+      EXPECT_EQ(stats.status().code(), absl::StatusCode::kDeadlineExceeded);
+      EXPECT_NE(stats.status().message().find(
+                    "1 partitions not read to their end (orderflow.order-status.v1 ["),
+                std::string::npos)
+          << stats.status();
+    }
+  }
 }
 
 }  // namespace
