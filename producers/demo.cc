@@ -146,7 +146,10 @@ int RunDemo(const DemoOptions& options, const std::atomic<bool>& stop,
   config.kafka.bootstrap_servers = bootstrap;
   config.kafka.event_time = true;
   config.kafka.commit_interval = 100;
-  config.kafka.properties = {{"log_level", "0"}};
+  // The mock cluster answers a fetch with nothing new only when
+  // fetch.wait.max.ms (500 ms by default) has passed: each stage-to-stage
+  // hop would cost half a second, hours of the compressed week.
+  config.kafka.properties = {{"log_level", "0"}, {"fetch.wait.max.ms", "20"}};
   for (const TopicSpec& t : RequiredTopics(config)) {
     rd_kafka_mock_topic_create(mock, t.name.c_str(), t.partitions, 1);
   }
