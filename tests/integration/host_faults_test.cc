@@ -24,6 +24,7 @@
 #include "consumers/topics_admin.h"
 #include "engine/text.h"
 #include "gtest/gtest.h"
+#include "tests/support/mock_cluster.h"
 #include "orderflow/v1/orderflow.pb.h"
 
 namespace orderflow {
@@ -35,28 +36,6 @@ constexpr int16_t kEndTxn = 26;
 
 constexpr int kOrders = 100;
 
-class MockCluster {
- public:
-  MockCluster() {
-    char error[256];
-    rd_kafka_conf_t* conf = rd_kafka_conf_new();
-    rd_kafka_conf_set(conf, "log_level", "0", error, sizeof error);
-    handle_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, error, sizeof error);
-    cluster_ = rd_kafka_mock_cluster_new(handle_, 3);
-    bootstraps_ = rd_kafka_mock_cluster_bootstraps(cluster_);
-  }
-  ~MockCluster() {
-    rd_kafka_mock_cluster_destroy(cluster_);
-    rd_kafka_destroy(handle_);
-  }
-  rd_kafka_mock_cluster_t* get() { return cluster_; }
-  const std::string& bootstraps() const { return bootstraps_; }
-
- private:
-  rd_kafka_t* handle_;
-  rd_kafka_mock_cluster_t* cluster_;
-  std::string bootstraps_;
-};
 
 class HostFaults : public ::testing::Test {
  protected:
@@ -197,7 +176,7 @@ class HostFaults : public ::testing::Test {
     return c;
   }
 
-  MockCluster mock_;
+  MockCluster mock_{3};  // three brokers: coordinators can move
   Config config_;
 };
 

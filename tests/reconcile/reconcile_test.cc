@@ -8,6 +8,7 @@
 #include "consumers/topic_names.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/mock_cluster.h"
 #include "producers/kafka_io.h"
 #include "reconcile/sources.h"
 #include "replay/replay_line.h"
@@ -167,29 +168,6 @@ TEST(Reconcile, EachKindOfDifferenceWithTotalsPerCurrency) {
 
 // ------------------------------------------------------------ on Kafka
 
-class MockCluster {
- public:
-  MockCluster() {
-    char error[256];
-    rd_kafka_conf_t* conf = rd_kafka_conf_new();
-    rd_kafka_conf_set(conf, "log_level", "0", error, sizeof error);
-    handle_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, error, sizeof error);
-    cluster_ = rd_kafka_mock_cluster_new(handle_, 1);
-  }
-  ~MockCluster() {
-    rd_kafka_mock_cluster_destroy(cluster_);
-    rd_kafka_destroy(handle_);
-  }
-  std::string bootstraps() const { return rd_kafka_mock_cluster_bootstraps(cluster_); }
-  void CreateTopic(const std::string& name, int partitions) {
-    ASSERT_EQ(rd_kafka_mock_topic_create(cluster_, name.c_str(), partitions, 1),
-              RD_KAFKA_RESP_ERR_NO_ERROR);
-  }
-
- private:
-  rd_kafka_t* handle_;
-  rd_kafka_mock_cluster_t* cluster_;
-};
 
 TEST(ReconcileFromKafka, ReadsTheThreeTopicsToTheirEnd) {
   MockCluster mock;

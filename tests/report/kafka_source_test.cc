@@ -16,6 +16,7 @@
 
 #include "consumers/topic_names.h"
 #include "gtest/gtest.h"
+#include "tests/support/mock_cluster.h"
 #include "nlohmann/json.hpp"
 #include "producers/kafka_io.h"
 #include "replay/json_codec.h"
@@ -38,28 +39,6 @@ std::string ReadFile(const std::string& path) {
   return s.str();
 }
 
-class MockCluster {
- public:
-  MockCluster() {
-    char error[256];
-    rd_kafka_conf_t* conf = rd_kafka_conf_new();
-    rd_kafka_conf_set(conf, "log_level", "0", error, sizeof error);
-    handle_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, error, sizeof error);
-    cluster_ = rd_kafka_mock_cluster_new(handle_, 1);
-    bootstraps_ = rd_kafka_mock_cluster_bootstraps(cluster_);
-  }
-  ~MockCluster() {
-    rd_kafka_mock_cluster_destroy(cluster_);
-    rd_kafka_destroy(handle_);
-  }
-  rd_kafka_mock_cluster_t* get() { return cluster_; }
-  const std::string& bootstraps() const { return bootstraps_; }
-
- private:
-  rd_kafka_t* handle_;
-  rd_kafka_mock_cluster_t* cluster_;
-  std::string bootstraps_;
-};
 
 class ReportFromKafka : public ::testing::Test {
  protected:
