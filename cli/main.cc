@@ -240,6 +240,9 @@ int main(int argc, char** argv) {
                    "serve the dashboard and metrics here: host:port (port 0: "
                    "any free one), or off")
       ->capture_default_str();
+  demo->add_option("--save", demo_options.save_dir,
+                   "also write the week as replay files here (inputs.jsonl, "
+                   "outputs.jsonl) for report, reconcile and inspect");
   demo->add_flag("--keep-serving", demo_options.keep_serving,
                  "after the summary, keep serving the dashboard until Ctrl-C");
 

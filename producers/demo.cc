@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <iomanip>
 #include <map>
 #include <memory>
@@ -31,6 +33,7 @@
 #include "orderflow/v1/orderflow.pb.h"
 #include "producers/kafka_io.h"
 #include "producers/simulators.h"
+#include "replay/replay_line.h"
 
 namespace orderflow {
 namespace {
@@ -113,6 +116,33 @@ std::string DeadLetters(const HostStats& host) {
   return reasons.empty() ? "0" : Cat(total, " (", reasons, ")");
 }
 
+// An output record as a line of a replay output file: the envelope time
+// is the record's own (occurredAt, createdAt, detectedAt, deadLetteredAt),
+// as `orderflow replay` writes it.
+void SaveOutput(Topic topic, const RdKafka::Message& record, std::ostream& out) {
+  std::unique_ptr<google::protobuf::Message> m(MessageTypeOf(topic).New());
+  if (!m->ParseFromArray(record.payload(), static_cast<int>(record.len()))) return;
+  EpochMillis time = 0;
+  switch (topic) {
+    case Topic::kOrderStatus:
+      time = ToMillis(static_cast<const v1::OrderStatusChanged&>(*m).occurred_at());
+      break;
+    case Topic::kDeliveryTasks:
+      time = ToMillis(static_cast<const v1::DeliveryTask&>(*m).created_at());
+      break;
+    case Topic::kEscalations:
+      time = ToMillis(static_cast<const v1::Escalation&>(*m).detected_at());
+      break;
+    case Topic::kDeadLetter:
+      time = ToMillis(static_cast<const v1::DeadLetter&>(*m).dead_lettered_at());
+      break;
+    default:
+      return;
+  }
+  out << EnvelopeLine(ShortName(topic), record.key() ? *record.key() : "", time, *m)
+      << "\n";
+}
+
 std::string Percentiles(const ServiceSummary::Percentiles& p) {
   return Cat("p50 ", Hours(p.p50), ", p90 ", Hours(p.p90), ", p99 ", Hours(p.p99));
 }
@@ -185,9 +215,23 @@ int RunDemo(const DemoOptions& options, const std::atomic<bool>& stop,
       err << "orderflow demo: cannot reach the embedded cluster\n";
       return 1;
     }
-    auto send = [&writer](Topic t, const std::string& key,
-                          const google::protobuf::Message& m, EpochMillis at) {
+    std::ofstream inputs_file, outputs_file;
+    if (!options.save_dir.empty()) {
+      std::filesystem::create_directories(options.save_dir);
+      inputs_file.open(std::filesystem::path(options.save_dir) / "inputs.jsonl");
+      outputs_file.open(std::filesystem::path(options.save_dir) / "outputs.jsonl");
+      if (!inputs_file || !outputs_file) {
+        err << "orderflow demo: cannot write to " << options.save_dir << "\n";
+        return 1;
+      }
+    }
+    auto send = [&writer, &inputs_file](Topic t, const std::string& key,
+                                        const google::protobuf::Message& m,
+                                        EpochMillis at) {
       (*writer)->Send(t, key, m, at);
+      if (inputs_file.is_open()) {
+        inputs_file << EnvelopeLine(ShortName(t), key, at, m) << "\n";
+      }
     };
     ErpSimulator erp({options.seed, options.orders_per_day, start}, send);
     ShippingOptions shipping_options;
@@ -214,6 +258,7 @@ int RunDemo(const DemoOptions& options, const std::atomic<bool>& stop,
       while (auto m = (*outputs)->Next()) {
         const Topic topic = (*outputs)->TopicOf(*m);
         tally.Add(topic, *m);
+        if (outputs_file.is_open()) SaveOutput(topic, *m, outputs_file);
         v1::OrderStatusChanged status;
         if (topic == Topic::kOrderStatus &&
             status.ParseFromArray(m->payload(), static_cast<int>(m->len())) &&

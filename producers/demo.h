@@ -35,6 +35,11 @@ struct DemoOptions {
   std::string http_address = "127.0.0.1:9464";
   // After the summary, keep serving the dashboard until `stop`.
   bool keep_serving = false;
+  // When not empty: the week is also written to this folder as replay
+  // files, inputs.jsonl (every record the simulators sent) and
+  // outputs.jsonl (every committed output), for `orderflow report`,
+  // `orderflow reconcile` and `orderflow inspect --replay`.
+  std::string save_dir;
 };
 
 // Returns the process exit status: 0 when the run completed (or was

@@ -22,9 +22,23 @@ check "every accepted order accounted for" 'grep -q "open, shipped, delivered or
 check "orders were received" 'grep -Eq "orders received +[1-9][0-9]+" "$out"'
 check "some orders delivered" 'grep -Eq "on-time delivery .*\(([0-9]+) of [1-9][0-9]* delivered" "$out"'
 # The same seed gives the same simulated week: the ERP sends the same orders.
-timeout 300 "$bin" demo --days 3 --seconds 15 --orders-per-day 800 --http 127.0.0.1:0 >"$out.2" 2>/dev/null
+# This run also keeps the week as replay files (--save), which the team
+# lead's tools read: the weekly report, month-end alignment, inspect.
+week=$(mktemp -d)
+timeout 300 "$bin" demo --days 3 --seconds 15 --orders-per-day 800 --http 127.0.0.1:0 \
+  --save "$week" >"$out.2" 2>/dev/null
 check "same seed, same orders received" '[[ "$(grep "orders received" "$out")" == "$(grep "orders received" "$out.2")" ]]'
-rm -f "$out.2"
+received=$(grep -Eo "orders received +[0-9]+" "$out.2" | grep -Eo "[0-9]+$")
+"$bin" report --week 2026-W10 --from "$week/outputs.jsonl" --html "$week/report.html" >"$week/report.txt" 2>/dev/null
+check "report of the saved week: the demo's orders received ($received)" \
+  'grep -Eq "^  received +$received " "$week/report.txt"'
+check "report of the saved week: an HTML page with charts" 'grep -q "<svg" "$week/report.html"'
+"$bin" reconcile --month 2026-03 --input "$week/inputs.jsonl" --outputs "$week/outputs.jsonl" >"$week/reconcile.txt" 2>/dev/null
+check "reconcile of the saved week: the wrong invoices found" \
+  'grep -Eq "[1-9][0-9]* with differences" "$week/reconcile.txt" && grep -q "^Quantity mismatch: [1-9]" "$week/reconcile.txt"'
+check "inspect an order of the saved week" \
+  '"$bin" inspect SO-100010 --replay "$week/inputs.jsonl" | grep -q "^order SO-100010"'
+rm -rf "$out.2" "$week"
 # The ERP simulator as a tool: the same seed, the same file; a replayable one.
 "$bin" simulate erp --days 2 --seed 11 -o "$out.a" 2>/dev/null
 "$bin" simulate erp --days 2 --seed 11 -o "$out.b" 2>/dev/null
