@@ -6,21 +6,7 @@
 
 namespace orderflow {
 namespace {
-
 using Json = nlohmann::ordered_json;
-
-Json Seconds(const std::optional<Millis>& v) {
-  return v ? Json(*v / 1000) : Json();
-}
-
-Json PercentilesJson(const ServiceSummary::Percentiles& p) {
-  Json j;
-  j["p50"] = Seconds(p.p50);
-  j["p90"] = Seconds(p.p90);
-  j["p99"] = Seconds(p.p99);
-  return j;
-}
-
 }  // namespace
 
 HistorySample SampleOf(const LiveSnapshot& snapshot) {

@@ -17,12 +17,12 @@ Json Seconds(const std::optional<Millis>& v) {
   return v ? Json(*v / 1000) : Json();
 }
 
-Json CycleTimesJson(const CycleTimes& t) {
+// count, p50, p90, p99 (from the summary) and sum, in seconds.
+Json CycleTimesJson(const CycleTimes& t,
+                    const ServiceSummary::Percentiles& percentiles) {
   Json j;
   j["count"] = t.count();
-  j["p50"] = Seconds(t.Percentile(0.50));
-  j["p90"] = Seconds(t.Percentile(0.90));
-  j["p99"] = Seconds(t.Percentile(0.99));
+  j.update(PercentilesJson(percentiles));
   j["sum"] = t.sum() / 1000;
   return j;
 }
@@ -32,6 +32,15 @@ std::string KindKey(int kind) {
 }
 
 }  // namespace
+
+nlohmann::ordered_json PercentilesJson(
+    const ServiceSummary::Percentiles& percentiles) {
+  Json j;
+  j["p50"] = Seconds(percentiles.p50);
+  j["p90"] = Seconds(percentiles.p90);
+  j["p99"] = Seconds(percentiles.p99);
+  return j;
+}
 
 nlohmann::ordered_json MetricsToJson(const MetricsSnapshot& snapshot) {
   const ServiceMetrics& m = snapshot.metrics;
@@ -59,9 +68,10 @@ nlohmann::ordered_json MetricsToJson(const MetricsSnapshot& snapshot) {
   rates["cancellation"] = OrNull(s.cancellation_rate);
   rates["onTime"] = OrNull(s.on_time_rate);
 
-  j["cycleTimeSeconds"]["placedToShipped"] = CycleTimesJson(m.placed_to_shipped);
+  j["cycleTimeSeconds"]["placedToShipped"] =
+      CycleTimesJson(m.placed_to_shipped, s.placed_to_shipped);
   j["cycleTimeSeconds"]["placedToDelivered"] =
-      CycleTimesJson(m.placed_to_delivered);
+      CycleTimesJson(m.placed_to_delivered, s.placed_to_delivered);
 
   Json& backlog = j["backlog"];
   backlog["total"] = b.total();

@@ -30,6 +30,10 @@ struct MetricsSnapshot {
 
 nlohmann::ordered_json MetricsToJson(const MetricsSnapshot& snapshot);
 
+// {"p50": s, "p90": s, "p99": s}: seconds, null where there is no sample.
+nlohmann::ordered_json PercentilesJson(
+    const ServiceSummary::Percentiles& percentiles);
+
 }  // namespace orderflow
 
 #endif  // ORDERFLOW_OBSERVE_METRICS_JSON_H_
