@@ -8,6 +8,7 @@
 #include "httplib.h"
 #include "nlohmann/json.hpp"
 #include "observe/order_timeline.h"
+#include "replay/command_files.h"
 #include "replay/replay.h"
 
 namespace orderflow {
@@ -26,15 +27,8 @@ void Print(const Json& order, const InspectOptions& options, std::ostream& out) 
 int FromReplay(const Config& config, const InspectOptions& options,
                std::ostream& out, std::ostream& err) {
   std::ifstream file;
-  std::istream* in = &std::cin;
-  if (options.replay_input != "-") {
-    file.open(options.replay_input);
-    if (!file) {
-      err << "orderflow inspect: " << options.replay_input << ": cannot open\n";
-      return 1;
-    }
-    in = &file;
-  }
+  std::istream* in = OpenInput(options.replay_input, file, err);
+  if (in == nullptr) return 1;
   OrderTimelines timelines(config.observe);
   ReplayOptions replay;
   replay.timelines = &timelines;

@@ -21,6 +21,7 @@
 #include "producers/simulate.h"
 #include "producers/tail.h"
 #include "reconcile/command.h"
+#include "replay/command_files.h"
 #include "replay/replay.h"
 #include "report/report_command.h"
 
@@ -36,30 +37,6 @@ Config LoadOrExit(const std::string& path) {
     std::exit(2);
   }
   return *std::move(config);
-}
-
-// The input named on the command line: standard input for "" or "-".
-// Null (with the reason on stderr) when the file cannot be opened.
-std::istream* OpenInput(const std::string& path, std::ifstream& file) {
-  if (path.empty() || path == "-") return &std::cin;
-  file.open(path);
-  if (!file) {
-    std::cerr << "orderflow: " << path << ": cannot open\n";
-    return nullptr;
-  }
-  return &file;
-}
-
-// The output named on the command line: standard output for "" or "-".
-// Null (with the reason on stderr) when the file cannot be written.
-std::ostream* OpenOutput(const std::string& path, std::ofstream& file) {
-  if (path.empty() || path == "-") return &std::cout;
-  file.open(path, std::ios::binary | std::ios::trunc);
-  if (!file) {
-    std::cerr << "orderflow: " << path << ": cannot write\n";
-    return nullptr;
-  }
-  return &file;
 }
 
 int Replay(const std::string& config_path, const std::string& input_path,

@@ -7,6 +7,7 @@
 #include "engine/escalations.h"
 #include "engine/text.h"
 #include "observe/metrics_json.h"
+#include "replay/command_files.h"
 #include "report/html_report.h"
 #include "report/kafka_source.h"
 #include "report/read_records.h"
@@ -75,16 +76,9 @@ int RunReport(const ReportOptions& o, const std::atomic<bool>& stop,
   std::string source;
   if (!o.from.empty()) {
     std::ifstream file;
-    std::istream* in = &std::cin;
     source = o.from == "-" ? "stdin" : o.from;
-    if (o.from != "-") {
-      file.open(o.from);
-      if (!file) {
-        err << "orderflow: " << o.from << ": cannot open\n";
-        return 1;
-      }
-      in = &file;
-    }
+    std::istream* in = OpenInput(o.from, file, err);
+    if (in == nullptr) return 1;
     stats = ReadJsonLines(*in, source, builder, err);
     if (stats.read_error) {
       err << "orderflow: " << source << ": read error after " << stats.lines
