@@ -40,6 +40,11 @@ inline void SetTimestamp(EpochMillis ms, google::protobuf::Timestamp* t) {
 // "2026-03-02T10:00:00Z": for messages meant for people.
 std::string FormatTime(EpochMillis ms);
 
+// Days since 1970-01-01 of a date of the (proleptic Gregorian) calendar,
+// UTC; Days(DayNumber(...)) is the date's midnight. A month past 12 runs
+// on into the next year.
+int64_t DayNumber(int year, unsigned month, unsigned day);
+
 }  // namespace orderflow
 
 #endif  // ORDERFLOW_ENGINE_TIME_H_

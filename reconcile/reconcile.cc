@@ -10,17 +10,6 @@
 namespace orderflow {
 namespace {
 
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
-// days_from_civil).
-int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
 bool InMonth(EpochMillis t, const Month& month) {
   return t >= month.begin && t < month.end;
 }
@@ -92,10 +81,8 @@ std::optional<Month> ParseMonth(std::string_view text) {
   m.year = std::stoi(std::string(text.substr(0, 4)));
   m.month = std::stoi(std::string(text.substr(5, 2)));
   if (m.month < 1 || m.month > 12 || m.year < 1970) return std::nullopt;
-  m.begin = DaysFromCivil(m.year, m.month, 1) * Days(1);
-  m.end = (m.month == 12 ? DaysFromCivil(m.year + 1, 1, 1)
-                         : DaysFromCivil(m.year, m.month + 1, 1)) *
-          Days(1);
+  m.begin = Days(DayNumber(m.year, m.month, 1));
+  m.end = Days(DayNumber(m.year, m.month + 1, 1));
   return m;
 }
 

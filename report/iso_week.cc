@@ -12,13 +12,6 @@ int64_t FloorDiv(int64_t a, int64_t b) {
   return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
 }
 
-// Days since 1970-01-01 of a calendar date.
-int64_t DayNumber(int year, unsigned month, unsigned day) {
-  return chr::sys_days(chr::year(year) / chr::month(month) / chr::day(day))
-      .time_since_epoch()
-      .count();
-}
-
 // 0 = Monday ... 6 = Sunday; 1970-01-01 was a Thursday.
 int64_t WeekdayOf(int64_t day_number) { return ((day_number + 3) % 7 + 7) % 7; }
 

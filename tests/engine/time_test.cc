@@ -13,6 +13,13 @@ using ::testing::IsEmpty;
 using TimeTest = EngineTest;
 ORDERFLOW_INSTANTIATE_FOR_SHARD_LAYOUTS(TimeTest);
 
+TEST(DayNumberTest, CountsDaysFromTheEpochAndRollsMonthsOver) {
+  EXPECT_EQ(DayNumber(1970, 1, 1), 0);
+  EXPECT_EQ(Days(DayNumber(2026, 3, 2)), 1772409600000);  // Monday 2026-03-02
+  EXPECT_EQ(DayNumber(2024, 3, 1) - DayNumber(2024, 2, 1), 29);  // leap year
+  EXPECT_EQ(DayNumber(2026, 13, 1), DayNumber(2027, 1, 1));
+}
+
 TEST_P(TimeTest, ClockIsTheLargestTimestampSeen) {
   Stock(Receipt("SKU-A", 1, kT0 + Hours(5)));
   Stock(Receipt("SKU-A", 1, kT0 + Hours(2)));
