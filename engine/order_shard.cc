@@ -167,8 +167,8 @@ size_t OrderShard::early_records() const {
 
 void OrderShard::TimerQueue::Add(const Order& order) {
   const Timer timer{order.timer_due, order.slot, order.generation};
-  if (!ties_.empty() && timer.due <= ties_.back().due) {
-    if (timer.due == ties_.back().due) {
+  if (!ties_.empty() && timer.due <= ties_.front().timer.due) {
+    if (timer.due == ties_.front().timer.due) {
       AddTie(timer);
       return;
     }
@@ -184,26 +184,19 @@ void OrderShard::TimerQueue::Add(const Order& order) {
   }
 }
 
-void OrderShard::TimerQueue::DropDeadTies() {
-  // Dead entries may sit anywhere; a reused slot no longer has their id.
-  ties_.erase(std::remove_if(ties_.begin(), ties_.end(),
-                             [this](const Timer& t) { return !Live(t); }),
-              ties_.end());
-}
-
 void OrderShard::TimerQueue::AddTie(const Timer& timer) {
-  DropDeadTies();
-  const std::string& id = shard_.At(timer.slot).id;
-  auto at = std::find_if(ties_.begin(), ties_.end(), [&](const Timer& t) {
-    return shard_.At(t.slot).id <= id;
-  });
-  if (at == ties_.end() || !Same(*at, timer)) ties_.insert(at, timer);
+  // An entry that is already there (an order that moved away and back)
+  // may be added again: the first of the two to fire moves the order's
+  // timer, which leaves the other dead.
+  ties_.push_back({timer, shard_.At(timer.slot).id});
+  std::push_heap(ties_.begin(), ties_.end(), LaterId);
 }
 
 void OrderShard::TimerQueue::TiesBackToHeap() {
-  const EpochMillis start = ties_.back().due - ties_.back().due % kBucketWidth;
+  const EpochMillis due = ties_.front().timer.due;
+  const EpochMillis start = due - due % kBucketWidth;
   if (heap_start_ == kNever) heap_start_ = start;  // ties came from buckets_
-  for (const Timer& t : ties_) heap_.push_back(t);
+  for (const Tie& t : ties_) heap_.push_back(t.timer);
   std::make_heap(heap_.begin(), heap_.end(), DueLater);
   ties_.clear();
 }
@@ -229,20 +222,15 @@ void OrderShard::TimerQueue::NextTies() {
     const Timer t = heap_.front();
     std::pop_heap(heap_.begin(), heap_.end(), DueLater);
     heap_.pop_back();
-    if (Live(t)) ties_.push_back(t);
+    if (Live(t)) ties_.push_back({t, shard_.At(t.slot).id});
   }
-  // Latest id first; the same entry twice is an order that moved away and
-  // back.
-  std::sort(ties_.begin(), ties_.end(), [this](const Timer& a, const Timer& b) {
-    return shard_.At(a.slot).id > shard_.At(b.slot).id;
-  });
-  ties_.erase(std::unique(ties_.begin(), ties_.end(), Same), ties_.end());
+  std::make_heap(ties_.begin(), ties_.end(), LaterId);
 }
 
 const OrderShard::TimerQueue::Timer* OrderShard::TimerQueue::Front() {
-  while (!ties_.empty() && !Live(ties_.back())) ties_.pop_back();
+  while (!ties_.empty() && !Live(ties_.front().timer)) PopFront();
   if (ties_.empty()) NextTies();
-  return ties_.empty() ? nullptr : &ties_.back();
+  return ties_.empty() ? nullptr : &ties_.front().timer;
 }
 
 void OrderShard::TimerQueue::Clear() {

@@ -21,6 +21,7 @@
 #ifndef ORDERFLOW_ENGINE_ORDER_SHARD_H_
 #define ORDERFLOW_ENGINE_ORDER_SHARD_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -299,7 +300,10 @@ class OrderShard {
   // (and still in the slot), so moving a timer is one append and never a
   // search. Entries wait unsorted in one-minute buckets; the earliest
   // bucket is a heap by due time, and the timers due at its earliest time
-  // are sorted by order id when that time comes up.
+  // move to a heap by order id when that time comes up (each a copy of its
+  // id: a dead entry's slot may hold another order by then). Thousands of
+  // orders placed in one second share their deadlines; adding one more to
+  // that group costs O(log n), never a scan.
   class TimerQueue {
    public:
     explicit TimerQueue(const OrderShard& shard) : shard_(shard) {}
@@ -313,7 +317,10 @@ class OrderShard {
     // The earliest live timer; nullptr when there is none.
     const Timer* Front();
     // Removes the timer Front returned.
-    void PopFront() { ties_.pop_back(); }
+    void PopFront() {
+      std::pop_heap(ties_.begin(), ties_.end(), LaterId);
+      ties_.pop_back();
+    }
     void Clear();
 
    private:
@@ -322,14 +329,16 @@ class OrderShard {
       const Order& order = shard_.At(t.slot);
       return order.generation == t.generation && order.timer_due == t.due;
     }
-    static bool Same(const Timer& a, const Timer& b) {
-      return a.due == b.due && a.slot == b.slot && a.generation == b.generation;
-    }
     // Heap order: the earliest due on top.
     static bool DueLater(const Timer& a, const Timer& b) { return a.due > b.due; }
-    // Live timers of one due time, the next one (smallest id) at the back.
+    // A timer of the group due next, with its order's id as it was added.
+    struct Tie {
+      Timer timer;
+      std::string id;
+    };
+    // Heap order of ties_: the smallest id on top.
+    static bool LaterId(const Tie& a, const Tie& b) { return a.id > b.id; }
     void AddTie(const Timer& timer);
-    void DropDeadTies();
     // Fills ties_ from the heap (and the heap from buckets_).
     void NextTies();
     void TiesBackToHeap();
@@ -340,8 +349,9 @@ class OrderShard {
     // heap_start_ and any added later for earlier times.
     std::vector<Timer> heap_;
     EpochMillis heap_start_ = kNever;
-    // Before the heap's: live timers all due at one time.
-    std::vector<Timer> ties_;
+    // Before the heap's: timers all due at one time, a heap by id (dead
+    // entries leave when they reach the top).
+    std::vector<Tie> ties_;
   };
 
   std::vector<std::unique_ptr<Order[]>> chunks_;

@@ -64,6 +64,37 @@ TEST_P(DeadlinesTest, TimersDueTogetherFireInOrderIdOrder) {
                                        "RAISED O-3/SHIP_DEADLINE_AT_RISK/1"));
 }
 
+// Thousands of orders placed in one second share their deadlines. Orders
+// that join the group while it is next to fire, and cancelled ones among
+// them, still fire once each, in order id order.
+TEST_P(DeadlinesTest, ManyTimersDueTogether) {
+  const EpochMillis at_risk = kT0 + Days(2) - Hours(4);
+  constexpr int kOrders = 3000;
+  Stock(Receipt("SKU-A", kOrders, kT0));
+  auto id = [](int n) {  // scrambled arrival order, ids of varying length
+    return "O-" + std::to_string((n * 7919) % kOrders);
+  };
+  for (int n = 0; n < kOrders / 2; ++n) Place(Order(id(n)));
+  AdvanceTo(at_risk - Seconds(30));  // the group is next to fire
+  for (int n = kOrders / 2; n < kOrders; ++n) {
+    Place(Order(id(n)), at_risk - Seconds(20));
+  }
+  for (int n = 0; n < kOrders; n += 10) {
+    Cancel(Cancellation(id(n), at_risk - Seconds(10)), at_risk - Seconds(10));
+  }
+  out_.Take();
+
+  AdvanceTo(at_risk);
+  std::vector<std::string> expected;
+  for (int n = 0; n < kOrders; ++n) {
+    if (n % 10 != 0) {
+      expected.push_back("RAISED " + id(n) + "/SHIP_DEADLINE_AT_RISK/1");
+    }
+  }
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(out_.Take(), expected);
+}
+
 TEST_P(DeadlinesTest, ExpressLadder) {
   PlaceAllocated("O-1", kExpress);  // promised kT0+2d, shipBy kT0+1d
 
