@@ -115,7 +115,7 @@ class Host : public KafkaHost, public Emitter {
   absl::Status MakeProducer();
   absl::StatusOr<std::unique_ptr<RdKafka::KafkaConsumer>> MakeConsumer(
       const std::string& group_id, RdKafka::RebalanceCb* rebalancer,
-      bool partition_eof);
+      bool partition_eof, std::map<std::string, std::string> extra = {});
   void AddStage(std::unique_ptr<HostedStage> stage, std::string_view role,
                 std::vector<std::string> short_topics,
                 InternalTopic changelog);
@@ -229,15 +229,17 @@ absl::Status Host::MakeProducer() {
 
 absl::StatusOr<std::unique_ptr<RdKafka::KafkaConsumer>> Host::MakeConsumer(
     const std::string& group_id, RdKafka::RebalanceCb* rebalancer,
-    bool partition_eof) {
-  auto conf = MakeKafkaConf(
-      config_.kafka, {{"group.id", group_id},
-                      {"enable.auto.commit", "false"},
-                      {"enable.auto.offset.store", "false"},
-                      {"isolation.level", "read_committed"},
-                      {"auto.offset.reset", "earliest"},
-                      {"partition.assignment.strategy", "range"},
-                      {"enable.partition.eof", partition_eof ? "true" : "false"}});
+    bool partition_eof, std::map<std::string, std::string> extra) {
+  std::map<std::string, std::string> settings = {
+      {"group.id", group_id},
+      {"enable.auto.commit", "false"},
+      {"enable.auto.offset.store", "false"},
+      {"isolation.level", "read_committed"},
+      {"auto.offset.reset", "earliest"},
+      {"partition.assignment.strategy", "range"},
+      {"enable.partition.eof", partition_eof ? "true" : "false"}};
+  settings.insert(extra.begin(), extra.end());
+  auto conf = MakeKafkaConf(config_.kafka, settings);
   if (!conf.ok()) return conf.status();
   std::string error;
   if (rebalancer != nullptr &&
@@ -310,8 +312,10 @@ absl::Status Host::Start() {
     if (!consumer.ok()) return consumer.status();
     s.consumer = *std::move(consumer);
   }
-  auto restorer =
-      MakeConsumer(Cat(config_.kafka.group_prefix, ".restore"), nullptr, true);
+  // The restorer reads changelogs to their end: a fetch that finds nothing
+  // more must come back at once, not after the default half second.
+  auto restorer = MakeConsumer(Cat(config_.kafka.group_prefix, ".restore"),
+                               nullptr, true, {{"fetch.wait.max.ms", "10"}});
   if (!restorer.ok()) return restorer.status();
   restorer_ = *std::move(restorer);
   return absl::OkStatus();
@@ -487,9 +491,18 @@ void Host::PublishMetrics(bool now) {
 
 absl::Status Host::RestoreShards(StageRuntime& s,
                                  const std::set<int>& partitions) {
-  if (partitions.empty()) return absl::OkStatus();
-  std::vector<RdKafka::TopicPartition*> tps;
+  // An empty changelog partition (a new deployment) needs no reading:
+  // waiting for the end of nothing costs a fetch round of its own.
+  std::set<int> to_read;
   for (int p : partitions) {
+    int64_t low = 0, high = 0;
+    const RdKafka::ErrorCode err = restorer_->query_watermark_offsets(
+        s.changelog_topic, p, &low, &high, kStartupTimeoutMs);
+    if (err != RdKafka::ERR_NO_ERROR || high > low) to_read.insert(p);
+  }
+  if (to_read.empty()) return absl::OkStatus();
+  std::vector<RdKafka::TopicPartition*> tps;
+  for (int p : to_read) {
     tps.push_back(RdKafka::TopicPartition::create(
         s.changelog_topic, p, RdKafka::Topic::OFFSET_BEGINNING));
   }
@@ -502,7 +515,7 @@ absl::Status Host::RestoreShards(StageRuntime& s,
   std::set<int> done;
   const auto deadline = Clock::now() + std::chrono::milliseconds(kRestoreTimeoutMs);
   absl::Status status = absl::OkStatus();
-  while (done.size() < partitions.size() && status.ok()) {
+  while (done.size() < to_read.size() && status.ok()) {
     std::unique_ptr<RdKafka::Message> m(restorer_->consume(500));
     switch (m->err()) {
       case RdKafka::ERR_NO_ERROR: {
@@ -546,10 +559,17 @@ void Host::OnRebalance(int stage, RdKafka::KafkaConsumer* consumer,
       if (!s.stage->HasShard(tp->partition())) added.insert(tp->partition());
     }
     for (int p : added) s.stage->AddShard(p);
+    const auto restore_started = Clock::now();
+    const int64_t restored_before = counters_.restored_records;
     if (absl::Status st = RestoreShards(s, added); !st.ok()) fatal_ = st;
     std::cerr << "run: " << s.stage->name() << " stage assigned partitions";
     for (int p : added) std::cerr << " " << p;
-    std::cerr << "\n";
+    std::cerr << " (" << counters_.restored_records - restored_before
+              << " state records restored in "
+              << std::chrono::duration_cast<std::chrono::milliseconds>(
+                     Clock::now() - restore_started)
+                     .count()
+              << " ms)\n";
     consumer->assign(partitions);
     return;
   }
