@@ -113,6 +113,7 @@ class Host : public KafkaHost, public Emitter {
 
  private:
   absl::Status MakeProducer();
+  absl::Status MakeProducerTopics();
   absl::StatusOr<std::unique_ptr<RdKafka::KafkaConsumer>> MakeConsumer(
       const std::string& group_id, RdKafka::RebalanceCb* rebalancer,
       bool partition_eof, std::map<std::string, std::string> extra = {});
@@ -166,6 +167,10 @@ class Host : public KafkaHost, public Emitter {
   std::string transactional_id_;
   std::string requests_topic_, results_topic_;
   std::unique_ptr<RdKafka::Producer> producer_;
+  // The producer's handle of every topic it writes, by Kafka name; made
+  // with the producer, metadata and all (see MakeProducer).
+  std::map<std::string, std::unique_ptr<RdKafka::Topic>, std::less<>>
+      producer_topics_;
   std::unique_ptr<RdKafka::KafkaConsumer> restorer_;
   std::vector<StageRuntime> stages_;
   bool in_transaction_ = false;
@@ -207,6 +212,7 @@ void Rebalancer::rebalance_cb(RdKafka::KafkaConsumer* consumer,
 }
 
 absl::Status Host::MakeProducer() {
+  producer_topics_.clear();  // handles of the producer being replaced
   auto conf = MakeKafkaConf(config_.kafka,
                             {{"transactional.id", transactional_id_},
                              {"enable.idempotence", "true"},
@@ -223,6 +229,39 @@ absl::Status Host::MakeProducer() {
     return absl::UnavailableError(
         Cat("initialising transactions as '", transactional_id_, "' at ",
             config_.kafka.bootstrap_servers, ": ", e->str()));
+  }
+  return MakeProducerTopics();
+}
+
+absl::Status Host::MakeProducerTopics() {
+  // A topic the producer first meets in produce() waits for librdkafka's
+  // next metadata scan (about a second) before anything is sent to it, and
+  // the transaction's commit waits with it; so every topic is looked up
+  // here, before the first transaction.
+  producer_topics_.clear();
+  std::vector<std::string> names = {requests_topic_, results_topic_};
+  for (Topic t : {Topic::kOrderStatus, Topic::kDeliveryTasks,
+                  Topic::kEscalations, Topic::kDeadLetter}) {
+    names.push_back(KafkaTopic(config_.kafka.topic_prefix, t));
+  }
+  for (InternalTopic t :
+       {InternalTopic::kOrderChangelog, InternalTopic::kInventoryChangelog}) {
+    names.push_back(KafkaTopic(config_.kafka.topic_prefix, t));
+  }
+  for (const std::string& name : names) {
+    std::string error;
+    std::unique_ptr<RdKafka::Topic> topic(
+        RdKafka::Topic::create(producer_.get(), name, nullptr, error));
+    if (!topic) return absl::InternalError(Cat(name, ": ", error));
+    RdKafka::Metadata* metadata = nullptr;
+    const RdKafka::ErrorCode err =
+        producer_->metadata(false, topic.get(), &metadata, kStartupTimeoutMs);
+    delete metadata;
+    if (err != RdKafka::ERR_NO_ERROR) {
+      return absl::UnavailableError(
+          Cat("looking up ", name, ": ", Describe(err)));
+    }
+    producer_topics_[name] = std::move(topic);
   }
   return absl::OkStatus();
 }
@@ -324,11 +363,18 @@ absl::Status Host::Start() {
 void Host::Produce(const std::string& topic, int32_t partition,
                    const std::string& key,
                    const std::optional<std::string>& value) {
+  const auto handle = producer_topics_.find(topic);
+  if (handle == producer_topics_.end()) {  // every topic written is made
+    std::cerr << "run: no producer handle for " << topic
+              << "; the transaction will be aborted\n";
+    produce_failed_ = true;
+    return;
+  }
   for (;;) {
     const RdKafka::ErrorCode err = producer_->produce(
-        topic, partition, RdKafka::Producer::RK_MSG_COPY,
+        handle->second.get(), partition, RdKafka::Producer::RK_MSG_COPY,
         value ? const_cast<char*>(value->data()) : nullptr,
-        value ? value->size() : 0, key.data(), key.size(), 0, nullptr);
+        value ? value->size() : 0, key.data(), key.size(), nullptr);
     if (err == RdKafka::ERR_NO_ERROR) return;
     if (err == RdKafka::ERR__QUEUE_FULL) {
       producer_->poll(50);
