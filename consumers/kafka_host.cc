@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "consumers/hosted_stage.h"
+#include "librdkafka/rdkafka.h"
 #include "consumers/kafka_client.h"
 #include "consumers/topic_names.h"
 #include "consumers/topics_admin.h"
@@ -65,10 +66,17 @@ struct StageRuntime {
   std::unique_ptr<RdKafka::KafkaConsumer> consumer;
   std::string group_id;
   std::vector<std::string> topics;                 // Kafka names
-  std::map<std::string, std::string> short_names;  // Kafka name -> short
+  std::map<std::string, std::string, std::less<>> short_names;  // Kafka -> short
   std::string changelog_topic;
-  // Next offset per (topic, partition) consumed in the open transaction.
-  std::map<std::pair<std::string, int32_t>, int64_t> next_offsets;
+  // The consumer's queue, served with callbacks (see PollStage); released
+  // before the consumer.
+  struct QueueRelease {
+    void operator()(rd_kafka_queue_t* q) const { rd_kafka_queue_destroy(q); }
+  };
+  std::unique_ptr<rd_kafka_queue_t, QueueRelease> queue;
+  // Next offset per (topic, partition) consumed in the open transaction;
+  // the topic is a key of short_names.
+  std::map<std::pair<const std::string*, int32_t>, int64_t> next_offsets;
 };
 
 class Host : public KafkaHost, public Emitter {
@@ -137,9 +145,14 @@ class Host : public KafkaHost, public Emitter {
                const std::string& key,
                const std::optional<std::string>& value);
 
-  // Applies what the stage's consumer has, waiting up to `timeout_ms` for
-  // the first record; returns how many records it applied.
+  // Applies what the stage's consumer has (at most kMaxBatch records),
+  // waiting up to `timeout_ms` for the first; returns how many records it
+  // took.
   int PollStage(StageRuntime& s, int timeout_ms);
+  // One record (or consumer error) of PollStage.
+  void OnRecord(StageRuntime& s, const rd_kafka_message_t& m);
+  std::vector<rd_kafka_message_t*> batch_;  // PollStage's, reused
+  int64_t assignments_ = 0;                 // partition assignments so far
   // Whether an input record sits in the partition its key belongs to; if
   // not, it is dead-lettered: the stages find an order, a SKU, only in the
   // partition Kafka's default partitioner gives its key.
@@ -350,6 +363,7 @@ absl::Status Host::Start() {
     auto consumer = MakeConsumer(s.group_id, s.rebalancer.get(), false);
     if (!consumer.ok()) return consumer.status();
     s.consumer = *std::move(consumer);
+    s.queue.reset(rd_kafka_queue_get_consumer(s.consumer->c_ptr()));
   }
   // The restorer reads changelogs to their end: a fetch that finds nothing
   // more must come back at once, not after the default half second.
@@ -426,7 +440,7 @@ bool Host::Commit() {
     std::vector<RdKafka::TopicPartition*> offsets;
     for (const auto& [tp, offset] : s.next_offsets) {
       offsets.push_back(
-          RdKafka::TopicPartition::create(tp.first, tp.second, offset));
+          RdKafka::TopicPartition::create(*tp.first, tp.second, offset));
     }
     std::unique_ptr<RdKafka::ConsumerGroupMetadata> group(
         s.consumer->groupMetadata());
@@ -600,6 +614,7 @@ void Host::OnRebalance(int stage, RdKafka::KafkaConsumer* consumer,
                        std::vector<RdKafka::TopicPartition*>& partitions) {
   StageRuntime& s = stages_[stage];
   if (err == RdKafka::ERR__ASSIGN_PARTITIONS) {
+    ++assignments_;
     std::set<int> added;
     for (const RdKafka::TopicPartition* tp : partitions) {
       if (!s.stage->HasShard(tp->partition())) added.insert(tp->partition());
@@ -672,47 +687,64 @@ bool Host::InRightPartition(const std::string& short_name,
 }
 
 int Host::PollStage(StageRuntime& s, int timeout_ms) {
-  int n = 0;
-  for (; n < kMaxBatch && fatal_.ok() && !rewind_needed_; ++n) {
-    std::unique_ptr<RdKafka::Message> m(s.consumer->consume(n == 0 ? timeout_ms : 0));
-    switch (m->err()) {
-      case RdKafka::ERR_NO_ERROR:
-        break;
-      case RdKafka::ERR__TIMED_OUT:
-      case RdKafka::ERR__PARTITION_EOF:
-        return n;
-      case RdKafka::ERR__FATAL:
-        fatal_ = absl::InternalError(Cat(s.group_id, ": ", m->errstr()));
-        return n;
-      default:
-        std::cerr << "run: " << s.stage->name() << " consumer: " << m->errstr()
-                  << "\n";
-        return n;
-    }
-    if (!s.stage->HasShard(m->partition())) continue;  // not ours any more
-    EnsureTransaction();
-    if (!fatal_.ok()) return n;
-    const std::string topic = m->topic_name();
-    RecordSource source;
-    source.topic = topic;
-    source.partition = m->partition();
-    source.offset = m->offset();
-    const std::string key = m->key() ? *m->key() : std::string();
-    source.key = key;
-    source.payload = std::string_view(static_cast<const char*>(m->payload()),
-                                      m->payload() ? m->len() : 0);
-    source.timestamp = m->timestamp().timestamp;
-    const std::string& short_name = s.short_names[topic];
-    if (!InRightPartition(short_name, source)) {
-      ++counters_.inputs;
-      s.next_offsets[{topic, m->partition()}] = m->offset() + 1;
-      continue;
-    }
-    s.stage->Apply(short_name, source, config_.kafka.event_time, *this);
-    s.next_offsets[{topic, m->partition()}] = m->offset() + 1;
-    ++counters_.inputs;
+  // A batch from librdkafka's queue rather than consume() per record: no
+  // message object, lock and clock reading per record. Rebalance callbacks
+  // run inside the call; records taken before an assignment in the same
+  // call may belong to the partitions' previous life, so such a batch is
+  // not applied and the stage rewinds to the committed offsets instead.
+  batch_.resize(kMaxBatch);
+  const int64_t assignments_before = assignments_;
+  const ssize_t n = rd_kafka_consume_batch_queue(s.queue.get(), timeout_ms,
+                                                 batch_.data(), batch_.size());
+  if (n <= 0) return 0;
+  const bool reassigned = assignments_ != assignments_before;
+  if (reassigned) rewind_needed_ = true;
+  for (ssize_t i = 0; i < n; ++i) {
+    if (!reassigned) OnRecord(s, *batch_[i]);
+    rd_kafka_message_destroy(batch_[i]);
   }
-  return n;
+  return static_cast<int>(n);
+}
+
+void Host::OnRecord(StageRuntime& s, const rd_kafka_message_t& m) {
+  switch (m.err) {
+    case RD_KAFKA_RESP_ERR_NO_ERROR:
+      break;
+    case RD_KAFKA_RESP_ERR__PARTITION_EOF:
+      return;
+    case RD_KAFKA_RESP_ERR__FATAL:
+      fatal_ = absl::InternalError(
+          Cat(s.group_id, ": ", rd_kafka_message_errstr(&m)));
+      return;
+    default:
+      std::cerr << "run: " << s.stage->name()
+                << " consumer: " << rd_kafka_message_errstr(&m) << "\n";
+      return;
+  }
+  if (!fatal_.ok() || rewind_needed_) return;  // applied again after rewind
+  if (!s.stage->HasShard(m.partition)) return;  // not ours any more
+  EnsureTransaction();
+  if (!fatal_.ok()) return;
+  const std::string_view topic = rd_kafka_topic_name(m.rkt);
+  const auto name = s.short_names.find(topic);
+  if (name == s.short_names.end()) return;  // subscribed to none other
+  RecordSource source;
+  source.topic = topic;
+  source.partition = m.partition;
+  source.offset = m.offset;
+  source.key = m.key != nullptr
+                   ? std::string_view(static_cast<const char*>(m.key), m.key_len)
+                   : std::string_view();
+  source.payload = m.payload != nullptr
+                       ? std::string_view(static_cast<const char*>(m.payload), m.len)
+                       : std::string_view();
+  source.timestamp = rd_kafka_message_timestamp(&m, nullptr);
+  const std::string& short_name = name->second;
+  if (InRightPartition(short_name, source)) {
+    s.stage->Apply(short_name, source, config_.kafka.event_time, *this);
+  }
+  s.next_offsets[{&name->first, m.partition}] = m.offset + 1;
+  ++counters_.inputs;
 }
 
 void Host::Report(bool final) {
