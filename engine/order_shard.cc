@@ -5,10 +5,9 @@
 #include "engine/dead_letter.h"
 #include "engine/fingerprint.h"
 #include "engine/order_status.h"
+#include "engine/order_wire.h"
 #include "engine/review.h"
 #include "engine/text.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 
 namespace orderflow {
 
@@ -29,15 +28,7 @@ std::string_view ShipmentStatusName(v1::ShipmentStatus s) {
 // snapshots, so it must not change). `buffer` is scratch space, reused
 // from call to call.
 uint64_t ContentHash(const v1::OrderPlaced& order, std::string& buffer) {
-  const size_t size = order.ByteSizeLong();
-  buffer.resize(size);
-  uint8_t* start = reinterpret_cast<uint8_t*>(buffer.data());
-  google::protobuf::io::ArrayOutputStream stream(start, static_cast<int>(size));
-  google::protobuf::io::CodedOutputStream coded(&stream);
-  coded.SetSerializationDeterministic(true);
-  order.SerializeWithCachedSizes(&coded);
-  coded.Trim();
-  return Fingerprint(std::string_view(buffer.data(), size));
+  return Fingerprint(EncodeOrderPlaced(order, buffer));
 }
 
 // (shipmentId, status): the id's bytes, then the status as its own bytes,
@@ -73,14 +64,13 @@ void OrderShard::Order::AddLine(std::string_view line_id, SkuId sku,
 
 void OrderShard::Order::KeepShipTo(const v1::Address& address) {
   DropShipTo();
-  address.AppendToString(&packed);
+  AppendAddress(address, packed);
   has_ship_to = true;
 }
 
 void OrderShard::Order::ReadShipTo(v1::Address* address) const {
   const size_t begin = lines.empty() ? 0 : lines.back().id_end;
-  address->ParseFromArray(packed.data() + begin,
-                          static_cast<int>(packed.size() - begin));
+  ParseAddress(std::string_view(packed).substr(begin), address);
 }
 
 void OrderShard::Order::DropShipTo() {
