@@ -100,8 +100,11 @@ uint8_t* WriteContent(const v1::OrderLine& l, uint8_t* p) {
 
 // True when `m` carries no fields this code does not know (read from a
 // newer schema).
-bool NoUnknownFields(const google::protobuf::Message& m) {
-  return m.GetReflection()->GetUnknownFields(m).empty();
+template <typename M>
+bool NoUnknownFields(const M& m) {
+  static const google::protobuf::Reflection* const reflection =
+      M::GetReflection();
+  return reflection->GetUnknownFields(m).empty();
 }
 bool AllFieldsKnown(const v1::OrderPlaced& o) {
   if (!NoUnknownFields(o)) return false;
@@ -140,26 +143,21 @@ bool IsAscii(const char* p, size_t n) {
   return (bits & 0x8080808080808080ull) == 0;
 }
 
-// Reads what AppendAddress writes for an address of known fields and ASCII
-// text; false (leaving *address partly filled) on anything else.
+// Reads what AppendAddress writes for an address of known fields and
+// ASCII text (so every byte is below 0x80: one-byte tags and lengths);
+// false on anything else.
 bool ParseAsciiAddress(std::string_view bytes, v1::Address* address) {
+  if (!IsAscii(bytes.data(), bytes.size())) return false;
   address->Clear();
-  const auto* p = reinterpret_cast<const uint8_t*>(bytes.data());
-  const uint8_t* end = p + bytes.size();
+  const char* p = bytes.data();
+  const char* end = p + bytes.size();
   while (p < end) {
-    const uint8_t tag = *p++;
-    if ((tag & 7) != kLengthDelimited || tag < Tag(1, 2) || tag > Tag(6, 2)) {
+    const int tag = *p++;
+    if ((tag & 7) != kLengthDelimited || tag < Tag(1, 2) || tag > Tag(6, 2) ||
+        p == end || *p > end - p - 1) {
       return false;
     }
-    uint64_t length = 0;
-    for (int shift = 0;; shift += 7) {
-      if (p == end || shift > 28) return false;
-      length |= static_cast<uint64_t>(*p & 0x7f) << shift;
-      if ((*p++ & 0x80) == 0) break;
-    }
-    if (length > static_cast<uint64_t>(end - p)) return false;
-    const char* text = reinterpret_cast<const char*>(p);
-    if (!IsAscii(text, length)) return false;
+    const size_t length = static_cast<size_t>(*p++);
     std::string* field = nullptr;
     switch (tag >> 3) {
       case 1: field = address->mutable_name(); break;
@@ -169,7 +167,7 @@ bool ParseAsciiAddress(std::string_view bytes, v1::Address* address) {
       case 5: field = address->mutable_postal_code(); break;
       default: field = address->mutable_country(); break;
     }
-    field->assign(text, length);
+    field->assign(p, length);
     p += length;
   }
   return true;
