@@ -34,7 +34,6 @@
 #include "absl/container/btree_set.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/container/inlined_vector.h"
-#include "absl/hash/hash.h"
 #include "absl/status/status.h"
 #include "engine/config.h"
 #include "engine/deadlines.h"
@@ -280,7 +279,7 @@ class OrderShard {
     using is_transparent = void;
     const OrderShard* shard;
     size_t operator()(std::string_view id) const {
-      return absl::Hash<std::string_view>{}(id);
+      return HashText(id);
     }
     size_t operator()(Slot slot) const { return (*this)(shard->At(slot).id); }
   };
