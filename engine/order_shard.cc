@@ -551,14 +551,14 @@ void OrderShard::Accept(Order& order, const v1::OrderPlaced& placed,
     // Rule 4: cancelled at once, without reserving stock.
     SetStatus(order, v1::ORDER_STATUS_CANCELLED, {"CANCEL_REQUESTED"}, out);
   } else {
-    std::vector<SkuId> distinct;
-    for (const Line& line : order.lines) {
-      if (std::find(distinct.begin(), distinct.end(), line.sku) ==
-          distinct.end()) {
-        distinct.push_back(line.sku);
-      }
+    // One answer per distinct SKU (AskInventory's requests).
+    uint16_t distinct = 0;
+    for (size_t i = 0; i < order.lines.size(); ++i) {
+      const SkuId sku = order.lines[i].sku;
+      distinct += std::none_of(order.lines.begin(), order.lines.begin() + i,
+                               [sku](const Line& l) { return l.sku == sku; });
     }
-    order.awaiting_answers = static_cast<uint16_t>(distinct.size());
+    order.awaiting_answers = distinct;
     AskInventory(order, AllocationRequest::ACTION_RESERVE, out);
   }
   Reschedule(order);

@@ -176,7 +176,9 @@ class OrderShard {
     // while short, instead of a message with a string per field.
     absl::InlinedVector<Line, 2> lines;
     std::string packed;
-    std::vector<uint64_t> shipment_events_seen;
+    // A shipped order usually sees three events (PACKED, SHIPPED,
+    // DELIVERED): kept inline, no allocation.
+    absl::InlinedVector<uint64_t, 3> shipment_events_seen;
     std::unique_ptr<Invoices> invoices;  // null until the first invoice
     Promise promise{};
     EpochMillis placed_at = 0;
