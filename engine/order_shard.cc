@@ -124,8 +124,14 @@ OrderShard::SkuId OrderShard::Intern(std::string_view sku) {
   if (it != sku_ids_.end()) return it->second;
   const SkuId id = static_cast<SkuId>(sku_names_.size());
   sku_names_.emplace_back(sku);
-  sku_ids_.emplace(sku_names_.back(), id);
+  sku_ids_.emplace(sku, id);
   return id;
+}
+
+std::optional<OrderShard::SkuId> OrderShard::InternedId(std::string_view sku) const {
+  auto it = sku_ids_.find(sku);
+  if (it == sku_ids_.end()) return std::nullopt;
+  return it->second;
 }
 
 std::optional<v1::OrderStatus> OrderShard::StatusOf(std::string_view id) const {
@@ -580,8 +586,9 @@ void OrderShard::OnAllocationResult(const StockAnswer& result, Emitter& out) {
     return;  // cancelled or shipped meanwhile; inventory has been told
   }
   const bool complete = result.reserved >= result.requested;
+  const std::optional<SkuId> sku = InternedId(result.sku);
   for (Line& line : order.lines) {
-    if (SkuName(line.sku) == result.sku) line.reserved = complete;
+    if (line.sku == sku) line.reserved = complete;
   }
   if (result.first_answer && order.awaiting_answers > 0) {
     --order.awaiting_answers;

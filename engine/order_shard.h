@@ -220,6 +220,8 @@ class OrderShard {
   Order& Create(std::string_view id);
   void Forget(Order& order);
   SkuId Intern(std::string_view sku);
+  // The id of an interned name; nullopt for a name never interned.
+  std::optional<SkuId> InternedId(std::string_view sku) const;
   const std::string& SkuName(SkuId id) const { return sku_names_[id]; }
 
   // Transitions and what they emit.
@@ -352,8 +354,10 @@ class OrderShard {
   // Mutable: NextTimer sorts what is due next, which changes no timer.
   mutable TimerQueue timers_{*this};
 
+  // Each name twice: by id, and as the key of the lookup table, where a
+  // short name sits in the table's slot (one cache miss, not two).
   std::deque<std::string> sku_names_;
-  StringViewMap<SkuId> sku_ids_;
+  StringMap<SkuId> sku_ids_;
 
   absl::btree_map<std::string, std::vector<internal::v1::EarlyRecord>,
                   std::less<>>
