@@ -5,10 +5,9 @@
 #include "engine/dead_letter.h"
 #include "engine/fingerprint.h"
 #include "engine/order_status.h"
+#include "engine/order_wire.h"
 #include "engine/review.h"
 #include "engine/text.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 
 namespace orderflow {
 
@@ -29,15 +28,7 @@ std::string_view ShipmentStatusName(v1::ShipmentStatus s) {
 // snapshots, so it must not change). `buffer` is scratch space, reused
 // from call to call.
 uint64_t ContentHash(const v1::OrderPlaced& order, std::string& buffer) {
-  const size_t size = order.ByteSizeLong();
-  buffer.resize(size);
-  uint8_t* start = reinterpret_cast<uint8_t*>(buffer.data());
-  google::protobuf::io::ArrayOutputStream stream(start, static_cast<int>(size));
-  google::protobuf::io::CodedOutputStream coded(&stream);
-  coded.SetSerializationDeterministic(true);
-  order.SerializeWithCachedSizes(&coded);
-  coded.Trim();
-  return Fingerprint(std::string_view(buffer.data(), size));
+  return Fingerprint(EncodeOrderPlaced(order, buffer));
 }
 
 // (shipmentId, status): the id's bytes, then the status as its own bytes,
@@ -73,14 +64,13 @@ void OrderShard::Order::AddLine(std::string_view line_id, SkuId sku,
 
 void OrderShard::Order::KeepShipTo(const v1::Address& address) {
   DropShipTo();
-  address.AppendToString(&packed);
+  AppendAddress(address, packed);
   has_ship_to = true;
 }
 
 void OrderShard::Order::ReadShipTo(v1::Address* address) const {
   const size_t begin = lines.empty() ? 0 : lines.back().id_end;
-  address->ParseFromArray(packed.data() + begin,
-                          static_cast<int>(packed.size() - begin));
+  ParseAddress(std::string_view(packed).substr(begin), address);
 }
 
 void OrderShard::Order::DropShipTo() {
@@ -134,8 +124,14 @@ OrderShard::SkuId OrderShard::Intern(std::string_view sku) {
   if (it != sku_ids_.end()) return it->second;
   const SkuId id = static_cast<SkuId>(sku_names_.size());
   sku_names_.emplace_back(sku);
-  sku_ids_.emplace(sku_names_.back(), id);
+  sku_ids_.emplace(sku, id);
   return id;
+}
+
+std::optional<OrderShard::SkuId> OrderShard::InternedId(std::string_view sku) const {
+  auto it = sku_ids_.find(sku);
+  if (it == sku_ids_.end()) return std::nullopt;
+  return it->second;
 }
 
 std::optional<v1::OrderStatus> OrderShard::StatusOf(std::string_view id) const {
@@ -549,14 +545,14 @@ void OrderShard::Accept(Order& order, const v1::OrderPlaced& placed,
     // Rule 4: cancelled at once, without reserving stock.
     SetStatus(order, v1::ORDER_STATUS_CANCELLED, {"CANCEL_REQUESTED"}, out);
   } else {
-    std::vector<SkuId> distinct;
-    for (const Line& line : order.lines) {
-      if (std::find(distinct.begin(), distinct.end(), line.sku) ==
-          distinct.end()) {
-        distinct.push_back(line.sku);
-      }
+    // One answer per distinct SKU (AskInventory's requests).
+    uint16_t distinct = 0;
+    for (size_t i = 0; i < order.lines.size(); ++i) {
+      const SkuId sku = order.lines[i].sku;
+      distinct += std::none_of(order.lines.begin(), order.lines.begin() + i,
+                               [sku](const Line& l) { return l.sku == sku; });
     }
-    order.awaiting_answers = static_cast<uint16_t>(distinct.size());
+    order.awaiting_answers = distinct;
     AskInventory(order, AllocationRequest::ACTION_RESERVE, out);
   }
   Reschedule(order);
@@ -578,8 +574,9 @@ void OrderShard::OnAllocationResult(const StockAnswer& result, Emitter& out) {
     return;  // cancelled or shipped meanwhile; inventory has been told
   }
   const bool complete = result.reserved >= result.requested;
+  const std::optional<SkuId> sku = InternedId(result.sku);
   for (Line& line : order.lines) {
-    if (SkuName(line.sku) == result.sku) line.reserved = complete;
+    if (line.sku == sku) line.reserved = complete;
   }
   if (result.first_answer && order.awaiting_answers > 0) {
     --order.awaiting_answers;

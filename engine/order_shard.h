@@ -35,7 +35,6 @@
 #include "absl/container/btree_set.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/container/inlined_vector.h"
-#include "absl/hash/hash.h"
 #include "absl/status/status.h"
 #include "engine/config.h"
 #include "engine/deadlines.h"
@@ -178,7 +177,9 @@ class OrderShard {
     // while short, instead of a message with a string per field.
     absl::InlinedVector<Line, 2> lines;
     std::string packed;
-    std::vector<uint64_t> shipment_events_seen;
+    // A shipped order usually sees three events (PACKED, SHIPPED,
+    // DELIVERED): kept inline, no allocation.
+    absl::InlinedVector<uint64_t, 3> shipment_events_seen;
     std::unique_ptr<Invoices> invoices;  // null until the first invoice
     Promise promise{};
     EpochMillis placed_at = 0;
@@ -220,6 +221,8 @@ class OrderShard {
   Order& Create(std::string_view id);
   void Forget(Order& order);
   SkuId Intern(std::string_view sku);
+  // The id of an interned name; nullopt for a name never interned.
+  std::optional<SkuId> InternedId(std::string_view sku) const;
   const std::string& SkuName(SkuId id) const { return sku_names_[id]; }
 
   // Transitions and what they emit.
@@ -281,7 +284,7 @@ class OrderShard {
     using is_transparent = void;
     const OrderShard* shard;
     size_t operator()(std::string_view id) const {
-      return absl::Hash<std::string_view>{}(id);
+      return HashText(id);
     }
     size_t operator()(Slot slot) const { return (*this)(shard->At(slot).id); }
   };
@@ -361,8 +364,10 @@ class OrderShard {
   // Mutable: NextTimer sorts what is due next, which changes no timer.
   mutable TimerQueue timers_{*this};
 
+  // Each name twice: by id, and as the key of the lookup table, where a
+  // short name sits in the table's slot (one cache miss, not two).
   std::deque<std::string> sku_names_;
-  StringViewMap<SkuId> sku_ids_;
+  StringMap<SkuId> sku_ids_;
 
   absl::btree_map<std::string, std::vector<internal::v1::EarlyRecord>,
                   std::less<>>

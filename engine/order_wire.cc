@@ -1,0 +1,231 @@
+#include "engine/order_wire.h"
+
+#include <cstdint>
+#include <cstring>
+
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "google/protobuf/unknown_field_set.h"
+
+namespace orderflow {
+namespace {
+
+// Every field of these messages has a number below 16: a one-byte tag.
+constexpr uint8_t Tag(int field, int wire_type) {
+  return static_cast<uint8_t>(field << 3 | wire_type);
+}
+constexpr int kVarint = 0, kLengthDelimited = 2;
+
+size_t VarintSize(uint64_t v) {
+  size_t n = 1;
+  while (v >= 0x80) {
+    v >>= 7;
+    ++n;
+  }
+  return n;
+}
+// Signed 32- and 64-bit integers and enums: sign-extended to 64 bits.
+uint64_t AsVarint(int64_t v) { return static_cast<uint64_t>(v); }
+
+uint8_t* WriteVarint(uint64_t v, uint8_t* p) {
+  while (v >= 0x80) {
+    *p++ = static_cast<uint8_t>(v | 0x80);
+    v >>= 7;
+  }
+  *p++ = static_cast<uint8_t>(v);
+  return p;
+}
+
+// A field is written only when set: text when not empty, a number when not
+// zero, a sub-message or an `optional` field when present.
+size_t TextSize(const std::string& s) {
+  return s.empty() ? 0 : 1 + VarintSize(s.size()) + s.size();
+}
+uint8_t* WriteText(int field, const std::string& s, uint8_t* p) {
+  if (s.empty()) return p;
+  *p++ = Tag(field, kLengthDelimited);
+  p = WriteVarint(s.size(), p);
+  std::memcpy(p, s.data(), s.size());
+  return p + s.size();
+}
+size_t NumberSize(uint64_t v) { return v == 0 ? 0 : 1 + VarintSize(v); }
+uint8_t* WriteNumber(int field, uint64_t v, uint8_t* p) {
+  if (v == 0) return p;
+  *p++ = Tag(field, kVarint);
+  return WriteVarint(v, p);
+}
+size_t MessageSize(size_t content) { return 1 + VarintSize(content) + content; }
+uint8_t* WriteMessageHeader(int field, size_t content, uint8_t* p) {
+  *p++ = Tag(field, kLengthDelimited);
+  return WriteVarint(content, p);
+}
+
+size_t ContentSize(const google::protobuf::Timestamp& t) {
+  return NumberSize(AsVarint(t.seconds())) + NumberSize(AsVarint(t.nanos()));
+}
+uint8_t* WriteContent(const google::protobuf::Timestamp& t, uint8_t* p) {
+  p = WriteNumber(1, AsVarint(t.seconds()), p);
+  return WriteNumber(2, AsVarint(t.nanos()), p);
+}
+
+size_t ContentSize(const v1::Address& a) {
+  return TextSize(a.name()) + TextSize(a.line1()) + TextSize(a.line2()) +
+         TextSize(a.city()) + TextSize(a.postal_code()) + TextSize(a.country());
+}
+uint8_t* WriteContent(const v1::Address& a, uint8_t* p) {
+  p = WriteText(1, a.name(), p);
+  p = WriteText(2, a.line1(), p);
+  p = WriteText(3, a.line2(), p);
+  p = WriteText(4, a.city(), p);
+  p = WriteText(5, a.postal_code(), p);
+  return WriteText(6, a.country(), p);
+}
+
+size_t ContentSize(const v1::OrderLine& l) {
+  return TextSize(l.line_id()) + TextSize(l.sku()) +
+         NumberSize(AsVarint(l.quantity())) +
+         (l.has_unit_price_minor() ? 1 + VarintSize(AsVarint(l.unit_price_minor()))
+                                   : 0);
+}
+uint8_t* WriteContent(const v1::OrderLine& l, uint8_t* p) {
+  p = WriteText(1, l.line_id(), p);
+  p = WriteText(2, l.sku(), p);
+  p = WriteNumber(3, AsVarint(l.quantity()), p);
+  if (l.has_unit_price_minor()) {
+    *p++ = Tag(4, kVarint);
+    p = WriteVarint(AsVarint(l.unit_price_minor()), p);
+  }
+  return p;
+}
+
+// True when `m` carries no fields this code does not know (read from a
+// newer schema).
+template <typename M>
+bool NoUnknownFields(const M& m) {
+  static const google::protobuf::Reflection* const reflection =
+      M::GetReflection();
+  return reflection->GetUnknownFields(m).empty();
+}
+bool AllFieldsKnown(const v1::OrderPlaced& o) {
+  if (!NoUnknownFields(o)) return false;
+  if (o.has_placed_at() && !NoUnknownFields(o.placed_at())) return false;
+  if (o.has_promised_delivery_at() && !NoUnknownFields(o.promised_delivery_at())) {
+    return false;
+  }
+  if (o.has_ship_to() && !NoUnknownFields(o.ship_to())) return false;
+  for (const v1::OrderLine& l : o.lines()) {
+    if (!NoUnknownFields(l)) return false;
+  }
+  return true;
+}
+
+std::string_view ProtobufEncoding(const v1::OrderPlaced& order,
+                                  std::string& buffer) {
+  const size_t size = order.ByteSizeLong();
+  buffer.resize(size);
+  uint8_t* start = reinterpret_cast<uint8_t*>(buffer.data());
+  google::protobuf::io::ArrayOutputStream stream(start, static_cast<int>(size));
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  coded.SetSerializationDeterministic(true);
+  order.SerializeWithCachedSizes(&coded);
+  coded.Trim();
+  return std::string_view(buffer.data(), size);
+}
+
+bool IsAscii(const char* p, size_t n) {
+  uint64_t bits = 0;
+  for (; n >= 8; n -= 8, p += 8) {
+    uint64_t word;
+    std::memcpy(&word, p, 8);
+    bits |= word;
+  }
+  for (; n > 0; --n, ++p) bits |= static_cast<unsigned char>(*p);
+  return (bits & 0x8080808080808080ull) == 0;
+}
+
+// Reads what AppendAddress writes for an address of known fields and
+// ASCII text (so every byte is below 0x80: one-byte tags and lengths);
+// false on anything else.
+bool ParseAsciiAddress(std::string_view bytes, v1::Address* address) {
+  if (!IsAscii(bytes.data(), bytes.size())) return false;
+  address->Clear();
+  const char* p = bytes.data();
+  const char* end = p + bytes.size();
+  while (p < end) {
+    const int tag = *p++;
+    if ((tag & 7) != kLengthDelimited || tag < Tag(1, 2) || tag > Tag(6, 2) ||
+        p == end || *p > end - p - 1) {
+      return false;
+    }
+    const size_t length = static_cast<size_t>(*p++);
+    std::string* field = nullptr;
+    switch (tag >> 3) {
+      case 1: field = address->mutable_name(); break;
+      case 2: field = address->mutable_line1(); break;
+      case 3: field = address->mutable_line2(); break;
+      case 4: field = address->mutable_city(); break;
+      case 5: field = address->mutable_postal_code(); break;
+      default: field = address->mutable_country(); break;
+    }
+    field->assign(p, length);
+    p += length;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string_view EncodeOrderPlaced(const v1::OrderPlaced& o,
+                                   std::string& buffer) {
+  if (!AllFieldsKnown(o)) return ProtobufEncoding(o, buffer);
+  const size_t placed_at = o.has_placed_at() ? ContentSize(o.placed_at()) : 0;
+  const size_t promised =
+      o.has_promised_delivery_at() ? ContentSize(o.promised_delivery_at()) : 0;
+  const size_t ship_to = o.has_ship_to() ? ContentSize(o.ship_to()) : 0;
+  size_t size = TextSize(o.order_id()) + TextSize(o.customer_id()) +
+                (o.has_placed_at() ? MessageSize(placed_at) : 0) +
+                NumberSize(AsVarint(o.service_level())) +
+                (o.has_promised_delivery_at() ? MessageSize(promised) : 0) +
+                TextSize(o.currency()) +
+                (o.has_ship_to() ? MessageSize(ship_to) : 0);
+  for (const v1::OrderLine& l : o.lines()) size += MessageSize(ContentSize(l));
+
+  buffer.resize(size);
+  uint8_t* p = reinterpret_cast<uint8_t*>(buffer.data());
+  p = WriteText(1, o.order_id(), p);
+  p = WriteText(2, o.customer_id(), p);
+  if (o.has_placed_at()) {
+    p = WriteContent(o.placed_at(), WriteMessageHeader(3, placed_at, p));
+  }
+  p = WriteNumber(4, AsVarint(o.service_level()), p);
+  if (o.has_promised_delivery_at()) {
+    p = WriteContent(o.promised_delivery_at(),
+                     WriteMessageHeader(5, promised, p));
+  }
+  p = WriteText(6, o.currency(), p);
+  if (o.has_ship_to()) {
+    p = WriteContent(o.ship_to(), WriteMessageHeader(7, ship_to, p));
+  }
+  for (const v1::OrderLine& l : o.lines()) {
+    p = WriteContent(l, WriteMessageHeader(8, ContentSize(l), p));
+  }
+  return std::string_view(buffer.data(), size);
+}
+
+void AppendAddress(const v1::Address& address, std::string& out) {
+  if (!NoUnknownFields(address)) {
+    address.AppendToString(&out);
+    return;
+  }
+  const size_t begin = out.size();
+  out.resize(begin + ContentSize(address));
+  WriteContent(address, reinterpret_cast<uint8_t*>(out.data() + begin));
+}
+
+void ParseAddress(std::string_view bytes, v1::Address* address) {
+  if (!ParseAsciiAddress(bytes, address)) {
+    address->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()));
+  }
+}
+
+}  // namespace orderflow
