@@ -18,6 +18,7 @@
 #include "engine/text.h"
 #include "engine/topics.h"
 #include "observe/order_timeline.h"
+#include "observe/timeline_feed.h"
 #include "observe/live_metrics.h"
 
 namespace orderflow {
@@ -82,7 +83,11 @@ struct StageRuntime {
 class Host : public KafkaHost, public Emitter {
  public:
   Host(const Config& config, MetricsBoard* board, OrderTimelines* timelines)
-      : config_(config), board_(board), timelines_(timelines) {}
+      : config_(config), board_(board), timelines_(timelines) {
+    if (timelines_ != nullptr) {
+      timeline_feed_ = std::make_unique<TimelineFeed>(timelines_);
+    }
+  }
 
   absl::Status Start();
   absl::Status Run(const std::atomic<bool>& stop) override;
@@ -202,16 +207,11 @@ class Host : public KafkaHost, public Emitter {
   // Order investigation: the inputs and outputs of the open transaction,
   // recorded when it commits (and dropped when it aborts, to be recorded
   // when they are processed again).
-  struct TimelineEntry {
-    bool output;
-    Topic topic;
-    std::string key;
-    EpochMillis time;
-    std::string value;  // protobuf binary
-  };
   void RecordCommittedTimelines();
   OrderTimelines* const timelines_;
-  std::vector<TimelineEntry> timeline_pending_;
+  std::vector<TimelineFeed::Entry> timeline_pending_;
+  // Records them off the host's thread; null without timelines_.
+  std::unique_ptr<TimelineFeed> timeline_feed_;
   const EpochMillis started_at_ = WallNow();
   ServiceMetrics committed_metrics_;
   std::map<std::string, int64_t> dead_letters_pending_, dead_letters_committed_;
@@ -503,20 +503,9 @@ void Host::DropUncommittedMetrics() {
 }
 
 void Host::RecordCommittedTimelines() {
-  if (timelines_ == nullptr || timeline_pending_.empty()) return;
-  // One message of each topic's type, parsed into again and again.
-  std::map<Topic, std::unique_ptr<google::protobuf::Message>> messages;
-  for (const TimelineEntry& e : timeline_pending_) {
-    auto& m = messages[e.topic];
-    if (m == nullptr) m.reset(MessageTypeOf(e.topic).New());
-    if (!m->ParseFromString(e.value)) continue;  // dead-lettered: told there
-    if (e.output) {
-      timelines_->RecordOutput(ShortName(e.topic), e.key, e.time, *m);
-    } else {
-      timelines_->RecordInput(ShortName(e.topic), e.key, e.time, *m);
-    }
-  }
-  timeline_pending_.clear();
+  if (timeline_feed_ == nullptr || timeline_pending_.empty()) return;
+  timeline_feed_->Add(std::move(timeline_pending_));
+  timeline_pending_ = {};
 }
 
 void Host::PublishMetrics(bool now) {
@@ -821,6 +810,7 @@ absl::Status Host::Run(const std::atomic<bool>& stop) {
     std::cerr << "run: the last transaction was aborted; its input will be "
                  "processed again by whoever takes over\n";
   }
+  if (timeline_feed_ != nullptr) timeline_feed_->Flush();
   PublishMetrics(true);
   for (StageRuntime& s : stages_) s.consumer->close();
   restorer_->close();

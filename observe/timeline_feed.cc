@@ -1,0 +1,69 @@
+#include "observe/timeline_feed.h"
+
+#include <map>
+#include <memory>
+#include <utility>
+
+#include "google/protobuf/message.h"
+#include "observe/order_timeline.h"
+
+namespace orderflow {
+
+TimelineFeed::TimelineFeed(OrderTimelines* timelines)
+    : timelines_(timelines), thread_([this] { Loop(); }) {}
+
+TimelineFeed::~TimelineFeed() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  thread_.join();
+}
+
+void TimelineFeed::Add(std::vector<Entry> batch) {
+  if (batch.empty()) return;
+  std::unique_lock<std::mutex> lock(mu_);
+  changed_.wait(lock, [&] { return waiting_.size() < kMaxWaitingBatches; });
+  waiting_.push_back(std::move(batch));
+  changed_.notify_all();
+}
+
+void TimelineFeed::Flush() {
+  std::unique_lock<std::mutex> lock(mu_);
+  changed_.wait(lock, [&] { return waiting_.empty() && !recording_; });
+}
+
+void TimelineFeed::Loop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    changed_.wait(lock, [&] { return stopping_ || !waiting_.empty(); });
+    if (waiting_.empty()) return;  // stopping, and everything is recorded
+    std::vector<Entry> batch = std::move(waiting_.front());
+    waiting_.pop_front();
+    recording_ = true;
+    changed_.notify_all();  // room for Add()
+    lock.unlock();
+    Record(batch);
+    lock.lock();
+    recording_ = false;
+    changed_.notify_all();  // for Flush()
+  }
+}
+
+void TimelineFeed::Record(const std::vector<Entry>& batch) {
+  // One message of each topic's type, parsed into again and again.
+  std::map<Topic, std::unique_ptr<google::protobuf::Message>> messages;
+  for (const Entry& e : batch) {
+    auto& m = messages[e.topic];
+    if (m == nullptr) m.reset(MessageTypeOf(e.topic).New());
+    if (!m->ParseFromString(e.value)) continue;
+    if (e.output) {
+      timelines_->RecordOutput(ShortName(e.topic), e.key, e.time, *m);
+    } else {
+      timelines_->RecordInput(ShortName(e.topic), e.key, e.time, *m);
+    }
+  }
+}
+
+}  // namespace orderflow

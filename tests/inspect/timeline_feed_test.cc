@@ -1,0 +1,91 @@
+// TimelineFeed: batches recorded in the order they were added, Flush()
+// waiting for them, undecodable bytes skipped, and what is still waiting
+// recorded when the feed goes away.
+#include "observe/timeline_feed.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "observe/order_timeline.h"
+#include "tests/engine/builders.h"
+
+namespace orderflow {
+namespace {
+
+using ::orderflow::testing::kT0;
+using ::orderflow::testing::Order;
+using ::orderflow::testing::Ts;
+using ::testing::ElementsAre;
+
+TimelineFeed::Entry Placed(std::string_view id, EpochMillis at) {
+  return {false, Topic::kOrders, std::string(id), at,
+          Order(id, {{"SKU-A", 1}}).SerializeAsString()};
+}
+
+TimelineFeed::Entry StatusOut(std::string_view id, v1::OrderStatus status,
+                              EpochMillis at) {
+  v1::OrderStatusChanged m;
+  m.set_order_id(std::string(id));
+  m.set_status(status);
+  *m.mutable_occurred_at() = Ts(at);
+  return {true, Topic::kOrderStatus, std::string(id), at, m.SerializeAsString()};
+}
+
+std::vector<std::string> Directions(const OrderTimelines& t, std::string_view id) {
+  std::vector<std::string> out;
+  const std::optional<nlohmann::ordered_json> order = t.OrderJson(id);
+  if (!order) return out;
+  for (const auto& e : (*order)["timeline"]) {
+    out.push_back(std::string(e["direction"]) + " " + std::string(e["topic"]));
+  }
+  return out;
+}
+
+TEST(TimelineFeedTest, BatchesRecordedInOrderOnceFlushed) {
+  OrderTimelines timelines(ObserveSettings{});
+  TimelineFeed feed(&timelines);
+  const int kBatches = 50;  // more than may wait: Add() has to wait too
+  for (int b = 0; b < kBatches; ++b) {
+    std::vector<TimelineFeed::Entry> batch;
+    for (int i = 0; i < 100; ++i) {
+      const std::string id = "O-" + std::to_string(b * 100 + i);
+      batch.push_back(Placed(id, kT0));
+      batch.push_back(StatusOut(id, v1::ORDER_STATUS_ACCEPTED, kT0));
+    }
+    feed.Add(std::move(batch));
+  }
+  feed.Flush();
+  EXPECT_EQ(timelines.order_count(), kBatches * 100);
+  EXPECT_EQ(timelines.entry_count(), kBatches * 200);
+  EXPECT_THAT(Directions(timelines, "O-4321"),
+              ElementsAre("in orders", "out order-status"));
+}
+
+TEST(TimelineFeedTest, UndecodableBytesAreSkipped) {
+  OrderTimelines timelines(ObserveSettings{});
+  TimelineFeed feed(&timelines);
+  TimelineFeed::Entry bad = Placed("O-2", kT0);
+  bad.value = "\xff\xff\xff";
+  feed.Add({Placed("O-1", kT0), bad, StatusOut("O-1", v1::ORDER_STATUS_ACCEPTED, kT0)});
+  feed.Flush();
+  EXPECT_THAT(Directions(timelines, "O-1"),
+              ElementsAre("in orders", "out order-status"));
+  EXPECT_FALSE(timelines.OrderJson("O-2").has_value());
+}
+
+TEST(TimelineFeedTest, WhatIsWaitingIsRecordedWhenTheFeedGoes) {
+  OrderTimelines timelines(ObserveSettings{});
+  {
+    TimelineFeed feed(&timelines);
+    for (int b = 0; b < 20; ++b) {
+      feed.Add({Placed("O-" + std::to_string(b), kT0)});
+    }
+  }
+  EXPECT_EQ(timelines.order_count(), 20);
+}
+
+}  // namespace
+}  // namespace orderflow
