@@ -146,6 +146,13 @@ class OrderStage : public ShardedStage<OrderShard, internal::v1::OrderKeyState> 
     }
   }
 
+  void ApplyLocal(int partition, const google::protobuf::Message& m,
+                  Emitter& out) override {
+    OrderShard* shard = ShardFor(partition);
+    const auto* result = dynamic_cast<const internal::v1::AllocationResult*>(&m);
+    if (shard != nullptr && result != nullptr) shard->OnAllocationResult(*result, out);
+  }
+
   void AdvanceClock(EpochMillis now, Emitter& out) override {
     for (auto& [p, shard] : shards_) shard->AdvanceClock(now, out);
   }
@@ -196,6 +203,13 @@ class InventoryStage
     if (event_time) shard->AdvanceClock(source.timestamp);
     v1::InventoryEvent m;
     if (Decode(source, shard->clock(), &m, out)) shard->OnInventoryEvent(m, source, out);
+  }
+
+  void ApplyLocal(int partition, const google::protobuf::Message& m,
+                  Emitter& out) override {
+    InventoryShard* shard = ShardFor(partition);
+    const auto* request = dynamic_cast<const internal::v1::AllocationRequest*>(&m);
+    if (shard != nullptr && request != nullptr) shard->OnAllocationRequest(*request, out);
   }
 
   void AdvanceClock(EpochMillis now, Emitter&) override {

@@ -1,11 +1,13 @@
 #include "consumers/kafka_host.h"
 
 #include <chrono>
+#include <deque>
 #include <cstdlib>
 #include <iostream>
 #include <map>
 #include <set>
 #include <thread>
+#include <variant>
 #include <vector>
 
 #include "consumers/hosted_stage.h"
@@ -112,13 +114,25 @@ class Host : public KafkaHost, public Emitter {
     Public(Topic::kDeadLetter, m.key(), ToMillis(m.dead_lettered_at()), m);
   }
   void ToInventory(const internal::v1::AllocationRequest& m) override {
+    if (routing_ == Routing::kLocal) {
+      local_.emplace_back(m);
+      return;
+    }
     ++counters_.internal;
+    internal_in_transaction_ = true;
+    drain_targets_.clear();  // one more of ours in flight
     Produce(requests_topic_,
             PartitionOf(m.sku(), config_.engine.inventory_partitions), m.sku(),
             m.SerializeAsString());
   }
   void ToOrders(const internal::v1::AllocationResult& m) override {
+    if (routing_ == Routing::kLocal) {
+      local_.emplace_back(m);
+      return;
+    }
     ++counters_.internal;
+    internal_in_transaction_ = true;
+    drain_targets_.clear();
     Produce(results_topic_,
             PartitionOf(m.order_id(), config_.engine.order_partitions),
             m.order_id(), m.SerializeAsString());
@@ -157,6 +171,40 @@ class Host : public KafkaHost, public Emitter {
   // One record (or consumer error) of PollStage.
   void OnRecord(StageRuntime& s, const rd_kafka_message_t& m);
   std::vector<rd_kafka_message_t*> batch_;  // PollStage's, reused
+
+  // Stage-to-stage routing. While this process holds every partition of
+  // both stages, requests and results go straight from one stage to the
+  // other inside the transaction (kLocal) instead of through their topics
+  // and two more transactions. It may only start once nothing is left in
+  // those topics, or a message handed over directly could overtake one
+  // still there (a release before its reservation): on the assignment that
+  // gives it every partition the host pauses the public inputs (kDraining)
+  // and waits until its consumers have reached the end offsets the two
+  // topics had when none of its own messages was in flight. Losing any
+  // partition goes back to the topics (kTopics).
+  enum class Routing { kTopics, kDraining, kLocal };
+  void UpdateRouting(int stage_assigned);
+  void TryFinishDraining();
+  void PausePublicInputs(bool pause);
+  // Hands queued stage-to-stage messages to their shards until none is
+  // left, first in first out (as engine/pipeline does).
+  void DeliverLocal();
+  bool IsInternalTopic(const std::string& kafka_name) const {
+    return kafka_name == requests_topic_ || kafka_name == results_topic_;
+  }
+  Routing routing_ = Routing::kTopics;
+  Clock::time_point draining_since_;
+  using TopicPartitionKey = std::pair<std::string, int32_t>;
+  // End offsets to reach (empty: to be taken when none of ours is in
+  // flight), and the ends the consumers reported, per internal partition.
+  std::map<TopicPartitionKey, int64_t> drain_targets_;
+  std::map<TopicPartitionKey, int64_t> ends_seen_;
+  std::deque<std::variant<internal::v1::AllocationRequest,
+                          internal::v1::AllocationResult>>
+      local_;
+  bool warned_foreign_internal_ = false;
+  // The open transaction has produced to a stage-to-stage topic.
+  bool internal_in_transaction_ = false;
   int64_t assignments_ = 0;                 // partition assignments so far
   // Whether an input record sits in the partition its key belongs to; if
   // not, it is dead-lettered: the stages find an order, a SKU, only in the
@@ -360,7 +408,9 @@ absl::Status Host::Start() {
   for (size_t i = 0; i < stages_.size(); ++i) {
     StageRuntime& s = stages_[i];
     s.rebalancer = std::make_unique<Rebalancer>(this, static_cast<int>(i));
-    auto consumer = MakeConsumer(s.group_id, s.rebalancer.get(), false);
+    // End-of-partition events tell when the stage-to-stage topics are
+    // drained (see Routing).
+    auto consumer = MakeConsumer(s.group_id, s.rebalancer.get(), true);
     if (!consumer.ok()) return consumer.status();
     s.consumer = *std::move(consumer);
     s.queue.reset(rd_kafka_queue_get_consumer(s.consumer->c_ptr()));
@@ -455,6 +505,7 @@ bool Host::Commit() {
   }
   if (!error) {
     in_transaction_ = false;
+    internal_in_transaction_ = false;
     ++counters_.commits;
     for (StageRuntime& s : stages_) s.next_offsets.clear();
     KeepCommittedMetrics();
@@ -466,6 +517,7 @@ bool Host::Commit() {
   } else {
     // Fatal, or nothing librdkafka says can be recovered: a new producer.
     in_transaction_ = false;
+    internal_in_transaction_ = false;
     DropUncommittedMetrics();
     ++counters_.producer_rebuilds;
     if (absl::Status s = MakeProducer(); !s.ok()) fatal_ = s;
@@ -475,6 +527,7 @@ bool Host::Commit() {
 
 void Host::Abort() {
   ++counters_.aborts;
+  internal_in_transaction_ = false;
   DropUncommittedMetrics();
   in_transaction_ = false;
   produce_failed_ = false;
@@ -621,6 +674,7 @@ void Host::OnRebalance(int stage, RdKafka::KafkaConsumer* consumer,
                      .count()
               << " ms)\n";
     consumer->assign(partitions);
+    UpdateRouting(stage);
     return;
   }
   // Revoked, or lost: what is in flight commits (or, lost, is dropped).
@@ -633,6 +687,112 @@ void Host::OnRebalance(int stage, RdKafka::KafkaConsumer* consumer,
   s.stage->DropAll();
   s.next_offsets.clear();
   consumer->unassign();
+  UpdateRouting(stage);
+}
+
+void Host::UpdateRouting(int stage_changed) {
+  // What the changed stage's consumer reported before no longer counts.
+  for (const std::string& topic : stages_[stage_changed].topics) {
+    for (auto it = ends_seen_.begin(); it != ends_seen_.end();) {
+      it = it->first.first == topic ? ends_seen_.erase(it) : std::next(it);
+    }
+  }
+  const bool holds_everything =
+      static_cast<int>(stages_[0].stage->partitions().size()) ==
+          config_.engine.order_partitions &&
+      static_cast<int>(stages_[1].stage->partitions().size()) ==
+          config_.engine.inventory_partitions;
+  if (!holds_everything) {
+    if (routing_ != Routing::kTopics) {
+      std::cerr << "run: stage-to-stage messages go through their topics\n";
+    }
+    routing_ = Routing::kTopics;
+    return;
+  }
+  routing_ = Routing::kDraining;
+  draining_since_ = Clock::now();
+  drain_targets_.clear();
+  PausePublicInputs(true);
+}
+
+void Host::PausePublicInputs(bool pause) {
+  for (StageRuntime& s : stages_) {
+    std::vector<RdKafka::TopicPartition*> assigned, public_inputs;
+    s.consumer->assignment(assigned);
+    for (RdKafka::TopicPartition* tp : assigned) {
+      if (!IsInternalTopic(tp->topic())) public_inputs.push_back(tp);
+    }
+    if (pause) {
+      s.consumer->pause(public_inputs);
+    } else {
+      s.consumer->resume(public_inputs);
+    }
+    RdKafka::TopicPartition::destroy(assigned);
+  }
+}
+
+void Host::TryFinishDraining() {
+  constexpr auto kGiveUpAfter = std::chrono::seconds(30);
+  if (Clock::now() - draining_since_ > kGiveUpAfter) {
+    std::cerr << "run: the stage-to-stage topics did not drain in "
+              << kGiveUpAfter.count() << " s; their messages keep going "
+              << "through them\n";
+    routing_ = Routing::kTopics;
+    PausePublicInputs(false);
+    return;
+  }
+  if (drain_targets_.empty()) {
+    // Only once none of ours is in flight (uncommitted, maybe not even
+    // sent): then the ends now are all there is to read. Producing one
+    // clears the targets.
+    if (internal_in_transaction_) return;
+    const std::pair<const std::string*, StageRuntime*> internal[] = {
+        {&requests_topic_, &stages_[1]}, {&results_topic_, &stages_[0]}};
+    for (const auto& [topic, stage] : internal) {
+      const int partitions = *topic == requests_topic_
+                                 ? config_.engine.inventory_partitions
+                                 : config_.engine.order_partitions;
+      for (int p = 0; p < partitions; ++p) {
+        int64_t low = 0, high = 0;
+        const RdKafka::ErrorCode err = stage->consumer->query_watermark_offsets(
+            *topic, p, &low, &high, 5000);
+        if (err != RdKafka::ERR_NO_ERROR) {
+          drain_targets_.clear();  // try again on the next round
+          return;
+        }
+        drain_targets_[{*topic, p}] = high;
+      }
+    }
+  }
+  for (const auto& [tp, target] : drain_targets_) {
+    const auto seen = ends_seen_.find(tp);
+    if (target > 0 && (seen == ends_seen_.end() || seen->second < target)) {
+      return;
+    }
+  }
+  routing_ = Routing::kLocal;
+  PausePublicInputs(false);
+  std::cerr << "run: this process holds every partition of both stages: "
+               "stage-to-stage messages now stay in it\n";
+}
+
+void Host::DeliverLocal() {
+  while (!local_.empty()) {
+    auto message = std::move(local_.front());
+    local_.pop_front();
+    ++counters_.local;
+    if (const auto* request =
+            std::get_if<internal::v1::AllocationRequest>(&message)) {
+      stages_[1].stage->ApplyLocal(
+          PartitionOf(request->sku(), config_.engine.inventory_partitions),
+          *request, *this);
+    } else {
+      const auto& result = std::get<internal::v1::AllocationResult>(message);
+      stages_[0].stage->ApplyLocal(
+          PartitionOf(result.order_id(), config_.engine.order_partitions),
+          result, *this);
+    }
+  }
 }
 
 absl::Status Host::Rewind() {
@@ -654,6 +814,9 @@ absl::Status Host::Rewind() {
         s, std::set<int>(partitions.begin(), partitions.end()));
     if (!st.ok()) return st;
   }
+  local_.clear();
+  ends_seen_.clear();  // the consumers read from the committed offsets again
+  if (routing_ == Routing::kDraining) UpdateRouting(0);
   std::cerr << "run: rewound to the committed offsets and state\n";
   return absl::OkStatus();
 }
@@ -699,8 +862,11 @@ void Host::OnRecord(StageRuntime& s, const rd_kafka_message_t& m) {
   switch (m.err) {
     case RD_KAFKA_RESP_ERR_NO_ERROR:
       break;
-    case RD_KAFKA_RESP_ERR__PARTITION_EOF:
+    case RD_KAFKA_RESP_ERR__PARTITION_EOF: {
+      const std::string topic = rd_kafka_topic_name(m.rkt);
+      if (IsInternalTopic(topic)) ends_seen_[{topic, m.partition}] = m.offset;
       return;
+    }
     case RD_KAFKA_RESP_ERR__FATAL:
       fatal_ = absl::InternalError(
           Cat(s.group_id, ": ", rd_kafka_message_errstr(&m)));
@@ -729,8 +895,16 @@ void Host::OnRecord(StageRuntime& s, const rd_kafka_message_t& m) {
                        : std::string_view();
   source.timestamp = rd_kafka_message_timestamp(&m, nullptr);
   const std::string& short_name = name->second;
+  if (routing_ == Routing::kLocal && !warned_foreign_internal_ &&
+      IsInternalTopic(name->first)) {
+    warned_foreign_internal_ = true;
+    std::cerr << "run: a stage-to-stage record in " << name->first << "["
+              << m.partition << "] while this process holds every partition "
+              << "(written by a process that has left?); applied\n";
+  }
   if (InRightPartition(short_name, source)) {
     s.stage->Apply(short_name, source, config_.kafka.event_time, *this);
+    DeliverLocal();
   }
   s.next_offsets[{&name->first, m.partition}] = m.offset + 1;
   ++counters_.inputs;
@@ -743,7 +917,9 @@ void Host::Report(bool final) {
   std::cerr << "run: " << counters_.inputs << " inputs, " << counters_.outputs
             << " outputs, " << counters_.commits << " commits, "
             << counters_.aborts << " aborts, " << counters_.restored_records
-            << " state records restored\n";
+            << " state records restored, " << counters_.internal
+            << " stage-to-stage messages through Kafka and " << counters_.local
+            << " in-process\n";
   const bool stalled = counters_.inputs == inputs_at_last_report_;
   inputs_at_last_report_ = counters_.inputs;
   if (final || !stalled) return;
@@ -780,11 +956,13 @@ absl::Status Host::Run(const std::atomic<bool>& stop) {
             << (config_.kafka.event_time ? "event" : "wall") << " clock\n";
   const auto interval = std::chrono::milliseconds(config_.kafka.commit_interval);
   while (!stop.load() && fatal_.ok()) {
+    if (routing_ == Routing::kDraining) TryFinishDraining();
     if (!config_.kafka.event_time) {
       const EpochMillis now = WallNow();
       for (StageRuntime& s : stages_) {
         if (s.stage->HasDueTimer(now)) EnsureTransaction();
         s.stage->AdvanceClock(now, *this);
+        DeliverLocal();
       }
     }
     // Take what is there without waiting; wait a little only when idle.

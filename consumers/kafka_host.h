@@ -10,6 +10,16 @@
 // offsets of both groups; then commits. A crash anywhere leaves either all
 // of a transaction or none of it.
 //
+// Stage-to-stage messages: while one process holds every partition of both
+// stages (one process, or the last one left), allocation requests and
+// results go straight from one stage's shard to the other's inside the
+// transaction, as in engine/pipeline: an order is received, allocated and
+// handed to shipping in one transaction instead of three, and the two
+// topics carry nothing. Direct hand-over starts only after the topics are
+// drained (public inputs paused meanwhile, at most 30 s), so that nothing
+// handed over overtakes a message still in a topic; as soon as another
+// process holds any partition, messages go through the topics again.
+//
 // On assignment a shard is rebuilt from its changelog partition before it
 // sees a record; on revocation the transaction in flight commits; when
 // partitions are lost, or a transaction must be aborted, the transaction is
@@ -51,6 +61,7 @@ struct HostCounters {
   int64_t inputs = 0;        // records consumed and applied
   int64_t outputs = 0;       // public records produced
   int64_t internal = 0;      // stage-to-stage records produced
+  int64_t local = 0;         // stage-to-stage messages handed over directly
   int64_t changelog = 0;     // state records produced
   int64_t commits = 0;
   int64_t aborts = 0;

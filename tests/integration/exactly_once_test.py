@@ -225,10 +225,24 @@ def served_order_timelines(of, expected):
     return problems
 
 
+LOCAL_ROUTING = "stage-to-stage messages now stay in it"
+TOPIC_ROUTING = "stage-to-stage messages go through their topics"
+
+
+def engine_log(work, name):
+    path = os.path.join(work, "engine-%s.log" % name)
+    return open(path).read() if os.path.exists(path) else ""
+
+
 def end_to_end(work):
-    return scenario(work, orders=3000, seed=1, engines_setup=lambda of: of.start_engine("0"),
-                    after=[weekly_report_from_topics, reconcile_from_topics,
-                           served_metrics_problems, served_order_timelines])
+    problems = scenario(work, orders=3000, seed=1,
+                        engines_setup=lambda of: of.start_engine("0"),
+                        after=[weekly_report_from_topics, reconcile_from_topics,
+                               served_metrics_problems, served_order_timelines])
+    # One process holds every partition: requests and results stay in it.
+    if LOCAL_ROUTING not in engine_log(work, "0"):
+        problems.append("engine 0 never handed stage-to-stage messages over directly")
+    return problems
 
 
 def crash_restart(work):
@@ -270,9 +284,20 @@ def broker_restart_scale_out(work):
         if of.stop_engine("1") != 0:
             raise AssertionError("engine 1 did not stop cleanly")
 
-    return scenario(work, orders=15000, seed=3,
-                    engines_setup=lambda of: of.start_engine("0"),
-                    disturb_phase1=join_and_crash_broker, disturb_phase2=leave)
+    problems = scenario(work, orders=15000, seed=3,
+                        engines_setup=lambda of: of.start_engine("0"),
+                        disturb_phase1=join_and_crash_broker, disturb_phase2=leave)
+    # Engine 0 alone hands messages over directly, goes through the topics
+    # while engine 1 holds partitions, and directly again once it left.
+    text = engine_log(work, "0")
+    first_local = text.find(LOCAL_ROUTING)
+    topics = text.find(TOPIC_ROUTING, first_local + 1)
+    local_again = text.find(LOCAL_ROUTING, topics + 1)
+    if first_local < 0 or topics < 0 or local_again < 0:
+        problems.append("engine 0's routing did not go direct, through the topics, "
+                        "direct again (found at %d, %d, %d)"
+                        % (first_local, topics, local_again))
+    return problems
 
 
 def aborts_rewind(work):
