@@ -254,7 +254,11 @@ class Host : public KafkaHost, public Emitter {
   std::unique_ptr<RdKafka::KafkaConsumer> restorer_;
   std::vector<StageRuntime> stages_;
   bool in_transaction_ = false;
-  Clock::time_point transaction_started_;
+  // When the last commit began: the next begins `commit_interval` later
+  // at the earliest, so a record waits at most one interval (plus the
+  // commit itself), also one that came while the last commit ran, and an
+  // idle host commits the first record that comes at once.
+  Clock::time_point last_commit_started_{};
   bool produce_failed_ = false;
   bool rewind_needed_ = false;
   absl::Status fatal_ = absl::OkStatus();
@@ -476,11 +480,11 @@ void Host::EnsureTransaction() {
     return;
   }
   in_transaction_ = true;
-  transaction_started_ = Clock::now();
 }
 
 bool Host::Commit() {
   if (!in_transaction_) return true;
+  last_commit_started_ = Clock::now();
   if (abort_every_ > 0 && ++commit_attempts_ % abort_every_ == 0) {
     // Fault injection for tests: this transaction is aborted as if the
     // broker had refused it.
@@ -997,7 +1001,7 @@ absl::Status Host::Run(const std::atomic<bool>& stop) {
       if (absl::Status st = Rewind(); !st.ok()) fatal_ = st;
       continue;
     }
-    if (in_transaction_ && Clock::now() - transaction_started_ >= interval) {
+    if (in_transaction_ && Clock::now() - last_commit_started_ >= interval) {
       if (!Commit()) {
         if (absl::Status st = Rewind(); !st.ok()) fatal_ = st;
       }

@@ -88,8 +88,10 @@ int main(int argc, char** argv) {
 
   std::map<int32_t, int64_t> next_offsets;
   bool in_txn = false;
-  auto started = std::chrono::steady_clock::now();
+  // As orderflow: a commit starts at most once an interval.
+  std::chrono::steady_clock::time_point last_commit{};
   auto commit = [&] {
+    last_commit = std::chrono::steady_clock::now();
     std::vector<RdKafka::TopicPartition*> offsets;
     for (const auto& [p, o] : next_offsets) {
       offsets.push_back(RdKafka::TopicPartition::create(in, p, o));
@@ -108,7 +110,6 @@ int main(int argc, char** argv) {
       if (!in_txn) {
         Check(producer->begin_transaction(), "begin_transaction");
         in_txn = true;
-        started = std::chrono::steady_clock::now();
       }
       for (;;) {
         RdKafka::ErrorCode e = producer->produce(
@@ -120,7 +121,7 @@ int main(int argc, char** argv) {
       next_offsets[m->partition()] = m->offset() + 1;
     }
     producer->poll(0);  // delivery reports
-    if (in_txn && std::chrono::steady_clock::now() - started >= interval) commit();
+    if (in_txn && std::chrono::steady_clock::now() - last_commit >= interval) commit();
   }
   if (in_txn) commit();
   consumer->close();
