@@ -369,9 +369,9 @@ class OrderShard {
   std::deque<std::string> sku_names_;
   StringMap<SkuId> sku_ids_;
 
-  absl::btree_map<std::string, std::vector<internal::v1::EarlyRecord>,
-                  std::less<>>
-      early_;
+  // By order id, in no order (Snapshot sorts): looked up for every new
+  // order, and nearly always missing.
+  StringMap<std::vector<internal::v1::EarlyRecord>> early_;
   absl::btree_set<std::pair<EpochMillis, std::string>> early_timers_;
 
   // Scratch space, reused from record to record.

@@ -60,8 +60,13 @@ internal::v1::OrderShardSnapshot OrderShard::Snapshot() const {
   for (const Order* o : sorted) {
     FillOrderState(*o, snap.add_orders());
   }
-  for (const auto& [id, records] : early_) {
-    for (const EarlyRecord& r : records) *snap.add_early() = r;
+  std::vector<const std::string*> early_ids;
+  early_ids.reserve(early_.size());
+  for (const auto& [id, records] : early_) early_ids.push_back(&id);
+  std::sort(early_ids.begin(), early_ids.end(),
+            [](const std::string* a, const std::string* b) { return *a < *b; });
+  for (const std::string* id : early_ids) {
+    for (const EarlyRecord& r : early_.find(*id)->second) *snap.add_early() = r;
   }
   return snap;
 }
