@@ -137,8 +137,10 @@ class OrderShard {
   // changelog (an empty state is a tombstone: the id is forgotten).
   absl::Status RestoreKey(std::string_view id,
                           const internal::v1::OrderKeyState& state);
-  // Moves the clock to `t` without firing anything (restore only).
-  void RestoreClock(EpochMillis t) { clock_ = std::max(clock_, t); }
+  // Moves the clock to `t` without firing anything: for a restore, or for
+  // a host that has itself fired every timer due by `t` (FireNextTimer).
+  void MoveClock(EpochMillis t) { clock_ = std::max(clock_, t); }
+  void RestoreClock(EpochMillis t) { MoveClock(t); }
 
   // The whole shard, orders by id, so equal states give equal bytes.
   internal::v1::OrderShardSnapshot Snapshot() const;

@@ -33,6 +33,8 @@ InventoryShard& Pipeline::InventoryShardFor(std::string_view sku) {
 }
 
 void Pipeline::AdvanceClock(EpochMillis now) {
+  // A record older than the clock is applied at the clock.
+  const EpochMillis until = std::max(clock_, now);
   for (;;) {
     OrderShard* earliest = nullptr;
     OrderShard::TimerRef first{kNever, {}};
@@ -44,12 +46,13 @@ void Pipeline::AdvanceClock(EpochMillis now) {
         earliest = shard.get();
       }
     }
-    if (earliest == nullptr || first.due > now) break;
+    if (earliest == nullptr || first.due > until) break;
     earliest->FireNextTimer(router_);
     Drain();
   }
-  clock_ = std::max(clock_, now);
-  for (auto& shard : orders_) shard->AdvanceClock(clock_, router_);
+  clock_ = until;
+  // Nothing is due by now in any shard: the order shards' clocks just move.
+  for (auto& shard : orders_) shard->MoveClock(clock_);
   for (auto& shard : inventory_) shard->AdvanceClock(clock_);
 }
 
