@@ -43,6 +43,7 @@
 #include "engine/invoices.h"
 #include "engine/record.h"
 #include "engine/service_metrics.h"
+#include "engine/slot_index.h"
 #include "engine/stage_messages.h"
 #include "engine/string_map.h"
 #include "orderflow/internal/v1/internal.pb.h"
@@ -280,25 +281,6 @@ class OrderShard {
   const EngineConfig& config_;
   EpochMillis clock_ = 0;
 
-  // A set of slots looked up by order id: hashes and compares the id of
-  // the order in the slot.
-  struct SlotHash {
-    using is_transparent = void;
-    const OrderShard* shard;
-    size_t operator()(std::string_view id) const {
-      return HashText(id);
-    }
-    size_t operator()(Slot slot) const { return (*this)(shard->At(slot).id); }
-  };
-  struct SlotEq {
-    using is_transparent = void;
-    const OrderShard* shard;
-    bool operator()(Slot a, Slot b) const { return a == b; }
-    bool operator()(Slot a, std::string_view id) const {
-      return shard->At(a).id == id;
-    }
-    bool operator()(std::string_view id, Slot b) const { return (*this)(b, id); }
-  };
   // The orders' timers, fired in (due, order id) order. Each order has at
   // most one timer, at Order::timer_due; the queue holds (due, slot)
   // entries and an entry counts only while its order is still due then
@@ -362,7 +344,7 @@ class OrderShard {
   std::vector<std::unique_ptr<Order[]>> chunks_;
   Slot slots_used_ = 0;  // slots ever handed out; the rest of the last chunk is free
   std::vector<Slot> free_slots_;
-  absl::flat_hash_set<Slot, SlotHash, SlotEq> index_;
+  SlotIndex index_;  // the orders' slots by id
   // Mutable: NextTimer sorts what is due next, which changes no timer.
   mutable TimerQueue timers_{*this};
 

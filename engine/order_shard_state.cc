@@ -52,7 +52,7 @@ void OrderShard::FillOrderState(const Order& o,
 internal::v1::OrderShardSnapshot OrderShard::Snapshot() const {
   std::vector<const Order*> sorted;
   sorted.reserve(index_.size());
-  for (Slot slot : index_) sorted.push_back(&At(slot));
+  index_.ForEach([&](Slot slot) { sorted.push_back(&At(slot)); });
   std::sort(sorted.begin(), sorted.end(),
             [](const Order* a, const Order* b) { return a->id < b->id; });
   internal::v1::OrderShardSnapshot snap;
@@ -107,7 +107,7 @@ void OrderShard::RestoreOrder(const internal::v1::OrderState& s) {
 absl::Status OrderShard::Restore(
     const internal::v1::OrderShardSnapshot& snapshot) {
   timers_.Clear();
-  index_.clear();
+  index_.Clear();
   chunks_.clear();
   slots_used_ = 0;
   free_slots_.clear();
