@@ -172,32 +172,36 @@ class OrderShard {
     std::vector<LineAmounts> lines;  // summed per lineId
     std::vector<std::pair<std::string, uint64_t>> seen;  // id, fingerprint
   };
+  // Hot fields first: what every later record of the order (shipment
+  // events, cancellation) and its timers read, from the id to the inline
+  // lines, spans three cache lines; the ship-to address (dropped once the
+  // task is created), invoices and the content fingerprint come last.
   struct Order {
     std::string id;
+    v1::OrderStatus status = v1::ORDER_STATUS_UNSPECIFIED;
+    v1::ServiceLevel level = v1::SERVICE_LEVEL_UNSPECIFIED;
+    Slot slot = 0;
+    uint32_t generation = 0;  // of the slot: how many orders it held before
+    EpochMillis timer_due = kNever;
+    EpochMillis since = 0;  // see OrderState.since_ms
+    Promise promise{};
+    EpochMillis placed_at = 0;
+    RungSet raised, cleared;
+    uint16_t awaiting_answers = 0;
+    bool task_created = false;
+    bool has_ship_to = false;
+    SkuId currency = 0;  // interned like SKU names; 0 is ""
+    // A shipped order usually sees three events (PACKED, SHIPPED,
+    // DELIVERED): kept inline, no allocation.
+    absl::InlinedVector<uint64_t, 3> shipment_events_seen;
     // Two lines are kept inline. `packed` holds their lineIds back to
     // back, then, until the delivery task is created (it carries the
     // address), the ship-to address in protobuf binary: one string, inline
     // while short, instead of a message with a string per field.
     absl::InlinedVector<Line, 2> lines;
     std::string packed;
-    // A shipped order usually sees three events (PACKED, SHIPPED,
-    // DELIVERED): kept inline, no allocation.
-    absl::InlinedVector<uint64_t, 3> shipment_events_seen;
     std::unique_ptr<Invoices> invoices;  // null until the first invoice
-    Promise promise{};
-    EpochMillis placed_at = 0;
-    EpochMillis since = 0;  // see OrderState.since_ms
-    EpochMillis timer_due = kNever;
     uint64_t content_hash = 0;
-    RungSet raised, cleared;
-    Slot slot = 0;
-    uint32_t generation = 0;  // of the slot: how many orders it held before
-    SkuId currency = 0;  // interned like SKU names; 0 is ""
-    v1::OrderStatus status = v1::ORDER_STATUS_UNSPECIFIED;
-    v1::ServiceLevel level = v1::SERVICE_LEVEL_UNSPECIFIED;
-    uint16_t awaiting_answers = 0;
-    bool task_created = false;
-    bool has_ship_to = false;
 
     std::string_view LineId(size_t i) const {
       const size_t begin = i == 0 ? 0 : lines[i - 1].id_end;
