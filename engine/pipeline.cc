@@ -64,19 +64,19 @@ void Pipeline::Settle() {
 }
 
 void Pipeline::Drain() {
-  std::vector<std::variant<StockRequest, StockAnswer>>& queue = router_.queue_;
-  while (router_.head_ < queue.size()) {
-    // Moved out: delivering it may queue more and move the vector.
-    auto message = std::move(queue[router_.head_++]);
-    if (auto* request = std::get_if<StockRequest>(&message)) {
-      InventoryShardFor(request->sku).OnAllocationRequest(*request, router_);
-    } else {
-      const auto& answer = std::get<StockAnswer>(message);
-      OrderShardFor(answer.order_id).OnAllocationResult(answer, router_);
+  std::vector<Router::Message>& round = router_.delivering_;
+  while (!router_.queue_.empty()) {
+    round.swap(router_.queue_);
+    for (const Router::Message& message : round) {
+      if (const auto* request = std::get_if<StockRequest>(&message)) {
+        InventoryShardFor(request->sku).OnAllocationRequest(*request, router_);
+      } else {
+        const auto& answer = std::get<StockAnswer>(message);
+        OrderShardFor(answer.order_id).OnAllocationResult(answer, router_);
+      }
     }
+    round.clear();
   }
-  queue.clear();
-  router_.head_ = 0;
 }
 
 void Pipeline::OnOrderPlaced(const v1::OrderPlaced& m,
