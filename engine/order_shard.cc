@@ -44,8 +44,7 @@ uint64_t ShipmentEventKey(const v1::ShipmentEvent& e) {
 }  // namespace
 
 OrderShard::OrderShard(const EngineConfig& config)
-    : config_(config),
-      index_(0, SlotHash{this}, SlotEq{this}) {
+    : config_(config) {
   Intern("");  // name 0: Order::currency before it is known
 }
 
@@ -82,12 +81,12 @@ void OrderShard::Order::DropShipTo() {
 
 
 OrderShard::Order* OrderShard::Find(std::string_view id) {
-  auto it = index_.find(id);
-  return it == index_.end() ? nullptr : &At(*it);
+  return const_cast<Order*>(std::as_const(*this).Find(id));
 }
 const OrderShard::Order* OrderShard::Find(std::string_view id) const {
-  auto it = index_.find(id);
-  return it == index_.end() ? nullptr : &At(*it);
+  const std::optional<Slot> slot = index_.Find(
+      id, HashText(id), [this](Slot s) -> std::string_view { return At(s).id; });
+  return slot ? &At(*slot) : nullptr;
 }
 
 OrderShard::Order& OrderShard::Create(std::string_view id) {
@@ -104,7 +103,7 @@ OrderShard::Order& OrderShard::Create(std::string_view id) {
   Order& order = At(slot);
   order.id.assign(id);
   order.slot = slot;  // generation: kept from the slot's last order
-  index_.insert(slot);
+  index_.Insert(HashText(id), slot);
   Changed(id);
   return order;
 }
@@ -113,7 +112,7 @@ void OrderShard::Forget(Order& order) {
   Changed(order.id);
   const Slot slot = order.slot;
   const uint32_t generation = order.generation;
-  index_.erase(slot);
+  index_.Erase(HashText(order.id), slot);
   order = Order{};  // its timer entries die with the generation
   order.generation = generation + 1;
   free_slots_.push_back(slot);
@@ -142,15 +141,15 @@ std::optional<v1::OrderStatus> OrderShard::StatusOf(std::string_view id) const {
 
 size_t OrderShard::open_orders() const {
   size_t n = 0;
-  for (Slot slot : index_) n += IsOpen(At(slot).status);
+  index_.ForEach([&](Slot slot) { n += IsOpen(At(slot).status); });
   return n;
 }
 
 void OrderShard::CountBacklog(EpochMillis now, Backlog& backlog) const {
-  for (Slot slot : index_) {
+  index_.ForEach([&](Slot slot) {
     const Order& order = At(slot);
     backlog.Add(order.status, now - order.placed_at);
-  }
+  });
 }
 
 size_t OrderShard::early_records() const {

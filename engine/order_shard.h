@@ -43,6 +43,7 @@
 #include "engine/invoices.h"
 #include "engine/record.h"
 #include "engine/service_metrics.h"
+#include "engine/slot_index.h"
 #include "engine/stage_messages.h"
 #include "engine/string_map.h"
 #include "orderflow/internal/v1/internal.pb.h"
@@ -137,8 +138,10 @@ class OrderShard {
   // changelog (an empty state is a tombstone: the id is forgotten).
   absl::Status RestoreKey(std::string_view id,
                           const internal::v1::OrderKeyState& state);
-  // Moves the clock to `t` without firing anything (restore only).
-  void RestoreClock(EpochMillis t) { clock_ = std::max(clock_, t); }
+  // Moves the clock to `t` without firing anything: for a restore, or for
+  // a host that has itself fired every timer due by `t` (FireNextTimer).
+  void MoveClock(EpochMillis t) { clock_ = std::max(clock_, t); }
+  void RestoreClock(EpochMillis t) { MoveClock(t); }
 
   // The whole shard, orders by id, so equal states give equal bytes.
   internal::v1::OrderShardSnapshot Snapshot() const;
@@ -169,32 +172,36 @@ class OrderShard {
     std::vector<LineAmounts> lines;  // summed per lineId
     std::vector<std::pair<std::string, uint64_t>> seen;  // id, fingerprint
   };
+  // Hot fields first: what every later record of the order (shipment
+  // events, cancellation) and its timers read, from the id to the inline
+  // lines, spans three cache lines; the ship-to address (dropped once the
+  // task is created), invoices and the content fingerprint come last.
   struct Order {
     std::string id;
+    v1::OrderStatus status = v1::ORDER_STATUS_UNSPECIFIED;
+    v1::ServiceLevel level = v1::SERVICE_LEVEL_UNSPECIFIED;
+    Slot slot = 0;
+    uint32_t generation = 0;  // of the slot: how many orders it held before
+    EpochMillis timer_due = kNever;
+    EpochMillis since = 0;  // see OrderState.since_ms
+    Promise promise{};
+    EpochMillis placed_at = 0;
+    RungSet raised, cleared;
+    uint16_t awaiting_answers = 0;
+    bool task_created = false;
+    bool has_ship_to = false;
+    SkuId currency = 0;  // interned like SKU names; 0 is ""
+    // A shipped order usually sees three events (PACKED, SHIPPED,
+    // DELIVERED): kept inline, no allocation.
+    absl::InlinedVector<uint64_t, 3> shipment_events_seen;
     // Two lines are kept inline. `packed` holds their lineIds back to
     // back, then, until the delivery task is created (it carries the
     // address), the ship-to address in protobuf binary: one string, inline
     // while short, instead of a message with a string per field.
     absl::InlinedVector<Line, 2> lines;
     std::string packed;
-    // A shipped order usually sees three events (PACKED, SHIPPED,
-    // DELIVERED): kept inline, no allocation.
-    absl::InlinedVector<uint64_t, 3> shipment_events_seen;
     std::unique_ptr<Invoices> invoices;  // null until the first invoice
-    Promise promise{};
-    EpochMillis placed_at = 0;
-    EpochMillis since = 0;  // see OrderState.since_ms
-    EpochMillis timer_due = kNever;
     uint64_t content_hash = 0;
-    RungSet raised, cleared;
-    Slot slot = 0;
-    uint32_t generation = 0;  // of the slot: how many orders it held before
-    SkuId currency = 0;  // interned like SKU names; 0 is ""
-    v1::OrderStatus status = v1::ORDER_STATUS_UNSPECIFIED;
-    v1::ServiceLevel level = v1::SERVICE_LEVEL_UNSPECIFIED;
-    uint16_t awaiting_answers = 0;
-    bool task_created = false;
-    bool has_ship_to = false;
 
     std::string_view LineId(size_t i) const {
       const size_t begin = i == 0 ? 0 : lines[i - 1].id_end;
@@ -278,25 +285,6 @@ class OrderShard {
   const EngineConfig& config_;
   EpochMillis clock_ = 0;
 
-  // A set of slots looked up by order id: hashes and compares the id of
-  // the order in the slot.
-  struct SlotHash {
-    using is_transparent = void;
-    const OrderShard* shard;
-    size_t operator()(std::string_view id) const {
-      return HashText(id);
-    }
-    size_t operator()(Slot slot) const { return (*this)(shard->At(slot).id); }
-  };
-  struct SlotEq {
-    using is_transparent = void;
-    const OrderShard* shard;
-    bool operator()(Slot a, Slot b) const { return a == b; }
-    bool operator()(Slot a, std::string_view id) const {
-      return shard->At(a).id == id;
-    }
-    bool operator()(std::string_view id, Slot b) const { return (*this)(b, id); }
-  };
   // The orders' timers, fired in (due, order id) order. Each order has at
   // most one timer, at Order::timer_due; the queue holds (due, slot)
   // entries and an entry counts only while its order is still due then
@@ -360,7 +348,7 @@ class OrderShard {
   std::vector<std::unique_ptr<Order[]>> chunks_;
   Slot slots_used_ = 0;  // slots ever handed out; the rest of the last chunk is free
   std::vector<Slot> free_slots_;
-  absl::flat_hash_set<Slot, SlotHash, SlotEq> index_;
+  SlotIndex index_;  // the orders' slots by id
   // Mutable: NextTimer sorts what is due next, which changes no timer.
   mutable TimerQueue timers_{*this};
 
@@ -369,9 +357,9 @@ class OrderShard {
   std::deque<std::string> sku_names_;
   StringMap<SkuId> sku_ids_;
 
-  absl::btree_map<std::string, std::vector<internal::v1::EarlyRecord>,
-                  std::less<>>
-      early_;
+  // By order id, in no order (Snapshot sorts): looked up for every new
+  // order, and nearly always missing.
+  StringMap<std::vector<internal::v1::EarlyRecord>> early_;
   absl::btree_set<std::pair<EpochMillis, std::string>> early_timers_;
 
   // Scratch space, reused from record to record.

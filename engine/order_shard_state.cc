@@ -52,7 +52,7 @@ void OrderShard::FillOrderState(const Order& o,
 internal::v1::OrderShardSnapshot OrderShard::Snapshot() const {
   std::vector<const Order*> sorted;
   sorted.reserve(index_.size());
-  for (Slot slot : index_) sorted.push_back(&At(slot));
+  index_.ForEach([&](Slot slot) { sorted.push_back(&At(slot)); });
   std::sort(sorted.begin(), sorted.end(),
             [](const Order* a, const Order* b) { return a->id < b->id; });
   internal::v1::OrderShardSnapshot snap;
@@ -60,8 +60,13 @@ internal::v1::OrderShardSnapshot OrderShard::Snapshot() const {
   for (const Order* o : sorted) {
     FillOrderState(*o, snap.add_orders());
   }
-  for (const auto& [id, records] : early_) {
-    for (const EarlyRecord& r : records) *snap.add_early() = r;
+  std::vector<const std::string*> early_ids;
+  early_ids.reserve(early_.size());
+  for (const auto& [id, records] : early_) early_ids.push_back(&id);
+  std::sort(early_ids.begin(), early_ids.end(),
+            [](const std::string* a, const std::string* b) { return *a < *b; });
+  for (const std::string* id : early_ids) {
+    for (const EarlyRecord& r : early_.find(*id)->second) *snap.add_early() = r;
   }
   return snap;
 }
@@ -102,7 +107,7 @@ void OrderShard::RestoreOrder(const internal::v1::OrderState& s) {
 absl::Status OrderShard::Restore(
     const internal::v1::OrderShardSnapshot& snapshot) {
   timers_.Clear();
-  index_.clear();
+  index_.Clear();
   chunks_.clear();
   slots_used_ = 0;
   free_slots_.clear();

@@ -33,6 +33,8 @@ InventoryShard& Pipeline::InventoryShardFor(std::string_view sku) {
 }
 
 void Pipeline::AdvanceClock(EpochMillis now) {
+  // A record older than the clock is applied at the clock.
+  const EpochMillis until = std::max(clock_, now);
   for (;;) {
     OrderShard* earliest = nullptr;
     OrderShard::TimerRef first{kNever, {}};
@@ -44,12 +46,13 @@ void Pipeline::AdvanceClock(EpochMillis now) {
         earliest = shard.get();
       }
     }
-    if (earliest == nullptr || first.due > now) break;
+    if (earliest == nullptr || first.due > until) break;
     earliest->FireNextTimer(router_);
     Drain();
   }
-  clock_ = std::max(clock_, now);
-  for (auto& shard : orders_) shard->AdvanceClock(clock_, router_);
+  clock_ = until;
+  // Nothing is due by now in any shard: the order shards' clocks just move.
+  for (auto& shard : orders_) shard->MoveClock(clock_);
   for (auto& shard : inventory_) shard->AdvanceClock(clock_);
 }
 
@@ -61,19 +64,19 @@ void Pipeline::Settle() {
 }
 
 void Pipeline::Drain() {
-  std::vector<std::variant<StockRequest, StockAnswer>>& queue = router_.queue_;
-  while (router_.head_ < queue.size()) {
-    // Moved out: delivering it may queue more and move the vector.
-    auto message = std::move(queue[router_.head_++]);
-    if (auto* request = std::get_if<StockRequest>(&message)) {
-      InventoryShardFor(request->sku).OnAllocationRequest(*request, router_);
-    } else {
-      const auto& answer = std::get<StockAnswer>(message);
-      OrderShardFor(answer.order_id).OnAllocationResult(answer, router_);
+  std::vector<Router::Message>& round = router_.delivering_;
+  while (!router_.queue_.empty()) {
+    round.swap(router_.queue_);
+    for (const Router::Message& message : round) {
+      if (const auto* request = std::get_if<StockRequest>(&message)) {
+        InventoryShardFor(request->sku).OnAllocationRequest(*request, router_);
+      } else {
+        const auto& answer = std::get<StockAnswer>(message);
+        OrderShardFor(answer.order_id).OnAllocationResult(answer, router_);
+      }
     }
+    round.clear();
   }
-  queue.clear();
-  router_.head_ = 0;
 }
 
 void Pipeline::OnOrderPlaced(const v1::OrderPlaced& m,

@@ -90,10 +90,14 @@ class Pipeline {
     void ToOrders(const internal::v1::AllocationResult& m) override {
       queue_.emplace_back(FromProto(m));
     }
-    // First in, first out: queue_[head_] is next. Emptied (keeping its
-    // memory) whenever everything has been delivered.
-    std::vector<std::variant<StockRequest, StockAnswer>> queue_;
-    size_t head_ = 0;
+    // What was sent since the last round of delivery, in order. Drain
+    // delivers it in rounds: it swaps queue_ with delivering_ and
+    // delivers that in place, while the messages sent meanwhile queue up
+    // for the next round; first in, first out, and nothing is moved. Both
+    // keep their memory.
+    using Message = std::variant<StockRequest, StockAnswer>;
+    std::vector<Message> queue_;
+    std::vector<Message> delivering_;
 
    private:
     Emitter& out_;
