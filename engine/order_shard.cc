@@ -24,12 +24,6 @@ std::string_view ShipmentStatusName(v1::ShipmentStatus s) {
   return WithoutPrefix(v1::ShipmentStatus_Name(s), "SHIPMENT_STATUS_");
 }
 
-// The fingerprint of the order's deterministic protobuf encoding (saved in
-// snapshots, so it must not change). `buffer` is scratch space, reused
-// from call to call.
-uint64_t ContentHash(const v1::OrderPlaced& order, std::string& buffer) {
-  return Fingerprint(EncodeOrderPlaced(order, buffer));
-}
 
 // (shipmentId, status): the id's bytes, then the status as its own bytes,
 // so that no id and status can stand for another pair.
@@ -64,6 +58,12 @@ void OrderShard::Order::AddLine(std::string_view line_id, SkuId sku,
 void OrderShard::Order::KeepShipTo(const v1::Address& address) {
   DropShipTo();
   AppendAddress(address, packed);
+  has_ship_to = true;
+}
+
+void OrderShard::Order::KeepShipToBytes(std::string_view address_bytes) {
+  DropShipTo();
+  packed.append(address_bytes);
   has_ship_to = true;
 }
 
@@ -489,7 +489,12 @@ void OrderShard::OnOrderPlaced(const v1::OrderPlaced& placed,
     return;
   }
   if (!KeyMatches(source, id, "orderId", clock_, out)) return;
-  const uint64_t hash = ContentHash(placed, hash_buffer_);
+  // The content fingerprint is of the order's deterministic protobuf
+  // encoding (saved in snapshots, so it must not change); the encoding
+  // also holds the address's bytes that Accept keeps.
+  const OrderEncoding encoding =
+      EncodeOrderPlacedWithShipTo(placed, hash_buffer_);
+  const uint64_t hash = Fingerprint(encoding.bytes);
   if (Order* existing = Find(id)) {
     if (existing->content_hash == hash) return;  // the same order again
     Changed(id);
@@ -518,10 +523,11 @@ void OrderShard::OnOrderPlaced(const v1::OrderPlaced& placed,
     ReplayEarly(order, out);
     return;
   }
-  Accept(order, placed, out);
+  Accept(order, placed, encoding.ship_to, out);
 }
 
 void OrderShard::Accept(Order& order, const v1::OrderPlaced& placed,
+                        std::optional<std::string_view> ship_to_bytes,
                         Emitter& out) {
   order.promise = PromiseFor(placed, config_);
   order.lines.reserve(placed.lines_size());
@@ -530,7 +536,11 @@ void OrderShard::Accept(Order& order, const v1::OrderPlaced& placed,
                   static_cast<int32_t>(line.quantity()), line.unit_price_minor(),
                   false);
   }
-  order.KeepShipTo(placed.ship_to());
+  if (ship_to_bytes) {
+    order.KeepShipToBytes(*ship_to_bytes);
+  } else {
+    order.KeepShipTo(placed.ship_to());
+  }
   SetStatus(order, v1::ORDER_STATUS_ACCEPTED, {}, out);
 
   auto early = early_.find(order.id);

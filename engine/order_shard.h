@@ -211,6 +211,8 @@ class OrderShard {
     void AddLine(std::string_view line_id, SkuId sku, int32_t quantity,
                  int64_t unit_price, bool reserved);
     void KeepShipTo(const v1::Address& address);
+    // The same, from the bytes AppendAddress would append for it.
+    void KeepShipToBytes(std::string_view address_bytes);
     // Only while has_ship_to.
     void ReadShipTo(v1::Address* address) const;
     void DropShipTo();
@@ -247,7 +249,10 @@ class OrderShard {
   void SendTask(const Order& order, v1::TaskAction action, Emitter& out);
 
   // The rules' steps.
-  void Accept(Order& order, const v1::OrderPlaced& placed, Emitter& out);
+  // `ship_to_bytes`: placed.ship_to() as AppendAddress writes it, when
+  // known (EncodeOrderPlacedWithShipTo), so it is not written again.
+  void Accept(Order& order, const v1::OrderPlaced& placed,
+              std::optional<std::string_view> ship_to_bytes, Emitter& out);
   void Allocate(Order& order, Emitter& out);
   void Cancel(Order& order, Emitter& out);
   void MarkShipped(Order& order, Emitter& out);

@@ -175,9 +175,14 @@ bool ParseAsciiAddress(std::string_view bytes, v1::Address* address) {
 
 }  // namespace
 
-std::string_view EncodeOrderPlaced(const v1::OrderPlaced& o,
+std::string_view EncodeOrderPlaced(const v1::OrderPlaced& order,
                                    std::string& buffer) {
-  if (!AllFieldsKnown(o)) return ProtobufEncoding(o, buffer);
+  return EncodeOrderPlacedWithShipTo(order, buffer).bytes;
+}
+
+OrderEncoding EncodeOrderPlacedWithShipTo(const v1::OrderPlaced& o,
+                                          std::string& buffer) {
+  if (!AllFieldsKnown(o)) return {ProtobufEncoding(o, buffer), std::nullopt};
   const size_t placed_at = o.has_placed_at() ? ContentSize(o.placed_at()) : 0;
   const size_t promised =
       o.has_promised_delivery_at() ? ContentSize(o.promised_delivery_at()) : 0;
@@ -203,13 +208,18 @@ std::string_view EncodeOrderPlaced(const v1::OrderPlaced& o,
                      WriteMessageHeader(5, promised, p));
   }
   p = WriteText(6, o.currency(), p);
+  size_t ship_to_begin = 0;  // an order without an address: empty bytes
   if (o.has_ship_to()) {
-    p = WriteContent(o.ship_to(), WriteMessageHeader(7, ship_to, p));
+    p = WriteMessageHeader(7, ship_to, p);
+    ship_to_begin = static_cast<size_t>(p - reinterpret_cast<uint8_t*>(buffer.data()));
+    // The same bytes as AppendAddress: its fields are known, checked above.
+    p = WriteContent(o.ship_to(), p);
   }
   for (const v1::OrderLine& l : o.lines()) {
     p = WriteContent(l, WriteMessageHeader(8, ContentSize(l), p));
   }
-  return std::string_view(buffer.data(), size);
+  const std::string_view bytes(buffer.data(), size);
+  return {bytes, bytes.substr(ship_to_begin, o.has_ship_to() ? ship_to : 0)};
 }
 
 void AppendAddress(const v1::Address& address, std::string& out) {

@@ -12,6 +12,7 @@
 #ifndef ORDERFLOW_ENGINE_ORDER_WIRE_H_
 #define ORDERFLOW_ENGINE_ORDER_WIRE_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,17 @@ namespace orderflow {
 // `buffer` (reused from call to call). Valid until `buffer` changes.
 std::string_view EncodeOrderPlaced(const v1::OrderPlaced& order,
                                    std::string& buffer);
+
+// The same, and where in them the ship-to address's bytes are: `ship_to`
+// is what AppendAddress(order.ship_to()) appends (empty when the order has
+// no address), a view into `bytes`; nullopt when protobuf itself encoded
+// the order (unknown fields), and then only AppendAddress gives them.
+struct OrderEncoding {
+  std::string_view bytes;
+  std::optional<std::string_view> ship_to;
+};
+OrderEncoding EncodeOrderPlacedWithShipTo(const v1::OrderPlaced& order,
+                                          std::string& buffer);
 
 // Appends address.AppendToString's bytes to `out`.
 void AppendAddress(const v1::Address& address, std::string& out);

@@ -54,6 +54,16 @@ void ExpectSameEncoding(const v1::OrderPlaced& o) {
   std::string address = "prefix";
   AppendAddress(o.ship_to(), address);
   EXPECT_EQ(address, "prefix" + o.ship_to().SerializeAsString());
+  // With the address's place: AppendAddress's bytes, inside the encoding.
+  std::string again = "left over";
+  const OrderEncoding encoding = EncodeOrderPlacedWithShipTo(o, again);
+  EXPECT_EQ(encoding.bytes, Deterministic(o));
+  if (encoding.ship_to) {
+    EXPECT_EQ(*encoding.ship_to, o.ship_to().SerializeAsString());
+    EXPECT_GE(encoding.ship_to->data(), encoding.bytes.data());
+    EXPECT_LE(encoding.ship_to->data() + encoding.ship_to->size(),
+              encoding.bytes.data() + encoding.bytes.size());
+  }
 }
 
 TEST(OrderWireTest, EncodesAFullOrderAsProtobufDoes) { ExpectSameEncoding(FullOrder()); }
