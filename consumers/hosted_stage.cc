@@ -146,11 +146,10 @@ class OrderStage : public ShardedStage<OrderShard, internal::v1::OrderKeyState> 
     }
   }
 
-  void ApplyLocal(int partition, const google::protobuf::Message& m,
-                  Emitter& out) override {
-    OrderShard* shard = ShardFor(partition);
-    const auto* result = dynamic_cast<const internal::v1::AllocationResult*>(&m);
-    if (shard != nullptr && result != nullptr) shard->OnAllocationResult(*result, out);
+  void ApplyAllocationResult(int partition,
+                             const internal::v1::AllocationResult& m,
+                             Emitter& out) override {
+    if (OrderShard* shard = ShardFor(partition)) shard->OnAllocationResult(m, out);
   }
 
   void AdvanceClock(EpochMillis now, Emitter& out) override {
@@ -205,11 +204,10 @@ class InventoryStage
     if (Decode(source, shard->clock(), &m, out)) shard->OnInventoryEvent(m, source, out);
   }
 
-  void ApplyLocal(int partition, const google::protobuf::Message& m,
-                  Emitter& out) override {
-    InventoryShard* shard = ShardFor(partition);
-    const auto* request = dynamic_cast<const internal::v1::AllocationRequest*>(&m);
-    if (shard != nullptr && request != nullptr) shard->OnAllocationRequest(*request, out);
+  void ApplyAllocationRequest(int partition,
+                              const internal::v1::AllocationRequest& m,
+                              Emitter& out) override {
+    if (InventoryShard* shard = ShardFor(partition)) shard->OnAllocationRequest(m, out);
   }
 
   void AdvanceClock(EpochMillis now, Emitter&) override {

@@ -23,7 +23,7 @@
 #include "engine/order_shard.h"
 #include "engine/record.h"
 #include "engine/service_metrics.h"
-#include "google/protobuf/message.h"
+#include "orderflow/internal/v1/internal.pb.h"
 
 namespace orderflow {
 
@@ -49,12 +49,16 @@ class HostedStage {
   // the shard's clock first moves to the record's timestamp.
   virtual void Apply(std::string_view topic, const RecordSource& source,
                      bool event_time, Emitter& out) = 0;
-  // A stage-to-stage message handed over in the process instead of
-  // through its topic (see kafka_host.h), to the shard of `partition`:
-  // allocation requests to the inventory stage, results to the order
-  // stage; any other message is ignored.
-  virtual void ApplyLocal(int partition, const google::protobuf::Message& m,
-                          Emitter& out) = 0;
+  // Stage-to-stage messages handed over in the process instead of through
+  // their topics (see kafka_host.h), to the shard of `partition`: requests
+  // to the inventory stage, results to the order stage (the other stage
+  // ignores them).
+  virtual void ApplyAllocationRequest(int /*partition*/,
+                                      const internal::v1::AllocationRequest&,
+                                      Emitter& /*out*/) {}
+  virtual void ApplyAllocationResult(int /*partition*/,
+                                     const internal::v1::AllocationResult&,
+                                     Emitter& /*out*/) {}
   // Moves every shard's clock to `now`, firing what is due.
   virtual void AdvanceClock(EpochMillis now, Emitter& out) = 0;
   virtual bool HasDueTimer(EpochMillis now) const = 0;

@@ -1,17 +1,17 @@
 #include "consumers/kafka_host.h"
 
 #include <chrono>
-#include <deque>
 #include <cstdlib>
+#include <deque>
 #include <iostream>
 #include <map>
 #include <set>
 #include <thread>
+#include <tuple>
 #include <variant>
 #include <vector>
 
 #include "consumers/hosted_stage.h"
-#include "librdkafka/rdkafka.h"
 #include "consumers/kafka_client.h"
 #include "consumers/topic_names.h"
 #include "consumers/topics_admin.h"
@@ -19,9 +19,10 @@
 #include "engine/partitioner.h"
 #include "engine/text.h"
 #include "engine/topics.h"
+#include "librdkafka/rdkafka.h"
+#include "observe/live_metrics.h"
 #include "observe/order_timeline.h"
 #include "observe/timeline_feed.h"
-#include "observe/live_metrics.h"
 
 namespace orderflow {
 namespace {
@@ -84,7 +85,7 @@ struct StageRuntime {
   std::vector<std::string> topics;                 // Kafka names
   std::map<std::string, std::string, std::less<>> short_names;  // Kafka -> short
   std::string changelog_topic;
-  // The consumer's queue, served with callbacks (see PollStage); released
+  // The consumer's queue, taken from in batches (see PollStage); released
   // before the consumer.
   struct QueueRelease {
     void operator()(rd_kafka_queue_t* q) const { rd_kafka_queue_destroy(q); }
@@ -248,7 +249,7 @@ class Host : public KafkaHost, public Emitter {
   DeliveryReports delivery_reports_;  // outlives the producer
   std::unique_ptr<RdKafka::Producer> producer_;
   // The producer's handle of every topic it writes, by Kafka name; made
-  // with the producer, metadata and all (see MakeProducer).
+  // with the producer, metadata and all (see MakeProducerTopics).
   std::map<std::string, std::unique_ptr<RdKafka::Topic>, std::less<>>
       producer_topics_;
   std::unique_ptr<RdKafka::KafkaConsumer> restorer_;
@@ -320,7 +321,6 @@ absl::Status Host::MakeProducerTopics() {
   // next metadata scan (about a second) before anything is sent to it, and
   // the transaction's commit waits with it; so every topic is looked up
   // here, before the first transaction.
-  producer_topics_.clear();
   std::vector<std::string> names = {requests_topic_, results_topic_};
   for (Topic t : {Topic::kOrderStatus, Topic::kDeliveryTasks,
                   Topic::kEscalations, Topic::kDeadLetter}) {
@@ -767,12 +767,11 @@ void Host::TryFinishDraining() {
     // sent): then the ends now are all there is to read. Producing one
     // clears the targets.
     if (internal_in_transaction_) return;
-    const std::pair<const std::string*, StageRuntime*> internal[] = {
-        {&requests_topic_, &stages_[1]}, {&results_topic_, &stages_[0]}};
-    for (const auto& [topic, stage] : internal) {
-      const int partitions = *topic == requests_topic_
-                                 ? config_.engine.inventory_partitions
-                                 : config_.engine.order_partitions;
+    // Each topic, the stage that consumes it, its partition count.
+    const std::tuple<const std::string*, StageRuntime*, int> internal[] = {
+        {&requests_topic_, &stages_[1], config_.engine.inventory_partitions},
+        {&results_topic_, &stages_[0], config_.engine.order_partitions}};
+    for (const auto& [topic, stage, partitions] : internal) {
       for (int p = 0; p < partitions; ++p) {
         int64_t low = 0, high = 0;
         const RdKafka::ErrorCode err = stage->consumer->query_watermark_offsets(
@@ -804,12 +803,12 @@ void Host::DeliverLocal() {
     ++counters_.local;
     if (const auto* request =
             std::get_if<internal::v1::AllocationRequest>(&message)) {
-      stages_[1].stage->ApplyLocal(
+      stages_[1].stage->ApplyAllocationRequest(
           PartitionOf(request->sku(), config_.engine.inventory_partitions),
           *request, *this);
     } else {
       const auto& result = std::get<internal::v1::AllocationResult>(message);
-      stages_[0].stage->ApplyLocal(
+      stages_[0].stage->ApplyAllocationResult(
           PartitionOf(result.order_id(), config_.engine.order_partitions),
           result, *this);
     }
