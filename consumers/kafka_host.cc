@@ -115,17 +115,17 @@ class Host : public KafkaHost, public Emitter {
 
   // Emitter: everything goes into the open transaction.
   void StatusChanged(const v1::OrderStatusChanged& m) override {
-    Public(Topic::kOrderStatus, m.order_id(), ToMillis(m.occurred_at()), m);
+    Public(Topic::kOrderStatus, m.order_id(), m);
   }
   void Task(const v1::DeliveryTask& m) override {
-    Public(Topic::kDeliveryTasks, m.order_id(), ToMillis(m.created_at()), m);
+    Public(Topic::kDeliveryTasks, m.order_id(), m);
   }
   void Escalated(const v1::Escalation& m) override {
-    Public(Topic::kEscalations, m.order_id(), ToMillis(m.detected_at()), m);
+    Public(Topic::kEscalations, m.order_id(), m);
   }
   void DeadLettered(const v1::DeadLetter& m) override {
     ++dead_letters_pending_[m.reason()];
-    Public(Topic::kDeadLetter, m.key(), ToMillis(m.dead_lettered_at()), m);
+    Public(Topic::kDeadLetter, m.key(), m);
   }
   void ToInventory(const internal::v1::AllocationRequest& m) override {
     if (routing_ == Routing::kLocal) {
@@ -162,17 +162,17 @@ class Host : public KafkaHost, public Emitter {
                 std::vector<std::string> short_topics,
                 InternalTopic changelog);
 
-  void Public(Topic topic, const std::string& key, EpochMillis time,
+  void Public(Topic topic, const std::string& key,
               const google::protobuf::Message& m) {
     ++counters_.outputs;
     const int32_t partition =
         key.empty() ? 0 : PartitionOf(key, config_.engine.order_partitions);
-    std::string value = m.SerializeAsString();
+    std::optional<std::string> value = m.SerializeAsString();
+    Produce(output_topics_.at(topic), partition, key, value);  // copies it
     if (timelines_ != nullptr && !key.empty()) {
-      timeline_pending_.push_back({true, topic, key, time, value});
+      timeline_pending_.push_back(
+          {true, topic, key, OutputTime(topic, m), std::move(*value)});
     }
-    Produce(KafkaTopic(config_.kafka.topic_prefix, topic), partition, key,
-            std::move(value));
   }
   void Produce(const std::string& topic, int32_t partition,
                const std::string& key,
@@ -246,6 +246,7 @@ class Host : public KafkaHost, public Emitter {
   const Config config_;
   std::string transactional_id_;
   std::string requests_topic_, results_topic_;
+  std::map<Topic, std::string> output_topics_;  // Kafka names of the outputs
   DeliveryReports delivery_reports_;  // outlives the producer
   std::unique_ptr<RdKafka::Producer> producer_;
   // The producer's handle of every topic it writes, by Kafka name; made
@@ -322,10 +323,7 @@ absl::Status Host::MakeProducerTopics() {
   // the transaction's commit waits with it; so every topic is looked up
   // here, before the first transaction.
   std::vector<std::string> names = {requests_topic_, results_topic_};
-  for (Topic t : {Topic::kOrderStatus, Topic::kDeliveryTasks,
-                  Topic::kEscalations, Topic::kDeadLetter}) {
-    names.push_back(KafkaTopic(config_.kafka.topic_prefix, t));
-  }
+  for (const auto& [t, name] : output_topics_) names.push_back(name);
   for (InternalTopic t :
        {InternalTopic::kOrderChangelog, InternalTopic::kInventoryChangelog}) {
     names.push_back(KafkaTopic(config_.kafka.topic_prefix, t));
@@ -403,6 +401,10 @@ absl::Status Host::Start() {
                                InternalTopic::kAllocationRequests);
   results_topic_ = KafkaTopic(config_.kafka.topic_prefix,
                               InternalTopic::kAllocationResults);
+  for (Topic t : {Topic::kOrderStatus, Topic::kDeliveryTasks,
+                  Topic::kEscalations, Topic::kDeadLetter}) {
+    output_topics_[t] = KafkaTopic(config_.kafka.topic_prefix, t);
+  }
   if (absl::Status s = MakeProducer(); !s.ok()) return s;
 
   AddStage(MakeOrderStage(config_.engine), "order-stage",

@@ -57,4 +57,19 @@ const google::protobuf::Message& MessageTypeOf(Topic topic) {
   return v1::DeadLetter::default_instance();
 }
 
+EpochMillis OutputTime(Topic topic, const google::protobuf::Message& m) {
+  switch (topic) {
+    case Topic::kOrderStatus:
+      return ToMillis(static_cast<const v1::OrderStatusChanged&>(m).occurred_at());
+    case Topic::kDeliveryTasks:
+      return ToMillis(static_cast<const v1::DeliveryTask&>(m).created_at());
+    case Topic::kEscalations:
+      return ToMillis(static_cast<const v1::Escalation&>(m).detected_at());
+    case Topic::kDeadLetter:
+      return ToMillis(static_cast<const v1::DeadLetter&>(m).dead_lettered_at());
+    default:
+      return 0;
+  }
+}
+
 }  // namespace orderflow

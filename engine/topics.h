@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "engine/config.h"
+#include "engine/time.h"
 #include "google/protobuf/message.h"
 
 namespace orderflow {
@@ -42,6 +43,12 @@ inline int32_t PartitionCount(Topic topic, const EngineConfig& config) {
 
 // The default instance of the message type the topic carries.
 const google::protobuf::Message& MessageTypeOf(Topic topic);
+
+// An output's engine time, what replay files, the Kafka record and order
+// timelines stamp it with: its own occurredAt (order-status), createdAt
+// (delivery-tasks), detectedAt (escalations) or deadLetteredAt
+// (dead-letter). `m` is of MessageTypeOf(topic); an input topic gives 0.
+EpochMillis OutputTime(Topic topic, const google::protobuf::Message& m);
 
 }  // namespace orderflow
 

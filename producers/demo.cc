@@ -120,26 +120,11 @@ std::string DeadLetters(const HostStats& host) {
 // is the record's own (occurredAt, createdAt, detectedAt, deadLetteredAt),
 // as `orderflow replay` writes it.
 void SaveOutput(Topic topic, const RdKafka::Message& record, std::ostream& out) {
+  if (IsInput(topic)) return;
   std::unique_ptr<google::protobuf::Message> m(MessageTypeOf(topic).New());
   if (!m->ParseFromArray(record.payload(), static_cast<int>(record.len()))) return;
-  EpochMillis time = 0;
-  switch (topic) {
-    case Topic::kOrderStatus:
-      time = ToMillis(static_cast<const v1::OrderStatusChanged&>(*m).occurred_at());
-      break;
-    case Topic::kDeliveryTasks:
-      time = ToMillis(static_cast<const v1::DeliveryTask&>(*m).created_at());
-      break;
-    case Topic::kEscalations:
-      time = ToMillis(static_cast<const v1::Escalation&>(*m).detected_at());
-      break;
-    case Topic::kDeadLetter:
-      time = ToMillis(static_cast<const v1::DeadLetter&>(*m).dead_lettered_at());
-      break;
-    default:
-      return;
-  }
-  out << EnvelopeLine(ShortName(topic), record.key() ? *record.key() : "", time, *m)
+  out << EnvelopeLine(ShortName(topic), record.key() ? *record.key() : "",
+                      OutputTime(topic, *m), *m)
       << "\n";
 }
 

@@ -23,26 +23,27 @@ class JsonLinesWriter : public Emitter {
 
   void StatusChanged(const v1::OrderStatusChanged& m) override {
     ++stats_.status_changes;
-    Write(Topic::kOrderStatus, m.order_id(), ToMillis(m.occurred_at()), m);
+    Write(Topic::kOrderStatus, m.order_id(), m);
   }
   void Task(const v1::DeliveryTask& m) override {
     ++stats_.tasks;
-    Write(Topic::kDeliveryTasks, m.order_id(), ToMillis(m.created_at()), m);
+    Write(Topic::kDeliveryTasks, m.order_id(), m);
   }
   void Escalated(const v1::Escalation& m) override {
     ++stats_.escalations;
-    Write(Topic::kEscalations, m.order_id(), ToMillis(m.detected_at()), m);
+    Write(Topic::kEscalations, m.order_id(), m);
   }
   void DeadLettered(const v1::DeadLetter& m) override {
     ++stats_.dead_letters;
-    Write(Topic::kDeadLetter, m.key(), ToMillis(m.dead_lettered_at()), m);
+    Write(Topic::kDeadLetter, m.key(), m);
   }
   void ToInventory(const internal::v1::AllocationRequest&) override {}
   void ToOrders(const internal::v1::AllocationResult&) override {}
 
  private:
-  void Write(Topic topic, std::string_view key, EpochMillis time,
+  void Write(Topic topic, std::string_view key,
              const google::protobuf::Message& m) {
+    const EpochMillis time = OutputTime(topic, m);
     out_ << EnvelopeLine(ShortName(topic), key, time, m) << "\n";
     if (timelines_ != nullptr) {
       timelines_->RecordOutput(ShortName(topic), key, time, m);
