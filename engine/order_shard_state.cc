@@ -60,13 +60,14 @@ internal::v1::OrderShardSnapshot OrderShard::Snapshot() const {
   for (const Order* o : sorted) {
     FillOrderState(*o, snap.add_orders());
   }
-  std::vector<const std::string*> early_ids;
-  early_ids.reserve(early_.size());
-  for (const auto& [id, records] : early_) early_ids.push_back(&id);
-  std::sort(early_ids.begin(), early_ids.end(),
-            [](const std::string* a, const std::string* b) { return *a < *b; });
-  for (const std::string* id : early_ids) {
-    for (const EarlyRecord& r : early_.find(*id)->second) *snap.add_early() = r;
+  // early_ keeps no order: its entries, sorted by id.
+  std::vector<const decltype(early_)::value_type*> early;
+  early.reserve(early_.size());
+  for (const auto& entry : early_) early.push_back(&entry);
+  std::sort(early.begin(), early.end(),
+            [](const auto* a, const auto* b) { return a->first < b->first; });
+  for (const auto* entry : early) {
+    for (const EarlyRecord& r : entry->second) *snap.add_early() = r;
   }
   return snap;
 }
