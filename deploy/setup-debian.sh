@@ -13,6 +13,7 @@ packages=(
   libabsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libcpp-httplib-dev
+  libjemalloc-dev
   openjdk-17-jre-headless maven
   python3 python3-prometheus-client chromium
 )

@@ -206,7 +206,8 @@ struct Result {
 
 Result Measure(bool engine, const std::string& bootstrap, const std::string& orderflow,
                const std::string& passthrough, int warmup, int orders,
-               int seconds, int commit_ms, const std::string& work) {
+               int seconds, int commit_ms, const std::string& work,
+               const std::vector<std::string>& engine_properties) {
   Result r;
   r.name = engine ? "orderflow run" : "passthrough";
   const std::string prefix = std::string("bench") + std::to_string(getpid()) +
@@ -216,7 +217,17 @@ Result Measure(bool engine, const std::string& bootstrap, const std::string& ord
     std::ofstream f(config);
     f << "partitions: {orders: 4, inventory: 4}\nkafka:\n  bootstrap_servers: "
       << bootstrap << "\n  topic_prefix: " << prefix << "\n  group_prefix: "
-      << prefix << "\n  commit_interval: " << commit_ms << "ms\n"
+      << prefix << "\n  commit_interval: " << commit_ms << "ms\n";
+    if (engine) {
+      f << "  properties: {";
+      for (size_t i = 0; i < engine_properties.size(); ++i) {
+        const std::string& kv = engine_properties[i];
+        const size_t eq = kv.find('=');
+        f << (i ? ", " : "") << kv.substr(0, eq) << ": \"" << kv.substr(eq + 1) << "\"";
+      }
+      f << "}\n";
+    }
+    f
       << "http:\n  address: 127.0.0.1:0\n";  // a free port, whatever else runs
   }
   const std::string log = work + "/" + prefix + ".log";
@@ -356,22 +367,25 @@ int main(int argc, char** argv) {
   app.add_option("--seconds", seconds, "length of the fixed-rate run");
   app.add_option("--commit-ms", commit_ms, "commit interval of both systems");
   app.add_option("--work", work, "folder for configurations and logs");
+  std::vector<std::string> engine_properties;
+  app.add_option("--engine-property", engine_properties,
+                 "NAME=VALUE: a librdkafka property for orderflow only (repeatable)");
   bool engine_only = false;
   app.add_flag("--engine-only", engine_only, "skip the passthrough (diagnosis)");
   CLI11_PARSE(app, argc, argv);
 
   if (engine_only) {
     const Result eng = Measure(true, bootstrap, orderflow, passthrough, warmup, orders,
-                               seconds, commit_ms, work);
+                               seconds, commit_ms, work, engine_properties);
     std::printf("orderflow run: start-up %.1f s, max %.0f/s, first p99 %.0f ms, "
                 "allocated p99 %.0f ms\n",
                 eng.startup_s, eng.max_rate, eng.first_p99, eng.done_p99);
     return 0;
   }
   const Result base = Measure(false, bootstrap, orderflow, passthrough, warmup, orders,
-                              seconds, commit_ms, work);
+                              seconds, commit_ms, work, engine_properties);
   const Result eng = Measure(true, bootstrap, orderflow, passthrough, warmup, orders,
-                             seconds, commit_ms, work);
+                             seconds, commit_ms, work, engine_properties);
   std::printf("%-14s %10s %10s %10s %14s %14s %13s %13s\n", "system",
               "start-up s", "max/s", "fixed/s", "first p50 ms", "first p99 ms",
               "done p50 ms", "done p99 ms");
