@@ -17,7 +17,7 @@
 //  3. Latency at a fixed rate (half the maximum measured for that system):
 //     new orders are produced, each stamped with its send time, for a few
 //     seconds; latency is the time from that stamp to the read_committed
-//     output. For orderflow both the first output (ACCEPTED, one hop) and
+//     output, read on a thread of its own. For orderflow both the first output (ACCEPTED, one hop) and
 //     ALLOCATED are reported.
 //
 // Usage: orderflow_e2e_bench --bootstrap HOST:PORT --orderflow BIN
@@ -29,6 +29,7 @@
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -140,6 +141,7 @@ class Producer {
     p_->poll(0);
   }
   void Flush() { p_->flush(60000); }
+  void Poll(int timeout_ms) { p_->poll(timeout_ms); }
 
  private:
   std::string error_;
@@ -306,32 +308,49 @@ Result Measure(bool engine, const std::string& bootstrap, const std::string& ord
   r.max_rate =
       orders / std::chrono::duration<double>(await("B-", orders) - resumed).count();
 
-  // 3. Latency at half that rate.
+  // 3. Latency at half that rate. Outputs are read on a thread of their
+  // own, so that reading does not wait behind sending (or the reverse) and
+  // add to what is measured; each read is stamped when it arrives and
+  // matched with its send time afterwards.
   r.rate = r.max_rate / 2;
+  struct Arrival {
+    std::string key;
+    int64_t at_ms;
+    Outcome outcome;
+  };
+  std::vector<Arrival> arrivals;
+  std::atomic<bool> reading{true};
+  std::thread reader_thread([&] {
+    while (reading.load()) {
+      auto m = reader.Next(1);
+      if (!m || !m->key() || m->key()->rfind("L-", 0) != 0) continue;
+      arrivals.push_back({*m->key(), NowMs(), Classify(engine, *m)});
+    }
+  });
   std::map<std::string, int64_t> sent;
-  std::vector<int64_t> first_latency, done_latency;
   const auto start = SteadyClock::now();
   const auto stop_sending = start + std::chrono::seconds(seconds);
-  const auto stop_reading = stop_sending + std::chrono::seconds(5);
-  int n = 0;
-  while (SteadyClock::now() < stop_reading) {
-    const auto t = SteadyClock::now();
-    const int due = t < stop_sending
-                        ? static_cast<int>(r.rate *
-                                           std::chrono::duration<double>(t - start).count())
-                        : n;
+  for (int n = 0; SteadyClock::now() < stop_sending;) {
+    const int due = static_cast<int>(
+        r.rate * std::chrono::duration<double>(SteadyClock::now() - start).count());
     for (; n < due; ++n) {
       const std::string id = "L-" + std::to_string(n);
       const int64_t ts = NowMs();
       sent[id] = ts;
       producer.Send(in, id, OrderBytes(id, ts, n), ts);
     }
-    auto m = reader.Next(1);
-    if (!m || !m->key()) continue;
-    auto it = sent.find(*m->key());
+    producer.Poll(1);
+  }
+  producer.Flush();
+  std::this_thread::sleep_for(std::chrono::seconds(5));  // the last outputs
+  reading = false;
+  reader_thread.join();
+  std::vector<int64_t> first_latency, done_latency;
+  for (const Arrival& a : arrivals) {
+    auto it = sent.find(a.key);
     if (it == sent.end()) continue;
-    const int64_t latency = NowMs() - it->second;
-    switch (Classify(engine, *m)) {
+    const int64_t latency = a.at_ms - it->second;
+    switch (a.outcome) {
       case Outcome::kFirst: first_latency.push_back(latency); break;
       case Outcome::kComplete:
         done_latency.push_back(latency);
