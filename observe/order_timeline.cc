@@ -161,6 +161,8 @@ std::string_view OrderIdOf(Topic topic, const google::protobuf::Message& m) {
 }  // namespace
 
 struct OrderTimelines::Timeline {
+  explicit Timeline(std::string_view order_id) : id(order_id) {}
+  const std::string id;  // the key orders_ views
   struct Entry {
     EpochMillis time = 0;
     Topic topic = Topic::kOrders;
@@ -209,7 +211,7 @@ void OrderTimelines::RecordInput(std::string_view topic,
                                  const google::protobuf::Message& value) {
   const std::optional<Topic> t = ParseTopic(topic);
   if (!t || !IsInput(*t) || *t == Topic::kInventory) return;
-  Record(*t, order_id, time, value);
+  RecordMessage(*t, order_id, time, value);
 }
 
 void OrderTimelines::RecordOutput(std::string_view topic,
@@ -217,27 +219,43 @@ void OrderTimelines::RecordOutput(std::string_view topic,
                                   const google::protobuf::Message& value) {
   const std::optional<Topic> t = ParseTopic(topic);
   if (!t || IsInput(*t)) return;
-  Record(*t, order_id, time, value);
+  RecordMessage(*t, order_id, time, value);
+}
+
+void OrderTimelines::RecordEncoded(bool output, Topic topic,
+                                   std::string_view order_id, EpochMillis time,
+                                   const google::protobuf::Message& value,
+                                   std::string payload) {
+  if (output == IsInput(topic) || topic == Topic::kInventory) return;
+  if (typeid(value) != typeid(MessageTypeOf(topic))) return;
+  Record(topic, order_id, time, value, std::move(payload));
+}
+
+void OrderTimelines::RecordMessage(Topic topic, std::string_view order_id,
+                                   EpochMillis time,
+                                   const google::protobuf::Message& value) {
+  const google::protobuf::Message& type = MessageTypeOf(topic);
+  if (value.GetDescriptor() != type.GetDescriptor()) return;
+  std::string payload = value.SerializeAsString();
+  if (typeid(value) == typeid(type)) {
+    Record(topic, order_id, time, value, std::move(payload));
+    return;
+  }
+  // A dynamic message: parsed into the generated class, for the state.
+  std::unique_ptr<google::protobuf::Message> parsed(type.New());
+  parsed->ParseFromString(payload);
+  Record(topic, order_id, time, *parsed, std::move(payload));
 }
 
 void OrderTimelines::Record(Topic topic, std::string_view order_id,
                             EpochMillis time,
-                            const google::protobuf::Message& value) {
-  const google::protobuf::Message& type = MessageTypeOf(topic);
-  if (value.GetDescriptor() != type.GetDescriptor()) return;
-  // The message as its generated class (a dynamic message is parsed into
-  // one), for the state below.
+                            const google::protobuf::Message& value,
+                            std::string payload) {
+  const google::protobuf::Message* m = &value;
   Timeline::Entry entry;
   entry.time = time;
   entry.topic = topic;
-  entry.payload = value.SerializeAsString();
-  std::unique_ptr<google::protobuf::Message> parsed;
-  const google::protobuf::Message* m = &value;
-  if (typeid(value) != typeid(type)) {
-    parsed.reset(type.New());
-    parsed->ParseFromString(entry.payload);
-    m = parsed.get();
-  }
+  entry.payload = std::move(payload);
   if (topic == Topic::kDeadLetter) {
     const auto& dead = static_cast<const v1::DeadLetter&>(*m);
     const std::optional<Topic> source = ParseTopic(dead.source_topic());
@@ -339,7 +357,7 @@ void OrderTimelines::Record(Topic topic, std::string_view order_id,
 }
 
 OrderTimelines::Timeline& OrderTimelines::Touch(std::string_view order_id) {
-  auto it = orders_.find(std::string(order_id));
+  auto it = orders_.find(order_id);
   if (it != orders_.end()) {
     Timeline& t = *it->second;
     lru_.splice(lru_.end(), lru_, t.lru);
@@ -350,18 +368,19 @@ OrderTimelines::Timeline& OrderTimelines::Touch(std::string_view order_id) {
   while (orders_.size() >= max_orders) {
     Erase(closed_.empty() ? lru_.front() : closed_.begin()->second);
   }
-  it = orders_.emplace(std::string(order_id), std::make_unique<Timeline>()).first;
-  Timeline& t = *it->second;
-  t.lru = lru_.insert(lru_.end(), std::string_view(it->first));
+  auto timeline = std::make_unique<Timeline>(order_id);
+  Timeline& t = *timeline;
+  orders_.emplace(std::string_view(t.id), std::move(timeline));
+  t.lru = lru_.insert(lru_.end(), std::string_view(t.id));
   return t;
 }
 
 void OrderTimelines::Erase(std::string_view order_id) {
-  auto it = orders_.find(std::string(order_id));
+  auto it = orders_.find(order_id);
   if (it == orders_.end()) return;
   Timeline& t = *it->second;
   lru_.erase(t.lru);
-  if (t.closed_at) closed_.erase({*t.closed_at, std::string_view(it->first)});
+  if (t.closed_at) closed_.erase({*t.closed_at, std::string_view(t.id)});
   entries_ -= static_cast<int64_t>(t.entries.size());
   orders_.erase(it);
 }
@@ -392,7 +411,7 @@ int64_t OrderTimelines::entry_count() const {
 std::optional<nlohmann::ordered_json> OrderTimelines::OrderJson(
     std::string_view order_id) const {
   std::lock_guard lock(mu_);
-  auto it = orders_.find(std::string(order_id));
+  auto it = orders_.find(order_id);
   if (it == orders_.end()) return std::nullopt;
   const Timeline& t = *it->second;
 
@@ -459,7 +478,7 @@ std::optional<nlohmann::ordered_json> OrderTimelines::OrderJson(
   }
 
   Json j;
-  j["orderId"] = it->first;
+  j["orderId"] = t.id;
   j["state"] = std::move(state);
   j["timeline"] = std::move(timeline);
   j["droppedEntries"] = t.dropped;

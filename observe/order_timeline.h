@@ -53,9 +53,9 @@
 #include <set>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "config/config_file.h"
 #include "engine/time.h"
 #include "engine/topics.h"
@@ -78,6 +78,13 @@ class OrderTimelines {
                    EpochMillis time, const google::protobuf::Message& value);
   void RecordOutput(std::string_view topic, std::string_view order_id,
                     EpochMillis time, const google::protobuf::Message& value);
+  // Either of the two for a record already in protobuf binary: `payload`
+  // becomes the entry as it is, `value` is it parsed into the topic's
+  // generated class (MessageTypeOf). What a host that has produced the
+  // bytes calls, so that they are not serialized again.
+  void RecordEncoded(bool output, Topic topic, std::string_view order_id,
+                     EpochMillis time, const google::protobuf::Message& value,
+                     std::string payload);
 
   // Moves engine time to `now` (never back) and drops closed orders whose
   // retention has passed. Recording does this by itself with the record's
@@ -104,8 +111,13 @@ class OrderTimelines {
 
  private:
   struct Timeline;
+  // Serializes `value` (parsing it into the generated class when it is a
+  // dynamic message), then Record.
+  void RecordMessage(Topic topic, std::string_view order_id, EpochMillis time,
+                     const google::protobuf::Message& value);
+  // `value` is of the topic's generated class; `payload` is its bytes.
   void Record(Topic topic, std::string_view order_id, EpochMillis time,
-              const google::protobuf::Message& value);
+              const google::protobuf::Message& value, std::string payload);
   Timeline& Touch(std::string_view order_id);
   void ExpireLocked(EpochMillis now);
   void Erase(std::string_view order_id);
@@ -114,8 +126,9 @@ class OrderTimelines {
   mutable std::mutex mu_;
   EpochMillis now_ = 0;
   int64_t entries_ = 0;
-  // Node-based: keys stay where they are, so the views below stay valid.
-  std::unordered_map<std::string, std::unique_ptr<Timeline>> orders_;
+  // Keyed by a view of the timeline's own id, which stays where it is
+  // while the timeline lives, as do the views below.
+  absl::flat_hash_map<std::string_view, std::unique_ptr<Timeline>> orders_;
   // Least recently recorded to first.
   std::list<std::string_view> lru_;
   // Closed orders by (closed at, id): the first to expire or to evict.

@@ -51,18 +51,15 @@ void TimelineFeed::Loop() {
   }
 }
 
-void TimelineFeed::Record(const std::vector<Entry>& batch) {
+void TimelineFeed::Record(std::vector<Entry>& batch) {
   // One message of each topic's type, parsed into again and again.
   std::map<Topic, std::unique_ptr<google::protobuf::Message>> messages;
-  for (const Entry& e : batch) {
+  for (Entry& e : batch) {
     auto& m = messages[e.topic];
     if (m == nullptr) m.reset(MessageTypeOf(e.topic).New());
     if (!m->ParseFromString(e.value)) continue;
-    if (e.output) {
-      timelines_->RecordOutput(ShortName(e.topic), e.key, e.time, *m);
-    } else {
-      timelines_->RecordInput(ShortName(e.topic), e.key, e.time, *m);
-    }
+    timelines_->RecordEncoded(e.output, e.topic, e.key, e.time, *m,
+                              std::move(e.value));
   }
 }
 

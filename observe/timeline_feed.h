@@ -55,7 +55,7 @@ class TimelineFeed {
  private:
   static constexpr size_t kMaxWaitingBatches = 4;
   void Loop();
-  void Record(const std::vector<Entry>& batch);
+  void Record(std::vector<Entry>& batch);  // takes the values
 
   OrderTimelines* const timelines_;
   std::mutex mu_;

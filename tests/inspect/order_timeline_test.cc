@@ -317,6 +317,33 @@ TEST(OrderTimelinesTest, WhatIsNotAnOrdersRecordIsIgnored) {
   EXPECT_EQ((*t.OrderJson("O-1"))["timeline"].size(), 2u);
 }
 
+// Bytes a host has already produced are kept as they are, and the state
+// comes from the parsed message given with them; the wrong side, the wrong
+// class or inventory is ignored, as with RecordInput / RecordOutput.
+TEST(OrderTimelinesTest, EncodedRecordsKeepTheirBytes) {
+  OrderTimelines t(ObserveSettings{});
+  const v1::OrderPlaced order = Order("O-1", {{"SKU-A", 2}});
+  const v1::OrderStatusChanged accepted =
+      Status("O-1", v1::ORDER_STATUS_ACCEPTED, kT0);
+  t.RecordEncoded(false, Topic::kOrders, "O-1", kT0, order,
+                  order.SerializeAsString());
+  t.RecordEncoded(true, Topic::kOrderStatus, "O-1", kT0, accepted,
+                  accepted.SerializeAsString());
+  t.RecordEncoded(true, Topic::kOrders, "O-1", kT0, order, "x");
+  t.RecordEncoded(false, Topic::kOrderStatus, "O-1", kT0, accepted, "x");
+  t.RecordEncoded(true, Topic::kOrderStatus, "O-1", kT0, order, "x");
+  t.RecordEncoded(false, Topic::kInventory, "SKU-A", kT0,
+                  testing::Receipt("SKU-A", 5, kT0), "x");
+  EXPECT_EQ(t.order_count(), 1);
+  const std::optional<Json> j = t.OrderJson("O-1");
+  ASSERT_TRUE(j.has_value());
+  EXPECT_EQ((*j)["state"]["status"], "ACCEPTED");
+  EXPECT_EQ((*j)["state"]["lines"].size(), 1u);
+  ASSERT_EQ((*j)["timeline"].size(), 2u);
+  EXPECT_EQ((*j)["timeline"][0]["record"]["orderId"], "O-1");
+  EXPECT_EQ((*j)["timeline"][1]["record"]["status"], "ORDER_STATUS_ACCEPTED");
+}
+
 TEST(OrderTimelinesTest, TextHasTheStateThenOneLinePerEntry) {
   OrderTimelines t(ObserveSettings{});
   t.RecordInput("orders", "O-1", kT0,
