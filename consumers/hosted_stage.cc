@@ -119,6 +119,7 @@ class OrderStage : public ShardedStage<OrderShard, internal::v1::OrderKeyState> 
  public:
   using ShardedStage::ShardedStage;
   std::string_view name() const override { return "order"; }
+  bool FlushesEachBatch() const override { return true; }
 
   void Apply(std::string_view topic, const RecordSource& source,
              bool event_time, Emitter& out) override {

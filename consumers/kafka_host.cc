@@ -177,6 +177,9 @@ class Host : public KafkaHost, public Emitter {
   void Produce(const std::string& topic, int32_t partition,
                const std::string& key,
                const std::optional<std::string>& value);
+  // The stage's state changes since the last call, to its changelog in the
+  // open transaction.
+  void WriteChangedState(StageRuntime& s);
 
   // Applies what the stage's consumer has (at most kMaxBatch records),
   // waiting up to `timeout_ms` for the first; returns how many records it
@@ -494,15 +497,7 @@ bool Host::Commit() {
     Abort();
     return false;
   }
-  const bool with_clock = config_.kafka.event_time;
-  for (StageRuntime& s : stages_) {
-    s.stage->FlushChanges(
-        with_clock, [&](int partition, const std::string& key,
-                        const std::optional<std::string>& value) {
-          ++counters_.changelog;
-          Produce(s.changelog_topic, partition, key, value);
-        });
-  }
+  for (StageRuntime& s : stages_) WriteChangedState(s);
   ErrorPtr error;
   if (produce_failed_) {
     Abort();
@@ -546,6 +541,16 @@ bool Host::Commit() {
     if (absl::Status s = MakeProducer(); !s.ok()) fatal_ = s;
   }
   return false;
+}
+
+void Host::WriteChangedState(StageRuntime& s) {
+  s.stage->FlushChanges(
+      config_.kafka.event_time,
+      [&](int partition, const std::string& key,
+          const std::optional<std::string>& value) {
+        ++counters_.changelog;
+        Produce(s.changelog_topic, partition, key, value);
+      });
 }
 
 void Host::Abort() {
@@ -1001,6 +1006,11 @@ absl::Status Host::Run(const std::atomic<bool>& stop) {
       if (in_transaction_) Abort();
       if (absl::Status st = Rewind(); !st.ok()) fatal_ = st;
       continue;
+    }
+    if (applied > 0 && in_transaction_) {
+      for (StageRuntime& s : stages_) {
+        if (s.stage->FlushesEachBatch()) WriteChangedState(s);
+      }
     }
     if (in_transaction_ && Clock::now() - last_commit_started_ >= interval) {
       if (!Commit()) {
