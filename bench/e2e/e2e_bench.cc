@@ -13,26 +13,32 @@
 //     is complete for the passthrough when its copy is visible, for
 //     orderflow when its ALLOCATED status is (order stage, inventory stage,
 //     order stage: one transaction while one process holds every
-//     partition, three when the stages talk through their topics).
+//     partition, three when the stages talk through their topics). The
+//     system's own CPU time over that run, per order, is reported too (it
+//     does not count the broker's): on a shared machine it moves far less
+//     than the rate does.
 //  3. Latency at a fixed rate (half the maximum measured for that system):
 //     new orders are produced, each stamped with its send time, for a few
 //     seconds; latency is the time from that stamp to the read_committed
-//     output, read on a thread of its own. For orderflow both the first output (ACCEPTED, one hop) and
-//     ALLOCATED are reported.
+//     output, read on a thread of its own. For orderflow both the first
+//     output (ACCEPTED, one hop) and ALLOCATED are reported.
 //
 // Usage: orderflow_e2e_bench --bootstrap HOST:PORT --orderflow BIN
 //          --passthrough BIN [--orders N] [--warmup W] [--seconds S]
-//          [--commit-ms MS]
+//          [--commit-ms MS] [--engine-property NAME=VALUE]... [--engine-only]
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
+#include <sstream>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -87,6 +93,25 @@ pid_t Spawn(const std::vector<std::string>& args, const std::string& log) {
   }
   posix_spawn_file_actions_destroy(&actions);
   return pid;
+}
+
+// CPU time (user + system) the process `pid` has used so far, from
+// /proc/PID/stat; -1 when it cannot be read.
+double CpuSeconds(pid_t pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  const size_t end_of_name = stat.rfind(')');
+  if (end_of_name == std::string::npos) return -1;
+  std::istringstream fields(stat.substr(end_of_name + 2));
+  std::string field;
+  // After the name: state is field 3; utime and stime are fields 14, 15.
+  long long utime = -1, stime = -1;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14) utime = std::stoll(field);
+    if (i == 15) stime = std::stoll(field);
+  }
+  if (utime < 0 || stime < 0) return -1;
+  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 void Stop(pid_t pid) {
@@ -201,6 +226,10 @@ struct Result {
   std::string name;
   double startup_s = 0;  // start to the last warm-up completion
   double max_rate = 0;
+  // The system's own CPU time (all its threads; not the broker's) over
+  // the maximum-rate run, per order: what it costs, however busy the
+  // machine is with other work.
+  double cpu_us_per_order = 0;
   double rate = 0;  // the fixed rate of the latency run
   double first_p50 = -1, first_p99 = -1, done_p50 = -1, done_p99 = -1;
   size_t measured = 0;
@@ -304,9 +333,11 @@ Result Measure(bool engine, const std::string& bootstrap, const std::string& ord
   }
   producer.Flush();
   const SteadyClock::time_point resumed = SteadyClock::now();
+  const double cpu_before = CpuSeconds(pid);
   kill(pid, SIGCONT);
   r.max_rate =
       orders / std::chrono::duration<double>(await("B-", orders) - resumed).count();
+  r.cpu_us_per_order = (CpuSeconds(pid) - cpu_before) * 1e6 / orders;
 
   // 3. Latency at half that rate. Outputs are read on a thread of their
   // own, so that reading does not wait behind sending (or the reverse) and
@@ -396,22 +427,23 @@ int main(int argc, char** argv) {
   if (engine_only) {
     const Result eng = Measure(true, bootstrap, orderflow, passthrough, warmup, orders,
                                seconds, commit_ms, work, engine_properties);
-    std::printf("orderflow run: start-up %.1f s, max %.0f/s, first p99 %.0f ms, "
-                "allocated p99 %.0f ms\n",
-                eng.startup_s, eng.max_rate, eng.first_p99, eng.done_p99);
+    std::printf("orderflow run: start-up %.1f s, max %.0f/s, %.1f us CPU/order, "
+                "first p99 %.0f ms, allocated p99 %.0f ms\n",
+                eng.startup_s, eng.max_rate, eng.cpu_us_per_order, eng.first_p99,
+                eng.done_p99);
     return 0;
   }
   const Result base = Measure(false, bootstrap, orderflow, passthrough, warmup, orders,
                               seconds, commit_ms, work, engine_properties);
   const Result eng = Measure(true, bootstrap, orderflow, passthrough, warmup, orders,
                              seconds, commit_ms, work, engine_properties);
-  std::printf("%-14s %10s %10s %10s %14s %14s %13s %13s\n", "system",
-              "start-up s", "max/s", "fixed/s", "first p50 ms", "first p99 ms",
-              "done p50 ms", "done p99 ms");
+  std::printf("%-14s %10s %10s %13s %10s %14s %14s %13s %13s\n", "system",
+              "start-up s", "max/s", "CPU us/order", "fixed/s", "first p50 ms",
+              "first p99 ms", "done p50 ms", "done p99 ms");
   for (const Result& r : {base, eng}) {
-    std::printf("%-14s %10.1f %10.0f %10.0f %14.0f %14.0f %13.0f %13.0f\n",
-                r.name.c_str(), r.startup_s, r.max_rate, r.rate, r.first_p50,
-                r.first_p99, r.done_p50, r.done_p99);
+    std::printf("%-14s %10.1f %10.0f %13.1f %10.0f %14.0f %14.0f %13.0f %13.0f\n",
+                r.name.c_str(), r.startup_s, r.max_rate, r.cpu_us_per_order, r.rate,
+                r.first_p50, r.first_p99, r.done_p50, r.done_p99);
   }
   const double ratio = eng.max_rate / base.max_rate;
   const double budget = commit_ms + 25;
