@@ -1,5 +1,9 @@
 #include "consumers/kafka_host.h"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <deque>
@@ -77,6 +81,46 @@ class Rebalancer : public RdKafka::RebalanceCb {
 };
 
 // One stage's member of its consumer group.
+// A pipe that librdkafka writes a byte to whenever a watched queue gets
+// something while empty (rd_kafka_queue_io_event_enable). The host waits on
+// it when both stages are idle, so that a record for either stage wakes it
+// at once: waiting on one stage's queue after the other would leave a
+// record of the second waiting until the first wait timed out.
+class Wakeup {
+ public:
+  Wakeup() {
+    if (pipe2(fds_, O_NONBLOCK | O_CLOEXEC) != 0) fds_[0] = fds_[1] = -1;
+  }
+  ~Wakeup() {
+    for (int fd : fds_) {
+      if (fd >= 0) close(fd);
+    }
+  }
+  Wakeup(const Wakeup&) = delete;
+  Wakeup& operator=(const Wakeup&) = delete;
+
+  // `queue` must stop being watched (its consumer destroyed) before this.
+  void Watch(rd_kafka_queue_t* queue) {
+    if (fds_[1] >= 0) rd_kafka_queue_io_event_enable(queue, fds_[1], "r", 1);
+  }
+  // Returns when a watched queue got something since the last call, or
+  // after `timeout_ms`.
+  void Wait(int timeout_ms) {
+    if (fds_[0] < 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(timeout_ms));
+      return;
+    }
+    pollfd p{fds_[0], POLLIN, 0};
+    ::poll(&p, 1, timeout_ms);
+    char drained[64];
+    while (read(fds_[0], drained, sizeof drained) > 0) {
+    }
+  }
+
+ private:
+  int fds_[2];
+};
+
 struct StageRuntime {
   std::unique_ptr<HostedStage> stage;
   std::unique_ptr<Rebalancer> rebalancer;
@@ -257,6 +301,7 @@ class Host : public KafkaHost, public Emitter {
   std::map<std::string, std::unique_ptr<RdKafka::Topic>, std::less<>>
       producer_topics_;
   std::unique_ptr<RdKafka::KafkaConsumer> restorer_;
+  Wakeup wakeup_;  // outlives the stages' consumers, which write to it
   std::vector<StageRuntime> stages_;
   bool in_transaction_ = false;
   // When the last commit began: the next begins `commit_interval` later
@@ -440,6 +485,7 @@ absl::Status Host::Start() {
     if (!consumer.ok()) return consumer.status();
     s.consumer = *std::move(consumer);
     s.queue.reset(rd_kafka_queue_get_consumer(s.consumer->c_ptr()));
+    wakeup_.Watch(s.queue.get());
   }
   // The restorer reads changelogs to their end: a fetch that finds nothing
   // more must come back at once, not after the default half second.
@@ -996,12 +1042,11 @@ absl::Status Host::Run(const std::atomic<bool>& stop) {
         DeliverLocal();
       }
     }
-    // Take what is there without waiting; wait a little only when idle.
+    // Take what is there without waiting; when both stages are idle, wait
+    // a little for either to get something.
     int applied = 0;
     for (StageRuntime& s : stages_) applied += PollStage(s, 0);
-    if (applied == 0) {
-      for (StageRuntime& s : stages_) PollStage(s, 5);
-    }
+    if (applied == 0) wakeup_.Wait(5);
     if (rewind_needed_) {
       if (in_transaction_) Abort();
       if (absl::Status st = Rewind(); !st.ok()) fatal_ = st;
