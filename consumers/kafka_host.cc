@@ -631,8 +631,7 @@ void Host::DropUncommittedMetrics() {
 
 void Host::RecordCommittedTimelines() {
   if (timeline_feed_ == nullptr || timeline_pending_.empty()) return;
-  timeline_feed_->Add(std::move(timeline_pending_));
-  timeline_pending_ = {};
+  timeline_pending_ = timeline_feed_->Add(std::move(timeline_pending_));
 }
 
 void Host::PublishMetrics(bool now) {

@@ -21,12 +21,13 @@ TimelineFeed::~TimelineFeed() {
   thread_.join();
 }
 
-void TimelineFeed::Add(std::vector<Entry> batch) {
-  if (batch.empty()) return;
+std::vector<TimelineFeed::Entry> TimelineFeed::Add(std::vector<Entry> batch) {
+  if (batch.empty()) return batch;
   std::unique_lock<std::mutex> lock(mu_);
   changed_.wait(lock, [&] { return waiting_.size() < kMaxWaitingBatches; });
   waiting_.push_back(std::move(batch));
   changed_.notify_all();
+  return std::exchange(spare_, {});
 }
 
 void TimelineFeed::Flush() {
@@ -45,7 +46,9 @@ void TimelineFeed::Loop() {
     changed_.notify_all();  // room for Add()
     lock.unlock();
     Record(batch);
+    batch.clear();  // keeps its capacity
     lock.lock();
+    if (batch.capacity() > spare_.capacity()) spare_ = std::move(batch);
     recording_ = false;
     changed_.notify_all();  // for Flush()
   }

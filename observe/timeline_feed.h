@@ -12,6 +12,8 @@
 // timelines sees lags the commit by the time the thread takes to catch
 // up (milliseconds). Add() waits while more than a few batches are
 // waiting, so memory stays bounded when the engine outpaces the thread.
+// A batch's memory goes back to the caller of a later Add, to be filled
+// again.
 // An entry whose bytes do not parse as its topic's type is skipped (it
 // was dead-lettered, and the dead letter has an entry of its own).
 #ifndef ORDERFLOW_OBSERVE_TIMELINE_FEED_H_
@@ -48,7 +50,10 @@ class TimelineFeed {
   TimelineFeed(const TimelineFeed&) = delete;
   TimelineFeed& operator=(const TimelineFeed&) = delete;
 
-  void Add(std::vector<Entry> batch);
+  // Queues `batch` and returns an empty vector with the capacity of a
+  // batch recorded earlier (or none), to fill next: the host's batches are
+  // large, and growing a new one each time costs more than recording it.
+  std::vector<Entry> Add(std::vector<Entry> batch);
   // Returns when every batch added before the call is recorded.
   void Flush();
 
@@ -61,6 +66,7 @@ class TimelineFeed {
   std::mutex mu_;
   std::condition_variable changed_;
   std::deque<std::vector<Entry>> waiting_;
+  std::vector<Entry> spare_;  // recorded and emptied, for Add to hand back
   bool recording_ = false;  // the thread holds a batch
   bool stopping_ = false;
   std::thread thread_;  // last: starts once the rest is ready

@@ -1,6 +1,6 @@
 // TimelineFeed: batches recorded in the order they were added, Flush()
-// waiting for them, undecodable bytes skipped, and what is still waiting
-// recorded when the feed goes away.
+// waiting for them, undecodable bytes skipped, what is still waiting
+// recorded when the feed goes away, and batches' memory handed back.
 #include "observe/timeline_feed.h"
 
 #include <optional>
@@ -85,6 +85,22 @@ TEST(TimelineFeedTest, WhatIsWaitingIsRecordedWhenTheFeedGoes) {
     }
   }
   EXPECT_EQ(timelines.order_count(), 20);
+}
+
+// A recorded batch's memory comes back from a later Add, empty, to be
+// filled again.
+TEST(TimelineFeedTest, ARecordedBatchComesBackEmptyToBeFilledAgain) {
+  OrderTimelines timelines(ObserveSettings{});
+  TimelineFeed feed(&timelines);
+  std::vector<TimelineFeed::Entry> batch;
+  for (int i = 0; i < 100; ++i) batch.push_back(Placed("O-" + std::to_string(i), kT0));
+  EXPECT_TRUE(feed.Add(std::move(batch)).empty());
+  feed.Flush();
+  const std::vector<TimelineFeed::Entry> back = feed.Add({Placed("O-100", kT0)});
+  EXPECT_TRUE(back.empty());
+  EXPECT_GE(back.capacity(), 100u);
+  feed.Flush();
+  EXPECT_EQ(timelines.order_count(), 101);
 }
 
 }  // namespace
