@@ -126,29 +126,33 @@ class OrderStage : public ShardedStage<OrderShard, internal::v1::OrderKeyState> 
     OrderShard* shard = ShardFor(source.partition);
     if (shard == nullptr) return;
     if (topic == "allocation-results") {
-      internal::v1::AllocationResult m;
-      if (Decode(source, shard->clock(), &m, out)) shard->OnAllocationResult(m, out);
+      if (Decode(source, shard->clock(), &result_, out)) {
+        shard->OnAllocationResult(result_, out);
+      }
       return;
     }
     if (event_time) shard->AdvanceClock(source.timestamp, out);
     if (observer_) observer_(topic, source);
     if (topic == ShortName(Topic::kOrders)) {
-      v1::OrderPlaced m;
-      if (Decode(source, shard->clock(), &m, out)) shard->OnOrderPlaced(m, source, out);
+      if (Decode(source, shard->clock(), &order_, out)) {
+        shard->OnOrderPlaced(order_, source, out);
+      }
     } else if (topic == ShortName(Topic::kCancellations)) {
-      v1::CancellationRequested m;
-      if (Decode(source, shard->clock(), &m, out)) shard->OnCancellation(m, source, out);
+      if (Decode(source, shard->clock(), &cancellation_, out)) {
+        shard->OnCancellation(cancellation_, source, out);
+      }
     } else if (topic == ShortName(Topic::kShipments)) {
-      v1::ShipmentEvent m;
-      if (Decode(source, shard->clock(), &m, out)) shard->OnShipment(m, source, out);
+      if (Decode(source, shard->clock(), &shipment_, out)) {
+        shard->OnShipment(shipment_, source, out);
+      }
     } else if (topic == ShortName(Topic::kInvoices)) {
-      v1::InvoiceIssued m;
-      if (Decode(source, shard->clock(), &m, out)) shard->OnInvoice(m, source, out);
+      if (Decode(source, shard->clock(), &invoice_, out)) {
+        shard->OnInvoice(invoice_, source, out);
+      }
     }
   }
 
-  void ApplyAllocationResult(int partition,
-                             const internal::v1::AllocationResult& m,
+  void ApplyAllocationResult(int partition, const StockAnswer& m,
                              Emitter& out) override {
     if (OrderShard* shard = ShardFor(partition)) shard->OnAllocationResult(m, out);
   }
@@ -183,6 +187,15 @@ class OrderStage : public ShardedStage<OrderShard, internal::v1::OrderKeyState> 
   bool IsEmpty(const internal::v1::OrderKeyState& s) const override {
     return !s.has_order() && s.early_size() == 0;
   }
+
+ private:
+  // Each record is decoded into one of these, reused so that their strings
+  // and lines keep their memory (ParseFromArray clears them first).
+  internal::v1::AllocationResult result_;
+  v1::OrderPlaced order_;
+  v1::CancellationRequested cancellation_;
+  v1::ShipmentEvent shipment_;
+  v1::InvoiceIssued invoice_;
 };
 
 class InventoryStage
@@ -196,17 +209,18 @@ class InventoryStage
     InventoryShard* shard = ShardFor(source.partition);
     if (shard == nullptr) return;
     if (topic == "allocation-requests") {
-      internal::v1::AllocationRequest m;
-      if (Decode(source, shard->clock(), &m, out)) shard->OnAllocationRequest(m, out);
+      if (Decode(source, shard->clock(), &request_, out)) {
+        shard->OnAllocationRequest(request_, out);
+      }
       return;
     }
     if (event_time) shard->AdvanceClock(source.timestamp);
-    v1::InventoryEvent m;
-    if (Decode(source, shard->clock(), &m, out)) shard->OnInventoryEvent(m, source, out);
+    if (Decode(source, shard->clock(), &event_, out)) {
+      shard->OnInventoryEvent(event_, source, out);
+    }
   }
 
-  void ApplyAllocationRequest(int partition,
-                              const internal::v1::AllocationRequest& m,
+  void ApplyAllocationRequest(int partition, const StockRequest& m,
                               Emitter& out) override {
     if (InventoryShard* shard = ShardFor(partition)) shard->OnAllocationRequest(m, out);
   }
@@ -223,6 +237,11 @@ class InventoryStage
     return s;
   }
   bool IsEmpty(const internal::v1::StockState&) const override { return false; }
+
+ private:
+  // Reused from record to record, as in OrderStage.
+  internal::v1::AllocationRequest request_;
+  v1::InventoryEvent event_;
 };
 
 }  // namespace

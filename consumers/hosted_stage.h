@@ -23,6 +23,7 @@
 #include "engine/order_shard.h"
 #include "engine/record.h"
 #include "engine/service_metrics.h"
+#include "engine/stage_messages.h"
 #include "orderflow/internal/v1/internal.pb.h"
 
 namespace orderflow {
@@ -53,11 +54,9 @@ class HostedStage {
   // their topics (see kafka_host.h), to the shard of `partition`: requests
   // to the inventory stage, results to the order stage (the other stage
   // ignores them).
-  virtual void ApplyAllocationRequest(int /*partition*/,
-                                      const internal::v1::AllocationRequest&,
+  virtual void ApplyAllocationRequest(int /*partition*/, const StockRequest&,
                                       Emitter& /*out*/) {}
-  virtual void ApplyAllocationResult(int /*partition*/,
-                                     const internal::v1::AllocationResult&,
+  virtual void ApplyAllocationResult(int /*partition*/, const StockAnswer&,
                                      Emitter& /*out*/) {}
   // Moves every shard's clock to `now`, firing what is due.
   virtual void AdvanceClock(EpochMillis now, Emitter& out) = 0;

@@ -171,9 +171,26 @@ class Host : public KafkaHost, public Emitter {
     ++dead_letters_pending_[m.reason()];
     Public(Topic::kDeadLetter, m.key(), m);
   }
-  void ToInventory(const internal::v1::AllocationRequest& m) override {
+  // In-process hand-over (kLocal) keeps the plain values the shards send;
+  // through the topics they become protobuf messages (ToInventory,
+  // ToOrders).
+  void SendToInventory(const StockRequest& m) override {
     if (routing_ == Routing::kLocal) {
       local_.emplace_back(m);
+      return;
+    }
+    Emitter::SendToInventory(m);
+  }
+  void SendToOrders(const StockAnswer& m) override {
+    if (routing_ == Routing::kLocal) {
+      local_.emplace_back(m);
+      return;
+    }
+    Emitter::SendToOrders(m);
+  }
+  void ToInventory(const internal::v1::AllocationRequest& m) override {
+    if (routing_ == Routing::kLocal) {
+      local_.emplace_back(FromProto(m));
       return;
     }
     ++counters_.internal;
@@ -185,7 +202,7 @@ class Host : public KafkaHost, public Emitter {
   }
   void ToOrders(const internal::v1::AllocationResult& m) override {
     if (routing_ == Routing::kLocal) {
-      local_.emplace_back(m);
+      local_.emplace_back(FromProto(m));
       return;
     }
     ++counters_.internal;
@@ -260,9 +277,7 @@ class Host : public KafkaHost, public Emitter {
   // flight), and the ends the consumers reported, per internal partition.
   std::map<TopicPartitionKey, int64_t> drain_targets_;
   std::map<TopicPartitionKey, int64_t> ends_seen_;
-  std::deque<std::variant<internal::v1::AllocationRequest,
-                          internal::v1::AllocationResult>>
-      local_;
+  std::deque<std::variant<StockRequest, StockAnswer>> local_;
   bool warned_foreign_internal_ = false;
   // The open transaction has produced to a stage-to-stage topic.
   bool internal_in_transaction_ = false;
@@ -853,15 +868,14 @@ void Host::DeliverLocal() {
     auto message = std::move(local_.front());
     local_.pop_front();
     ++counters_.local;
-    if (const auto* request =
-            std::get_if<internal::v1::AllocationRequest>(&message)) {
+    if (const auto* request = std::get_if<StockRequest>(&message)) {
       stages_[1].stage->ApplyAllocationRequest(
-          PartitionOf(request->sku(), config_.engine.inventory_partitions),
+          PartitionOf(request->sku, config_.engine.inventory_partitions),
           *request, *this);
     } else {
-      const auto& result = std::get<internal::v1::AllocationResult>(message);
+      const auto& result = std::get<StockAnswer>(message);
       stages_[0].stage->ApplyAllocationResult(
-          PartitionOf(result.order_id(), config_.engine.order_partitions),
+          PartitionOf(result.order_id, config_.engine.order_partitions),
           result, *this);
     }
   }
