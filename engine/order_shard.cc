@@ -67,9 +67,9 @@ void OrderShard::Order::KeepShipToBytes(std::string_view address_bytes) {
   has_ship_to = true;
 }
 
-void OrderShard::Order::ReadShipTo(v1::Address* address) const {
+std::string_view OrderShard::Order::ShipToBytes() const {
   const size_t begin = lines.empty() ? 0 : lines.back().id_end;
-  ParseAddress(std::string_view(packed).substr(begin), address);
+  return std::string_view(packed).substr(begin);
 }
 
 void OrderShard::Order::DropShipTo() {
@@ -345,29 +345,19 @@ std::string OrderShard::DeadlineMessage(const Order& order, Rung rung) const {
 
 // ------------------------------------------------------- transitions
 
-// The output messages below are members, overwritten field by field for
-// each record (every field is set each time), so that their strings and
+// The escalation message below is a member, overwritten field by field for
+// each escalation (every field is set each time), so that its strings and
 // sub-messages keep their memory from one output to the next.
 
 void OrderShard::SetStatus(Order& order, v1::OrderStatus status,
                            std::vector<std::string> reasons, Emitter& out) {
-  v1::OrderStatusChanged& m = status_message_;
-  m.set_order_id(order.id);
-  m.set_status(status);
-  m.set_previous_status(order.status);
-  m.clear_reasons();
-  for (std::string& r : reasons) m.add_reasons(std::move(r));
-  SetTimestamp(clock_, m.mutable_occurred_at());
-  if (order.placed_at != 0) {
-    SetTimestamp(order.placed_at, m.mutable_placed_at());
-  } else {
-    m.clear_placed_at();
-  }
-  if (order.promise.deliver_by != 0) {
-    SetTimestamp(order.promise.deliver_by, m.mutable_promised_delivery_at());
-  } else {
-    m.clear_promised_delivery_at();
-  }
+  const StatusOutput change{order.id,
+                            status,
+                            order.status,
+                            reasons,
+                            clock_,
+                            order.placed_at,
+                            order.promise.deliver_by};
   metrics_.OnStatusChanged({order.status, status, clock_, order.placed_at,
                             order.promise.deliver_by});
   order.status = status;
@@ -377,7 +367,7 @@ void OrderShard::SetStatus(Order& order, v1::OrderStatus status,
   if (IsClosed(status) || status == v1::ORDER_STATUS_SHIPPED) {
     order.DropShipTo();  // no task will need it any more
   }
-  out.StatusChanged(m);
+  out.SendStatus(change);
 }
 
 void OrderShard::Escalate(const Order& order, Rung rung,
@@ -449,33 +439,18 @@ void OrderShard::AskInventory(const Order& order, StockRequest::Action action,
 
 void OrderShard::SendTask(const Order& order, v1::TaskAction action,
                           Emitter& out) {
-  v1::DeliveryTask& task = task_message_;
-  std::string* task_id = task.mutable_task_id();
-  task_id->assign(order.id);
-  task_id->append("/delivery");
-  task.set_order_id(order.id);
-  task.set_action(action);
-  // Lines are overwritten in place; surplus ones from an earlier task go.
-  auto* lines = task.mutable_lines();
-  const int count = static_cast<int>(order.lines.size());
-  while (lines->size() > count) lines->RemoveLast();
-  for (int i = 0; i < count; ++i) {
-    const Line& line = order.lines[i];
-    v1::TaskLine* l = i < lines->size() ? lines->Mutable(i) : lines->Add();
-    l->set_line_id(std::string(order.LineId(i)));
-    l->set_sku(SkuName(line.sku));
-    l->set_quantity(line.quantity);
+  std::vector<TaskOutputLine>& lines = task_lines_;
+  lines.clear();
+  for (size_t i = 0; i < order.lines.size(); ++i) {
+    lines.push_back(TaskOutputLine{order.LineId(i), SkuName(order.lines[i].sku),
+                                   order.lines[i].quantity});
   }
-  task.set_priority(order.level);
+  TaskOutput task{order.id, action, lines, order.level, std::nullopt,
+                  order.promise.ship_by, order.promise.deliver_by, clock_};
   if (action == v1::TASK_ACTION_CREATE && order.has_ship_to) {
-    order.ReadShipTo(task.mutable_ship_to());
-  } else {
-    task.clear_ship_to();
+    task.ship_to = order.ShipToBytes();
   }
-  SetTimestamp(order.promise.ship_by, task.mutable_ship_by());
-  SetTimestamp(order.promise.deliver_by, task.mutable_deliver_by());
-  SetTimestamp(clock_, task.mutable_created_at());
-  out.Task(task);
+  out.SendTask(task);
 }
 
 // -------------------------------------------------------------- rules

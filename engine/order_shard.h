@@ -41,6 +41,7 @@
 #include "engine/emitter.h"
 #include "engine/escalations.h"
 #include "engine/invoices.h"
+#include "engine/outputs.h"
 #include "engine/record.h"
 #include "engine/service_metrics.h"
 #include "engine/slot_index.h"
@@ -213,8 +214,8 @@ class OrderShard {
     void KeepShipTo(const v1::Address& address);
     // The same, from the bytes AppendAddress would append for it.
     void KeepShipToBytes(std::string_view address_bytes);
-    // Only while has_ship_to.
-    void ReadShipTo(v1::Address* address) const;
+    // Only while has_ship_to: the bytes KeepShipTo(Bytes) kept.
+    std::string_view ShipToBytes() const;
     void DropShipTo();
   };
 
@@ -369,8 +370,7 @@ class OrderShard {
 
   // Scratch space, reused from record to record.
   std::string hash_buffer_;
-  v1::OrderStatusChanged status_message_;
-  v1::DeliveryTask task_message_;
+  std::vector<TaskOutputLine> task_lines_;
   v1::Escalation escalation_message_;
   StockRequest request_;
 

@@ -75,6 +75,8 @@ class Pipeline {
       out_.StatusChanged(m);
     }
     void Task(const v1::DeliveryTask& m) override { out_.Task(m); }
+    void SendStatus(const StatusOutput& s) override { out_.SendStatus(s); }
+    void SendTask(const TaskOutput& t) override { out_.SendTask(t); }
     void Escalated(const v1::Escalation& m) override { out_.Escalated(m); }
     void DeadLettered(const v1::DeadLetter& m) override {
       out_.DeadLettered(m);
