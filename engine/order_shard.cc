@@ -175,7 +175,11 @@ void OrderShard::TimerQueue::Add(const Order& order) {
     heap_.push_back(timer);
     std::push_heap(heap_.begin(), heap_.end(), DueLater);
   } else {
-    buckets_[start].push_back(timer);
+    if (start != last_start_) {
+      last_bucket_ = &buckets_[start];
+      last_start_ = start;
+    }
+    last_bucket_->push_back(timer);
   }
 }
 
@@ -210,6 +214,7 @@ void OrderShard::TimerQueue::NextTies() {
     heap_start_ = buckets_.begin()->first;
     heap_ = std::move(buckets_.begin()->second);
     buckets_.erase(buckets_.begin());
+    last_start_ = kNever;
     std::make_heap(heap_.begin(), heap_.end(), DueLater);
   }
   const EpochMillis due = heap_.front().due;
@@ -230,6 +235,7 @@ const OrderShard::TimerQueue::Timer* OrderShard::TimerQueue::Front() {
 
 void OrderShard::TimerQueue::Clear() {
   buckets_.clear();
+  last_start_ = kNever;
   heap_.clear();
   heap_start_ = kNever;
   ties_.clear();

@@ -342,6 +342,11 @@ class OrderShard {
 
     const OrderShard& shard_;
     absl::btree_map<EpochMillis, std::vector<Timer>> buckets_;  // by start
+    // The bucket the last timer went to (timers added one after another
+    // often share their minute); forgotten when a bucket leaves buckets_,
+    // which may move the others.
+    EpochMillis last_start_ = kNever;
+    std::vector<Timer>* last_bucket_ = nullptr;
     // Every timer before buckets_'s: those of the bucket starting at
     // heap_start_ and any added later for earlier times.
     std::vector<Timer> heap_;
