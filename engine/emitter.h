@@ -30,6 +30,9 @@ class Emitter {
   // the same outputs as plain values (engine/outputs.h). By default they
   // are converted and passed to StatusChanged / Task; an emitter that has
   // no use for the protobuf messages overrides these and never builds them.
+  // The defaults reuse one message of each type kept in the Emitter: the
+  // message passed is valid only during the call, and an Emitter is used
+  // by one thread at a time.
   virtual void SendStatus(const StatusOutput& s) {
     ToProto(s, &status_message_);
     StatusChanged(status_message_);
