@@ -75,8 +75,39 @@ std::string_view OrderShard::Order::ShipToBytes() const {
 void OrderShard::Order::DropShipTo() {
   if (!has_ship_to) return;
   has_ship_to = false;
-  packed.resize(lines.empty() ? 0 : lines.back().id_end);
+  const size_t end = lines.empty() ? 0 : lines.back().id_end;
+  if (packed.size() == end) return;  // nothing was kept here
+  packed.resize(end);
   packed.shrink_to_fit();
+}
+
+std::string_view OrderShard::ShipToOf(const Order& order) const {
+  if (waiting_ship_to_ && waiting_ship_to_->slot == order.slot) {
+    return waiting_ship_to_->bytes;
+  }
+  return order.ShipToBytes();
+}
+
+void OrderShard::KeepShipToFromEncoding(Order& order,
+                                        std::string_view address_bytes) {
+  DropShipTo(order);
+  order.has_ship_to = true;
+  waiting_ship_to_ = WaitingShipTo{order.slot, address_bytes};
+}
+
+void OrderShard::DropShipTo(Order& order) {
+  if (waiting_ship_to_ && waiting_ship_to_->slot == order.slot) {
+    waiting_ship_to_.reset();
+  }
+  order.DropShipTo();
+}
+
+void OrderShard::KeepWaitingShipTo() {
+  if (!waiting_ship_to_) return;
+  Order& order = At(waiting_ship_to_->slot);
+  const std::string_view bytes = waiting_ship_to_->bytes;
+  waiting_ship_to_.reset();
+  order.KeepShipToBytes(bytes);
 }
 
 
@@ -110,6 +141,7 @@ OrderShard::Order& OrderShard::Create(std::string_view id) {
 
 void OrderShard::Forget(Order& order) {
   Changed(order.id);
+  DropShipTo(order);
   const Slot slot = order.slot;
   const uint32_t generation = order.generation;
   index_.Erase(HashText(order.id), slot);
@@ -371,7 +403,7 @@ void OrderShard::SetStatus(Order& order, v1::OrderStatus status,
     order.since = clock_;
   }
   if (IsClosed(status) || status == v1::ORDER_STATUS_SHIPPED) {
-    order.DropShipTo();  // no task will need it any more
+    DropShipTo(order);  // no task will need it any more
   }
   out.SendStatus(change);
 }
@@ -454,7 +486,7 @@ void OrderShard::SendTask(const Order& order, v1::TaskAction action,
   TaskOutput task{order.id, action, lines, order.level, std::nullopt,
                   order.promise.ship_by, order.promise.deliver_by, clock_};
   if (action == v1::TASK_ACTION_CREATE && order.has_ship_to) {
-    task.ship_to = order.ShipToBytes();
+    task.ship_to = ShipToOf(order);
   }
   out.SendTask(task);
 }
@@ -473,8 +505,9 @@ void OrderShard::OnOrderPlaced(const v1::OrderPlaced& placed,
   // The content fingerprint is of the order's deterministic protobuf
   // encoding (saved in snapshots, so it must not change); the encoding
   // also holds the address's bytes that Accept keeps.
+  KeepWaitingShipTo();  // order_encoding_ is written again
   const OrderEncoding encoding =
-      EncodeOrderPlacedWithShipTo(placed, hash_buffer_);
+      EncodeOrderPlacedWithShipTo(placed, order_encoding_);
   const uint64_t hash = Fingerprint(encoding.bytes);
   if (Order* existing = Find(id)) {
     if (existing->content_hash == hash) return;  // the same order again
@@ -518,8 +551,9 @@ void OrderShard::Accept(Order& order, const v1::OrderPlaced& placed,
                   false);
   }
   if (ship_to_bytes) {
-    order.KeepShipToBytes(*ship_to_bytes);
+    KeepShipToFromEncoding(order, *ship_to_bytes);
   } else {
+    DropShipTo(order);
     order.KeepShipTo(placed.ship_to());
   }
   SetStatus(order, v1::ORDER_STATUS_ACCEPTED, {}, out);
@@ -595,7 +629,7 @@ void OrderShard::Allocate(Order& order, Emitter& out) {
   SetStatus(order, v1::ORDER_STATUS_ALLOCATED, {}, out);
   SendTask(order, v1::TASK_ACTION_CREATE, out);
   order.task_created = true;
-  order.DropShipTo();
+  DropShipTo(order);
   Clear(order, Rung::kBackorderAged1, out);
   Clear(order, Rung::kBackorderAged2, out);
 }
