@@ -26,11 +26,15 @@ namespace {
 using workload::EncodedRecord;
 using workload::InputRecord;
 
-// Drops every output; counts them so the work is observable.
+// Drops every output; counts them so the work is observable. Status
+// changes and delivery tasks are taken as plain values: no protobuf
+// message is built for them.
 class NullEmitter final : public Emitter {
  public:
   void StatusChanged(const v1::OrderStatusChanged&) override { ++outputs; }
   void Task(const v1::DeliveryTask&) override { ++outputs; }
+  void SendStatus(const StatusOutput&) override { ++outputs; }
+  void SendTask(const TaskOutput&) override { ++outputs; }
   void Escalated(const v1::Escalation&) override { ++outputs; }
   void DeadLettered(const v1::DeadLetter&) override { ++outputs; }
   void ToInventory(const internal::v1::AllocationRequest&) override {}

@@ -8,6 +8,7 @@
 #ifndef ORDERFLOW_ENGINE_EMITTER_H_
 #define ORDERFLOW_ENGINE_EMITTER_H_
 
+#include "engine/outputs.h"
 #include "engine/stage_messages.h"
 #include "orderflow/internal/v1/internal.pb.h"
 #include "orderflow/v1/orderflow.pb.h"
@@ -24,6 +25,22 @@ class Emitter {
   virtual void Task(const v1::DeliveryTask& m) = 0;
   virtual void Escalated(const v1::Escalation& m) = 0;
   virtual void DeadLettered(const v1::DeadLetter& m) = 0;
+
+  // What the order shard calls for its status changes and delivery tasks:
+  // the same outputs as plain values (engine/outputs.h). By default they
+  // are converted and passed to StatusChanged / Task; an emitter that has
+  // no use for the protobuf messages overrides these and never builds them.
+  // The defaults reuse one message of each type kept in the Emitter: the
+  // message passed is valid only during the call, and an Emitter is used
+  // by one thread at a time.
+  virtual void SendStatus(const StatusOutput& s) {
+    ToProto(s, &status_message_);
+    StatusChanged(status_message_);
+  }
+  virtual void SendTask(const TaskOutput& t) {
+    ToProto(t, &task_message_);
+    Task(task_message_);
+  }
 
   // Order stage -> inventory stage, keyed by m.sku().
   virtual void ToInventory(const internal::v1::AllocationRequest& m) = 0;
@@ -44,6 +61,12 @@ class Emitter {
     ToProto(m, &message);
     ToOrders(message);
   }
+
+ private:
+  // The default SendStatus and SendTask overwrite these for each output,
+  // so that their strings and sub-messages keep their memory.
+  v1::OrderStatusChanged status_message_;
+  v1::DeliveryTask task_message_;
 };
 
 }  // namespace orderflow

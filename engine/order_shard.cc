@@ -67,16 +67,47 @@ void OrderShard::Order::KeepShipToBytes(std::string_view address_bytes) {
   has_ship_to = true;
 }
 
-void OrderShard::Order::ReadShipTo(v1::Address* address) const {
+std::string_view OrderShard::Order::ShipToBytes() const {
   const size_t begin = lines.empty() ? 0 : lines.back().id_end;
-  ParseAddress(std::string_view(packed).substr(begin), address);
+  return std::string_view(packed).substr(begin);
 }
 
 void OrderShard::Order::DropShipTo() {
   if (!has_ship_to) return;
   has_ship_to = false;
-  packed.resize(lines.empty() ? 0 : lines.back().id_end);
+  const size_t end = lines.empty() ? 0 : lines.back().id_end;
+  if (packed.size() == end) return;  // nothing was kept here
+  packed.resize(end);
   packed.shrink_to_fit();
+}
+
+std::string_view OrderShard::ShipToOf(const Order& order) const {
+  if (waiting_ship_to_ && waiting_ship_to_->slot == order.slot) {
+    return waiting_ship_to_->bytes;
+  }
+  return order.ShipToBytes();
+}
+
+void OrderShard::KeepShipToFromEncoding(Order& order,
+                                        std::string_view address_bytes) {
+  DropShipTo(order);
+  order.has_ship_to = true;
+  waiting_ship_to_ = WaitingShipTo{order.slot, address_bytes};
+}
+
+void OrderShard::DropShipTo(Order& order) {
+  if (waiting_ship_to_ && waiting_ship_to_->slot == order.slot) {
+    waiting_ship_to_.reset();
+  }
+  order.DropShipTo();
+}
+
+void OrderShard::KeepWaitingShipTo() {
+  if (!waiting_ship_to_) return;
+  Order& order = At(waiting_ship_to_->slot);
+  const std::string_view bytes = waiting_ship_to_->bytes;
+  waiting_ship_to_.reset();
+  order.KeepShipToBytes(bytes);
 }
 
 
@@ -110,6 +141,7 @@ OrderShard::Order& OrderShard::Create(std::string_view id) {
 
 void OrderShard::Forget(Order& order) {
   Changed(order.id);
+  DropShipTo(order);
   const Slot slot = order.slot;
   const uint32_t generation = order.generation;
   index_.Erase(HashText(order.id), slot);
@@ -175,7 +207,11 @@ void OrderShard::TimerQueue::Add(const Order& order) {
     heap_.push_back(timer);
     std::push_heap(heap_.begin(), heap_.end(), DueLater);
   } else {
-    buckets_[start].push_back(timer);
+    if (start != last_start_) {
+      last_bucket_ = &buckets_[start];
+      last_start_ = start;
+    }
+    last_bucket_->push_back(timer);
   }
 }
 
@@ -210,6 +246,7 @@ void OrderShard::TimerQueue::NextTies() {
     heap_start_ = buckets_.begin()->first;
     heap_ = std::move(buckets_.begin()->second);
     buckets_.erase(buckets_.begin());
+    last_start_ = kNever;
     std::make_heap(heap_.begin(), heap_.end(), DueLater);
   }
   const EpochMillis due = heap_.front().due;
@@ -230,6 +267,7 @@ const OrderShard::TimerQueue::Timer* OrderShard::TimerQueue::Front() {
 
 void OrderShard::TimerQueue::Clear() {
   buckets_.clear();
+  last_start_ = kNever;
   heap_.clear();
   heap_start_ = kNever;
   ties_.clear();
@@ -345,29 +383,19 @@ std::string OrderShard::DeadlineMessage(const Order& order, Rung rung) const {
 
 // ------------------------------------------------------- transitions
 
-// The output messages below are members, overwritten field by field for
-// each record (every field is set each time), so that their strings and
+// The escalation message below is a member, overwritten field by field for
+// each escalation (every field is set each time), so that its strings and
 // sub-messages keep their memory from one output to the next.
 
 void OrderShard::SetStatus(Order& order, v1::OrderStatus status,
                            std::vector<std::string> reasons, Emitter& out) {
-  v1::OrderStatusChanged& m = status_message_;
-  m.set_order_id(order.id);
-  m.set_status(status);
-  m.set_previous_status(order.status);
-  m.clear_reasons();
-  for (std::string& r : reasons) m.add_reasons(std::move(r));
-  SetTimestamp(clock_, m.mutable_occurred_at());
-  if (order.placed_at != 0) {
-    SetTimestamp(order.placed_at, m.mutable_placed_at());
-  } else {
-    m.clear_placed_at();
-  }
-  if (order.promise.deliver_by != 0) {
-    SetTimestamp(order.promise.deliver_by, m.mutable_promised_delivery_at());
-  } else {
-    m.clear_promised_delivery_at();
-  }
+  const StatusOutput change{order.id,
+                            status,
+                            order.status,
+                            reasons,
+                            clock_,
+                            order.placed_at,
+                            order.promise.deliver_by};
   metrics_.OnStatusChanged({order.status, status, clock_, order.placed_at,
                             order.promise.deliver_by});
   order.status = status;
@@ -375,9 +403,9 @@ void OrderShard::SetStatus(Order& order, v1::OrderStatus status,
     order.since = clock_;
   }
   if (IsClosed(status) || status == v1::ORDER_STATUS_SHIPPED) {
-    order.DropShipTo();  // no task will need it any more
+    DropShipTo(order);  // no task will need it any more
   }
-  out.StatusChanged(m);
+  out.SendStatus(change);
 }
 
 void OrderShard::Escalate(const Order& order, Rung rung,
@@ -449,33 +477,18 @@ void OrderShard::AskInventory(const Order& order, StockRequest::Action action,
 
 void OrderShard::SendTask(const Order& order, v1::TaskAction action,
                           Emitter& out) {
-  v1::DeliveryTask& task = task_message_;
-  std::string* task_id = task.mutable_task_id();
-  task_id->assign(order.id);
-  task_id->append("/delivery");
-  task.set_order_id(order.id);
-  task.set_action(action);
-  // Lines are overwritten in place; surplus ones from an earlier task go.
-  auto* lines = task.mutable_lines();
-  const int count = static_cast<int>(order.lines.size());
-  while (lines->size() > count) lines->RemoveLast();
-  for (int i = 0; i < count; ++i) {
-    const Line& line = order.lines[i];
-    v1::TaskLine* l = i < lines->size() ? lines->Mutable(i) : lines->Add();
-    l->set_line_id(std::string(order.LineId(i)));
-    l->set_sku(SkuName(line.sku));
-    l->set_quantity(line.quantity);
+  std::vector<TaskOutputLine>& lines = task_lines_;
+  lines.clear();
+  for (size_t i = 0; i < order.lines.size(); ++i) {
+    lines.push_back(TaskOutputLine{order.LineId(i), SkuName(order.lines[i].sku),
+                                   order.lines[i].quantity});
   }
-  task.set_priority(order.level);
+  TaskOutput task{order.id, action, lines, order.level, std::nullopt,
+                  order.promise.ship_by, order.promise.deliver_by, clock_};
   if (action == v1::TASK_ACTION_CREATE && order.has_ship_to) {
-    order.ReadShipTo(task.mutable_ship_to());
-  } else {
-    task.clear_ship_to();
+    task.ship_to = ShipToOf(order);
   }
-  SetTimestamp(order.promise.ship_by, task.mutable_ship_by());
-  SetTimestamp(order.promise.deliver_by, task.mutable_deliver_by());
-  SetTimestamp(clock_, task.mutable_created_at());
-  out.Task(task);
+  out.SendTask(task);
 }
 
 // -------------------------------------------------------------- rules
@@ -492,8 +505,9 @@ void OrderShard::OnOrderPlaced(const v1::OrderPlaced& placed,
   // The content fingerprint is of the order's deterministic protobuf
   // encoding (saved in snapshots, so it must not change); the encoding
   // also holds the address's bytes that Accept keeps.
+  KeepWaitingShipTo();  // order_encoding_ is written again
   const OrderEncoding encoding =
-      EncodeOrderPlacedWithShipTo(placed, hash_buffer_);
+      EncodeOrderPlacedWithShipTo(placed, order_encoding_);
   const uint64_t hash = Fingerprint(encoding.bytes);
   if (Order* existing = Find(id)) {
     if (existing->content_hash == hash) return;  // the same order again
@@ -537,8 +551,9 @@ void OrderShard::Accept(Order& order, const v1::OrderPlaced& placed,
                   false);
   }
   if (ship_to_bytes) {
-    order.KeepShipToBytes(*ship_to_bytes);
+    KeepShipToFromEncoding(order, *ship_to_bytes);
   } else {
+    DropShipTo(order);
     order.KeepShipTo(placed.ship_to());
   }
   SetStatus(order, v1::ORDER_STATUS_ACCEPTED, {}, out);
@@ -614,7 +629,7 @@ void OrderShard::Allocate(Order& order, Emitter& out) {
   SetStatus(order, v1::ORDER_STATUS_ALLOCATED, {}, out);
   SendTask(order, v1::TASK_ACTION_CREATE, out);
   order.task_created = true;
-  order.DropShipTo();
+  DropShipTo(order);
   Clear(order, Rung::kBackorderAged1, out);
   Clear(order, Rung::kBackorderAged2, out);
 }

@@ -41,6 +41,7 @@
 #include "engine/emitter.h"
 #include "engine/escalations.h"
 #include "engine/invoices.h"
+#include "engine/outputs.h"
 #include "engine/record.h"
 #include "engine/service_metrics.h"
 #include "engine/slot_index.h"
@@ -213,8 +214,9 @@ class OrderShard {
     void KeepShipTo(const v1::Address& address);
     // The same, from the bytes AppendAddress would append for it.
     void KeepShipToBytes(std::string_view address_bytes);
-    // Only while has_ship_to.
-    void ReadShipTo(v1::Address* address) const;
+    // The bytes KeepShipTo(Bytes) kept (none while the address waits in
+    // the shard's encoding buffer: OrderShard::ShipToOf reads either).
+    std::string_view ShipToBytes() const;
     void DropShipTo();
   };
 
@@ -233,6 +235,22 @@ class OrderShard {
   // The id of an interned name; nullopt for a name never interned.
   std::optional<SkuId> InternedId(std::string_view sku) const;
   const std::string& SkuName(SkuId id) const { return sku_names_[id]; }
+
+  // The ship-to address of an order placed last can stay in the encoding
+  // it came in (order_encoding_) until the next order is encoded: most
+  // orders are allocated, and their task is created, before that, so their
+  // address is never copied. These are the only ways to an order's
+  // address; Order::KeepShipTo and DropShipTo alone do not know of it.
+  // The address's bytes (AppendAddress's), only while has_ship_to.
+  std::string_view ShipToOf(const Order& order) const;
+  // The order keeps `address_bytes`, a view into order_encoding_; no
+  // other address may be waiting (KeepWaitingShipTo came before the
+  // encoding was written).
+  void KeepShipToFromEncoding(Order& order, std::string_view address_bytes);
+  void DropShipTo(Order& order);
+  // Copies a waiting address into its order, before order_encoding_ is
+  // written again.
+  void KeepWaitingShipTo();
 
   // Transitions and what they emit.
   void SetStatus(Order& order, v1::OrderStatus status,
@@ -341,6 +359,11 @@ class OrderShard {
 
     const OrderShard& shard_;
     absl::btree_map<EpochMillis, std::vector<Timer>> buckets_;  // by start
+    // The bucket the last timer went to (timers added one after another
+    // often share their minute); forgotten when a bucket leaves buckets_,
+    // which may move the others.
+    EpochMillis last_start_ = kNever;
+    std::vector<Timer>* last_bucket_ = nullptr;
     // Every timer before buckets_'s: those of the bucket starting at
     // heap_start_ and any added later for earlier times.
     std::vector<Timer> heap_;
@@ -367,10 +390,18 @@ class OrderShard {
   StringMap<std::vector<internal::v1::EarlyRecord>> early_;
   absl::btree_set<std::pair<EpochMillis, std::string>> early_timers_;
 
+  // The last order placed, in protobuf binary (for its fingerprint).
+  std::string order_encoding_;
+  // Set while the address of the order in `slot` is only in
+  // order_encoding_.
+  struct WaitingShipTo {
+    Slot slot;
+    std::string_view bytes;
+  };
+  std::optional<WaitingShipTo> waiting_ship_to_;
+
   // Scratch space, reused from record to record.
-  std::string hash_buffer_;
-  v1::OrderStatusChanged status_message_;
-  v1::DeliveryTask task_message_;
+  std::vector<TaskOutputLine> task_lines_;
   v1::Escalation escalation_message_;
   StockRequest request_;
 

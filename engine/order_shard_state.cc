@@ -1,6 +1,7 @@
 // The order shard's state as data: whole-shard snapshots, and the per-key
 // records (with change tracking) that a changelog holds.
 #include "engine/order_shard.h"
+#include "engine/order_wire.h"
 #include "engine/text.h"
 
 namespace orderflow {
@@ -31,7 +32,7 @@ void OrderShard::FillOrderState(const Order& o,
     l->set_unit_price_minor(line.unit_price());
   }
   for (uint64_t k : o.shipment_events_seen) s->add_shipment_events_seen(k);
-  if (o.has_ship_to) o.ReadShipTo(s->mutable_ship_to());
+  if (o.has_ship_to) ParseAddress(ShipToOf(o), s->mutable_ship_to());
   s->set_currency(SkuName(o.currency));
   if (o.invoices) {
     for (const LineAmounts& line : o.invoices->lines) {
@@ -107,6 +108,7 @@ void OrderShard::RestoreOrder(const internal::v1::OrderState& s) {
 
 absl::Status OrderShard::Restore(
     const internal::v1::OrderShardSnapshot& snapshot) {
+  waiting_ship_to_.reset();  // its order goes
   timers_.Clear();
   index_.Clear();
   chunks_.clear();

@@ -24,6 +24,7 @@ Pipeline::Pipeline(const EngineConfig& config, Emitter& out)
 }
 
 OrderShard& Pipeline::OrderShardFor(std::string_view order_id) {
+  next_due_known_ = false;
   if (orders_.size() == 1) return *orders_[0];  // no key to hash
   return *orders_[PartitionOf(order_id, order_shard_count())];
 }
@@ -35,7 +36,7 @@ InventoryShard& Pipeline::InventoryShardFor(std::string_view sku) {
 void Pipeline::AdvanceClock(EpochMillis now) {
   // A record older than the clock is applied at the clock.
   const EpochMillis until = std::max(clock_, now);
-  for (;;) {
+  while (!next_due_known_ || next_due_ <= until) {
     OrderShard* earliest = nullptr;
     OrderShard::TimerRef first{kNever, {}};
     for (auto& shard : orders_) {
@@ -46,8 +47,13 @@ void Pipeline::AdvanceClock(EpochMillis now) {
         earliest = shard.get();
       }
     }
-    if (earliest == nullptr || first.due > until) break;
+    if (earliest == nullptr || first.due > until) {
+      next_due_ = first.due;
+      next_due_known_ = true;
+      break;
+    }
     earliest->FireNextTimer(router_);
+    next_due_known_ = false;
     Drain();
   }
   clock_ = until;

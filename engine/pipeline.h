@@ -53,7 +53,13 @@ class Pipeline {
   int inventory_shard_count() const {
     return static_cast<int>(inventory_.size());
   }
-  OrderShard& order_shard(int i) { return *orders_[i]; }
+  // Whoever holds an order shard may change its timers: handing one out
+  // (order_shard, OrderShardFor) makes the pipeline ask the shards for
+  // their next timer again.
+  OrderShard& order_shard(int i) {
+    next_due_known_ = false;
+    return *orders_[i];
+  }
   InventoryShard& inventory_shard(int i) { return *inventory_[i]; }
   // The shards a key belongs to.
   OrderShard& OrderShardFor(std::string_view order_id);
@@ -75,6 +81,8 @@ class Pipeline {
       out_.StatusChanged(m);
     }
     void Task(const v1::DeliveryTask& m) override { out_.Task(m); }
+    void SendStatus(const StatusOutput& s) override { out_.SendStatus(s); }
+    void SendTask(const TaskOutput& t) override { out_.SendTask(t); }
     void Escalated(const v1::Escalation& m) override { out_.Escalated(m); }
     void DeadLettered(const v1::DeadLetter& m) override {
       out_.DeadLettered(m);
@@ -113,6 +121,12 @@ class Pipeline {
   const EngineConfig& config_;
   Router router_;
   EpochMillis clock_ = 0;
+  // The earliest timer of all order shards, as AdvanceClock last found it
+  // (after the timers due by then had fired); kept while no order shard
+  // has been handed out since, so a record that follows a record without
+  // touching a shard in between does not ask every shard again.
+  EpochMillis next_due_ = kNever;
+  bool next_due_known_ = false;
   std::vector<std::unique_ptr<OrderShard>> orders_;
   std::vector<std::unique_ptr<InventoryShard>> inventory_;
 };

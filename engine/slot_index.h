@@ -26,6 +26,8 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/string_map.h"
+
 namespace orderflow {
 
 class SlotIndex {
@@ -35,7 +37,7 @@ class SlotIndex {
   size_t size() const { return size_; }
 
   // The slot holding `key`, whose hash is `hash`; `key_of(slot)` returns
-  // the key kept in a slot (something comparable with a string_view).
+  // the key kept in a slot (something that converts to a string_view).
   template <typename KeyOf>
   std::optional<Slot> Find(std::string_view key, uint64_t hash,
                            const KeyOf& key_of) const {
@@ -44,7 +46,7 @@ class SlotIndex {
     for (size_t i = PlaceOf(tag);; i = (i + 1) & mask_) {
       const Entry& e = entries_[i];
       if (e.slot == kEmpty) return std::nullopt;
-      if (e.tag == tag && key_of(e.slot) == key) return e.slot;
+      if (e.tag == tag && SameText(key_of(e.slot), key)) return e.slot;
     }
   }
   // Adds `slot`, whose key hashes to `hash`; its key must not be indexed.

@@ -54,6 +54,24 @@ TEST_P(AllocationTest, TaskCarriesTheShipToAddress) {
       << "task ship_to: {" << tasks[0].ship_to().ShortDebugString() << "}";
 }
 
+// The address of an order that waits for stock is still its own when its
+// task is created, after other orders (with addresses of their own) came.
+TEST_P(AllocationTest, BackorderedTaskCarriesItsOwnAddressAfterLaterOrders) {
+  v1::OrderPlaced first = Order("O-1", {{"SKU-A", 1}});
+  first.mutable_ship_to()->set_name("First Customer");
+  v1::OrderPlaced second = Order("O-2", {{"SKU-B", 1}});
+  second.mutable_ship_to()->set_name("Second Customer");
+  Place(first);  // no stock yet: backordered
+  Place(second);
+  Stock(Receipt("SKU-A", 1, kT0 + Minutes(1)));
+
+  const std::vector<v1::DeliveryTask> tasks = out_.Tasks("O-1");
+  ASSERT_EQ(tasks.size(), 1u);
+  EXPECT_EQ(tasks[0].ship_to().SerializeAsString(),
+            first.ship_to().SerializeAsString())
+      << "task ship_to: {" << tasks[0].ship_to().ShortDebugString() << "}";
+}
+
 TEST_P(AllocationTest, ShortLineBackordersAndKeepsWhatWasReserved) {
   Stock(Receipt("SKU-A", 5, kT0));
   Stock(Receipt("SKU-B", 1, kT0));

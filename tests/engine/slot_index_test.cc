@@ -1,6 +1,7 @@
 // SlotIndex against a std::map model: inserts, lookups and erases of keys
 // whose hashes collide in their place (long runs, wrap-around at the end of
-// the table), through several doublings.
+// the table), through several doublings. SameText, which compares the
+// keys, against ==.
 #include "engine/slot_index.h"
 
 #include <cstdint>
@@ -63,6 +64,23 @@ TEST_F(SlotIndexTest, AgreesWithAMapThroughGrowthAndErases) {
       EXPECT_EQ(model.at(keys_[s]), s);
     });
     EXPECT_EQ(seen, model.size());
+  }
+}
+
+// Every length to 40: equal text, text with one byte changed at each
+// place, and text one byte longer.
+TEST(SameTextTest, AgreesWithEqualityAtEveryLengthAndPlace) {
+  for (size_t n = 0; n <= 40; ++n) {
+    std::string a;
+    for (size_t i = 0; i < n; ++i) a.push_back(static_cast<char>('a' + i % 26));
+    const std::string b = a;
+    EXPECT_TRUE(SameText(a, b)) << n;
+    for (size_t i = 0; i < n; ++i) {
+      std::string c = a;
+      c[i] = static_cast<char>(c[i] ^ 0x20);
+      EXPECT_FALSE(SameText(a, c)) << n << " " << i;
+    }
+    EXPECT_FALSE(SameText(a, a + "x")) << n;
   }
 }
 
