@@ -299,8 +299,13 @@ class OrderShard {
   }
   void RestoreOrder(const internal::v1::OrderState& state);
   void FillOrderState(const Order& order, internal::v1::OrderState* s) const;
+  // A key already changed since the last TakeChangedKeys is found without
+  // copying it (a popular SKU changes with nearly every order).
   void Changed(std::string_view id) {
-    if (track_changes_ && changed_set_.insert(std::string(id)).second) {
+    // (absl's own string_view: the one its string hash takes.)
+    if (track_changes_ &&
+        !changed_set_.contains(absl::string_view(id.data(), id.size()))) {
+      changed_set_.emplace(id);
       changed_.emplace_back(id);
     }
   }
