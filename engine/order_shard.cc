@@ -145,6 +145,7 @@ void OrderShard::Forget(Order& order) {
   const Slot slot = order.slot;
   const uint32_t generation = order.generation;
   index_.Erase(HashText(order.id), slot);
+  if (slot < backlog_entries_.size()) backlog_entries_[slot] = {};
   order = Order{};  // its timer entries die with the generation
   order.generation = generation + 1;
   free_slots_.push_back(slot);
@@ -178,10 +179,16 @@ size_t OrderShard::open_orders() const {
 }
 
 void OrderShard::CountBacklog(EpochMillis now, Backlog& backlog) const {
-  index_.ForEach([&](Slot slot) {
-    const Order& order = At(slot);
-    backlog.Add(order.status, now - order.placed_at);
-  });
+  for (const BacklogEntry& e : backlog_entries_) {
+    backlog.Add(e.status, now - e.placed_at);
+  }
+}
+
+void OrderShard::NoteBacklogEntry(const Order& order) {
+  if (order.slot >= backlog_entries_.size()) {
+    backlog_entries_.resize((order.slot / kChunkSize + 1) * kChunkSize);
+  }
+  backlog_entries_[order.slot] = {order.placed_at, order.status};
 }
 
 size_t OrderShard::early_records() const {
@@ -399,6 +406,7 @@ void OrderShard::SetStatus(Order& order, v1::OrderStatus status,
   metrics_.OnStatusChanged({order.status, status, clock_, order.placed_at,
                             order.promise.deliver_by});
   order.status = status;
+  NoteBacklogEntry(order);
   if (IsClosed(status) || status == v1::ORDER_STATUS_BACKORDERED) {
     order.since = clock_;
   }

@@ -103,6 +103,7 @@ void OrderShard::RestoreOrder(const internal::v1::OrderState& s) {
       o.invoices->seen.emplace_back(seen.invoice_id(), seen.content_hash());
     }
   }
+  NoteBacklogEntry(o);
   Reschedule(o);
 }
 
@@ -112,6 +113,7 @@ absl::Status OrderShard::Restore(
   timers_.Clear();
   index_.Clear();
   chunks_.clear();
+  backlog_entries_.clear();
   slots_used_ = 0;
   free_slots_.clear();
   early_.clear();
