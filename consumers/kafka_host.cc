@@ -80,7 +80,6 @@ class Rebalancer : public RdKafka::RebalanceCb {
   int stage_;
 };
 
-// One stage's member of its consumer group.
 // A pipe that librdkafka writes a byte to whenever a watched queue gets
 // something while empty (rd_kafka_queue_io_event_enable). The host waits on
 // it when both stages are idle, so that a record for either stage wakes it
@@ -121,6 +120,7 @@ class Wakeup {
   int fds_[2];
 };
 
+// One stage's member of its consumer group.
 struct StageRuntime {
   std::unique_ptr<HostedStage> stage;
   std::unique_ptr<Rebalancer> rebalancer;
@@ -172,8 +172,8 @@ class Host : public KafkaHost, public Emitter {
     Public(Topic::kDeadLetter, m.key(), m);
   }
   // In-process hand-over (kLocal) keeps the plain values the shards send;
-  // through the topics they become protobuf messages (ToInventory,
-  // ToOrders).
+  // through the topics they become protobuf messages (the base class
+  // converts them and calls ToInventory, ToOrders).
   void SendToInventory(const StockRequest& m) override {
     if (routing_ == Routing::kLocal) {
       local_.emplace_back(m);
@@ -189,10 +189,6 @@ class Host : public KafkaHost, public Emitter {
     Emitter::SendToOrders(m);
   }
   void ToInventory(const internal::v1::AllocationRequest& m) override {
-    if (routing_ == Routing::kLocal) {
-      local_.emplace_back(FromProto(m));
-      return;
-    }
     ++counters_.internal;
     internal_in_transaction_ = true;
     drain_targets_.clear();  // one more of ours in flight
@@ -201,10 +197,6 @@ class Host : public KafkaHost, public Emitter {
             m.SerializeAsString());
   }
   void ToOrders(const internal::v1::AllocationResult& m) override {
-    if (routing_ == Routing::kLocal) {
-      local_.emplace_back(FromProto(m));
-      return;
-    }
     ++counters_.internal;
     internal_in_transaction_ = true;
     drain_targets_.clear();

@@ -251,17 +251,16 @@ void OrderTimelines::Record(Topic topic, std::string_view order_id,
                             EpochMillis time,
                             const google::protobuf::Message& value,
                             std::string payload) {
-  const google::protobuf::Message* m = &value;
   Timeline::Entry entry;
   entry.time = time;
   entry.topic = topic;
   entry.payload = std::move(payload);
   if (topic == Topic::kDeadLetter) {
-    const auto& dead = static_cast<const v1::DeadLetter&>(*m);
+    const auto& dead = static_cast<const v1::DeadLetter&>(value);
     const std::optional<Topic> source = ParseTopic(dead.source_topic());
     if (source == Topic::kInventory) return;  // keyed by SKU
   }
-  if (order_id.empty()) order_id = OrderIdOf(topic, *m);
+  if (order_id.empty()) order_id = OrderIdOf(topic, value);
   if (order_id.empty()) return;
 
   std::lock_guard lock(mu_);
@@ -270,7 +269,7 @@ void OrderTimelines::Record(Topic topic, std::string_view order_id,
 
   switch (topic) {
     case Topic::kOrders: {
-      const auto& o = static_cast<const v1::OrderPlaced&>(*m);
+      const auto& o = static_cast<const v1::OrderPlaced&>(value);
       if (!t.placed_seen) {
         entry.pinned = true;
         t.placed_seen = true;
@@ -289,10 +288,10 @@ void OrderTimelines::Record(Topic topic, std::string_view order_id,
       break;
     }
     case Topic::kShipments:
-      t.shipment = static_cast<const v1::ShipmentEvent&>(*m);
+      t.shipment = static_cast<const v1::ShipmentEvent&>(value);
       break;
     case Topic::kOrderStatus: {
-      const auto& s = static_cast<const v1::OrderStatusChanged&>(*m);
+      const auto& s = static_cast<const v1::OrderStatusChanged&>(value);
       t.status = s.status();
       t.status_since = s.has_occurred_at() ? ToMillis(s.occurred_at()) : time;
       t.reasons.assign(s.reasons().begin(), s.reasons().end());
@@ -316,7 +315,7 @@ void OrderTimelines::Record(Topic topic, std::string_view order_id,
       break;
     }
     case Topic::kDeliveryTasks: {
-      const auto& task = static_cast<const v1::DeliveryTask&>(*m);
+      const auto& task = static_cast<const v1::DeliveryTask&>(value);
       t.task = task.action();
       if (task.action() == v1::TASK_ACTION_CREATE) {
         t.ship_by = TimeOf(task.has_ship_by(), task.ship_by());
@@ -325,7 +324,7 @@ void OrderTimelines::Record(Topic topic, std::string_view order_id,
       break;
     }
     case Topic::kEscalations: {
-      const auto& e = static_cast<const v1::Escalation&>(*m);
+      const auto& e = static_cast<const v1::Escalation&>(value);
       auto it = std::find_if(t.open.begin(), t.open.end(), [&e](const auto& o) {
         return o.id == e.escalation_id();
       });

@@ -258,8 +258,7 @@ Result Measure(bool engine, const std::string& bootstrap, const std::string& ord
       }
       f << "}\n";
     }
-    f
-      << "http:\n  address: 127.0.0.1:0\n";  // a free port, whatever else runs
+    f << "http:\n  address: 127.0.0.1:0\n";  // a free port, whatever else runs
   }
   const std::string log = work + "/" + prefix + ".log";
   if (int rc = std::system((orderflow + " topics create --config " + config +
