@@ -120,6 +120,14 @@ const OrderShard::Order* OrderShard::Find(std::string_view id) const {
   return slot ? &At(*slot) : nullptr;
 }
 
+bool OrderShard::SameContent(const Order& order, uint64_t hash,
+                             std::string_view encoding) {
+  // An order restored from a state saved before ContentFingerprint holds
+  // the FNV-1a fingerprint of the same encoding (OrderState.content_hash).
+  return order.content_hash == hash ||
+         order.content_hash == Fingerprint(encoding);
+}
+
 OrderShard::Order& OrderShard::Create(std::string_view id) {
   Slot slot;
   if (free_slots_.empty()) {
@@ -516,9 +524,9 @@ void OrderShard::OnOrderPlaced(const v1::OrderPlaced& placed,
   KeepWaitingShipTo();  // order_encoding_ is written again
   const OrderEncoding encoding =
       EncodeOrderPlacedWithShipTo(placed, order_encoding_);
-  const uint64_t hash = Fingerprint(encoding.bytes);
+  const uint64_t hash = ContentFingerprint(encoding.bytes);
   if (Order* existing = Find(id)) {
-    if (existing->content_hash == hash) return;  // the same order again
+    if (SameContent(*existing, hash, encoding.bytes)) return;  // the same order again
     Changed(id);
     DeadLetter(source, "DUPLICATE_ORDER",
                Cat("order ", id,

@@ -229,6 +229,10 @@ class OrderShard {
   const Order& At(Slot slot) const {
     return chunks_[slot / kChunkSize][slot % kChunkSize];
   }
+  // Whether `order` was placed with the content whose encoding (the
+  // bytes of EncodeOrderPlaced) is `encoding`, fingerprinted `hash`.
+  static bool SameContent(const Order& order, uint64_t hash,
+                          std::string_view encoding);
   Order* Find(std::string_view id);
   const Order* Find(std::string_view id) const;
   Order& Create(std::string_view id);

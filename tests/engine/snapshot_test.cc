@@ -3,6 +3,8 @@
 // exactly the outputs the original gives from there on.
 #include "tests/engine/engine_test.h"
 #include "tests/engine/scenarios.h"
+#include "engine/fingerprint.h"
+#include "engine/order_wire.h"
 
 namespace orderflow::testing {
 namespace {
@@ -172,6 +174,42 @@ TEST_P(SnapshotTest, EqualStatesGiveEqualBytes) {
   Load(saved_a, c);
   EXPECT_EQ(Save(c).orders, saved_a.orders);
   EXPECT_EQ(Save(c).inventory, saved_a.inventory);
+}
+
+// States saved before ContentFingerprint hold the FNV-1a fingerprint of
+// the order's encoding: restored, the order still knows a repeat of itself
+// from an order id reused with different content.
+TEST_P(SnapshotTest, AnOrderSavedWithTheEarlierFingerprintKnowsItsRepeat) {
+  Stock(Receipt("SKU-A", 5, kT0));
+  const v1::OrderPlaced order = Order("O-1", {{"SKU-A", 2}});
+  Place(order);
+  out_.Take();
+
+  SavedShards saved = Save(pipeline());
+  std::string encoding;
+  const uint64_t earlier = Fingerprint(EncodeOrderPlaced(order, encoding));
+  bool found = false;
+  for (std::string& bytes : saved.orders) {
+    internal::v1::OrderShardSnapshot snapshot;
+    ASSERT_TRUE(snapshot.ParseFromString(bytes));
+    for (internal::v1::OrderState& state : *snapshot.mutable_orders()) {
+      if (state.order_id() != "O-1") continue;
+      ASSERT_EQ(state.content_hash(), ContentFingerprint(encoding));
+      state.set_content_hash(earlier);
+      found = true;
+    }
+    bytes = snapshot.SerializeAsString();
+  }
+  ASSERT_TRUE(found);
+
+  Recorder restored_out;
+  Pipeline restored(config_, restored_out);
+  Load(saved, restored);
+  Apply(restored, {order, kT0 + Hours(1)}, 10);
+  EXPECT_THAT(SummariesOf(restored_out.outputs()), ::testing::IsEmpty());
+  Apply(restored, {Order("O-1", {{"SKU-A", 3}}), kT0 + Hours(1)}, 11);
+  EXPECT_THAT(SummariesOf(restored_out.outputs()),
+              Contains("dead-letter orders/O-1 DUPLICATE_ORDER"));
 }
 
 }  // namespace
