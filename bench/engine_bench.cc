@@ -8,6 +8,9 @@
 // The stream has ORDERFLOW_BENCH_RECORDS records (default 1,000,000) of
 // the default workload (bench/workload.h), seed 1.
 #include <malloc.h>
+#ifdef ORDERFLOW_BENCH_JEMALLOC
+#include <jemalloc/jemalloc.h>
+#endif
 
 #include <array>
 #include <cstdio>
@@ -111,11 +114,23 @@ EngineConfig Partitions(int64_t orders, int64_t inventory) {
   return config;
 }
 
-// Heap in use: small chunks (uordblks) and mmapped large ones (hblkhd),
-// such as the backing arrays of big hash tables.
+// Heap in use. With jemalloc (what `orderflow` runs with): the bytes of
+// every live allocation, each rounded up to its size class. With glibc's
+// malloc: small chunks (uordblks) and mmapped large ones (hblkhd), such as
+// the backing arrays of big hash tables.
 size_t HeapInUse() {
+#ifdef ORDERFLOW_BENCH_JEMALLOC
+  uint64_t epoch = 1;
+  size_t size = sizeof epoch;
+  mallctl("epoch", &epoch, &size, &epoch, size);  // refreshes the statistics
+  size_t allocated = 0;
+  size = sizeof allocated;
+  if (mallctl("stats.allocated", &allocated, &size, nullptr, 0) != 0) return 0;
+  return allocated;
+#else
   const struct mallinfo2 info = mallinfo2();
   return info.uordblks + info.hblkhd;
+#endif
 }
 
 // ------------------------------------------------------------ throughput

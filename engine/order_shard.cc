@@ -188,7 +188,7 @@ size_t OrderShard::open_orders() const {
 
 void OrderShard::CountBacklog(EpochMillis now, Backlog& backlog) const {
   for (const BacklogEntry& e : backlog_entries_) {
-    backlog.Add(e.status, now - e.placed_at);
+    backlog.Add(static_cast<v1::OrderStatus>(e.status), now - e.placed_at);
   }
 }
 
@@ -196,7 +196,7 @@ void OrderShard::NoteBacklogEntry(const Order& order) {
   if (order.slot >= backlog_entries_.size()) {
     backlog_entries_.resize((order.slot / kChunkSize + 1) * kChunkSize);
   }
-  backlog_entries_[order.slot] = {order.placed_at, order.status};
+  backlog_entries_[order.slot] = {.placed_at = order.placed_at, .status = order.status};
 }
 
 size_t OrderShard::early_records() const {
