@@ -65,21 +65,40 @@ uint8_t* WriteText(int field, const std::string& s, uint8_t* p) {
   CopyText(s, p);
   return p + s.size();
 }
-size_t NumberSize(uint64_t v) { return v == 0 ? 0 : 1 + VarintSize(v); }
 uint8_t* WriteNumber(int field, uint64_t v, uint8_t* p) {
   if (v == 0) return p;
   *p++ = Tag(field, kVarint);
   return WriteVarint(v, p);
 }
-size_t MessageSize(size_t content) { return 1 + VarintSize(content) + content; }
-uint8_t* WriteMessageHeader(int field, size_t content, uint8_t* p) {
+
+// The longest a text field's tag and length can be, a number field, and
+// a Timestamp sub-message (tag, length, two numbers).
+constexpr size_t kMaxText = 1 + 10;
+constexpr size_t kMaxNumber = 1 + 10;
+constexpr size_t kMaxTimestamp = 1 + 10 + 2 * kMaxNumber;
+
+// Tag, length and the content `write(q)` writes at q (returning its end),
+// at p; returns the end, and the content's size in *size if given. The
+// content is written after a one-byte length and moved up if its length
+// takes more bytes; the caller leaves room for the longest length.
+template <typename Write>
+uint8_t* WriteMessage(int field, uint8_t* p, const Write& write,
+                      size_t* size = nullptr) {
   *p++ = Tag(field, kLengthDelimited);
-  return WriteVarint(content, p);
+  uint8_t* const content = p + 1;
+  uint8_t* const end = write(content);
+  const size_t n = static_cast<size_t>(end - content);
+  if (size != nullptr) *size = n;
+  if (n < 0x80) {
+    *p = static_cast<uint8_t>(n);
+    return end;
+  }
+  const size_t length_size = VarintSize(n);
+  std::memmove(p + length_size, content, n);
+  WriteVarint(n, p);
+  return p + length_size + n;
 }
 
-size_t ContentSize(const google::protobuf::Timestamp& t) {
-  return NumberSize(AsVarint(t.seconds())) + NumberSize(AsVarint(t.nanos()));
-}
 uint8_t* WriteContent(const google::protobuf::Timestamp& t, uint8_t* p) {
   p = WriteNumber(1, AsVarint(t.seconds()), p);
   return WriteNumber(2, AsVarint(t.nanos()), p);
@@ -98,12 +117,6 @@ uint8_t* WriteContent(const v1::Address& a, uint8_t* p) {
   return WriteText(6, a.country(), p);
 }
 
-size_t ContentSize(const v1::OrderLine& l) {
-  return TextSize(l.line_id()) + TextSize(l.sku()) +
-         NumberSize(AsVarint(l.quantity())) +
-         (l.has_unit_price_minor() ? 1 + VarintSize(AsVarint(l.unit_price_minor()))
-                                   : 0);
-}
 uint8_t* WriteContent(const v1::OrderLine& l, uint8_t* p) {
   p = WriteText(1, l.line_id(), p);
   p = WriteText(2, l.sku(), p);
@@ -200,48 +213,52 @@ std::string_view EncodeOrderPlaced(const v1::OrderPlaced& order,
 OrderEncoding EncodeOrderPlacedWithShipTo(const v1::OrderPlaced& o,
                                           std::string& buffer) {
   if (!AllFieldsKnown(o)) return {ProtobufEncoding(o, buffer), std::nullopt};
-  const size_t placed_at = o.has_placed_at() ? ContentSize(o.placed_at()) : 0;
-  const size_t promised =
-      o.has_promised_delivery_at() ? ContentSize(o.promised_delivery_at()) : 0;
-  const size_t ship_to = o.has_ship_to() ? ContentSize(o.ship_to()) : 0;
-  size_t size = TextSize(o.order_id()) + TextSize(o.customer_id()) +
-                (o.has_placed_at() ? MessageSize(placed_at) : 0) +
-                NumberSize(AsVarint(o.service_level())) +
-                (o.has_promised_delivery_at() ? MessageSize(promised) : 0) +
-                TextSize(o.currency()) +
-                (o.has_ship_to() ? MessageSize(ship_to) : 0);
-  // Each line's size is written before it: measured once.
-  absl::InlinedVector<size_t, 8> line_sizes;
-  for (const v1::OrderLine& l : o.lines()) {
-    line_sizes.push_back(ContentSize(l));
-    size += MessageSize(line_sizes.back());
+  // One pass: the buffer is made large enough for any encoding of these
+  // texts (every length and number at its longest), each sub-message is
+  // written after a one-byte length, moved up in the rare case its
+  // content needs a longer one (128 bytes or more), and the buffer is cut
+  // to what was written.
+  size_t bound = kMaxText * 3 + o.order_id().size() + o.customer_id().size() +
+                 o.currency().size() + kMaxNumber + 2 * kMaxTimestamp;
+  if (o.has_ship_to()) {
+    const v1::Address& a = o.ship_to();
+    bound += kMaxText * 7 + a.name().size() + a.line1().size() +
+             a.line2().size() + a.city().size() + a.postal_code().size() +
+             a.country().size();
   }
-
-  buffer.resize(size);
-  uint8_t* p = reinterpret_cast<uint8_t*>(buffer.data());
+  for (const v1::OrderLine& l : o.lines()) {
+    bound += kMaxText * 3 + l.line_id().size() + l.sku().size() + 2 * kMaxNumber;
+  }
+  buffer.resize(bound);
+  uint8_t* const begin = reinterpret_cast<uint8_t*>(buffer.data());
+  uint8_t* p = begin;
   p = WriteText(1, o.order_id(), p);
   p = WriteText(2, o.customer_id(), p);
   if (o.has_placed_at()) {
-    p = WriteContent(o.placed_at(), WriteMessageHeader(3, placed_at, p));
+    p = WriteMessage(3, p, [&](uint8_t* q) { return WriteContent(o.placed_at(), q); });
   }
   p = WriteNumber(4, AsVarint(o.service_level()), p);
   if (o.has_promised_delivery_at()) {
-    p = WriteContent(o.promised_delivery_at(),
-                     WriteMessageHeader(5, promised, p));
+    p = WriteMessage(5, p, [&](uint8_t* q) {
+      return WriteContent(o.promised_delivery_at(), q);
+    });
   }
   p = WriteText(6, o.currency(), p);
-  size_t ship_to_begin = 0;  // an order without an address: empty bytes
+  size_t ship_to_begin = 0, ship_to_size = 0;  // no address: empty bytes
   if (o.has_ship_to()) {
-    p = WriteMessageHeader(7, ship_to, p);
-    ship_to_begin = static_cast<size_t>(p - reinterpret_cast<uint8_t*>(buffer.data()));
     // The same bytes as AppendAddress: its fields are known, checked above.
-    p = WriteContent(o.ship_to(), p);
+    p = WriteMessage(
+        7, p, [&](uint8_t* q) { return WriteContent(o.ship_to(), q); },
+        &ship_to_size);
+    ship_to_begin = static_cast<size_t>(p - begin) - ship_to_size;
   }
-  for (int i = 0; i < o.lines_size(); ++i) {
-    p = WriteContent(o.lines(i), WriteMessageHeader(8, line_sizes[i], p));
+  for (const v1::OrderLine& l : o.lines()) {
+    p = WriteMessage(8, p, [&](uint8_t* q) { return WriteContent(l, q); });
   }
+  const size_t size = static_cast<size_t>(p - begin);
+  buffer.resize(size);
   const std::string_view bytes(buffer.data(), size);
-  return {bytes, bytes.substr(ship_to_begin, o.has_ship_to() ? ship_to : 0)};
+  return {bytes, bytes.substr(ship_to_begin, ship_to_size)};
 }
 
 void AppendAddress(const v1::Address& address, std::string& out) {

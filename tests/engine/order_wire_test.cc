@@ -83,6 +83,12 @@ TEST(OrderWireTest, EncodesMissingAndUnusualFieldsAsProtobufDoes) {
   o.mutable_ship_to()->set_city("M\xc3\xbcnchen");
   o.add_lines();
   ExpectSameEncoding(o);
+  // Sub-messages whose length takes two and three bytes.
+  o.mutable_ship_to()->set_line2(std::string(200, 'y'));
+  ExpectSameEncoding(o);
+  o.mutable_ship_to()->set_name(std::string(20000, 'n'));
+  o.mutable_lines(2)->set_line_id(std::string(17000, 'l'));
+  ExpectSameEncoding(o);
   o.mutable_ship_to()->Clear();
   ExpectSameEncoding(o);
 }
