@@ -20,6 +20,7 @@
 #include "consumers/topic_names.h"
 #include "consumers/topics_admin.h"
 #include "engine/dead_letter.h"
+#include "engine/output_wire.h"
 #include "engine/partitioner.h"
 #include "engine/text.h"
 #include "engine/topics.h"
@@ -157,7 +158,22 @@ class Host : public KafkaHost, public Emitter {
                    RdKafka::ErrorCode err,
                    std::vector<RdKafka::TopicPartition*>& partitions);
 
-  // Emitter: everything goes into the open transaction.
+  // Emitter: everything goes into the open transaction. Status changes
+  // and delivery tasks are written straight from their plain values
+  // (engine/output_wire.h), no message built.
+  void SendStatus(const StatusOutput& s) override {
+    std::string value;
+    AppendStatus(s, value);
+    PublicBytes(Topic::kOrderStatus, s.order_id, s.occurred_at, std::move(value));
+  }
+  void SendTask(const TaskOutput& t) override {
+    std::string value;
+    if (!AppendTask(t, value)) {  // an address protobuf must write
+      Emitter::SendTask(t);
+      return;
+    }
+    PublicBytes(Topic::kDeliveryTasks, t.order_id, t.created_at, std::move(value));
+  }
   void StatusChanged(const v1::OrderStatusChanged& m) override {
     Public(Topic::kOrderStatus, m.order_id(), m);
   }
@@ -217,19 +233,24 @@ class Host : public KafkaHost, public Emitter {
 
   void Public(Topic topic, const std::string& key,
               const google::protobuf::Message& m) {
+    PublicBytes(topic, key, OutputTime(topic, m), m.SerializeAsString());
+  }
+  // An output in protobuf binary, `time` its envelope time (OutputTime).
+  void PublicBytes(Topic topic, std::string_view key, EpochMillis time,
+                   std::string value) {
     ++counters_.outputs;
     const int32_t partition =
         key.empty() ? 0 : PartitionOf(key, config_.engine.order_partitions);
-    std::optional<std::string> value = m.SerializeAsString();
     Produce(output_topics_.at(topic), partition, key, value);  // copies it
     if (timelines_ != nullptr && !key.empty()) {
       timeline_pending_.push_back(
-          {true, topic, key, OutputTime(topic, m), std::move(*value)});
+          {true, topic, std::string(key), time, std::move(value)});
     }
   }
+  // Copies `value` (nullopt: a tombstone) into the open transaction.
   void Produce(const std::string& topic, int32_t partition,
-               const std::string& key,
-               const std::optional<std::string>& value);
+               std::string_view key,
+               std::optional<std::string_view> value);
   // The stage's state changes since the last call, to its changelog in the
   // open transaction.
   void WriteChangedState(StageRuntime& s);
@@ -504,8 +525,8 @@ absl::Status Host::Start() {
 }
 
 void Host::Produce(const std::string& topic, int32_t partition,
-                   const std::string& key,
-                   const std::optional<std::string>& value) {
+                   std::string_view key,
+                   std::optional<std::string_view> value) {
   const auto handle = producer_topics_.find(topic);
   if (handle == producer_topics_.end()) {  // every topic written is made
     std::cerr << "run: no producer handle for " << topic

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include "absl/container/inlined_vector.h"
+#include "engine/wire.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/unknown_field_set.h"
@@ -11,93 +11,7 @@
 namespace orderflow {
 namespace {
 
-// Every field of these messages has a number below 16: a one-byte tag.
-constexpr uint8_t Tag(int field, int wire_type) {
-  return static_cast<uint8_t>(field << 3 | wire_type);
-}
-constexpr int kVarint = 0, kLengthDelimited = 2;
-
-size_t VarintSize(uint64_t v) {
-  size_t n = 1;
-  while (v >= 0x80) {
-    v >>= 7;
-    ++n;
-  }
-  return n;
-}
-// Signed 32- and 64-bit integers and enums: sign-extended to 64 bits.
-uint64_t AsVarint(int64_t v) { return static_cast<uint64_t>(v); }
-
-uint8_t* WriteVarint(uint64_t v, uint8_t* p) {
-  while (v >= 0x80) {
-    *p++ = static_cast<uint8_t>(v | 0x80);
-    v >>= 7;
-  }
-  *p++ = static_cast<uint8_t>(v);
-  return p;
-}
-
-// std::memcpy(p, s.data(), s.size()), with no library call for the text
-// of 8 to 16 bytes that most fields hold (ids, SKUs, names): two
-// overlapping words.
-void CopyText(const std::string& s, uint8_t* p) {
-  const size_t n = s.size();
-  if (n >= 8 && n <= 16) {
-    uint64_t head, tail;
-    std::memcpy(&head, s.data(), 8);
-    std::memcpy(&tail, s.data() + n - 8, 8);
-    std::memcpy(p, &head, 8);
-    std::memcpy(p + n - 8, &tail, 8);
-    return;
-  }
-  std::memcpy(p, s.data(), n);
-}
-
-// A field is written only when set: text when not empty, a number when not
-// zero, a sub-message or an `optional` field when present.
-size_t TextSize(const std::string& s) {
-  return s.empty() ? 0 : 1 + VarintSize(s.size()) + s.size();
-}
-uint8_t* WriteText(int field, const std::string& s, uint8_t* p) {
-  if (s.empty()) return p;
-  *p++ = Tag(field, kLengthDelimited);
-  p = WriteVarint(s.size(), p);
-  CopyText(s, p);
-  return p + s.size();
-}
-uint8_t* WriteNumber(int field, uint64_t v, uint8_t* p) {
-  if (v == 0) return p;
-  *p++ = Tag(field, kVarint);
-  return WriteVarint(v, p);
-}
-
-// The longest a text field's tag and length can be, a number field, and
-// a Timestamp sub-message (tag, length, two numbers).
-constexpr size_t kMaxText = 1 + 10;
-constexpr size_t kMaxNumber = 1 + 10;
-constexpr size_t kMaxTimestamp = 1 + 10 + 2 * kMaxNumber;
-
-// Tag, length and the content `write(q)` writes at q (returning its end),
-// at p; returns the end, and the content's size in *size if given. The
-// content is written after a one-byte length and moved up if its length
-// takes more bytes; the caller leaves room for the longest length.
-template <typename Write>
-uint8_t* WriteMessage(int field, uint8_t* p, const Write& write,
-                      size_t* size = nullptr) {
-  *p++ = Tag(field, kLengthDelimited);
-  uint8_t* const content = p + 1;
-  uint8_t* const end = write(content);
-  const size_t n = static_cast<size_t>(end - content);
-  if (size != nullptr) *size = n;
-  if (n < 0x80) {
-    *p = static_cast<uint8_t>(n);
-    return end;
-  }
-  const size_t length_size = VarintSize(n);
-  std::memmove(p + length_size, content, n);
-  WriteVarint(n, p);
-  return p + length_size + n;
-}
+using namespace wire;
 
 uint8_t* WriteContent(const google::protobuf::Timestamp& t, uint8_t* p) {
   p = WriteNumber(1, AsVarint(t.seconds()), p);
