@@ -57,8 +57,7 @@ void AppendStatus(const StatusOutput& s, std::string& out) {
   for (const std::string& r : s.reasons) {  // repeated: empty ones too
     *p++ = Tag(4, kLengthDelimited);
     p = WriteVarint(r.size(), p);
-    CopyText(r, p);
-    p += r.size();
+    p = WriteBytes(r, p);
   }
   p = WriteMessage(5, p, [&](uint8_t* q) { return WriteTimestamp(s.occurred_at, q); });
   if (s.placed_at != 0) {
@@ -87,10 +86,8 @@ bool AppendTask(const TaskOutput& t, std::string& out) {
   // taskId: the order id and "/delivery".
   *p++ = Tag(1, kLengthDelimited);
   p = WriteVarint(t.order_id.size() + kTaskIdSuffix.size(), p);
-  std::memcpy(p, t.order_id.data(), t.order_id.size());
-  p += t.order_id.size();
-  std::memcpy(p, kTaskIdSuffix.data(), kTaskIdSuffix.size());
-  p += kTaskIdSuffix.size();
+  p = WriteBytes(t.order_id, p);
+  p = WriteBytes(kTaskIdSuffix, p);
   p = WriteText(2, t.order_id, p);
   p = WriteNumber(3, AsVarint(t.action), p);
   for (const TaskOutputLine& l : t.lines) {
@@ -107,8 +104,7 @@ bool AppendTask(const TaskOutput& t, std::string& out) {
   if (t.ship_to) {
     *p++ = Tag(9, kLengthDelimited);
     p = WriteVarint(t.ship_to->size(), p);
-    std::memcpy(p, t.ship_to->data(), t.ship_to->size());
-    p += t.ship_to->size();
+    p = WriteBytes(*t.ship_to, p);
   }
   out.resize(begin + static_cast<size_t>(p - start));
   return true;

@@ -52,7 +52,13 @@ inline void CopyText(std::string_view s, uint8_t* p) {
     std::memcpy(p + n - 8, &tail, 8);
     return;
   }
-  std::memcpy(p, s.data(), n);
+  if (n != 0) std::memcpy(p, s.data(), n);  // an empty view may have no data
+}
+
+// Copies `s` to p; returns the end.
+inline uint8_t* WriteBytes(std::string_view s, uint8_t* p) {
+  CopyText(s, p);
+  return p + s.size();
 }
 
 // A field is written only when set: text when not empty, a number when not

@@ -95,8 +95,9 @@ TEST(OutputWireTest, UnusualValuesAreWrittenAsProtobufWritesThem) {
   ExpectSameStatus(s);
 
   const std::string long_id(200, 'o');
+  const std::string long_sku(150, 's');
   const std::vector<TaskOutputLine> lines = {
-      {"L1", "SKU-A", 2}, {"", "", 0}, {"L3", std::string(150, 's'), -7}};
+      {"L1", "SKU-A", 2}, {"", "", 0}, {"L3", long_sku, -7}};
   std::string address;
   v1::Address a;
   a.set_name("Ada Lovelace");
