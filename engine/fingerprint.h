@@ -9,7 +9,8 @@
 // ContentFingerprint takes 16 bytes a step (wyhash's construction: two
 // little-endian words folded by a 128-bit product), so a 200-byte order
 // is a chain of 13 multiplications instead of FNV's 200: what the order
-// stage hashes every order's encoding with.
+// stage hashes every order's encoding with (and, being fast on short
+// text, what HashText uses for in-memory tables).
 #ifndef ORDERFLOW_ENGINE_FINGERPRINT_H_
 #define ORDERFLOW_ENGINE_FINGERPRINT_H_
 
