@@ -14,10 +14,9 @@
 #include <string>
 
 #include "bench/workload.h"
+#include "engine/deterministic.h"
 #include "engine/fingerprint.h"
 #include "engine/pipeline.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 
 namespace orderflow {
 namespace {
@@ -45,17 +44,6 @@ class DigestEmitter final : public Emitter {
  private:
   std::string buffer_;
 };
-
-std::string Deterministic(const google::protobuf::MessageLite& m) {
-  std::string s;
-  {
-    google::protobuf::io::StringOutputStream stream(&s);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    m.SerializeToCodedStream(&coded);
-  }
-  return s;
-}
 
 }  // namespace
 }  // namespace orderflow

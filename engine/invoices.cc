@@ -3,10 +3,9 @@
 #include <algorithm>
 #include <limits>
 
+#include "engine/deterministic.h"
 #include "engine/fingerprint.h"
 #include "engine/text.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 
 namespace orderflow {
 namespace {
@@ -62,14 +61,7 @@ std::optional<InvoiceProblem> CheckInvoice(const v1::InvoiceIssued& invoice) {
 }
 
 uint64_t InvoiceFingerprint(const v1::InvoiceIssued& invoice) {
-  std::string buffer;
-  {
-    google::protobuf::io::StringOutputStream stream(&buffer);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    invoice.SerializeToCodedStream(&coded);
-  }
-  return Fingerprint(buffer);
+  return Fingerprint(Deterministic(invoice));
 }
 
 int64_t LineAmount(int64_t quantity, int64_t unit_price_minor) {

@@ -4,23 +4,12 @@
 
 #include <string>
 
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "engine/deterministic.h"
 #include "google/protobuf/unknown_field_set.h"
 #include "gtest/gtest.h"
 
 namespace orderflow {
 namespace {
-
-std::string Deterministic(const google::protobuf::Message& m) {
-  std::string s;
-  google::protobuf::io::StringOutputStream stream(&s);
-  google::protobuf::io::CodedOutputStream coded(&stream);
-  coded.SetSerializationDeterministic(true);
-  m.SerializeToCodedStream(&coded);
-  coded.Trim();
-  return s;
-}
 
 v1::OrderPlaced FullOrder() {
   v1::OrderPlaced o;

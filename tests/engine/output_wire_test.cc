@@ -7,10 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "engine/deterministic.h"
 #include "engine/order_wire.h"
 #include "engine/pipeline.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/engine/engine_test.h"
@@ -18,16 +17,6 @@
 
 namespace orderflow::testing {
 namespace {
-
-std::string Deterministic(const google::protobuf::Message& m) {
-  std::string s;
-  google::protobuf::io::StringOutputStream stream(&s);
-  google::protobuf::io::CodedOutputStream coded(&stream);
-  coded.SetSerializationDeterministic(true);
-  m.SerializeToCodedStream(&coded);
-  coded.Trim();
-  return s;
-}
 
 void ExpectSameStatus(const StatusOutput& s) {
   v1::OrderStatusChanged m;

@@ -18,9 +18,8 @@
 #include <vector>
 
 #include "bench/workload.h"
+#include "engine/deterministic.h"
 #include "engine/pipeline.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 
@@ -74,12 +73,7 @@ class RecordingEmitter final : public Emitter {
   void Add(std::string_view topic, const google::protobuf::Message& m) {
     std::string line(topic);
     line.push_back('\t');
-    {
-      google::protobuf::io::StringOutputStream stream(&line);
-      google::protobuf::io::CodedOutputStream coded(&stream);
-      coded.SetSerializationDeterministic(true);
-      m.SerializeToCodedStream(&coded);
-    }
+    AppendDeterministic(m, line);
     lines.push_back(std::move(line));
     caused_by.push_back(current_input);
   }
