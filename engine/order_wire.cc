@@ -14,8 +14,7 @@ namespace {
 using namespace wire;
 
 uint8_t* WriteContent(const google::protobuf::Timestamp& t, uint8_t* p) {
-  p = WriteNumber(1, AsVarint(t.seconds()), p);
-  return WriteNumber(2, AsVarint(t.nanos()), p);
+  return WriteTimestamp(t.seconds(), t.nanos(), p);
 }
 
 size_t ContentSize(const v1::Address& a) {

@@ -1,5 +1,6 @@
 #include "engine/output_wire.h"
 
+#include "engine/time.h"
 #include "engine/wire.h"
 
 namespace orderflow {
@@ -8,6 +9,13 @@ namespace {
 using namespace wire;
 
 constexpr std::string_view kTaskIdSuffix = "/delivery";
+
+// The Timestamp SetTimestamp (engine/time.h) makes of `ms`, as a
+// sub-message's content.
+uint8_t* WriteMillis(EpochMillis ms, uint8_t* p) {
+  const SecondsAndNanos split = SplitMillis(ms);
+  return WriteTimestamp(split.seconds, split.nanos, p);
+}
 
 // Whether `bytes` are an Address as protobuf writes it: length-delimited
 // fields 1 to 6, in order, each at most once and not empty, with lengths
@@ -59,13 +67,13 @@ void AppendStatus(const StatusOutput& s, std::string& out) {
     p = WriteVarint(r.size(), p);
     p = WriteBytes(r, p);
   }
-  p = WriteMessage(5, p, [&](uint8_t* q) { return WriteTimestamp(s.occurred_at, q); });
+  p = WriteMessage(5, p, [&](uint8_t* q) { return WriteMillis(s.occurred_at, q); });
   if (s.placed_at != 0) {
-    p = WriteMessage(6, p, [&](uint8_t* q) { return WriteTimestamp(s.placed_at, q); });
+    p = WriteMessage(6, p, [&](uint8_t* q) { return WriteMillis(s.placed_at, q); });
   }
   if (s.promised_delivery_at != 0) {
     p = WriteMessage(7, p, [&](uint8_t* q) {
-      return WriteTimestamp(s.promised_delivery_at, q);
+      return WriteMillis(s.promised_delivery_at, q);
     });
   }
   out.resize(begin + static_cast<size_t>(p - start));
@@ -98,9 +106,9 @@ bool AppendTask(const TaskOutput& t, std::string& out) {
     });
   }
   p = WriteNumber(5, AsVarint(t.priority), p);
-  p = WriteMessage(6, p, [&](uint8_t* q) { return WriteTimestamp(t.ship_by, q); });
-  p = WriteMessage(7, p, [&](uint8_t* q) { return WriteTimestamp(t.deliver_by, q); });
-  p = WriteMessage(8, p, [&](uint8_t* q) { return WriteTimestamp(t.created_at, q); });
+  p = WriteMessage(6, p, [&](uint8_t* q) { return WriteMillis(t.ship_by, q); });
+  p = WriteMessage(7, p, [&](uint8_t* q) { return WriteMillis(t.deliver_by, q); });
+  p = WriteMessage(8, p, [&](uint8_t* q) { return WriteMillis(t.created_at, q); });
   if (t.ship_to) {
     *p++ = Tag(9, kLengthDelimited);
     p = WriteVarint(t.ship_to->size(), p);

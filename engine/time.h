@@ -30,11 +30,21 @@ inline constexpr Millis Days(int64_t n) { return n * 24 * 3600 * 1000; }
 inline EpochMillis ToMillis(const google::protobuf::Timestamp& t) {
   return t.seconds() * 1000 + t.nanos() / 1000000;
 }
-inline void SetTimestamp(EpochMillis ms, google::protobuf::Timestamp* t) {
+// A protobuf Timestamp's two fields for `ms`: whole seconds, rounded
+// down (also before 1970), and the nanoseconds after them.
+struct SecondsAndNanos {
+  int64_t seconds;
+  int32_t nanos;
+};
+inline SecondsAndNanos SplitMillis(EpochMillis ms) {
   int64_t s = ms / 1000, rem = ms % 1000;
   if (rem < 0) { s -= 1; rem += 1000; }
-  t->set_seconds(s);
-  t->set_nanos(static_cast<int32_t>(rem * 1000000));
+  return {s, static_cast<int32_t>(rem * 1000000)};
+}
+inline void SetTimestamp(EpochMillis ms, google::protobuf::Timestamp* t) {
+  const SecondsAndNanos split = SplitMillis(ms);
+  t->set_seconds(split.seconds);
+  t->set_nanos(split.nanos);
 }
 
 // "2026-03-02T10:00:00Z": for messages meant for people.

@@ -107,16 +107,10 @@ inline uint8_t* WriteMessage(int field, uint8_t* p, const Write& write,
   return p + length_size + n;
 }
 
-// The content of the Timestamp SetTimestamp (engine/time.h) makes of
-// `ms`: seconds and nanos, each when not zero.
-inline uint8_t* WriteTimestamp(int64_t ms, uint8_t* p) {
-  int64_t seconds = ms / 1000, rem = ms % 1000;
-  if (rem < 0) {
-    seconds -= 1;
-    rem += 1000;
-  }
+// A Timestamp's content: seconds and nanos, each when not zero.
+inline uint8_t* WriteTimestamp(int64_t seconds, int32_t nanos, uint8_t* p) {
   p = WriteNumber(1, AsVarint(seconds), p);
-  return WriteNumber(2, AsVarint(rem * 1000000), p);
+  return WriteNumber(2, AsVarint(nanos), p);
 }
 
 }  // namespace orderflow::wire

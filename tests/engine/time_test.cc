@@ -20,6 +20,25 @@ TEST(DayNumberTest, CountsDaysFromTheEpochAndRollsMonthsOver) {
   EXPECT_EQ(DayNumber(2026, 13, 1), DayNumber(2027, 1, 1));
 }
 
+// Protobuf's Timestamp counts whole seconds down and nanoseconds up from
+// them, also before 1970; back to milliseconds it is the same time.
+TEST(SplitMillisTest, RoundsSecondsDownAndKeepsNanosPositive) {
+  EXPECT_EQ(SplitMillis(1772409600123).seconds, 1772409600);
+  EXPECT_EQ(SplitMillis(1772409600123).nanos, 123000000);
+  EXPECT_EQ(SplitMillis(0).seconds, 0);
+  EXPECT_EQ(SplitMillis(0).nanos, 0);
+  EXPECT_EQ(SplitMillis(-1).seconds, -1);
+  EXPECT_EQ(SplitMillis(-1).nanos, 999000000);
+  EXPECT_EQ(SplitMillis(-1000).seconds, -1);
+  EXPECT_EQ(SplitMillis(-1000).nanos, 0);
+  for (EpochMillis ms : {EpochMillis{-1500}, EpochMillis{-1}, EpochMillis{0},
+                         EpochMillis{999}, EpochMillis{1772409600123}}) {
+    google::protobuf::Timestamp t;
+    SetTimestamp(ms, &t);
+    EXPECT_EQ(ToMillis(t), ms);
+  }
+}
+
 TEST_P(TimeTest, ClockIsTheLargestTimestampSeen) {
   Stock(Receipt("SKU-A", 1, kT0 + Hours(5)));
   Stock(Receipt("SKU-A", 1, kT0 + Hours(2)));
