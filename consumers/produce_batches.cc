@@ -25,10 +25,8 @@ bool ProduceBatches::Send(rd_kafka_t* rk, std::string* error) {
   bool ok = true;
   for (Batch& batch : batches_) {
     if (ok && !batch.entries.empty()) ok = SendBatch(rk, batch, error);
-    batch.bytes.clear();
-    batch.entries.clear();
   }
-  pending_ = 0;
+  Clear();  // sent, or dropped with the transaction they fail
   return ok;
 }
 

@@ -124,7 +124,7 @@ class OrderShard {
   // host adds them to its totals when their transaction commits).
   ServiceMetrics TakeMetrics() { return std::exchange(metrics_, {}); }
   // Adds the shard's open orders, by status and age at `now`, to `backlog`.
-  // Reads 16 bytes an order, in slot order (see backlog_entries_): a host
+  // Reads 8 bytes an order, in slot order (see backlog_entries_): a host
   // calls it every second with hundreds of thousands of orders held.
   void CountBacklog(EpochMillis now, Backlog& backlog) const;
 
