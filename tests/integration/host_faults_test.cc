@@ -60,13 +60,7 @@ class HostFaults : public ::testing::Test {
 
   // Stock for every order, then the orders themselves.
   void PublishWorkload() {
-    char error[256];
-    rd_kafka_conf_t* conf = rd_kafka_conf_new();
-    rd_kafka_conf_set(conf, "bootstrap.servers", mock_.bootstraps().c_str(),
-                      error, sizeof error);
-    rd_kafka_conf_set(conf, "log_level", "0", error, sizeof error);
-    rd_kafka_t* producer =
-        rd_kafka_new(RD_KAFKA_PRODUCER, conf, error, sizeof error);
+    rd_kafka_t* producer = mock_.NewClient(RD_KAFKA_PRODUCER);
     auto send = [&](Topic topic, const std::string& key,
                     const google::protobuf::Message& m) {
       const std::string name = KafkaTopic("orderflow", topic);
@@ -111,15 +105,8 @@ class HostFaults : public ::testing::Test {
   // Orders that reached ALLOCATED, as seen on order-status (the mock
   // shows aborted records too, so this is a set).
   std::set<std::string> AllocatedOrders() {
-    char error[256];
-    rd_kafka_conf_t* conf = rd_kafka_conf_new();
-    rd_kafka_conf_set(conf, "bootstrap.servers", mock_.bootstraps().c_str(),
-                      error, sizeof error);
-    rd_kafka_conf_set(conf, "group.id", "checker", error, sizeof error);
-    rd_kafka_conf_set(conf, "enable.partition.eof", "true", error, sizeof error);
-    rd_kafka_conf_set(conf, "log_level", "0", error, sizeof error);
-    rd_kafka_t* consumer =
-        rd_kafka_new(RD_KAFKA_CONSUMER, conf, error, sizeof error);
+    rd_kafka_t* consumer = mock_.NewClient(
+        RD_KAFKA_CONSUMER, {{"group.id", "checker"}, {"enable.partition.eof", "true"}});
     const std::string topic = KafkaTopic("orderflow", Topic::kOrderStatus);
     rd_kafka_topic_partition_list_t* parts = rd_kafka_topic_partition_list_new(2);
     for (int p = 0; p < 2; ++p) {

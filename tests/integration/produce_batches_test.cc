@@ -19,29 +19,13 @@ namespace {
 
 constexpr char kTopic[] = "batches";
 
-rd_kafka_t* NewClient(rd_kafka_type_t type, const std::string& bootstraps,
-                      std::vector<std::pair<std::string, std::string>> settings) {
-  char error[256];
-  rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  settings.emplace_back("bootstrap.servers", bootstraps);
-  settings.emplace_back("log_level", "0");
-  for (const auto& [name, value] : settings) {
-    EXPECT_EQ(rd_kafka_conf_set(conf, name.c_str(), value.c_str(), error, sizeof error),
-              RD_KAFKA_CONF_OK)
-        << name << ": " << error;
-  }
-  rd_kafka_t* rk = rd_kafka_new(type, conf, error, sizeof error);
-  EXPECT_NE(rk, nullptr) << error;
-  return rk;
-}
-
 using Record = std::pair<std::string, std::optional<std::string>>;
 
 // Every record of each partition, in offset order.
-std::map<int, std::vector<Record>> ReadAll(const std::string& bootstraps,
+std::map<int, std::vector<Record>> ReadAll(const MockCluster& mock,
                                            int partitions, size_t expected) {
-  rd_kafka_t* consumer = NewClient(RD_KAFKA_CONSUMER, bootstraps,
-                                   {{"group.id", "reader"}, {"enable.auto.commit", "false"}});
+  rd_kafka_t* consumer = mock.NewClient(
+      RD_KAFKA_CONSUMER, {{"group.id", "reader"}, {"enable.auto.commit", "false"}});
   rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(partitions);
   for (int p = 0; p < partitions; ++p) {
     rd_kafka_topic_partition_list_add(list, kTopic, p)->offset = RD_KAFKA_OFFSET_BEGINNING;
@@ -84,9 +68,9 @@ class ProduceBatchesTest : public ::testing::Test {
   void SetUp() override { mock_.CreateTopic(kTopic, 3); }
   // A producer whose queue holds at most `queue` records.
   void StartProducer(int queue) {
-    producer_ = NewClient(RD_KAFKA_PRODUCER, mock_.bootstraps(),
-                          {{"queue.buffering.max.messages", std::to_string(queue)},
-                           {"linger.ms", "1"}});
+    producer_ = mock_.NewClient(
+        RD_KAFKA_PRODUCER,
+        {{"queue.buffering.max.messages", std::to_string(queue)}, {"linger.ms", "1"}});
     topic_ = rd_kafka_topic_new(producer_, kTopic, nullptr);
     // The partitions are known before anything is sent, as the host makes
     // sure of for every topic it writes (MakeProducerTopics).
@@ -130,7 +114,7 @@ TEST_F(ProduceBatchesTest, EachPartitionGetsItsRecordsInTheOrderAdded) {
   expected[1].emplace_back("after", "the first round");
   ASSERT_TRUE(batches.Send(producer_, &error)) << error;
   Flush();
-  std::map<int, std::vector<Record>> read = ReadAll(mock_.bootstraps(), 3, 301);
+  std::map<int, std::vector<Record>> read = ReadAll(mock_, 3, 301);
   for (int p = 0; p < 3; ++p) ExpectSame(read[p], expected[p]);
 }
 
@@ -146,7 +130,7 @@ TEST_F(ProduceBatchesTest, AFullQueueIsWaitedForInOrder) {
   std::string error;
   ASSERT_TRUE(batches.Send(producer_, &error)) << error;
   Flush();
-  ExpectSame(ReadAll(mock_.bootstraps(), 3, 500)[2], expected);
+  ExpectSame(ReadAll(mock_, 3, 500)[2], expected);
 }
 
 TEST_F(ProduceBatchesTest, ClearedRecordsAreNeverProduced) {
@@ -160,7 +144,7 @@ TEST_F(ProduceBatchesTest, ClearedRecordsAreNeverProduced) {
   ASSERT_TRUE(batches.Send(producer_, &error)) << error;
   Flush();
   const std::vector<Record> expected = {{"kept", "committed"}};
-  ExpectSame(ReadAll(mock_.bootstraps(), 3, 1)[0], expected);
+  ExpectSame(ReadAll(mock_, 3, 1)[0], expected);
 }
 
 TEST_F(ProduceBatchesTest, AnUnknownPartitionFailsTheSend) {

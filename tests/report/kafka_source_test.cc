@@ -85,11 +85,7 @@ TEST_F(ReportFromKafka, GivesTheSameReportAsTheReplayFile) {
   std::string garbage = "\xff\xff\xff\xff";
   std::string error;
   {
-    char err[256];
-    rd_kafka_conf_t* conf = rd_kafka_conf_new();
-    rd_kafka_conf_set(conf, "bootstrap.servers", mock_.bootstraps().c_str(), err, sizeof err);
-    rd_kafka_conf_set(conf, "log_level", "0", err, sizeof err);
-    rd_kafka_t* p = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
+    rd_kafka_t* p = mock_.NewClient(RD_KAFKA_PRODUCER);
     const std::string name = KafkaTopic("orderflow", Topic::kOrderStatus);
     rd_kafka_producev(p, RD_KAFKA_V_TOPIC(name.c_str()), RD_KAFKA_V_PARTITION(0),
                       RD_KAFKA_V_KEY("X", 1),

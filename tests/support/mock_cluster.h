@@ -13,6 +13,8 @@
 #include <librdkafka/rdkafka_mock.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "gtest/gtest.h"
 
@@ -40,6 +42,25 @@ class MockCluster {
   void CreateTopic(const std::string& name, int partitions) {
     ASSERT_EQ(rd_kafka_mock_topic_create(cluster_, name.c_str(), partitions, 1),
               RD_KAFKA_RESP_ERR_NO_ERROR);
+  }
+  // A producer or consumer of this cluster, quiet, with `settings` besides;
+  // the caller destroys it.
+  rd_kafka_t* NewClient(
+      rd_kafka_type_t type,
+      std::vector<std::pair<std::string, std::string>> settings = {}) const {
+    char error[256];
+    rd_kafka_conf_t* conf = rd_kafka_conf_new();
+    settings.emplace_back("bootstrap.servers", bootstraps_);
+    settings.emplace_back("log_level", "0");
+    for (const auto& [name, value] : settings) {
+      EXPECT_EQ(rd_kafka_conf_set(conf, name.c_str(), value.c_str(), error,
+                                  sizeof error),
+                RD_KAFKA_CONF_OK)
+          << name << ": " << error;
+    }
+    rd_kafka_t* client = rd_kafka_new(type, conf, error, sizeof error);
+    EXPECT_NE(client, nullptr) << error;
+    return client;
   }
 
  private:
