@@ -17,7 +17,6 @@
 
 #include "consumers/hosted_stage.h"
 #include "consumers/kafka_client.h"
-#include "consumers/produce_batches.h"
 #include "consumers/topic_names.h"
 #include "consumers/topics_admin.h"
 #include "engine/dead_letter.h"
@@ -248,13 +247,10 @@ class Host : public KafkaHost, public Emitter {
           {true, topic, std::string(key), time, std::move(value)});
     }
   }
-  // Copies `value` (nullopt: a tombstone) into the open transaction:
-  // gathered, and handed to librdkafka by SendGathered.
+  // Copies `value` (nullopt: a tombstone) into the open transaction.
   void Produce(const std::string& topic, int32_t partition,
                std::string_view key,
                std::optional<std::string_view> value);
-  // Produces what Produce gathered; a failure fails the transaction.
-  void SendGathered();
   // The stage's state changes since the last call, to its changelog in the
   // open transaction.
   void WriteChangedState(StageRuntime& s);
@@ -341,7 +337,6 @@ class Host : public KafkaHost, public Emitter {
   // commit itself), also one that came while the last commit ran, and an
   // idle host commits the first record that comes at once.
   Clock::time_point last_commit_started_{};
-  ProduceBatches gathered_;  // the open transaction's, not yet produced
   bool produce_failed_ = false;
   bool rewind_needed_ = false;
   absl::Status fatal_ = absl::OkStatus();
@@ -374,7 +369,6 @@ void Rebalancer::rebalance_cb(RdKafka::KafkaConsumer* consumer,
 }
 
 absl::Status Host::MakeProducer() {
-  gathered_.Reset();  // the replaced producer's transaction and handles
   producer_topics_.clear();  // handles of the producer being replaced
   auto conf = MakeKafkaConf(config_.kafka,
                             {{"transactional.id", transactional_id_},
@@ -540,15 +534,20 @@ void Host::Produce(const std::string& topic, int32_t partition,
     produce_failed_ = true;
     return;
   }
-  gathered_.Add(handle->second->c_ptr(), partition, key, value);
-}
-
-void Host::SendGathered() {
-  if (gathered_.pending() == 0) return;
-  std::string error;
-  if (!gathered_.Send(producer_->c_ptr(), &error)) {
-    std::cerr << "run: " << error << "; the transaction will be aborted\n";
+  for (;;) {
+    const RdKafka::ErrorCode err = producer_->produce(
+        handle->second.get(), partition, RdKafka::Producer::RK_MSG_COPY,
+        value ? const_cast<char*>(value->data()) : nullptr,
+        value ? value->size() : 0, key.data(), key.size(), nullptr);
+    if (err == RdKafka::ERR_NO_ERROR) return;
+    if (err == RdKafka::ERR__QUEUE_FULL) {
+      producer_->poll(50);
+      continue;
+    }
+    std::cerr << "run: producing to " << topic << " failed: " << Describe(err)
+              << "; the transaction will be aborted\n";
     produce_failed_ = true;
+    return;
   }
 }
 
@@ -573,7 +572,6 @@ bool Host::Commit() {
     return false;
   }
   for (StageRuntime& s : stages_) WriteChangedState(s);
-  SendGathered();
   ErrorPtr error;
   if (produce_failed_) {
     Abort();
@@ -631,7 +629,6 @@ void Host::WriteChangedState(StageRuntime& s) {
 
 void Host::Abort() {
   ++counters_.aborts;
-  gathered_.Clear();  // never produced: nothing of them to abort
   internal_in_transaction_ = false;
   DropUncommittedMetrics();
   in_transaction_ = false;
@@ -1086,7 +1083,6 @@ absl::Status Host::Run(const std::atomic<bool>& stop) {
         if (s.stage->FlushesEachBatch()) WriteChangedState(s);
       }
     }
-    SendGathered();  // what this round applied and fired
     if (in_transaction_ && Clock::now() - last_commit_started_ >= interval) {
       if (!Commit()) {
         if (absl::Status st = Rewind(); !st.ok()) fatal_ = st;
