@@ -132,21 +132,20 @@ class OrderStage : public ShardedStage<OrderShard, internal::v1::OrderKeyState> 
       return;
     }
     if (event_time) shard->AdvanceClock(source.timestamp, out);
-    if (observer_) observer_(topic, source);
     if (topic == ShortName(Topic::kOrders)) {
-      if (Decode(source, shard->clock(), &order_, out)) {
+      if (DecodeInput(topic, source, shard->clock(), &order_, out)) {
         shard->OnOrderPlaced(order_, source, out);
       }
     } else if (topic == ShortName(Topic::kCancellations)) {
-      if (Decode(source, shard->clock(), &cancellation_, out)) {
+      if (DecodeInput(topic, source, shard->clock(), &cancellation_, out)) {
         shard->OnCancellation(cancellation_, source, out);
       }
     } else if (topic == ShortName(Topic::kShipments)) {
-      if (Decode(source, shard->clock(), &shipment_, out)) {
+      if (DecodeInput(topic, source, shard->clock(), &shipment_, out)) {
         shard->OnShipment(shipment_, source, out);
       }
     } else if (topic == ShortName(Topic::kInvoices)) {
-      if (Decode(source, shard->clock(), &invoice_, out)) {
+      if (DecodeInput(topic, source, shard->clock(), &invoice_, out)) {
         shard->OnInvoice(invoice_, source, out);
       }
     }
@@ -181,6 +180,15 @@ class OrderStage : public ShardedStage<OrderShard, internal::v1::OrderKeyState> 
 
  protected:
   InputObserver observer_;
+  // Decode, and the observer told of the input when it decoded (before
+  // the outputs it causes).
+  template <typename Message>
+  bool DecodeInput(std::string_view topic, const RecordSource& source,
+                   EpochMillis now, Message* m, Emitter& out) {
+    if (!Decode(source, now, m, out)) return false;
+    if (observer_) observer_(topic, source);
+    return true;
+  }
   internal::v1::OrderKeyState Tombstone(std::string_view) const override {
     return {};
   }

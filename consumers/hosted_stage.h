@@ -88,9 +88,10 @@ class HostedStage {
   virtual EpochMillis clock() const = 0;
 
   // Order investigation: `observer` is told of each public input record
-  // (orders, cancellations, shipments, invoices) just before it is applied,
-  // after the timers its time made due have fired, so that it can be placed
-  // among the outputs in the engine's order. Order stage only.
+  // (orders, cancellations, shipments, invoices) that decoded, just before
+  // it is applied, after the timers its time made due have fired, so that
+  // it can be placed among the outputs in the engine's order. One that does
+  // not decode is not told of (it is dead-lettered). Order stage only.
   using InputObserver =
       std::function<void(std::string_view topic, const RecordSource& source)>;
   virtual void ObserveInputs(InputObserver /*observer*/) {}

@@ -1,15 +1,16 @@
 #include "observe/order_timeline.h"
 
 #include <algorithm>
-#include <typeinfo>
 #include <vector>
 
 #include "absl/time/time.h"
 #include "engine/escalations.h"
 #include "engine/order_status.h"
 #include "engine/text.h"
+#include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
+#include "google/protobuf/wire_format_lite.h"
 #include "orderflow/v1/orderflow.pb.h"
 
 namespace orderflow {
@@ -158,18 +159,73 @@ std::string_view OrderIdOf(Topic topic, const google::protobuf::Message& m) {
   return {};
 }
 
+// An order-status record's status and the time of the change (its
+// occurredAt, else `time`), read without parsing the rest of it: the
+// recording side needs only these, to know when the order closed.
+struct StatusRead {
+  v1::OrderStatus status = v1::ORDER_STATUS_UNSPECIFIED;
+  EpochMillis since = 0;
+};
+
+// Reads a Timestamp's fields into `seconds` and `nanos`, merging into what
+// an earlier occurrence set, as protobuf does.
+bool ReadTimestamp(google::protobuf::io::CodedInputStream& in, int64_t& seconds,
+                   int32_t& nanos) {
+  using google::protobuf::internal::WireFormatLite;
+  uint32_t length = 0;
+  if (!in.ReadVarint32(&length)) return false;
+  const auto limit = in.PushLimit(static_cast<int>(length));
+  while (const uint32_t tag = in.ReadTag()) {
+    const int field = WireFormatLite::GetTagFieldNumber(tag);
+    const auto type = WireFormatLite::GetTagWireType(tag);
+    uint64_t v = 0;
+    if ((field == 1 || field == 2) && type == WireFormatLite::WIRETYPE_VARINT) {
+      if (!in.ReadVarint64(&v)) return false;
+      if (field == 1) seconds = static_cast<int64_t>(v);
+      else nanos = static_cast<int32_t>(v);
+    } else if (!WireFormatLite::SkipField(&in, tag)) {
+      return false;
+    }
+  }
+  if (!in.ConsumedEntireMessage()) return false;
+  in.PopLimit(limit);
+  return true;
+}
+
+// nullopt when the bytes are not a well-formed message.
+std::optional<StatusRead> ReadStatus(std::string_view payload, EpochMillis time) {
+  using google::protobuf::internal::WireFormatLite;
+  google::protobuf::io::CodedInputStream in(
+      reinterpret_cast<const uint8_t*>(payload.data()),
+      static_cast<int>(payload.size()));
+  StatusRead read;
+  bool has_time = false;
+  int64_t seconds = 0;
+  int32_t nanos = 0;
+  while (const uint32_t tag = in.ReadTag()) {
+    const int field = WireFormatLite::GetTagFieldNumber(tag);
+    const auto type = WireFormatLite::GetTagWireType(tag);
+    if (field == 2 && type == WireFormatLite::WIRETYPE_VARINT) {
+      uint64_t v = 0;
+      if (!in.ReadVarint64(&v)) return std::nullopt;
+      read.status = static_cast<v1::OrderStatus>(static_cast<int32_t>(v));
+    } else if (field == 5 && type == WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
+      if (!ReadTimestamp(in, seconds, nanos)) return std::nullopt;
+      has_time = true;
+    } else if (!WireFormatLite::SkipField(&in, tag)) {
+      return std::nullopt;
+    }
+  }
+  if (!in.ConsumedEntireMessage()) return std::nullopt;
+  read.since = has_time ? seconds * 1000 + nanos / 1000000 : time;
+  return read;
+}
+
 }  // namespace
 
-struct OrderTimelines::Timeline {
-  explicit Timeline(std::string_view order_id) : id(order_id) {}
-  const std::string id;  // the key orders_ views
-  struct Entry {
-    EpochMillis time = 0;
-    Topic topic = Topic::kOrders;
-    // The order's first OrderPlaced: dropped last.
-    bool pinned = false;
-    std::string payload;  // protobuf binary
-  };
+// What the records tell about the order, folded from them in the order
+// they were recorded.
+struct OrderTimelines::State {
   struct Line {
     std::string line_id;
     std::string sku;
@@ -182,16 +238,10 @@ struct OrderTimelines::Timeline {
     EpochMillis since = 0;
   };
 
-  std::vector<Entry> entries;
-  int64_t dropped = 0;
   bool placed_seen = false;
-  std::list<std::string_view>::iterator lru;
-
-  // The state the records tell.
   v1::OrderStatus status = v1::ORDER_STATUS_UNSPECIFIED;
   EpochMillis status_since = 0;
   std::vector<std::string> reasons;
-  std::optional<EpochMillis> closed_at;
   std::string customer_id;
   v1::ServiceLevel service_level = v1::SERVICE_LEVEL_UNSPECIFIED;
   std::optional<EpochMillis> placed_at, promised_at, ship_by, deliver_by,
@@ -200,6 +250,108 @@ struct OrderTimelines::Timeline {
   v1::TaskAction task = v1::TASK_ACTION_UNSPECIFIED;
   std::optional<v1::ShipmentEvent> shipment;
   std::vector<OpenEscalation> open;
+
+  // `value` is of the topic's generated class, recorded at `time`; `first`
+  // tells an OrderPlaced that is the order's first (the one that counts).
+  void Apply(Topic topic, const google::protobuf::Message& value,
+             EpochMillis time, bool first);
+};
+
+void OrderTimelines::State::Apply(Topic topic,
+                                  const google::protobuf::Message& value,
+                                  EpochMillis time, bool first) {
+  switch (topic) {
+    case Topic::kOrders: {
+      if (!first) break;
+      const auto& o = static_cast<const v1::OrderPlaced&>(value);
+      placed_seen = true;
+      customer_id = o.customer_id();
+      service_level = o.service_level();
+      if (!placed_at) placed_at = TimeOf(o.has_placed_at(), o.placed_at());
+      if (!promised_at) {
+        promised_at = TimeOf(o.has_promised_delivery_at(), o.promised_delivery_at());
+      }
+      lines.clear();
+      for (const auto& line : o.lines()) {
+        lines.push_back({line.line_id(), line.sku(), line.quantity()});
+      }
+      break;
+    }
+    case Topic::kShipments:
+      shipment = static_cast<const v1::ShipmentEvent&>(value);
+      break;
+    case Topic::kOrderStatus: {
+      const auto& s = static_cast<const v1::OrderStatusChanged&>(value);
+      status = s.status();
+      status_since = s.has_occurred_at() ? ToMillis(s.occurred_at()) : time;
+      reasons.assign(s.reasons().begin(), s.reasons().end());
+      if (s.has_placed_at()) placed_at = ToMillis(s.placed_at());
+      if (s.has_promised_delivery_at()) {
+        promised_at = ToMillis(s.promised_delivery_at());
+      }
+      if (s.status() == v1::ORDER_STATUS_SHIPPED && !shipped_at) {
+        shipped_at = status_since;
+      }
+      if (s.status() == v1::ORDER_STATUS_DELIVERED) delivered_at = status_since;
+      break;
+    }
+    case Topic::kDeliveryTasks: {
+      const auto& t = static_cast<const v1::DeliveryTask&>(value);
+      task = t.action();
+      if (t.action() == v1::TASK_ACTION_CREATE) {
+        ship_by = TimeOf(t.has_ship_by(), t.ship_by());
+        deliver_by = TimeOf(t.has_deliver_by(), t.deliver_by());
+      }
+      break;
+    }
+    case Topic::kEscalations: {
+      const auto& e = static_cast<const v1::Escalation&>(value);
+      auto it = std::find_if(open.begin(), open.end(), [&e](const auto& o) {
+        return o.id == e.escalation_id();
+      });
+      if (e.state() == v1::ESCALATION_STATE_RAISED && it == open.end()) {
+        open.push_back({e.escalation_id(), e.kind(), e.level(),
+                        e.has_detected_at() ? ToMillis(e.detected_at()) : time});
+      } else if (e.state() == v1::ESCALATION_STATE_CLEARED && it != open.end()) {
+        open.erase(it);
+      }
+      break;
+    }
+    case Topic::kCancellations:
+    case Topic::kInvoices:
+    case Topic::kInventory:
+    case Topic::kDeadLetter:
+      break;
+  }
+}
+
+struct OrderTimelines::Timeline {
+  explicit Timeline(std::string_view order_id) : id(order_id) {}
+  const std::string id;  // the key orders_ views
+  struct Entry {
+    EpochMillis time = 0;
+    Topic topic = Topic::kOrders;
+    // The order's first OrderPlaced: it alone tells the state, and is
+    // dropped last.
+    bool pinned = false;
+    std::string payload;  // protobuf binary
+  };
+  // Parses `entry`'s payload into a new message of its topic's type, or
+  // returns null when it does not parse.
+  static std::unique_ptr<google::protobuf::Message> Parse(const Entry& entry) {
+    std::unique_ptr<google::protobuf::Message> m(MessageTypeOf(entry.topic).New());
+    if (!m->ParseFromString(entry.payload)) return nullptr;
+    return m;
+  }
+
+  std::vector<Entry> entries;
+  int64_t dropped = 0;
+  bool placed_seen = false;  // an OrderPlaced was recorded (and pinned)
+  std::list<std::string_view>::iterator lru;
+  // When the order closed, read from its latest status as it was recorded.
+  std::optional<EpochMillis> closed_at;
+  // What the dropped entries told.
+  State folded;
 };
 
 OrderTimelines::OrderTimelines(const ObserveSettings& settings)
@@ -224,123 +376,56 @@ void OrderTimelines::RecordOutput(std::string_view topic,
 
 void OrderTimelines::RecordEncoded(bool output, Topic topic,
                                    std::string_view order_id, EpochMillis time,
-                                   const google::protobuf::Message& value,
                                    std::string payload) {
   if (output == IsInput(topic) || topic == Topic::kInventory) return;
-  if (typeid(value) != typeid(MessageTypeOf(topic))) return;
-  Record(topic, order_id, time, value, std::move(payload));
+  Record(topic, order_id, time, std::move(payload));
 }
 
 void OrderTimelines::RecordMessage(Topic topic, std::string_view order_id,
                                    EpochMillis time,
                                    const google::protobuf::Message& value) {
-  const google::protobuf::Message& type = MessageTypeOf(topic);
-  if (value.GetDescriptor() != type.GetDescriptor()) return;
-  std::string payload = value.SerializeAsString();
-  if (typeid(value) == typeid(type)) {
-    Record(topic, order_id, time, value, std::move(payload));
-    return;
-  }
-  // A dynamic message: parsed into the generated class, for the state.
-  std::unique_ptr<google::protobuf::Message> parsed(type.New());
-  parsed->ParseFromString(payload);
-  Record(topic, order_id, time, *parsed, std::move(payload));
+  if (value.GetDescriptor() != MessageTypeOf(topic).GetDescriptor()) return;
+  Record(topic, order_id, time, value.SerializeAsString());
 }
 
 void OrderTimelines::Record(Topic topic, std::string_view order_id,
-                            EpochMillis time,
-                            const google::protobuf::Message& value,
-                            std::string payload) {
+                            EpochMillis time, std::string payload) {
   Timeline::Entry entry;
   entry.time = time;
   entry.topic = topic;
   entry.payload = std::move(payload);
+  // Rare records are parsed now: a dead letter, for its source; one
+  // without a key, for the order id in it.
+  std::unique_ptr<google::protobuf::Message> parsed;
+  if (topic == Topic::kDeadLetter || order_id.empty()) {
+    parsed = Timeline::Parse(entry);
+    if (parsed == nullptr) return;
+  }
   if (topic == Topic::kDeadLetter) {
-    const auto& dead = static_cast<const v1::DeadLetter&>(value);
+    const auto& dead = static_cast<const v1::DeadLetter&>(*parsed);
     const std::optional<Topic> source = ParseTopic(dead.source_topic());
     if (source == Topic::kInventory) return;  // keyed by SKU
   }
-  if (order_id.empty()) order_id = OrderIdOf(topic, value);
+  if (order_id.empty()) order_id = OrderIdOf(topic, *parsed);
   if (order_id.empty()) return;
+  std::optional<StatusRead> status;
+  if (topic == Topic::kOrderStatus) status = ReadStatus(entry.payload, time);
 
   std::lock_guard lock(mu_);
   ExpireLocked(time);
   Timeline& t = Touch(order_id);
-
-  switch (topic) {
-    case Topic::kOrders: {
-      const auto& o = static_cast<const v1::OrderPlaced&>(value);
-      if (!t.placed_seen) {
-        entry.pinned = true;
-        t.placed_seen = true;
-        t.customer_id = o.customer_id();
-        t.service_level = o.service_level();
-        if (!t.placed_at) t.placed_at = TimeOf(o.has_placed_at(), o.placed_at());
-        if (!t.promised_at) {
-          t.promised_at =
-              TimeOf(o.has_promised_delivery_at(), o.promised_delivery_at());
-        }
-        t.lines.clear();
-        for (const auto& line : o.lines()) {
-          t.lines.push_back({line.line_id(), line.sku(), line.quantity()});
-        }
-      }
-      break;
+  if (topic == Topic::kOrders && !t.placed_seen) {
+    entry.pinned = true;
+    t.placed_seen = true;
+  }
+  if (status) {
+    const std::string_view id = *t.lru;  // the map's key
+    if (t.closed_at) closed_.erase({*t.closed_at, id});
+    t.closed_at.reset();
+    if (IsClosed(status->status)) {
+      t.closed_at = status->since;
+      closed_.insert({*t.closed_at, id});
     }
-    case Topic::kShipments:
-      t.shipment = static_cast<const v1::ShipmentEvent&>(value);
-      break;
-    case Topic::kOrderStatus: {
-      const auto& s = static_cast<const v1::OrderStatusChanged&>(value);
-      t.status = s.status();
-      t.status_since = s.has_occurred_at() ? ToMillis(s.occurred_at()) : time;
-      t.reasons.assign(s.reasons().begin(), s.reasons().end());
-      if (s.has_placed_at()) t.placed_at = ToMillis(s.placed_at());
-      if (s.has_promised_delivery_at()) {
-        t.promised_at = ToMillis(s.promised_delivery_at());
-      }
-      if (s.status() == v1::ORDER_STATUS_SHIPPED && !t.shipped_at) {
-        t.shipped_at = t.status_since;
-      }
-      if (s.status() == v1::ORDER_STATUS_DELIVERED) {
-        t.delivered_at = t.status_since;
-      }
-      const std::string_view id = *t.lru;  // the map's key
-      if (t.closed_at) closed_.erase({*t.closed_at, id});
-      t.closed_at.reset();
-      if (IsClosed(s.status())) {
-        t.closed_at = t.status_since;
-        closed_.insert({*t.closed_at, id});
-      }
-      break;
-    }
-    case Topic::kDeliveryTasks: {
-      const auto& task = static_cast<const v1::DeliveryTask&>(value);
-      t.task = task.action();
-      if (task.action() == v1::TASK_ACTION_CREATE) {
-        t.ship_by = TimeOf(task.has_ship_by(), task.ship_by());
-        t.deliver_by = TimeOf(task.has_deliver_by(), task.deliver_by());
-      }
-      break;
-    }
-    case Topic::kEscalations: {
-      const auto& e = static_cast<const v1::Escalation&>(value);
-      auto it = std::find_if(t.open.begin(), t.open.end(), [&e](const auto& o) {
-        return o.id == e.escalation_id();
-      });
-      if (e.state() == v1::ESCALATION_STATE_RAISED && it == t.open.end()) {
-        t.open.push_back({e.escalation_id(), e.kind(), e.level(),
-                          e.has_detected_at() ? ToMillis(e.detected_at()) : time});
-      } else if (e.state() == v1::ESCALATION_STATE_CLEARED && it != t.open.end()) {
-        t.open.erase(it);
-      }
-      break;
-    }
-    case Topic::kCancellations:
-    case Topic::kInvoices:
-    case Topic::kInventory:
-    case Topic::kDeadLetter:
-      break;
   }
 
   t.entries.push_back(std::move(entry));
@@ -349,7 +434,11 @@ void OrderTimelines::Record(Topic topic, std::string_view order_id,
       static_cast<size_t>(std::max<int32_t>(1, settings_.timeline_max_entries));
   while (t.entries.size() > max_entries) {
     const bool keep_first = t.entries.front().pinned && max_entries >= 2;
-    t.entries.erase(t.entries.begin() + (keep_first ? 1 : 0));
+    const auto dropped = t.entries.begin() + (keep_first ? 1 : 0);
+    if (auto m = Timeline::Parse(*dropped)) {
+      t.folded.Apply(dropped->topic, *m, dropped->time, dropped->pinned);
+    }
+    t.entries.erase(dropped);
     ++t.dropped;
     --entries_;
   }
@@ -414,67 +503,73 @@ std::optional<nlohmann::ordered_json> OrderTimelines::OrderJson(
   if (it == orders_.end()) return std::nullopt;
   const Timeline& t = *it->second;
 
+  // Each entry parsed once: for the state and for its row.
+  State s = t.folded;
+  Json timeline = Json::array();
+  google::protobuf::util::JsonPrintOptions print;
+  print.add_whitespace = false;
+  for (const Timeline::Entry& entry : t.entries) {
+    Json row;
+    row["time"] = TimeText(entry.time);
+    row["direction"] = IsInput(entry.topic) ? "in" : "out";
+    row["topic"] = std::string(ShortName(entry.topic));
+    if (std::unique_ptr<google::protobuf::Message> m = Timeline::Parse(entry)) {
+      s.Apply(entry.topic, *m, entry.time, entry.pinned);
+      std::string record;
+      (void)google::protobuf::util::MessageToJsonString(*m, &record, print);
+      row["summary"] = Summary(entry.topic, *m);
+      row["record"] = Json::parse(record, nullptr, /*allow_exceptions=*/false);
+    } else {
+      row["summary"] = "undecodable record";
+      row["record"] = nullptr;
+    }
+    timeline.push_back(std::move(row));
+  }
+
   Json state;
-  const bool known = t.status != v1::ORDER_STATUS_UNSPECIFIED;
-  state["status"] = known ? Json(std::string(StatusName(t.status))) : Json();
-  state["since"] = known ? Json(TimeText(t.status_since)) : Json();
-  state["reasons"] = t.reasons;
+  const bool known = s.status != v1::ORDER_STATUS_UNSPECIFIED;
+  state["status"] = known ? Json(std::string(StatusName(s.status))) : Json();
+  state["since"] = known ? Json(TimeText(s.status_since)) : Json();
+  state["reasons"] = s.reasons;
   state["closed"] = t.closed_at.has_value();
-  state["customerId"] = t.placed_seen ? Json(t.customer_id) : Json();
+  state["customerId"] = s.placed_seen ? Json(s.customer_id) : Json();
   state["serviceLevel"] =
-      t.placed_seen ? Json(std::string(LevelName(t.service_level))) : Json();
-  state["placedAt"] = TimeOrNull(t.placed_at);
-  state["promisedDeliveryAt"] = TimeOrNull(t.promised_at);
-  state["shipBy"] = TimeOrNull(t.ship_by);
-  state["deliverBy"] = TimeOrNull(t.deliver_by);
-  state["shippedAt"] = TimeOrNull(t.shipped_at);
-  state["deliveredAt"] = TimeOrNull(t.delivered_at);
-  state["deliveryTask"] = t.task == v1::TASK_ACTION_UNSPECIFIED
+      s.placed_seen ? Json(std::string(LevelName(s.service_level))) : Json();
+  state["placedAt"] = TimeOrNull(s.placed_at);
+  state["promisedDeliveryAt"] = TimeOrNull(s.promised_at);
+  state["shipBy"] = TimeOrNull(s.ship_by);
+  state["deliverBy"] = TimeOrNull(s.deliver_by);
+  state["shippedAt"] = TimeOrNull(s.shipped_at);
+  state["deliveredAt"] = TimeOrNull(s.delivered_at);
+  state["deliveryTask"] = s.task == v1::TASK_ACTION_UNSPECIFIED
                               ? Json()
-                              : Json(std::string(ActionName(t.task)));
+                              : Json(std::string(ActionName(s.task)));
   Json lines = Json::array();
-  for (const auto& line : t.lines) {
+  for (const auto& line : s.lines) {
     lines.push_back(
         {{"lineId", line.line_id}, {"sku", line.sku}, {"quantity", line.quantity}});
   }
   state["lines"] = std::move(lines);
-  if (t.shipment) {
-    const v1::ShipmentEvent& s = *t.shipment;
+  if (s.shipment) {
+    const v1::ShipmentEvent& sh = *s.shipment;
     state["shipment"] = {
-        {"shipmentId", s.shipment_id()},
-        {"status", std::string(ShipmentName(s.status()))},
-        {"carrier", s.carrier().empty() ? Json() : Json(s.carrier())},
+        {"shipmentId", sh.shipment_id()},
+        {"status", std::string(ShipmentName(sh.status()))},
+        {"carrier", sh.carrier().empty() ? Json() : Json(sh.carrier())},
         {"trackingNumber",
-         s.tracking_number().empty() ? Json() : Json(s.tracking_number())},
-        {"at", TimeOrNull(TimeOf(s.has_occurred_at(), s.occurred_at()))}};
+         sh.tracking_number().empty() ? Json() : Json(sh.tracking_number())},
+        {"at", TimeOrNull(TimeOf(sh.has_occurred_at(), sh.occurred_at()))}};
   } else {
     state["shipment"] = nullptr;
   }
   Json open = Json::array();
-  for (const auto& e : t.open) {
+  for (const auto& e : s.open) {
     open.push_back({{"escalationId", e.id},
                     {"kind", std::string(KindName(e.kind))},
                     {"level", e.level},
                     {"since", TimeText(e.since)}});
   }
   state["openEscalations"] = std::move(open);
-
-  Json timeline = Json::array();
-  google::protobuf::util::JsonPrintOptions print;
-  print.add_whitespace = false;
-  for (const Timeline::Entry& entry : t.entries) {
-    std::unique_ptr<google::protobuf::Message> m(MessageTypeOf(entry.topic).New());
-    m->ParseFromString(entry.payload);
-    std::string record;
-    (void)google::protobuf::util::MessageToJsonString(*m, &record, print);
-    Json row;
-    row["time"] = TimeText(entry.time);
-    row["direction"] = IsInput(entry.topic) ? "in" : "out";
-    row["topic"] = std::string(ShortName(entry.topic));
-    row["summary"] = Summary(entry.topic, *m);
-    row["record"] = Json::parse(record, nullptr, /*allow_exceptions=*/false);
-    timeline.push_back(std::move(row));
-  }
 
   Json j;
   j["orderId"] = t.id;

@@ -1,10 +1,7 @@
 #include "observe/timeline_feed.h"
 
-#include <map>
-#include <memory>
 #include <utility>
 
-#include "google/protobuf/message.h"
 #include "observe/order_timeline.h"
 
 namespace orderflow {
@@ -55,13 +52,8 @@ void TimelineFeed::Loop() {
 }
 
 void TimelineFeed::Record(std::vector<Entry>& batch) {
-  // One message of each topic's type, parsed into again and again.
-  std::map<Topic, std::unique_ptr<google::protobuf::Message>> messages;
   for (Entry& e : batch) {
-    auto& m = messages[e.topic];
-    if (m == nullptr) m.reset(MessageTypeOf(e.topic).New());
-    if (!m->ParseFromString(e.value)) continue;
-    timelines_->RecordEncoded(e.output, e.topic, e.key, e.time, *m,
+    timelines_->RecordEncoded(e.output, e.topic, e.key, e.time,
                               std::move(e.value));
   }
 }

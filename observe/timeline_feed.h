@@ -1,6 +1,6 @@
 // Records committed inputs and outputs into OrderTimelines on a thread of
-// its own, so that parsing and recording what one transaction committed
-// does not hold up the next one.
+// its own, so that recording what one transaction committed does not hold
+// up the next one.
 //
 //   TimelineFeed feed(&timelines);
 //   feed.Add(std::move(committed_entries));  // after the commit
@@ -14,8 +14,10 @@
 // waiting, so memory stays bounded when the engine outpaces the thread.
 // A batch's memory goes back to the caller of a later Add, to be filled
 // again.
-// An entry whose bytes do not parse as its topic's type is skipped (it
-// was dead-lettered, and the dead letter has an entry of its own).
+// Entries are recorded as OrderTimelines::RecordEncoded records them: the
+// bytes must be an encoding of the topic's type (give it only inputs that
+// were decoded; one that was not is dead-lettered, and the dead letter has
+// an entry of its own).
 #ifndef ORDERFLOW_OBSERVE_TIMELINE_FEED_H_
 #define ORDERFLOW_OBSERVE_TIMELINE_FEED_H_
 

@@ -1,5 +1,5 @@
 // TimelineFeed: batches recorded in the order they were added, Flush()
-// waiting for them, undecodable bytes skipped, what is still waiting
+// waiting for them, undecodable bytes passed on, what is still waiting
 // recorded when the feed goes away, and batches' memory handed back.
 #include "observe/timeline_feed.h"
 
@@ -64,16 +64,19 @@ TEST(TimelineFeedTest, BatchesRecordedInOrderOnceFlushed) {
               ElementsAre("in orders", "out order-status"));
 }
 
-TEST(TimelineFeedTest, UndecodableBytesAreSkipped) {
+// The feed parses nothing: bytes that do not parse reach the timelines,
+// which show them as undecodable.
+TEST(TimelineFeedTest, UndecodableBytesAreShownAsSuch) {
   OrderTimelines timelines(ObserveSettings{});
   TimelineFeed feed(&timelines);
-  TimelineFeed::Entry bad = Placed("O-2", kT0);
+  TimelineFeed::Entry bad = Placed("O-1", kT0);
   bad.value = "\xff\xff\xff";
   feed.Add({Placed("O-1", kT0), bad, StatusOut("O-1", v1::ORDER_STATUS_ACCEPTED, kT0)});
   feed.Flush();
   EXPECT_THAT(Directions(timelines, "O-1"),
-              ElementsAre("in orders", "out order-status"));
-  EXPECT_FALSE(timelines.OrderJson("O-2").has_value());
+              ElementsAre("in orders", "in orders", "out order-status"));
+  EXPECT_EQ((*timelines.OrderJson("O-1"))["timeline"][1]["summary"],
+            "undecodable record");
 }
 
 TEST(TimelineFeedTest, WhatIsWaitingIsRecordedWhenTheFeedGoes) {
