@@ -350,8 +350,8 @@ struct OrderTimelines::Timeline {
   std::list<std::string_view>::iterator lru;
   // When the order closed, read from its latest status as it was recorded.
   std::optional<EpochMillis> closed_at;
-  // What the dropped entries told.
-  State folded;
+  // What the dropped entries told; null until one is dropped.
+  std::unique_ptr<State> folded;
 };
 
 OrderTimelines::OrderTimelines(const ObserveSettings& settings)
@@ -436,7 +436,8 @@ void OrderTimelines::Record(Topic topic, std::string_view order_id,
     const bool keep_first = t.entries.front().pinned && max_entries >= 2;
     const auto dropped = t.entries.begin() + (keep_first ? 1 : 0);
     if (auto m = Timeline::Parse(*dropped)) {
-      t.folded.Apply(dropped->topic, *m, dropped->time, dropped->pinned);
+      if (t.folded == nullptr) t.folded = std::make_unique<State>();
+      t.folded->Apply(dropped->topic, *m, dropped->time, dropped->pinned);
     }
     t.entries.erase(dropped);
     ++t.dropped;
@@ -504,7 +505,7 @@ std::optional<nlohmann::ordered_json> OrderTimelines::OrderJson(
   const Timeline& t = *it->second;
 
   // Each entry parsed once: for the state and for its row.
-  State s = t.folded;
+  State s = t.folded != nullptr ? *t.folded : State{};
   Json timeline = Json::array();
   google::protobuf::util::JsonPrintOptions print;
   print.add_whitespace = false;

@@ -37,9 +37,10 @@
 // An entry holds its message as protobuf binary. Recording parses nothing
 // (but see RecordEncoded): the current state, JSON and summaries are made
 // when the order is read, from the entries kept and a state that the
-// dropped entries were folded into, so dropped entries still count. Measured on a simulated week (9,179
-// orders, 55,700 entries): 18 MB, about 2 KB per order of six entries; at
-// the defaults (100,000 orders) expect some 200-300 MB when full.
+// dropped entries were folded into, so dropped entries still count.
+// Measured on a simulated week (9,179 orders, 55,700 entries): 18 MB,
+// about 2 KB per order of six entries; at the defaults (100,000 orders)
+// expect some 200-300 MB when full.
 //
 // Thread-safe: one mutex. The host's loop records while an HTTP thread
 // reads.
