@@ -15,6 +15,7 @@
 #include <variant>
 #include <vector>
 
+#include "consumers/consumer_prefetch.h"
 #include "consumers/hosted_stage.h"
 #include "consumers/kafka_client.h"
 #include "consumers/topic_names.h"
@@ -434,6 +435,11 @@ absl::StatusOr<std::unique_ptr<RdKafka::KafkaConsumer>> Host::MakeConsumer(
       {"partition.assignment.strategy", "range"},
       {"enable.partition.eof", partition_eof ? "true" : "false"}};
   settings.insert(extra.begin(), extra.end());
+  // Read ahead enough to keep the loop busy (consumer_prefetch.h); a
+  // kafka.properties entry of the same name replaces a setting.
+  for (const auto& [name, value] : kConsumerPrefetch) {
+    if (config_.kafka.properties.count(name) == 0) settings.emplace(name, value);
+  }
   auto conf = MakeKafkaConf(config_.kafka, settings);
   if (!conf.ok()) return conf.status();
   std::string error;
@@ -577,6 +583,7 @@ bool Host::Commit() {
     Abort();
     return false;
   }
+  const auto wait_started = Clock::now();
   for (StageRuntime& s : stages_) {
     if (s.next_offsets.empty()) continue;
     std::vector<RdKafka::TopicPartition*> offsets;
@@ -595,6 +602,9 @@ bool Host::Commit() {
   if (!error) {
     error = WithRetries([&] { return producer_->commit_transaction(-1); });
   }
+  counters_.commit_wait_us += std::chrono::duration_cast<std::chrono::microseconds>(
+                                  Clock::now() - wait_started)
+                                  .count();
   if (!error) {
     in_transaction_ = false;
     internal_in_transaction_ = false;
@@ -1014,8 +1024,12 @@ void Host::Report(bool final) {
   if (!final && now - last_report_ < std::chrono::seconds(10)) return;
   last_report_ = now;
   std::cerr << "run: " << counters_.inputs << " inputs, " << counters_.outputs
-            << " outputs, " << counters_.commits << " commits, "
-            << counters_.aborts << " aborts, " << counters_.restored_records
+            << " outputs, " << counters_.commits << " commits ("
+            << (counters_.commits > 0
+                    ? counters_.commit_wait_us / 1000 / counters_.commits
+                    : 0)
+            << " ms each waiting for the broker), " << counters_.aborts
+            << " aborts, " << counters_.restored_records
             << " state records restored, " << counters_.internal
             << " stage-to-stage messages through Kafka and " << counters_.local
             << " in-process";

@@ -64,6 +64,9 @@ struct HostCounters {
   int64_t local = 0;         // stage-to-stage messages handed over directly
   int64_t changelog = 0;     // state records produced
   int64_t commits = 0;
+  // Microseconds the host waited for the broker in commits (offsets sent
+  // and the commit itself), all commits together.
+  int64_t commit_wait_us = 0;
   int64_t aborts = 0;
   int64_t producer_rebuilds = 0;
   int64_t restored_records = 0;

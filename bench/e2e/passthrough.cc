@@ -1,7 +1,8 @@
 // The baseline of the end-to-end benchmark: a raw librdkafka transactional
 // consume -> produce loop that copies every record of one topic to another,
 // with the same consumer and transaction settings as `orderflow run`
-// (read_committed, offsets in the transaction, a commit every interval).
+// (read_committed, the same read-ahead, offsets in the transaction, a
+// commit every interval).
 // Whatever orderflow adds on top of this is the engine's own cost.
 //
 // Usage: orderflow_passthrough BOOTSTRAP IN_TOPIC OUT_TOPIC GROUP TXN_ID COMMIT_MS
@@ -16,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "consumers/consumer_prefetch.h"
 #include "librdkafka/rdkafkacpp.h"
 
 namespace {
@@ -65,6 +67,9 @@ int main(int argc, char** argv) {
   Set(cc.get(), "isolation.level", "read_committed");
   Set(cc.get(), "auto.offset.reset", "earliest");
   Set(cc.get(), "partition.assignment.strategy", "range");
+  for (const auto& [name, value] : orderflow::kConsumerPrefetch) {
+    Set(cc.get(), name, value);
+  }
   std::unique_ptr<RdKafka::Conf> pc(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
   Set(pc.get(), "bootstrap.servers", bootstrap);
   Set(pc.get(), "transactional.id", txn_id);
