@@ -142,7 +142,9 @@ OrderEncoding EncodeOrderPlacedWithShipTo(const v1::OrderPlaced& o,
   for (const v1::OrderLine& l : o.lines()) {
     bound += kMaxText * 3 + l.line_id().size() + l.sku().size() + 2 * kMaxNumber;
   }
-  buffer.resize(bound);
+  // Grown, never shrunk: zero-filling what a resize adds costs more than
+  // writing the order, and the view returned says where the bytes end.
+  if (buffer.size() < bound) buffer.resize(bound);
   uint8_t* const begin = reinterpret_cast<uint8_t*>(buffer.data());
   uint8_t* p = begin;
   p = WriteText(1, o.order_id(), p);
@@ -169,7 +171,6 @@ OrderEncoding EncodeOrderPlacedWithShipTo(const v1::OrderPlaced& o,
     p = WriteMessage(8, p, [&](uint8_t* q) { return WriteContent(l, q); });
   }
   const size_t size = static_cast<size_t>(p - begin);
-  buffer.resize(size);
   const std::string_view bytes(buffer.data(), size);
   return {bytes, bytes.substr(ship_to_begin, ship_to_size)};
 }

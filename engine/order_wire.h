@@ -20,8 +20,9 @@
 
 namespace orderflow {
 
-// The bytes order.SerializeToString would give (deterministic), in
-// `buffer` (reused from call to call). Valid until `buffer` changes.
+// The bytes order.SerializeToString would give (deterministic), at the
+// start of `buffer` (reused from call to call; it may hold more after
+// them). Valid until `buffer` changes.
 std::string_view EncodeOrderPlaced(const v1::OrderPlaced& order,
                                    std::string& buffer);
 

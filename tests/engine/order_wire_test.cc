@@ -57,6 +57,22 @@ void ExpectSameEncoding(const v1::OrderPlaced& o) {
 
 TEST(OrderWireTest, EncodesAFullOrderAsProtobufDoes) { ExpectSameEncoding(FullOrder()); }
 
+// The buffer is not cut to the bytes: a short order after a long one in the
+// same buffer is still its own bytes, and the buffer keeps its size.
+TEST(OrderWireTest, AShortOrderAfterALongOneInTheSameBuffer) {
+  v1::OrderPlaced short_order;
+  short_order.set_order_id("O-2");
+  short_order.set_customer_id("C-2");
+  std::string buffer;
+  const std::string_view long_bytes = EncodeOrderPlaced(FullOrder(), buffer);
+  ASSERT_EQ(long_bytes, Deterministic(FullOrder()));
+  const size_t grown = buffer.size();
+  EXPECT_EQ(EncodeOrderPlaced(short_order, buffer), Deterministic(short_order));
+  EXPECT_EQ(EncodeOrderPlacedWithShipTo(short_order, buffer).bytes,
+            Deterministic(short_order));
+  EXPECT_EQ(buffer.size(), grown);
+}
+
 TEST(OrderWireTest, EncodesMissingAndUnusualFieldsAsProtobufDoes) {
   ExpectSameEncoding(v1::OrderPlaced());
   v1::OrderPlaced o = FullOrder();

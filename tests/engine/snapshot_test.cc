@@ -186,8 +186,9 @@ TEST_P(SnapshotTest, AnOrderSavedWithTheEarlierFingerprintKnowsItsRepeat) {
   out_.Take();
 
   SavedShards saved = Save(pipeline());
-  std::string encoding;
-  const uint64_t earlier = Fingerprint(EncodeOrderPlaced(order, encoding));
+  std::string buffer;
+  const std::string_view encoding = EncodeOrderPlaced(order, buffer);
+  const uint64_t earlier = Fingerprint(encoding);
   bool found = false;
   for (std::string& bytes : saved.orders) {
     internal::v1::OrderShardSnapshot snapshot;
