@@ -71,11 +71,12 @@ class ShardedStage : public HostedStage {
   void FlushChanges(bool with_clock, const ChangelogSink& sink) override {
     for (auto& [partition, shard] : shards_) {
       for (const std::string& key : shard->TakeChangedKeys()) {
-        const KeyStateProto state = shard->KeyState(key);
-        if (IsEmpty(state)) {
+        shard->FillKeyState(key, &changed_state_);
+        if (IsEmpty(changed_state_)) {
           sink(partition, key, std::nullopt);
         } else {
-          sink(partition, key, state.SerializeAsString());
+          changed_state_.SerializeToString(&changed_bytes_);
+          sink(partition, key, changed_bytes_);
         }
       }
       if (with_clock && shard->clock() != clock_written_[partition]) {
@@ -112,6 +113,9 @@ class ShardedStage : public HostedStage {
 
   const EngineConfig& config_;
   std::map<int, std::unique_ptr<Shard>> shards_;
+  // FlushChanges' state message and its bytes, reused from key to key.
+  KeyStateProto changed_state_;
+  std::string changed_bytes_;
   std::map<int, EpochMillis> clock_written_;
 };
 

@@ -29,9 +29,10 @@
 namespace orderflow {
 
 // A changelog record: the key's state, or nullopt for a tombstone.
+// `value` is valid only during the call.
 using ChangelogSink =
     std::function<void(int partition, const std::string& key,
-                       const std::optional<std::string>& value)>;
+                       std::optional<std::string_view> value)>;
 
 class HostedStage {
  public:

@@ -631,7 +631,7 @@ void Host::WriteChangedState(StageRuntime& s) {
   s.stage->FlushChanges(
       config_.kafka.event_time,
       [&](int partition, const std::string& key,
-          const std::optional<std::string>& value) {
+          std::optional<std::string_view> value) {
         ++counters_.changelog;
         Produce(s.changelog_topic, partition, key, value);
       });

@@ -224,13 +224,19 @@ std::vector<std::string> InventoryShard::TakeChangedKeys() {
 
 internal::v1::StockState InventoryShard::KeyState(std::string_view sku) const {
   internal::v1::StockState state;
+  FillKeyState(sku, &state);
+  return state;
+}
+
+void InventoryShard::FillKeyState(std::string_view sku,
+                                  internal::v1::StockState* state) const {
+  state->Clear();
   auto it = skus_.find(sku);
   if (it != skus_.end()) {
-    Fill(sku, it->second, &state);
+    Fill(sku, it->second, state);
   } else {
-    state.set_sku(std::string(sku));
+    state->set_sku(std::string(sku));
   }
-  return state;
 }
 
 absl::Status InventoryShard::RestoreKey(std::string_view sku,

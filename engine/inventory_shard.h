@@ -63,6 +63,8 @@ class InventoryShard {
   std::vector<std::string> TakeChangedKeys();
   // What the shard keeps for `sku` (all zero for an unknown SKU).
   internal::v1::StockState KeyState(std::string_view sku) const;
+  // The same into `state`, cleared first (a message reused from key to key).
+  void FillKeyState(std::string_view sku, internal::v1::StockState* state) const;
   // Sets the SKU's stock to `state`, as read back from a changelog.
   absl::Status RestoreKey(std::string_view sku,
                           const internal::v1::StockState& state);

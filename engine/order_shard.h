@@ -137,6 +137,9 @@ class OrderShard {
   // What the shard keeps under `id`; an empty state (no order, no early
   // records) means nothing: the changelog's tombstone.
   internal::v1::OrderKeyState KeyState(std::string_view id) const;
+  // The same into `state`, cleared first: a host writing many keys reuses
+  // one message (and the memory of its lines and texts).
+  void FillKeyState(std::string_view id, internal::v1::OrderKeyState* state) const;
   // Sets what the shard keeps under `id` to `state`, as read back from a
   // changelog (an empty state is a tombstone: the id is forgotten).
   absl::Status RestoreKey(std::string_view id,

@@ -141,12 +141,18 @@ std::vector<std::string> OrderShard::TakeChangedKeys() {
 
 internal::v1::OrderKeyState OrderShard::KeyState(std::string_view id) const {
   internal::v1::OrderKeyState state;
-  if (const Order* order = Find(id)) FillOrderState(*order, state.mutable_order());
+  FillKeyState(id, &state);
+  return state;
+}
+
+void OrderShard::FillKeyState(std::string_view id,
+                              internal::v1::OrderKeyState* state) const {
+  state->Clear();
+  if (const Order* order = Find(id)) FillOrderState(*order, state->mutable_order());
   auto early = early_.find(id);
   if (early != early_.end()) {
-    for (const EarlyRecord& r : early->second) *state.add_early() = r;
+    for (const EarlyRecord& r : early->second) *state->add_early() = r;
   }
-  return state;
 }
 
 absl::Status OrderShard::RestoreKey(std::string_view id,
