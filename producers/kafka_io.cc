@@ -121,7 +121,10 @@ struct PartitionRange {
   Topic topic;
   std::string name;
   int32_t partition = 0;
-  int64_t end = 0;  // the high watermark when the read started
+  // Where the partition ended for a read_committed client when the read
+  // started: its last stable offset, which may stop short of a
+  // transaction committed just before (its markers not written yet).
+  int64_t end = 0;
   bool done = false;
 };
 

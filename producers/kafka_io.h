@@ -105,7 +105,9 @@ struct ReadToEndStats {
 // Every committed record (read_committed) of `topics` of the
 // configuration's prefix, every partition, from the beginning up to the
 // end offset each partition had when the read started; what is written
-// meanwhile is left out. `on_record` gets each one with its topic (its
+// meanwhile is left out. That end is the last stable offset: a transaction
+// whose commit returned just before may be left out while the coordinator
+// is still writing its markers (tail reads to the high watermark instead). `on_record` gets each one with its topic (its
 // payload may be null), every partition's records in offset order. No
 // consumer group offsets are committed.
 //

@@ -1,7 +1,10 @@
 #include "producers/tail.h"
 
+#include <chrono>
+#include <map>
 #include <memory>
 #include <set>
+#include <thread>
 #include <vector>
 
 #include "consumers/kafka_client.h"
@@ -39,6 +42,57 @@ std::unique_ptr<google::protobuf::Message> MessageFor(std::string_view topic,
     return std::make_unique<StockState>();
   }
   return nullptr;
+}
+
+// How long a partition may show no progress towards the end it had when
+// the read started before it is given up (an open transaction holds its
+// last stable offset back).
+constexpr auto kStallTimeout = std::chrono::seconds(10);
+// How long the partitions' ends are asked for before giving up.
+constexpr auto kWatermarkTimeout = std::chrono::seconds(30);
+
+// Where each partition of `kafka_topic` ends: its high watermark, with the
+// records of transactions not yet committed or aborted. A read_committed
+// client would get the last stable offset instead, which stays short of a
+// committed transaction's records until the coordinator has written its
+// commit markers; the coordinator answers the producer's commit before it
+// writes them, so a read started right after a commit would stop before
+// records the producer saw committed.
+bool HighWatermarks(const Config& config, const std::string& kafka_topic,
+                    int partitions, std::map<int, int64_t>* ends,
+                    std::string* error) {
+  auto conf = MakeKafkaConf(config.kafka,
+                            {{"group.id", Cat(config.kafka.group_prefix, ".tail")},
+                             {"enable.auto.commit", "false"},
+                             {"isolation.level", "read_uncommitted"}});
+  if (!conf.ok()) {
+    *error = std::string(conf.status().message());
+    return false;
+  }
+  std::unique_ptr<RdKafka::KafkaConsumer> client(
+      RdKafka::KafkaConsumer::create(conf->get(), *error));
+  if (!client) return false;
+  // A broker that has just come back may not lead its partitions yet:
+  // asked again until the deadline.
+  const auto deadline = std::chrono::steady_clock::now() + kWatermarkTimeout;
+  bool ok = true;
+  for (int p = 0; p < partitions && ok; ++p) {
+    int64_t low = 0, high = 0;
+    RdKafka::ErrorCode code;
+    while ((code = client->query_watermark_offsets(kafka_topic, p, &low, &high,
+                                                   10000)) != RdKafka::ERR_NO_ERROR &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    if (code != RdKafka::ERR_NO_ERROR) {
+      *error = Cat("end offset of ", kafka_topic, " [", p, "]: ", Describe(code));
+      ok = false;
+    } else if (high > low) {
+      (*ends)[p] = high;  // empty partitions are done from the start
+    }
+  }
+  client->close();
+  return ok;
 }
 
 }  // namespace
@@ -85,6 +139,18 @@ int Tail(const Config& config, const TailOptions& options,
         << "\n";
     return 1;
   }
+  // Read from the start and not following: every partition up to the high
+  // watermark it has now, so that what was committed before the read
+  // started is all there even while its commit markers are being written
+  // (an end-of-partition event then comes at the last stable offset, short
+  // of it). Otherwise up to the first end-of-partition event of each.
+  const bool to_watermarks = !options.follow && !options.from_end;
+  std::map<int, int64_t> ends;  // partitions not read to their end yet
+  if (to_watermarks &&
+      !HighWatermarks(config, kafka_topic, partitions, &ends, &error)) {
+    err << "orderflow: " << error << "\n";
+    return 1;
+  }
   std::vector<RdKafka::TopicPartition*> assignment;
   for (int p = 0; p < partitions; ++p) {
     assignment.push_back(RdKafka::TopicPartition::create(
@@ -95,20 +161,64 @@ int Tail(const Config& config, const TailOptions& options,
   consumer->assign(assignment);
   RdKafka::TopicPartition::destroy(assignment);
 
+  // Whether every partition has been read to its end.
   std::set<int> at_end;
+  auto finished = [&] {
+    return to_watermarks ? ends.empty()
+                         : static_cast<int>(at_end.size()) >= partitions;
+  };
+  // Reading past the end may only show as the position (a commit marker
+  // is no message).
+  auto check_positions = [&] {
+    std::vector<RdKafka::TopicPartition*> parts;
+    for (const auto& [p, end] : ends) {
+      parts.push_back(RdKafka::TopicPartition::create(kafka_topic, p));
+    }
+    bool progress = false;
+    if (consumer->position(parts) == RdKafka::ERR_NO_ERROR) {
+      for (RdKafka::TopicPartition* tp : parts) {
+        const auto e = ends.find(tp->partition());
+        if (tp->offset() >= 0 && tp->offset() >= e->second) {
+          ends.erase(e);
+          progress = true;
+        }
+      }
+    }
+    RdKafka::TopicPartition::destroy(parts);
+    return progress;
+  };
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point last_progress = Clock::now();
   int64_t records = 0;
-  while (!stop.load() && (options.follow || static_cast<int>(at_end.size()) < partitions)) {
+  while (!stop.load() && (options.follow || !finished())) {
     std::unique_ptr<RdKafka::Message> m(consumer->consume(200));
     if (m->err() == RdKafka::ERR__PARTITION_EOF) {
       at_end.insert(m->partition());
+      const auto e = ends.find(m->partition());
+      if (e != ends.end() && m->offset() >= e->second) ends.erase(e);
       continue;
     }
-    if (m->err() == RdKafka::ERR__TIMED_OUT) continue;
+    if (m->err() == RdKafka::ERR__TIMED_OUT) {
+      if (!to_watermarks) continue;
+      if (check_positions()) last_progress = Clock::now();
+      if (ends.empty() || Clock::now() - last_progress <= kStallTimeout) continue;
+      for (const auto& [p, end] : ends) {
+        err << "orderflow: " << kafka_topic << " [" << p
+            << "]: no progress towards offset " << end
+            << " (an open transaction?); printed without the rest\n";
+      }
+      break;
+    }
     if (m->err() != RdKafka::ERR_NO_ERROR) {
       err << "orderflow: " << m->errstr() << "\n";
       continue;
     }
     at_end.erase(m->partition());
+    last_progress = Clock::now();
+    if (const auto e = ends.find(m->partition());
+        e != ends.end() && m->offset() + 1 >= e->second) {
+      ends.erase(e);
+    }
     const std::string key = m->key() ? *m->key() : std::string();
     std::string value = "null";
     if (m->payload() != nullptr) {

@@ -5,8 +5,12 @@
 //   {"topic":"order-status","key":"O-1","timestamp":"...","partition":0,
 //    "offset":12,"value":{...}}
 //
-// Without `follow` it stops at the end of every partition; with it, it
-// waits for new records until `stop`.
+// Without `follow` it stops at the end of every partition: from the start,
+// at the high watermark each had when it started (so that a transaction
+// committed before it started is all there, even while its commit markers
+// are still being written), giving up on a partition where an open
+// transaction holds it back for 10 s; with --from-end, at the first end.
+// With `follow` it waits for new records until `stop`.
 #ifndef ORDERFLOW_PRODUCERS_TAIL_H_
 #define ORDERFLOW_PRODUCERS_TAIL_H_
 
