@@ -330,6 +330,10 @@ class Host : public KafkaHost, public Emitter {
   std::map<std::string, std::unique_ptr<RdKafka::Topic>, std::less<>>
       producer_topics_;
   std::unique_ptr<RdKafka::KafkaConsumer> restorer_;
+  // Asks where the stage-to-stage topics end (see TryFinishDraining); never
+  // assigned anything, so no fetch of its own waits in front of the
+  // question on its connection.
+  std::unique_ptr<RdKafka::KafkaConsumer> ends_;
   Wakeup wakeup_;  // outlives the stages' consumers, which write to it
   std::vector<StageRuntime> stages_;
   bool in_transaction_ = false;
@@ -434,7 +438,7 @@ absl::StatusOr<std::unique_ptr<RdKafka::KafkaConsumer>> Host::MakeConsumer(
       {"auto.offset.reset", "earliest"},
       {"partition.assignment.strategy", "range"},
       {"enable.partition.eof", partition_eof ? "true" : "false"}};
-  settings.insert(extra.begin(), extra.end());
+  for (const auto& [name, value] : extra) settings[name] = value;
   // Read ahead enough to keep the loop busy (consumer_prefetch.h); a
   // kafka.properties entry of the same name replaces a setting.
   for (const auto& [name, value] : kConsumerPrefetch) {
@@ -527,6 +531,10 @@ absl::Status Host::Start() {
                                nullptr, true, {{"fetch.wait.max.ms", "10"}});
   if (!restorer.ok()) return restorer.status();
   restorer_ = *std::move(restorer);
+  auto ends = MakeConsumer(Cat(config_.kafka.group_prefix, ".ends"), nullptr,
+                           false, {{"isolation.level", "read_uncommitted"}});
+  if (!ends.ok()) return ends.status();
+  ends_ = *std::move(ends);
   return absl::OkStatus();
 }
 
@@ -856,16 +864,28 @@ void Host::TryFinishDraining() {
     // Only once none of ours is in flight (uncommitted, maybe not even
     // sent): then the ends now are all there is to read. Producing one
     // clears the targets.
+    //
+    // The ends are the high watermarks, with the records of transactions
+    // whose commit markers are not written yet: the coordinator answers a
+    // commit before it writes them, so the last stable offset (what a
+    // read_committed client is told) may still stop short of the
+    // transaction just committed. The consumers' end-of-partition events
+    // come at the last stable offset, which reaches the high watermark
+    // once the markers are written.
+    //
+    // They are asked of a client that fetches nothing: a stage consumer's
+    // connection has a fetch waiting up to fetch.wait.max.ms in front of
+    // each question, and the loop waits for the answers.
     if (internal_in_transaction_) return;
-    // Each topic, the stage that consumes it, its partition count.
-    const std::tuple<const std::string*, StageRuntime*, int> internal[] = {
-        {&requests_topic_, &stages_[1], config_.engine.inventory_partitions},
-        {&results_topic_, &stages_[0], config_.engine.order_partitions}};
-    for (const auto& [topic, stage, partitions] : internal) {
+    // Each topic and its partition count.
+    const std::pair<const std::string*, int> internal[] = {
+        {&requests_topic_, config_.engine.inventory_partitions},
+        {&results_topic_, config_.engine.order_partitions}};
+    for (const auto& [topic, partitions] : internal) {
       for (int p = 0; p < partitions; ++p) {
         int64_t low = 0, high = 0;
-        const RdKafka::ErrorCode err = stage->consumer->query_watermark_offsets(
-            *topic, p, &low, &high, 5000);
+        const RdKafka::ErrorCode err =
+            ends_->query_watermark_offsets(*topic, p, &low, &high, 5000);
         if (err != RdKafka::ERR_NO_ERROR) {
           drain_targets_.clear();  // try again on the next round
           return;
@@ -1114,6 +1134,7 @@ absl::Status Host::Run(const std::atomic<bool>& stop) {
   PublishMetrics(true);
   for (StageRuntime& s : stages_) s.consumer->close();
   restorer_->close();
+  ends_->close();
   Report(true);
   return fatal_;
 }
