@@ -348,6 +348,7 @@ class Host : public KafkaHost, public Emitter {
   HostCounters counters_;
   Clock::time_point last_report_ = Clock::now();
   int64_t inputs_at_last_report_ = -1;
+  int64_t input_wait_at_last_report_ = 0;
   // ORDERFLOW_FAULT_ABORT_EVERY=N: abort every Nth transaction (tests).
   int64_t abort_every_ = 0;
   int64_t commit_attempts_ = 0;
@@ -1042,6 +1043,13 @@ void Host::OnRecord(StageRuntime& s, const rd_kafka_message_t& m) {
 void Host::Report(bool final) {
   const auto now = Clock::now();
   if (!final && now - last_report_ < std::chrono::seconds(10)) return;
+  // How much of the time since the last report the loop waited for
+  // records: near 0 % the engine is what limits the rate.
+  const int64_t since_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(now - last_report_)
+          .count();
+  const int64_t waited_us = counters_.input_wait_us - input_wait_at_last_report_;
+  input_wait_at_last_report_ = counters_.input_wait_us;
   last_report_ = now;
   std::cerr << "run: " << counters_.inputs << " inputs, " << counters_.outputs
             << " outputs, " << counters_.commits << " commits ("
@@ -1052,7 +1060,9 @@ void Host::Report(bool final) {
             << " aborts, " << counters_.restored_records
             << " state records restored, " << counters_.internal
             << " stage-to-stage messages through Kafka and " << counters_.local
-            << " in-process";
+            << " in-process; waited for records "
+            << (since_us > 0 ? std::min<int64_t>(100, waited_us * 100 / since_us) : 0)
+            << " % of the time since the last report";
   if (delivery_reports_.failed > 0) {
     std::cerr << ", " << delivery_reports_.failed << " records not delivered";
   }
@@ -1106,7 +1116,13 @@ absl::Status Host::Run(const std::atomic<bool>& stop) {
     // a little for either to get something.
     int applied = 0;
     for (StageRuntime& s : stages_) applied += PollStage(s, 0);
-    if (applied == 0) wakeup_.Wait(5);
+    if (applied == 0) {
+      const auto wait_started = Clock::now();
+      wakeup_.Wait(5);
+      counters_.input_wait_us += std::chrono::duration_cast<std::chrono::microseconds>(
+                                     Clock::now() - wait_started)
+                                     .count();
+    }
     if (rewind_needed_) {
       if (in_transaction_) Abort();
       if (absl::Status st = Rewind(); !st.ok()) fatal_ = st;

@@ -67,6 +67,8 @@ struct HostCounters {
   // Microseconds the host waited for the broker in commits (offsets sent
   // and the commit itself), all commits together.
   int64_t commit_wait_us = 0;
+  // Microseconds the host's loop waited for records, every stage idle.
+  int64_t input_wait_us = 0;
   int64_t aborts = 0;
   int64_t producer_rebuilds = 0;
   int64_t restored_records = 0;
