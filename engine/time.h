@@ -27,15 +27,19 @@ inline constexpr Millis Hours(int64_t n) { return n * 3600 * 1000; }
 inline constexpr Millis Days(int64_t n) { return n * 24 * 3600 * 1000; }
 
 // Protobuf timestamps in and out. Sub-millisecond digits are dropped.
-inline EpochMillis ToMillis(const google::protobuf::Timestamp& t) {
-  return t.seconds() * 1000 + t.nanos() / 1000000;
-}
-// A protobuf Timestamp's two fields for `ms`: whole seconds, rounded
-// down (also before 1970), and the nanoseconds after them.
+// A protobuf Timestamp's two fields.
 struct SecondsAndNanos {
   int64_t seconds;
   int32_t nanos;
 };
+inline EpochMillis JoinMillis(SecondsAndNanos t) {
+  return t.seconds * 1000 + t.nanos / 1000000;
+}
+inline EpochMillis ToMillis(const google::protobuf::Timestamp& t) {
+  return JoinMillis({t.seconds(), t.nanos()});
+}
+// The two fields for `ms`: whole seconds, rounded down (also before 1970),
+// and the nanoseconds after them.
 inline SecondsAndNanos SplitMillis(EpochMillis ms) {
   int64_t s = ms / 1000, rem = ms % 1000;
   if (rem < 0) { s -= 1; rem += 1000; }

@@ -167,10 +167,10 @@ struct StatusRead {
   EpochMillis since = 0;
 };
 
-// Reads a Timestamp's fields into `seconds` and `nanos`, merging into what
-// an earlier occurrence set, as protobuf does.
-bool ReadTimestamp(google::protobuf::io::CodedInputStream& in, int64_t& seconds,
-                   int32_t& nanos) {
+// Reads a Timestamp's fields into `t`, merging into what an earlier
+// occurrence set, as protobuf does.
+bool ReadTimestamp(google::protobuf::io::CodedInputStream& in,
+                   SecondsAndNanos& t) {
   using google::protobuf::internal::WireFormatLite;
   uint32_t length = 0;
   if (!in.ReadVarint32(&length)) return false;
@@ -181,8 +181,8 @@ bool ReadTimestamp(google::protobuf::io::CodedInputStream& in, int64_t& seconds,
     uint64_t v = 0;
     if ((field == 1 || field == 2) && type == WireFormatLite::WIRETYPE_VARINT) {
       if (!in.ReadVarint64(&v)) return false;
-      if (field == 1) seconds = static_cast<int64_t>(v);
-      else nanos = static_cast<int32_t>(v);
+      if (field == 1) t.seconds = static_cast<int64_t>(v);
+      else t.nanos = static_cast<int32_t>(v);
     } else if (!WireFormatLite::SkipField(&in, tag)) {
       return false;
     }
@@ -200,8 +200,7 @@ std::optional<StatusRead> ReadStatus(std::string_view payload, EpochMillis time)
       static_cast<int>(payload.size()));
   StatusRead read;
   bool has_time = false;
-  int64_t seconds = 0;
-  int32_t nanos = 0;
+  SecondsAndNanos occurred_at{0, 0};
   while (const uint32_t tag = in.ReadTag()) {
     const int field = WireFormatLite::GetTagFieldNumber(tag);
     const auto type = WireFormatLite::GetTagWireType(tag);
@@ -210,14 +209,14 @@ std::optional<StatusRead> ReadStatus(std::string_view payload, EpochMillis time)
       if (!in.ReadVarint64(&v)) return std::nullopt;
       read.status = static_cast<v1::OrderStatus>(static_cast<int32_t>(v));
     } else if (field == 5 && type == WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
-      if (!ReadTimestamp(in, seconds, nanos)) return std::nullopt;
+      if (!ReadTimestamp(in, occurred_at)) return std::nullopt;
       has_time = true;
     } else if (!WireFormatLite::SkipField(&in, tag)) {
       return std::nullopt;
     }
   }
   if (!in.ConsumedEntireMessage()) return std::nullopt;
-  read.since = has_time ? seconds * 1000 + nanos / 1000000 : time;
+  read.since = has_time ? JoinMillis(occurred_at) : time;
   return read;
 }
 
