@@ -39,6 +39,10 @@ constexpr int kMaxBatch = 5000;          // records per stage per poll round
 constexpr int kRestoreTimeoutMs = 120000;
 constexpr int kStartupTimeoutMs = 30000;
 
+int64_t MicrosBetween(Clock::time_point from, Clock::time_point to) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(to - from).count();
+}
+
 EpochMillis WallNow() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -611,9 +615,7 @@ bool Host::Commit() {
   if (!error) {
     error = WithRetries([&] { return producer_->commit_transaction(-1); });
   }
-  counters_.commit_wait_us += std::chrono::duration_cast<std::chrono::microseconds>(
-                                  Clock::now() - wait_started)
-                                  .count();
+  counters_.commit_wait_us += MicrosBetween(wait_started, Clock::now());
   if (!error) {
     in_transaction_ = false;
     internal_in_transaction_ = false;
@@ -1045,9 +1047,7 @@ void Host::Report(bool final) {
   if (!final && now - last_report_ < std::chrono::seconds(10)) return;
   // How much of the time since the last report the loop waited for
   // records: near 0 % the engine is what limits the rate.
-  const int64_t since_us =
-      std::chrono::duration_cast<std::chrono::microseconds>(now - last_report_)
-          .count();
+  const int64_t since_us = MicrosBetween(last_report_, now);
   const int64_t waited_us = counters_.input_wait_us - input_wait_at_last_report_;
   input_wait_at_last_report_ = counters_.input_wait_us;
   last_report_ = now;
@@ -1119,9 +1119,7 @@ absl::Status Host::Run(const std::atomic<bool>& stop) {
     if (applied == 0) {
       const auto wait_started = Clock::now();
       wakeup_.Wait(5);
-      counters_.input_wait_us += std::chrono::duration_cast<std::chrono::microseconds>(
-                                     Clock::now() - wait_started)
-                                     .count();
+      counters_.input_wait_us += MicrosBetween(wait_started, Clock::now());
     }
     if (rewind_needed_) {
       if (in_transaction_) Abort();
