@@ -30,6 +30,18 @@ absl::StatusOr<std::unique_ptr<RdKafka::Conf>> MakeKafkaConf(
   return conf;
 }
 
+absl::StatusOr<std::unique_ptr<RdKafka::KafkaConsumer>> MakeKafkaConsumer(
+    const KafkaSettings& settings,
+    const std::map<std::string, std::string>& role_settings) {
+  auto conf = MakeKafkaConf(settings, role_settings);
+  if (!conf.ok()) return conf.status();
+  std::string error;
+  std::unique_ptr<RdKafka::KafkaConsumer> c(
+      RdKafka::KafkaConsumer::create(conf->get(), error));
+  if (!c) return absl::InvalidArgumentError(error);
+  return c;
+}
+
 std::string Describe(RdKafka::ErrorCode code) {
   return Cat(RdKafka::err2str(code), " (", static_cast<int>(code), ")");
 }

@@ -24,6 +24,12 @@ absl::StatusOr<std::unique_ptr<RdKafka::Conf>> MakeKafkaConf(
     const KafkaSettings& settings,
     const std::map<std::string, std::string>& role_settings);
 
+// A consumer of MakeKafkaConf(settings, role_settings); InvalidArgument
+// with librdkafka's message when it refuses.
+absl::StatusOr<std::unique_ptr<RdKafka::KafkaConsumer>> MakeKafkaConsumer(
+    const KafkaSettings& settings,
+    const std::map<std::string, std::string>& role_settings);
+
 // Owns the error object a librdkafka call returns (null: no error).
 struct ErrorDeleter {
   void operator()(RdKafka::Error* e) const { delete e; }

@@ -11,21 +11,6 @@
 #include "engine/text.h"
 
 namespace orderflow {
-namespace {
-
-// A consumer with the configuration's settings and `role_settings`.
-absl::StatusOr<std::unique_ptr<RdKafka::KafkaConsumer>> MakeConsumer(
-    const Config& config, const std::map<std::string, std::string>& role_settings) {
-  auto conf = MakeKafkaConf(config.kafka, role_settings);
-  if (!conf.ok()) return conf.status();
-  std::string error;
-  std::unique_ptr<RdKafka::KafkaConsumer> c(
-      RdKafka::KafkaConsumer::create(conf->get(), error));
-  if (!c) return absl::InvalidArgumentError(error);
-  return c;
-}
-
-}  // namespace
 
 absl::StatusOr<std::unique_ptr<TopicWriter>> TopicWriter::Create(
     const Config& config) {
@@ -69,8 +54,8 @@ void TopicWriter::Send(Topic topic, const std::string& key,
 absl::StatusOr<std::unique_ptr<TopicReader>> TopicReader::Create(
     const Config& config, const std::vector<Topic>& topics,
     const std::string& group_id) {
-  auto c = MakeConsumer(
-      config,
+  auto c = MakeKafkaConsumer(
+      config.kafka,
       {{"group.id", group_id.empty() ? config.kafka.group_prefix + ".reader" : group_id},
        {"enable.auto.commit", group_id.empty() ? "false" : "true"},
        {"auto.offset.reset", "earliest"},
@@ -139,8 +124,8 @@ absl::StatusOr<ReadToEndStats> ReadTopicsToEnd(
     const std::function<void(Topic, const RdKafka::Message&)>& on_record,
     const ReadToEndOptions& options) {
   const std::string& servers = config.kafka.bootstrap_servers;
-  auto made = MakeConsumer(
-      config, {{"group.id", Cat(config.kafka.group_prefix, options.group_suffix)},
+  auto made = MakeKafkaConsumer(
+      config.kafka, {{"group.id", Cat(config.kafka.group_prefix, options.group_suffix)},
                {"enable.auto.commit", "false"},
                {"enable.auto.offset.store", "false"},
                {"isolation.level", "read_committed"},

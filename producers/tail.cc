@@ -61,17 +61,15 @@ constexpr auto kWatermarkTimeout = std::chrono::seconds(30);
 bool HighWatermarks(const Config& config, const std::string& kafka_topic,
                     int partitions, std::map<int, int64_t>* ends,
                     std::string* error) {
-  auto conf = MakeKafkaConf(config.kafka,
-                            {{"group.id", Cat(config.kafka.group_prefix, ".tail")},
-                             {"enable.auto.commit", "false"},
-                             {"isolation.level", "read_uncommitted"}});
-  if (!conf.ok()) {
-    *error = std::string(conf.status().message());
+  auto made = MakeKafkaConsumer(
+      config.kafka, {{"group.id", Cat(config.kafka.group_prefix, ".tail")},
+                     {"enable.auto.commit", "false"},
+                     {"isolation.level", "read_uncommitted"}});
+  if (!made.ok()) {
+    *error = std::string(made.status().message());
     return false;
   }
-  std::unique_ptr<RdKafka::KafkaConsumer> client(
-      RdKafka::KafkaConsumer::create(conf->get(), *error));
-  if (!client) return false;
+  const std::unique_ptr<RdKafka::KafkaConsumer> client = *std::move(made);
   // A broker that has just come back may not lead its partitions yet:
   // asked again until the deadline.
   const auto deadline = std::chrono::steady_clock::now() + kWatermarkTimeout;
@@ -105,22 +103,17 @@ int Tail(const Config& config, const TailOptions& options,
   }
   const std::string kafka_topic =
       KafkaTopic(config.kafka.topic_prefix, options.topic);
-  auto conf = MakeKafkaConf(config.kafka,
-                            {{"group.id", Cat(config.kafka.group_prefix, ".tail")},
-                             {"enable.auto.commit", "false"},
-                             {"isolation.level", "read_committed"},
-                             {"enable.partition.eof", "true"}});
-  if (!conf.ok()) {
-    err << "orderflow: " << conf.status().message() << "\n";
+  auto made = MakeKafkaConsumer(
+      config.kafka, {{"group.id", Cat(config.kafka.group_prefix, ".tail")},
+                     {"enable.auto.commit", "false"},
+                     {"isolation.level", "read_committed"},
+                     {"enable.partition.eof", "true"}});
+  if (!made.ok()) {
+    err << "orderflow: " << made.status().message() << "\n";
     return 2;
   }
+  const std::unique_ptr<RdKafka::KafkaConsumer> consumer = *std::move(made);
   std::string error;
-  std::unique_ptr<RdKafka::KafkaConsumer> consumer(
-      RdKafka::KafkaConsumer::create(conf->get(), error));
-  if (!consumer) {
-    err << "orderflow: " << error << "\n";
-    return 2;
-  }
   // Every partition of the topic, from the start or the end.
   std::unique_ptr<RdKafka::Topic> handle(
       RdKafka::Topic::create(consumer.get(), kafka_topic, nullptr, error));
