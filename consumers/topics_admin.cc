@@ -3,7 +3,10 @@
 #include <librdkafka/rdkafka.h>
 
 #include <algorithm>
+#include <chrono>
 #include <memory>
+#include <set>
+#include <thread>
 
 #include "consumers/kafka_client.h"
 #include "consumers/topic_names.h"
@@ -98,6 +101,24 @@ absl::StatusOr<std::unique_ptr<RdKafka::Metadata>> FetchMetadata(
           witness.last.empty() ? "" : Cat(" (", witness.last, ")")));
 }
 
+// Waits, up to 30 s, until the broker's metadata lists every topic of
+// `names`. The controller answers a creation once the topics are in its
+// log; the broker asked for metadata learns of them a moment later, and
+// until it has, a topic just created would be reported missing.
+void WaitUntilListed(const Config& config, const std::set<std::string>& names) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!names.empty() && std::chrono::steady_clock::now() < deadline) {
+    auto metadata = FetchMetadata(config, 10000);
+    if (!metadata.ok()) return;  // CheckTopics says why
+    size_t listed = 0;
+    for (const RdKafka::TopicMetadata* t : *(*metadata)->topics()) {
+      listed += t->err() == RdKafka::ERR_NO_ERROR && names.count(t->topic());
+    }
+    if (listed == names.size()) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+}
+
 }  // namespace
 
 absl::Status CreateTopics(const Config& config, std::string* report) {
@@ -134,6 +155,7 @@ absl::Status CreateTopics(const Config& config, std::string* report) {
   rd_kafka_event_t* event = rd_kafka_queue_poll(queue, 45000);
 
   absl::Status status = absl::OkStatus();
+  std::set<std::string> created;
   if (event == nullptr) {
     status = absl::DeadlineExceededError(
         Cat("no answer from Kafka at ", config.kafka.bootstrap_servers,
@@ -153,6 +175,7 @@ absl::Status CreateTopics(const Config& config, std::string* report) {
       const rd_kafka_resp_err_t err = rd_kafka_topic_result_error(results[i]);
       if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
         *report += Cat("created ", name, "\n");
+        created.insert(name);
       } else if (err == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
         *report += Cat("exists  ", name, "\n");
       } else if (status.ok()) {
@@ -166,8 +189,9 @@ absl::Status CreateTopics(const Config& config, std::string* report) {
   rd_kafka_queue_destroy(queue);
   rd_kafka_AdminOptions_destroy(options);
   for (auto* t : topics) rd_kafka_NewTopic_destroy(t);
-  if (status.ok()) status = CheckTopics(config, 30000);
-  return status;
+  if (!status.ok()) return status;
+  WaitUntilListed(config, created);
+  return CheckTopics(config, 30000);
 }
 
 absl::Status CheckTopics(const Config& config, int timeout_ms) {
