@@ -93,8 +93,15 @@ class Orderflow:
         return path
 
     def run(self, *args, check=True, input_text=None):
-        return subprocess.run([self.binary] + list(args), check=check,
-                              capture_output=True, text=True, input=input_text)
+        """Runs `orderflow ARGS`; with `check`, a non-zero exit raises with
+        what the command said on stderr."""
+        out = subprocess.run([self.binary] + list(args), capture_output=True,
+                             text=True, input=input_text)
+        if check and out.returncode != 0:
+            raise AssertionError("orderflow %s exited %d: %s"
+                                 % (" ".join(args[:2]), out.returncode,
+                                    out.stderr.strip()[-2000:]))
+        return out
 
     def create_topics(self):
         self.run("topics", "create", "--config", self.config)
@@ -417,10 +424,30 @@ def final_status(records):
     return last
 
 
-def stock_problems(of, workload, records):
+def stock_problems(of, workload, records, timeout=120):
     """Stock conservation per SKU: the inventory stage's final state (its
-    changelog) against what the order outcomes imply."""
+    changelog) against what the order outcomes imply.
+
+    The order stage's outputs can be complete while the inventory stage is
+    still working through the releases and shipments they sent it (after a
+    restart it first waits out the killed member's session and restores its
+    changelog), so the state is read again until it agrees or `timeout`
+    seconds have passed; the problems are those of the last read."""
     on_hand, reserved = workload.expected_stock(final_status(records))
+    start = time.time()
+    while True:
+        problems = stock_differences(of, workload, on_hand, reserved)
+        waited = time.time() - start
+        if not problems:
+            if waited >= 1:
+                log("stock agreed after %.0f s" % waited)
+            return problems
+        if waited > timeout:
+            return problems
+        time.sleep(2)
+
+
+def stock_differences(of, workload, on_hand, reserved):
     state = {}
     for r in of.tail("inventory-stage-changelog"):
         if r["key"]:
