@@ -232,6 +232,12 @@ struct Result {
   double cpu_us_per_order = 0;
   double rate = 0;  // the fixed rate of the latency run
   double first_p50 = -1, first_p99 = -1, done_p50 = -1, done_p99 = -1;
+  // The first output's latency in two parts, by the output record's
+  // timestamp (the time the system produced it): sent to produced (the
+  // system's own work and its wait for input), and produced to read
+  // (the wait for the commit, the commit, and the read_committed fetch).
+  double to_produced_p50 = -1, to_produced_p99 = -1;
+  double to_read_p50 = -1, to_read_p99 = -1;
   size_t measured = 0;
 };
 
@@ -346,6 +352,7 @@ Result Measure(bool engine, const std::string& bootstrap, const std::string& ord
   struct Arrival {
     std::string key;
     int64_t at_ms;
+    int64_t produced_ms;  // the output record's timestamp
     Outcome outcome;
   };
   std::vector<Arrival> arrivals;
@@ -354,7 +361,8 @@ Result Measure(bool engine, const std::string& bootstrap, const std::string& ord
     while (reading.load()) {
       auto m = reader.Next(1);
       if (!m || !m->key() || m->key()->rfind("L-", 0) != 0) continue;
-      arrivals.push_back({*m->key(), NowMs(), Classify(engine, *m)});
+      arrivals.push_back(
+          {*m->key(), NowMs(), m->timestamp().timestamp, Classify(engine, *m)});
     }
   });
   std::map<std::string, int64_t> sent;
@@ -375,19 +383,19 @@ Result Measure(bool engine, const std::string& bootstrap, const std::string& ord
   std::this_thread::sleep_for(std::chrono::seconds(5));  // the last outputs
   reading = false;
   reader_thread.join();
-  std::vector<int64_t> first_latency, done_latency;
+  std::vector<int64_t> first_latency, done_latency, to_produced, to_read;
   for (const Arrival& a : arrivals) {
     auto it = sent.find(a.key);
     if (it == sent.end()) continue;
     const int64_t latency = a.at_ms - it->second;
-    switch (a.outcome) {
-      case Outcome::kFirst: first_latency.push_back(latency); break;
-      case Outcome::kComplete:
-        done_latency.push_back(latency);
-        if (!engine) first_latency.push_back(latency);
-        break;
-      case Outcome::kNone: break;
+    const bool first = a.outcome == Outcome::kFirst ||
+                       (!engine && a.outcome == Outcome::kComplete);
+    if (first) {
+      first_latency.push_back(latency);
+      to_produced.push_back(a.produced_ms - it->second);
+      to_read.push_back(a.at_ms - a.produced_ms);
     }
+    if (a.outcome == Outcome::kComplete) done_latency.push_back(latency);
   }
   Stop(pid);
   r.measured = done_latency.size();
@@ -395,11 +403,22 @@ Result Measure(bool engine, const std::string& bootstrap, const std::string& ord
   r.first_p99 = Percentile(first_latency, 0.99);
   r.done_p50 = Percentile(done_latency, 0.50);
   r.done_p99 = Percentile(done_latency, 0.99);
+  r.to_produced_p50 = Percentile(to_produced, 0.50);
+  r.to_produced_p99 = Percentile(to_produced, 0.99);
+  r.to_read_p50 = Percentile(to_read, 0.50);
+  r.to_read_p99 = Percentile(to_read, 0.99);
   if (done_latency.size() < sent.size()) {
     std::cerr << "e2e_bench: " << r.name << ": " << sent.size() - done_latency.size()
               << " of " << sent.size() << " latency orders not complete in time\n";
   }
   return r;
+}
+
+void PrintParts(const Result& r) {
+  std::printf("%s first output, p50 / p99: sent to produced %.0f / %.0f ms, "
+              "produced to read %.0f / %.0f ms\n",
+              r.name.c_str(), r.to_produced_p50, r.to_produced_p99, r.to_read_p50,
+              r.to_read_p99);
 }
 
 }  // namespace
@@ -430,6 +449,7 @@ int main(int argc, char** argv) {
                 "first p99 %.0f ms, allocated p99 %.0f ms\n",
                 eng.startup_s, eng.max_rate, eng.cpu_us_per_order, eng.first_p99,
                 eng.done_p99);
+    PrintParts(eng);
     return 0;
   }
   const Result base = Measure(false, bootstrap, orderflow, passthrough, warmup, orders,
@@ -444,6 +464,7 @@ int main(int argc, char** argv) {
                 r.name.c_str(), r.startup_s, r.max_rate, r.cpu_us_per_order, r.rate,
                 r.first_p50, r.first_p99, r.done_p50, r.done_p99);
   }
+  for (const Result& r : {base, eng}) PrintParts(r);
   const double ratio = eng.max_rate / base.max_rate;
   const double budget = commit_ms + 25;
   std::printf("orderflow / passthrough maximum rate: %.2fx (target >= 0.60x: %s)\n",
