@@ -350,6 +350,8 @@ class Host : public KafkaHost, public Emitter {
   bool rewind_needed_ = false;
   absl::Status fatal_ = absl::OkStatus();
   HostCounters counters_;
+  CommitDurations commit_durations_;  // of the commits that succeeded
+  int64_t slowest_commit_us_ = 0;     // since the last report
   Clock::time_point last_report_ = Clock::now();
   int64_t inputs_at_last_report_ = -1;
   int64_t input_wait_at_last_report_ = 0;
@@ -617,6 +619,9 @@ bool Host::Commit() {
   }
   counters_.commit_wait_us += MicrosBetween(wait_started, Clock::now());
   if (!error) {
+    const int64_t took_us = MicrosBetween(last_commit_started_, Clock::now());
+    commit_durations_.Add(took_us);
+    slowest_commit_us_ = std::max(slowest_commit_us_, took_us);
     in_transaction_ = false;
     internal_in_transaction_ = false;
     ++counters_.commits;
@@ -710,6 +715,7 @@ void Host::PublishMetrics(bool now) {
   h.producer_rebuilds = counters_.producer_rebuilds;
   h.restored_records = counters_.restored_records;
   h.dead_letters = dead_letters_committed_;
+  h.commit_durations = commit_durations_;
   board_->Publish(std::move(snapshot));
 }
 
@@ -1051,12 +1057,16 @@ void Host::Report(bool final) {
   const int64_t waited_us = counters_.input_wait_us - input_wait_at_last_report_;
   input_wait_at_last_report_ = counters_.input_wait_us;
   last_report_ = now;
+  const int64_t slowest_commit_us = slowest_commit_us_;
+  slowest_commit_us_ = 0;
   std::cerr << "run: " << counters_.inputs << " inputs, " << counters_.outputs
             << " outputs, " << counters_.commits << " commits ("
             << (counters_.commits > 0
                     ? counters_.commit_wait_us / 1000 / counters_.commits
                     : 0)
-            << " ms each waiting for the broker), " << counters_.aborts
+            << " ms each waiting for the broker; the slowest since the last "
+               "report took "
+            << slowest_commit_us / 1000 << " ms), " << counters_.aborts
             << " aborts, " << counters_.restored_records
             << " state records restored, " << counters_.internal
             << " stage-to-stage messages through Kafka and " << counters_.local

@@ -62,6 +62,20 @@ std::vector<HistorySample> MetricsBoard::History() const {
   return out;
 }
 
+void CommitDurations::Add(int64_t micros) {
+  size_t i = 0;
+  while (i < kUpperBounds.size() && micros > kUpperBounds[i] * 1000) ++i;
+  ++counts[i];
+  total_us += micros;
+  ++count;
+}
+
+int64_t CommitDurations::AtMost(size_t i) const {
+  int64_t n = 0;
+  for (size_t k = 0; k <= i && k < counts.size(); ++k) n += counts[k];
+  return n;
+}
+
 nlohmann::ordered_json LiveToJson(const LiveSnapshot& snapshot,
                                   const std::vector<HistorySample>& history) {
   Json j = MetricsToJson(snapshot.metrics);
@@ -76,6 +90,21 @@ nlohmann::ordered_json LiveToJson(const LiveSnapshot& snapshot,
   host["restoredRecords"] = h.restored_records;
   host["deadLetters"] = Json::object();
   for (const auto& [reason, n] : h.dead_letters) host["deadLetters"][reason] = n;
+  const CommitDurations& c = h.commit_durations;
+  Json& commit = host["commitSeconds"];
+  commit["count"] = c.count;
+  commit["sum"] = static_cast<double>(c.total_us) / 1e6;
+  commit["atMost"] = Json::array();
+  for (size_t i = 0; i <= CommitDurations::kUpperBounds.size(); ++i) {
+    Json bucket;
+    if (i < CommitDurations::kUpperBounds.size()) {
+      bucket["le"] = static_cast<double>(CommitDurations::kUpperBounds[i]) / 1000;
+    } else {
+      bucket["le"] = nullptr;
+    }
+    bucket["commits"] = c.AtMost(i);
+    commit["atMost"].push_back(std::move(bucket));
+  }
 
   Json samples = Json::array();
   for (const HistorySample& s : history) {

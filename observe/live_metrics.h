@@ -36,6 +36,24 @@
 
 namespace orderflow {
 
+// How long the host's commits took, from the start of the commit (the
+// last state records written, the input offsets sent) to the broker's
+// answer: the part of an output's latency after the wait for the commit
+// interval. A Prometheus histogram: a count per bucket of upper bounds.
+struct CommitDurations {
+  static constexpr std::array<Millis, 10> kUpperBounds = {
+      5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000};
+  // counts[i]: commits that took at most kUpperBounds[i] and more than the
+  // bound before; counts.back(): those that took longer than the last.
+  std::array<int64_t, kUpperBounds.size() + 1> counts{};
+  int64_t total_us = 0;
+  int64_t count = 0;
+
+  void Add(int64_t micros);
+  // Commits that took at most kUpperBounds[i] (i = size: all of them).
+  int64_t AtMost(size_t i) const;
+};
+
 // What the host itself did (not the engine's decisions). Records handled
 // in a transaction that was later aborted count here too (they are handled
 // again); dead letters count only once committed, like the service metrics.
@@ -48,6 +66,7 @@ struct HostStats {
   int64_t producer_rebuilds = 0;
   int64_t restored_records = 0;  // changelog records read back
   std::map<std::string, int64_t> dead_letters;  // by reason, committed
+  CommitDurations commit_durations;
 };
 
 // One moment of a running engine; never changed once published.
@@ -101,7 +120,11 @@ class MetricsBoard {
 
 // /api/metrics: MetricsToJson's object, plus
 //   "host": {"startedAt", "inputs", "outputs", "commits", "aborts",
-//            "producerRebuilds", "restoredRecords", "deadLetters": {reason: n}}
+//            "producerRebuilds", "restoredRecords", "deadLetters": {reason: n},
+//            "commitSeconds": {"count", "sum",
+//                              "atMost": [{"le": seconds, "commits": n}, ...]}}
+//            (atMost cumulative, as Prometheus' buckets; the last le is null:
+//            every commit)
 //   "history": [{"at", "asOf", "received",
 //                "placedToShipped": {"p50","p90","p99"}, "placedToDelivered": {...},
 //                "backlogByStatus": {...}, "backlogByAge": {...}}, ...]

@@ -24,6 +24,8 @@
 //   orderflow_commits_total, orderflow_aborts_total,
 //   orderflow_producer_rebuilds_total, orderflow_restored_state_records_total,
 //   orderflow_dead_letters_total{reason="..."}       counters of the host
+//   orderflow_commit_duration_seconds                histogram: le 0.005 ..
+//                                                    5, +Inf; _sum, _count
 //
 // Counters count from the start of the process (see live_metrics.h).
 #ifndef ORDERFLOW_OBSERVE_PROMETHEUS_H_

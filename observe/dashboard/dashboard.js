@@ -197,6 +197,16 @@ function drawTiles(m) {
           "p50 " + hours(ship.p50) + ", p99 " + hours(ship.p99) + " (" + count(ship.count) + " shipped)");
 }
 
+// " (99 % within 25 ms)": the smallest bucket bound that holds 99 % of the
+// commits; empty before the first commit.
+function commitBound(c) {
+  if (!c || c.count === 0) return "";
+  const hit = c.atMost.find((b) => b.commits >= 0.99 * c.count);
+  if (!hit || hit.le === null) return " (over 1 % took more than " + c.atMost[c.atMost.length - 2].le + " s)";
+  const within = hit.le < 1 ? Math.round(hit.le * 1000) + " ms" : hit.le + " s";
+  return " (99 % within " + within + ")";
+}
+
 function drawFooter(m) {
   $("as-of").textContent = m.asOf.replace("T", " ").replace("Z", " UTC");
   const h = m.host;
@@ -204,7 +214,8 @@ function drawFooter(m) {
   const dead = Object.values(h.deadLetters).reduce((a, b) => a + b, 0);
   $("host-counters").textContent =
     count(h.inputs) + " inputs, " + count(h.outputs) + " outputs, " + count(h.commits) +
-    " commits, " + count(h.aborts) + " aborts, " + count(dead) + " dead letters";
+    " commits" + commitBound(h.commitSeconds) + ", " + count(h.aborts) + " aborts, " +
+    count(dead) + " dead letters";
   $("top-kinds").textContent = (m.escalations.topKinds || []).map((t) => t.kind).join(", ");
 }
 

@@ -18,6 +18,7 @@ import html.parser
 import json
 import math
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -211,6 +212,24 @@ def test_prometheus(url, demo):
         check("%s_total = host.%s (%s)" % (full, key, host[key]),
               value(full + "_total") == host[key], value(full + "_total"))
     check("commits were made", host["commits"] > 0)
+    timed = host["commitSeconds"]
+    check("every commit is timed (%s of %s)" % (timed["count"], host["commits"]),
+          timed["count"] == host["commits"])
+    commit = "orderflow_commit_duration_seconds"
+    check("%s is a histogram" % commit, family_type(commit) == "histogram")
+    check("%s_count = host.commitSeconds.count" % commit,
+          value(commit + "_count") == timed["count"], value(commit + "_count"))
+    check("%s_sum = host.commitSeconds.sum" % commit,
+          value(commit + "_sum") is not None and close(value(commit + "_sum"), timed["sum"]),
+          value(commit + "_sum"))
+    buckets = {float(dict(labels)["le"]): v for (name, labels), v in samples.items()
+               if name == commit + "_bucket"}
+    check("%s has a bucket per bound and +Inf" % commit,
+          len(buckets) == len(timed["atMost"]), sorted(buckets))
+    for bucket in timed["atMost"]:
+        le = math.inf if bucket["le"] is None else float(bucket["le"])
+        check("%s_bucket{le=%s} = %s" % (commit, le, bucket["commits"]),
+              buckets.get(le) == bucket["commits"], buckets.get(le))
     for reason, n in host["deadLetters"].items():
         got = value("orderflow_dead_letters_total", reason=reason)
         check("orderflow_dead_letters_total{reason=%s} = %s" % (reason, n), got == n, got)
@@ -319,6 +338,9 @@ def test_browser(url, artifacts):
         attrs = page.canvases.get(canvas)
         check("chart %s is drawn" % canvas,
               attrs is not None and "display: block" in (attrs.get("style") or ""), attrs)
+    counters = page.by_id.get("host-counters", {}).get("text", "")
+    check("the footer says how long 99 %% of commits took: %s" % counters.strip(),
+          re.search(r"commits \(99 % within \d+ m?s\)", counters) is not None)
     check("no chart library missing", "missing" not in page.classes)
     check("the page reached the metrics", "error" not in page.classes)
 

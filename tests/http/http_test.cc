@@ -42,6 +42,7 @@ LiveSnapshot Example() {
   s.host.started_at = kMonday;
   s.host.inputs = 12;
   s.host.commits = 4;
+  for (int64_t us : {3000, 5000, 5001, 40000}) s.host.commit_durations.Add(us);
   s.host.dead_letters["DUPLICATE_ORDER"] = 2;
   s.host.dead_letters["SAID \"NO\"\\"] = 1;
   return s;
@@ -72,6 +73,16 @@ TEST(PrometheusTest, CountersGaugesAndSummaryWithHelpAndType) {
            "orderflow_start_time_seconds 1772409600\n",
            "orderflow_input_records_total 12\n",
            "orderflow_commits_total 4\n",
+           "# TYPE orderflow_commit_duration_seconds histogram\n",
+           // Cumulative: 5 ms is at most 5 ms; 5.001 ms is not.
+           "orderflow_commit_duration_seconds_bucket{le=\"0.005\"} 2\n",
+           "orderflow_commit_duration_seconds_bucket{le=\"0.01\"} 3\n",
+           "orderflow_commit_duration_seconds_bucket{le=\"0.025\"} 3\n",
+           "orderflow_commit_duration_seconds_bucket{le=\"0.05\"} 4\n",
+           "orderflow_commit_duration_seconds_bucket{le=\"5\"} 4\n",
+           "orderflow_commit_duration_seconds_bucket{le=\"+Inf\"} 4\n",
+           "orderflow_commit_duration_seconds_sum 0.053001\n",
+           "orderflow_commit_duration_seconds_count 4\n",
            "orderflow_dead_letters_total{reason=\"DUPLICATE_ORDER\"} 2\n",
            // Label values escape quotes and backslashes.
            "orderflow_dead_letters_total{reason=\"SAID \\\"NO\\\"\\\\\"} 1\n",
@@ -103,6 +114,13 @@ TEST(LiveMetricsTest, JsonHasTheMetricsHostCountersAndHistory) {
   EXPECT_EQ(j["orders"]["received"], 3);
   EXPECT_EQ(j["rates"]["fill"], 0.5);
   EXPECT_EQ(j["host"]["commits"], 4);
+  EXPECT_EQ(j["host"]["commitSeconds"]["count"], 4);
+  EXPECT_DOUBLE_EQ(j["host"]["commitSeconds"]["sum"].get<double>(), 0.053001);
+  ASSERT_EQ(j["host"]["commitSeconds"]["atMost"].size(), 11u);
+  EXPECT_EQ(j["host"]["commitSeconds"]["atMost"][0]["le"], 0.005);
+  EXPECT_EQ(j["host"]["commitSeconds"]["atMost"][0]["commits"], 2);
+  EXPECT_EQ(j["host"]["commitSeconds"]["atMost"][3]["commits"], 4);
+  EXPECT_TRUE(j["host"]["commitSeconds"]["atMost"][10]["le"].is_null());
   EXPECT_EQ(j["host"]["deadLetters"]["DUPLICATE_ORDER"], 2);
   EXPECT_EQ(j["host"]["startedAt"], "2026-03-02T00:00:00Z");
   ASSERT_EQ(j["history"].size(), 1u);
@@ -111,6 +129,24 @@ TEST(LiveMetricsTest, JsonHasTheMetricsHostCountersAndHistory) {
   EXPECT_EQ(j["history"][0]["placedToDelivered"]["p90"], 93600);
   EXPECT_EQ(j["history"][0]["backlogByStatus"]["BACKORDERED"], 1);
   EXPECT_EQ(j["history"][0]["backlogByAge"]["1d-3d"], 1);
+}
+
+TEST(CommitDurationsTest, EachCommitInTheFirstBucketThatHoldsIt) {
+  CommitDurations d;
+  d.Add(0);
+  d.Add(10000);      // exactly 10 ms: the 10 ms bucket
+  d.Add(10001);      // just over: the 25 ms one
+  d.Add(5000001);    // over the last bound: only +Inf
+  EXPECT_EQ(d.counts[0], 1);
+  EXPECT_EQ(d.counts[1], 1);
+  EXPECT_EQ(d.counts[2], 1);
+  EXPECT_EQ(d.counts.back(), 1);
+  EXPECT_EQ(d.AtMost(0), 1);
+  EXPECT_EQ(d.AtMost(2), 3);
+  EXPECT_EQ(d.AtMost(CommitDurations::kUpperBounds.size() - 1), 3);
+  EXPECT_EQ(d.AtMost(CommitDurations::kUpperBounds.size()), 4);
+  EXPECT_EQ(d.count, 4);
+  EXPECT_EQ(d.total_us, 5020002);
 }
 
 TEST(LiveMetricsTest, HistoryKeepsOneSamplePerIntervalAndThinsWhenFull) {

@@ -174,6 +174,11 @@ def served_metrics_problems(of, expected=None):
         problems.append("/metrics lacks %r" % line.strip())
     if "orderflow_commits_total 0\n" in text:
         problems.append("/metrics counts no commit")
+    if got["host"]["commitSeconds"]["count"] != got["host"]["commits"]:
+        problems.append("/api/metrics times %s commits of %s"
+                        % (got["host"]["commitSeconds"]["count"], got["host"]["commits"]))
+    if "orderflow_commit_duration_seconds_count 0\n" in text:
+        problems.append("/metrics times no commit")
     log("served metrics: %d orders received, %d delivered, %d commits, %d aborts"
         % (got["orders"]["received"], got["orders"]["delivered"], got["host"]["commits"],
            got["host"]["aborts"]))
