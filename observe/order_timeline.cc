@@ -237,7 +237,7 @@ struct OrderTimelines::State {
     EpochMillis since = 0;
   };
 
-  bool placed_seen = false;
+  bool placed_applied = false;  // the order's first OrderPlaced was applied
   v1::OrderStatus status = v1::ORDER_STATUS_UNSPECIFIED;
   EpochMillis status_since = 0;
   std::vector<std::string> reasons;
@@ -263,7 +263,7 @@ void OrderTimelines::State::Apply(Topic topic,
     case Topic::kOrders: {
       if (!first) break;
       const auto& o = static_cast<const v1::OrderPlaced&>(value);
-      placed_seen = true;
+      placed_applied = true;
       customer_id = o.customer_id();
       service_level = o.service_level();
       if (!placed_at) placed_at = TimeOf(o.has_placed_at(), o.placed_at());
@@ -345,7 +345,9 @@ struct OrderTimelines::Timeline {
 
   std::vector<Entry> entries;
   int64_t dropped = 0;
-  bool placed_seen = false;  // an OrderPlaced was recorded (and pinned)
+  // An OrderPlaced was recorded, and pinned: the first, kept whatever is
+  // dropped. (Whether it parsed and was applied is State::placed_applied.)
+  bool placed_pinned = false;
   std::list<std::string_view>::iterator lru;
   // When the order closed, read from its latest status as it was recorded.
   std::optional<EpochMillis> closed_at;
@@ -413,9 +415,9 @@ void OrderTimelines::Record(Topic topic, std::string_view order_id,
   std::lock_guard lock(mu_);
   ExpireLocked(time);
   Timeline& t = Touch(order_id);
-  if (topic == Topic::kOrders && !t.placed_seen) {
+  if (topic == Topic::kOrders && !t.placed_pinned) {
     entry.pinned = true;
-    t.placed_seen = true;
+    t.placed_pinned = true;
   }
   if (status) {
     const std::string_view id = *t.lru;  // the map's key
@@ -532,9 +534,9 @@ std::optional<nlohmann::ordered_json> OrderTimelines::OrderJson(
   state["since"] = known ? Json(TimeText(s.status_since)) : Json();
   state["reasons"] = s.reasons;
   state["closed"] = t.closed_at.has_value();
-  state["customerId"] = s.placed_seen ? Json(s.customer_id) : Json();
+  state["customerId"] = s.placed_applied ? Json(s.customer_id) : Json();
   state["serviceLevel"] =
-      s.placed_seen ? Json(std::string(LevelName(s.service_level))) : Json();
+      s.placed_applied ? Json(std::string(LevelName(s.service_level))) : Json();
   state["placedAt"] = TimeOrNull(s.placed_at);
   state["promisedDeliveryAt"] = TimeOrNull(s.promised_at);
   state["shipBy"] = TimeOrNull(s.ship_by);
