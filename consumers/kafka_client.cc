@@ -1,5 +1,8 @@
 #include "consumers/kafka_client.h"
 
+#include <chrono>
+#include <thread>
+
 #include "engine/text.h"
 
 namespace orderflow {
@@ -40,6 +43,38 @@ absl::StatusOr<std::unique_ptr<RdKafka::KafkaConsumer>> MakeKafkaConsumer(
       RdKafka::KafkaConsumer::create(conf->get(), error));
   if (!c) return absl::InvalidArgumentError(error);
   return c;
+}
+
+absl::StatusOr<std::vector<PartitionEnds>> HighWatermarks(
+    const KafkaSettings& settings, const std::string& group_id,
+    const std::vector<TopicPartitionName>& partitions) {
+  auto made = MakeKafkaConsumer(settings, {{"group.id", group_id},
+                                           {"enable.auto.commit", "false"},
+                                           {"isolation.level", "read_uncommitted"}});
+  if (!made.ok()) return made.status();
+  const std::unique_ptr<RdKafka::KafkaConsumer> client = *std::move(made);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  std::vector<PartitionEnds> ends;
+  absl::Status status = absl::OkStatus();
+  for (const TopicPartitionName& tp : partitions) {
+    PartitionEnds e;
+    RdKafka::ErrorCode code;
+    while ((code = client->query_watermark_offsets(tp.topic, tp.partition, &e.low,
+                                                   &e.high, 10000)) !=
+               RdKafka::ERR_NO_ERROR &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    if (code != RdKafka::ERR_NO_ERROR) {
+      status = absl::UnavailableError(
+          Cat("end offset of ", tp.topic, " [", tp.partition, "]: ", Describe(code)));
+      break;
+    }
+    ends.push_back(e);
+  }
+  client->close();
+  if (!status.ok()) return status;
+  return ends;
 }
 
 std::string Describe(RdKafka::ErrorCode code) {

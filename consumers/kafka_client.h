@@ -7,9 +7,11 @@
 #ifndef ORDERFLOW_CONSUMERS_KAFKA_CLIENT_H_
 #define ORDERFLOW_CONSUMERS_KAFKA_CLIENT_H_
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "config/config_file.h"
@@ -29,6 +31,31 @@ absl::StatusOr<std::unique_ptr<RdKafka::Conf>> MakeKafkaConf(
 absl::StatusOr<std::unique_ptr<RdKafka::KafkaConsumer>> MakeKafkaConsumer(
     const KafkaSettings& settings,
     const std::map<std::string, std::string>& role_settings);
+
+// One partition of a topic, by its Kafka name.
+struct TopicPartitionName {
+  std::string topic;
+  int32_t partition = 0;
+};
+// Where a partition begins and ends now.
+struct PartitionEnds {
+  int64_t low = 0;
+  int64_t high = 0;  // the high watermark: the offset after its last record
+};
+
+// The ends of `partitions` (in their order), asked by an idle
+// read_uncommitted client of group `group_id`. For a read_committed reader
+// that reads to these ends, what any transaction committed before the
+// call is in: the last stable offset (what a read_committed client is
+// told) stays short of a transaction whose commit has returned until the
+// coordinator has written its markers. A record of a transaction still
+// open is below the end too, so such a reader waits for that transaction
+// to end; it has to give up at some point (see ReadTopicsToEnd, tail).
+// A partition that has no leader yet (a broker just come back) is asked
+// again for up to 30 s; then Unavailable naming it.
+absl::StatusOr<std::vector<PartitionEnds>> HighWatermarks(
+    const KafkaSettings& settings, const std::string& group_id,
+    const std::vector<TopicPartitionName>& partitions);
 
 // Owns the error object a librdkafka call returns (null: no error).
 struct ErrorDeleter {

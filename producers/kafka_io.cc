@@ -106,9 +106,8 @@ struct PartitionRange {
   Topic topic;
   std::string name;
   int32_t partition = 0;
-  // Where the partition ended for a read_committed client when the read
-  // started: its last stable offset, which may stop short of a
-  // transaction committed just before (its markers not written yet).
+  // Where the partition ended when the read started: its high watermark
+  // (see HighWatermarks).
   int64_t end = 0;
   bool done = false;
 };
@@ -166,15 +165,18 @@ absl::StatusOr<ReadToEndStats> ReadTopicsToEnd(
     if (partitions == 0) {
       return absl::NotFoundError(Cat("topic ", name, " not found at ", servers));
     }
-    for (int p = 0; p < partitions; ++p) {
-      int64_t low = 0, high = 0;
-      const RdKafka::ErrorCode e =
-          consumer->query_watermark_offsets(name, p, &low, &high, 10000);
-      if (e != RdKafka::ERR_NO_ERROR) {
-        return absl::UnavailableError(
-            Cat("end offset of ", name, " [", p, "]: ", Describe(e)));
-      }
-      ranges.push_back({topic, name, p, high, high <= low});
+    for (int p = 0; p < partitions; ++p) ranges.push_back({topic, name, p});
+  }
+  {
+    std::vector<TopicPartitionName> names;
+    for (const PartitionRange& r : ranges) names.push_back({r.name, r.partition});
+    auto ends = HighWatermarks(config.kafka,
+                               Cat(config.kafka.group_prefix, options.group_suffix),
+                               names);
+    if (!ends.ok()) return ends.status();
+    for (size_t i = 0; i < ranges.size(); ++i) {
+      ranges[i].end = (*ends)[i].high;
+      ranges[i].done = (*ends)[i].high <= (*ends)[i].low;
     }
   }
 
@@ -275,8 +277,14 @@ absl::StatusOr<ReadToEndStats> ReadTopicsToEnd(
     }
     PartitionRange& range = *found->second;
     last_progress = Clock::now();
-    if (err == RdKafka::ERR__PARTITION_EOF || range.done || m->offset() >= range.end) {
-      range.done = true;  // the end, or past it (written after the read started)
+    if (err == RdKafka::ERR__PARTITION_EOF) {
+      // Where a read_committed reader ends now: the last stable offset,
+      // short of `end` while a transaction below it is open.
+      if (m->offset() >= range.end) range.done = true;
+      continue;
+    }
+    if (range.done || m->offset() >= range.end) {
+      range.done = true;  // past the end (written after the read started)
       continue;
     }
     if (m->offset() + 1 >= range.end) range.done = true;

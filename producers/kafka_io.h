@@ -104,12 +104,14 @@ struct ReadToEndStats {
 
 // Every committed record (read_committed) of `topics` of the
 // configuration's prefix, every partition, from the beginning up to the
-// end offset each partition had when the read started; what is written
-// meanwhile is left out. That end is the last stable offset: a transaction
-// whose commit returned just before may be left out while the coordinator
-// is still writing its markers (tail reads to the high watermark instead). `on_record` gets each one with its topic (its
-// payload may be null), every partition's records in offset order. No
-// consumer group offsets are committed.
+// high watermark each partition had when the read started
+// (HighWatermarks, consumers/kafka_client.h): every transaction committed
+// before the read started is in, and what is written meanwhile is left
+// out. A transaction that was open when the read started is waited for;
+// one left open (its producer gone, until the broker aborts it) stalls the
+// read (see ReadToEndOptions). `on_record` gets each record with its topic
+// (its payload may be null), every partition's records in offset order.
+// No consumer group offsets are committed.
 //
 // The partitions are found in the metadata of all topics: asking for a
 // topic by name can create it on a broker that creates topics on demand.

@@ -48,50 +48,6 @@ std::unique_ptr<google::protobuf::Message> MessageFor(std::string_view topic,
 // the read started before it is given up (an open transaction holds its
 // last stable offset back).
 constexpr auto kStallTimeout = std::chrono::seconds(10);
-// How long the partitions' ends are asked for before giving up.
-constexpr auto kWatermarkTimeout = std::chrono::seconds(30);
-
-// Where each partition of `kafka_topic` ends: its high watermark, with the
-// records of transactions not yet committed or aborted. A read_committed
-// client would get the last stable offset instead, which stays short of a
-// committed transaction's records until the coordinator has written its
-// commit markers; the coordinator answers the producer's commit before it
-// writes them, so a read started right after a commit would stop before
-// records the producer saw committed.
-bool HighWatermarks(const Config& config, const std::string& kafka_topic,
-                    int partitions, std::map<int, int64_t>* ends,
-                    std::string* error) {
-  auto made = MakeKafkaConsumer(
-      config.kafka, {{"group.id", Cat(config.kafka.group_prefix, ".tail")},
-                     {"enable.auto.commit", "false"},
-                     {"isolation.level", "read_uncommitted"}});
-  if (!made.ok()) {
-    *error = std::string(made.status().message());
-    return false;
-  }
-  const std::unique_ptr<RdKafka::KafkaConsumer> client = *std::move(made);
-  // A broker that has just come back may not lead its partitions yet:
-  // asked again until the deadline.
-  const auto deadline = std::chrono::steady_clock::now() + kWatermarkTimeout;
-  bool ok = true;
-  for (int p = 0; p < partitions && ok; ++p) {
-    int64_t low = 0, high = 0;
-    RdKafka::ErrorCode code;
-    while ((code = client->query_watermark_offsets(kafka_topic, p, &low, &high,
-                                                   10000)) != RdKafka::ERR_NO_ERROR &&
-           std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    }
-    if (code != RdKafka::ERR_NO_ERROR) {
-      *error = Cat("end offset of ", kafka_topic, " [", p, "]: ", Describe(code));
-      ok = false;
-    } else if (high > low) {
-      (*ends)[p] = high;  // empty partitions are done from the start
-    }
-  }
-  client->close();
-  return ok;
-}
 
 }  // namespace
 
@@ -139,10 +95,19 @@ int Tail(const Config& config, const TailOptions& options,
   // of it). Otherwise up to the first end-of-partition event of each.
   const bool to_watermarks = !options.follow && !options.from_end;
   std::map<int, int64_t> ends;  // partitions not read to their end yet
-  if (to_watermarks &&
-      !HighWatermarks(config, kafka_topic, partitions, &ends, &error)) {
-    err << "orderflow: " << error << "\n";
-    return 1;
+  if (to_watermarks) {
+    std::vector<TopicPartitionName> names;
+    for (int p = 0; p < partitions; ++p) names.push_back({kafka_topic, p});
+    auto found = HighWatermarks(config.kafka, Cat(config.kafka.group_prefix, ".tail"),
+                                names);
+    if (!found.ok()) {
+      err << "orderflow: " << found.status().message() << "\n";
+      return 1;
+    }
+    for (int p = 0; p < partitions; ++p) {
+      const PartitionEnds& e = (*found)[p];
+      if (e.high > e.low) ends[p] = e.high;  // empty partitions are done from the start
+    }
   }
   std::vector<RdKafka::TopicPartition*> assignment;
   for (int p = 0; p < partitions; ++p) {
