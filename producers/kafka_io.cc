@@ -249,7 +249,9 @@ absl::StatusOr<ReadToEndStats> ReadTopicsToEnd(
         return absl::DeadlineExceededError(
             Cat("no records from ", servers, " for ",
                 ms % 1000 == 0 ? Cat(ms / 1000, " s") : Cat(ms, " ms"), "; ",
-                stalled.size(), " partitions not read to their end (", names, ")"));
+                stalled.size(), " partitions not read to their end (", names,
+                "); if the broker answers, a transaction left open (a stopped "
+                "engine?) holds them back until it ends or times out"));
       }
       if (options.diagnostics != nullptr) {
         for (const PartitionRange& r : ranges) {

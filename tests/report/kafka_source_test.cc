@@ -248,6 +248,9 @@ TEST_F(ReadToEnd, AStallFailsOrGivesWhatWasRead) {
                     "1 partitions not read to their end (orderflow.order-status.v1 ["),
                 std::string::npos)
           << stats.status();
+      EXPECT_NE(stats.status().message().find("a transaction left open"),
+                std::string::npos)
+          << stats.status();
     }
   }
 }
