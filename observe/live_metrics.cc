@@ -1,5 +1,7 @@
 #include "observe/live_metrics.h"
 
+#include <cmath>
+#include <limits>
 #include <utility>
 
 #include "engine/order_status.h"
@@ -70,6 +72,11 @@ void CommitDurations::Add(int64_t micros) {
   ++count;
 }
 
+double CommitDurations::UpperBoundSeconds(size_t i) {
+  return i < kUpperBounds.size() ? static_cast<double>(kUpperBounds[i]) / 1000
+                                 : std::numeric_limits<double>::infinity();
+}
+
 int64_t CommitDurations::AtMost(size_t i) const {
   int64_t n = 0;
   for (size_t k = 0; k <= i && k < counts.size(); ++k) n += counts[k];
@@ -93,15 +100,12 @@ nlohmann::ordered_json LiveToJson(const LiveSnapshot& snapshot,
   const CommitDurations& c = h.commit_durations;
   Json& commit = host["commitSeconds"];
   commit["count"] = c.count;
-  commit["sum"] = static_cast<double>(c.total_us) / 1e6;
+  commit["sum"] = c.TotalSeconds();
   commit["atMost"] = Json::array();
   for (size_t i = 0; i <= CommitDurations::kUpperBounds.size(); ++i) {
+    const double le = CommitDurations::UpperBoundSeconds(i);
     Json bucket;
-    if (i < CommitDurations::kUpperBounds.size()) {
-      bucket["le"] = static_cast<double>(CommitDurations::kUpperBounds[i]) / 1000;
-    } else {
-      bucket["le"] = nullptr;
-    }
+    bucket["le"] = std::isinf(le) ? Json() : Json(le);  // JSON has no infinity
     bucket["commits"] = c.AtMost(i);
     commit["atMost"].push_back(std::move(bucket));
   }

@@ -52,6 +52,9 @@ struct CommitDurations {
   void Add(int64_t micros);
   // Commits that took at most kUpperBounds[i] (i = size: all of them).
   int64_t AtMost(size_t i) const;
+  // kUpperBounds[i] in seconds; infinity for i = size (every commit).
+  static double UpperBoundSeconds(size_t i);
+  double TotalSeconds() const { return static_cast<double>(total_us) / 1e6; }
 };
 
 // What the host itself did (not the engine's decisions). Records handled

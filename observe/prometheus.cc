@@ -219,13 +219,10 @@ std::string RenderPrometheus(const LiveSnapshot& snapshot) {
            "sending the input offsets to the broker's answer.");
   const std::string bucket = std::string(kCommit) + "_bucket";
   for (size_t i = 0; i <= CommitDurations::kUpperBounds.size(); ++i) {
-    const double le = i < CommitDurations::kUpperBounds.size()
-                          ? static_cast<double>(CommitDurations::kUpperBounds[i]) / 1000
-                          : INFINITY;
-    w.Sample(bucket, {{"le", Number(le)}}, Number(cd.AtMost(i)));
+    w.Sample(bucket, {{"le", Number(CommitDurations::UpperBoundSeconds(i))}},
+             Number(cd.AtMost(i)));
   }
-  w.Sample(std::string(kCommit) + "_sum", {},
-           Number(static_cast<double>(cd.total_us) / 1e6));
+  w.Sample(std::string(kCommit) + "_sum", {}, Number(cd.TotalSeconds()));
   w.Sample(std::string(kCommit) + "_count", {}, Number(cd.count));
   constexpr std::string_view kDead = "orderflow_dead_letters_total";
   w.Family(kDead, "counter", "Records dead-lettered in committed transactions, by reason.");
