@@ -617,9 +617,10 @@ bool Host::Commit() {
   if (!error) {
     error = WithRetries([&] { return producer_->commit_transaction(-1); });
   }
-  counters_.commit_wait_us += MicrosBetween(wait_started, Clock::now());
+  const Clock::time_point ended = Clock::now();
+  counters_.commit_wait_us += MicrosBetween(wait_started, ended);
   if (!error) {
-    const int64_t took_us = MicrosBetween(last_commit_started_, Clock::now());
+    const int64_t took_us = MicrosBetween(last_commit_started_, ended);
     commit_durations_.Add(took_us);
     slowest_commit_us_ = std::max(slowest_commit_us_, took_us);
     in_transaction_ = false;
