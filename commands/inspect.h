@@ -1,8 +1,8 @@
 // `orderflow inspect ORDER_ID`: an order's current state and every input
 // and output that concerned it (observe/order_timeline.h), from a replay
 // run in-process or from a running engine over HTTP.
-#ifndef ORDERFLOW_CLI_INSPECT_H_
-#define ORDERFLOW_CLI_INSPECT_H_
+#ifndef ORDERFLOW_COMMANDS_INSPECT_H_
+#define ORDERFLOW_COMMANDS_INSPECT_H_
 
 #include <ostream>
 #include <string>
@@ -29,4 +29,4 @@ int Inspect(const Config& config, const InspectOptions& options,
 
 }  // namespace orderflow
 
-#endif  // ORDERFLOW_CLI_INSPECT_H_
+#endif  // ORDERFLOW_COMMANDS_INSPECT_H_

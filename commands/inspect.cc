@@ -1,4 +1,4 @@
-#include "cli/inspect.h"
+#include "commands/inspect.h"
 
 #include <fstream>
 #include <iostream>

@@ -1,0 +1,62 @@
+// `orderflow run`: both engine stages on Kafka, exactly once, until SIGTERM.
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "commands/command.h"
+#include "consumers/kafka_host.h"
+#include "observe/dashboard.h"
+
+namespace orderflow {
+namespace {
+
+int Run(const std::string& config_path) {
+  const Config config = LoadOrExit(config_path);
+  // Metrics and the dashboard (config http.address); more routes can be
+  // added to `http` with http.Route(prefix, handler).
+  MetricsBoard board;
+  OrderTimelines timelines(config.observe);
+  HttpServer http;
+  ServeOrders(timelines, http);
+  if (absl::Status s = StartMetricsServer(config.observe.http_address, board, http);
+      !s.ok()) {
+    std::cerr << "orderflow: " << s.message() << "\n";
+    return 1;
+  }
+  if (http.running()) {
+    std::cerr << "run: dashboard at " << http.url() << ", Prometheus metrics at "
+              << http.url() << "metrics, orders at " << http.url()
+              << "api/orders/<id> (orderflow inspect)\n";
+  }
+  absl::StatusOr<std::unique_ptr<KafkaHost>> host = KafkaHost::Create(
+      config, &board, http.running() ? &timelines : nullptr);
+  if (!host.ok()) {
+    std::cerr << "orderflow: " << host.status().message() << "\n";
+    return 1;
+  }
+  InstallStopHandlers();
+  absl::Status done = (*host)->Run(stop_requested);
+  if (!done.ok()) {
+    std::cerr << "orderflow: " << done.message() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+Command RunCommand() {
+  return Command::Leaf(
+      "run", "Run both engine stages on Kafka, exactly once, until SIGTERM",
+      "Reads the input topics, writes the output topics in transactions and "
+      "serves the\ndashboard and metrics on http.address. Create the topics "
+      "first: orderflow topics create.",
+      [](CLI::App& app) -> Command::Action {
+        auto config_path = std::make_shared<std::string>();
+        app.add_option("--config", *config_path, "configuration file (YAML)")
+            ->required();
+        return [config_path] { return Run(*config_path); };
+      });
+}
+
+}  // namespace orderflow
