@@ -32,8 +32,10 @@
 #include "observe/live_metrics.h"
 #include "orderflow/v1/orderflow.pb.h"
 #include "producers/kafka_io.h"
-#include "producers/simulators.h"
 #include "replay/replay_line.h"
+#include "sim/erp.h"
+#include "sim/shipping.h"
+#include "sim/week.h"
 
 namespace orderflow {
 namespace {
@@ -213,7 +215,7 @@ int RunDemo(const DemoOptions& options, const std::atomic<bool>& stop,
     }
     HostThread host_thread(**host);
 
-    const EpochMillis start = 1772409600000;  // Monday 2026-03-02 00:00 UTC
+    const EpochMillis start = kSimulatedMonday;
     SimClock clock{start, start + Days(options.days),
                    static_cast<double>(Days(options.days)) / (options.seconds * 1000.0)};
     auto writer = TopicWriter::Create(config);

@@ -16,7 +16,9 @@
 #include "engine/fingerprint.h"
 #include "engine/text.h"
 #include "gtest/gtest.h"
-#include "producers/simulators.h"
+#include "sim/erp.h"
+#include "sim/shipping.h"
+#include "sim/week.h"
 
 namespace orderflow {
 namespace {
@@ -53,7 +55,7 @@ class StreamDigest {
 std::string ErpWeek(uint64_t seed, int orders_per_day) {
   StreamDigest digest;
   std::vector<std::pair<std::string, EpochMillis>> placed;
-  const EpochMillis start = 1772409600000;
+  const EpochMillis start = kSimulatedMonday;
   ErpSimulator erp({seed, orders_per_day, start},
                    [&](Topic topic, const std::string& key,
                        const google::protobuf::Message& value, EpochMillis at) {
@@ -82,7 +84,7 @@ std::string Warehouse(uint64_t seed) {
                                           EpochMillis at) {
     digest.Add(ShortName(topic), key, at, value);
   });
-  const EpochMillis start = 1772409600000;
+  const EpochMillis start = kSimulatedMonday;
   for (int i = 0; i < 3000; ++i) {
     const EpochMillis now = start + i * Minutes(3);
     v1::DeliveryTask task;
