@@ -3,4 +3,4 @@
 # built (or before them); the guard defines the library once.
 include_guard(GLOBAL)
 add_library(orderflow_workload STATIC ${CMAKE_CURRENT_LIST_DIR}/workload.cc)
-target_link_libraries(orderflow_workload PUBLIC orderflow_engine)
+target_link_libraries(orderflow_workload PUBLIC orderflow_engine orderflow_sim)
