@@ -418,16 +418,6 @@ class Generator final : private StockLedger::Listener {
 
 }  // namespace
 
-std::string_view TopicName(Topic topic) {
-  switch (topic) {
-    case Topic::kOrders: return "orders";
-    case Topic::kCancellations: return "cancellations";
-    case Topic::kShipments: return "shipments";
-    case Topic::kInventory: return "inventory";
-  }
-  return "unknown";
-}
-
 std::vector<InputRecord> GenerateWorkload(const WorkloadOptions& options) {
   return Generator(options).Run();
 }
@@ -453,6 +443,7 @@ std::string Describe(const std::vector<InputRecord>& stream) {
         ++inventory;
         ++kinds[std::get<v1::InventoryEvent>(r.value).kind() % 4];
         break;
+      default: break;  // not a topic the workload writes
     }
   }
   char buf[512];
@@ -474,7 +465,7 @@ std::string Describe(const std::vector<InputRecord>& stream) {
 
 void Feed(const InputRecord& record, Pipeline& pipeline, int64_t offset,
           std::string_view payload) {
-  const RecordSource source{TopicName(record.topic), 0, offset, record.key,
+  const RecordSource source{ShortName(record.topic), 0, offset, record.key,
                             payload, record.timestamp};
   switch (record.topic) {
     case Topic::kOrders:
@@ -491,6 +482,7 @@ void Feed(const InputRecord& record, Pipeline& pipeline, int64_t offset,
       pipeline.OnInventoryEvent(std::get<v1::InventoryEvent>(record.value),
                                 source);
       return;
+    default: return;  // not a topic the workload writes
   }
 }
 
@@ -508,7 +500,7 @@ EncodedRecord Encode(const InputRecord& record) {
 
 bool Decoder::Feed(const EncodedRecord& record, Pipeline& pipeline,
                    int64_t offset) {
-  const RecordSource source{TopicName(record.topic), 0, offset, record.key,
+  const RecordSource source{ShortName(record.topic), 0, offset, record.key,
                             record.value, record.timestamp};
   switch (record.topic) {
     case Topic::kOrders:
@@ -527,6 +519,7 @@ bool Decoder::Feed(const EncodedRecord& record, Pipeline& pipeline,
       if (!inventory_.ParseFromString(record.value)) return false;
       pipeline.OnInventoryEvent(inventory_, source);
       return true;
+    default: break;  // not a topic the workload writes
   }
   return false;
 }

@@ -76,16 +76,15 @@
 
 #include "engine/pipeline.h"
 #include "engine/time.h"
+#include "engine/topics.h"
 #include "orderflow/v1/orderflow.pb.h"
 
 namespace orderflow::workload {
 
-// The input topics the engine reads.
-enum class Topic : uint8_t { kOrders, kCancellations, kShipments, kInventory };
-
-// "orders", "cancellations", "shipments", "inventory": the short names
-// replay uses.
-std::string_view TopicName(Topic topic);
+// A record's topic is the engine's (engine/topics.h), as for every
+// simulator: the workload writes orders, cancellations, shipments and
+// inventory.
+using Topic = ::orderflow::Topic;
 
 // One record as a consumer would hand it to the engine.
 struct InputRecord {

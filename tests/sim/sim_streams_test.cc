@@ -112,7 +112,7 @@ std::string Workload(const workload::WorkloadOptions& options) {
   for (const workload::InputRecord& r : workload::GenerateWorkload(options)) {
     std::visit(
         [&](const auto& m) {
-          digest.Add(workload::TopicName(r.topic), r.key, r.timestamp, m);
+          digest.Add(ShortName(r.topic), r.key, r.timestamp, m);
         },
         r.value);
   }
