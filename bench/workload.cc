@@ -418,6 +418,16 @@ class Generator final : private StockLedger::Listener {
 
 }  // namespace
 
+std::string_view TopicName(Topic topic) {
+  switch (topic) {
+    case Topic::kOrders: return "orders";
+    case Topic::kCancellations: return "cancellations";
+    case Topic::kShipments: return "shipments";
+    case Topic::kInventory: return "inventory";
+    default: return {};  // not a topic the workload writes
+  }
+}
+
 std::vector<InputRecord> GenerateWorkload(const WorkloadOptions& options) {
   return Generator(options).Run();
 }
@@ -465,7 +475,7 @@ std::string Describe(const std::vector<InputRecord>& stream) {
 
 void Feed(const InputRecord& record, Pipeline& pipeline, int64_t offset,
           std::string_view payload) {
-  const RecordSource source{ShortName(record.topic), 0, offset, record.key,
+  const RecordSource source{TopicName(record.topic), 0, offset, record.key,
                             payload, record.timestamp};
   switch (record.topic) {
     case Topic::kOrders:
@@ -500,7 +510,7 @@ EncodedRecord Encode(const InputRecord& record) {
 
 bool Decoder::Feed(const EncodedRecord& record, Pipeline& pipeline,
                    int64_t offset) {
-  const RecordSource source{ShortName(record.topic), 0, offset, record.key,
+  const RecordSource source{TopicName(record.topic), 0, offset, record.key,
                             record.value, record.timestamp};
   switch (record.topic) {
     case Topic::kOrders:
