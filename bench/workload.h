@@ -11,8 +11,10 @@
 //   }
 //
 // The stream is a deterministic function of the options (the generator
-// has its own random number generator and uses no std:: distributions), so
-// a seed names the same records on every machine.
+// draws from sim/random.h's Random, which uses no std:: distributions), so
+// a seed names the same records on every machine. The simulated world's
+// pieces (the SKU catalogue, the stock ledger, the record builders) are
+// sim/'s; the order of the draws, and so the stream, is this generator's.
 //
 // What it looks like, with the default options:
 //  - Orders arrive as a Poisson process, `orders_per_minute` on average,
@@ -38,10 +40,11 @@
 //    backorder until it lands (about 10 % of accepted orders). A few
 //    ADJUSTMENTs (shrinkage, found units) happen along the way.
 //  - Shipments follow allocation. The generator keeps a model of the
-//    engine's stock ledger (rules 2 and 3: reservation, partial holds,
-//    backorders served by priority, releases on cancellation), so it knows
-//    when an order becomes ALLOCATED without reading the engine's outputs,
-//    and a shipment is only generated for an allocated order. The
+//    engine's stock ledger (sim/stock_ledger.h; rules 2 and 3: reservation,
+//    partial holds, backorders served by priority, releases on
+//    cancellation), so it knows when an order becomes ALLOCATED without
+//    reading the engine's outputs, and a shipment is only generated for
+//    an allocated order. The
 //    warehouse PACKs and SHIPs it before shipBy - 4h (`late_ship_rate` of
 //    orders ship late, around shipBy); the carrier DELIVERs it after a
 //    transit time typical of its service level, or reports
@@ -73,15 +76,20 @@
 
 #include "engine/pipeline.h"
 #include "engine/time.h"
+#include "engine/topics.h"
 #include "orderflow/v1/orderflow.pb.h"
 
 namespace orderflow::workload {
 
-// The input topics the engine reads.
-enum class Topic : uint8_t { kOrders, kCancellations, kShipments, kInventory };
+// A record's topic is the engine's (engine/topics.h), as for every
+// simulator: the workload writes orders, cancellations, shipments and
+// inventory.
+using Topic = ::orderflow::Topic;
 
-// "orders", "cancellations", "shipments", "inventory": the short names
-// replay uses.
+// "orders", "cancellations", "shipments", "inventory": ShortName's names
+// of the topics the workload writes, empty for any other. Its own switch,
+// which Feed inlines: a call to ShortName for every record costs the
+// benchmark about 40 instructions a record.
 std::string_view TopicName(Topic topic);
 
 // One record as a consumer would hand it to the engine.

@@ -32,8 +32,10 @@
 #include "observe/live_metrics.h"
 #include "orderflow/v1/orderflow.pb.h"
 #include "producers/kafka_io.h"
-#include "producers/simulators.h"
 #include "replay/replay_line.h"
+#include "sim/erp.h"
+#include "sim/shipping.h"
+#include "sim/week.h"
 
 namespace orderflow {
 namespace {
@@ -132,6 +134,32 @@ std::string Percentiles(const ServiceSummary::Percentiles& p) {
   return Cat("p50 ", Hours(p.p50), ", p90 ", Hours(p.p90), ", p99 ", Hours(p.p99));
 }
 
+// The engine's thread: started with the host, stopped and joined on every
+// way out of the scope that owns it (a std::thread destroyed while still
+// joinable ends the process with std::terminate).
+class HostThread {
+ public:
+  explicit HostThread(KafkaHost& host)
+      : thread_([this, &host] { result_ = host.Run(stop_); }) {}
+  HostThread(const HostThread&) = delete;
+  HostThread& operator=(const HostThread&) = delete;
+  ~HostThread() { Join().IgnoreError(); }
+
+  // Stops the host, waits for its thread and returns what Run returned.
+  absl::Status Join() {
+    if (thread_.joinable()) {
+      stop_ = true;
+      thread_.join();
+    }
+    return result_;
+  }
+
+ private:
+  std::atomic<bool> stop_{false};
+  absl::Status result_;
+  std::thread thread_;  // last: it starts once the members it uses exist
+};
+
 }  // namespace
 
 int RunDemo(const DemoOptions& options, const std::atomic<bool>& stop,
@@ -185,11 +213,9 @@ int RunDemo(const DemoOptions& options, const std::atomic<bool>& stop,
       rd_kafka_destroy(mock_handle);
       return 1;
     }
-    std::atomic<bool> host_stop{false};
-    absl::Status host_result;
-    std::thread host_thread([&] { host_result = (*host)->Run(host_stop); });
+    HostThread host_thread(**host);
 
-    const EpochMillis start = 1772409600000;  // Monday 2026-03-02 00:00 UTC
+    const EpochMillis start = kSimulatedMonday;
     SimClock clock{start, start + Days(options.days),
                    static_cast<double>(Days(options.days)) / (options.seconds * 1000.0)};
     auto writer = TopicWriter::Create(config);
@@ -280,8 +306,7 @@ int RunDemo(const DemoOptions& options, const std::atomic<bool>& stop,
       if (week_over && SteadyClock::now() - quiet_since > std::chrono::seconds(3)) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    host_stop = true;
-    host_thread.join();
+    const absl::Status host_result = host_thread.Join();
     if (!host_result.ok()) {
       err << "orderflow demo: the engine stopped: " << host_result.message() << "\n";
       status = 1;

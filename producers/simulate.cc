@@ -5,6 +5,7 @@
 
 #include "producers/kafka_io.h"
 #include "replay/replay_line.h"
+#include "sim/week.h"
 
 namespace orderflow {
 

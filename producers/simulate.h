@@ -10,8 +10,8 @@
 #include <ostream>
 
 #include "config/config_file.h"
-
-#include "producers/simulators.h"
+#include "sim/erp.h"
+#include "sim/shipping.h"
 
 namespace orderflow {
 
