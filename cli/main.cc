@@ -14,7 +14,7 @@
 #include "cli/inspect.h"
 #include "config/config_file.h"
 #include "consumers/kafka_host.h"
-#include "consumers/topics_admin.h"
+#include "kafka/topics_admin.h"
 #include "observe/dashboard.h"
 #include "producers/demo.h"
 #include "producers/publish.h"

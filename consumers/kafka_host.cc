@@ -15,11 +15,11 @@
 #include <variant>
 #include <vector>
 
-#include "consumers/consumer_prefetch.h"
+#include "kafka/consumer_prefetch.h"
 #include "consumers/hosted_stage.h"
-#include "consumers/kafka_client.h"
-#include "consumers/topic_names.h"
-#include "consumers/topics_admin.h"
+#include "kafka/kafka_client.h"
+#include "kafka/topic_names.h"
+#include "kafka/topics_admin.h"
 #include "engine/dead_letter.h"
 #include "engine/output_wire.h"
 #include "engine/partitioner.h"
