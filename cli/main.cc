@@ -5,6 +5,7 @@
 #include <atomic>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -95,8 +96,12 @@ int Run(const std::string& config_path) {
               << http.url() << "metrics, orders at " << http.url()
               << "api/orders/<id> (orderflow inspect)\n";
   }
+  HostOptions host_options{.log = &std::cerr};
+  if (const char* every = std::getenv("ORDERFLOW_FAULT_ABORT_EVERY")) {
+    host_options.abort_every = std::atoll(every);  // tests: abort every Nth
+  }
   absl::StatusOr<std::unique_ptr<KafkaHost>> host = KafkaHost::Create(
-      config, &board, http.running() ? &timelines : nullptr);
+      config, &board, http.running() ? &timelines : nullptr, host_options);
   if (!host.ok()) {
     std::cerr << "orderflow: " << host.status().message() << "\n";
     return 1;
