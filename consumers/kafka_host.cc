@@ -10,6 +10,7 @@
 
 #include "consumers/changelog_restorer.h"
 #include "consumers/host_emitter.h"
+#include "consumers/host_stages.h"
 #include "consumers/host_telemetry.h"
 #include "consumers/hosted_stage.h"
 #include "consumers/stage_router.h"
@@ -22,7 +23,6 @@
 #include "kafka/kafka_errors.h"
 #include "kafka/rdkafka_env.h"
 #include "kafka/topic_names.h"
-#include "kafka/topics_admin.h"
 
 namespace orderflow {
 namespace {
@@ -35,57 +35,7 @@ int64_t MicrosBetween(Clock::time_point from, Clock::time_point to) {
   return std::chrono::duration_cast<std::chrono::microseconds>(to - from).count();
 }
 
-std::map<Topic, std::string> OutputTopics(const Config& config) {
-  std::map<Topic, std::string> topics;
-  for (Topic t : {Topic::kOrderStatus, Topic::kDeliveryTasks,
-                  Topic::kEscalations, Topic::kDeadLetter}) {
-    topics[t] = KafkaTopic(config.kafka.topic_prefix, t);
-  }
-  return topics;
-}
-
-// Every topic the producer writes.
-std::vector<std::string> ProducedTopics(const Config& config) {
-  std::vector<std::string> names;
-  for (InternalTopic t :
-       {InternalTopic::kAllocationRequests, InternalTopic::kAllocationResults,
-        InternalTopic::kOrderChangelog, InternalTopic::kInventoryChangelog}) {
-    names.push_back(KafkaTopic(config.kafka.topic_prefix, t));
-  }
-  for (const auto& [t, name] : OutputTopics(config)) names.push_back(name);
-  return names;
-}
-
-class Host;
-
-// One stage's rebalance events, to the host with the stage's index.
-class StageEvents : public ConsumerEvents {
- public:
-  StageEvents(Host* host, int stage) : host_(host), stage_(stage) {}
-  void OnAssigned(StageConsumer& consumer,
-                  const std::vector<TopicPartitionOffset>& partitions) override;
-  void OnRevoked(StageConsumer& consumer, bool lost) override;
-
- private:
-  Host* host_;
-  int stage_;
-};
-
-// One stage's member of its consumer group.
-struct StageRuntime {
-  std::unique_ptr<HostedStage> stage;
-  std::unique_ptr<StageEvents> events;
-  std::unique_ptr<StageConsumer> consumer;
-  std::string group_id;
-  std::vector<std::string> topics;                              // Kafka names
-  std::map<std::string, std::string, std::less<>> short_names;  // Kafka -> short
-  std::string changelog_topic;
-  // Next offset per (topic, partition) consumed in the open transaction;
-  // the topic is a key of short_names.
-  std::map<std::pair<const std::string*, int32_t>, int64_t> next_offsets;
-};
-
-class Host : public KafkaHost {
+class Host : public KafkaHost, public ConsumerEvents {
  public:
   Host(const Config& config, MetricsBoard* board, OrderTimelines* timelines,
        std::ostream& log, KafkaEnv& env, int64_t abort_every)
@@ -115,13 +65,15 @@ class Host : public KafkaHost {
   absl::Status Run(const std::atomic<bool>& stop) override;
   HostCounters counters() const override { return telemetry_.counters(); }
 
-  void OnAssigned(int stage, StageConsumer& consumer,
-                  const std::vector<TopicPartitionOffset>& partitions);
-  void OnRevoked(int stage, StageConsumer& consumer, bool lost);
+  // ConsumerEvents of both stage consumers.
+  void OnAssigned(StageConsumer& consumer,
+                  const std::vector<TopicPartitionOffset>& partitions) override;
+  void OnRevoked(StageConsumer& consumer, bool lost) override;
 
  private:
-  void AddStage(std::unique_ptr<HostedStage> stage, std::string_view role,
-                std::vector<std::string> short_topics, InternalTopic changelog);
+  int StageOf(const StageConsumer& consumer) const {
+    return stages_[0].consumer.get() == &consumer ? 0 : 1;
+  }
   // The stage's state changes since the last call, to its changelog in the
   // open transaction.
   void WriteChangedState(StageRuntime& s);
@@ -177,46 +129,11 @@ class Host : public KafkaHost {
   absl::Status fatal_ = absl::OkStatus();
 };
 
-void StageEvents::OnAssigned(StageConsumer& consumer,
-                             const std::vector<TopicPartitionOffset>& partitions) {
-  host_->OnAssigned(stage_, consumer, partitions);
-}
-
-void StageEvents::OnRevoked(StageConsumer& consumer, bool lost) {
-  host_->OnRevoked(stage_, consumer, lost);
-}
-
-void Host::AddStage(std::unique_ptr<HostedStage> stage, std::string_view role,
-                    std::vector<std::string> short_topics,
-                    InternalTopic changelog) {
-  StageRuntime s;
-  s.stage = std::move(stage);
-  s.group_id = Cat(config_.kafka.group_prefix, ".", role);
-  for (const std::string& name : short_topics) {
-    const std::string full = KafkaTopic(config_.kafka.topic_prefix, name);
-    s.topics.push_back(full);
-    s.short_names[full] = name;
-  }
-  s.changelog_topic = KafkaTopic(config_.kafka.topic_prefix, changelog);
-  s.events = std::make_unique<StageEvents>(this, static_cast<int>(stages_.size()));
-  telemetry_.AddStage(s.stage.get());
-  stages_.push_back(std::move(s));
-}
-
 absl::Status Host::Start() {
   if (absl::Status s = env_.CheckTopics(); !s.ok()) return s;
   if (absl::Status s = transactions_.Start(); !s.ok()) return s;
-  AddStage(MakeOrderStage(config_.engine), "order-stage",
-           {std::string(ShortName(Topic::kOrders)),
-            std::string(ShortName(Topic::kCancellations)),
-            std::string(ShortName(Topic::kShipments)),
-            std::string(ShortName(Topic::kInvoices)),
-            std::string(InternalName(InternalTopic::kAllocationResults))},
-           InternalTopic::kOrderChangelog);
-  AddStage(MakeInventoryStage(config_.engine), "inventory-stage",
-           {std::string(ShortName(Topic::kInventory)),
-            std::string(InternalName(InternalTopic::kAllocationRequests))},
-           InternalTopic::kInventoryChangelog);
+  stages_ = MakeHostStages(config_);
+  for (StageRuntime& s : stages_) telemetry_.AddStage(s.stage.get());
   if (std::vector<TimelineFeed::Entry>* pending = telemetry_.timeline_pending()) {
     stages_[0].stage->ObserveInputs(
         [pending](std::string_view topic, const RecordSource& source) {
@@ -231,7 +148,7 @@ absl::Status Host::Start() {
     // drained (see StageRouter).
     auto consumer = env_.NewConsumer({.group_id = s.group_id,
                                       .partition_eof = true,
-                                      .events = s.events.get(),
+                                      .events = this,
                                       .wakes_host = true});
     if (!consumer.ok()) return consumer.status();
     s.consumer = *std::move(consumer);
@@ -304,8 +221,9 @@ absl::Status Host::RestoreShards(StageRuntime& s,
   return absl::OkStatus();
 }
 
-void Host::OnAssigned(int stage, StageConsumer& consumer,
+void Host::OnAssigned(StageConsumer& consumer,
                       const std::vector<TopicPartitionOffset>& partitions) {
+  const int stage = StageOf(consumer);
   StageRuntime& s = stages_[stage];
   ++assignments_;
   std::set<int> added;
@@ -327,7 +245,8 @@ void Host::OnAssigned(int stage, StageConsumer& consumer,
   UpdateRouting(stage);
 }
 
-void Host::OnRevoked(int stage, StageConsumer& consumer, bool lost) {
+void Host::OnRevoked(StageConsumer& consumer, bool lost) {
+  const int stage = StageOf(consumer);
   StageRuntime& s = stages_[stage];
   // Revoked, or lost: what is in flight commits (or, lost, is dropped).
   if (lost) {

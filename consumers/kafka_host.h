@@ -47,9 +47,10 @@
 // abort, producer rebuild), the stage router (stage_router.h: in-process
 // or through the topics, with no Kafka in it), the changelog restorer
 // (changelog_restorer.h), the telemetry (host_telemetry.h: counted on
-// commit, dropped on abort) and the emitter (host_emitter.h: the engine's
-// outputs as produced records). This file's implementation joins them to
-// the consumers: polling, rebalancing and rewinding. Kafka and the clock
+// commit, dropped on abort), the emitter (host_emitter.h: the engine's
+// outputs as produced records) and the stages' groups and topics
+// (host_stages.h). This file's implementation joins them to the
+// consumers: polling, rebalancing and rewinding. Kafka and the clock
 // are reached only through a KafkaEnv (kafka/kafka_env.h), which tests
 // replace with a fake.
 #ifndef ORDERFLOW_CONSUMERS_KAFKA_HOST_H_

@@ -88,6 +88,12 @@ void PublishOrders(const Config& config, FakeKafka& kafka) {
     line->set_quantity(1);
     line->set_unit_price_minor(100);
     Send(config, kafka, Topic::kOrders, o.order_id(), kStart + i * 1000, o);
+    if (i % 20 == 10) {  // one that does not decode: a dead letter
+      const std::string key = Cat("O-bad-", i);
+      kafka.Append(KafkaTopic(config.kafka.topic_prefix, Topic::kOrders),
+                   PartitionOf(key, config.engine.order_partitions),
+                   {key, "\xff\xff\xff", kStart + i * 1000});
+    }
   }
 }
 
@@ -96,6 +102,7 @@ struct RunResult {
   HostCounters counters;
   std::multiset<std::pair<std::string, std::string>> statuses;  // committed
   ServiceMetrics metrics;  // committed, as published
+  std::map<std::string, int64_t> dead_letters;  // committed, by reason
   std::string log;
 };
 
@@ -120,7 +127,10 @@ RunResult RunHost(const Config& config, FakeKafka& kafka) {
       r.statuses.insert({rec.key, rec.value.value_or("")});
     }
   }
-  if (auto latest = board.Latest()) r.metrics = latest->metrics.metrics;
+  if (auto latest = board.Latest()) {
+    r.metrics = latest->metrics.metrics;
+    r.dead_letters = latest->host.dead_letters;
+  }
   r.log = log.str();
   return r;
 }
@@ -158,6 +168,7 @@ class HostTest : public ::testing::Test {
     ASSERT_TRUE(r.status.ok()) << r.status << "\n" << r.log;
     EXPECT_EQ(r.statuses, clean.statuses);  // none lost, none twice
     EXPECT_EQ(r.metrics.received, clean.metrics.received);
+    EXPECT_EQ(r.dead_letters, clean.dead_letters);
     EXPECT_EQ(r.metrics.accepted, clean.metrics.accepted);
     EXPECT_EQ(r.metrics.allocated_without_backorder,
               clean.metrics.allocated_without_backorder);
@@ -172,6 +183,9 @@ TEST_F(HostTest, CleanRunAllocatesEveryOrderOnce) {
   ASSERT_TRUE(r.status.ok()) << r.status << "\n" << r.log;
   EXPECT_EQ(r.metrics.received, kOrders);
   EXPECT_EQ(r.metrics.allocated_without_backorder, kOrders);
+  int64_t dead_letters = 0;
+  for (const auto& [reason, n] : r.dead_letters) dead_letters += n;
+  EXPECT_EQ(dead_letters, 3);
   std::map<std::string, int> allocated;
   for (const auto& [key, value] : r.statuses) {
     v1::OrderStatusChanged s;
