@@ -96,7 +96,8 @@ int Run(const std::string& config_path) {
               << http.url() << "metrics, orders at " << http.url()
               << "api/orders/<id> (orderflow inspect)\n";
   }
-  HostOptions host_options{.log = &std::cerr};
+  HostOptions host_options;
+  host_options.log = &std::cerr;
   if (const char* every = std::getenv("ORDERFLOW_FAULT_ABORT_EVERY")) {
     host_options.abort_every = std::atoll(every);  // tests: abort every Nth
   }

@@ -83,8 +83,8 @@ class Host : public KafkaHost, public ConsumerEvents {
   // assignment in the same poll may belong to the partitions' previous
   // life, so such a batch is not applied and the stage rewinds to the
   // committed offsets instead.
-  int PollStage(StageRuntime& s, int timeout_ms);
-  void OnRecord(StageRuntime& s, const ConsumedRecord& r);
+  absl::StatusOr<int> PollStage(StageRuntime& s, int timeout_ms);
+  absl::Status OnRecord(StageRuntime& s, const ConsumedRecord& r);
   // Whether an input record sits in the partition its key belongs to; if
   // not, it is dead-lettered: the stages find an order, a SKU, only in the
   // partition Kafka's default partitioner gives its key.
@@ -98,11 +98,12 @@ class Host : public KafkaHost, public ConsumerEvents {
   // left, first in first out (as engine/pipeline does).
   void DeliverLocal();
 
-  void EnsureTransaction();
-  // Commits the open transaction: changelogs, offsets, commit. False when
-  // it had to be aborted (the caller must rewind).
-  bool Commit();
-  void Abort();
+  // The loop of Run, until `stop` or an error.
+  absl::Status Loop(const std::atomic<bool>& stop);
+  // Commits the open transaction: changelogs, offsets, commit. kAborted
+  // when it had to be aborted (the caller must rewind); an error when the
+  // host cannot go on.
+  absl::StatusOr<TransactionLoop::Ended> Commit();
   // After an abort or a producer rebuild: every shard rebuilt from its
   // changelog, every stage back at its committed offsets.
   absl::Status Rewind();
@@ -126,7 +127,9 @@ class Host : public KafkaHost, public ConsumerEvents {
   int64_t assignments_ = 0;  // partition assignments so far
   bool rewind_needed_ = false;
   bool warned_foreign_internal_ = false;
-  absl::Status fatal_ = absl::OkStatus();
+  // An error met in a rebalance event, which runs inside a poll and
+  // cannot return one; the loop ends with it.
+  absl::Status event_error_ = absl::OkStatus();
 };
 
 absl::Status Host::Start() {
@@ -146,34 +149,34 @@ absl::Status Host::Start() {
   for (StageRuntime& s : stages_) {
     // End-of-partition events tell when the stage-to-stage topics are
     // drained (see StageRouter).
-    auto consumer = env_.NewConsumer({.group_id = s.group_id,
-                                      .partition_eof = true,
-                                      .events = this,
-                                      .wakes_host = true});
+    ConsumerOptions options;
+    options.group_id = s.group_id;
+    options.partition_eof = true;
+    options.events = this;
+    options.wakes_host = true;
+    auto consumer = env_.NewConsumer(options);
     if (!consumer.ok()) return consumer.status();
     s.consumer = *std::move(consumer);
   }
   // The restorer reads changelogs to their end: a fetch that finds nothing
   // more must come back at once, not after the default half second.
-  auto restorer = env_.NewConsumer(
-      {.group_id = Cat(config_.kafka.group_prefix, ".restore"),
-       .partition_eof = true,
-       .settings = {{"fetch.wait.max.ms", "10"}}});
+  ConsumerOptions restorer_options;
+  restorer_options.group_id = Cat(config_.kafka.group_prefix, ".restore");
+  restorer_options.partition_eof = true;
+  restorer_options.settings = {{"fetch.wait.max.ms", "10"}};
+  auto restorer = env_.NewConsumer(restorer_options);
   if (!restorer.ok()) return restorer.status();
   restorer_ = std::make_unique<ChangelogRestorer>(*std::move(restorer), env_, log_);
-  auto ends = env_.NewConsumer(
-      {.group_id = Cat(config_.kafka.group_prefix, ".ends"),
-       .settings = {{"isolation.level", "read_uncommitted"}}});
+  ConsumerOptions ends_options;
+  ends_options.group_id = Cat(config_.kafka.group_prefix, ".ends");
+  ends_options.settings = {{"isolation.level", "read_uncommitted"}};
+  auto ends = env_.NewConsumer(ends_options);
   if (!ends.ok()) return ends.status();
   ends_ = *std::move(ends);
   return absl::OkStatus();
 }
 
-void Host::EnsureTransaction() {
-  if (absl::Status s = transactions_.Ensure(); !s.ok()) fatal_ = s;
-}
-
-bool Host::Commit() {
+absl::StatusOr<TransactionLoop::Ended> Host::Commit() {
   absl::StatusOr<TransactionLoop::Ended> ended = transactions_.Commit(
       [&] {
         for (StageRuntime& s : stages_) WriteChangedState(s);
@@ -189,17 +192,10 @@ bool Host::Commit() {
         }
         return groups;
       });
-  if (!ended.ok()) {
-    fatal_ = ended.status();
-    return false;
+  if (ended.ok() && *ended == TransactionLoop::Ended::kCommitted) {
+    for (StageRuntime& s : stages_) s.next_offsets.clear();
   }
-  if (*ended != TransactionLoop::Ended::kCommitted) return false;
-  for (StageRuntime& s : stages_) s.next_offsets.clear();
-  return true;
-}
-
-void Host::Abort() {
-  if (absl::Status s = transactions_.Abort(); !s.ok()) fatal_ = s;
+  return ended;
 }
 
 void Host::WriteChangedState(StageRuntime& s) {
@@ -233,7 +229,7 @@ void Host::OnAssigned(StageConsumer& consumer,
   for (int p : added) s.stage->AddShard(p);
   const auto restore_started = env_.Now();
   const int64_t restored_before = telemetry_.counters().restored_records;
-  if (absl::Status st = RestoreShards(s, added); !st.ok()) fatal_ = st;
+  if (absl::Status st = RestoreShards(s, added); !st.ok()) event_error_ = st;
   log_ << "run: " << s.stage->name() << " stage assigned partitions";
   for (int p : added) log_ << " " << p;
   log_ << " (" << telemetry_.counters().restored_records - restored_before
@@ -250,10 +246,16 @@ void Host::OnRevoked(StageConsumer& consumer, bool lost) {
   StageRuntime& s = stages_[stage];
   // Revoked, or lost: what is in flight commits (or, lost, is dropped).
   if (lost) {
-    if (transactions_.in_transaction()) Abort();
+    if (transactions_.in_transaction()) {
+      if (absl::Status st = transactions_.Abort(); !st.ok()) event_error_ = st;
+    }
     rewind_needed_ = true;
-  } else if (!Commit()) {
-    rewind_needed_ = true;
+  } else {
+    absl::StatusOr<TransactionLoop::Ended> ended = Commit();
+    if (!ended.ok()) event_error_ = ended.status();
+    if (!ended.ok() || *ended != TransactionLoop::Ended::kCommitted) {
+      rewind_needed_ = true;
+    }
   }
   s.stage->DropAll();
   s.next_offsets.clear();
@@ -347,7 +349,7 @@ bool Host::InRightPartition(const std::string& short_name,
   return false;
 }
 
-int Host::PollStage(StageRuntime& s, int timeout_ms) {
+absl::StatusOr<int> Host::PollStage(StageRuntime& s, int timeout_ms) {
   const int64_t assignments_before = assignments_;
   const absl::Span<const ConsumedRecord> batch =
       s.consumer->PollBatch(timeout_ms, kMaxBatch);
@@ -355,31 +357,32 @@ int Host::PollStage(StageRuntime& s, int timeout_ms) {
   if (assignments_ != assignments_before) {
     rewind_needed_ = true;
   } else {
-    for (const ConsumedRecord& r : batch) OnRecord(s, r);
+    for (const ConsumedRecord& r : batch) {
+      if (absl::Status st = OnRecord(s, r); !st.ok()) return st;
+    }
   }
   return static_cast<int>(batch.size());
 }
 
-void Host::OnRecord(StageRuntime& s, const ConsumedRecord& r) {
+absl::Status Host::OnRecord(StageRuntime& s, const ConsumedRecord& r) {
   switch (r.kind) {
     case ConsumedRecord::Kind::kRecord:
       break;
     case ConsumedRecord::Kind::kPartitionEnd:
       router_.OnPartitionEnd(r.topic, r.partition, r.offset);
-      return;
+      return absl::OkStatus();
     case ConsumedRecord::Kind::kFatal:
-      fatal_ = absl::InternalError(Cat(s.group_id, ": ", r.error));
-      return;
+      return absl::InternalError(Cat(s.group_id, ": ", r.error));
     case ConsumedRecord::Kind::kError:
       log_ << "run: " << s.stage->name() << " consumer: " << r.error << "\n";
-      return;
+      return absl::OkStatus();
   }
-  if (!fatal_.ok() || rewind_needed_) return;  // applied again after rewind
-  if (!s.stage->HasShard(r.partition)) return;  // not ours any more
-  EnsureTransaction();
-  if (!fatal_.ok()) return;
+  // Applied again after the rewind (or never, after an error).
+  if (!event_error_.ok() || rewind_needed_) return absl::OkStatus();
+  if (!s.stage->HasShard(r.partition)) return absl::OkStatus();  // not ours any more
+  if (absl::Status st = transactions_.Ensure(); !st.ok()) return st;
   const auto name = s.short_names.find(r.topic);
-  if (name == s.short_names.end()) return;  // subscribed to none other
+  if (name == s.short_names.end()) return absl::OkStatus();  // subscribed to none other
   RecordSource source;
   source.topic = r.topic;
   source.partition = r.partition;
@@ -401,6 +404,7 @@ void Host::OnRecord(StageRuntime& s, const ConsumedRecord& r) {
   }
   s.next_offsets[{&name->first, r.partition}] = r.offset + 1;
   ++telemetry_.counters().inputs;
+  return absl::OkStatus();
 }
 
 void Host::Report(bool final) {
@@ -430,17 +434,37 @@ absl::Status Host::Run(const std::atomic<bool>& stop) {
        << config_.kafka.instance_id << ", groups " << stages_[0].group_id
        << " and " << stages_[1].group_id << ", "
        << (config_.kafka.event_time ? "event" : "wall") << " clock\n";
+  absl::Status status = Loop(stop);
+  if (status.ok()) {
+    absl::StatusOr<TransactionLoop::Ended> last = Commit();
+    if (!last.ok()) status = last.status();
+    if (!last.ok() || *last != TransactionLoop::Ended::kCommitted) {
+      log_ << "run: the last transaction was aborted; its input will be "
+              "processed again by whoever takes over\n";
+    }
+  }
+  telemetry_.FlushTimelines();
+  telemetry_.Publish(true, env_.Now(), env_.WallMillis());
+  for (StageRuntime& s : stages_) s.consumer->Close();
+  restorer_->Close();
+  ends_->Close();
+  Report(true);
+  return status;
+}
+
+absl::Status Host::Loop(const std::atomic<bool>& stop) {
   const auto interval = std::chrono::milliseconds(config_.kafka.commit_interval);
-  // They are asked of a client that fetches nothing: a stage consumer's
-  // connection has a fetch waiting up to fetch.wait.max.ms in front of
-  // each question, and the loop waits for the answers.
+  // The ends are asked of a client that fetches nothing: a stage
+  // consumer's connection has a fetch waiting up to fetch.wait.max.ms in
+  // front of each question, and the loop waits for the answers.
   const StageRouter::HighWatermark high_watermark =
       [this](const std::string& topic, int32_t partition) -> std::optional<int64_t> {
     absl::StatusOr<Watermarks> w = ends_->QueryWatermarks(topic, partition, 5000);
     if (!w.ok()) return std::nullopt;
     return w->high;
   };
-  while (!stop.load() && fatal_.ok()) {
+  while (!stop.load()) {
+    if (!event_error_.ok()) return event_error_;
     if (router_.routing() == StageRouter::Routing::kDraining) {
       Follow(router_.TryFinishDraining(
           env_.Now(), transactions_.internal_in_transaction(), high_watermark));
@@ -448,7 +472,9 @@ absl::Status Host::Run(const std::atomic<bool>& stop) {
     if (!config_.kafka.event_time) {
       const EpochMillis now = env_.WallMillis();
       for (StageRuntime& s : stages_) {
-        if (s.stage->HasDueTimer(now)) EnsureTransaction();
+        if (s.stage->HasDueTimer(now)) {
+          if (absl::Status st = transactions_.Ensure(); !st.ok()) return st;
+        }
         s.stage->AdvanceClock(now, emitter_);
         DeliverLocal();
       }
@@ -456,15 +482,22 @@ absl::Status Host::Run(const std::atomic<bool>& stop) {
     // Take what is there without waiting; when both stages are idle, wait
     // a little for either to get something.
     int applied = 0;
-    for (StageRuntime& s : stages_) applied += PollStage(s, 0);
+    for (StageRuntime& s : stages_) {
+      absl::StatusOr<int> taken = PollStage(s, 0);
+      if (!taken.ok()) return taken.status();
+      applied += *taken;
+    }
+    if (!event_error_.ok()) return event_error_;
     if (applied == 0) {
       const auto wait_started = env_.Now();
       env_.WaitForRecords(5);
       telemetry_.counters().input_wait_us += MicrosBetween(wait_started, env_.Now());
     }
     if (rewind_needed_) {
-      if (transactions_.in_transaction()) Abort();
-      if (absl::Status st = Rewind(); !st.ok()) fatal_ = st;
+      if (transactions_.in_transaction()) {
+        if (absl::Status st = transactions_.Abort(); !st.ok()) return st;
+      }
+      if (absl::Status st = Rewind(); !st.ok()) return st;
       continue;
     }
     if (applied > 0 && transactions_.in_transaction()) {
@@ -474,25 +507,17 @@ absl::Status Host::Run(const std::atomic<bool>& stop) {
     }
     if (transactions_.in_transaction() &&
         env_.Now() - transactions_.last_commit_started() >= interval) {
-      if (!Commit()) {
-        if (absl::Status st = Rewind(); !st.ok()) fatal_ = st;
+      absl::StatusOr<TransactionLoop::Ended> ended = Commit();
+      if (!ended.ok()) return ended.status();
+      if (*ended == TransactionLoop::Ended::kAborted) {
+        if (absl::Status st = Rewind(); !st.ok()) return st;
       }
     }
     transactions_.Poll();  // delivery reports
     Report(false);
     telemetry_.Publish(false, env_.Now(), env_.WallMillis());
   }
-  if (fatal_.ok() && !Commit()) {
-    log_ << "run: the last transaction was aborted; its input will be "
-            "processed again by whoever takes over\n";
-  }
-  telemetry_.FlushTimelines();
-  telemetry_.Publish(true, env_.Now(), env_.WallMillis());
-  for (StageRuntime& s : stages_) s.consumer->Close();
-  restorer_->Close();
-  ends_->Close();
-  Report(true);
-  return fatal_;
+  return event_error_;
 }
 
 }  // namespace

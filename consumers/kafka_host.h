@@ -28,8 +28,10 @@
 // Kafka threw away. A fatal producer error rebuilds the producer, then does
 // the same.
 //
+//   HostOptions options;
+//   options.log = &std::cerr;
 //   absl::StatusOr<std::unique_ptr<KafkaHost>> host =
-//       KafkaHost::Create(config, board, timelines, {.log = &std::cerr});
+//       KafkaHost::Create(config, board, timelines, options);
 //   if (!host.ok()) { report host.status(); exit non-zero }
 //   absl::Status done = (*host)->Run(stop_flag);
 //

@@ -9,7 +9,6 @@
 #include <thread>
 #include <utility>
 
-#include "absl/strings/cord.h"
 #include "engine/text.h"
 #include "kafka/consumer_prefetch.h"
 #include "kafka/kafka_client.h"

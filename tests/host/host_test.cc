@@ -113,8 +113,11 @@ RunResult RunHost(const Config& config, FakeKafka& kafka) {
   MetricsBoard board;
   std::atomic<bool> stop{false};
   kafka.StopWhenIdle(&stop);
+  HostOptions options;
+  options.log = &log;
+  options.env = &kafka;
   absl::StatusOr<std::unique_ptr<KafkaHost>> host =
-      KafkaHost::Create(config, &board, nullptr, {.log = &log, .env = &kafka});
+      KafkaHost::Create(config, &board, nullptr, options);
   if (!host.ok()) {
     r.status = host.status();
     return r;
