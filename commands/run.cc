@@ -1,4 +1,5 @@
 // `orderflow run`: both engine stages on Kafka, exactly once, until SIGTERM.
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -28,8 +29,13 @@ int Run(const std::string& config_path) {
               << http.url() << "metrics, orders at " << http.url()
               << "api/orders/<id> (orderflow inspect)\n";
   }
+  HostOptions host_options;
+  host_options.log = &std::cerr;
+  if (const char* every = std::getenv("ORDERFLOW_FAULT_ABORT_EVERY")) {
+    host_options.abort_every = std::atoll(every);  // tests: abort every Nth
+  }
   absl::StatusOr<std::unique_ptr<KafkaHost>> host = KafkaHost::Create(
-      config, &board, http.running() ? &timelines : nullptr);
+      config, &board, http.running() ? &timelines : nullptr, host_options);
   if (!host.ok()) {
     std::cerr << "orderflow: " << host.status().message() << "\n";
     return 1;

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "commands/command.h"
-#include "consumers/topics_admin.h"
+#include "kafka/topics_admin.h"
 
 namespace orderflow {
 namespace {

@@ -28,7 +28,10 @@
 // Kafka threw away. A fatal producer error rebuilds the producer, then does
 // the same.
 //
-//   absl::StatusOr<std::unique_ptr<KafkaHost>> host = KafkaHost::Create(config);
+//   HostOptions options;
+//   options.log = &std::cerr;
+//   absl::StatusOr<std::unique_ptr<KafkaHost>> host =
+//       KafkaHost::Create(config, board, timelines, options);
 //   if (!host.ok()) { report host.status(); exit non-zero }
 //   absl::Status done = (*host)->Run(stop_flag);
 //
@@ -41,21 +44,46 @@
 // latest record time with `clock: event`) and its own counters to the
 // MetricsBoard given to Create, if any. Counters start from zero with each
 // process.
+//
+// The parts: the transaction loop (transaction_loop.h: begin, commit,
+// abort, producer rebuild), the stage router (stage_router.h: in-process
+// or through the topics, with no Kafka in it), the changelog restorer
+// (changelog_restorer.h), the telemetry (host_telemetry.h: counted on
+// commit, dropped on abort), the emitter (host_emitter.h: the engine's
+// outputs as produced records) and the stages' groups and topics
+// (host_stages.h). This file's implementation joins them to the
+// consumers: polling, rebalancing and rewinding. Kafka and the clock
+// are reached only through a KafkaEnv (kafka/kafka_env.h), which tests
+// replace with a fake.
 #ifndef ORDERFLOW_CONSUMERS_KAFKA_HOST_H_
 #define ORDERFLOW_CONSUMERS_KAFKA_HOST_H_
 
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <iostream>
 #include <memory>
+#include <ostream>
 
 #include "absl/status/statusor.h"
 #include "config/config_file.h"
 
 namespace orderflow {
 
+class KafkaEnv;
 class MetricsBoard;
 class OrderTimelines;
+
+struct HostOptions {
+  // Where the host's messages go (one line each, "run: ...").
+  std::ostream* log = &std::cerr;
+  // Kafka and the clocks; null: the broker of the configuration
+  // (NewRdKafkaEnv). Not owned; must outlive the host.
+  KafkaEnv* env = nullptr;
+  // Fault injection (tests): abort every Nth transaction as if the broker
+  // had refused it; 0: never.
+  int64_t abort_every = 0;
+};
 
 struct HostCounters {
   int64_t inputs = 0;        // records consumed and applied
@@ -85,7 +113,7 @@ class KafkaHost {
   // investigation: GET /api/orders/<id>, `orderflow inspect`).
   static absl::StatusOr<std::unique_ptr<KafkaHost>> Create(
       const Config& config, MetricsBoard* metrics = nullptr,
-      OrderTimelines* timelines = nullptr);
+      OrderTimelines* timelines = nullptr, HostOptions options = {});
   virtual ~KafkaHost() = default;
 
   // Runs until `stop` becomes true, then commits the transaction in flight

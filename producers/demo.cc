@@ -18,10 +18,10 @@
 #include <thread>
 #include <vector>
 
-#include "consumers/kafka_client.h"
+#include "kafka/kafka_client.h"
 #include "consumers/kafka_host.h"
-#include "consumers/topic_names.h"
-#include "consumers/topics_admin.h"
+#include "kafka/topic_names.h"
+#include "kafka/topics_admin.h"
 #include "engine/escalations.h"
 #include "engine/order_status.h"
 #include "engine/service_metrics.h"
@@ -31,7 +31,7 @@
 #include "observe/http_server.h"
 #include "observe/live_metrics.h"
 #include "orderflow/v1/orderflow.pb.h"
-#include "producers/kafka_io.h"
+#include "kafka/kafka_io.h"
 #include "replay/replay_line.h"
 #include "sim/erp.h"
 #include "sim/shipping.h"

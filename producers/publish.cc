@@ -3,8 +3,8 @@
 #include <memory>
 #include <vector>
 
-#include "consumers/kafka_client.h"
-#include "consumers/topic_names.h"
+#include "kafka/kafka_client.h"
+#include "kafka/topic_names.h"
 #include "engine/partitioner.h"
 #include "engine/text.h"
 #include "nlohmann/json.hpp"

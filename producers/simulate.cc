@@ -3,7 +3,7 @@
 #include <chrono>
 #include <thread>
 
-#include "producers/kafka_io.h"
+#include "kafka/kafka_io.h"
 #include "replay/replay_line.h"
 #include "sim/week.h"
 

@@ -7,8 +7,8 @@
 #include <thread>
 #include <vector>
 
-#include "consumers/kafka_client.h"
-#include "consumers/topic_names.h"
+#include "kafka/kafka_client.h"
+#include "kafka/topic_names.h"
 #include "engine/text.h"
 #include "nlohmann/json.hpp"
 #include "orderflow/internal/v1/internal.pb.h"

@@ -1,5 +1,5 @@
 // ReadKafka (sources.h): the three topics read to their end offsets.
-#include "producers/kafka_io.h"
+#include "kafka/kafka_io.h"
 #include "reconcile/sources.h"
 
 namespace orderflow {

@@ -3,7 +3,7 @@
 #include <memory>
 #include <optional>
 
-#include "producers/kafka_io.h"
+#include "kafka/kafka_io.h"
 
 namespace orderflow {
 

@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "consumers/consumer_prefetch.h"
+#include "kafka/consumer_prefetch.h"
 #include "librdkafka/rdkafkacpp.h"
 
 namespace {

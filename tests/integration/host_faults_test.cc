@@ -20,8 +20,8 @@
 #include <thread>
 
 #include "consumers/kafka_host.h"
-#include "consumers/topic_names.h"
-#include "consumers/topics_admin.h"
+#include "kafka/topic_names.h"
+#include "kafka/topics_admin.h"
 #include "engine/text.h"
 #include "gtest/gtest.h"
 #include "tests/support/mock_cluster.h"

@@ -19,13 +19,13 @@
 #include <thread>
 #include <vector>
 
-#include "consumers/kafka_client.h"
-#include "consumers/topic_names.h"
-#include "consumers/topics_admin.h"
+#include "kafka/kafka_client.h"
+#include "kafka/topic_names.h"
+#include "kafka/topics_admin.h"
 #include "engine/text.h"
 #include "gtest/gtest.h"
 #include "orderflow/v1/orderflow.pb.h"
-#include "producers/kafka_io.h"
+#include "kafka/kafka_io.h"
 #include "producers/tail.h"
 
 namespace orderflow {

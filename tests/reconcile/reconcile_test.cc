@@ -5,11 +5,11 @@
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
-#include "consumers/topic_names.h"
+#include "kafka/topic_names.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/support/mock_cluster.h"
-#include "producers/kafka_io.h"
+#include "kafka/kafka_io.h"
 #include "reconcile/sources.h"
 #include "replay/replay_line.h"
 

@@ -2,7 +2,7 @@
 // outputs of the two-week scenario published to the output topics, plus
 // one record that is not a protobuf message, must give the same text as
 // the same outputs read from the replay file (two-weeks.expected.txt).
-// And ReadTopicsToEnd (producers/kafka_io.h), which it reads through, on
+// And ReadTopicsToEnd (kafka/kafka_io.h), which it reads through, on
 // the same cluster.
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
@@ -14,11 +14,11 @@
 #include <string>
 #include <utility>
 
-#include "consumers/topic_names.h"
+#include "kafka/topic_names.h"
 #include "gtest/gtest.h"
 #include "tests/support/mock_cluster.h"
 #include "nlohmann/json.hpp"
-#include "producers/kafka_io.h"
+#include "kafka/kafka_io.h"
 #include "replay/json_codec.h"
 #include "replay/replay.h"
 #include "replay/replay_line.h"

@@ -1,4 +1,4 @@
-#include "consumers/kafka_client.h"
+#include "kafka/kafka_client.h"
 
 #include <chrono>
 #include <thread>

@@ -4,8 +4,8 @@
 // configuration (so TLS, SASL and any tuning work without code changes),
 // then the settings its role needs; a property librdkafka refuses is an
 // error naming it.
-#ifndef ORDERFLOW_CONSUMERS_KAFKA_CLIENT_H_
-#define ORDERFLOW_CONSUMERS_KAFKA_CLIENT_H_
+#ifndef ORDERFLOW_KAFKA_KAFKA_CLIENT_H_
+#define ORDERFLOW_KAFKA_KAFKA_CLIENT_H_
 
 #include <cstdint>
 #include <map>
@@ -68,4 +68,4 @@ std::string Describe(RdKafka::ErrorCode code);
 
 }  // namespace orderflow
 
-#endif  // ORDERFLOW_CONSUMERS_KAFKA_CLIENT_H_
+#endif  // ORDERFLOW_KAFKA_KAFKA_CLIENT_H_

@@ -7,8 +7,8 @@
 // queued) the host's loop waited for records about a third of the time at
 // full rate on a local broker; with these, not at all. What is queued stays
 // bounded by queued.max.messages.kbytes (64 MB by default).
-#ifndef ORDERFLOW_CONSUMERS_CONSUMER_PREFETCH_H_
-#define ORDERFLOW_CONSUMERS_CONSUMER_PREFETCH_H_
+#ifndef ORDERFLOW_KAFKA_CONSUMER_PREFETCH_H_
+#define ORDERFLOW_KAFKA_CONSUMER_PREFETCH_H_
 
 #include <string>
 #include <utility>
@@ -22,4 +22,4 @@ inline const std::pair<std::string, std::string> kConsumerPrefetch[] = {
 
 }  // namespace orderflow
 
-#endif  // ORDERFLOW_CONSUMERS_CONSUMER_PREFETCH_H_
+#endif  // ORDERFLOW_KAFKA_CONSUMER_PREFETCH_H_

@@ -3,8 +3,8 @@
 // murmur2 partitioner), event-time record timestamps, every setting of the
 // configuration's `kafka:` section. And the committed records of some
 // topics read to their end, as the weekly report and reconcile read them.
-#ifndef ORDERFLOW_PRODUCERS_KAFKA_IO_H_
-#define ORDERFLOW_PRODUCERS_KAFKA_IO_H_
+#ifndef ORDERFLOW_KAFKA_KAFKA_IO_H_
+#define ORDERFLOW_KAFKA_KAFKA_IO_H_
 
 #include <atomic>
 #include <cstdint>
@@ -105,7 +105,7 @@ struct ReadToEndStats {
 // Every committed record (read_committed) of `topics` of the
 // configuration's prefix, every partition, from the beginning up to the
 // high watermark each partition had when the read started
-// (HighWatermarks, consumers/kafka_client.h): every transaction committed
+// (HighWatermarks, kafka/kafka_client.h): every transaction committed
 // before the read started is in, and what is written meanwhile is left
 // out. A transaction that was open when the read started is waited for;
 // one left open (its producer gone, until the broker aborts it) stalls the
@@ -127,4 +127,4 @@ absl::StatusOr<ReadToEndStats> ReadTopicsToEnd(
 
 }  // namespace orderflow
 
-#endif  // ORDERFLOW_PRODUCERS_KAFKA_IO_H_
+#endif  // ORDERFLOW_KAFKA_KAFKA_IO_H_

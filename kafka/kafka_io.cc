@@ -1,12 +1,12 @@
-#include "producers/kafka_io.h"
+#include "kafka/kafka_io.h"
 
 #include <algorithm>
 #include <chrono>
 #include <map>
 #include <utility>
 
-#include "consumers/kafka_client.h"
-#include "consumers/topic_names.h"
+#include "kafka/kafka_client.h"
+#include "kafka/topic_names.h"
 #include "engine/partitioner.h"
 #include "engine/text.h"
 

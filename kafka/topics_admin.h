@@ -3,8 +3,8 @@
 // Input and output topics have one partition per shard of the stage that
 // owns their key (orders stage: order id; inventory stage: SKU); the
 // stage-to-stage topics likewise; the changelogs are compacted.
-#ifndef ORDERFLOW_CONSUMERS_TOPICS_ADMIN_H_
-#define ORDERFLOW_CONSUMERS_TOPICS_ADMIN_H_
+#ifndef ORDERFLOW_KAFKA_TOPICS_ADMIN_H_
+#define ORDERFLOW_KAFKA_TOPICS_ADMIN_H_
 
 #include <map>
 #include <string>
@@ -34,4 +34,4 @@ absl::Status CheckTopics(const Config& config, int timeout_ms);
 
 }  // namespace orderflow
 
-#endif  // ORDERFLOW_CONSUMERS_TOPICS_ADMIN_H_
+#endif  // ORDERFLOW_KAFKA_TOPICS_ADMIN_H_

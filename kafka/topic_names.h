@@ -1,7 +1,7 @@
 // Kafka topic names: "<prefix>.<name>.v1" for the public topics of
 // DOMAIN.md and for the host's own (stage-to-stage and changelog) topics.
-#ifndef ORDERFLOW_CONSUMERS_TOPIC_NAMES_H_
-#define ORDERFLOW_CONSUMERS_TOPIC_NAMES_H_
+#ifndef ORDERFLOW_KAFKA_TOPIC_NAMES_H_
+#define ORDERFLOW_KAFKA_TOPIC_NAMES_H_
 
 #include <string>
 #include <string_view>
@@ -41,4 +41,4 @@ inline std::string KafkaTopic(std::string_view prefix, InternalTopic t) {
 
 }  // namespace orderflow
 
-#endif  // ORDERFLOW_CONSUMERS_TOPIC_NAMES_H_
+#endif  // ORDERFLOW_KAFKA_TOPIC_NAMES_H_

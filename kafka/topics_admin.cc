@@ -1,4 +1,4 @@
-#include "consumers/topics_admin.h"
+#include "kafka/topics_admin.h"
 
 #include <librdkafka/rdkafka.h>
 
@@ -8,8 +8,8 @@
 #include <set>
 #include <thread>
 
-#include "consumers/kafka_client.h"
-#include "consumers/topic_names.h"
+#include "kafka/kafka_client.h"
+#include "kafka/topic_names.h"
 #include "engine/text.h"
 
 namespace orderflow {

@@ -1,0 +1,78 @@
+#include "consumers/changelog_restorer.h"
+
+#include <chrono>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "engine/text.h"
+#include "kafka/kafka_errors.h"
+
+namespace orderflow {
+namespace {
+
+constexpr int kWatermarkTimeoutMs = 30000;
+constexpr int kPollTimeoutMs = 500;
+constexpr int kMaxBatch = 1000;
+
+}  // namespace
+
+absl::StatusOr<int64_t> ChangelogRestorer::Restore(
+    HostedStage& stage, const std::string& changelog_topic,
+    const std::set<int>& partitions) {
+  // An empty changelog partition (a new deployment) needs no reading:
+  // waiting for the end of nothing costs a fetch round of its own.
+  std::set<int> to_read;
+  for (int p : partitions) {
+    absl::StatusOr<Watermarks> w =
+        consumer_->QueryWatermarks(changelog_topic, p, kWatermarkTimeoutMs);
+    if (!w.ok() || w->high > w->low) to_read.insert(p);
+  }
+  if (to_read.empty()) return 0;
+  std::vector<TopicPartitionOffset> tps;
+  for (int p : to_read) tps.push_back({changelog_topic, p, kBeginningOffset});
+  if (absl::Status s = consumer_->Assign(tps); !s.ok()) {
+    return absl::UnavailableError(
+        Cat("reading ", changelog_topic, ": ", MessageOf(s)));
+  }
+  int64_t restored = 0;
+  std::set<int> done;
+  const auto deadline =
+      env_.Now() + std::chrono::milliseconds(kRestoreTimeoutMs);
+  absl::Status status = absl::OkStatus();
+  while (done.size() < to_read.size() && status.ok()) {
+    // What is there, without waiting; if nothing, wait for one record (a
+    // batch poll waits for a full batch or its timeout).
+    absl::Span<const ConsumedRecord> batch = consumer_->PollBatch(0, kMaxBatch);
+    if (batch.empty()) batch = consumer_->PollBatch(kPollTimeoutMs, 1);
+    if (batch.empty() && env_.Now() > deadline) {
+      status = absl::DeadlineExceededError(
+          Cat("restoring from ", changelog_topic, " took over ",
+              kRestoreTimeoutMs / 1000, " s"));
+    }
+    for (const ConsumedRecord& r : batch) {
+      if (!status.ok()) break;
+      switch (r.kind) {
+        case ConsumedRecord::Kind::kRecord: {
+          std::optional<std::string_view> value;
+          if (!r.null_value) value = r.value;
+          status = stage.Restore(r.partition, r.key, value);
+          ++restored;
+          break;
+        }
+        case ConsumedRecord::Kind::kPartitionEnd:
+          done.insert(r.partition);
+          break;
+        case ConsumedRecord::Kind::kError:
+        case ConsumedRecord::Kind::kFatal:
+          log_ << "run: reading " << changelog_topic << ": " << r.error << "\n";
+          break;
+      }
+    }
+  }
+  (void)consumer_->Unassign();
+  if (!status.ok()) return status;
+  return restored;
+}
+
+}  // namespace orderflow

@@ -1,0 +1,51 @@
+// Rebuilding a stage's shards from their changelog partitions.
+//
+// A shard is rebuilt before it sees a record: on assignment, and after an
+// abort or a producer rebuild (the transaction loop's rewind), so that
+// in-memory state never keeps what Kafka threw away. The restorer reads
+// each partition from its beginning to its end (read_committed: only what
+// committed transactions wrote) and hands every record to the stage.
+#ifndef ORDERFLOW_CONSUMERS_CHANGELOG_RESTORER_H_
+#define ORDERFLOW_CONSUMERS_CHANGELOG_RESTORER_H_
+
+#include <cstdint>
+#include <memory>
+#include <ostream>
+#include <set>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "consumers/hosted_stage.h"
+#include "kafka/kafka_env.h"
+
+namespace orderflow {
+
+class ChangelogRestorer {
+ public:
+  static constexpr int kRestoreTimeoutMs = 120000;
+
+  // `consumer` is never subscribed, only assigned, and must report each
+  // partition's end (ConsumerOptions::partition_eof). `env` (its clock)
+  // and `log` must outlive the restorer.
+  ChangelogRestorer(std::unique_ptr<StageConsumer> consumer, KafkaEnv& env,
+                    std::ostream& log)
+      : consumer_(std::move(consumer)), env_(env), log_(log) {}
+
+  // Applies every record of `partitions` of `changelog_topic` to the
+  // stage's shards (which must exist) and returns how many it applied;
+  // DeadlineExceeded after kRestoreTimeoutMs.
+  absl::StatusOr<int64_t> Restore(HostedStage& stage,
+                                  const std::string& changelog_topic,
+                                  const std::set<int>& partitions);
+
+  void Close() { consumer_->Close(); }
+
+ private:
+  std::unique_ptr<StageConsumer> consumer_;
+  KafkaEnv& env_;
+  std::ostream& log_;
+};
+
+}  // namespace orderflow
+
+#endif  // ORDERFLOW_CONSUMERS_CHANGELOG_RESTORER_H_

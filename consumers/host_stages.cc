@@ -1,0 +1,65 @@
+#include "consumers/host_stages.h"
+
+#include "engine/text.h"
+#include "kafka/topic_names.h"
+
+namespace orderflow {
+namespace {
+
+StageRuntime MakeStage(const Config& config, std::unique_ptr<HostedStage> stage,
+                       std::string_view role,
+                       std::vector<std::string> short_topics,
+                       InternalTopic changelog) {
+  StageRuntime s;
+  s.stage = std::move(stage);
+  s.group_id = Cat(config.kafka.group_prefix, ".", role);
+  for (const std::string& name : short_topics) {
+    const std::string full = KafkaTopic(config.kafka.topic_prefix, name);
+    s.topics.push_back(full);
+    s.short_names[full] = name;
+  }
+  s.changelog_topic = KafkaTopic(config.kafka.topic_prefix, changelog);
+  return s;
+}
+
+}  // namespace
+
+std::vector<StageRuntime> MakeHostStages(const Config& config) {
+  std::vector<StageRuntime> stages;
+  stages.push_back(MakeStage(
+      config, MakeOrderStage(config.engine), "order-stage",
+      {std::string(ShortName(Topic::kOrders)),
+       std::string(ShortName(Topic::kCancellations)),
+       std::string(ShortName(Topic::kShipments)),
+       std::string(ShortName(Topic::kInvoices)),
+       std::string(InternalName(InternalTopic::kAllocationResults))},
+      InternalTopic::kOrderChangelog));
+  stages.push_back(MakeStage(
+      config, MakeInventoryStage(config.engine), "inventory-stage",
+      {std::string(ShortName(Topic::kInventory)),
+       std::string(InternalName(InternalTopic::kAllocationRequests))},
+      InternalTopic::kInventoryChangelog));
+  return stages;
+}
+
+std::map<Topic, std::string> OutputTopics(const Config& config) {
+  std::map<Topic, std::string> topics;
+  for (Topic t : {Topic::kOrderStatus, Topic::kDeliveryTasks,
+                  Topic::kEscalations, Topic::kDeadLetter}) {
+    topics[t] = KafkaTopic(config.kafka.topic_prefix, t);
+  }
+  return topics;
+}
+
+std::vector<std::string> ProducedTopics(const Config& config) {
+  std::vector<std::string> names;
+  for (InternalTopic t :
+       {InternalTopic::kAllocationRequests, InternalTopic::kAllocationResults,
+        InternalTopic::kOrderChangelog, InternalTopic::kInventoryChangelog}) {
+    names.push_back(KafkaTopic(config.kafka.topic_prefix, t));
+  }
+  for (const auto& [t, name] : OutputTopics(config)) names.push_back(name);
+  return names;
+}
+
+}  // namespace orderflow

@@ -1,0 +1,35 @@
+// How the host tells the seam's errors apart (kafka/kafka_env.h):
+// retriable, abortable, or fatal for the producer.
+#ifndef ORDERFLOW_KAFKA_KAFKA_ERRORS_H_
+#define ORDERFLOW_KAFKA_KAFKA_ERRORS_H_
+
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/strings/cord.h"
+
+namespace orderflow {
+
+inline constexpr char kAbortablePayload[] = "orderflow/abortable";
+
+// The same call may succeed if made again.
+inline bool IsRetriable(const absl::Status& s) { return absl::IsUnavailable(s); }
+
+// The transaction must be aborted; the producer goes on. A retriable
+// error can be abortable too, once its retries have run out.
+inline bool IsAbortable(const absl::Status& s) {
+  return absl::IsAborted(s) || s.GetPayload(kAbortablePayload).has_value();
+}
+
+// The status's message as a std::string_view (absl's may be its own type).
+inline std::string_view MessageOf(const absl::Status& s) {
+  return std::string_view(s.message().data(), s.message().size());
+}
+
+inline void MarkAbortable(absl::Status& s) {
+  s.SetPayload(kAbortablePayload, absl::Cord("1"));
+}
+
+}  // namespace orderflow
+
+#endif  // ORDERFLOW_KAFKA_KAFKA_ERRORS_H_

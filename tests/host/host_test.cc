@@ -1,0 +1,297 @@
+// The Kafka host's transaction paths on a fake Kafka (fake_kafka.h): a
+// commit refused (abortable) or fatal, a producer fenced at start,
+// partitions lost or revoked in the middle of a transaction, a rebalance
+// inside a batch poll, and stage-to-stage messages kept in the process.
+//
+// Each faulty run is compared with a clean run of the same workload: the
+// committed outputs must be the same (nothing lost, nothing twice), and so
+// must the committed service metrics (what an aborted transaction counted
+// is dropped).
+#include <atomic>
+#include <map>
+#include <memory>
+#include <set>
+#include <sstream>
+#include <string>
+#include <utility>
+
+#include "consumers/kafka_host.h"
+#include "engine/partitioner.h"
+#include "engine/text.h"
+#include "engine/topics.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "kafka/topic_names.h"
+#include "kafka/topics_admin.h"
+#include "observe/live_metrics.h"
+#include "orderflow/v1/orderflow.pb.h"
+#include "tests/host/fake_kafka.h"
+
+namespace orderflow {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr int kOrders = 60;
+constexpr int64_t kStart = 1772442000000;  // ms
+
+Config TestConfig() {
+  Config config;
+  config.engine.order_partitions = 2;
+  config.engine.inventory_partitions = 2;
+  config.kafka.event_time = true;
+  config.kafka.commit_interval = 0;  // a commit each round
+  return config;
+}
+
+std::map<std::string, int> TopicsOf(const Config& config) {
+  std::map<std::string, int> topics;
+  for (const TopicSpec& t : RequiredTopics(config)) topics[t.name] = t.partitions;
+  return topics;
+}
+
+void Send(const Config& config, FakeKafka& kafka, Topic topic,
+          const std::string& key, int64_t time,
+          const google::protobuf::Message& m) {
+  kafka.Append(KafkaTopic(config.kafka.topic_prefix, topic),
+               PartitionOf(key, PartitionCount(topic, config.engine)),
+               {key, m.SerializeAsString(), time});
+}
+
+// Stock for every order.
+void PublishStock(const Config& config, FakeKafka& kafka) {
+  v1::InventoryEvent stock;
+  stock.set_sku("SKU-1");
+  stock.set_kind(v1::INVENTORY_KIND_SNAPSHOT);
+  stock.set_quantity(1000000);
+  stock.mutable_occurred_at()->set_seconds(kStart / 1000 - 3600);
+  Send(config, kafka, Topic::kInventory, "SKU-1", kStart - 3600000, stock);
+}
+
+void PublishOrders(const Config& config, FakeKafka& kafka) {
+  for (int i = 0; i < kOrders; ++i) {
+    v1::OrderPlaced o;
+    o.set_order_id(Cat("O-", i));
+    o.set_customer_id("C-1");
+    o.mutable_placed_at()->set_seconds(kStart / 1000 + i);
+    o.set_service_level(v1::SERVICE_LEVEL_STANDARD);
+    o.set_currency("EUR");
+    v1::Address* a = o.mutable_ship_to();
+    a->set_name("A");
+    a->set_line1("1 High St");
+    a->set_city("Leeds");
+    a->set_postal_code("LS1");
+    a->set_country("GB");
+    v1::OrderLine* line = o.add_lines();
+    line->set_line_id("1");
+    line->set_sku("SKU-1");
+    line->set_quantity(1);
+    line->set_unit_price_minor(100);
+    Send(config, kafka, Topic::kOrders, o.order_id(), kStart + i * 1000, o);
+    if (i % 20 == 10) {  // one that does not decode: a dead letter
+      const std::string key = Cat("O-bad-", i);
+      kafka.Append(KafkaTopic(config.kafka.topic_prefix, Topic::kOrders),
+                   PartitionOf(key, config.engine.order_partitions),
+                   {key, "\xff\xff\xff", kStart + i * 1000});
+    }
+  }
+}
+
+struct RunResult {
+  absl::Status status;
+  HostCounters counters;
+  std::multiset<std::pair<std::string, std::string>> statuses;  // committed
+  ServiceMetrics metrics;  // committed, as published
+  std::map<std::string, int64_t> dead_letters;  // committed, by reason
+  std::string log;
+};
+
+// Runs a host on `kafka` until it has been idle for a while.
+RunResult RunHost(const Config& config, FakeKafka& kafka) {
+  RunResult r;
+  std::ostringstream log;
+  MetricsBoard board;
+  std::atomic<bool> stop{false};
+  kafka.StopWhenIdle(&stop);
+  HostOptions options;
+  options.log = &log;
+  options.env = &kafka;
+  absl::StatusOr<std::unique_ptr<KafkaHost>> host =
+      KafkaHost::Create(config, &board, nullptr, options);
+  if (!host.ok()) {
+    r.status = host.status();
+    return r;
+  }
+  r.status = (*host)->Run(stop);
+  r.counters = (*host)->counters();
+  const std::string topic = KafkaTopic(config.kafka.topic_prefix, Topic::kOrderStatus);
+  for (int p = 0; p < kafka.Partitions(topic); ++p) {
+    for (const FakeRecord& rec : kafka.Log(topic, p)) {
+      r.statuses.insert({rec.key, rec.value.value_or("")});
+    }
+  }
+  if (auto latest = board.Latest()) {
+    r.metrics = latest->metrics.metrics;
+    r.dead_letters = latest->host.dead_letters;
+  }
+  r.log = log.str();
+  return r;
+}
+
+class HostTest : public ::testing::Test {
+ protected:
+  HostTest() : config_(TestConfig()), kafka_(TopicsOf(config_)) {
+    Prepare(config_, kafka_);
+  }
+
+  // A first host takes in the stock and stops; the orders come for the
+  // host under test, which starts from the changelogs.
+  static void Prepare(const Config& config, FakeKafka& kafka) {
+    PublishStock(config, kafka);
+    const RunResult r = RunHost(config, kafka);
+    ASSERT_TRUE(r.status.ok()) << r.status << "\n" << r.log;
+    PublishOrders(config, kafka);
+  }
+
+  RunResult Run() { return RunHost(config_, kafka_); }
+
+  // The same workload without faults, on a Kafka of its own.
+  static RunResult Clean() {
+    const Config config = TestConfig();
+    FakeKafka kafka(TopicsOf(config));
+    Prepare(config, kafka);
+    return RunHost(config, kafka);
+  }
+
+  std::string Group(const char* role) const {
+    return Cat(config_.kafka.group_prefix, ".", role);
+  }
+
+  static void ExpectSameOutcome(const RunResult& r, const RunResult& clean) {
+    ASSERT_TRUE(r.status.ok()) << r.status << "\n" << r.log;
+    EXPECT_EQ(r.statuses, clean.statuses);  // none lost, none twice
+    EXPECT_EQ(r.metrics.received, clean.metrics.received);
+    EXPECT_EQ(r.dead_letters, clean.dead_letters);
+    EXPECT_EQ(r.metrics.accepted, clean.metrics.accepted);
+    EXPECT_EQ(r.metrics.allocated_without_backorder,
+              clean.metrics.allocated_without_backorder);
+  }
+
+  Config config_;
+  FakeKafka kafka_;
+};
+
+TEST_F(HostTest, CleanRunAllocatesEveryOrderOnce) {
+  const RunResult r = Run();
+  ASSERT_TRUE(r.status.ok()) << r.status << "\n" << r.log;
+  EXPECT_EQ(r.metrics.received, kOrders);
+  EXPECT_EQ(r.metrics.allocated_without_backorder, kOrders);
+  int64_t dead_letters = 0;
+  for (const auto& [reason, n] : r.dead_letters) dead_letters += n;
+  EXPECT_EQ(dead_letters, 3);
+  std::map<std::string, int> allocated;
+  for (const auto& [key, value] : r.statuses) {
+    v1::OrderStatusChanged s;
+    ASSERT_TRUE(s.ParseFromString(value));
+    if (s.status() == v1::ORDER_STATUS_ALLOCATED) ++allocated[key];
+  }
+  EXPECT_EQ(allocated.size(), static_cast<size_t>(kOrders));
+  for (const auto& [key, n] : allocated) EXPECT_EQ(n, 1) << key;
+  EXPECT_EQ(r.counters.aborts, 0);
+  EXPECT_GT(r.counters.restored_records, 0);  // the stock, from the changelog
+}
+
+TEST_F(HostTest, AbortableCommitFailureAbortsRestoresAndReconsumes) {
+  const RunResult clean = Clean();
+  kafka_.max_poll_records = 10;  // many transactions
+  kafka_.commit_failures = {absl::OkStatus(), absl::OkStatus(),
+                            absl::AbortedError("broker refused the commit")};
+  const RunResult r = Run();
+  ExpectSameOutcome(r, clean);
+  EXPECT_EQ(r.counters.aborts, 1);
+  EXPECT_EQ(r.counters.producer_rebuilds, 0);
+  EXPECT_GT(r.counters.restored_records, 0);     // state from the changelog
+  EXPECT_GT(r.counters.inputs, clean.counters.inputs);  // read again
+  EXPECT_THAT(r.log, HasSubstr("committing failed: broker refused the commit"));
+  EXPECT_THAT(r.log, HasSubstr("rewound to the committed offsets and state"));
+}
+
+TEST_F(HostTest, FatalCommitErrorRebuildsTheProducerThenRewinds) {
+  const RunResult clean = Clean();
+  kafka_.max_poll_records = 10;
+  kafka_.commit_failures = {absl::OkStatus(), absl::InternalError("fenced")};
+  const int producers_before = kafka_.producers_made;
+  const RunResult r = Run();
+  ExpectSameOutcome(r, clean);
+  EXPECT_EQ(r.counters.producer_rebuilds, 1);
+  EXPECT_EQ(kafka_.producers_made, producers_before + 2);
+  EXPECT_THAT(r.log, HasSubstr("rewound to the committed offsets and state"));
+}
+
+TEST_F(HostTest, RetriableCommitErrorsAreTriedAgain) {
+  const RunResult clean = Clean();
+  kafka_.commit_failures = {absl::UnavailableError("coordinator loading"),
+                            absl::UnavailableError("coordinator loading")};
+  const RunResult r = Run();
+  ExpectSameOutcome(r, clean);
+  EXPECT_EQ(r.counters.aborts, 0);
+  EXPECT_EQ(r.counters.producer_rebuilds, 0);
+}
+
+TEST_F(HostTest, FencedAtStartIsAClearError) {
+  kafka_.init_failures = {absl::InternalError(
+      "Producer fenced by a newer instance")};
+  const RunResult r = Run();
+  EXPECT_FALSE(r.status.ok());
+  EXPECT_THAT(std::string(r.status.message()),
+              HasSubstr("initialising transactions as 'orderflow.0'"));
+  EXPECT_THAT(std::string(r.status.message()),
+              HasSubstr("Producer fenced by a newer instance"));
+}
+
+TEST_F(HostTest, PartitionsLostMidTransactionAbort) {
+  const RunResult clean = Clean();
+  config_.kafka.commit_interval = 50;  // transactions stay open across polls
+  kafka_.max_poll_records = 10;
+  kafka_.rebalances = {
+      {Group("order-stage"), 0, 20, FakeRebalance::What::kLose},
+      {Group("order-stage"), 0, 20, FakeRebalance::What::kAssignAll}};
+  const RunResult r = Run();
+  ExpectSameOutcome(r, clean);
+  EXPECT_GE(r.counters.aborts, 1);
+  EXPECT_THAT(r.log, HasSubstr("rewound to the committed offsets and state"));
+}
+
+TEST_F(HostTest, RevokedMidTransactionCommitsFirst) {
+  const RunResult clean = Clean();
+  config_.kafka.commit_interval = 50;
+  kafka_.max_poll_records = 10;
+  kafka_.rebalances = {
+      {Group("order-stage"), 0, 20, FakeRebalance::What::kRevoke},
+      {Group("order-stage"), 0, 20, FakeRebalance::What::kAssignAll}};
+  const RunResult r = Run();
+  ExpectSameOutcome(r, clean);
+  EXPECT_EQ(r.counters.aborts, 0);
+  EXPECT_GE(r.counters.commits, 2);
+}
+
+TEST_F(HostTest, RebalanceInsideABatchPollRewinds) {
+  const RunResult clean = Clean();
+  kafka_.max_poll_records = 10;
+  kafka_.rebalances = {{Group("order-stage"), 0, 20,
+                        FakeRebalance::What::kAssignAll, /*inside_poll=*/true}};
+  const RunResult r = Run();
+  ExpectSameOutcome(r, clean);
+  EXPECT_THAT(r.log, HasSubstr("rewound to the committed offsets and state"));
+}
+
+TEST_F(HostTest, HoldingEverythingKeepsStageMessagesInTheProcess) {
+  const RunResult r = Run();
+  ASSERT_TRUE(r.status.ok()) << r.status << "\n" << r.log;
+  EXPECT_THAT(r.log, HasSubstr("stage-to-stage messages now stay in it"));
+  EXPECT_GT(r.counters.local, 0);
+  EXPECT_EQ(r.counters.internal, 0);
+}
+
+}  // namespace
+}  // namespace orderflow
