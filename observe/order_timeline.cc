@@ -9,7 +9,6 @@
 #include "engine/text.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/util/json_util.h"
-#include "google/protobuf/util/time_util.h"
 #include "google/protobuf/wire_format_lite.h"
 #include "orderflow/v1/orderflow.pb.h"
 
@@ -18,15 +17,8 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-// "2026-03-02T10:00:00Z", as protobuf JSON writes timestamps.
-std::string TimeText(EpochMillis ms) {
-  google::protobuf::Timestamp t;
-  SetTimestamp(ms, &t);
-  return google::protobuf::util::TimeUtil::ToString(t);
-}
-
 Json TimeOrNull(const std::optional<EpochMillis>& t) {
-  return t ? Json(TimeText(*t)) : Json();
+  return t ? Json(FormatRfc3339(*t)) : Json();
 }
 
 // The time of a timestamp field, or nullopt when it is not set.
@@ -112,8 +104,8 @@ std::string Summary(Topic topic, const google::protobuf::Message& message) {
       std::string s = Cat("delivery task ", ActionName(m.action()));
       if (m.action() == v1::TASK_ACTION_CREATE) {
         s += Cat(": ", LinesText(m.lines()), ", ship by ",
-                 TimeText(ToMillis(m.ship_by())), ", deliver by ",
-                 TimeText(ToMillis(m.deliver_by())));
+                 FormatRfc3339(ToMillis(m.ship_by())), ", deliver by ",
+                 FormatRfc3339(ToMillis(m.deliver_by())));
       }
       return s;
     }
@@ -512,7 +504,7 @@ std::optional<nlohmann::ordered_json> OrderTimelines::OrderJson(
   print.add_whitespace = false;
   for (const Timeline::Entry& entry : t.entries) {
     Json row;
-    row["time"] = TimeText(entry.time);
+    row["time"] = FormatRfc3339(entry.time);
     row["direction"] = IsInput(entry.topic) ? "in" : "out";
     row["topic"] = std::string(ShortName(entry.topic));
     if (std::unique_ptr<google::protobuf::Message> m = Timeline::Parse(entry)) {
@@ -531,7 +523,7 @@ std::optional<nlohmann::ordered_json> OrderTimelines::OrderJson(
   Json state;
   const bool known = s.status != v1::ORDER_STATUS_UNSPECIFIED;
   state["status"] = known ? Json(std::string(StatusName(s.status))) : Json();
-  state["since"] = known ? Json(TimeText(s.status_since)) : Json();
+  state["since"] = known ? Json(FormatRfc3339(s.status_since)) : Json();
   state["reasons"] = s.reasons;
   state["closed"] = t.closed_at.has_value();
   state["customerId"] = s.placed_applied ? Json(s.customer_id) : Json();
@@ -569,7 +561,7 @@ std::optional<nlohmann::ordered_json> OrderTimelines::OrderJson(
     open.push_back({{"escalationId", e.id},
                     {"kind", std::string(KindName(e.kind))},
                     {"level", e.level},
-                    {"since", TimeText(e.since)}});
+                    {"since", FormatRfc3339(e.since)}});
   }
   state["openEscalations"] = std::move(open);
 

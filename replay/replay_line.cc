@@ -15,12 +15,6 @@ std::optional<EpochMillis> ParseTime(std::string_view text) {
   return ToMillis(t);
 }
 
-std::string FormatRfc3339(EpochMillis ms) {
-  google::protobuf::Timestamp t;
-  SetTimestamp(ms, &t);
-  return google::protobuf::util::TimeUtil::ToString(t);
-}
-
 std::string EnvelopeLine(std::string_view topic, std::string_view key,
                          EpochMillis time,
                          const google::protobuf::Message& value) {

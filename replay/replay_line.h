@@ -50,8 +50,8 @@ std::string EnvelopeLine(std::string_view topic, std::string_view key,
                          const google::protobuf::Message& value);
 
 // A timestamp in RFC 3339 ("2026-03-02T10:00:00Z"), as in protobuf JSON.
+// FormatRfc3339 (engine/time.h) writes it.
 std::optional<EpochMillis> ParseTime(std::string_view text);
-std::string FormatRfc3339(EpochMillis ms);
 
 }  // namespace orderflow
 
