@@ -133,7 +133,7 @@ struct StageRuntime {
   std::unique_ptr<RdKafka::KafkaConsumer> consumer;
   std::string group_id;
   std::vector<std::string> topics;                 // Kafka names
-  std::map<std::string, std::string, std::less<>> short_names;  // Kafka -> short
+  std::map<std::string, InputTopic, std::less<>> inputs;  // by Kafka name
   std::string changelog_topic;
   // The consumer's queue, taken from in batches (see PollStage); released
   // before the consumer.
@@ -142,7 +142,7 @@ struct StageRuntime {
   };
   std::unique_ptr<rd_kafka_queue_t, QueueRelease> queue;
   // Next offset per (topic, partition) consumed in the open transaction;
-  // the topic is a key of short_names.
+  // the topic is a key of inputs.
   std::map<std::pair<const std::string*, int32_t>, int64_t> next_offsets;
 };
 
@@ -303,7 +303,7 @@ class Host : public KafkaHost, public Emitter {
   // Whether an input record sits in the partition its key belongs to; if
   // not, it is dead-lettered: the stages find an order, a SKU, only in the
   // partition Kafka's default partitioner gives its key.
-  bool InRightPartition(const std::string& short_name,
+  bool InRightPartition(InputTopic input,
                         const RecordSource& source);
   void EnsureTransaction();
   // Commits the open transaction: changelogs, offsets, commit. False when
@@ -473,7 +473,7 @@ void Host::AddStage(std::unique_ptr<HostedStage> stage, std::string_view role,
   for (const std::string& name : short_topics) {
     const std::string full = KafkaTopic(config_.kafka.topic_prefix, name);
     s.topics.push_back(full);
-    s.short_names[full] = name;
+    s.inputs[full] = *InputTopicByShortName(name);
   }
   s.changelog_topic = KafkaTopic(config_.kafka.topic_prefix, changelog);
   stages_.push_back(std::move(s));
@@ -513,10 +513,9 @@ absl::Status Host::Start() {
            InternalTopic::kInventoryChangelog);
   if (timelines_ != nullptr) {
     stages_[0].stage->ObserveInputs(
-        [this](std::string_view topic, const RecordSource& source) {
-          const std::optional<Topic> t = TopicByShortName(topic);
-          if (!t || source.key.empty()) return;
-          timeline_pending_.push_back({false, *t, std::string(source.key),
+        [this](Topic topic, const RecordSource& source) {
+          if (source.key.empty()) return;
+          timeline_pending_.push_back({false, topic, std::string(source.key),
                                        source.timestamp,
                                        std::string(source.payload)});
         });
@@ -960,10 +959,9 @@ absl::Status Host::Rewind() {
   return absl::OkStatus();
 }
 
-bool Host::InRightPartition(const std::string& short_name,
-                            const RecordSource& source) {
+bool Host::InRightPartition(InputTopic input, const RecordSource& source) {
   // Stage-to-stage topics (no public name) are written by orderflow itself.
-  const std::optional<Topic> topic = TopicByShortName(short_name);
+  const std::optional<Topic> topic = PublicTopic(input);
   if (!topic || source.key.empty()) return true;
   const int32_t expected =
       PartitionOf(source.key, PartitionCount(*topic, config_.engine));
@@ -1020,8 +1018,8 @@ void Host::OnRecord(StageRuntime& s, const rd_kafka_message_t& m) {
   EnsureTransaction();
   if (!fatal_.ok()) return;
   const std::string_view topic = rd_kafka_topic_name(m.rkt);
-  const auto name = s.short_names.find(topic);
-  if (name == s.short_names.end()) return;  // subscribed to none other
+  const auto name = s.inputs.find(topic);
+  if (name == s.inputs.end()) return;  // subscribed to none other
   RecordSource source;
   source.topic = topic;
   source.partition = m.partition;
@@ -1033,7 +1031,7 @@ void Host::OnRecord(StageRuntime& s, const rd_kafka_message_t& m) {
                        ? std::string_view(static_cast<const char*>(m.payload), m.len)
                        : std::string_view();
   source.timestamp = rd_kafka_message_timestamp(&m, nullptr);
-  const std::string& short_name = name->second;
+  const InputTopic input = name->second;
   if (routing_ == Routing::kLocal && !warned_foreign_internal_ &&
       IsInternalTopic(name->first)) {
     warned_foreign_internal_ = true;
@@ -1041,8 +1039,8 @@ void Host::OnRecord(StageRuntime& s, const rd_kafka_message_t& m) {
               << m.partition << "] while this process holds every partition "
               << "(written by a process that has left?); applied\n";
   }
-  if (InRightPartition(short_name, source)) {
-    s.stage->Apply(short_name, source, config_.kafka.event_time, *this);
+  if (InRightPartition(input, source)) {
+    s.stage->Apply(input, source, config_.kafka.event_time, *this);
     DeliverLocal();
   }
   s.next_offsets[{&name->first, m.partition}] = m.offset + 1;
