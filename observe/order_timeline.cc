@@ -9,6 +9,7 @@
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/wire_format_lite.h"
+#include "observe/order_facts.h"
 #include "orderflow/v1/orderflow.pb.h"
 
 namespace orderflow {
@@ -214,32 +215,23 @@ std::optional<StatusRead> ReadStatus(std::string_view payload, EpochMillis time)
 }  // namespace
 
 // What the records tell about the order, folded from them in the order
-// they were recorded.
+// they were recorded: the outputs' facts, and what the inputs add to them.
 struct OrderTimelines::State {
   struct Line {
     std::string line_id;
     std::string sku;
     int32_t quantity = 0;
   };
-  struct OpenEscalation {
-    std::string id;
-    v1::EscalationKind kind = v1::ESCALATION_KIND_UNSPECIFIED;
-    int32_t level = 0;
-    EpochMillis since = 0;
-  };
 
-  bool placed_applied = false;  // the order's first OrderPlaced was applied
-  v1::OrderStatus status = v1::ORDER_STATUS_UNSPECIFIED;
-  EpochMillis status_since = 0;
-  std::vector<std::string> reasons;
+  // What the order's first OrderPlaced says; placed_applied: it was applied.
+  bool placed_applied = false;
   std::string customer_id;
   v1::ServiceLevel service_level = v1::SERVICE_LEVEL_UNSPECIFIED;
-  std::optional<EpochMillis> placed_at, promised_at, ship_by, deliver_by,
-      shipped_at, delivered_at;
+  std::optional<EpochMillis> placed_at, promised_at;
   std::vector<Line> lines;
-  v1::TaskAction task = v1::TASK_ACTION_UNSPECIFIED;
+  // The latest shipment event.
   std::optional<v1::ShipmentEvent> shipment;
-  std::vector<OpenEscalation> open;
+  OrderFacts outputs;
 
   // `value` is of the topic's generated class, recorded at `time`; `first`
   // tells an OrderPlaced that is the order's first (the one that counts).
@@ -250,68 +242,23 @@ struct OrderTimelines::State {
 void OrderTimelines::State::Apply(Topic topic,
                                   const google::protobuf::Message& value,
                                   EpochMillis time, bool first) {
-  switch (topic) {
-    case Topic::kOrders: {
-      if (!first) break;
-      const auto& o = static_cast<const v1::OrderPlaced&>(value);
-      placed_applied = true;
-      customer_id = o.customer_id();
-      service_level = o.service_level();
-      if (!placed_at) placed_at = TimeOf(o.has_placed_at(), o.placed_at());
-      if (!promised_at) {
-        promised_at = TimeOf(o.has_promised_delivery_at(), o.promised_delivery_at());
-      }
-      lines.clear();
-      for (const auto& line : o.lines()) {
-        lines.push_back({line.line_id(), line.sku(), line.quantity()});
-      }
-      break;
+  if (topic == Topic::kOrders && first) {
+    const auto& o = static_cast<const v1::OrderPlaced&>(value);
+    placed_applied = true;
+    customer_id = o.customer_id();
+    service_level = o.service_level();
+    if (!placed_at) placed_at = TimeOf(o.has_placed_at(), o.placed_at());
+    if (!promised_at) {
+      promised_at = TimeOf(o.has_promised_delivery_at(), o.promised_delivery_at());
     }
-    case Topic::kShipments:
-      shipment = static_cast<const v1::ShipmentEvent&>(value);
-      break;
-    case Topic::kOrderStatus: {
-      const auto& s = static_cast<const v1::OrderStatusChanged&>(value);
-      status = s.status();
-      status_since = s.has_occurred_at() ? ToMillis(s.occurred_at()) : time;
-      reasons.assign(s.reasons().begin(), s.reasons().end());
-      if (s.has_placed_at()) placed_at = ToMillis(s.placed_at());
-      if (s.has_promised_delivery_at()) {
-        promised_at = ToMillis(s.promised_delivery_at());
-      }
-      if (s.status() == v1::ORDER_STATUS_SHIPPED && !shipped_at) {
-        shipped_at = status_since;
-      }
-      if (s.status() == v1::ORDER_STATUS_DELIVERED) delivered_at = status_since;
-      break;
+    lines.clear();
+    for (const auto& line : o.lines()) {
+      lines.push_back({line.line_id(), line.sku(), line.quantity()});
     }
-    case Topic::kDeliveryTasks: {
-      const auto& t = static_cast<const v1::DeliveryTask&>(value);
-      task = t.action();
-      if (t.action() == v1::TASK_ACTION_CREATE) {
-        ship_by = TimeOf(t.has_ship_by(), t.ship_by());
-        deliver_by = TimeOf(t.has_deliver_by(), t.deliver_by());
-      }
-      break;
-    }
-    case Topic::kEscalations: {
-      const auto& e = static_cast<const v1::Escalation&>(value);
-      auto it = std::find_if(open.begin(), open.end(), [&e](const auto& o) {
-        return o.id == e.escalation_id();
-      });
-      if (e.state() == v1::ESCALATION_STATE_RAISED && it == open.end()) {
-        open.push_back({e.escalation_id(), e.kind(), e.level(),
-                        e.has_detected_at() ? ToMillis(e.detected_at()) : time});
-      } else if (e.state() == v1::ESCALATION_STATE_CLEARED && it != open.end()) {
-        open.erase(it);
-      }
-      break;
-    }
-    case Topic::kCancellations:
-    case Topic::kInvoices:
-    case Topic::kInventory:
-    case Topic::kDeadLetter:
-      break;
+  } else if (topic == Topic::kShipments) {
+    shipment = static_cast<const v1::ShipmentEvent&>(value);
+  } else {
+    outputs.Add(topic, value, time);
   }
 }
 
@@ -520,23 +467,26 @@ std::optional<nlohmann::ordered_json> OrderTimelines::OrderJson(
   }
 
   Json state;
-  const bool known = s.status != v1::ORDER_STATUS_UNSPECIFIED;
-  state["status"] = known ? Json(std::string(StatusName(s.status))) : Json();
-  state["since"] = known ? Json(FormatRfc3339(s.status_since)) : Json();
-  state["reasons"] = s.reasons;
+  const OrderFacts& facts = s.outputs;
+  const bool known = facts.status != v1::ORDER_STATUS_UNSPECIFIED;
+  state["status"] = known ? Json(std::string(StatusName(facts.status))) : Json();
+  state["since"] = known ? Json(FormatRfc3339(facts.status_since)) : Json();
+  state["reasons"] = facts.reasons;
   state["closed"] = t.closed_at.has_value();
   state["customerId"] = s.placed_applied ? Json(s.customer_id) : Json();
   state["serviceLevel"] =
       s.placed_applied ? Json(std::string(LevelName(s.service_level))) : Json();
-  state["placedAt"] = TimeOrNull(s.placed_at);
-  state["promisedDeliveryAt"] = TimeOrNull(s.promised_at);
-  state["shipBy"] = TimeOrNull(s.ship_by);
-  state["deliverBy"] = TimeOrNull(s.deliver_by);
-  state["shippedAt"] = TimeOrNull(s.shipped_at);
-  state["deliveredAt"] = TimeOrNull(s.delivered_at);
-  state["deliveryTask"] = s.task == v1::TASK_ACTION_UNSPECIFIED
+  // A status's word on the times counts over the order's own.
+  state["placedAt"] = TimeOrNull(facts.placed_at ? facts.placed_at : s.placed_at);
+  state["promisedDeliveryAt"] =
+      TimeOrNull(facts.promised_at ? facts.promised_at : s.promised_at);
+  state["shipBy"] = TimeOrNull(facts.ship_by);
+  state["deliverBy"] = TimeOrNull(facts.deliver_by);
+  state["shippedAt"] = TimeOrNull(facts.shipped_at);
+  state["deliveredAt"] = TimeOrNull(facts.delivered_at);
+  state["deliveryTask"] = facts.task == v1::TASK_ACTION_UNSPECIFIED
                               ? Json()
-                              : Json(std::string(ActionName(s.task)));
+                              : Json(std::string(ActionName(facts.task)));
   Json lines = Json::array();
   for (const auto& line : s.lines) {
     lines.push_back(
@@ -556,11 +506,12 @@ std::optional<nlohmann::ordered_json> OrderTimelines::OrderJson(
     state["shipment"] = nullptr;
   }
   Json open = Json::array();
-  for (const auto& e : s.open) {
+  for (const auto& e : facts.escalations) {
+    if (!e.open) continue;
     open.push_back({{"escalationId", e.id},
                     {"kind", std::string(KindName(e.kind))},
                     {"level", e.level},
-                    {"since", FormatRfc3339(e.since)}});
+                    {"since", FormatRfc3339(e.raised_at)}});
   }
   state["openEscalations"] = std::move(open);
 
