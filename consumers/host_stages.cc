@@ -16,7 +16,7 @@ StageRuntime MakeStage(const Config& config, std::unique_ptr<HostedStage> stage,
   for (const std::string& name : short_topics) {
     const std::string full = KafkaTopic(config.kafka.topic_prefix, name);
     s.topics.push_back(full);
-    s.short_names[full] = name;
+    s.inputs[full] = *InputTopicByShortName(name);
   }
   s.changelog_topic = KafkaTopic(config.kafka.topic_prefix, changelog);
   return s;

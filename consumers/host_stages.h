@@ -18,6 +18,7 @@
 
 #include "config/config_file.h"
 #include "consumers/hosted_stage.h"
+#include "engine/input_record.h"
 #include "engine/topics.h"
 #include "kafka/kafka_env.h"
 
@@ -28,10 +29,10 @@ struct StageRuntime {
   std::unique_ptr<StageConsumer> consumer;  // made by the host
   std::string group_id;
   std::vector<std::string> topics;                              // Kafka names
-  std::map<std::string, std::string, std::less<>> short_names;  // Kafka -> short
+  std::map<std::string, InputTopic, std::less<>> inputs;  // by Kafka name
   std::string changelog_topic;
   // Next offset per (topic, partition) consumed in the open transaction;
-  // the topic is a key of short_names.
+  // the topic is a key of inputs.
   std::map<std::pair<const std::string*, int32_t>, int64_t> next_offsets;
 };
 

@@ -97,22 +97,19 @@ class ShardedStage : public HostedStage {
     return it == shards_.end() ? nullptr : it->second.get();
   }
 
-  // Decodes `source.payload` into `m`, or dead-letters it.
-  template <typename Message>
-  bool Decode(const RecordSource& source, EpochMillis now, Message* m,
+  // Decodes `source.payload` into record_, or dead-letters it.
+  bool Decode(InputTopic topic, const RecordSource& source, EpochMillis now,
               Emitter& out) {
-    if (m->ParseFromArray(source.payload.data(),
-                          static_cast<int>(source.payload.size()))) {
-      return true;
-    }
-    DeadLetter(source, "UNDECODABLE",
-               Cat("value is not a protobuf ", m->GetDescriptor()->name()),
-               now, out);
+    if (record_.Decode(topic, source.payload)) return true;
+    DeadLetterUndecodable(topic, source, now, out);
     return false;
   }
 
   const EngineConfig& config_;
   std::map<int, std::unique_ptr<Shard>> shards_;
+  // Each record is decoded into this one, reused so that its messages'
+  // strings and lines keep their memory (decoding clears them first).
+  InputRecord record_;
   // FlushChanges' state message and its bytes, reused from key to key.
   KeyStateProto changed_state_;
   std::string changed_bytes_;
@@ -125,34 +122,40 @@ class OrderStage : public ShardedStage<OrderShard, internal::v1::OrderKeyState> 
   std::string_view name() const override { return "order"; }
   bool FlushesEachBatch() const override { return true; }
 
-  void Apply(std::string_view topic, const RecordSource& source,
-             bool event_time, Emitter& out) override {
+  void Apply(InputTopic topic, const RecordSource& source, bool event_time,
+             Emitter& out) override {
     OrderShard* shard = ShardFor(source.partition);
     if (shard == nullptr) return;
-    if (topic == "allocation-results") {
-      if (Decode(source, shard->clock(), &result_, out)) {
-        shard->OnAllocationResult(result_, out);
-      }
-      return;
+    if (topic != InputTopic::kAllocationResults && event_time) {
+      shard->AdvanceClock(source.timestamp, out);
     }
-    if (event_time) shard->AdvanceClock(source.timestamp, out);
-    if (topic == ShortName(Topic::kOrders)) {
-      if (DecodeInput(topic, source, shard->clock(), &order_, out)) {
-        shard->OnOrderPlaced(order_, source, out);
-      }
-    } else if (topic == ShortName(Topic::kCancellations)) {
-      if (DecodeInput(topic, source, shard->clock(), &cancellation_, out)) {
-        shard->OnCancellation(cancellation_, source, out);
-      }
-    } else if (topic == ShortName(Topic::kShipments)) {
-      if (DecodeInput(topic, source, shard->clock(), &shipment_, out)) {
-        shard->OnShipment(shipment_, source, out);
-      }
-    } else if (topic == ShortName(Topic::kInvoices)) {
-      if (DecodeInput(topic, source, shard->clock(), &invoice_, out)) {
-        shard->OnInvoice(invoice_, source, out);
-      }
-    }
+    if (!Decode(topic, source, shard->clock(), out)) return;
+    // The observer hears of a public input before the outputs it causes.
+    auto observed = [&](Topic t) {
+      if (observer_) observer_(t, source);
+    };
+    record_.Visit(Overloaded{
+        [&](const v1::OrderPlaced& m) {
+          observed(Topic::kOrders);
+          shard->OnOrderPlaced(m, source, out);
+        },
+        [&](const v1::CancellationRequested& m) {
+          observed(Topic::kCancellations);
+          shard->OnCancellation(m, source, out);
+        },
+        [&](const v1::ShipmentEvent& m) {
+          observed(Topic::kShipments);
+          shard->OnShipment(m, source, out);
+        },
+        [&](const v1::InvoiceIssued& m) {
+          observed(Topic::kInvoices);
+          shard->OnInvoice(m, source, out);
+        },
+        [&](const internal::v1::AllocationResult& m) {
+          shard->OnAllocationResult(m, out);
+        },
+        [](const v1::InventoryEvent&) {},
+        [](const internal::v1::AllocationRequest&) {}});
   }
 
   void ApplyAllocationResult(int partition, const StockAnswer& m,
@@ -184,30 +187,12 @@ class OrderStage : public ShardedStage<OrderShard, internal::v1::OrderKeyState> 
 
  protected:
   InputObserver observer_;
-  // Decode, and the observer told of the input when it decoded (before
-  // the outputs it causes).
-  template <typename Message>
-  bool DecodeInput(std::string_view topic, const RecordSource& source,
-                   EpochMillis now, Message* m, Emitter& out) {
-    if (!Decode(source, now, m, out)) return false;
-    if (observer_) observer_(topic, source);
-    return true;
-  }
   internal::v1::OrderKeyState Tombstone(std::string_view) const override {
     return {};
   }
   bool IsEmpty(const internal::v1::OrderKeyState& s) const override {
     return !s.has_order() && s.early_size() == 0;
   }
-
- private:
-  // Each record is decoded into one of these, reused so that their strings
-  // and lines keep their memory (ParseFromArray clears them first).
-  internal::v1::AllocationResult result_;
-  v1::OrderPlaced order_;
-  v1::CancellationRequested cancellation_;
-  v1::ShipmentEvent shipment_;
-  v1::InvoiceIssued invoice_;
 };
 
 class InventoryStage
@@ -216,20 +201,22 @@ class InventoryStage
   using ShardedStage::ShardedStage;
   std::string_view name() const override { return "inventory"; }
 
-  void Apply(std::string_view topic, const RecordSource& source,
-             bool event_time, Emitter& out) override {
+  void Apply(InputTopic topic, const RecordSource& source, bool event_time,
+             Emitter& out) override {
     InventoryShard* shard = ShardFor(source.partition);
     if (shard == nullptr) return;
-    if (topic == "allocation-requests") {
-      if (Decode(source, shard->clock(), &request_, out)) {
-        shard->OnAllocationRequest(request_, out);
-      }
-      return;
+    if (topic != InputTopic::kAllocationRequests && event_time) {
+      shard->AdvanceClock(source.timestamp);
     }
-    if (event_time) shard->AdvanceClock(source.timestamp);
-    if (Decode(source, shard->clock(), &event_, out)) {
-      shard->OnInventoryEvent(event_, source, out);
-    }
+    if (!Decode(topic, source, shard->clock(), out)) return;
+    record_.Visit(Overloaded{
+        [&](const v1::InventoryEvent& m) {
+          shard->OnInventoryEvent(m, source, out);
+        },
+        [&](const internal::v1::AllocationRequest& m) {
+          shard->OnAllocationRequest(m, out);
+        },
+        [](const auto&) {}});
   }
 
   void ApplyAllocationRequest(int partition, const StockRequest& m,
@@ -250,10 +237,6 @@ class InventoryStage
   }
   bool IsEmpty(const internal::v1::StockState&) const override { return false; }
 
- private:
-  // Reused from record to record, as in OrderStage.
-  internal::v1::AllocationRequest request_;
-  v1::InventoryEvent event_;
 };
 
 }  // namespace

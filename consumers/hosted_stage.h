@@ -19,6 +19,7 @@
 #include "absl/status/status.h"
 #include "engine/config.h"
 #include "engine/emitter.h"
+#include "engine/input_record.h"
 #include "engine/inventory_shard.h"
 #include "engine/order_shard.h"
 #include "engine/record.h"
@@ -46,10 +47,11 @@ class HostedStage {
   virtual bool HasShard(int partition) const = 0;
   virtual std::vector<int> partitions() const = 0;
 
-  // Applies one record of `topic` (a short name) from `source.partition`.
-  // A value that does not decode becomes a dead letter. With `event_time`,
-  // the shard's clock first moves to the record's timestamp.
-  virtual void Apply(std::string_view topic, const RecordSource& source,
+  // Applies one record of `topic` from `source.partition`. A value that
+  // does not decode becomes a dead letter (UNDECODABLE). With
+  // `event_time`, the shard's clock first moves to the record's timestamp
+  // (not for a stage-to-stage record, which carries its cause's time).
+  virtual void Apply(InputTopic topic, const RecordSource& source,
                      bool event_time, Emitter& out) = 0;
   // Stage-to-stage messages handed over in the process instead of through
   // their topics (see kafka_host.h), to the shard of `partition`: requests
@@ -94,7 +96,7 @@ class HostedStage {
   // it can be placed among the outputs in the engine's order. One that does
   // not decode is not told of (it is dead-lettered). Order stage only.
   using InputObserver =
-      std::function<void(std::string_view topic, const RecordSource& source)>;
+      std::function<void(Topic topic, const RecordSource& source)>;
   virtual void ObserveInputs(InputObserver /*observer*/) {}
 };
 

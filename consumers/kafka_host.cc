@@ -88,7 +88,7 @@ class Host : public KafkaHost, public ConsumerEvents {
   // Whether an input record sits in the partition its key belongs to; if
   // not, it is dead-lettered: the stages find an order, a SKU, only in the
   // partition Kafka's default partitioner gives its key.
-  bool InRightPartition(const std::string& short_name, const RecordSource& source);
+  bool InRightPartition(InputTopic input, const RecordSource& source);
 
   bool HoldsEverything() const;
   void UpdateRouting(int stage_changed);
@@ -139,10 +139,9 @@ absl::Status Host::Start() {
   for (StageRuntime& s : stages_) telemetry_.AddStage(s.stage.get());
   if (std::vector<TimelineFeed::Entry>* pending = telemetry_.timeline_pending()) {
     stages_[0].stage->ObserveInputs(
-        [pending](std::string_view topic, const RecordSource& source) {
-          const std::optional<Topic> t = TopicByShortName(topic);
-          if (!t || source.key.empty()) return;
-          pending->push_back({false, *t, std::string(source.key),
+        [pending](Topic topic, const RecordSource& source) {
+          if (source.key.empty()) return;
+          pending->push_back({false, topic, std::string(source.key),
                               source.timestamp, std::string(source.payload)});
         });
   }
@@ -332,10 +331,9 @@ absl::Status Host::Rewind() {
   return absl::OkStatus();
 }
 
-bool Host::InRightPartition(const std::string& short_name,
-                            const RecordSource& source) {
+bool Host::InRightPartition(InputTopic input, const RecordSource& source) {
   // Stage-to-stage topics (no public name) are written by orderflow itself.
-  const std::optional<Topic> topic = TopicByShortName(short_name);
+  const std::optional<Topic> topic = PublicTopic(input);
   if (!topic || source.key.empty()) return true;
   const int32_t expected =
       PartitionOf(source.key, PartitionCount(*topic, config_.engine));
@@ -381,8 +379,8 @@ absl::Status Host::OnRecord(StageRuntime& s, const ConsumedRecord& r) {
   if (!event_error_.ok() || rewind_needed_) return absl::OkStatus();
   if (!s.stage->HasShard(r.partition)) return absl::OkStatus();  // not ours any more
   if (absl::Status st = transactions_.Ensure(); !st.ok()) return st;
-  const auto name = s.short_names.find(r.topic);
-  if (name == s.short_names.end()) return absl::OkStatus();  // subscribed to none other
+  const auto name = s.inputs.find(r.topic);
+  if (name == s.inputs.end()) return absl::OkStatus();  // subscribed to none other
   RecordSource source;
   source.topic = r.topic;
   source.partition = r.partition;
@@ -390,7 +388,7 @@ absl::Status Host::OnRecord(StageRuntime& s, const ConsumedRecord& r) {
   source.key = r.key;
   source.payload = r.value;
   source.timestamp = r.timestamp;
-  const std::string& short_name = name->second;
+  const InputTopic input = name->second;
   if (router_.local() && !warned_foreign_internal_ &&
       router_.IsInternalTopic(name->first)) {
     warned_foreign_internal_ = true;
@@ -398,8 +396,8 @@ absl::Status Host::OnRecord(StageRuntime& s, const ConsumedRecord& r) {
          << r.partition << "] while this process holds every partition "
          << "(written by a process that has left?); applied\n";
   }
-  if (InRightPartition(short_name, source)) {
-    s.stage->Apply(short_name, source, config_.kafka.event_time, emitter_);
+  if (InRightPartition(input, source)) {
+    s.stage->Apply(input, source, config_.kafka.event_time, emitter_);
     DeliverLocal();
   }
   s.next_offsets[{&name->first, r.partition}] = r.offset + 1;

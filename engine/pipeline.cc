@@ -122,6 +122,17 @@ void Pipeline::OnInventoryEvent(const v1::InventoryEvent& m,
   Settle();
 }
 
+void Pipeline::Apply(const InputRecord& record, const RecordSource& source) {
+  record.Visit(Overloaded{
+      [&](const v1::OrderPlaced& m) { OnOrderPlaced(m, source); },
+      [&](const v1::CancellationRequested& m) { OnCancellation(m, source); },
+      [&](const v1::ShipmentEvent& m) { OnShipment(m, source); },
+      [&](const v1::InventoryEvent& m) { OnInventoryEvent(m, source); },
+      [&](const v1::InvoiceIssued& m) { OnInvoice(m, source); },
+      [](const internal::v1::AllocationRequest&) {},
+      [](const internal::v1::AllocationResult&) {}});
+}
+
 void Pipeline::SyncClockFromShards() {
   for (auto& shard : orders_) clock_ = std::max(clock_, shard->clock());
   for (auto& shard : inventory_) clock_ = std::max(clock_, shard->clock());

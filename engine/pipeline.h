@@ -14,6 +14,7 @@
 //
 //   Pipeline pipeline(config, out);
 //   pipeline.OnOrderPlaced(order, source);   // source.timestamp is its time
+//   pipeline.Apply(record, source);          // a decoded InputRecord
 //   pipeline.AdvanceClock(end_of_day);
 #ifndef ORDERFLOW_ENGINE_PIPELINE_H_
 #define ORDERFLOW_ENGINE_PIPELINE_H_
@@ -25,6 +26,7 @@
 
 #include "engine/config.h"
 #include "engine/emitter.h"
+#include "engine/input_record.h"
 #include "engine/inventory_shard.h"
 #include "engine/order_shard.h"
 #include "engine/record.h"
@@ -48,6 +50,10 @@ class Pipeline {
   void OnShipment(const v1::ShipmentEvent& m, const RecordSource& source);
   void OnInvoice(const v1::InvoiceIssued& m, const RecordSource& source);
   void OnInventoryEvent(const v1::InventoryEvent& m, const RecordSource& source);
+  // The one of the above for the record's message. Stage-to-stage
+  // messages are the pipeline's own business (it routes them in the
+  // process): a record of such a topic is ignored.
+  void Apply(const InputRecord& record, const RecordSource& source);
 
   int order_shard_count() const { return static_cast<int>(orders_.size()); }
   int inventory_shard_count() const {

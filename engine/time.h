@@ -51,7 +51,14 @@ inline void SetTimestamp(EpochMillis ms, google::protobuf::Timestamp* t) {
   t->set_nanos(split.nanos);
 }
 
-// "2026-03-02T10:00:00Z": for messages meant for people.
+// A time in RFC 3339, UTC, as protobuf JSON writes a Timestamp:
+// "2026-03-02T10:00:00Z", with milliseconds only when there are some
+// ("2026-03-02T10:00:00.250Z"). What replay files, tail and order
+// timelines print.
+std::string FormatRfc3339(EpochMillis ms);
+
+// The same to the whole second, rounded down ("2026-03-02T10:00:00Z" for
+// 10:00:00.250): for messages meant for people.
 std::string FormatTime(EpochMillis ms);
 
 // Days since 1970-01-01 of a date of the (proleptic Gregorian) calendar,

@@ -3,14 +3,13 @@
 #include <algorithm>
 #include <vector>
 
-#include "absl/time/time.h"
 #include "engine/escalations.h"
 #include "engine/order_status.h"
 #include "engine/text.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/util/json_util.h"
-#include "google/protobuf/util/time_util.h"
 #include "google/protobuf/wire_format_lite.h"
+#include "observe/order_facts.h"
 #include "orderflow/v1/orderflow.pb.h"
 
 namespace orderflow {
@@ -18,15 +17,8 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-// "2026-03-02T10:00:00Z", as protobuf JSON writes timestamps.
-std::string TimeText(EpochMillis ms) {
-  google::protobuf::Timestamp t;
-  SetTimestamp(ms, &t);
-  return google::protobuf::util::TimeUtil::ToString(t);
-}
-
 Json TimeOrNull(const std::optional<EpochMillis>& t) {
-  return t ? Json(TimeText(*t)) : Json();
+  return t ? Json(FormatRfc3339(*t)) : Json();
 }
 
 // The time of a timestamp field, or nullopt when it is not set.
@@ -112,8 +104,8 @@ std::string Summary(Topic topic, const google::protobuf::Message& message) {
       std::string s = Cat("delivery task ", ActionName(m.action()));
       if (m.action() == v1::TASK_ACTION_CREATE) {
         s += Cat(": ", LinesText(m.lines()), ", ship by ",
-                 TimeText(ToMillis(m.ship_by())), ", deliver by ",
-                 TimeText(ToMillis(m.deliver_by())));
+                 FormatRfc3339(ToMillis(m.ship_by())), ", deliver by ",
+                 FormatRfc3339(ToMillis(m.deliver_by())));
       }
       return s;
     }
@@ -223,32 +215,23 @@ std::optional<StatusRead> ReadStatus(std::string_view payload, EpochMillis time)
 }  // namespace
 
 // What the records tell about the order, folded from them in the order
-// they were recorded.
+// they were recorded: the outputs' facts, and what the inputs add to them.
 struct OrderTimelines::State {
   struct Line {
     std::string line_id;
     std::string sku;
     int32_t quantity = 0;
   };
-  struct OpenEscalation {
-    std::string id;
-    v1::EscalationKind kind = v1::ESCALATION_KIND_UNSPECIFIED;
-    int32_t level = 0;
-    EpochMillis since = 0;
-  };
 
-  bool placed_applied = false;  // the order's first OrderPlaced was applied
-  v1::OrderStatus status = v1::ORDER_STATUS_UNSPECIFIED;
-  EpochMillis status_since = 0;
-  std::vector<std::string> reasons;
+  // What the order's first OrderPlaced says; placed_applied: it was applied.
+  bool placed_applied = false;
   std::string customer_id;
   v1::ServiceLevel service_level = v1::SERVICE_LEVEL_UNSPECIFIED;
-  std::optional<EpochMillis> placed_at, promised_at, ship_by, deliver_by,
-      shipped_at, delivered_at;
+  std::optional<EpochMillis> placed_at, promised_at;
   std::vector<Line> lines;
-  v1::TaskAction task = v1::TASK_ACTION_UNSPECIFIED;
+  // The latest shipment event.
   std::optional<v1::ShipmentEvent> shipment;
-  std::vector<OpenEscalation> open;
+  OrderFacts outputs;
 
   // `value` is of the topic's generated class, recorded at `time`; `first`
   // tells an OrderPlaced that is the order's first (the one that counts).
@@ -259,68 +242,23 @@ struct OrderTimelines::State {
 void OrderTimelines::State::Apply(Topic topic,
                                   const google::protobuf::Message& value,
                                   EpochMillis time, bool first) {
-  switch (topic) {
-    case Topic::kOrders: {
-      if (!first) break;
-      const auto& o = static_cast<const v1::OrderPlaced&>(value);
-      placed_applied = true;
-      customer_id = o.customer_id();
-      service_level = o.service_level();
-      if (!placed_at) placed_at = TimeOf(o.has_placed_at(), o.placed_at());
-      if (!promised_at) {
-        promised_at = TimeOf(o.has_promised_delivery_at(), o.promised_delivery_at());
-      }
-      lines.clear();
-      for (const auto& line : o.lines()) {
-        lines.push_back({line.line_id(), line.sku(), line.quantity()});
-      }
-      break;
+  if (topic == Topic::kOrders && first) {
+    const auto& o = static_cast<const v1::OrderPlaced&>(value);
+    placed_applied = true;
+    customer_id = o.customer_id();
+    service_level = o.service_level();
+    if (!placed_at) placed_at = TimeOf(o.has_placed_at(), o.placed_at());
+    if (!promised_at) {
+      promised_at = TimeOf(o.has_promised_delivery_at(), o.promised_delivery_at());
     }
-    case Topic::kShipments:
-      shipment = static_cast<const v1::ShipmentEvent&>(value);
-      break;
-    case Topic::kOrderStatus: {
-      const auto& s = static_cast<const v1::OrderStatusChanged&>(value);
-      status = s.status();
-      status_since = s.has_occurred_at() ? ToMillis(s.occurred_at()) : time;
-      reasons.assign(s.reasons().begin(), s.reasons().end());
-      if (s.has_placed_at()) placed_at = ToMillis(s.placed_at());
-      if (s.has_promised_delivery_at()) {
-        promised_at = ToMillis(s.promised_delivery_at());
-      }
-      if (s.status() == v1::ORDER_STATUS_SHIPPED && !shipped_at) {
-        shipped_at = status_since;
-      }
-      if (s.status() == v1::ORDER_STATUS_DELIVERED) delivered_at = status_since;
-      break;
+    lines.clear();
+    for (const auto& line : o.lines()) {
+      lines.push_back({line.line_id(), line.sku(), line.quantity()});
     }
-    case Topic::kDeliveryTasks: {
-      const auto& t = static_cast<const v1::DeliveryTask&>(value);
-      task = t.action();
-      if (t.action() == v1::TASK_ACTION_CREATE) {
-        ship_by = TimeOf(t.has_ship_by(), t.ship_by());
-        deliver_by = TimeOf(t.has_deliver_by(), t.deliver_by());
-      }
-      break;
-    }
-    case Topic::kEscalations: {
-      const auto& e = static_cast<const v1::Escalation&>(value);
-      auto it = std::find_if(open.begin(), open.end(), [&e](const auto& o) {
-        return o.id == e.escalation_id();
-      });
-      if (e.state() == v1::ESCALATION_STATE_RAISED && it == open.end()) {
-        open.push_back({e.escalation_id(), e.kind(), e.level(),
-                        e.has_detected_at() ? ToMillis(e.detected_at()) : time});
-      } else if (e.state() == v1::ESCALATION_STATE_CLEARED && it != open.end()) {
-        open.erase(it);
-      }
-      break;
-    }
-    case Topic::kCancellations:
-    case Topic::kInvoices:
-    case Topic::kInventory:
-    case Topic::kDeadLetter:
-      break;
+  } else if (topic == Topic::kShipments) {
+    shipment = static_cast<const v1::ShipmentEvent&>(value);
+  } else {
+    outputs.Add(topic, value, time);
   }
 }
 
@@ -512,7 +450,7 @@ std::optional<nlohmann::ordered_json> OrderTimelines::OrderJson(
   print.add_whitespace = false;
   for (const Timeline::Entry& entry : t.entries) {
     Json row;
-    row["time"] = TimeText(entry.time);
+    row["time"] = FormatRfc3339(entry.time);
     row["direction"] = IsInput(entry.topic) ? "in" : "out";
     row["topic"] = std::string(ShortName(entry.topic));
     if (std::unique_ptr<google::protobuf::Message> m = Timeline::Parse(entry)) {
@@ -529,23 +467,26 @@ std::optional<nlohmann::ordered_json> OrderTimelines::OrderJson(
   }
 
   Json state;
-  const bool known = s.status != v1::ORDER_STATUS_UNSPECIFIED;
-  state["status"] = known ? Json(std::string(StatusName(s.status))) : Json();
-  state["since"] = known ? Json(TimeText(s.status_since)) : Json();
-  state["reasons"] = s.reasons;
+  const OrderFacts& facts = s.outputs;
+  const bool known = facts.status != v1::ORDER_STATUS_UNSPECIFIED;
+  state["status"] = known ? Json(std::string(StatusName(facts.status))) : Json();
+  state["since"] = known ? Json(FormatRfc3339(facts.status_since)) : Json();
+  state["reasons"] = facts.reasons;
   state["closed"] = t.closed_at.has_value();
   state["customerId"] = s.placed_applied ? Json(s.customer_id) : Json();
   state["serviceLevel"] =
       s.placed_applied ? Json(std::string(LevelName(s.service_level))) : Json();
-  state["placedAt"] = TimeOrNull(s.placed_at);
-  state["promisedDeliveryAt"] = TimeOrNull(s.promised_at);
-  state["shipBy"] = TimeOrNull(s.ship_by);
-  state["deliverBy"] = TimeOrNull(s.deliver_by);
-  state["shippedAt"] = TimeOrNull(s.shipped_at);
-  state["deliveredAt"] = TimeOrNull(s.delivered_at);
-  state["deliveryTask"] = s.task == v1::TASK_ACTION_UNSPECIFIED
+  // A status's word on the times counts over the order's own.
+  state["placedAt"] = TimeOrNull(facts.placed_at ? facts.placed_at : s.placed_at);
+  state["promisedDeliveryAt"] =
+      TimeOrNull(facts.promised_at ? facts.promised_at : s.promised_at);
+  state["shipBy"] = TimeOrNull(facts.ship_by);
+  state["deliverBy"] = TimeOrNull(facts.deliver_by);
+  state["shippedAt"] = TimeOrNull(facts.shipped_at);
+  state["deliveredAt"] = TimeOrNull(facts.delivered_at);
+  state["deliveryTask"] = facts.task == v1::TASK_ACTION_UNSPECIFIED
                               ? Json()
-                              : Json(std::string(ActionName(s.task)));
+                              : Json(std::string(ActionName(facts.task)));
   Json lines = Json::array();
   for (const auto& line : s.lines) {
     lines.push_back(
@@ -565,11 +506,12 @@ std::optional<nlohmann::ordered_json> OrderTimelines::OrderJson(
     state["shipment"] = nullptr;
   }
   Json open = Json::array();
-  for (const auto& e : s.open) {
+  for (const auto& e : facts.escalations) {
+    if (!e.open) continue;
     open.push_back({{"escalationId", e.id},
                     {"kind", std::string(KindName(e.kind))},
                     {"level", e.level},
-                    {"since", TimeText(e.since)}});
+                    {"since", FormatRfc3339(e.raised_at)}});
   }
   state["openEscalations"] = std::move(open);
 
@@ -579,145 +521,6 @@ std::optional<nlohmann::ordered_json> OrderTimelines::OrderJson(
   j["timeline"] = std::move(timeline);
   j["droppedEntries"] = t.dropped;
   return j;
-}
-
-// ---------------------------------------------------------------- text
-
-namespace {
-
-// A string member, or "" when it is missing or not a string.
-std::string Str(const Json& j, const char* key) {
-  if (!j.is_object()) return "";
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-std::optional<absl::Time> ParseTimeText(const std::string& text) {
-  absl::Time t;
-  std::string error;
-  if (text.empty() || !absl::ParseTime(absl::RFC3339_full, text, &t, &error)) {
-    return std::nullopt;
-  }
-  return t;
-}
-
-// "1d 2h", "6h 30m", "45m", "20s".
-std::string DurationText(absl::Duration d) {
-  int64_t s = absl::ToInt64Seconds(d);
-  const int64_t days = s / 86400, hours = s % 86400 / 3600,
-                minutes = s % 3600 / 60, seconds = s % 60;
-  std::vector<std::string> parts;
-  if (days) parts.push_back(Cat(days, "d"));
-  if (hours) parts.push_back(Cat(hours, "h"));
-  if (minutes && !days) parts.push_back(Cat(minutes, "m"));
-  if (parts.empty()) parts.push_back(Cat(seconds, "s"));
-  return Join(parts, " ");
-}
-
-// "2026-03-03T16:00:00Z (6h late)" against `deadline`; "(on time)" when
-// at or before it.
-std::string AgainstDeadline(const std::string& at, const std::string& deadline) {
-  const auto a = ParseTimeText(at), d = ParseTimeText(deadline);
-  if (!a || !d) return at;
-  if (*a <= *d) return Cat(at, " (on time)");
-  return Cat(at, " (", DurationText(*a - *d), " late)");
-}
-
-std::string Padded(std::string_view s, size_t width) {
-  std::string out(s);
-  if (out.size() < width) out.append(width - out.size(), ' ');
-  return out;
-}
-
-}  // namespace
-
-std::string RenderOrderText(const nlohmann::ordered_json& order) {
-  const Json empty = Json::object();
-  const Json& state =
-      order.contains("state") && order["state"].is_object() ? order["state"] : empty;
-  std::string out = Cat("order ", Str(order, "orderId"), "\n");
-  auto row = [&out](std::string_view label, const std::string& value) {
-    if (!value.empty()) out += Cat("  ", Padded(label, 14), value, "\n");
-  };
-
-  std::string status = Str(state, "status");
-  if (status.empty()) {
-    status = "no status yet";
-  } else {
-    status += Cat(" since ", Str(state, "since"));
-    std::vector<std::string> reasons;
-    if (state.contains("reasons") && state["reasons"].is_array()) {
-      for (const auto& r : state["reasons"]) {
-        if (r.is_string()) reasons.push_back(r.get<std::string>());
-      }
-    }
-    if (!reasons.empty()) status += Cat(" (", Join(reasons, ", "), ")");
-    if (state.value("closed", false)) status += ", closed";
-  }
-  row("status", status);
-  row("customer", Str(state, "customerId"));
-  row("service level", Str(state, "serviceLevel"));
-  if (state.contains("lines") && state["lines"].is_array() &&
-      !state["lines"].empty()) {
-    std::vector<std::string> lines;
-    for (const auto& line : state["lines"]) {
-      lines.push_back(Cat(Str(line, "sku"), " x",
-                          line.value("quantity", static_cast<int64_t>(0))));
-    }
-    row("lines", Join(lines, ", "));
-  }
-  row("placed", Str(state, "placedAt"));
-  row("ship by", Str(state, "shipBy"));
-  const std::string shipped = Str(state, "shippedAt");
-  if (!shipped.empty()) row("shipped", AgainstDeadline(shipped, Str(state, "shipBy")));
-  row("promised", Str(state, "promisedDeliveryAt"));
-  if (Str(state, "deliverBy") != Str(state, "promisedDeliveryAt")) {
-    row("deliver by", Str(state, "deliverBy"));
-  }
-  const std::string delivered = Str(state, "deliveredAt");
-  if (!delivered.empty()) {
-    row("delivered", AgainstDeadline(delivered, Str(state, "promisedDeliveryAt")));
-  }
-  row("delivery task", Str(state, "deliveryTask"));
-  if (state.contains("shipment") && state["shipment"].is_object()) {
-    const Json& s = state["shipment"];
-    std::string text = Cat(Str(s, "shipmentId"), " ", Str(s, "status"));
-    if (!Str(s, "carrier").empty()) text += Cat(" by ", Str(s, "carrier"));
-    if (!Str(s, "trackingNumber").empty()) {
-      text += Cat(", tracking ", Str(s, "trackingNumber"));
-    }
-    if (!Str(s, "at").empty()) text += Cat(" at ", Str(s, "at"));
-    row("shipment", text);
-  }
-  bool any_open = false;
-  if (state.contains("openEscalations") && state["openEscalations"].is_array()) {
-    for (const auto& e : state["openEscalations"]) {
-      row(any_open ? "" : "escalations",
-          Cat(Str(e, "kind"), " level ", e.value("level", static_cast<int64_t>(0)),
-              " since ", Str(e, "since")));
-      any_open = true;  // later ones are aligned under the first
-    }
-  }
-  if (!any_open) row("escalations", "none open");
-
-  const Json& timeline = order.contains("timeline") && order["timeline"].is_array()
-                             ? order["timeline"]
-                             : empty;
-  const int64_t dropped = order.value("droppedEntries", static_cast<int64_t>(0));
-  std::string count = Cat(static_cast<int64_t>(timeline.size()),
-                          timeline.size() == 1 ? " entry" : " entries");
-  if (dropped > 0) {
-    count += Cat(", ", dropped, dropped == 1 ? " earlier entry" : " earlier entries",
-                 " dropped");
-  }
-  row("timeline", count);
-  out += "\n";
-  for (const auto& entry : timeline) {
-    out += Cat(Padded(Str(entry, "time"), 20), "  ",
-               Padded(Str(entry, "direction"), 3), "  ",
-               Padded(Str(entry, "topic"), 14), " ", Str(entry, "summary"), "\n");
-  }
-  return out;
 }
 
 std::pair<int, std::string> HandleOrderRequest(const OrderTimelines& timelines,

@@ -13,7 +13,6 @@
 #include <memory>
 #include <queue>
 #include <random>
-#include <set>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -30,6 +29,7 @@
 #include "observe/dashboard.h"
 #include "observe/http_server.h"
 #include "observe/live_metrics.h"
+#include "observe/order_facts.h"
 #include "orderflow/v1/orderflow.pb.h"
 #include "kafka/kafka_io.h"
 #include "replay/replay_line.h"
@@ -46,51 +46,47 @@ constexpr int kPartitions = 4;
 
 // ------------------------------------------------------------ the lead
 
-// What a team lead's dashboard would count, from the output topics.
+// What a team lead's dashboard would count, from the output topics: the
+// facts of each order. The mock cluster keeps the records of aborted
+// transactions visible, so a record may be read twice (OrderFacts counts
+// it once).
 struct Tally {
-  std::map<std::string, std::vector<v1::OrderStatus>> statuses;
-  std::map<std::string, EpochMillis> shipped_at, delivered_at, deliver_by;
-  std::set<std::string> escalation_records;  // id + state, once each
-  std::map<std::string, int> raised_by_kind;
-  int dead_letters = 0;
+  std::map<std::string, OrderFacts> orders;
 
   void Add(Topic topic, const RdKafka::Message& m) {
     const void* p = m.payload();
     const int n = static_cast<int>(m.len());
+    const EpochMillis time = m.timestamp().timestamp;
     if (topic == Topic::kOrderStatus) {
       v1::OrderStatusChanged s;
-      if (!s.ParseFromArray(p, n)) return;
-      auto& seq = statuses[s.order_id()];
-      if (std::find(seq.begin(), seq.end(), s.status()) != seq.end()) return;
-      seq.push_back(s.status());
-      if (s.status() == v1::ORDER_STATUS_SHIPPED) shipped_at[s.order_id()] = ToMillis(s.occurred_at());
-      if (s.status() == v1::ORDER_STATUS_DELIVERED) delivered_at[s.order_id()] = ToMillis(s.occurred_at());
+      if (s.ParseFromArray(p, n)) orders[s.order_id()].AddStatus(s, time);
     } else if (topic == Topic::kDeliveryTasks) {
       v1::DeliveryTask t;
-      if (t.ParseFromArray(p, n) && t.action() == v1::TASK_ACTION_CREATE) {
-        deliver_by[t.order_id()] = ToMillis(t.deliver_by());
-      }
+      if (t.ParseFromArray(p, n)) orders[t.order_id()].AddTask(t);
     } else if (topic == Topic::kEscalations) {
       v1::Escalation e;
-      if (!e.ParseFromArray(p, n)) return;
-      if (!escalation_records.insert(Cat(e.escalation_id(), "/", static_cast<int>(e.state()))).second) return;
-      if (e.state() == v1::ESCALATION_STATE_RAISED) {
-        ++raised_by_kind[std::string(KindName(e.kind()))];
-      }
-    } else if (topic == Topic::kDeadLetter) {
-      ++dead_letters;
+      if (e.ParseFromArray(p, n)) orders[e.order_id()].AddEscalation(e, time);
     }
   }
 
+  // The order's latest status; UNSPECIFIED before any.
   v1::OrderStatus Last(const std::string& id) const {
-    auto it = statuses.find(id);
-    return it == statuses.end() || it->second.empty() ? v1::ORDER_STATUS_UNSPECIFIED
-                                                       : it->second.back();
+    auto it = orders.find(id);
+    return it == orders.end() ? v1::ORDER_STATUS_UNSPECIFIED : it->second.status;
   }
   bool Had(const std::string& id, v1::OrderStatus s) const {
-    auto it = statuses.find(id);
-    return it != statuses.end() &&
-           std::find(it->second.begin(), it->second.end(), s) != it->second.end();
+    auto it = orders.find(id);
+    return it != orders.end() && it->second.Had(s);
+  }
+  // Escalations raised, by kind name.
+  std::map<std::string, int> RaisedByKind() const {
+    std::map<std::string, int> by_kind;
+    for (const auto& [id, facts] : orders) {
+      for (const OrderFacts::Escalation& e : facts.escalations) {
+        ++by_kind[std::string(KindName(e.kind))];
+      }
+    }
+    return by_kind;
   }
 };
 
@@ -282,14 +278,12 @@ int RunDemo(const DemoOptions& options, const std::atomic<bool>& stop,
       if (SteadyClock::now() - shown >= std::chrono::seconds(1)) {
         shown = SteadyClock::now();
         int backlog = 0, backordered = 0, escalations = 0;
-        for (const auto& [id, seq] : tally.statuses) {
-          const v1::OrderStatus s = seq.back();
-          backlog += s == v1::ORDER_STATUS_ACCEPTED || s == v1::ORDER_STATUS_BACKORDERED ||
-                     s == v1::ORDER_STATUS_ALLOCATED;
-          backordered += s == v1::ORDER_STATUS_BACKORDERED;
+        for (const auto& [id, facts] : tally.orders) {
+          backlog += NotYetShipped(facts.status);
+          backordered += facts.status == v1::ORDER_STATUS_BACKORDERED;
         }
         std::string kinds;
-        for (const auto& [kind, count] : tally.raised_by_kind) {
+        for (const auto& [kind, count] : tally.RaisedByKind()) {
           escalations += count;
           kinds += Cat(kinds.empty() ? "" : ", ", kind, " ", count);
         }
@@ -319,11 +313,10 @@ int RunDemo(const DemoOptions& options, const std::atomic<bool>& stop,
     const ServiceMetrics& m = final_snapshot.metrics.metrics;
     const Backlog& backlog = final_snapshot.metrics.backlog;
     const ServiceSummary summary = Summarize(m);
-    const int64_t open = backlog.of_status(v1::ORDER_STATUS_ACCEPTED) +
-                         backlog.of_status(v1::ORDER_STATUS_BACKORDERED) +
-                         backlog.of_status(v1::ORDER_STATUS_ALLOCATED);
-    const int64_t in_transit = backlog.of_status(v1::ORDER_STATUS_SHIPPED) +
-                               backlog.of_status(v1::ORDER_STATUS_DELIVERY_FAILED);
+    int64_t open = 0, in_transit = 0;  // not yet shipped; shipped
+    for (const v1::OrderStatus s : kOpenStatuses) {
+      (HasShipped(s) ? in_transit : open) += backlog.of_status(s);
+    }
 
     // The same counts from the output topics, order by order.
     int64_t seen = 0, unseen = 0, accepted = 0, rejected = 0, cancelled = 0,

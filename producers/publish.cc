@@ -63,12 +63,12 @@ int Publish(const Config& config, const PublishOptions& options,
         problem = Cat(error.reason, ": ", error.detail);
       } else if (parsed->kind != ReplayLine::Kind::kRecord) {
         problem = "a clock line cannot be published";
-      } else if (parsed->topic != *topic) {
-        problem = Cat("the line is for topic ", ShortName(parsed->topic),
+      } else if (PublicTopic(parsed->record.topic()) != *topic) {
+        problem = Cat("the line is for topic ", ShortName(parsed->record.topic()),
                       ", not ", options.topic);
       } else {
         c.key = parsed->key;
-        c.value = parsed->value->SerializeAsString();
+        c.value = parsed->record.message().SerializeAsString();
         c.timestamp = parsed->time.value_or(0);
       }
     } else {

@@ -90,7 +90,7 @@ std::optional<Month> ParseMonth(std::string_view text) {
 
 void ReconcileRecords::AddOrder(const v1::OrderPlaced& order) {
   if (order.order_id().empty()) return;
-  OrderFacts& facts = orders_[order.order_id()];
+  Order& facts = orders_[order.order_id()];
   if (facts.placed) return;  // the first version stands
   facts.placed = true;
   facts.currency = order.currency();
@@ -107,7 +107,7 @@ void ReconcileRecords::AddInvoice(const v1::InvoiceIssued& invoice,
     ++invoices_not_counted_;
     return;
   }
-  OrderFacts& facts = orders_[invoice.order_id()];
+  Order& facts = orders_[invoice.order_id()];
   for (const Invoice& seen : facts.invoices) {
     if (seen.id == invoice.invoice_id()) {
       // A repeat counts once; a changed one does not replace the first.
@@ -123,12 +123,9 @@ void ReconcileRecords::AddInvoice(const v1::InvoiceIssued& invoice,
 
 void ReconcileRecords::AddStatus(const v1::OrderStatusChanged& status) {
   if (status.order_id().empty()) return;
-  OrderFacts& facts = orders_[status.order_id()];
-  facts.status = status.status();
-  if (HasShipped(status.status())) facts.shipped = true;
-  if (status.status() == v1::ORDER_STATUS_SHIPPED && !facts.shipped_at) {
-    facts.shipped_at = ToMillis(status.occurred_at());
-  }
+  // Without an occurredAt a change counts at the epoch: reconcile goes by
+  // the time the engine stamped in the record, and no other.
+  orders_[status.order_id()].outputs.AddStatus(status, 0);
 }
 
 // -------------------------------------------------------------- report
@@ -138,7 +135,8 @@ ReconcileReport Reconcile(const ReconcileRecords& records, const Month& month) {
   report.month = month;
   report.invoices_not_counted = records.invoices_not_counted();
   for (const auto& [id, facts] : records.orders()) {
-    bool of_month = facts.shipped_at && InMonth(*facts.shipped_at, month);
+    const OrderFacts& outputs = facts.outputs;
+    bool of_month = outputs.shipped_at && InMonth(*outputs.shipped_at, month);
     for (const auto& invoice : facts.invoices) {
       of_month = of_month || InMonth(invoice.issued_at, month);
     }
@@ -146,17 +144,16 @@ ReconcileReport Reconcile(const ReconcileRecords& records, const Month& month) {
     ++report.orders;
     const std::vector<LineAmounts> nothing;
     const std::vector<LineMismatch> mismatches = CompareInvoiced(
-        facts.placed && facts.shipped ? facts.lines : nothing, facts.invoiced);
+        facts.placed && outputs.shipped ? facts.lines : nothing, facts.invoiced);
     if (mismatches.empty()) continue;
     ++report.orders_with_differences;
     std::vector<std::string> invoice_ids;
     for (const auto& invoice : facts.invoices) invoice_ids.push_back(invoice.id);
     const std::string status =
         !facts.placed ? "UNKNOWN"
-        : facts.status == v1::ORDER_STATUS_UNSPECIFIED
+        : outputs.status == v1::ORDER_STATUS_UNSPECIFIED
             ? "NO STATUS"
-            : std::string(WithoutPrefix(v1::OrderStatus_Name(facts.status),
-                                        "ORDER_STATUS_"));
+            : std::string(StatusName(outputs.status));
     for (const LineMismatch& m : mismatches) {
       report.lines.push_back(ReportLine{id, facts.currency, status, invoice_ids, m});
     }

@@ -36,6 +36,7 @@
 
 #include "engine/invoices.h"
 #include "engine/time.h"
+#include "observe/order_facts.h"
 #include "orderflow/v1/orderflow.pb.h"
 
 namespace orderflow {
@@ -69,21 +70,22 @@ class ReconcileRecords {
     EpochMillis issued_at;
     uint64_t fingerprint;
   };
-  struct OrderFacts {
+  struct Order {
     bool placed = false;
     std::string currency;
     std::vector<LineAmounts> lines;  // amount = quantity × unit price
-    v1::OrderStatus status = v1::ORDER_STATUS_UNSPECIFIED;  // the latest
-    std::optional<EpochMillis> shipped_at;  // its SHIPPED status change
-    bool shipped = false;  // SHIPPED, DELIVERED or DELIVERY_FAILED seen
+    // What its status records say: the latest status, whether it shipped
+    // (SHIPPED, DELIVERED or DELIVERY_FAILED seen) and when it became
+    // SHIPPED (its occurredAt).
+    OrderFacts outputs;
     std::vector<Invoice> invoices;  // in the order they came
     std::vector<LineAmounts> invoiced;  // summed per lineId
   };
   // By order id.
-  const std::map<std::string, OrderFacts>& orders() const { return orders_; }
+  const std::map<std::string, Order>& orders() const { return orders_; }
 
  private:
-  std::map<std::string, OrderFacts> orders_;
+  std::map<std::string, Order> orders_;
   int64_t invoices_not_counted_ = 0;
 };
 

@@ -19,14 +19,16 @@ ReadCounts ReadReplayInput(std::istream& in, ReconcileRecords* records) {
       continue;
     }
     if (line->kind != ReplayLine::Kind::kRecord) continue;
-    if (line->topic == Topic::kOrders) {
-      records->AddOrder(static_cast<const v1::OrderPlaced&>(*line->value));
-      ++counts.records;
-    } else if (line->topic == Topic::kInvoices) {
-      records->AddInvoice(static_cast<const v1::InvoiceIssued&>(*line->value),
-                          line->key);
-      ++counts.records;
-    }
+    line->record.Visit(Overloaded{
+        [&](const v1::OrderPlaced& order) {
+          records->AddOrder(order);
+          ++counts.records;
+        },
+        [&](const v1::InvoiceIssued& invoice) {
+          records->AddInvoice(invoice, line->key);
+          ++counts.records;
+        },
+        [](const auto&) {}});
   }
   return counts;
 }

@@ -55,37 +55,6 @@ class JsonLinesWriter : public Emitter {
   OrderTimelines* timelines_;
 };
 
-void Apply(Pipeline& pipeline, const ReplayLine& line,
-           const RecordSource& source) {
-  switch (line.topic) {
-    case Topic::kOrders:
-      pipeline.OnOrderPlaced(static_cast<const v1::OrderPlaced&>(*line.value),
-                             source);
-      return;
-    case Topic::kCancellations:
-      pipeline.OnCancellation(
-          static_cast<const v1::CancellationRequested&>(*line.value), source);
-      return;
-    case Topic::kShipments:
-      pipeline.OnShipment(static_cast<const v1::ShipmentEvent&>(*line.value),
-                          source);
-      return;
-    case Topic::kInventory:
-      pipeline.OnInventoryEvent(
-          static_cast<const v1::InventoryEvent&>(*line.value), source);
-      return;
-    case Topic::kInvoices:
-      pipeline.OnInvoice(static_cast<const v1::InvoiceIssued&>(*line.value),
-                         source);
-      return;
-    case Topic::kOrderStatus:
-    case Topic::kDeliveryTasks:
-    case Topic::kEscalations:
-    case Topic::kDeadLetter:
-      return;  // not inputs; ParseReplayLine refuses them
-  }
-}
-
 }  // namespace
 
 std::string ReplayStats::Summary() const {
@@ -143,10 +112,12 @@ ReplayStats RunReplay(const EngineConfig& config, std::istream& in,
       continue;
     }
     ++stats.records;
-    const std::string payload = line->value->SerializeAsString();
-    const int32_t partitions = PartitionCount(line->topic, config);
+    const google::protobuf::Message& value = line->record.message();
+    const Topic topic = *PublicTopic(line->record.topic());
+    const std::string payload = value.SerializeAsString();
+    const int32_t partitions = PartitionCount(topic, config);
     RecordSource source;
-    source.topic = ShortName(line->topic);
+    source.topic = ShortName(topic);
     source.partition = line->key.empty() ? 0 : PartitionOf(line->key, partitions);
     source.offset = line_number;
     source.key = line->key;
@@ -157,9 +128,9 @@ ReplayStats RunReplay(const EngineConfig& config, std::istream& in,
       // the record in the timeline, as the engine decided them.
       pipeline.AdvanceClock(source.timestamp);
       options.timelines->RecordInput(source.topic, line->key, source.timestamp,
-                                     *line->value);
+                                     value);
     }
-    Apply(pipeline, *line, source);
+    pipeline.Apply(line->record, source);
   }
   if (options.show_progress && stats.lines >= 100000) diagnostics << "\n";
   if (options.metrics != nullptr) {

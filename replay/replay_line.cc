@@ -15,12 +15,6 @@ std::optional<EpochMillis> ParseTime(std::string_view text) {
   return ToMillis(t);
 }
 
-std::string FormatRfc3339(EpochMillis ms) {
-  google::protobuf::Timestamp t;
-  SetTimestamp(ms, &t);
-  return google::protobuf::util::TimeUtil::ToString(t);
-}
-
 std::string EnvelopeLine(std::string_view topic, std::string_view key,
                          EpochMillis time,
                          const google::protobuf::Message& value) {
@@ -31,14 +25,14 @@ std::string EnvelopeLine(std::string_view topic, std::string_view key,
 
 std::optional<ReplayLine> ParseReplayLine(std::string_view line,
                                           LineError* error) {
-  auto fail = [error](std::string reason, std::string detail) {
-    error->reason = std::move(reason);
+  auto fail = [error](std::string_view reason, std::string detail) {
+    error->reason = std::string(reason);
     error->detail = std::move(detail);
     return std::nullopt;
   };
   nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return fail("MALFORMED_JSON", "not valid JSON");
-  if (!j.is_object()) return fail("MALFORMED_JSON", "not a JSON object");
+  if (j.is_discarded()) return fail(kMalformedJson, "not valid JSON");
+  if (!j.is_object()) return fail(kMalformedJson, "not a JSON object");
 
   ReplayLine out;
   if (j.contains("clock")) {
@@ -46,7 +40,7 @@ std::optional<ReplayLine> ParseReplayLine(std::string_view line,
     std::optional<EpochMillis> t;
     if (clock.is_string()) t = ParseTime(clock.get<std::string>());
     if (!t) {
-      return fail("MALFORMED_JSON",
+      return fail(kMalformedJson,
                   "clock must be an RFC 3339 time like 2026-03-05T00:00:00Z");
     }
     out.kind = ReplayLine::Kind::kClock;
@@ -55,34 +49,33 @@ std::optional<ReplayLine> ParseReplayLine(std::string_view line,
   }
 
   if (!j.contains("topic") || !j["topic"].is_string()) {
-    return fail("MALFORMED_JSON", "a record needs \"topic\" (or a \"clock\" line)");
+    return fail(kMalformedJson, "a record needs \"topic\" (or a \"clock\" line)");
   }
   error->topic = j["topic"].get<std::string>();
   if (j.contains("key")) {
-    if (!j["key"].is_string()) return fail("MALFORMED_JSON", "key must be a string");
+    if (!j["key"].is_string()) return fail(kMalformedJson, "key must be a string");
     out.key = error->key = j["key"].get<std::string>();
   }
   const std::optional<Topic> topic = TopicByShortName(error->topic);
   if (!topic || !IsInput(*topic)) {
-    return fail("UNKNOWN_TOPIC",
+    return fail(kUnknownTopic,
                 Cat("'", error->topic,
                     "' is not an input topic (orders, cancellations, "
                     "shipments, inventory, invoices)"));
   }
-  out.topic = *topic;
   if (j.contains("timestamp")) {
     std::optional<EpochMillis> t;
     if (j["timestamp"].is_string()) t = ParseTime(j["timestamp"].get<std::string>());
     if (!t) {
-      return fail("MALFORMED_JSON",
+      return fail(kMalformedJson,
                   "timestamp must be an RFC 3339 time like 2026-03-02T10:00:00Z");
     }
     out.time = t;
   }
-  if (!j.contains("value")) return fail("MALFORMED_JSON", "value missing");
-  out.value.reset(MessageTypeOf(*topic).New());
-  if (absl::Status s = DecodeJson(j["value"], out.value.get()); !s.ok()) {
-    return fail("INVALID_VALUE", std::string(s.message()));
+  if (!j.contains("value")) return fail(kMalformedJson, "value missing");
+  google::protobuf::Message& value = out.record.Reset(*AsInput(*topic));
+  if (absl::Status s = DecodeJson(j["value"], &value); !s.ok()) {
+    return fail(kInvalidValue, std::string(s.message()));
   }
   return out;
 }

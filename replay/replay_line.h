@@ -9,11 +9,11 @@
 #ifndef ORDERFLOW_REPLAY_REPLAY_LINE_H_
 #define ORDERFLOW_REPLAY_REPLAY_LINE_H_
 
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "engine/input_record.h"
 #include "engine/time.h"
 #include "engine/topics.h"
 #include "google/protobuf/message.h"
@@ -25,15 +25,16 @@ struct ReplayLine {
   Kind kind = Kind::kRecord;
   // kClock: the time to move to. kRecord: the record's time, if given.
   std::optional<EpochMillis> time;
-  // kRecord only.
-  Topic topic = Topic::kOrders;
+  // kRecord only: the record's key and its decoded value (a public input
+  // topic's message).
   std::string key;
-  std::unique_ptr<google::protobuf::Message> value;
+  InputRecord record;
 };
 
 // Why a line cannot be used. `reason` is a DeadLetter reason code.
 struct LineError {
-  std::string reason;  // MALFORMED_JSON, UNKNOWN_TOPIC, INVALID_VALUE
+  // kMalformedJson, kUnknownTopic or kInvalidValue (engine/input_record.h).
+  std::string reason;
   std::string detail;
   std::string topic;  // the topic named on the line, if any
   std::string key;
@@ -50,8 +51,8 @@ std::string EnvelopeLine(std::string_view topic, std::string_view key,
                          const google::protobuf::Message& value);
 
 // A timestamp in RFC 3339 ("2026-03-02T10:00:00Z"), as in protobuf JSON.
+// FormatRfc3339 (engine/time.h) writes it.
 std::optional<EpochMillis> ParseTime(std::string_view text);
-std::string FormatRfc3339(EpochMillis ms);
 
 }  // namespace orderflow
 

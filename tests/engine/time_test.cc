@@ -2,6 +2,7 @@
 // line); a timer due at or before a record's timestamp fires before the
 // record is applied; late records are applied at the clock and never move
 // it back.
+#include "google/protobuf/util/time_util.h"
 #include "tests/engine/engine_test.h"
 
 namespace orderflow::testing {
@@ -37,6 +38,29 @@ TEST(SplitMillisTest, RoundsSecondsDownAndKeepsNanosPositive) {
     SetTimestamp(ms, &t);
     EXPECT_EQ(ToMillis(t), ms);
   }
+}
+
+// As protobuf JSON writes a Timestamp: milliseconds only when there are
+// some, and whole seconds rounded down (also before 1970).
+TEST(FormatRfc3339Test, WritesUtcWithMillisecondsOnlyWhenThereAreSome) {
+  EXPECT_EQ(FormatRfc3339(1772409600000), "2026-03-02T00:00:00Z");
+  EXPECT_EQ(FormatRfc3339(1772445723250), "2026-03-02T10:02:03.250Z");
+  EXPECT_EQ(FormatRfc3339(1772445723001), "2026-03-02T10:02:03.001Z");
+  EXPECT_EQ(FormatRfc3339(0), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(FormatRfc3339(-1), "1969-12-31T23:59:59.999Z");
+  EXPECT_EQ(FormatRfc3339(Days(DayNumber(2024, 2, 29)) + Hours(23)),
+            "2024-02-29T23:00:00Z");
+  for (EpochMillis ms : {EpochMillis{-1500}, EpochMillis{0}, EpochMillis{999},
+                         EpochMillis{1772445723250}, EpochMillis{253402300799999}}) {
+    google::protobuf::Timestamp t;
+    SetTimestamp(ms, &t);
+    EXPECT_EQ(FormatRfc3339(ms), google::protobuf::util::TimeUtil::ToString(t));
+  }
+}
+
+TEST(FormatTimeTest, DropsTheMilliseconds) {
+  EXPECT_EQ(FormatTime(1772445723250), "2026-03-02T10:02:03Z");
+  EXPECT_EQ(FormatTime(-1), "1969-12-31T23:59:59Z");
 }
 
 TEST_P(TimeTest, ClockIsTheLargestTimestampSeen) {
