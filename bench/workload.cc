@@ -477,23 +477,18 @@ void Feed(const InputRecord& record, Pipeline& pipeline, int64_t offset,
           std::string_view payload) {
   const RecordSource source{TopicName(record.topic), 0, offset, record.key,
                             payload, record.timestamp};
-  switch (record.topic) {
-    case Topic::kOrders:
-      pipeline.OnOrderPlaced(std::get<v1::OrderPlaced>(record.value), source);
-      return;
-    case Topic::kCancellations:
-      pipeline.OnCancellation(std::get<v1::CancellationRequested>(record.value),
-                              source);
-      return;
-    case Topic::kShipments:
-      pipeline.OnShipment(std::get<v1::ShipmentEvent>(record.value), source);
-      return;
-    case Topic::kInventory:
-      pipeline.OnInventoryEvent(std::get<v1::InventoryEvent>(record.value),
-                                source);
-      return;
-    default: return;  // not a topic the workload writes
-  }
+  // The value's type says which handler takes it (the engine's one visit,
+  // engine/input_record.h, for a value that is already decoded).
+  std::visit(Overloaded{
+                 [&](const v1::OrderPlaced& m) { pipeline.OnOrderPlaced(m, source); },
+                 [&](const v1::CancellationRequested& m) {
+                   pipeline.OnCancellation(m, source);
+                 },
+                 [&](const v1::ShipmentEvent& m) { pipeline.OnShipment(m, source); },
+                 [&](const v1::InventoryEvent& m) {
+                   pipeline.OnInventoryEvent(m, source);
+                 }},
+             record.value);
 }
 
 std::string EncodeValue(const InputRecord& record) {
@@ -512,26 +507,10 @@ bool Decoder::Feed(const EncodedRecord& record, Pipeline& pipeline,
                    int64_t offset) {
   const RecordSource source{TopicName(record.topic), 0, offset, record.key,
                             record.value, record.timestamp};
-  switch (record.topic) {
-    case Topic::kOrders:
-      if (!order_.ParseFromString(record.value)) return false;
-      pipeline.OnOrderPlaced(order_, source);
-      return true;
-    case Topic::kCancellations:
-      if (!cancellation_.ParseFromString(record.value)) return false;
-      pipeline.OnCancellation(cancellation_, source);
-      return true;
-    case Topic::kShipments:
-      if (!shipment_.ParseFromString(record.value)) return false;
-      pipeline.OnShipment(shipment_, source);
-      return true;
-    case Topic::kInventory:
-      if (!inventory_.ParseFromString(record.value)) return false;
-      pipeline.OnInventoryEvent(inventory_, source);
-      return true;
-    default: break;  // not a topic the workload writes
-  }
-  return false;
+  const std::optional<InputTopic> input = AsInput(record.topic);
+  if (!input || !decoded_.Decode(*input, record.value)) return false;
+  pipeline.Apply(decoded_, source);
+  return true;
 }
 
 }  // namespace orderflow::workload

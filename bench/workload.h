@@ -74,6 +74,7 @@
 #include <variant>
 #include <vector>
 
+#include "engine/input_record.h"
 #include "engine/pipeline.h"
 #include "engine/time.h"
 #include "engine/topics.h"
@@ -151,18 +152,15 @@ struct EncodedRecord {
 };
 EncodedRecord Encode(const InputRecord& record);
 
-// Decodes encoded records and applies them, reusing one message per topic
-// as a consumer loop would.
+// Decodes encoded records and applies them as a Kafka host does (one
+// engine InputRecord, engine/input_record.h, whose messages are reused).
 class Decoder {
  public:
   // False (and nothing applied) when the value does not parse.
   bool Feed(const EncodedRecord& record, Pipeline& pipeline, int64_t offset);
 
  private:
-  v1::OrderPlaced order_;
-  v1::CancellationRequested cancellation_;
-  v1::ShipmentEvent shipment_;
-  v1::InventoryEvent inventory_;
+  ::orderflow::InputRecord decoded_;
 };
 
 }  // namespace orderflow::workload
