@@ -174,16 +174,12 @@ class Host : public KafkaHost, public Emitter {
   void SendTask(const TaskOutput& t) override {
     std::string value;
     if (!AppendTask(t, value)) {  // an address protobuf must write
-      Emitter::SendTask(t);
+      v1::DeliveryTask m;
+      ToProto(t, &m);
+      Public(Topic::kDeliveryTasks, m.order_id(), m);
       return;
     }
     PublicBytes(Topic::kDeliveryTasks, t.order_id, t.created_at, std::move(value));
-  }
-  void StatusChanged(const v1::OrderStatusChanged& m) override {
-    Public(Topic::kOrderStatus, m.order_id(), m);
-  }
-  void Task(const v1::DeliveryTask& m) override {
-    Public(Topic::kDeliveryTasks, m.order_id(), m);
   }
   void Escalated(const v1::Escalation& m) override {
     Public(Topic::kEscalations, m.order_id(), m);
