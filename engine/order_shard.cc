@@ -667,9 +667,7 @@ void OrderShard::OnCancellation(const v1::CancellationRequested& cancellation,
   }
   if (NotYetShipped(order->status)) {
     Cancel(*order, out);
-  } else if (order->status == v1::ORDER_STATUS_SHIPPED ||
-             order->status == v1::ORDER_STATUS_DELIVERED ||
-             order->status == v1::ORDER_STATUS_DELIVERY_FAILED) {
+  } else if (HasShipped(order->status)) {
     Raise(*order, Rung::kCancelAfterShipment2, clock_,
           Cat("Order ", id, " was asked to be cancelled at ",
                        FormatTime(ToMillis(cancellation.requested_at())),
