@@ -70,7 +70,6 @@
 #include "engine/escalations.h"
 #include "engine/order.h"
 #include "engine/order_store.h"
-#include "engine/order_wire.h"
 #include "engine/outputs.h"
 #include "engine/record.h"
 #include "engine/service_metrics.h"
