@@ -34,8 +34,6 @@ using workload::InputRecord;
 // message is built for them.
 class NullEmitter final : public Emitter {
  public:
-  void StatusChanged(const v1::OrderStatusChanged&) override { ++outputs; }
-  void Task(const v1::DeliveryTask&) override { ++outputs; }
   void SendStatus(const StatusOutput&) override { ++outputs; }
   void SendTask(const TaskOutput&) override { ++outputs; }
   void Escalated(const v1::Escalation&) override { ++outputs; }
@@ -48,8 +46,15 @@ class NullEmitter final : public Emitter {
 // Encodes every output to protobuf binary, as a producer would.
 class SerializingEmitter final : public Emitter {
  public:
-  void StatusChanged(const v1::OrderStatusChanged& m) override { Write(m); }
-  void Task(const v1::DeliveryTask& m) override { Write(m); }
+  // Through one message of each kind, overwritten for every output.
+  void SendStatus(const StatusOutput& s) override {
+    ToProto(s, &status_);
+    Write(status_);
+  }
+  void SendTask(const TaskOutput& t) override {
+    ToProto(t, &task_);
+    Write(task_);
+  }
   void Escalated(const v1::Escalation& m) override { Write(m); }
   void DeadLettered(const v1::DeadLetter& m) override { Write(m); }
   void ToInventory(const internal::v1::AllocationRequest&) override {}
@@ -64,15 +69,17 @@ class SerializingEmitter final : public Emitter {
     ++outputs;
   }
   std::string buffer_;
+  v1::OrderStatusChanged status_;
+  v1::DeliveryTask task_;
 };
 
 // Tallies what the engine decided, for the context block.
 class OutcomeEmitter final : public Emitter {
  public:
-  void StatusChanged(const v1::OrderStatusChanged& m) override {
-    ++status[m.status() % status.size()];
+  void SendStatus(const StatusOutput& s) override {
+    ++status[s.status % status.size()];
   }
-  void Task(const v1::DeliveryTask&) override { ++tasks; }
+  void SendTask(const TaskOutput&) override { ++tasks; }
   void Escalated(const v1::Escalation& m) override {
     ++(m.state() == v1::ESCALATION_STATE_RAISED ? raised : cleared);
   }

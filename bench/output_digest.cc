@@ -24,8 +24,15 @@ namespace {
 // Folds each output's topic and bytes into one fingerprint.
 class DigestEmitter final : public Emitter {
  public:
-  void StatusChanged(const v1::OrderStatusChanged& m) override { Add('S', m); }
-  void Task(const v1::DeliveryTask& m) override { Add('T', m); }
+  // Through one message of each kind, overwritten for every output.
+  void SendStatus(const StatusOutput& s) override {
+    ToProto(s, &status_);
+    Add('S', status_);
+  }
+  void SendTask(const TaskOutput& t) override {
+    ToProto(t, &task_);
+    Add('T', task_);
+  }
   void Escalated(const v1::Escalation& m) override { Add('E', m); }
   void DeadLettered(const v1::DeadLetter& m) override { Add('D', m); }
   void ToInventory(const internal::v1::AllocationRequest&) override {}
@@ -43,6 +50,8 @@ class DigestEmitter final : public Emitter {
 
  private:
   std::string buffer_;
+  v1::OrderStatusChanged status_;
+  v1::DeliveryTask task_;
 };
 
 }  // namespace

@@ -27,18 +27,12 @@ void HostEmitter::SendStatus(const StatusOutput& s) {
 void HostEmitter::SendTask(const TaskOutput& t) {
   std::string value;
   if (!AppendTask(t, value)) {  // an address protobuf must write
-    Emitter::SendTask(t);
+    v1::DeliveryTask m;
+    ToProto(t, &m);
+    Public(Topic::kDeliveryTasks, m.order_id(), m);
     return;
   }
   PublicBytes(Topic::kDeliveryTasks, t.order_id, t.created_at, std::move(value));
-}
-
-void HostEmitter::StatusChanged(const v1::OrderStatusChanged& m) {
-  Public(Topic::kOrderStatus, m.order_id(), m);
-}
-
-void HostEmitter::Task(const v1::DeliveryTask& m) {
-  Public(Topic::kDeliveryTasks, m.order_id(), m);
 }
 
 void HostEmitter::Escalated(const v1::Escalation& m) {

@@ -34,8 +34,6 @@ class HostEmitter : public Emitter {
 
   void SendStatus(const StatusOutput& s) override;
   void SendTask(const TaskOutput& t) override;
-  void StatusChanged(const v1::OrderStatusChanged& m) override;
-  void Task(const v1::DeliveryTask& m) override;
   void Escalated(const v1::Escalation& m) override;
   void DeadLettered(const v1::DeadLetter& m) override;
   // In-process hand-over (kLocal) keeps the plain values the shards send;

@@ -21,26 +21,16 @@ class Emitter {
 
   // Public outputs; the key of each is the order id (dead letters keep the
   // key of the record they came from).
-  virtual void StatusChanged(const v1::OrderStatusChanged& m) = 0;
-  virtual void Task(const v1::DeliveryTask& m) = 0;
+  //
+  // Status changes and delivery tasks, the order stage's most frequent
+  // outputs, come as plain values (engine/outputs.h), valid only during
+  // the call: a host writes them straight to protobuf binary
+  // (engine/output_wire.h) and never builds a message; an emitter that
+  // wants the messages makes them with ToProto.
+  virtual void SendStatus(const StatusOutput& s) = 0;
+  virtual void SendTask(const TaskOutput& t) = 0;
   virtual void Escalated(const v1::Escalation& m) = 0;
   virtual void DeadLettered(const v1::DeadLetter& m) = 0;
-
-  // What the order shard calls for its status changes and delivery tasks:
-  // the same outputs as plain values (engine/outputs.h). By default they
-  // are converted and passed to StatusChanged / Task; an emitter that has
-  // no use for the protobuf messages overrides these and never builds them.
-  // The defaults reuse one message of each type kept in the Emitter: the
-  // message passed is valid only during the call, and an Emitter is used
-  // by one thread at a time.
-  virtual void SendStatus(const StatusOutput& s) {
-    ToProto(s, &status_message_);
-    StatusChanged(status_message_);
-  }
-  virtual void SendTask(const TaskOutput& t) {
-    ToProto(t, &task_message_);
-    Task(task_message_);
-  }
 
   // Order stage -> inventory stage, keyed by m.sku().
   virtual void ToInventory(const internal::v1::AllocationRequest& m) = 0;
@@ -61,12 +51,6 @@ class Emitter {
     ToProto(m, &message);
     ToOrders(message);
   }
-
- private:
-  // The default SendStatus and SendTask overwrite these for each output,
-  // so that their strings and sub-messages keep their memory.
-  v1::OrderStatusChanged status_message_;
-  v1::DeliveryTask task_message_;
 };
 
 }  // namespace orderflow

@@ -1,5 +1,6 @@
 // The order stage's state for the orders of one partition: rules 1, 2
-// (the order's side), 4, 5, 6 and 7, and invoices against what shipped.
+// (the order's side), 4, 5, 6 and 7 of DOMAIN.md, and invoices against
+// what shipped.
 //
 // An OrderShard owns every order whose id hashes to its partition: the
 // order's status, its lines and which of them are reserved, its deadlines
@@ -7,11 +8,42 @@
 // the shard asks for it with AllocationRequests and learns the answers
 // from AllocationResults.
 //
+// The rules as the shard applies them, each in the file named after it:
+//  - order_acceptance.cc (rule 1): an order placed is reviewed
+//    (engine/review.h) and REJECTED with a level-1 VALIDATION_FAILED, or
+//    ACCEPTED and its stock asked for, one request per distinct SKU. The
+//    same order again is a no-op; the same id with other content goes to
+//    dead-letter (DUPLICATE_ORDER) and raises VALIDATION_FAILED on the
+//    order that stands.
+//  - order_allocation.cc (rules 2 and 3, the order's side): when every SKU
+//    has answered, an order whose lines are all reserved is ALLOCATED and
+//    its DeliveryTask CREATE (with the ship-to address) emitted; one short
+//    of stock is BACKORDERED with a SHORT_STOCK reason per short SKU, and
+//    ALLOCATED when a later answer (rule 3's priority is the inventory
+//    stage's) completes it.
+//  - order_cancellation.cc (rule 4): before SHIPPED the order is CANCELLED,
+//    its stock released, a CANCEL task follows a CREATE and its open
+//    escalations are cleared; after, a level-2 CANCEL_AFTER_SHIPMENT.
+//  - order_shipments.cc (rule 5): SHIPPED consumes the stock, DELIVERED is
+//    terminal, DELIVERY_FAILED raises a level-2 escalation; a repeated
+//    (shipmentId, status) is a no-op.
+//  - order_deadlines.cc (rule 6): each order's next deadline is its one
+//    timer (engine/timer_queue.h); what each deadline says when it fires.
+//  - order_escalations.cc (rule 7): an escalation of an order is RAISED at
+//    most once and CLEARED at most once, after it was raised.
+//  - order_invoices.cc: invoices against what shipped (OnInvoice below).
+//  - order_early_records.cc: a cancellation, shipment or invoice that comes
+//    before its order waits for it, and goes to dead-letter when its
+//    retention ends.
+//  - order_shard_state.cc: snapshots and the changelog's per-key states.
+//
 // Time: the shard has a clock that only moves forward. The host moves it
 // with AdvanceClock (firing every timer that falls due, in due order) and
 // then applies records at that clock. Timers are part of the state: each
 // order has at most one, at its next deadline (or, once closed, at the end
-// of its retention), and each early record expires on its own.
+// of its retention), and each early record expires on its own. A closed
+// order is forgotten when its retention ends; a record with its id after
+// that is of a new order.
 //
 //   OrderShard shard(config);
 //   shard.AdvanceClock(record_time, out);
@@ -23,30 +55,27 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <deque>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
-#include "absl/container/btree_map.h"
 #include "absl/container/btree_set.h"
 #include "absl/container/flat_hash_set.h"
-#include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "engine/config.h"
 #include "engine/deadlines.h"
 #include "engine/emitter.h"
 #include "engine/escalations.h"
-#include "engine/invoices.h"
+#include "engine/order.h"
+#include "engine/order_store.h"
 #include "engine/outputs.h"
 #include "engine/record.h"
 #include "engine/service_metrics.h"
-#include "engine/slot_index.h"
 #include "engine/stage_messages.h"
 #include "engine/string_map.h"
+#include "engine/timer_queue.h"
 #include "orderflow/internal/v1/internal.pb.h"
 
 namespace orderflow {
@@ -113,7 +142,7 @@ class OrderShard {
   std::optional<v1::OrderStatus> StatusOf(std::string_view order_id) const;
   // Orders accepted and not yet closed (delivered, cancelled).
   size_t open_orders() const;
-  size_t known_orders() const { return index_.size(); }
+  size_t known_orders() const { return store_.size(); }
   size_t early_records() const;
 
   // The service metrics of what this shard decided since it was made (or
@@ -124,8 +153,8 @@ class OrderShard {
   // host adds them to its totals when their transaction commits).
   ServiceMetrics TakeMetrics() { return std::exchange(metrics_, {}); }
   // Adds the shard's open orders, by status and age at `now`, to `backlog`.
-  // Reads 8 bytes an order, in slot order (see backlog_entries_): a host
-  // calls it every second with hundreds of thousands of orders held.
+  // Reads 8 bytes an order, in slot order (OrderStore::CountBacklog): a
+  // host calls it every second with hundreds of thousands of orders held.
   void CountBacklog(EpochMillis now, Backlog& backlog) const;
 
   // Change tracking, for hosts that write each change to a changelog.
@@ -154,123 +183,56 @@ class OrderShard {
   // Replaces the shard's state; timers are rebuilt from it.
   absl::Status Restore(const internal::v1::OrderShardSnapshot& snapshot);
 
+  // Everything below is how; engine/order_store.h, engine/order.h,
+  // engine/timer_queue.h and engine/ship_to.h hold the layout. Each rule's
+  // steps are defined in the file named after it (see the list above).
  private:
-  using SkuId = uint32_t;
-  using Slot = uint32_t;  // where an order lives in the shard's storage
-  struct Line {
-    SkuId sku;
-    int32_t quantity;
-    uint32_t id_end : 31;   // where this line's lineId ends in line_ids
-    uint32_t reserved : 1;  // the order's whole demand for this SKU is reserved
-    // unitPriceMinor in two halves: keeps the line 4-byte aligned (20
-    // bytes, not 24) in the order's inline storage.
-    uint32_t price_low;
-    int32_t price_high;
-    int64_t unit_price() const {
-      return static_cast<int64_t>((static_cast<uint64_t>(
-                                       static_cast<uint32_t>(price_high))
-                                   << 32) |
-                                  price_low);
-    }
-  };
-  // What an order's invoices bill, kept only for orders that have one.
-  struct Invoices {
-    std::vector<LineAmounts> lines;  // summed per lineId
-    std::vector<std::pair<std::string, uint64_t>> seen;  // id, fingerprint
-  };
-  // Hot fields first: what every later record of the order (shipment
-  // events, cancellation) and its timers read, from the id to the inline
-  // lines, spans three cache lines; the ship-to address (dropped once the
-  // task is created), invoices and the content fingerprint come last.
-  struct Order {
-    std::string id;
-    v1::OrderStatus status = v1::ORDER_STATUS_UNSPECIFIED;
-    v1::ServiceLevel level = v1::SERVICE_LEVEL_UNSPECIFIED;
-    Slot slot = 0;
-    uint32_t generation = 0;  // of the slot: how many orders it held before
-    EpochMillis timer_due = kNever;
-    EpochMillis since = 0;  // see OrderState.since_ms
-    Promise promise{};
-    EpochMillis placed_at = 0;
-    RungSet raised, cleared;
-    uint16_t awaiting_answers = 0;
-    bool task_created = false;
-    bool has_ship_to = false;
-    SkuId currency = 0;  // interned like SKU names; 0 is ""
-    // A shipped order usually sees three events (PACKED, SHIPPED,
-    // DELIVERED): kept inline, no allocation.
-    absl::InlinedVector<uint64_t, 3> shipment_events_seen;
-    // Two lines are kept inline. `packed` holds their lineIds back to
-    // back, then, until the delivery task is created (it carries the
-    // address), the ship-to address in protobuf binary: one string, inline
-    // while short, instead of a message with a string per field.
-    absl::InlinedVector<Line, 2> lines;
-    std::string packed;
-    std::unique_ptr<Invoices> invoices;  // null until the first invoice
-    uint64_t content_hash = 0;
-
-    std::string_view LineId(size_t i) const {
-      const size_t begin = i == 0 ? 0 : lines[i - 1].id_end;
-      return std::string_view(packed).substr(begin, lines[i].id_end - begin);
-    }
-    // Lines first, then the address.
-    void AddLine(std::string_view line_id, SkuId sku, int32_t quantity,
-                 int64_t unit_price, bool reserved);
-    void KeepShipTo(const v1::Address& address);
-    // The same, from the bytes AppendAddress would append for it.
-    void KeepShipToBytes(std::string_view address_bytes);
-    // The bytes KeepShipTo(Bytes) kept (none while the address waits in
-    // the shard's encoding buffer: OrderShard::ShipToOf reads either).
-    std::string_view ShipToBytes() const;
-    void DropShipTo();
-  };
-
-  // Storage: orders live in fixed-size chunks (stable addresses), each in
-  // a slot; the index and the timers hold slots and read ids through At.
-  // A chunk is as many orders as fit in 224 KiB (with new[]'s count):
-  // 1.75 times a power of two, a size class of allocators that round large
-  // blocks up to a quarter of a power of two (jemalloc, which `orderflow`
-  // runs with), so no chunk carries an unused tail (1024 orders would
-  // leave a tenth of each chunk unused).
-  static constexpr size_t kChunkBytes = 224 * 1024;
-  static constexpr Slot kChunkSize =
-      static_cast<Slot>((kChunkBytes - 16) / sizeof(Order));
-  Order& At(Slot slot) { return chunks_[slot / kChunkSize][slot % kChunkSize]; }
-  const Order& At(Slot slot) const {
-    return chunks_[slot / kChunkSize][slot % kChunkSize];
+  Order* Find(std::string_view id) { return store_.Find(id); }
+  const Order* Find(std::string_view id) const { return store_.Find(id); }
+  Order& Create(std::string_view id) {
+    Changed(id);
+    return store_.Create(id);
   }
+  void Forget(Order& order) {
+    Changed(order.id);
+    store_.Forget(order);
+  }
+  const std::string& SkuName(SkuId id) const { return store_.Name(id); }
+  ShipToAddresses& ship_to() { return store_.ship_to(); }
   // Whether `order` was placed with the content whose encoding (the
   // bytes of EncodeOrderPlaced) is `encoding`, fingerprinted `hash`.
   static bool SameContent(const Order& order, uint64_t hash,
                           std::string_view encoding);
-  Order* Find(std::string_view id);
-  const Order* Find(std::string_view id) const;
-  Order& Create(std::string_view id);
-  void Forget(Order& order);
-  SkuId Intern(std::string_view sku);
-  // The id of an interned name; nullopt for a name never interned.
-  std::optional<SkuId> InternedId(std::string_view sku) const;
-  const std::string& SkuName(SkuId id) const { return sku_names_[id]; }
 
-  // The ship-to address of an order placed last can stay in the encoding
-  // it came in (order_encoding_) until the next order is encoded: most
-  // orders are allocated, and their task is created, before that, so their
-  // address is never copied. These are the only ways to an order's
-  // address; Order::KeepShipTo and DropShipTo alone do not know of it.
-  // The address's bytes (AppendAddress's), only while has_ship_to.
-  std::string_view ShipToOf(const Order& order) const;
-  // The order keeps `address_bytes`, a view into order_encoding_; no
-  // other address may be waiting (KeepWaitingShipTo came before the
-  // encoding was written).
-  void KeepShipToFromEncoding(Order& order, std::string_view address_bytes);
-  void DropShipTo(Order& order);
-  // Copies a waiting address into its order, before order_encoding_ is
-  // written again.
-  void KeepWaitingShipTo();
-
-  // Transitions and what they emit.
+  // Outputs (order_shard.cc).
   void SetStatus(Order& order, v1::OrderStatus status,
                  std::vector<std::string> reasons, Emitter& out);
+  void AskInventory(const Order& order, StockRequest::Action action,
+                    Emitter& out);
+  void EmitTask(const Order& order, v1::TaskAction action, Emitter& out);
+
+  // Rule 1 (order_acceptance.cc). `placed` was the last order encoded
+  // (ShipToAddresses::Encode): the order keeps its address from there.
+  void Accept(Order& order, const v1::OrderPlaced& placed, Emitter& out);
+  // Rules 2 and 3, the order's side (order_allocation.cc).
+  void Allocate(Order& order, Emitter& out);
+  // Rule 4 (order_cancellation.cc).
+  void Cancel(Order& order, Emitter& out);
+  // Rule 5 (order_shipments.cc).
+  void MarkShipped(Order& order, Emitter& out);
+  void ApplyShipment(Order& order, const v1::ShipmentEvent& shipment,
+                     const RecordSource& source, Emitter& out);
+  // Rule 6 (order_deadlines.cc).
+  void FireDeadlines(Order& order, EpochMillis due, Emitter& out);
+  std::string DeadlineMessage(const Order& order, Rung rung) const;
+  // Keeps the order's one timer at its next deadline (or, once closed, at
+  // the end of its retention).
+  void Reschedule(Order& order);
+  LadderPosition PositionOf(const Order& order) const {
+    return LadderPosition{order.status, order.promise, order.since};
+  }
+  // Rule 7 (order_escalations.cc): each escalation of an order is raised
+  // at most once and cleared at most once, after it was raised.
   void Raise(Order& order, Rung rung, EpochMillis detected_at,
              std::string message, Emitter& out);
   void Clear(Order& order, Rung rung, Emitter& out);
@@ -278,41 +240,21 @@ class OrderShard {
   void Escalate(const Order& order, Rung rung, v1::EscalationState state,
                 EpochMillis detected_at, std::string message, Emitter& out);
   void ClearAllOpen(Order& order, Emitter& out);
-  void AskInventory(const Order& order, StockRequest::Action action,
-                    Emitter& out);
-  void SendTask(const Order& order, v1::TaskAction action, Emitter& out);
-
-  // The rules' steps.
-  // `ship_to_bytes`: placed.ship_to() as AppendAddress writes it, when
-  // known (EncodeOrderPlacedWithShipTo), so it is not written again.
-  void Accept(Order& order, const v1::OrderPlaced& placed,
-              std::optional<std::string_view> ship_to_bytes, Emitter& out);
-  void Allocate(Order& order, Emitter& out);
-  void Cancel(Order& order, Emitter& out);
-  void MarkShipped(Order& order, Emitter& out);
-  void ApplyShipment(Order& order, const v1::ShipmentEvent& shipment,
-                     const RecordSource& source, Emitter& out);
-  // Invoices (order_shard_invoices.cc).
+  // Invoices (order_invoices.cc).
   void ApplyInvoice(Order& order, const v1::InvoiceIssued& invoice,
                     const RecordSource& source, Emitter& out);
   // Compares the order's invoices, if any, with what it shipped, unless it
   // has not shipped yet: raises or clears INVOICE_MISMATCH.
   void CheckInvoices(Order& order, Emitter& out);
-  void FireDeadlines(Order& order, EpochMillis due, Emitter& out);
-  std::string DeadlineMessage(const Order& order, Rung rung) const;
-
-  // Early records: kept until their order comes or they expire.
+  // Early records, kept until their order comes or they expire
+  // (order_early_records.cc).
   void KeepEarly(internal::v1::EarlyRecord::Kind kind,
                  const google::protobuf::Message& value, std::string_view id,
                  const RecordSource& source);
   void ReplayEarly(Order& order, Emitter& out);
   void ExpireEarly(std::string_view id, EpochMillis now, Emitter& out);
 
-  // Keeps the order's one timer at its next deadline.
-  void Reschedule(Order& order);
-  LadderPosition PositionOf(const Order& order) const {
-    return LadderPosition{order.status, order.promise, order.since};
-  }
+  // State as data (order_shard_state.cc).
   void RestoreOrder(const internal::v1::OrderState& state);
   void FillOrderState(const Order& order, internal::v1::OrderState* s) const;
   // A key already changed since the last TakeChangedKeys is found without
@@ -329,111 +271,14 @@ class OrderShard {
   const EngineConfig& config_;
   EpochMillis clock_ = 0;
 
-  // The orders' timers, fired in (due, order id) order. Each order has at
-  // most one timer, at Order::timer_due; the queue holds (due, slot)
-  // entries and an entry counts only while its order is still due then
-  // (and still in the slot), so moving a timer is one append and never a
-  // search. Entries wait unsorted in one-minute buckets; the earliest
-  // bucket is a heap by due time, and the timers due at its earliest time
-  // move to a heap by order id when that time comes up (each a copy of its
-  // id: a dead entry's slot may hold another order by then). Thousands of
-  // orders placed in one second share their deadlines; adding one more to
-  // that group costs O(log n), never a scan.
-  class TimerQueue {
-   public:
-    explicit TimerQueue(const OrderShard& shard) : shard_(shard) {}
-    struct Timer {
-      EpochMillis due;
-      Slot slot;
-      uint32_t generation;  // the slot's, when the entry was made
-    };
-    // The order is (now) due at order.timer_due.
-    void Add(const Order& order);
-    // The earliest live timer; nullptr when there is none.
-    const Timer* Front();
-    // Removes the timer Front returned.
-    void PopFront() {
-      std::pop_heap(ties_.begin(), ties_.end(), LaterId);
-      ties_.pop_back();
-    }
-    void Clear();
-
-   private:
-    static constexpr Millis kBucketWidth = Minutes(1);
-    bool Live(const Timer& t) const {
-      const Order& order = shard_.At(t.slot);
-      return order.generation == t.generation && order.timer_due == t.due;
-    }
-    // Heap order: the earliest due on top.
-    static bool DueLater(const Timer& a, const Timer& b) { return a.due > b.due; }
-    // A timer of the group due next, with its order's id as it was added.
-    struct Tie {
-      Timer timer;
-      std::string id;
-    };
-    // Heap order of ties_: the smallest id on top.
-    static bool LaterId(const Tie& a, const Tie& b) { return a.id > b.id; }
-    void AddTie(const Timer& timer);
-    // Fills ties_ from the heap (and the heap from buckets_).
-    void NextTies();
-    void TiesBackToHeap();
-
-    const OrderShard& shard_;
-    absl::btree_map<EpochMillis, std::vector<Timer>> buckets_;  // by start
-    // The bucket the last timer went to (timers added one after another
-    // often share their minute); forgotten when a bucket leaves buckets_,
-    // which may move the others.
-    EpochMillis last_start_ = kNever;
-    std::vector<Timer>* last_bucket_ = nullptr;
-    // Every timer before buckets_'s: those of the bucket starting at
-    // heap_start_ and any added later for earlier times.
-    std::vector<Timer> heap_;
-    EpochMillis heap_start_ = kNever;
-    // Before the heap's: timers all due at one time, a heap by id (dead
-    // entries leave when they reach the top).
-    std::vector<Tie> ties_;
-  };
-
-  std::vector<std::unique_ptr<Order[]>> chunks_;
-  Slot slots_used_ = 0;  // slots ever handed out; the rest of the last chunk is free
-  // What CountBacklog needs of each slot's order, beside the orders, so
-  // that counting reads one small array front to back instead of every
-  // order through the index. Written where an order's status is set
-  // (SetStatus, RestoreOrder), cleared where its slot is freed (Forget);
-  // a free or never-used slot holds UNSPECIFIED, which no backlog counts.
-  // Eight bytes: placedAt in 56 bits (over a million years either side of
-  // 1970) beside the status.
-  struct BacklogEntry {
-    EpochMillis placed_at : 56 = 0;
-    int64_t status : 8 = v1::ORDER_STATUS_UNSPECIFIED;
-  };
-  static_assert(sizeof(BacklogEntry) == 8);
-  std::vector<BacklogEntry> backlog_entries_;  // by slot
-  void NoteBacklogEntry(const Order& order);
-  std::vector<Slot> free_slots_;
-  SlotIndex index_;  // the orders' slots by id
+  OrderStore store_;
   // Mutable: NextTimer sorts what is due next, which changes no timer.
-  mutable TimerQueue timers_{*this};
-
-  // Each name twice: by id, and as the key of the lookup table, where a
-  // short name sits in the table's slot (one cache miss, not two).
-  std::deque<std::string> sku_names_;
-  StringMap<SkuId> sku_ids_;
+  mutable TimerQueue timers_{store_};
 
   // By order id, in no order (Snapshot sorts): looked up for every new
   // order, and nearly always missing.
   StringMap<std::vector<internal::v1::EarlyRecord>> early_;
   absl::btree_set<std::pair<EpochMillis, std::string>> early_timers_;
-
-  // The last order placed, in protobuf binary (for its fingerprint).
-  std::string order_encoding_;
-  // Set while the address of the order in `slot` is only in
-  // order_encoding_.
-  struct WaitingShipTo {
-    Slot slot;
-    std::string_view bytes;
-  };
-  std::optional<WaitingShipTo> waiting_ship_to_;
 
   // Scratch space, reused from record to record.
   std::vector<TaskOutputLine> task_lines_;

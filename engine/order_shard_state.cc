@@ -23,7 +23,7 @@ void OrderShard::FillOrderState(const Order& o,
   s->set_awaiting_answers(o.awaiting_answers);
   s->set_task_created(o.task_created);
   for (size_t i = 0; i < o.lines.size(); ++i) {
-    const Line& line = o.lines[i];
+    const Order::Line& line = o.lines[i];
     internal::v1::LineState* l = s->add_lines();
     l->set_line_id(std::string(o.LineId(i)));
     l->set_sku(SkuName(line.sku));
@@ -32,7 +32,7 @@ void OrderShard::FillOrderState(const Order& o,
     l->set_unit_price_minor(line.unit_price());
   }
   for (uint64_t k : o.shipment_events_seen) s->add_shipment_events_seen(k);
-  if (o.has_ship_to) ParseAddress(ShipToOf(o), s->mutable_ship_to());
+  if (o.has_ship_to()) ParseAddress(store_.ship_to().Of(o), s->mutable_ship_to());
   s->set_currency(SkuName(o.currency));
   if (o.invoices) {
     for (const LineAmounts& line : o.invoices->lines) {
@@ -52,8 +52,8 @@ void OrderShard::FillOrderState(const Order& o,
 
 internal::v1::OrderShardSnapshot OrderShard::Snapshot() const {
   std::vector<const Order*> sorted;
-  sorted.reserve(index_.size());
-  index_.ForEach([&](Slot slot) { sorted.push_back(&At(slot)); });
+  sorted.reserve(store_.size());
+  store_.ForEach([&](const Order& order) { sorted.push_back(&order); });
   std::sort(sorted.begin(), sorted.end(),
             [](const Order* a, const Order* b) { return a->id < b->id; });
   internal::v1::OrderShardSnapshot snap;
@@ -86,15 +86,15 @@ void OrderShard::RestoreOrder(const internal::v1::OrderState& s) {
   o.awaiting_answers = static_cast<uint16_t>(s.awaiting_answers());
   o.task_created = s.task_created();
   for (const internal::v1::LineState& l : s.lines()) {
-    o.AddLine(l.line_id(), Intern(l.sku()), static_cast<int32_t>(l.quantity()),
+    o.AddLine(l.line_id(), store_.Intern(l.sku()), static_cast<int32_t>(l.quantity()),
               l.unit_price_minor(), l.reserved());
   }
   o.shipment_events_seen.assign(s.shipment_events_seen().begin(),
                                 s.shipment_events_seen().end());
-  if (s.has_ship_to()) o.KeepShipTo(s.ship_to());
-  o.currency = Intern(s.currency());
+  if (s.has_ship_to()) ship_to().Keep(o, s.ship_to());
+  o.currency = store_.Intern(s.currency());
   if (s.invoiced_size() > 0 || s.invoices_size() > 0) {
-    o.invoices = std::make_unique<Invoices>();
+    o.invoices = std::make_unique<Order::Invoices>();
     for (const internal::v1::InvoicedLine& l : s.invoiced()) {
       o.invoices->lines.push_back(
           LineAmounts{l.line_id(), l.sku(), l.quantity(), l.amount_minor()});
@@ -103,19 +103,14 @@ void OrderShard::RestoreOrder(const internal::v1::OrderState& s) {
       o.invoices->seen.emplace_back(seen.invoice_id(), seen.content_hash());
     }
   }
-  NoteBacklogEntry(o);
+  store_.NoteBacklogEntry(o);
   Reschedule(o);
 }
 
 absl::Status OrderShard::Restore(
     const internal::v1::OrderShardSnapshot& snapshot) {
-  waiting_ship_to_.reset();  // its order goes
   timers_.Clear();
-  index_.Clear();
-  chunks_.clear();
-  backlog_entries_.clear();
-  slots_used_ = 0;
-  free_slots_.clear();
+  store_.Clear();
   early_.clear();
   early_timers_.clear();
   clock_ = snapshot.clock_ms();

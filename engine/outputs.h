@@ -1,9 +1,8 @@
 // The order stage's two most frequent public outputs as plain values: the
 // in-process form of v1::OrderStatusChanged and v1::DeliveryTask, which is
 // what the order shard hands its Emitter (Emitter::SendStatus, SendTask).
-// ToProto fills the protobuf message with the same fields; every Emitter
-// that takes the messages gets them built by ToProto, byte for byte as the
-// shard built them before.
+// ToProto fills the protobuf message with the same fields, for an Emitter
+// that wants the messages.
 //
 // A plain value does not own its text: its views and spans point into the
 // shard's state and scratch space and are valid only during the call that

@@ -83,10 +83,6 @@ class Pipeline {
   class Router : public Emitter {
    public:
     explicit Router(Emitter& out) : out_(out) {}
-    void StatusChanged(const v1::OrderStatusChanged& m) override {
-      out_.StatusChanged(m);
-    }
-    void Task(const v1::DeliveryTask& m) override { out_.Task(m); }
     void SendStatus(const StatusOutput& s) override { out_.SendStatus(s); }
     void SendTask(const TaskOutput& t) override { out_.SendTask(t); }
     void Escalated(const v1::Escalation& m) override { out_.Escalated(m); }

@@ -21,12 +21,16 @@ class JsonLinesWriter : public Emitter {
                   OrderTimelines* timelines)
       : out_(out), stats_(stats), timelines_(timelines) {}
 
-  void StatusChanged(const v1::OrderStatusChanged& m) override {
+  void SendStatus(const StatusOutput& s) override {
     ++stats_.status_changes;
+    v1::OrderStatusChanged m;
+    ToProto(s, &m);
     Write(Topic::kOrderStatus, m.order_id(), m);
   }
-  void Task(const v1::DeliveryTask& m) override {
+  void SendTask(const TaskOutput& t) override {
     ++stats_.tasks;
+    v1::DeliveryTask m;
+    ToProto(t, &m);
     Write(Topic::kDeliveryTasks, m.order_id(), m);
   }
   void Escalated(const v1::Escalation& m) override {

@@ -45,8 +45,6 @@ class ComparingEmitter final : public Emitter {
     ExpectSameTask(t);
     ++tasks;
   }
-  void StatusChanged(const v1::OrderStatusChanged&) override {}
-  void Task(const v1::DeliveryTask&) override {}
   void Escalated(const v1::Escalation&) override {}
   void DeadLettered(const v1::DeadLetter&) override {}
   void ToInventory(const internal::v1::AllocationRequest&) override {}

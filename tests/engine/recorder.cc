@@ -91,10 +91,16 @@ std::string Bytes(const Output& output) {
       output);
 }
 
-void Recorder::StatusChanged(const v1::OrderStatusChanged& m) {
-  outputs_.emplace_back(m);
+void Recorder::SendStatus(const StatusOutput& s) {
+  v1::OrderStatusChanged m;
+  ToProto(s, &m);
+  outputs_.emplace_back(std::move(m));
 }
-void Recorder::Task(const v1::DeliveryTask& m) { outputs_.emplace_back(m); }
+void Recorder::SendTask(const TaskOutput& t) {
+  v1::DeliveryTask m;
+  ToProto(t, &m);
+  outputs_.emplace_back(std::move(m));
+}
 void Recorder::Escalated(const v1::Escalation& m) { outputs_.emplace_back(m); }
 void Recorder::DeadLettered(const v1::DeadLetter& m) {
   outputs_.emplace_back(m);

@@ -41,8 +41,10 @@ std::string Bytes(const Output& output);
 
 class Recorder : public Emitter {
  public:
-  void StatusChanged(const v1::OrderStatusChanged& m) override;
-  void Task(const v1::DeliveryTask& m) override;
+  // Status changes and tasks are kept as messages, each made afresh by
+  // ToProto.
+  void SendStatus(const StatusOutput& s) override;
+  void SendTask(const TaskOutput& t) override;
   void Escalated(const v1::Escalation& m) override;
   void DeadLettered(const v1::DeadLetter& m) override;
   // Internal messages never reach the Pipeline's Emitter.
@@ -74,6 +76,10 @@ class Recorder : public Emitter {
   //  - nothing changes the status of a DELIVERED order (rule 5);
   //  - a CANCEL task follows a CREATE with the same task id (rule 4).
   std::vector<std::string> ContractViolations() const;
+
+ protected:
+  // Records `output` (a copy) as emitted.
+  void Keep(Output output) { outputs_.push_back(std::move(output)); }
 
  private:
   std::vector<Output> outputs_;

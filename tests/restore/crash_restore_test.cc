@@ -54,10 +54,16 @@ const std::vector<InputRecord>& Stream() {
 // binary. Remembers which input caused each, for failure messages.
 class RecordingEmitter final : public Emitter {
  public:
-  void StatusChanged(const v1::OrderStatusChanged& m) override {
+  void SendStatus(const StatusOutput& s) override {
+    v1::OrderStatusChanged m;
+    ToProto(s, &m);
     Add("order-status", m);
   }
-  void Task(const v1::DeliveryTask& m) override { Add("delivery-tasks", m); }
+  void SendTask(const TaskOutput& t) override {
+    v1::DeliveryTask m;
+    ToProto(t, &m);
+    Add("delivery-tasks", m);
+  }
   void Escalated(const v1::Escalation& m) override { Add("escalations", m); }
   void DeadLettered(const v1::DeadLetter& m) override {
     Add("dead-letter", m);

@@ -31,8 +31,8 @@ void OrderShard::OnInvoice(const v1::InvoiceIssued& invoice,
 void OrderShard::ApplyInvoice(Order& order, const v1::InvoiceIssued& invoice,
                               const RecordSource& source, Emitter& out) {
   const uint64_t hash = InvoiceFingerprint(invoice);
-  if (!order.invoices) order.invoices = std::make_unique<Invoices>();
-  Invoices& invoices = *order.invoices;
+  if (!order.invoices) order.invoices = std::make_unique<Order::Invoices>();
+  Order::Invoices& invoices = *order.invoices;
   for (const auto& [invoice_id, seen_hash] : invoices.seen) {
     if (invoice_id != invoice.invoice_id()) continue;
     if (seen_hash != hash) {
@@ -54,7 +54,7 @@ void OrderShard::CheckInvoices(Order& order, Emitter& out) {
   if (HasShipped(order.status)) {
     shipped.reserve(order.lines.size());
     for (size_t i = 0; i < order.lines.size(); ++i) {
-      const Line& line = order.lines[i];
+      const Order::Line& line = order.lines[i];
       shipped.push_back(LineAmounts{std::string(order.LineId(i)),
                                     SkuName(line.sku), line.quantity,
                                     LineAmount(line.quantity, line.unit_price())});

@@ -1,0 +1,116 @@
+// One order as the order stage keeps it: the record an OrderStore holds in
+// a slot (engine/order_store.h).
+//
+// The layout is tuned for memory and cache misses (bench/README.md,
+// BM_BytesPerOpenOrder): the fields every later record of the order
+// (shipment events, cancellation) and its timers read come first, from the
+// id to the inline lines, and span three cache lines; the lineIds and the
+// ship-to address, invoices and the content fingerprint come last.
+//
+// The ship-to address is not a field anyone may read or write: it is kept
+// and dropped only through ShipToAddresses (engine/ship_to.h), because
+// while an order's task is not yet created its address may live in the
+// shard's encoding buffer instead of the order.
+#ifndef ORDERFLOW_ENGINE_ORDER_H_
+#define ORDERFLOW_ENGINE_ORDER_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/container/inlined_vector.h"
+#include "engine/deadlines.h"
+#include "engine/escalations.h"
+#include "engine/invoices.h"
+#include "engine/time.h"
+#include "orderflow/v1/orderflow.pb.h"
+
+namespace orderflow {
+
+// An interned SKU name (or currency code): OrderStore::Intern.
+using SkuId = uint32_t;
+// Where an order lives in its OrderStore.
+using OrderSlot = uint32_t;
+
+class ShipToAddresses;
+
+struct Order {
+  struct Line {
+    SkuId sku;
+    int32_t quantity;
+    uint32_t id_end : 31;   // where this line's lineId ends in the lineIds
+    uint32_t reserved : 1;  // the order's whole demand for this SKU is reserved
+    // unitPriceMinor in two halves: keeps the line 4-byte aligned (20
+    // bytes, not 24) in the order's inline storage.
+    uint32_t price_low;
+    int32_t price_high;
+    int64_t unit_price() const {
+      return static_cast<int64_t>((static_cast<uint64_t>(
+                                       static_cast<uint32_t>(price_high))
+                                   << 32) |
+                                  price_low);
+    }
+  };
+  // What an order's invoices bill, kept only for orders that have one.
+  struct Invoices {
+    std::vector<LineAmounts> lines;  // summed per lineId
+    std::vector<std::pair<std::string, uint64_t>> seen;  // id, fingerprint
+  };
+
+  std::string id;
+  v1::OrderStatus status = v1::ORDER_STATUS_UNSPECIFIED;
+  v1::ServiceLevel level = v1::SERVICE_LEVEL_UNSPECIFIED;
+  OrderSlot slot = 0;
+  uint32_t generation = 0;  // of the slot: how many orders it held before
+  EpochMillis timer_due = kNever;
+  EpochMillis since = 0;  // see OrderState.since_ms
+  Promise promise{};
+  EpochMillis placed_at = 0;
+  RungSet raised, cleared;
+  uint16_t awaiting_answers = 0;
+  bool task_created = false;
+
+ private:
+  friend class ShipToAddresses;
+  bool has_ship_to_ = false;
+
+ public:
+  SkuId currency = 0;  // interned like SKU names; 0 is ""
+  // A shipped order usually sees three events (PACKED, SHIPPED,
+  // DELIVERED): kept inline, no allocation.
+  absl::InlinedVector<uint64_t, 3> shipment_events_seen;
+  // Two lines are kept inline.
+  absl::InlinedVector<Line, 2> lines;
+
+ private:
+  // The lines' lineIds back to back, then, while the order keeps its
+  // ship-to address itself (ShipToAddresses), the address in protobuf
+  // binary: one string, inline while short, instead of a message with a
+  // string per field.
+  std::string packed_;
+
+ public:
+  std::unique_ptr<Invoices> invoices;  // null until the first invoice
+  uint64_t content_hash = 0;
+
+  // Whether the order has a ship-to address (ShipToAddresses::Of reads
+  // it): from its acceptance until its task is created or it closes.
+  bool has_ship_to() const { return has_ship_to_; }
+  std::string_view LineId(size_t i) const {
+    const size_t begin = i == 0 ? 0 : lines[i - 1].id_end;
+    return std::string_view(packed_).substr(begin, lines[i].id_end - begin);
+  }
+  // Adds a line; its lineId goes before the address, if any.
+  void AddLine(std::string_view line_id, SkuId sku, int32_t quantity,
+               int64_t unit_price, bool reserved);
+
+ private:
+  size_t LineIdsEnd() const { return lines.empty() ? 0 : lines.back().id_end; }
+};
+
+}  // namespace orderflow
+
+#endif  // ORDERFLOW_ENGINE_ORDER_H_

@@ -1,0 +1,66 @@
+// Rules 2 and 3, the order's side: the inventory stage answers each of an
+// order's stock requests; when every SKU has answered, an order with all
+// its lines reserved is ALLOCATED and its delivery task created, one short
+// of stock is BACKORDERED (and ALLOCATED when a later answer completes
+// it: rule 3's priority is the inventory stage's).
+#include <algorithm>
+
+#include "engine/order_shard.h"
+#include "engine/text.h"
+
+namespace orderflow {
+
+using internal::v1::AllocationResult;
+
+void OrderShard::OnAllocationResult(const AllocationResult& result,
+                                    Emitter& out) {
+  OnAllocationResult(FromProto(result), out);
+}
+
+void OrderShard::OnAllocationResult(const StockAnswer& result, Emitter& out) {
+  Order* found = Find(result.order_id);
+  if (found == nullptr) return;
+  Order& order = *found;
+  Changed(order.id);
+  if (order.status != v1::ORDER_STATUS_ACCEPTED &&
+      order.status != v1::ORDER_STATUS_BACKORDERED) {
+    return;  // cancelled or shipped meanwhile; inventory has been told
+  }
+  const bool complete = result.reserved >= result.requested;
+  const std::optional<SkuId> sku = store_.InternedId(result.sku);
+  for (Order::Line& line : order.lines) {
+    if (line.sku == sku) line.reserved = complete;
+  }
+  if (result.first_answer && order.awaiting_answers > 0) {
+    --order.awaiting_answers;
+  }
+  if (order.awaiting_answers > 0) return;
+  const bool all_reserved =
+      std::all_of(order.lines.begin(), order.lines.end(),
+                  [](const Order::Line& l) { return l.reserved; });
+  if (all_reserved) {
+    Allocate(order, out);
+  } else if (order.status == v1::ORDER_STATUS_ACCEPTED) {
+    std::vector<std::string> reasons;
+    for (const Order::Line& line : order.lines) {
+      std::string reason = Cat("SHORT_STOCK:", SkuName(line.sku));
+      if (!line.reserved &&
+          std::find(reasons.begin(), reasons.end(), reason) == reasons.end()) {
+        reasons.push_back(std::move(reason));
+      }
+    }
+    SetStatus(order, v1::ORDER_STATUS_BACKORDERED, std::move(reasons), out);
+  }
+  Reschedule(order);
+}
+
+void OrderShard::Allocate(Order& order, Emitter& out) {
+  SetStatus(order, v1::ORDER_STATUS_ALLOCATED, {}, out);
+  EmitTask(order, v1::TASK_ACTION_CREATE, out);
+  order.task_created = true;
+  ship_to().Drop(order);
+  Clear(order, Rung::kBackorderAged1, out);
+  Clear(order, Rung::kBackorderAged2, out);
+}
+
+}  // namespace orderflow

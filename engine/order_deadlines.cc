@@ -1,0 +1,129 @@
+// Rule 6, deadlines: each order's next deadline is its one timer
+// (engine/timer_queue.h; a closed order's is the end of its retention),
+// fired on the shard's clock in (due, order id) order with the early
+// records' expiries; what each deadline's escalation says.
+#include <algorithm>
+
+#include "engine/order_shard.h"
+#include "engine/order_status.h"
+#include "engine/text.h"
+
+namespace orderflow {
+
+namespace {
+
+std::string_view LevelName(v1::ServiceLevel level) {
+  return WithoutPrefix(v1::ServiceLevel_Name(level), "SERVICE_LEVEL_");
+}
+
+}  // namespace
+
+OrderShard::TimerRef OrderShard::NextTimer() const {
+  TimerRef next{kNever, {}};
+  if (const TimerQueue::Timer* first = timers_.Front()) {
+    next = {first->due, store_.At(first->slot).id};
+  }
+  if (!early_timers_.empty()) {
+    const auto& [due, id] = *early_timers_.begin();
+    if (std::pair<EpochMillis, std::string_view>(due, id) <
+        std::pair<EpochMillis, std::string_view>(next.due, next.order_id)) {
+      next = {due, id};
+    }
+  }
+  return next;
+}
+
+void OrderShard::FireNextTimer(Emitter& out) {
+  const TimerRef next = NextTimer();
+  if (next.due == kNever) return;
+  clock_ = std::max(clock_, next.due);
+  const TimerQueue::Timer* first = timers_.Front();
+  if (first != nullptr && first->due == next.due &&
+      store_.At(first->slot).id == next.order_id) {
+    Order& order = store_.At(first->slot);
+    Changed(order.id);
+    timers_.PopFront();
+    order.timer_due = kNever;
+    if (IsClosed(order.status)) {
+      Forget(order);  // its retention is over
+      return;
+    }
+    FireDeadlines(order, next.due, out);
+    Reschedule(order);
+    return;
+  }
+  const std::string id(next.order_id);
+  Changed(id);
+  early_timers_.erase(early_timers_.begin());
+  ExpireEarly(id, next.due, out);
+}
+
+void OrderShard::AdvanceClock(EpochMillis now, Emitter& out) {
+  while (NextTimer().due <= now) FireNextTimer(out);
+  clock_ = std::max(clock_, now);
+}
+
+void OrderShard::Reschedule(Order& order) {
+  const EpochMillis due =
+      IsClosed(order.status)
+          ? order.since + config_.closed_order_retention
+          : NextDue(PositionOf(order), order.raised, config_);
+  if (due == order.timer_due) return;
+  order.timer_due = due;  // any entry at the old time is dead now
+  if (due != kNever) timers_.Add(order);
+}
+
+void OrderShard::FireDeadlines(Order& order, EpochMillis due, Emitter& out) {
+  const LadderPosition position = PositionOf(order);
+  for (Rung rung : kTimedRungs) {
+    const EpochMillis at = DueAt(rung, position, config_);
+    if (at <= due && !order.raised.contains(rung)) {
+      Raise(order, rung, at, DeadlineMessage(order, rung), out);
+    }
+  }
+}
+
+std::string OrderShard::DeadlineMessage(const Order& order, Rung rung) const {
+  const std::string_view level = LevelName(order.level);
+  switch (rung) {
+    case Rung::kShipDeadlineAtRisk1:
+      return Cat("Order ", order.id, " (", level,
+                          ") has not shipped and must ship by ",
+                          FormatTime(order.promise.ship_by), ".");
+    case Rung::kShipDeadlineMissed2:
+      return Cat("Order ", order.id, " (", level,
+                          ") missed its ship-by time ",
+                          FormatTime(order.promise.ship_by), ".");
+    case Rung::kDeliveryDeadlineMissed2:
+      return Cat("Order ", order.id, " (", level,
+                          ") was promised for delivery by ",
+                          FormatTime(order.promise.deliver_by),
+                          " and is not delivered.");
+    case Rung::kDeliveryDeadlineMissed3:
+      return Cat("Order ", order.id, " (", level,
+                          ") is still not delivered ",
+                          config_.delivery_level3_after / Hours(1),
+                          "h after its promised delivery time ",
+                          FormatTime(order.promise.deliver_by), ".");
+    case Rung::kBackorderAged1:
+    case Rung::kBackorderAged2: {
+      std::vector<std::string_view> short_skus;
+      for (const Order::Line& line : order.lines) {
+        if (!line.reserved) short_skus.push_back(SkuName(line.sku));
+      }
+      return Cat(
+          "Order ", order.id, " (", level, ") has been backordered since ",
+          FormatTime(order.since), ", waiting for ",
+          Join(short_skus, ", "), ".");
+    }
+    case Rung::kValidationFailed1:
+    case Rung::kCancelAfterShipment2:
+    case Rung::kDeliveryFailed2:
+    case Rung::kInvoiceMismatch1:
+    case Rung::kCount:
+      break;
+  }
+  return {};
+}
+
+}  // namespace orderflow

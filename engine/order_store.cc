@@ -1,0 +1,75 @@
+#include "engine/order_store.h"
+
+namespace orderflow {
+
+OrderStore::OrderStore() {
+  Intern("");  // name 0: Order::currency before it is known
+}
+
+Order& OrderStore::Create(std::string_view id) {
+  OrderSlot slot;
+  if (free_slots_.empty()) {
+    slot = slots_used_++;
+    if (slot % kChunkSize == 0) {
+      chunks_.push_back(std::make_unique<Order[]>(kChunkSize));
+    }
+  } else {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+  }
+  Order& order = At(slot);
+  order.id.assign(id);
+  order.slot = slot;  // generation: kept from the slot's last order
+  index_.Insert(HashText(id), slot);
+  return order;
+}
+
+void OrderStore::Forget(Order& order) {
+  ship_to_.Drop(order);
+  const OrderSlot slot = order.slot;
+  const uint32_t generation = order.generation;
+  index_.Erase(HashText(order.id), slot);
+  if (slot < backlog_entries_.size()) backlog_entries_[slot] = {};
+  order = Order{};  // its timer entries die with the generation
+  order.generation = generation + 1;
+  free_slots_.push_back(slot);
+}
+
+void OrderStore::Clear() {
+  ship_to_.Clear();  // its order goes
+  index_.Clear();
+  chunks_.clear();
+  backlog_entries_.clear();
+  slots_used_ = 0;
+  free_slots_.clear();
+}
+
+SkuId OrderStore::Intern(std::string_view name) {
+  auto it = ids_.find(name);
+  if (it != ids_.end()) return it->second;
+  const SkuId id = static_cast<SkuId>(names_.size());
+  names_.emplace_back(name);
+  ids_.emplace(name, id);
+  return id;
+}
+
+std::optional<SkuId> OrderStore::InternedId(std::string_view name) const {
+  auto it = ids_.find(name);
+  if (it == ids_.end()) return std::nullopt;
+  return it->second;
+}
+
+void OrderStore::NoteBacklogEntry(const Order& order) {
+  if (order.slot >= backlog_entries_.size()) {
+    backlog_entries_.resize((order.slot / kChunkSize + 1) * kChunkSize);
+  }
+  backlog_entries_[order.slot] = {.placed_at = order.placed_at, .status = order.status};
+}
+
+void OrderStore::CountBacklog(EpochMillis now, Backlog& backlog) const {
+  for (const BacklogEntry& e : backlog_entries_) {
+    backlog.Add(static_cast<v1::OrderStatus>(e.status), now - e.placed_at);
+  }
+}
+
+}  // namespace orderflow

@@ -1,0 +1,138 @@
+// Where the orders of one shard live: each in a slot of fixed-size chunks
+// (stable addresses), found by id through a SlotIndex, with the SKU names
+// and currency codes they refer to interned, and a small array by slot of
+// what the backlog count reads.
+//
+// Contract:
+//  - Create gives an order a slot (a freed one first, else the next one
+//    never used) and indexes it by id; the id must not be indexed. The
+//    order's address (Order&) stays valid until it is forgotten or the
+//    store is cleared, however many orders come after it.
+//  - A slot's generation counts the orders it held before: Forget resets
+//    the order to a new Order, bumps the generation and frees the slot, so
+//    anything that remembered (slot, generation) (the timers) can tell
+//    that its order is gone.
+//  - Intern gives each distinct name one SkuId for the store's lifetime
+//    (Clear keeps them); name 0 is "".
+//  - The backlog array holds, by slot, the status and placedAt noted last
+//    (NoteBacklogEntry) for the order in it; a free slot holds UNSPECIFIED,
+//    which no backlog counts.
+//  - The ship-to addresses (engine/ship_to.h) belong to the store: an
+//    order forgotten loses its address with it.
+//
+//   OrderStore store;
+//   Order& order = store.Create("SO-1");
+//   order.currency = store.Intern("EUR");
+//   Order* again = store.Find("SO-1");  // &order
+//   store.Forget(order);
+#ifndef ORDERFLOW_ENGINE_ORDER_STORE_H_
+#define ORDERFLOW_ENGINE_ORDER_STORE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "engine/order.h"
+#include "engine/service_metrics.h"
+#include "engine/ship_to.h"
+#include "engine/slot_index.h"
+#include "engine/string_map.h"
+#include "engine/time.h"
+
+namespace orderflow {
+
+class OrderStore {
+ public:
+  OrderStore();
+  OrderStore(const OrderStore&) = delete;
+  OrderStore& operator=(const OrderStore&) = delete;
+
+  // The order with this id; nullptr when there is none.
+  Order* Find(std::string_view id) {
+    return const_cast<Order*>(std::as_const(*this).Find(id));
+  }
+  const Order* Find(std::string_view id) const {
+    const std::optional<OrderSlot> slot = index_.Find(
+        id, HashText(id),
+        [this](OrderSlot s) -> std::string_view { return At(s).id; });
+    return slot ? &At(*slot) : nullptr;
+  }
+  // A new order with this id (which must not be in the store), in a slot.
+  Order& Create(std::string_view id);
+  // Frees the order's slot (see the contract above).
+  void Forget(Order& order);
+  // Forgets every order (names stay interned).
+  void Clear();
+
+  // The order in `slot`, which must have been handed out (by Create); a
+  // free slot holds an empty order.
+  Order& At(OrderSlot slot) {
+    return chunks_[slot / kChunkSize][slot % kChunkSize];
+  }
+  const Order& At(OrderSlot slot) const {
+    return chunks_[slot / kChunkSize][slot % kChunkSize];
+  }
+  size_t size() const { return index_.size(); }
+  // Calls f(order) for every order, in no particular order.
+  template <typename F>
+  void ForEach(const F& f) const {
+    index_.ForEach([&](OrderSlot slot) { f(At(slot)); });
+  }
+
+  SkuId Intern(std::string_view name);
+  // The id of an interned name; nullopt for a name never interned.
+  std::optional<SkuId> InternedId(std::string_view name) const;
+  const std::string& Name(SkuId id) const { return names_[id]; }
+
+  // Notes the order's status and placedAt for CountBacklog.
+  void NoteBacklogEntry(const Order& order);
+  // Adds the orders' noted statuses, by age at `now`, to `backlog`. Reads
+  // 8 bytes a slot, front to back.
+  void CountBacklog(EpochMillis now, Backlog& backlog) const;
+
+  ShipToAddresses& ship_to() { return ship_to_; }
+  const ShipToAddresses& ship_to() const { return ship_to_; }
+
+ private:
+  // A chunk is as many orders as fit in 224 KiB (with new[]'s count):
+  // 1.75 times a power of two, a size class of allocators that round large
+  // blocks up to a quarter of a power of two (jemalloc, which `orderflow`
+  // runs with), so no chunk carries an unused tail (1024 orders would
+  // leave a tenth of each chunk unused).
+  static constexpr size_t kChunkBytes = 224 * 1024;
+  static constexpr OrderSlot kChunkSize =
+      static_cast<OrderSlot>((kChunkBytes - 16) / sizeof(Order));
+
+  std::vector<std::unique_ptr<Order[]>> chunks_;
+  OrderSlot slots_used_ = 0;  // slots ever handed out; the rest of the last chunk is free
+  std::vector<OrderSlot> free_slots_;
+  SlotIndex index_;  // the orders' slots by id
+
+  // What CountBacklog needs of each slot's order, beside the orders, so
+  // that counting reads one small array front to back instead of every
+  // order through the index. Eight bytes: placedAt in 56 bits (over a
+  // million years either side of 1970) beside the status.
+  struct BacklogEntry {
+    EpochMillis placed_at : 56 = 0;
+    int64_t status : 8 = v1::ORDER_STATUS_UNSPECIFIED;
+  };
+  static_assert(sizeof(BacklogEntry) == 8);
+  std::vector<BacklogEntry> backlog_entries_;  // by slot
+
+  // Each name twice: by id, and as the key of the lookup table, where a
+  // short name sits in the table's slot (one cache miss, not two).
+  std::deque<std::string> names_;
+  StringMap<SkuId> ids_;
+
+  ShipToAddresses ship_to_;
+};
+
+}  // namespace orderflow
+
+#endif  // ORDERFLOW_ENGINE_ORDER_STORE_H_
