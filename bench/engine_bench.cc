@@ -38,8 +38,8 @@ class NullEmitter final : public Emitter {
   void SendTask(const TaskOutput&) override { ++outputs; }
   void Escalated(const v1::Escalation&) override { ++outputs; }
   void DeadLettered(const v1::DeadLetter&) override { ++outputs; }
-  void ToInventory(const internal::v1::AllocationRequest&) override {}
-  void ToOrders(const internal::v1::AllocationResult&) override {}
+  void SendToInventory(const StockRequest&) override {}
+  void SendToOrders(const StockAnswer&) override {}
   size_t outputs = 0;
 };
 
@@ -57,8 +57,8 @@ class SerializingEmitter final : public Emitter {
   }
   void Escalated(const v1::Escalation& m) override { Write(m); }
   void DeadLettered(const v1::DeadLetter& m) override { Write(m); }
-  void ToInventory(const internal::v1::AllocationRequest&) override {}
-  void ToOrders(const internal::v1::AllocationResult&) override {}
+  void SendToInventory(const StockRequest&) override {}
+  void SendToOrders(const StockAnswer&) override {}
   size_t outputs = 0;
   size_t bytes = 0;
 
@@ -84,8 +84,8 @@ class OutcomeEmitter final : public Emitter {
     ++(m.state() == v1::ESCALATION_STATE_RAISED ? raised : cleared);
   }
   void DeadLettered(const v1::DeadLetter&) override { ++dead_letters; }
-  void ToInventory(const internal::v1::AllocationRequest&) override {}
-  void ToOrders(const internal::v1::AllocationResult&) override {}
+  void SendToInventory(const StockRequest&) override {}
+  void SendToOrders(const StockAnswer&) override {}
   std::array<size_t, 9> status{};
   size_t tasks = 0, raised = 0, cleared = 0, dead_letters = 0;
 };

@@ -35,8 +35,8 @@ class DigestEmitter final : public Emitter {
   }
   void Escalated(const v1::Escalation& m) override { Add('E', m); }
   void DeadLettered(const v1::DeadLetter& m) override { Add('D', m); }
-  void ToInventory(const internal::v1::AllocationRequest&) override {}
-  void ToOrders(const internal::v1::AllocationResult&) override {}
+  void SendToInventory(const StockRequest&) override {}
+  void SendToOrders(const StockAnswer&) override {}
 
   void Add(char topic, const google::protobuf::MessageLite& m) {
     buffer_.assign(1, topic);

@@ -49,7 +49,10 @@ void HostEmitter::SendToInventory(const StockRequest& m) {
     router_.Queue(m);
     return;
   }
-  Emitter::SendToInventory(m);
+  internal::v1::AllocationRequest message;
+  ToProto(m, &message);
+  Internal(router_.requests_topic(), PartitionOf(m.sku, inventory_partitions_),
+           message.sku(), message.SerializeAsString());
 }
 
 void HostEmitter::SendToOrders(const StockAnswer& m) {
@@ -57,17 +60,11 @@ void HostEmitter::SendToOrders(const StockAnswer& m) {
     router_.Queue(m);
     return;
   }
-  Emitter::SendToOrders(m);
-}
-
-void HostEmitter::ToInventory(const internal::v1::AllocationRequest& m) {
-  Internal(router_.requests_topic(), PartitionOf(m.sku(), inventory_partitions_),
-           m.sku(), m.SerializeAsString());
-}
-
-void HostEmitter::ToOrders(const internal::v1::AllocationResult& m) {
-  Internal(router_.results_topic(), PartitionOf(m.order_id(), order_partitions_),
-           m.order_id(), m.SerializeAsString());
+  internal::v1::AllocationResult message;
+  ToProto(m, &message);
+  Internal(router_.results_topic(),
+           PartitionOf(m.order_id, order_partitions_), message.order_id(),
+           message.SerializeAsString());
 }
 
 void HostEmitter::Internal(const std::string& topic, int32_t partition,

@@ -37,12 +37,10 @@ class HostEmitter : public Emitter {
   void Escalated(const v1::Escalation& m) override;
   void DeadLettered(const v1::DeadLetter& m) override;
   // In-process hand-over (kLocal) keeps the plain values the shards send;
-  // through the topics they become protobuf messages (the base class
-  // converts them and calls ToInventory, ToOrders).
+  // through the topics they become protobuf messages, written to the
+  // partition of their key.
   void SendToInventory(const StockRequest& m) override;
   void SendToOrders(const StockAnswer& m) override;
-  void ToInventory(const internal::v1::AllocationRequest& m) override;
-  void ToOrders(const internal::v1::AllocationResult& m) override;
 
  private:
   void Public(Topic topic, const std::string& key,

@@ -32,25 +32,13 @@ class Emitter {
   virtual void Escalated(const v1::Escalation& m) = 0;
   virtual void DeadLettered(const v1::DeadLetter& m) = 0;
 
-  // Order stage -> inventory stage, keyed by m.sku().
-  virtual void ToInventory(const internal::v1::AllocationRequest& m) = 0;
-  // Inventory stage -> order stage, keyed by m.order_id().
-  virtual void ToOrders(const internal::v1::AllocationResult& m) = 0;
-
-  // What the shards call: the same two messages as plain values. By
-  // default they are converted and passed to ToInventory / ToOrders; a
-  // host that keeps both stages in one process overrides these and never
-  // builds the protobuf messages.
-  virtual void SendToInventory(const StockRequest& m) {
-    internal::v1::AllocationRequest message;
-    ToProto(m, &message);
-    ToInventory(message);
-  }
-  virtual void SendToOrders(const StockAnswer& m) {
-    internal::v1::AllocationResult message;
-    ToProto(m, &message);
-    ToOrders(message);
-  }
+  // Stage to stage, as plain values (engine/stage_messages.h): a host that
+  // keeps both stages in one process hands them over as they are; one that
+  // sends them through Kafka makes the protobuf messages with ToProto.
+  // Order stage -> inventory stage, keyed by m.sku.
+  virtual void SendToInventory(const StockRequest& m) = 0;
+  // Inventory stage -> order stage, keyed by m.order_id.
+  virtual void SendToOrders(const StockAnswer& m) = 0;
 };
 
 }  // namespace orderflow

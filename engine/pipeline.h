@@ -94,12 +94,6 @@ class Pipeline {
       queue_.emplace_back(m);
     }
     void SendToOrders(const StockAnswer& m) override { queue_.emplace_back(m); }
-    void ToInventory(const internal::v1::AllocationRequest& m) override {
-      queue_.emplace_back(FromProto(m));
-    }
-    void ToOrders(const internal::v1::AllocationResult& m) override {
-      queue_.emplace_back(FromProto(m));
-    }
     // What was sent since the last round of delivery, in order. Drain
     // delivers it in rounds: it swaps queue_ with delivering_ and
     // delivers that in place, while the messages sent meanwhile queue up

@@ -41,8 +41,8 @@ class JsonLinesWriter : public Emitter {
     ++stats_.dead_letters;
     Write(Topic::kDeadLetter, m.key(), m);
   }
-  void ToInventory(const internal::v1::AllocationRequest&) override {}
-  void ToOrders(const internal::v1::AllocationResult&) override {}
+  void SendToInventory(const StockRequest&) override {}
+  void SendToOrders(const StockAnswer&) override {}
 
  private:
   void Write(Topic topic, std::string_view key,

@@ -47,8 +47,8 @@ class ComparingEmitter final : public Emitter {
   }
   void Escalated(const v1::Escalation&) override {}
   void DeadLettered(const v1::DeadLetter&) override {}
-  void ToInventory(const internal::v1::AllocationRequest&) override {}
-  void ToOrders(const internal::v1::AllocationResult&) override {}
+  void SendToInventory(const StockRequest&) override {}
+  void SendToOrders(const StockAnswer&) override {}
   int statuses = 0, tasks = 0;
 };
 

@@ -105,13 +105,17 @@ void Recorder::Escalated(const v1::Escalation& m) { outputs_.emplace_back(m); }
 void Recorder::DeadLettered(const v1::DeadLetter& m) {
   outputs_.emplace_back(m);
 }
-void Recorder::ToInventory(const internal::v1::AllocationRequest& m) {
+void Recorder::SendToInventory(const StockRequest& m) {
+  internal::v1::AllocationRequest message;
+  ToProto(m, &message);
   ADD_FAILURE() << "internal AllocationRequest leaked to the public emitter: "
-                << m.ShortDebugString();
+                << message.ShortDebugString();
 }
-void Recorder::ToOrders(const internal::v1::AllocationResult& m) {
+void Recorder::SendToOrders(const StockAnswer& m) {
+  internal::v1::AllocationResult message;
+  ToProto(m, &message);
   ADD_FAILURE() << "internal AllocationResult leaked to the public emitter: "
-                << m.ShortDebugString();
+                << message.ShortDebugString();
 }
 
 std::vector<std::string> Recorder::Take() {

@@ -48,8 +48,8 @@ class Recorder : public Emitter {
   void Escalated(const v1::Escalation& m) override;
   void DeadLettered(const v1::DeadLetter& m) override;
   // Internal messages never reach the Pipeline's Emitter.
-  void ToInventory(const internal::v1::AllocationRequest& m) override;
-  void ToOrders(const internal::v1::AllocationResult& m) override;
+  void SendToInventory(const StockRequest& m) override;
+  void SendToOrders(const StockAnswer& m) override;
 
   // Summaries of the outputs emitted since the last Take.
   std::vector<std::string> Take();

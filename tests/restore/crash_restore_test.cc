@@ -68,8 +68,8 @@ class RecordingEmitter final : public Emitter {
   void DeadLettered(const v1::DeadLetter& m) override {
     Add("dead-letter", m);
   }
-  void ToInventory(const internal::v1::AllocationRequest&) override {}
-  void ToOrders(const internal::v1::AllocationResult&) override {}
+  void SendToInventory(const StockRequest&) override {}
+  void SendToOrders(const StockAnswer&) override {}
 
   std::vector<std::string> lines;
   std::vector<size_t> caused_by;  // index of the input record
