@@ -57,7 +57,49 @@ void QualifyEnums(const Descriptor& type, nlohmann::json& object) {
   }
 }
 
+// True if the arrays and objects of `text` nest at most `max` deep. Only
+// brackets outside strings count; whether the text is valid JSON is left
+// to the parser.
+bool NestsAtMost(std::string_view text, int max) {
+  int depth = 0;
+  bool in_string = false, escaped = false;
+  for (const char c : text) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max) return false;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return true;
+}
+
 }  // namespace
+
+std::optional<nlohmann::json> ParseJsonText(std::string_view text,
+                                            std::string* why) {
+  if (!NestsAtMost(text, kMaxJsonDepth)) {
+    *why = Cat("nested deeper than ", kMaxJsonDepth,
+               " levels of arrays and objects");
+    return std::nullopt;
+  }
+  nlohmann::json j =
+      nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) {
+    *why = "not valid JSON";
+    return std::nullopt;
+  }
+  return j;
+}
 
 absl::Status DecodeJson(const nlohmann::json& value,
                         google::protobuf::Message* out) {

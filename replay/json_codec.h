@@ -7,13 +7,28 @@
 #ifndef ORDERFLOW_REPLAY_JSON_CODEC_H_
 #define ORDERFLOW_REPLAY_JSON_CODEC_H_
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "absl/status/status.h"
 #include "google/protobuf/message.h"
 #include "nlohmann/json.hpp"
 
 namespace orderflow {
+
+// The deepest nesting of arrays and objects accepted in a JSON text.
+// Parsing, printing and decoding a value recurse once per level, so a line
+// of a few hundred kilobytes of '[' would exhaust the stack; no message of
+// the contract nests deeper than a few levels.
+inline constexpr int kMaxJsonDepth = 64;
+
+// Parses `text` as one JSON value. Nullopt, with `why` saying so ("not
+// valid JSON", or "nested deeper than 64 levels of arrays and objects"),
+// when it is not one or nests deeper than kMaxJsonDepth: the depth is
+// checked before anything recursive runs.
+std::optional<nlohmann::json> ParseJsonText(std::string_view text,
+                                            std::string* why);
 
 // Fills `out` (cleared first) from `value`, which must be a JSON object.
 // The error message says which field is at fault and why.

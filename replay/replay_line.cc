@@ -36,8 +36,10 @@ std::optional<ReplayLine> ParseReplayLine(std::string_view line,
     error->detail = std::move(detail);
     return std::nullopt;
   };
-  nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return fail("MALFORMED_JSON", "not valid JSON");
+  std::string why;
+  std::optional<nlohmann::json> parsed = ParseJsonText(line, &why);
+  if (!parsed) return fail("MALFORMED_JSON", why);
+  nlohmann::json& j = *parsed;
   if (!j.is_object()) return fail("MALFORMED_JSON", "not a JSON object");
 
   ReplayLine out;
