@@ -48,7 +48,12 @@ struct SecondsAndNanos {
   int64_t seconds;
   int32_t nanos;
 };
+// Seconds beyond what milliseconds can hold (a binary Timestamp may carry
+// any) saturate instead of wrapping: far outside InTimeRange either way.
 inline EpochMillis JoinMillis(SecondsAndNanos t) {
+  constexpr int64_t kMaxSeconds = std::numeric_limits<int64_t>::max() / 1000 - 1;
+  if (t.seconds > kMaxSeconds) return kMaxSeconds * 1000;
+  if (t.seconds < -kMaxSeconds) return -kMaxSeconds * 1000;
   return t.seconds * 1000 + t.nanos / 1000000;
 }
 inline EpochMillis ToMillis(const google::protobuf::Timestamp& t) {

@@ -1,6 +1,8 @@
 #include "replay/json_codec.h"
 
+#include "absl/strings/escaping.h"
 #include "engine/text.h"
+#include "engine/utf8.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/util/json_util.h"
 
@@ -122,12 +124,33 @@ absl::Status DecodeJson(const nlohmann::json& value,
   return absl::OkStatus();
 }
 
+std::string JsonString(std::string_view bytes) {
+  return nlohmann::json(ValidUtf8(bytes)).dump();
+}
+
+std::string JsonKeyFields(std::string_view key) {
+  std::string out = Cat("\"key\":", JsonString(key));
+  if (!IsValidUtf8(key)) {
+    out += Cat(",\"keyBytes\":\"", absl::Base64Escape(absl::string_view(key.data(), key.size())), "\"");
+  }
+  return out;
+}
+
 std::string EncodeJson(const google::protobuf::Message& message) {
   std::string json;
   google::protobuf::util::JsonPrintOptions options;
   options.add_whitespace = false;
   options.preserve_proto_field_names = false;
-  google::protobuf::util::MessageToJsonString(message, &json, options);
+  const auto status =
+      google::protobuf::util::MessageToJsonString(message, &json, options);
+  if (!status.ok()) {
+    // What was printed before the failure is not valid JSON: say so in
+    // JSON instead (a timestamp past year 9999 cannot be printed).
+    return nlohmann::json{{"unprintable", JsonString(std::string_view(
+                                              status.message().data(),
+                                              status.message().size()))}}
+        .dump();
+  }
   return json;
 }
 

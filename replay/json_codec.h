@@ -35,8 +35,19 @@ std::optional<nlohmann::json> ParseJsonText(std::string_view text,
 absl::Status DecodeJson(const nlohmann::json& value,
                         google::protobuf::Message* out);
 
+// `bytes` as a JSON string: valid UTF-8 as is (the same bytes as
+// nlohmann::json(bytes).dump()), otherwise with each bad byte shown as
+// U+FFFD, so that any key read from Kafka can be printed.
+std::string JsonString(std::string_view bytes);
+
+// The key fields of a record's JSON envelope: "key":"..." and, only for a
+// key that is not valid UTF-8, ,"keyBytes":"<base64 of the bytes>".
+std::string JsonKeyFields(std::string_view key);
+
 // Compact JSON, lowerCamelCase names, enums by name: same message, same
-// bytes.
+// bytes. A message protobuf cannot print (a timestamp outside years
+// 1-9999) gives {"unprintable":"<why>"}, never a truncated text; the
+// engine's range checks keep such times out of its outputs.
 std::string EncodeJson(const google::protobuf::Message& message);
 
 }  // namespace orderflow

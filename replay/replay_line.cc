@@ -12,7 +12,9 @@ std::optional<EpochMillis> ParseTime(std::string_view text) {
   if (!google::protobuf::util::TimeUtil::FromString(std::string(text), &t)) {
     return std::nullopt;
   }
-  return ToMillis(t);
+  const EpochMillis ms = ToMillis(t);
+  if (!InTimeRange(ms)) return std::nullopt;
+  return ms;
 }
 
 std::string FormatRfc3339(EpochMillis ms) {
@@ -25,7 +27,7 @@ std::string EnvelopeLine(std::string_view topic, std::string_view key,
                          EpochMillis time,
                          const google::protobuf::Message& value) {
   return Cat("{\"topic\":\"", topic, "\",\"key\":",
-             nlohmann::json(std::string(key)).dump(), ",\"timestamp\":\"",
+             JsonString(key), ",\"timestamp\":\"",
              FormatRfc3339(time), "\",\"value\":", EncodeJson(value), "}");
 }
 
@@ -49,7 +51,8 @@ std::optional<ReplayLine> ParseReplayLine(std::string_view line,
     if (clock.is_string()) t = ParseTime(clock.get<std::string>());
     if (!t) {
       return fail("MALFORMED_JSON",
-                  "clock must be an RFC 3339 time like 2026-03-05T00:00:00Z");
+                  Cat("clock must be an RFC 3339 time like 2026-03-05T00:00:00Z, from ",
+                      kTimeRangeText));
     }
     out.kind = ReplayLine::Kind::kClock;
     out.time = t;
@@ -77,7 +80,8 @@ std::optional<ReplayLine> ParseReplayLine(std::string_view line,
     if (j["timestamp"].is_string()) t = ParseTime(j["timestamp"].get<std::string>());
     if (!t) {
       return fail("MALFORMED_JSON",
-                  "timestamp must be an RFC 3339 time like 2026-03-02T10:00:00Z");
+                  Cat("timestamp must be an RFC 3339 time like 2026-03-02T10:00:00Z, from ",
+                      kTimeRangeText));
     }
     out.time = t;
   }

@@ -6,6 +6,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "orderflow/v1/orderflow.pb.h"
 #include "replay/json_codec.h"
 
 namespace orderflow {
@@ -42,6 +43,37 @@ TEST(ReplayLineTest, NestingUpToTheLimitIsParsedAndBracketsInStringsDoNotCount) 
                   .has_value());
   EXPECT_FALSE(ParseJsonText("{\"a\":", &why).has_value());
   EXPECT_EQ(why, "not valid JSON");
+}
+
+TEST(ReplayLineTest, TimesOutsideTheRangeAreRefused) {
+  LineError error;
+  EXPECT_FALSE(ParseReplayLine(
+      R"({"topic":"orders","timestamp":"9999-12-31T00:00:00Z","value":{}})", &error));
+  EXPECT_EQ(error.reason, "MALFORMED_JSON");
+  EXPECT_THAT(error.detail, HasSubstr("9000-01-01"));
+  EXPECT_FALSE(ParseReplayLine(R"({"clock":"9000-01-01T00:00:00Z"})", &error));
+  EXPECT_THAT(error.detail, HasSubstr("9000-01-01"));
+  EXPECT_TRUE(ParseReplayLine(R"({"clock":"8999-12-31T23:59:59Z"})", &error));
+}
+
+// A message whose timestamp cannot be printed gives valid JSON that says
+// so, never a truncated text.
+TEST(JsonCodecTest, AnUnprintableMessageStillGivesValidJson) {
+  v1::DeadLetter d;
+  d.set_reason("X");
+  d.mutable_dead_lettered_at()->set_seconds(int64_t{1} << 40);  // year ~36800
+  const std::string json = EncodeJson(d);
+  std::string why;
+  EXPECT_TRUE(ParseJsonText(json, &why).has_value()) << json;
+  d.mutable_dead_lettered_at()->set_seconds(0);
+  EXPECT_EQ(EncodeJson(d), R"({"reason":"X","deadLetteredAt":"1970-01-01T00:00:00Z"})");
+}
+
+TEST(JsonCodecTest, KeysThatAreNotUtf8ArePrintableWithTheirBytes) {
+  EXPECT_EQ(JsonKeyFields("O-1"), R"("key":"O-1")");
+  EXPECT_EQ(JsonKeyFields("K-\xff\xfe"), "\"key\":\"K-\uFFFD\uFFFD\",\"keyBytes\":\"Sy3//g==\"");
+  std::string why;
+  EXPECT_TRUE(ParseJsonText("{" + JsonKeyFields("K-\xff\xfe") + "}", &why).has_value());
 }
 
 }  // namespace
