@@ -1,6 +1,8 @@
 #include "config/config_file.h"
 
 #include <cctype>
+#include <charconv>
+#include <set>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -32,13 +34,22 @@ class Reader {
             got));
   }
 
+  // YAML leaves a repeated key to the reader; here it is an error, since
+  // which of the two values counts would be a guess.
+  absl::Status Duplicate(const YAML::Node& key, std::string_view path) {
+    return absl::InvalidArgumentError(
+        Cat(Where(file_, key), ": duplicate key ", path,
+            " (each key may appear once)"));
+  }
+
   absl::Status Duration(const YAML::Node& node, std::string_view path,
                         Millis* out) {
     std::optional<Millis> d;
     if (node.IsScalar()) d = ParseDuration(node.Scalar());
-    if (!d || *d <= 0) {
+    if (!d || *d <= 0 || *d > kLongestDuration) {
       return Error(node, path,
-                   "a positive duration like 4h, 30m, 2d or 1d12h");
+                   "a positive duration like 4h, 30m, 2d or 1d12h, "
+                   "at most 36500d (100 years)");
     }
     *out = *d;
     return absl::OkStatus();
@@ -46,17 +57,15 @@ class Reader {
 
   absl::Status Integer(const YAML::Node& node, std::string_view path,
                        int64_t min, int64_t max, int64_t* out) {
+    // Digits only, an optional '-' first: std::stoll would also take
+    // leading blanks and a '+', and "0x10" would be read as 0 by others.
     int64_t v = 0;
     bool ok = node.IsScalar() && !node.Scalar().empty();
     if (ok) {
       const std::string& s = node.Scalar();
-      size_t used = 0;
-      try {
-        v = std::stoll(s, &used);
-      } catch (...) {
-        ok = false;
-      }
-      ok = ok && used == s.size() && v >= min && v <= max;
+      const char* end = s.data() + s.size();
+      const auto [stop, ec] = std::from_chars(s.data(), end, v);
+      ok = ec == std::errc() && stop == end && v >= min && v <= max;
     }
     if (!ok) {
       return Error(node, path, Cat("an integer from ", min, " to ", max));
@@ -75,9 +84,11 @@ class Reader {
       return Error(node, path.empty() ? "(top level)" : path,
                    "a mapping of keys");
     }
+    std::set<std::string> seen;
     for (const auto& entry : node) {
       const std::string key = entry.first.Scalar();
       const std::string child = path.empty() ? key : Cat(path, ".", key);
+      if (!seen.insert(key).second) return Duplicate(entry.first, child);
       auto field = fields.find(key);
       if (field == fields.end()) {
         std::string known;
@@ -131,7 +142,11 @@ class Reader {
     return [this, out](const YAML::Node& n, const std::string& p) {
       if (n.IsNull()) return absl::OkStatus();
       if (!n.IsMap()) return Error(n, p, "a mapping of names to values");
+      std::set<std::string> seen;
       for (const auto& entry : n) {
+        if (!seen.insert(entry.first.Scalar()).second) {
+          return Duplicate(entry.first, Cat(p, ".", entry.first.Scalar()));
+        }
         if (!entry.second.IsScalar()) {
           return Error(entry.second, Cat(p, ".", entry.first.Scalar()),
                        "a single value");
@@ -174,7 +189,8 @@ std::optional<Millis> ParseDuration(std::string_view text) {
     else if (!unit.empty() && unit[0] == 'h') { scale = Hours(1); ++i; }
     else if (!unit.empty() && unit[0] == 'd') { scale = Days(1); ++i; }
     else return std::nullopt;
-    total += n * scale;
+    // n * scale fits (n <= 1e9, scale <= 8.64e7); the sum may not.
+    if (__builtin_add_overflow(total, n * scale, &total)) return std::nullopt;
   }
   return total;
 }

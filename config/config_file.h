@@ -7,6 +7,10 @@
 //   orderflow.yaml:7:20: deadlines.at_risk_window: expected a duration
 //   like 4h, 30m, 2d or 1d12h, got "soon"
 //
+// A key given twice in one mapping is an error at the second, integers are
+// digits only (an optional '-' first; no blanks, '+' or hex), and durations
+// are at most kLongestDuration (36500d).
+//
 // deploy/orderflow.example.yaml lists every key with its default.
 #ifndef ORDERFLOW_CONFIG_CONFIG_FILE_H_
 #define ORDERFLOW_CONFIG_CONFIG_FILE_H_
@@ -75,7 +79,9 @@ absl::StatusOr<Config> LoadConfigFile(const std::string& path);
 absl::StatusOr<Config> ParseConfig(const std::string& yaml,
                                    const std::string& file_name);
 
-// "4h", "30m", "2d", "1d12h", "500ms", "90s". Nullopt if malformed.
+// "4h", "30m", "2d", "1d12h", "500ms", "90s". Nullopt if malformed or too
+// long for int64 milliseconds (the configuration's own limit,
+// kLongestDuration, is checked by the reader).
 std::optional<Millis> ParseDuration(std::string_view text);
 
 }  // namespace orderflow

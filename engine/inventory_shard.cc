@@ -38,6 +38,13 @@ void InventoryShard::OnInventoryEvent(const v1::InventoryEvent& event,
     return;
   }
   const int64_t q = event.quantity();
+  if (q > kMaxStockQuantity || q < -kMaxStockQuantity) {
+    DeadLetter(source, "INVALID_VALUE",
+               Cat("quantity ", q, " is beyond the limit of ", kMaxStockQuantity,
+                   " units"),
+               clock_, out);
+    return;
+  }
   if (!v1::InventoryKind_IsValid(event.kind())) {
     DeadLetter(source, "INVALID_VALUE",
                Cat("kind ", static_cast<int>(event.kind()),
@@ -68,10 +75,21 @@ void InventoryShard::OnInventoryEvent(const v1::InventoryEvent& event,
       DeadLetter(source, "MISSING_FIELD", "kind missing", clock_, out);
       return;
   }
+  // Both within the limit: the sum cannot wrap.
+  const auto known = skus_.find(event.sku());
+  const int64_t before = known == skus_.end() ? 0 : known->second.on_hand;
+  const int64_t after = event.kind() == v1::INVENTORY_KIND_SNAPSHOT ? q : before + q;
+  if (after > kMaxStockQuantity || after < -kMaxStockQuantity) {
+    DeadLetter(source, "INVALID_VALUE",
+               Cat("quantity ", q, " would take on-hand of ", event.sku(),
+                   " from ", before, " past the limit of ", kMaxStockQuantity,
+                   " units"),
+               clock_, out);
+    return;
+  }
   Changed(event.sku());
-  Sku& stock = skus_[event.sku()];
-  const int64_t before = stock.on_hand;
-  stock.on_hand = event.kind() == v1::INVENTORY_KIND_SNAPSHOT ? q : before + q;
+  Sku& stock = known == skus_.end() ? skus_[event.sku()] : known->second;
+  stock.on_hand = after;
   if (stock.on_hand > before) Serve(event.sku(), stock, out);
 }
 

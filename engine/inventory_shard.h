@@ -32,6 +32,13 @@
 
 namespace orderflow {
 
+// The most units an inventory event may carry, and the most (and, negated,
+// the least) on-hand a SKU may reach. An event past it is dead-lettered
+// (INVALID_VALUE) and changes nothing, so no count can wrap: a trillion
+// units is far beyond any warehouse, and sums of such counts stay far from
+// the end of int64.
+inline constexpr int64_t kMaxStockQuantity = 1'000'000'000'000;
+
 class InventoryShard {
  public:
   // `config` must outlive the shard.

@@ -8,10 +8,10 @@ namespace orderflow {
 namespace {
 
 enum Code { kMissingField, kInvalidQuantity, kQuantityLimit, kAddressIncomplete,
-            kPromiseInPast, kCodeCount };
+            kPromiseInPast, kTimeOutOfRange, kCodeCount };
 constexpr std::array<const char*, kCodeCount> kCodeNames = {
     "MISSING_FIELD", "INVALID_QUANTITY", "QUANTITY_LIMIT",
-    "ADDRESS_INCOMPLETE", "PROMISE_IN_PAST"};
+    "ADDRESS_INCOMPLETE", "PROMISE_IN_PAST", "TIME_OUT_OF_RANGE"};
 
 class Findings {
  public:
@@ -94,6 +94,17 @@ ReviewFindings Review(const v1::OrderPlaced& order, const EngineConfig& config) 
     part(a.country(), "country");
   }
 
+  // Deadlines are these times plus configured durations: outside the sane
+  // range they could not be printed, or would wrap.
+  auto in_range = [&f](bool present, const google::protobuf::Timestamp& t,
+                       std::string_view field) {
+    if (present && !InTimeRange(ToMillis(t))) {
+      f.Add(kTimeOutOfRange, Cat(field, " is outside ", kTimeRangeText));
+    }
+  };
+  in_range(order.has_placed_at(), order.placed_at(), "placedAt");
+  in_range(order.has_promised_delivery_at(), order.promised_delivery_at(),
+           "promisedDeliveryAt");
   if (order.has_promised_delivery_at() && order.has_placed_at() &&
       ToMillis(order.promised_delivery_at()) < ToMillis(order.placed_at())) {
     f.Add(kPromiseInPast, "promisedDeliveryAt is before placedAt");

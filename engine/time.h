@@ -26,13 +26,34 @@ inline constexpr Millis Minutes(int64_t n) { return n * 60 * 1000; }
 inline constexpr Millis Hours(int64_t n) { return n * 3600 * 1000; }
 inline constexpr Millis Days(int64_t n) { return n * 24 * 3600 * 1000; }
 
+// The sane range, in one place. Times from 1970-01-01T00:00:00Z up to (not
+// including) 9000-01-01T00:00:00Z are accepted from inputs; a time outside
+// it is a review or schema failure. Durations of the configuration are at
+// most 100 years (36500d). A time in range plus a few such durations stays
+// far below year 9999, the last that RFC 3339 (and protobuf JSON) can
+// print, and far from the end of int64 milliseconds.
+inline constexpr EpochMillis kEarliestTime = 0;
+inline constexpr EpochMillis kTimeLimit = Days(2'567'655);  // 9000-01-01
+inline constexpr Millis kLongestDuration = Days(36'500);
+inline constexpr bool InTimeRange(EpochMillis t) {
+  return t >= kEarliestTime && t < kTimeLimit;
+}
+// "1970-01-01T00:00:00Z up to 9000-01-01T00:00:00Z": for messages.
+inline constexpr const char* kTimeRangeText =
+    "1970-01-01T00:00:00Z up to 9000-01-01T00:00:00Z";
+
 // Protobuf timestamps in and out. Sub-millisecond digits are dropped.
 // A protobuf Timestamp's two fields.
 struct SecondsAndNanos {
   int64_t seconds;
   int32_t nanos;
 };
+// Seconds beyond what milliseconds can hold (a binary Timestamp may carry
+// any) saturate instead of wrapping: far outside InTimeRange either way.
 inline EpochMillis JoinMillis(SecondsAndNanos t) {
+  constexpr int64_t kMaxSeconds = std::numeric_limits<int64_t>::max() / 1000 - 1;
+  if (t.seconds > kMaxSeconds) return kMaxSeconds * 1000;
+  if (t.seconds < -kMaxSeconds) return -kMaxSeconds * 1000;
   return t.seconds * 1000 + t.nanos / 1000000;
 }
 inline EpochMillis ToMillis(const google::protobuf::Timestamp& t) {

@@ -1,6 +1,6 @@
 // A small HTTP server for what people look at: GET routes by path prefix,
-// served from a few threads of their own (cpp-httplib underneath; this
-// header does not expose it).
+// served by one thread of its own that polls every connection, so that no
+// client, however slow, idle or greedy, keeps others waiting.
 //
 //   HttpServer server;
 //   server.Route("/metrics", [&](const HttpRequest&) { ... });
@@ -17,14 +17,20 @@
 // - A prefix that ends in '/' matches every path that starts with it (and
 //   the path equal to it); any other prefix matches only that exact path.
 //   The longest matching prefix wins; "/" alone matches only "/".
-// - Only GET (and HEAD) are served; anything else is 405. A path no route
-//   matches is 404.
+// - Only GET (and HEAD) are served; anything else is 405, answered without
+//   reading its body, and the connection closed. A path no route matches
+//   is 404; a path or query that is not percent-encoded UTF-8 is 400.
+// - Limits (http_server.cc): a request head is at most 16 KB (else 431) and
+//   must arrive within 5 s of its first byte; a kept-alive connection idle
+//   for 5 s, or an answer not taken within 10 s, is closed; at most 512
+//   connections are kept. Pipelined requests are answered in order.
 // - Route may be called before or after Start, from any thread; a later
 //   Route with the same prefix replaces the earlier one.
-// - Handlers run on the server's threads, several at once: they must only
+// - Handlers run on the server's thread, one at a time: they must only
 //   read what the rest of the program publishes under a lock (see
-//   MetricsBoard), and must not block for long.
-// - A handler that throws gives a 500 with the message.
+//   MetricsBoard), and must not block, or every client waits.
+// - A handler that throws gives a 500 "internal error"; the exception's
+//   message goes to stderr, not to the client.
 #ifndef ORDERFLOW_OBSERVE_HTTP_SERVER_H_
 #define ORDERFLOW_OBSERVE_HTTP_SERVER_H_
 

@@ -72,12 +72,13 @@ int Publish(const Config& config, const PublishOptions& options,
         c.timestamp = parsed->time.value_or(0);
       }
     } else {
-      nlohmann::json value = nlohmann::json::parse(text, nullptr, false);
+      std::string why;
+      std::optional<nlohmann::json> value = ParseJsonText(text, &why);
       std::unique_ptr<google::protobuf::Message> m(MessageTypeOf(*topic).New());
-      if (value.is_discarded()) {
-        problem = "MALFORMED_JSON: not valid JSON";
-      } else if (KeyOf(value, options.key_field, &c.key, &problem)) {
-        if (absl::Status s = DecodeJson(value, m.get()); !s.ok()) {
+      if (!value) {
+        problem = Cat("MALFORMED_JSON: ", why);
+      } else if (KeyOf(*value, options.key_field, &c.key, &problem)) {
+        if (absl::Status s = DecodeJson(*value, m.get()); !s.ok()) {
           problem = Cat("INVALID_VALUE: ", std::string(s.message()));
         } else {
           c.value = m->SerializeAsString();

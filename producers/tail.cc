@@ -188,8 +188,10 @@ int Tail(const Config& config, const TailOptions& options,
         value = nlohmann::json({{"undecodable", true}, {"bytes", m->len()}}).dump();
       }
     }
-    out << "{\"topic\":\"" << options.topic << "\",\"key\":"
-        << nlohmann::json(key).dump() << ",\"timestamp\":\""
+    // A key is bytes: one that is not UTF-8 is shown readably, with its
+    // bytes beside it (JsonKeyFields), instead of stopping the tail.
+    out << "{\"topic\":\"" << options.topic << "\"," << JsonKeyFields(key)
+        << ",\"timestamp\":\""
         << FormatRfc3339(m->timestamp().timestamp) << "\",\"partition\":"
         << m->partition() << ",\"offset\":" << m->offset()
         << ",\"value\":" << value << "}\n";

@@ -44,9 +44,11 @@ absl::Status ReadReplayOutput(std::istream& in, const std::string& name,
       return absl::InvalidArgumentError(
           Cat(name, ":", number, ": not a replay output record (", why, ")"));
     };
-    const nlohmann::json j =
-        nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded() || !j.is_object()) return fail("not a JSON object");
+    std::string why;
+    const std::optional<nlohmann::json> parsed = ParseJsonText(text, &why);
+    if (!parsed) return fail(why);
+    const nlohmann::json& j = *parsed;
+    if (!j.is_object()) return fail("not a JSON object");
     if (!j.contains("topic") || !j["topic"].is_string() || !j.contains("value")) {
       return fail("no topic or value");
     }

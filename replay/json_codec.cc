@@ -1,6 +1,8 @@
 #include "replay/json_codec.h"
 
+#include "absl/strings/escaping.h"
 #include "engine/text.h"
+#include "engine/utf8.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/util/json_util.h"
 
@@ -57,7 +59,49 @@ void QualifyEnums(const Descriptor& type, nlohmann::json& object) {
   }
 }
 
+// True if the arrays and objects of `text` nest at most `max` deep. Only
+// brackets outside strings count; whether the text is valid JSON is left
+// to the parser.
+bool NestsAtMost(std::string_view text, int max) {
+  int depth = 0;
+  bool in_string = false, escaped = false;
+  for (const char c : text) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max) return false;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return true;
+}
+
 }  // namespace
+
+std::optional<nlohmann::json> ParseJsonText(std::string_view text,
+                                            std::string* why) {
+  if (!NestsAtMost(text, kMaxJsonDepth)) {
+    *why = Cat("nested deeper than ", kMaxJsonDepth,
+               " levels of arrays and objects");
+    return std::nullopt;
+  }
+  nlohmann::json j =
+      nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) {
+    *why = "not valid JSON";
+    return std::nullopt;
+  }
+  return j;
+}
 
 absl::Status DecodeJson(const nlohmann::json& value,
                         google::protobuf::Message* out) {
@@ -80,12 +124,33 @@ absl::Status DecodeJson(const nlohmann::json& value,
   return absl::OkStatus();
 }
 
+std::string JsonString(std::string_view bytes) {
+  return nlohmann::json(ValidUtf8(bytes)).dump();
+}
+
+std::string JsonKeyFields(std::string_view key) {
+  std::string out = Cat("\"key\":", JsonString(key));
+  if (!IsValidUtf8(key)) {
+    out += Cat(",\"keyBytes\":\"", absl::Base64Escape(absl::string_view(key.data(), key.size())), "\"");
+  }
+  return out;
+}
+
 std::string EncodeJson(const google::protobuf::Message& message) {
   std::string json;
   google::protobuf::util::JsonPrintOptions options;
   options.add_whitespace = false;
   options.preserve_proto_field_names = false;
-  google::protobuf::util::MessageToJsonString(message, &json, options);
+  const auto status =
+      google::protobuf::util::MessageToJsonString(message, &json, options);
+  if (!status.ok()) {
+    // What was printed before the failure is not valid JSON: say so in
+    // JSON instead (a timestamp past year 9999 cannot be printed).
+    return nlohmann::json{{"unprintable", JsonString(std::string_view(
+                                              status.message().data(),
+                                              status.message().size()))}}
+        .dump();
+  }
   return json;
 }
 

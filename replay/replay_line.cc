@@ -12,14 +12,16 @@ std::optional<EpochMillis> ParseTime(std::string_view text) {
   if (!google::protobuf::util::TimeUtil::FromString(std::string(text), &t)) {
     return std::nullopt;
   }
-  return ToMillis(t);
+  const EpochMillis ms = ToMillis(t);
+  if (!InTimeRange(ms)) return std::nullopt;
+  return ms;
 }
 
 std::string EnvelopeLine(std::string_view topic, std::string_view key,
                          EpochMillis time,
                          const google::protobuf::Message& value) {
   return Cat("{\"topic\":\"", topic, "\",\"key\":",
-             nlohmann::json(std::string(key)).dump(), ",\"timestamp\":\"",
+             JsonString(key), ",\"timestamp\":\"",
              FormatRfc3339(time), "\",\"value\":", EncodeJson(value), "}");
 }
 
@@ -30,8 +32,10 @@ std::optional<ReplayLine> ParseReplayLine(std::string_view line,
     error->detail = std::move(detail);
     return std::nullopt;
   };
-  nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return fail(kMalformedJson, "not valid JSON");
+  std::string why;
+  std::optional<nlohmann::json> parsed = ParseJsonText(line, &why);
+  if (!parsed) return fail(kMalformedJson, why);
+  nlohmann::json& j = *parsed;
   if (!j.is_object()) return fail(kMalformedJson, "not a JSON object");
 
   ReplayLine out;
@@ -41,7 +45,8 @@ std::optional<ReplayLine> ParseReplayLine(std::string_view line,
     if (clock.is_string()) t = ParseTime(clock.get<std::string>());
     if (!t) {
       return fail(kMalformedJson,
-                  "clock must be an RFC 3339 time like 2026-03-05T00:00:00Z");
+                  Cat("clock must be an RFC 3339 time like 2026-03-05T00:00:00Z, from ",
+                      kTimeRangeText));
     }
     out.kind = ReplayLine::Kind::kClock;
     out.time = t;
@@ -68,7 +73,8 @@ std::optional<ReplayLine> ParseReplayLine(std::string_view line,
     if (j["timestamp"].is_string()) t = ParseTime(j["timestamp"].get<std::string>());
     if (!t) {
       return fail(kMalformedJson,
-                  "timestamp must be an RFC 3339 time like 2026-03-02T10:00:00Z");
+                  Cat("timestamp must be an RFC 3339 time like 2026-03-02T10:00:00Z, from ",
+                      kTimeRangeText));
     }
     out.time = t;
   }

@@ -50,7 +50,8 @@ std::string EnvelopeLine(std::string_view topic, std::string_view key,
                          EpochMillis time,
                          const google::protobuf::Message& value);
 
-// A timestamp in RFC 3339 ("2026-03-02T10:00:00Z"), as in protobuf JSON.
+// A timestamp in RFC 3339 ("2026-03-02T10:00:00Z"), as in protobuf JSON;
+// nullopt outside the sane range (InTimeRange, engine/time.h).
 // FormatRfc3339 (engine/time.h) writes it.
 std::optional<EpochMillis> ParseTime(std::string_view text);
 

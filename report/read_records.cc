@@ -61,9 +61,10 @@ namespace {
 // Why a line cannot be used, or empty when it was used (or passed over).
 std::string UseLine(std::string_view line, WeeklyReportBuilder& builder,
                     ReadStats& stats) {
-  const nlohmann::json j =
-      nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return "not valid JSON";
+  std::string why;
+  const std::optional<nlohmann::json> parsed = ParseJsonText(line, &why);
+  if (!parsed) return why;
+  const nlohmann::json& j = *parsed;
   if (!j.is_object()) return "not a JSON object";
   if (!j.contains("topic") || !j["topic"].is_string()) return "no \"topic\"";
   const std::string name = j["topic"].get<std::string>();

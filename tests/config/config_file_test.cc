@@ -7,6 +7,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "engine/text.h"
 
 namespace orderflow {
 namespace {
@@ -136,6 +137,61 @@ TEST(Durations, Forms) {
   EXPECT_FALSE(ParseDuration("h").has_value());
   EXPECT_FALSE(ParseDuration("4x").has_value());
   EXPECT_FALSE(ParseDuration("-4h").has_value());
+}
+
+}  // namespace
+}  // namespace orderflow
+
+namespace orderflow {
+namespace {
+
+TEST(ConfigFileStrict, DuplicateKeyIsAnErrorAtTheSecond) {
+  absl::StatusOr<Config> c = ParseConfig(
+      "deadlines:\n  at_risk_window: 4h\n  at_risk_window: 8h\n", "d.yaml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(c.status().message(),
+              HasSubstr("d.yaml:3:3: duplicate key deadlines.at_risk_window"));
+  c = ParseConfig("review:\n  max_line_quantity: 5\nreview:\n  max_line_quantity: 6\n",
+                  "t.yaml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(c.status().message(), HasSubstr("t.yaml:3:1: duplicate key review"));
+  c = ParseConfig("kafka:\n  properties:\n    acks: all\n    acks: 1\n", "k.yaml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(c.status().message(),
+              HasSubstr("k.yaml:4:5: duplicate key kafka.properties.acks"));
+}
+
+TEST(ConfigFileStrict, IntegersAreDigitsOnly) {
+  for (const char* bad : {"' +5'", "'+5'", "' 5'", "'5 '", "0x10", "'-'", "'5\t'"}) {
+    absl::StatusOr<Config> c =
+        ParseConfig(Cat("partitions:\n  orders: ", bad, "\n"), "i.yaml");
+    ASSERT_FALSE(c.ok()) << bad;
+    EXPECT_THAT(c.status().message(),
+                HasSubstr("i.yaml:2:11: partitions.orders: expected an integer"))
+        << bad;
+  }
+  absl::StatusOr<Config> c = ParseConfig("partitions:\n  orders: 5\n", "i.yaml");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->engine.order_partitions, 5);
+}
+
+TEST(ConfigFileStrict, DurationsBeyondTheLimitAreErrorsNotWraps) {
+  absl::StatusOr<Config> c = ParseConfig(
+      "service_levels:\n  standard:\n    promise: 999999999d\n", "o.yaml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(c.status().message(),
+              HasSubstr("o.yaml:3:14: service_levels.standard.promise: "
+                        "expected a positive duration"));
+  EXPECT_THAT(c.status().message(), HasSubstr("36500d"));
+  c = ParseConfig("deadlines:\n  at_risk_window: 36500d\n", "o.yaml");
+  EXPECT_TRUE(c.ok()) << c.status();
+  c = ParseConfig("deadlines:\n  at_risk_window: 36500d1ms\n", "o.yaml");
+  EXPECT_FALSE(c.ok());
+  // The sum of the parts of one duration is checked too: 120 parts of
+  // 999999999d would wrap a 64-bit count of milliseconds.
+  std::string many;
+  for (int i = 0; i < 120; ++i) many += "999999999d";
+  EXPECT_FALSE(ParseDuration(many).has_value());
 }
 
 }  // namespace

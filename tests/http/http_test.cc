@@ -218,7 +218,8 @@ TEST(HttpServerTest, LongestPrefixWinsAndTheRestIsPassedOn) {
   server.Route("/throws", [](const HttpRequest&) -> HttpResponse {
     throw std::runtime_error("boom");
   });
-  EXPECT_THAT(Get(server.port(), "/throws", &status), HasSubstr("boom"));
+  // The exception's message is not for the client.
+  EXPECT_THAT(Get(server.port(), "/throws", &status), Not(HasSubstr("boom")));
   EXPECT_EQ(status, 500);
   server.Stop();
   server.Stop();
