@@ -22,7 +22,7 @@
 //    (60/20/10/6/4 %), service levels STANDARD/EXPRESS/OVERNIGHT 70/20/10 %,
 //    20 % with an explicit promisedDeliveryAt. SKUs are drawn from
 //    `sku_count` SKUs by a Zipf law (exponent `zipf_exponent`). Orders are
-//    valid per DOMAIN rule 1 except `invalid_rate` of them (one defect
+//    valid per rule 1 except `invalid_rate` of them (one defect
 //    each: no customerId, quantity 0, quantity over the limit, no
 //    unitPriceMinor, incomplete address, promise before placement).
 //  - About `cancel_rate` of orders are cancelled, 80 % within two hours,

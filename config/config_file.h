@@ -1,5 +1,6 @@
-// orderflow's configuration file (YAML): every threshold of DOMAIN.md, the
-// partition counts, and (for `run`) the Kafka settings.
+// orderflow's configuration file (YAML): every threshold of the contract
+// (docs/contract.md, "Configuration"), the partition counts, and (for
+// `run`) the Kafka settings.
 //
 // Every key is optional; what is left out keeps its default. A bad line is
 // an error naming the file, the line and what was expected:

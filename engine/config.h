@@ -1,4 +1,4 @@
-// Every threshold of DOMAIN.md, with its default. The engine reads these
+// Every threshold of docs/contract.md, with its default. The engine reads these
 // and nothing else; config/ loads them from a file.
 #ifndef ORDERFLOW_ENGINE_CONFIG_H_
 #define ORDERFLOW_ENGINE_CONFIG_H_

@@ -32,7 +32,7 @@
 
 namespace orderflow {
 
-// The topics a stage reads: the public inputs of DOMAIN.md and the
+// The topics a stage reads: the public inputs (docs/contract.md) and the
 // stage-to-stage topics of the Kafka host.
 enum class InputTopic : uint8_t {
   kOrders,              // v1::OrderPlaced, key order id

@@ -1,5 +1,5 @@
 // The order stage's state for the orders of one partition: rules 1, 2
-// (the order's side), 4, 5, 6 and 7 of DOMAIN.md, and invoices against
+// (the order's side), 4, 5, 6 and 7 of docs/contract.md, and invoices against
 // what shipped.
 //
 // An OrderShard owns every order whose id hashes to its partition: the

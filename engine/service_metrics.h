@@ -1,5 +1,5 @@
-// The numbers a team lead is judged by (DOMAIN.md, "Metrics the team lead
-// watches"), counted from the order stage's decisions.
+// The numbers a team lead is judged by (docs/contract.md, "Metrics"),
+// counted from the order stage's decisions.
 //
 // One rule in one place: the order shard feeds a ServiceMetrics as it
 // changes statuses and raises escalations, and the weekly report feeds one

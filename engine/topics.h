@@ -1,4 +1,4 @@
-// The topics of DOMAIN.md by short name, and the message each carries.
+// The topics of docs/contract.md by short name, and the message each carries.
 // Kafka names are "<prefix>.<short name>.v1".
 #ifndef ORDERFLOW_ENGINE_TOPICS_H_
 #define ORDERFLOW_ENGINE_TOPICS_H_

@@ -1,5 +1,5 @@
 // Kafka topic names: "<prefix>.<name>.v1" for the public topics of
-// DOMAIN.md and for the host's own (stage-to-stage and changelog) topics.
+// docs/contract.md and for the host's own (stage-to-stage and changelog) topics.
 #ifndef ORDERFLOW_KAFKA_TOPIC_NAMES_H_
 #define ORDERFLOW_KAFKA_TOPIC_NAMES_H_
 

@@ -20,7 +20,7 @@ struct ReadCounts {
   int64_t unusable_input_lines = 0;  // lines replay would dead-letter
 };
 
-// A replay input (DOMAIN.md's replay format): its `orders` and `invoices`
+// A replay input (docs/contract.md, "Replay format"): its `orders` and `invoices`
 // records are added; other topics and clock lines are skipped, and so
 // are lines that replay cannot use (counted). Never fails.
 ReadCounts ReadReplayInput(std::istream& in, ReconcileRecords* records);

@@ -1,4 +1,4 @@
-// `orderflow replay`: the engine fed from a JSON Lines file (DOMAIN.md,
+// `orderflow replay`: the engine fed from a JSON Lines file (docs/contract.md,
 // "Replay format"), its outputs written as JSON Lines in the same
 // envelope. Deterministic to the byte: the same input and configuration
 // always give the same output.

@@ -1,4 +1,4 @@
-// One line of a replay file (DOMAIN.md, "Replay format"):
+// One line of a replay file (docs/contract.md, "Replay format"):
 //
 //   {"topic":"orders","key":"O-1","timestamp":"2026-03-02T10:00:00Z","value":{...}}
 //   {"clock":"2026-03-05T00:00:00Z"}

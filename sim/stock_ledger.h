@@ -1,5 +1,5 @@
-// The engine's stock ledger as a simulator pictures it (DOMAIN rules 2 and
-// 3): per SKU the units on hand, reserved for orders, still missing for
+// The engine's stock ledger as a simulator pictures it (rules 2 and
+// 3 of docs/contract.md): per SKU the units on hand, reserved for orders, still missing for
 // backordered orders and on order from the supplier; per order its lines
 // and what each holds. A simulator that keeps one knows when an order
 // becomes ALLOCATED without reading the engine's outputs, so it can ship

@@ -40,7 +40,7 @@ TEST_P(AllocationTest, TaskCarriesPriorityDeadlinesAndCreationTime) {
   EXPECT_EQ(Ms(task.created_at()), kT0 + Minutes(5));
 }
 
-// Not a rule of DOMAIN.md: the project added DeliveryTask.shipTo ("where
+// Not a rule of the contract: the project added DeliveryTask.shipTo ("where
 // the parcel goes") to the public contract.
 TEST_P(AllocationTest, TaskCarriesTheShipToAddress) {
   Stock(Receipt("SKU-A", 5, kT0));

@@ -1,7 +1,7 @@
 // Inputs that fail schema checks go to dead-letter with the reason, their
 // source topic, partition, offset, key and original bytes: nothing is
-// dropped silently, and nothing invalid changes state ("Who talks to the
-// engine" in DOMAIN.md).
+// dropped silently, and nothing invalid changes state (docs/contract.md,
+// "Dead-letter reasons").
 #include "tests/engine/engine_test.h"
 
 namespace orderflow::testing {

@@ -39,7 +39,7 @@ want_out = [r for r in outputs if r.get("key") == order_id]
 
 
 def same_enum(a, b):
-    """Equal, enum values compared by their suffix (DOMAIN.md lets clients)."""
+    """Equal, enum values compared by their suffix (docs/contract.md lets clients)."""
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(same_enum(a[k], b[k]) for k in a)
     if isinstance(a, list) and isinstance(b, list):
