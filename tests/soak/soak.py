@@ -300,17 +300,37 @@ class Soak:
             for k in range(1, args.waves + 1):
                 extra = plan_tight_actions(wl, statuses, done, self.rnd) if tight else ()
                 records = wl.wave(k, extra)
-                self.publish(records)
+                # Receipts go out once the rest of the wave is complete:
+                # the order stage's clock (each shard's own) has then
+                # passed what fell due between the waves, as the replay's
+                # has when it meets them. Sent with the rest, an allocation
+                # they make could reach a shard still at the last wave's
+                # time, before an aged backorder's deadline fires.
+                receipts = [r for r in records if r["topic"] == "inventory"]
+                rest = [r for r in records if r["topic"] != "inventory"]
+                self.publish(rest)
                 for _ in range(self.rnd.randint(1, args.faults_per_wave)):
                     time.sleep(self.rnd.uniform(0.2, 2.0))
                     self.inject()
                 if tight:
                     statuses = self.settle_tight(k, records)
                 else:
-                    self.settle_ample(k, wl)
+                    self.settle_ample(k, wl, len(receipts))
+                if receipts:
+                    self.publish(receipts)
+                    if tight:
+                        statuses = self.settle_tight(k, records)
+                    else:
+                        self.settle_ample(k, wl)
             checked = self.final_check(wl, tight)
         except Anomaly as e:
             self.anomalies.append(str(e))
+            try:  # what had come out, for the diagnosis
+                with open(os.path.join(self.cdir, "kafka-output.jsonl"), "w") as f:
+                    f.writelines(json.dumps(r, separators=(",", ":")) + "\n"
+                                 for r in self.outputs())
+            except Exception:  # noqa: BLE001 - the broker may be what failed
+                pass
         except Exception as e:  # noqa: BLE001 - the soak itself failed: kept as an anomaly
             self.anomalies.append("soak error: %s: %s" % (type(e).__name__, e))
         finally:
@@ -343,8 +363,11 @@ class Soak:
             f.write(out)
         return [json.loads(l) for l in out.splitlines() if l.strip()]
 
-    def settle_ample(self, k, wl):
-        expected = self.replay(wl.wave0() + wl.published, "replay")
+    def settle_ample(self, k, wl, held_back=0):
+        """Until the outputs hold as many records of each topic as the
+        replay of what was published (all but the last `held_back`)."""
+        sent = wl.published[:len(wl.published) - held_back]
+        expected = self.replay(wl.wave0() + sent, "replay")
         want = Counter(r["topic"] for r in expected)
 
         def complete():
