@@ -120,8 +120,17 @@ class Soak:
         return out.stdout
 
     def tail(self, topic):
-        out = self.orderflow("tail", "--config", self.tools, "--topic", topic)
-        return [json.loads(l) for l in out.splitlines() if l.strip()]
+        """The topic's committed records. Right after a broker fault the
+        tool may not find a partition's leader yet: read again, 3 times."""
+        for attempt in range(4):
+            try:
+                out = self.orderflow("tail", "--config", self.tools, "--topic", topic)
+                return [json.loads(l) for l in out.splitlines() if l.strip()]
+            except RuntimeError as e:
+                if attempt == 3:
+                    raise
+                log("tail %s failed, reading again: %s" % (topic, str(e)[-200:]))
+                time.sleep(3)
 
     def outputs(self):
         return [r for t in OUTPUTS for r in self.tail(t)]
