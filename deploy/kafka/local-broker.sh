@@ -13,6 +13,8 @@
 #   local-broker.sh sasl-address       the SASL_PLAINTEXT listener, 127.0.0.1:PORT: for
 #                                      authentication tests (mechanism PLAIN, the one
 #                                      user "orderflow", password "orderflow-test")
+#   local-broker.sh proxied-address    the PROXIED listener, 127.0.0.1:PORT (used only with
+#                                      ORDERFLOW_KAFKA_PROXY_PORT): where a proxy forwards to
 #
 # Contract:
 #   - Listens on 127.0.0.1 only. Ports are free ones picked at first start,
@@ -36,6 +38,11 @@
 #   ORDERFLOW_KAFKA_PORT          broker (PLAINTEXT) port   (default: a free one)
 #   ORDERFLOW_KAFKA_CONTROLLER_PORT  controller port        (default: a free one)
 #   ORDERFLOW_KAFKA_SASL_PORT     SASL_PLAINTEXT port       (default: a free one)
+#   ORDERFLOW_KAFKA_PROXY_PORT    a proxy's port on 127.0.0.1 (default: none). When set,
+#                                 the broker also listens on the PROXIED port (see
+#                                 proxied-address) and advertises this port for it:
+#                                 clients that bootstrap through the proxy keep going
+#                                 through it, the others reach the broker directly
 #   ORDERFLOW_KAFKA_START_TIMEOUT seconds to wait for readiness (default 90)
 #   ORDERFLOW_KAFKA_HEAP          java -Xmx value (default 512m)
 #   JAVA, MVN                     the java / mvn commands (default: from PATH)
@@ -62,6 +69,7 @@ PID_FILE="$STATE/broker.pid"
 PORT_FILE="$STATE/port"
 CPORT_FILE="$STATE/controller.port"
 SPORT_FILE="$STATE/sasl.port"
+PPORT_FILE="$STATE/proxied.port"
 
 say() { echo "local-broker: $*" >&2; }
 die() { say "error: $*"; exit 1; }
@@ -121,38 +129,41 @@ ensure_jars() {
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# Prints three distinct free loopback ports.
+# Prints four distinct free loopback ports.
 free_ports() {
     if command -v python3 >/dev/null 2>&1; then
         python3 - <<'EOF'
 import socket
 socks = []
-for _ in range(3):
+for _ in range(4):
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
     socks.append(s)
 print(" ".join(str(s.getsockname()[1]) for s in socks))
 EOF
     else  # fallback: random high ports that nobody answers on
-        local a b c
-        while :; do a=$((20000 + RANDOM % 40000)); port_in_use "$a" || break; done
-        while :; do b=$((20000 + RANDOM % 40000)); [[ $b != "$a" ]] && ! port_in_use "$b" && break; done
-        while :; do c=$((20000 + RANDOM % 40000)); [[ $c != "$a" && $c != "$b" ]] && ! port_in_use "$c" && break; done
-        echo "$a $b $c"
+        local ports=() p
+        while (( ${#ports[@]} < 4 )); do
+            p=$((20000 + RANDOM % 40000))
+            [[ " ${ports[*]} " == *" $p "* ]] || port_in_use "$p" || ports+=("$p")
+        done
+        echo "${ports[*]}"
     fi
 }
 
 choose_ports() {
-    local port cport sport
+    local port cport sport pport
     if [[ -f "$DATA/meta.properties" && -f "$PORT_FILE" && -f "$CPORT_FILE" && -f "$SPORT_FILE" ]]; then
         # Formatted data records the controller's endpoint: keep the ports.
         port="$(cat "$PORT_FILE")"; cport="$(cat "$CPORT_FILE")"; sport="$(cat "$SPORT_FILE")"
+        pport="$(cat "$PPORT_FILE" 2>/dev/null || true)"
+        [[ -n "$pport" ]] || read -r pport _ < <(free_ports)  # state from before PROXIED
         if [[ -n "${ORDERFLOW_KAFKA_PORT:-}" && "$ORDERFLOW_KAFKA_PORT" != "$port" ]] ||
            [[ -n "${ORDERFLOW_KAFKA_CONTROLLER_PORT:-}" && "$ORDERFLOW_KAFKA_CONTROLLER_PORT" != "$cport" ]]; then
             die "$STATE holds a broker formatted for ports $port/$cport; run 'stop' (without --keep-data) to change ports"
         fi
     else
-        read -r port cport sport < <(free_ports)
+        read -r port cport sport pport < <(free_ports)
         port="${ORDERFLOW_KAFKA_PORT:-$port}"
         cport="${ORDERFLOW_KAFKA_CONTROLLER_PORT:-$cport}"
         sport="${ORDERFLOW_KAFKA_SASL_PORT:-$sport}"
@@ -160,7 +171,7 @@ choose_ports() {
         [[ "$sport" != "$port" && "$sport" != "$cport" ]] || die "SASL port $sport is taken by the broker or controller"
     fi
     local p i
-    for p in "$port" "$cport" "$sport"; do
+    for p in "$port" "$cport" "$sport" "$pport"; do
         [[ "$p" =~ ^[0-9]+$ ]] || die "bad port '$p'"
         # A broker killed a moment ago may still hold its ports: allow 5 s.
         for ((i = 0; i < 10; i++)); do port_in_use "$p" || continue 2; sleep 0.5; done
@@ -169,22 +180,33 @@ choose_ports() {
     echo "$port" >"$PORT_FILE"
     echo "$cport" >"$CPORT_FILE"
     echo "$sport" >"$SPORT_FILE"
+    echo "$pport" >"$PPORT_FILE"
 }
 
 # --- config ------------------------------------------------------------------
 
 write_config() {
-    local port cport sport
+    local port cport sport pport listeners advertised protocols
     port="$(cat "$PORT_FILE")"; cport="$(cat "$CPORT_FILE")"; sport="$(cat "$SPORT_FILE")"
+    pport="$(cat "$PPORT_FILE")"
+    listeners="PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$cport,SASL_PLAINTEXT://127.0.0.1:$sport"
+    advertised="PLAINTEXT://127.0.0.1:$port,SASL_PLAINTEXT://127.0.0.1:$sport"
+    protocols="PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT"
+    if [[ -n "${ORDERFLOW_KAFKA_PROXY_PORT:-}" ]]; then
+        [[ "$ORDERFLOW_KAFKA_PROXY_PORT" =~ ^[0-9]+$ ]] || die "bad proxy port '$ORDERFLOW_KAFKA_PROXY_PORT'"
+        listeners+=",PROXIED://127.0.0.1:$pport"
+        advertised+=",PROXIED://127.0.0.1:$ORDERFLOW_KAFKA_PROXY_PORT"
+        protocols+=",PROXIED:PLAINTEXT"
+    fi
     cat >"$CONF" <<EOF
 # Written by deploy/kafka/local-broker.sh: single-node KRaft test broker, loopback only.
 process.roles=broker,controller
 node.id=1
-listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$cport,SASL_PLAINTEXT://127.0.0.1:$sport
-advertised.listeners=PLAINTEXT://127.0.0.1:$port,SASL_PLAINTEXT://127.0.0.1:$sport
+listeners=$listeners
+advertised.listeners=$advertised
 inter.broker.listener.name=PLAINTEXT
 controller.listener.names=CONTROLLER
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT
+listener.security.protocol.map=$protocols
 # A SASL listener with one test user, so that a refused login can be tested.
 sasl.enabled.mechanisms=PLAIN
 listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_orderflow="orderflow-test";
@@ -326,7 +348,7 @@ cmd_stop() {
     fi
     rm -f "$PID_FILE"
     if (( ! keep )); then
-        rm -rf "$DATA" "$PORT_FILE" "$CPORT_FILE" "$SPORT_FILE"
+        rm -rf "$DATA" "$PORT_FILE" "$CPORT_FILE" "$SPORT_FILE" "$PPORT_FILE"
     fi
 }
 
@@ -345,5 +367,6 @@ case "${1:-}" in
     stop)   shift; cmd_stop "$@" ;;
     status) cmd_status ;;
     sasl-address) echo "127.0.0.1:$(cat "$SPORT_FILE")" ;;
+    proxied-address) echo "127.0.0.1:$(cat "$PPORT_FILE")" ;;
     *)      sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2 ;;
 esac
