@@ -7,7 +7,9 @@
 // Faults are set up before or while the host runs: a commit or an init
 // that fails with a given status, partitions revoked or lost at a given
 // poll, a rebalance that arrives inside a batch poll after records were
-// taken. `StopWhenIdle` ends Host::Run once nothing has come for a few
+// taken, a question for the committed offsets that fails. As librdkafka
+// does, an Assign at kCommittedOffset asks that question itself and, when
+// it fails, reports the error once and never fetches those partitions. `StopWhenIdle` ends Host::Run once nothing has come for a few
 // rounds, so a test runs the host on its own thread, to quiescence.
 #ifndef ORDERFLOW_TESTS_HOST_FAKE_KAFKA_H_
 #define ORDERFLOW_TESTS_HOST_FAKE_KAFKA_H_
@@ -65,6 +67,8 @@ class FakeConsumer : public StageConsumer {
     assignment_.clear();
     return absl::OkStatus();
   }
+  absl::StatusOr<std::vector<TopicPartitionOffset>> Committed(
+      const std::vector<TopicPartitionOffset>& partitions, int) override;
   std::vector<TopicPartitionOffset> Assignment() override {
     std::vector<TopicPartitionOffset> out;
     for (const auto& [tp, state] : assignment_) {
@@ -104,6 +108,7 @@ class FakeConsumer : public StageConsumer {
     int64_t position = 0;
     bool paused = false;
     int64_t end_reported = -1;
+    bool stalled = false;  // its committed offset could not be had
   };
   void Deliver(const FakeRebalance& r);
   void Take(int max_records);
@@ -113,6 +118,8 @@ class FakeConsumer : public StageConsumer {
   std::vector<std::string> subscription_;
   std::map<std::pair<std::string, int32_t>, PartitionState> assignment_;
   std::vector<ConsumedRecord> batch_;
+  std::vector<std::string> errors_;  // for the next poll
+  std::vector<std::string> reported_;  // what the last poll's errors view
   int polls_ = 0;
   int64_t records_taken_ = 0;
 };
@@ -178,6 +185,12 @@ class FakeKafka : public KafkaEnv {
   // they succeed again; each is one call, so the host's retries see them.
   std::vector<absl::Status> commit_failures;
   std::vector<absl::Status> init_failures;
+  // The next questions for committed offsets (a consumer's Committed, or
+  // an Assign at kCommittedOffset) end with these, in order, once
+  // `committed_failures_after_commits` transactions have committed.
+  std::vector<absl::Status> committed_failures;
+  int committed_failures_after_commits = 0;
+  int committed_questions = 0;  // calls of a consumer's Committed
   std::vector<FakeRebalance> rebalances;
   // Records a poll takes at most (the host's batches are smaller here, so
   // that a workload takes many transactions).
@@ -225,12 +238,22 @@ class FakeKafka : public KafkaEnv {
   friend class FakeConsumer;
   friend class FakeProducer;
   void Busy() { idle_ = 0; }
+  // kBeginningOffset where the group never committed.
   int64_t Committed(const std::string& group, const std::string& topic,
                     int32_t partition) const {
     auto g = committed_.find(group);
-    if (g == committed_.end()) return 0;
+    if (g == committed_.end()) return kBeginningOffset;
     auto o = g->second.find({topic, partition});
-    return o == g->second.end() ? 0 : o->second;
+    return o == g->second.end() ? kBeginningOffset : o->second;
+  }
+  // The outcome of the next question for committed offsets.
+  absl::Status NextCommittedAnswer() {
+    if (commits < committed_failures_after_commits || committed_failures.empty()) {
+      return absl::OkStatus();
+    }
+    absl::Status s = committed_failures.front();
+    committed_failures.erase(committed_failures.begin());
+    return s;
   }
 
   std::map<std::string, std::vector<std::deque<FakeRecord>>> logs_;
@@ -279,6 +302,14 @@ inline absl::Span<const ConsumedRecord> FakeConsumer::PollBatch(int, int max_rec
     }
   }
   for (const FakeRebalance& r : now) Deliver(r);
+  reported_ = std::move(errors_);
+  errors_.clear();
+  for (const std::string& e : reported_) {
+    ConsumedRecord c;
+    c.kind = ConsumedRecord::Kind::kError;
+    c.error = e;
+    batch_.push_back(c);
+  }
   Take(std::min(max_records, kafka_.max_poll_records));
   for (const FakeRebalance& r : inside) Deliver(r);
   if (!batch_.empty()) kafka_.Busy();
@@ -287,7 +318,7 @@ inline absl::Span<const ConsumedRecord> FakeConsumer::PollBatch(int, int max_rec
 
 inline void FakeConsumer::Take(int max_records) {
   for (auto& [tp, state] : assignment_) {
-    if (state.paused) continue;
+    if (state.paused || state.stalled) continue;
     const std::deque<FakeRecord>& log = kafka_.Log(tp.first, tp.second);
     while (state.position < static_cast<int64_t>(log.size()) &&
            static_cast<int>(batch_.size()) < max_records) {
@@ -321,10 +352,24 @@ inline absl::Status FakeConsumer::Assign(
     const std::vector<TopicPartitionOffset>& partitions) {
   assignment_.clear();
   bool all_committed = !partitions.empty();
+  absl::Status answer = absl::OkStatus();
+  for (const TopicPartitionOffset& p : partitions) {
+    if (p.offset == kCommittedOffset) {
+      answer = kafka_.NextCommittedAnswer();
+      break;
+    }
+  }
+  if (!answer.ok()) {
+    errors_.push_back("Failed to fetch committed offsets for 0 partition(s) in "
+                      "group \"" + options_.group_id + "\": " +
+                      std::string(answer.message()));
+  }
   for (const TopicPartitionOffset& p : partitions) {
     PartitionState s;
     if (p.offset == kCommittedOffset) {
-      s.position = kafka_.Committed(options_.group_id, p.topic, p.partition);
+      s.stalled = !answer.ok();
+      s.position = std::max<int64_t>(
+          0, kafka_.Committed(options_.group_id, p.topic, p.partition));
     } else {
       all_committed = false;
       s.position = p.offset >= 0 ? p.offset : 0;
@@ -333,6 +378,17 @@ inline absl::Status FakeConsumer::Assign(
   }
   if (all_committed) ++rewinds;
   return absl::OkStatus();
+}
+
+inline absl::StatusOr<std::vector<TopicPartitionOffset>> FakeConsumer::Committed(
+    const std::vector<TopicPartitionOffset>& partitions, int) {
+  ++kafka_.committed_questions;
+  if (absl::Status s = kafka_.NextCommittedAnswer(); !s.ok()) return s;
+  std::vector<TopicPartitionOffset> out = partitions;
+  for (TopicPartitionOffset& p : out) {
+    p.offset = kafka_.Committed(options_.group_id, p.topic, p.partition);
+  }
+  return out;
 }
 
 inline absl::StatusOr<Watermarks> FakeConsumer::QueryWatermarks(
