@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "consumers/changelog_restorer.h"
+#include "consumers/committed_offsets.h"
 #include "consumers/host_emitter.h"
 #include "consumers/host_stages.h"
 #include "consumers/host_telemetry.h"
@@ -234,7 +235,17 @@ void Host::OnAssigned(StageConsumer& consumer,
   log_ << " (" << telemetry_.counters().restored_records - restored_before
        << " state records restored in "
        << MicrosBetween(restore_started, env_.Now()) / 1000 << " ms)\n";
-  if (absl::Status st = consumer.Assign(partitions); !st.ok()) {
+  // At the committed offsets, asked here (committed_offsets.h); if they
+  // cannot be had, the partitions are assigned all the same, as the
+  // client expects of this event, and the loop ends with the error (not
+  // asked at all once the loop is ending with one).
+  absl::StatusOr<std::vector<TopicPartitionOffset>> resumed = partitions;
+  if (event_error_.ok()) {
+    resumed = ResolveCommittedOffsets(consumer, env_, s.group_id, partitions, log_);
+    if (!resumed.ok()) event_error_ = resumed.status();
+  }
+  if (absl::Status st = consumer.Assign(resumed.ok() ? *resumed : partitions);
+      !st.ok()) {
     log_ << "run: assigning " << s.group_id << ": " << st.message() << "\n";
   }
   UpdateRouting(stage);
@@ -315,7 +326,14 @@ absl::Status Host::Rewind() {
     s.next_offsets.clear();
     std::vector<TopicPartitionOffset> assigned = s.consumer->Assignment();
     for (TopicPartitionOffset& tp : assigned) tp.offset = kCommittedOffset;
-    if (absl::Status st = s.consumer->Assign(assigned); !st.ok()) {
+    absl::StatusOr<std::vector<TopicPartitionOffset>> resumed =
+        ResolveCommittedOffsets(*s.consumer, env_, s.group_id,
+                                std::move(assigned), log_);
+    if (!resumed.ok()) {
+      return absl::Status(resumed.status().code(),
+                          Cat("rewinding: ", MessageOf(resumed.status())));
+    }
+    if (absl::Status st = s.consumer->Assign(*resumed); !st.ok()) {
       return absl::UnavailableError(
           Cat("rewinding ", s.group_id, ": ", MessageOf(st)));
     }

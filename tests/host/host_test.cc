@@ -285,6 +285,73 @@ TEST_F(HostTest, RebalanceInsideABatchPollRewinds) {
   EXPECT_THAT(r.log, HasSubstr("rewound to the committed offsets and state"));
 }
 
+// After a broker restart the group's coordinator moves, and the first
+// questions for the committed offsets fail ("Not coordinator"). Left to
+// the client, the partitions would stay assigned and never be fetched.
+TEST_F(HostTest, CommittedOffsetsAskedAgainUntilTheCoordinatorAnswers) {
+  const RunResult clean = Clean();
+  kafka_.max_poll_records = 10;
+  // The rewind after the third commit meets the moved coordinator.
+  kafka_.commit_failures = {absl::OkStatus(), absl::OkStatus(),
+                            absl::AbortedError("broker refused the commit")};
+  kafka_.committed_failures_after_commits = kafka_.commits + 2;
+  kafka_.committed_failures = {absl::UnavailableError("Broker: Not coordinator"),
+                               absl::UnavailableError("Broker: Not coordinator"),
+                               absl::UnavailableError("Broker: Not coordinator")};
+  const RunResult r = Run();
+  ExpectSameOutcome(r, clean);
+  EXPECT_TRUE(kafka_.committed_failures.empty());
+  EXPECT_EQ(r.counters.aborts, 1);
+  EXPECT_THAT(r.log, HasSubstr("rewound to the committed offsets and state"));
+  EXPECT_THAT(r.log, HasSubstr("Broker: Not coordinator; asking again in"));
+  EXPECT_THAT(r.log, HasSubstr("fetched after 4 tries"));
+}
+
+TEST_F(HostTest, CommittedOffsetsAskedAgainOnTheFirstAssignment) {
+  const RunResult clean = Clean();
+  kafka_.committed_failures = {
+      absl::UnavailableError("Broker: Coordinator load in progress"),
+      absl::UnavailableError("Broker: Not coordinator")};
+  const RunResult r = Run();
+  ExpectSameOutcome(r, clean);
+  EXPECT_TRUE(kafka_.committed_failures.empty());
+  EXPECT_THAT(r.log, HasSubstr("fetched after 3 tries"));
+}
+
+// A coordinator missing for longer than a move takes: the host ends with
+// an error that says so (a supervisor restarts it, the group's other
+// members take over meanwhile) rather than sitting on partitions it does
+// not fetch.
+TEST_F(HostTest, CommittedOffsetsMissingPastTheBoundIsAClearError) {
+  kafka_.committed_failures.assign(
+      1000, absl::UnavailableError("Broker: Not coordinator"));
+  const auto started = kafka_.Now();
+  const int asked_before = kafka_.committed_questions;
+  const RunResult r = Run();
+  EXPECT_FALSE(r.status.ok()) << r.log;
+  EXPECT_TRUE(absl::IsUnavailable(r.status)) << r.status;
+  EXPECT_THAT(std::string(r.status.message()),
+              HasSubstr(Cat("group ", Group("order-stage"),
+                            ": no committed offsets after ")));
+  EXPECT_THAT(std::string(r.status.message()), HasSubstr("over 60 s"));
+  EXPECT_THAT(std::string(r.status.message()),
+              HasSubstr("the last: Broker: Not coordinator"));
+  EXPECT_LE(kafka_.Now() - started, std::chrono::seconds(70));
+  EXPECT_LT(kafka_.committed_questions - asked_before, 60);  // backed off, not spinning
+  EXPECT_EQ(r.counters.inputs, 0);
+}
+
+TEST_F(HostTest, CommittedOffsetsRefusedIsAnErrorAtOnce) {
+  kafka_.committed_failures = {
+      absl::InternalError("Broker: Group authorization failed")};
+  const int asked_before = kafka_.committed_questions;
+  const RunResult r = Run();
+  EXPECT_FALSE(r.status.ok()) << r.log;
+  EXPECT_THAT(std::string(r.status.message()),
+              HasSubstr("Group authorization failed"));
+  EXPECT_EQ(kafka_.committed_questions - asked_before, 1);
+}
+
 TEST_F(HostTest, HoldingEverythingKeepsStageMessagesInTheProcess) {
   const RunResult r = Run();
   ASSERT_TRUE(r.status.ok()) << r.status << "\n" << r.log;
