@@ -4,8 +4,13 @@
 // member per group (it gets every partition when it subscribes), and a
 // clock that moves only when the host waits or sleeps.
 //
-// Faults are set up before or while the host runs: a commit or an init
-// that fails with a given status, partitions revoked or lost at a given
+// Like a broker, it answers a commit before the transaction's markers are
+// written when `marker_delay_polls` is set: read_committed consumers
+// (every one but those set to read_uncommitted) then see the committed
+// records, and reach the end of the partition, only that many polls later.
+//
+// Faults are set up before or while the host runs: a commit, an abort or
+// an init that fails with a given status, partitions revoked or lost at a given
 // poll, a rebalance that arrives inside a batch poll after records were
 // taken, a question for the committed offsets that fails. As librdkafka
 // does, an Assign at kCommittedOffset asks that question itself and, when
@@ -99,6 +104,10 @@ class FakeConsumer : public StageConsumer {
   void Close() override { assignment_.clear(); }
 
   const ConsumerOptions& options() const { return options_; }
+  bool read_committed() const {
+    auto it = options_.settings.find("isolation.level");
+    return it == options_.settings.end() || it->second != "read_uncommitted";
+  }
   int polls() const { return polls_; }
   int rewinds = 0;  // Assign calls at the committed offsets of all partitions
 
@@ -147,12 +156,7 @@ class FakeProducer : public TransactionalProducer {
     return absl::OkStatus();
   }
   absl::Status CommitTransaction() override;
-  absl::Status AbortTransaction() override {
-    pending_.clear();
-    offsets_.clear();
-    open_ = false;
-    return absl::OkStatus();
-  }
+  absl::Status AbortTransaction() override;
   void Poll() override {}
 
  private:
@@ -191,7 +195,13 @@ class FakeKafka : public KafkaEnv {
   std::vector<absl::Status> committed_failures;
   int committed_failures_after_commits = 0;
   int committed_questions = 0;  // calls of a consumer's Committed
+  // The next aborts end with these, in order, as commit_failures; an error
+  // other than Unavailable is fatal (as librdkafka's INVALID_TXN_STATE when
+  // ending a transaction), and the transaction is gone either way.
+  std::vector<absl::Status> abort_failures;
   std::vector<FakeRebalance> rebalances;
+  // Polls (of any consumer) between a commit and its markers; 0: at once.
+  int marker_delay_polls = 0;
   // Records a poll takes at most (the host's batches are smaller here, so
   // that a workload takes many transactions).
   int max_poll_records = 1000000;
@@ -239,6 +249,19 @@ class FakeKafka : public KafkaEnv {
   friend class FakeProducer;
   void Busy() { idle_ = 0; }
   // kBeginningOffset where the group never committed.
+  // The last stable offset: where read_committed consumers stop.
+  int64_t LastStable(const std::string& topic, int32_t partition) const {
+    auto it = unstable_.find({topic, partition});
+    if (it != unstable_.end()) return it->second.first;
+    return static_cast<int64_t>(Log(topic, partition).size());
+  }
+  // A poll of any consumer: markers due are written.
+  void Polled() {
+    ++polls_;
+    for (auto it = unstable_.begin(); it != unstable_.end();) {
+      it = it->second.second <= polls_ ? unstable_.erase(it) : std::next(it);
+    }
+  }
   int64_t Committed(const std::string& group, const std::string& topic,
                     int32_t partition) const {
     auto g = committed_.find(group);
@@ -257,6 +280,10 @@ class FakeKafka : public KafkaEnv {
   }
 
   std::map<std::string, std::vector<std::deque<FakeRecord>>> logs_;
+  // Partitions whose markers are not written yet: (last stable offset,
+  // the poll at which they are).
+  std::map<std::pair<std::string, int32_t>, std::pair<int64_t, int64_t>> unstable_;
+  int64_t polls_ = 0;
   std::map<std::string, std::map<std::pair<std::string, int32_t>, int64_t>> committed_;
   Clock::time_point now_{};
   std::atomic<bool>* stop_ = nullptr;
@@ -289,6 +316,7 @@ inline void FakeConsumer::Deliver(const FakeRebalance& r) {
 
 inline absl::Span<const ConsumedRecord> FakeConsumer::PollBatch(int, int max_records) {
   ++polls_;
+  kafka_.Polled();
   batch_.clear();
   std::vector<FakeRebalance> now, inside;
   auto& all = kafka_.rebalances;
@@ -320,7 +348,10 @@ inline void FakeConsumer::Take(int max_records) {
   for (auto& [tp, state] : assignment_) {
     if (state.paused || state.stalled) continue;
     const std::deque<FakeRecord>& log = kafka_.Log(tp.first, tp.second);
-    while (state.position < static_cast<int64_t>(log.size()) &&
+    const int64_t end = read_committed()
+                            ? kafka_.LastStable(tp.first, tp.second)
+                            : static_cast<int64_t>(log.size());
+    while (state.position < end &&
            static_cast<int>(batch_.size()) < max_records) {
       const FakeRecord& r = log[state.position];
       ConsumedRecord c;
@@ -334,7 +365,7 @@ inline void FakeConsumer::Take(int max_records) {
       batch_.push_back(c);
       ++records_taken_;
     }
-    if (options_.partition_eof && state.position == static_cast<int64_t>(log.size()) &&
+    if (options_.partition_eof && state.position == end &&
         state.end_reported != state.position &&
         static_cast<int>(batch_.size()) < max_records) {
       state.end_reported = state.position;
@@ -393,7 +424,9 @@ inline absl::StatusOr<std::vector<TopicPartitionOffset>> FakeConsumer::Committed
 
 inline absl::StatusOr<Watermarks> FakeConsumer::QueryWatermarks(
     const std::string& topic, int32_t partition, int) {
-  return Watermarks{0, static_cast<int64_t>(kafka_.Log(topic, partition).size())};
+  return Watermarks{0, read_committed()
+                           ? kafka_.LastStable(topic, partition)
+                           : static_cast<int64_t>(kafka_.Log(topic, partition).size())};
 }
 
 // --- FakeProducer
@@ -442,7 +475,14 @@ inline absl::Status FakeProducer::CommitTransaction() {
       return s;
     }
   }
-  for (auto& [tp, r] : pending_) kafka_.Append(tp.first, tp.second, std::move(r));
+  for (auto& [tp, r] : pending_) {
+    if (kafka_.marker_delay_polls > 0) {
+      auto [it, added] = kafka_.unstable_.try_emplace(
+          tp, static_cast<int64_t>(kafka_.Log(tp.first, tp.second).size()), 0);
+      it->second.second = kafka_.polls_ + kafka_.marker_delay_polls;
+    }
+    kafka_.Append(tp.first, tp.second, std::move(r));
+  }
   for (const auto& [group, offsets] : offsets_) {
     for (const auto& [tp, offset] : offsets) kafka_.committed_[group][tp] = offset;
   }
@@ -451,6 +491,22 @@ inline absl::Status FakeProducer::CommitTransaction() {
   open_ = false;
   ++kafka_.commits;
   kafka_.Busy();
+  return absl::OkStatus();
+}
+
+inline absl::Status FakeProducer::AbortTransaction() {
+  if (!kafka_.abort_failures.empty()) {
+    absl::Status s = kafka_.abort_failures.front();
+    kafka_.abort_failures.erase(kafka_.abort_failures.begin());
+    if (absl::IsUnavailable(s)) return s;
+    pending_.clear();
+    offsets_.clear();
+    open_ = false;
+    return s;
+  }
+  pending_.clear();
+  offsets_.clear();
+  open_ = false;
   return absl::OkStatus();
 }
 

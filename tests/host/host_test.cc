@@ -24,6 +24,7 @@
 #include "kafka/topic_names.h"
 #include "kafka/topics_admin.h"
 #include "observe/live_metrics.h"
+#include "orderflow/internal/v1/internal.pb.h"
 #include "orderflow/v1/orderflow.pb.h"
 #include "tests/host/fake_kafka.h"
 
@@ -103,11 +104,14 @@ struct RunResult {
   std::multiset<std::pair<std::string, std::string>> statuses;  // committed
   ServiceMetrics metrics;  // committed, as published
   std::map<std::string, int64_t> dead_letters;  // committed, by reason
+  // The inventory changelog's last record per SKU: (on hand, reserved).
+  std::map<std::string, std::pair<int64_t, int64_t>> stock;
   std::string log;
 };
 
 // Runs a host on `kafka` until it has been idle for a while.
-RunResult RunHost(const Config& config, FakeKafka& kafka) {
+RunResult RunHost(const Config& config, FakeKafka& kafka,
+                  int64_t abort_every = 0) {
   RunResult r;
   std::ostringstream log;
   MetricsBoard board;
@@ -116,6 +120,7 @@ RunResult RunHost(const Config& config, FakeKafka& kafka) {
   HostOptions options;
   options.log = &log;
   options.env = &kafka;
+  options.abort_every = abort_every;
   absl::StatusOr<std::unique_ptr<KafkaHost>> host =
       KafkaHost::Create(config, &board, nullptr, options);
   if (!host.ok()) {
@@ -128,6 +133,16 @@ RunResult RunHost(const Config& config, FakeKafka& kafka) {
   for (int p = 0; p < kafka.Partitions(topic); ++p) {
     for (const FakeRecord& rec : kafka.Log(topic, p)) {
       r.statuses.insert({rec.key, rec.value.value_or("")});
+    }
+  }
+  const std::string changelog =
+      KafkaTopic(config.kafka.topic_prefix, InternalTopic::kInventoryChangelog);
+  for (int p = 0; p < kafka.Partitions(changelog); ++p) {
+    for (const FakeRecord& rec : kafka.Log(changelog, p)) {
+      if (rec.key.empty() || !rec.value) continue;
+      internal::v1::StockState s;
+      if (!s.ParseFromString(*rec.value)) continue;
+      r.stock[rec.key] = {s.on_hand(), s.reserved()};
     }
   }
   if (auto latest = board.Latest()) {
@@ -226,6 +241,31 @@ TEST_F(HostTest, FatalCommitErrorRebuildsTheProducerThenRewinds) {
   EXPECT_EQ(r.counters.producer_rebuilds, 1);
   EXPECT_EQ(kafka_.producers_made, producers_before + 2);
   EXPECT_THAT(r.log, HasSubstr("rewound to the committed offsets and state"));
+}
+
+TEST_F(HostTest, AbortsOnPurposeKeepTheStockInTheChangelog) {
+  const RunResult clean = Clean();
+  ASSERT_FALSE(clean.stock.empty());
+  kafka_.max_poll_records = 10;
+  const RunResult r = RunHost(config_, kafka_, /*abort_every=*/2);
+  ExpectSameOutcome(r, clean);
+  EXPECT_EQ(r.stock, clean.stock);
+  EXPECT_GE(r.counters.aborts, 3);
+}
+
+TEST_F(HostTest, FatalAbortRebuildsTheProducerAndKeepsTheStock) {
+  const RunResult clean = Clean();
+  kafka_.max_poll_records = 10;
+  kafka_.abort_failures = {
+      absl::OkStatus(), absl::OkStatus(),
+      absl::FailedPreconditionError(
+          "Failed to end transaction: Broker: Producer attempted a "
+          "transactional operation in an invalid state")};
+  const RunResult r = RunHost(config_, kafka_, /*abort_every=*/2);
+  ExpectSameOutcome(r, clean);
+  EXPECT_EQ(r.stock, clean.stock);
+  EXPECT_EQ(r.counters.producer_rebuilds, 1);
+  EXPECT_THAT(r.log, HasSubstr("aborting failed"));
 }
 
 TEST_F(HostTest, RetriableCommitErrorsAreTriedAgain) {
