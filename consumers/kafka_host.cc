@@ -119,11 +119,12 @@ class Host : public KafkaHost, public ConsumerEvents {
   StageRouter router_;
   TransactionLoop transactions_;
   HostEmitter emitter_;
-  std::unique_ptr<ChangelogRestorer> restorer_;
-  // Asks where the stage-to-stage topics end (see StageRouter); never
+  // Asks where the stage-to-stage topics and the changelogs end (see
+  // StageRouter, ChangelogRestorer), read_uncommitted; never
   // assigned anything, so no fetch of its own waits in front of the
   // question on its connection.
   std::unique_ptr<StageConsumer> ends_;
+  std::unique_ptr<ChangelogRestorer> restorer_;  // asks ends_
   std::vector<StageRuntime> stages_;
   int64_t assignments_ = 0;  // partition assignments so far
   bool rewind_needed_ = false;
@@ -166,13 +167,14 @@ absl::Status Host::Start() {
   restorer_options.settings = {{"fetch.wait.max.ms", "10"}};
   auto restorer = env_.NewConsumer(restorer_options);
   if (!restorer.ok()) return restorer.status();
-  restorer_ = std::make_unique<ChangelogRestorer>(*std::move(restorer), env_, log_);
   ConsumerOptions ends_options;
   ends_options.group_id = Cat(config_.kafka.group_prefix, ".ends");
   ends_options.settings = {{"isolation.level", "read_uncommitted"}};
   auto ends = env_.NewConsumer(ends_options);
   if (!ends.ok()) return ends.status();
   ends_ = *std::move(ends);
+  restorer_ = std::make_unique<ChangelogRestorer>(*std::move(restorer), *ends_,
+                                                  env_, log_);
   return absl::OkStatus();
 }
 

@@ -268,6 +268,22 @@ TEST_F(HostTest, FatalAbortRebuildsTheProducerAndKeepsTheStock) {
   EXPECT_THAT(r.log, HasSubstr("aborting failed"));
 }
 
+// A broker answers a commit before it writes the transaction's markers;
+// until then read_committed readers stop short of it. A rewind right after
+// a commit (here: the next transaction aborted on purpose) must still
+// rebuild the shards with that commit's state records, since the consumers
+// resume after its offsets: else the stock it reserved is lost for good.
+TEST_F(HostTest, RewindRightAfterACommitWaitsForItsMarkers) {
+  const RunResult clean = Clean();
+  kafka_.max_poll_records = 10;
+  kafka_.marker_delay_polls = 20;
+  const RunResult r = RunHost(config_, kafka_, /*abort_every=*/2);
+  ExpectSameOutcome(r, clean);
+  EXPECT_EQ(r.stock, clean.stock);
+  EXPECT_GE(r.counters.aborts, 3);
+  EXPECT_THAT(r.log, HasSubstr("waiting for the last transaction's markers"));
+}
+
 TEST_F(HostTest, RetriableCommitErrorsAreTriedAgain) {
   const RunResult clean = Clean();
   kafka_.commit_failures = {absl::UnavailableError("coordinator loading"),
