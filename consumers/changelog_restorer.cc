@@ -43,7 +43,8 @@ absl::StatusOr<int64_t> ChangelogRestorer::Restore(
   }
   int64_t restored = 0;
   std::set<int> done;
-  std::set<int> waiting;  // told of once
+  // Partitions whose end came short of the target, since when.
+  std::map<int, KafkaEnv::Clock::time_point> short_since;
   const auto deadline =
       env_.Now() + std::chrono::milliseconds(kRestoreTimeoutMs);
   absl::Status status = absl::OkStatus();
@@ -70,7 +71,7 @@ absl::StatusOr<int64_t> ChangelogRestorer::Restore(
         case ConsumedRecord::Kind::kPartitionEnd:
           if (r.offset >= targets[r.partition]) {
             done.insert(r.partition);
-          } else if (waiting.insert(r.partition).second) {
+          } else if (short_since.emplace(r.partition, env_.Now()).second) {
             log_ << "run: " << changelog_topic << "[" << r.partition
                  << "] stable up to " << r.offset << " of "
                  << targets[r.partition]
@@ -81,6 +82,16 @@ absl::StatusOr<int64_t> ChangelogRestorer::Restore(
         case ConsumedRecord::Kind::kFatal:
           log_ << "run: reading " << changelog_topic << ": " << r.error << "\n";
           break;
+      }
+    }
+    for (const auto& [p, since] : short_since) {
+      if (!done.contains(p) &&
+          env_.Now() - since >= std::chrono::milliseconds(kMarkerWaitMs)) {
+        log_ << "run: " << changelog_topic << "[" << p << "] still short of "
+             << targets[p] << " after " << kMarkerWaitMs / 1000
+             << " s (a transaction left open by a process that stopped?); "
+                "restored to its last stable offset\n";
+        done.insert(p);
       }
     }
   }

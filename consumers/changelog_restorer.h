@@ -14,6 +14,7 @@
 // transaction (their committed offsets are fetched only once stable), so a
 // shard rebuilt without its state records would lose them for good: a
 // rewind right after a commit (the next transaction aborted) is the case.
+// The wait is bounded (kMarkerWaitMs).
 #ifndef ORDERFLOW_CONSUMERS_CHANGELOG_RESTORER_H_
 #define ORDERFLOW_CONSUMERS_CHANGELOG_RESTORER_H_
 
@@ -32,6 +33,12 @@ namespace orderflow {
 class ChangelogRestorer {
  public:
   static constexpr int kRestoreTimeoutMs = 120000;
+  // How long a partition's stable end may stay short of its high watermark
+  // before the restore takes it as it is. A broker writes a commit's
+  // markers within milliseconds; what it leaves unstable for longer is a
+  // transaction left open by a process that stopped, which nobody commits
+  // (its coordinator aborts it after the transaction timeout, a minute).
+  static constexpr int kMarkerWaitMs = 5000;
 
   // `consumer` is never subscribed, only assigned, and must report each
   // partition's end (ConsumerOptions::partition_eof). `ends` (read
@@ -42,9 +49,9 @@ class ChangelogRestorer {
       : consumer_(std::move(consumer)), ends_(ends), env_(env), log_(log) {}
 
   // Applies every record of `partitions` of `changelog_topic` up to their
-  // high watermarks (as they are when called) to the stage's shards (which
-  // must exist) and returns how many it applied; DeadlineExceeded after
-  // kRestoreTimeoutMs (e.g. a transaction of another producer left open).
+  // high watermarks (as they are when called; see kMarkerWaitMs) to the
+  // stage's shards (which must exist) and returns how many it applied;
+  // DeadlineExceeded after kRestoreTimeoutMs.
   absl::StatusOr<int64_t> Restore(HostedStage& stage,
                                   const std::string& changelog_topic,
                                   const std::set<int>& partitions);

@@ -314,7 +314,8 @@ inline void FakeConsumer::Deliver(const FakeRebalance& r) {
   }
 }
 
-inline absl::Span<const ConsumedRecord> FakeConsumer::PollBatch(int, int max_records) {
+inline absl::Span<const ConsumedRecord> FakeConsumer::PollBatch(int timeout_ms,
+                                                             int max_records) {
   ++polls_;
   kafka_.Polled();
   batch_.clear();
@@ -341,6 +342,10 @@ inline absl::Span<const ConsumedRecord> FakeConsumer::PollBatch(int, int max_rec
   Take(std::min(max_records, kafka_.max_poll_records));
   for (const FakeRebalance& r : inside) Deliver(r);
   if (!batch_.empty()) kafka_.Busy();
+  // A poll that waits and finds nothing took its whole timeout.
+  if (batch_.empty() && timeout_ms > 0) {
+    kafka_.Advance(std::chrono::milliseconds(timeout_ms));
+  }
   return absl::Span<const ConsumedRecord>(batch_.data(), batch_.size());
 }
 

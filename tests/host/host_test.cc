@@ -276,12 +276,25 @@ TEST_F(HostTest, FatalAbortRebuildsTheProducerAndKeepsTheStock) {
 TEST_F(HostTest, RewindRightAfterACommitWaitsForItsMarkers) {
   const RunResult clean = Clean();
   kafka_.max_poll_records = 10;
-  kafka_.marker_delay_polls = 20;
+  kafka_.marker_delay_polls = 8;
   const RunResult r = RunHost(config_, kafka_, /*abort_every=*/2);
   ExpectSameOutcome(r, clean);
   EXPECT_EQ(r.stock, clean.stock);
   EXPECT_GE(r.counters.aborts, 3);
   EXPECT_THAT(r.log, HasSubstr("waiting for the last transaction's markers"));
+}
+
+// Markers that never come (a transaction left open by a process that
+// stopped, aborted only at its timeout): the restore waits a bounded time,
+// then takes the partition as far as it is stable.
+TEST_F(HostTest, RestoreStopsWaitingForMarkersThatDoNotCome) {
+  kafka_.max_poll_records = 10;
+  kafka_.marker_delay_polls = 1 << 30;
+  const auto started = kafka_.Now();
+  const RunResult r = RunHost(config_, kafka_, /*abort_every=*/2);
+  ASSERT_TRUE(r.status.ok()) << r.status << "\n" << r.log;
+  EXPECT_THAT(r.log, HasSubstr("restored to its last stable offset"));
+  EXPECT_LT(kafka_.Now() - started, std::chrono::minutes(10));
 }
 
 TEST_F(HostTest, RetriableCommitErrorsAreTriedAgain) {
