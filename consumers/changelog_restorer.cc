@@ -1,6 +1,7 @@
 #include "consumers/changelog_restorer.h"
 
 #include <chrono>
+#include <map>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -21,12 +22,17 @@ absl::StatusOr<int64_t> ChangelogRestorer::Restore(
     HostedStage& stage, const std::string& changelog_topic,
     const std::set<int>& partitions) {
   // An empty changelog partition (a new deployment) needs no reading:
-  // waiting for the end of nothing costs a fetch round of its own.
+  // waiting for the end of nothing costs a fetch round of its own. The
+  // high watermark counts records whose transaction's markers are not
+  // written yet; the reading ends at an end-of-partition event there or
+  // past it (see the header). Unknown, it ends at the first one.
   std::set<int> to_read;
+  std::map<int, int64_t> targets;
   for (int p : partitions) {
     absl::StatusOr<Watermarks> w =
-        consumer_->QueryWatermarks(changelog_topic, p, kWatermarkTimeoutMs);
+        ends_.QueryWatermarks(changelog_topic, p, kWatermarkTimeoutMs);
     if (!w.ok() || w->high > w->low) to_read.insert(p);
+    targets[p] = w.ok() ? w->high : 0;
   }
   if (to_read.empty()) return 0;
   std::vector<TopicPartitionOffset> tps;
@@ -37,6 +43,8 @@ absl::StatusOr<int64_t> ChangelogRestorer::Restore(
   }
   int64_t restored = 0;
   std::set<int> done;
+  // Partitions whose end came short of the target, since when.
+  std::map<int, KafkaEnv::Clock::time_point> short_since;
   const auto deadline =
       env_.Now() + std::chrono::milliseconds(kRestoreTimeoutMs);
   absl::Status status = absl::OkStatus();
@@ -61,12 +69,29 @@ absl::StatusOr<int64_t> ChangelogRestorer::Restore(
           break;
         }
         case ConsumedRecord::Kind::kPartitionEnd:
-          done.insert(r.partition);
+          if (r.offset >= targets[r.partition]) {
+            done.insert(r.partition);
+          } else if (short_since.emplace(r.partition, env_.Now()).second) {
+            log_ << "run: " << changelog_topic << "[" << r.partition
+                 << "] stable up to " << r.offset << " of "
+                 << targets[r.partition]
+                 << "; waiting for the last transaction's markers\n";
+          }
           break;
         case ConsumedRecord::Kind::kError:
         case ConsumedRecord::Kind::kFatal:
           log_ << "run: reading " << changelog_topic << ": " << r.error << "\n";
           break;
+      }
+    }
+    for (const auto& [p, since] : short_since) {
+      if (!done.contains(p) &&
+          env_.Now() - since >= std::chrono::milliseconds(kMarkerWaitMs)) {
+        log_ << "run: " << changelog_topic << "[" << p << "] still short of "
+             << targets[p] << " after " << kMarkerWaitMs / 1000
+             << " s (a transaction left open by a process that stopped?); "
+                "restored to its last stable offset\n";
+        done.insert(p);
       }
     }
   }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "consumers/changelog_restorer.h"
+#include "consumers/committed_offsets.h"
 #include "consumers/host_emitter.h"
 #include "consumers/host_stages.h"
 #include "consumers/host_telemetry.h"
@@ -118,11 +119,12 @@ class Host : public KafkaHost, public ConsumerEvents {
   StageRouter router_;
   TransactionLoop transactions_;
   HostEmitter emitter_;
-  std::unique_ptr<ChangelogRestorer> restorer_;
-  // Asks where the stage-to-stage topics end (see StageRouter); never
+  // Asks where the stage-to-stage topics and the changelogs end (see
+  // StageRouter, ChangelogRestorer), read_uncommitted; never
   // assigned anything, so no fetch of its own waits in front of the
   // question on its connection.
   std::unique_ptr<StageConsumer> ends_;
+  std::unique_ptr<ChangelogRestorer> restorer_;  // asks ends_
   std::vector<StageRuntime> stages_;
   int64_t assignments_ = 0;  // partition assignments so far
   bool rewind_needed_ = false;
@@ -165,13 +167,14 @@ absl::Status Host::Start() {
   restorer_options.settings = {{"fetch.wait.max.ms", "10"}};
   auto restorer = env_.NewConsumer(restorer_options);
   if (!restorer.ok()) return restorer.status();
-  restorer_ = std::make_unique<ChangelogRestorer>(*std::move(restorer), env_, log_);
   ConsumerOptions ends_options;
   ends_options.group_id = Cat(config_.kafka.group_prefix, ".ends");
   ends_options.settings = {{"isolation.level", "read_uncommitted"}};
   auto ends = env_.NewConsumer(ends_options);
   if (!ends.ok()) return ends.status();
   ends_ = *std::move(ends);
+  restorer_ = std::make_unique<ChangelogRestorer>(*std::move(restorer), *ends_,
+                                                  env_, log_);
   return absl::OkStatus();
 }
 
@@ -234,7 +237,17 @@ void Host::OnAssigned(StageConsumer& consumer,
   log_ << " (" << telemetry_.counters().restored_records - restored_before
        << " state records restored in "
        << MicrosBetween(restore_started, env_.Now()) / 1000 << " ms)\n";
-  if (absl::Status st = consumer.Assign(partitions); !st.ok()) {
+  // At the committed offsets, asked here (committed_offsets.h); if they
+  // cannot be had, the partitions are assigned all the same, as the
+  // client expects of this event, and the loop ends with the error (not
+  // asked at all once the loop is ending with one).
+  absl::StatusOr<std::vector<TopicPartitionOffset>> resumed = partitions;
+  if (event_error_.ok()) {
+    resumed = ResolveCommittedOffsets(consumer, env_, s.group_id, partitions, log_);
+    if (!resumed.ok()) event_error_ = resumed.status();
+  }
+  if (absl::Status st = consumer.Assign(resumed.ok() ? *resumed : partitions);
+      !st.ok()) {
     log_ << "run: assigning " << s.group_id << ": " << st.message() << "\n";
   }
   UpdateRouting(stage);
@@ -315,7 +328,14 @@ absl::Status Host::Rewind() {
     s.next_offsets.clear();
     std::vector<TopicPartitionOffset> assigned = s.consumer->Assignment();
     for (TopicPartitionOffset& tp : assigned) tp.offset = kCommittedOffset;
-    if (absl::Status st = s.consumer->Assign(assigned); !st.ok()) {
+    absl::StatusOr<std::vector<TopicPartitionOffset>> resumed =
+        ResolveCommittedOffsets(*s.consumer, env_, s.group_id,
+                                std::move(assigned), log_);
+    if (!resumed.ok()) {
+      return absl::Status(resumed.status().code(),
+                          Cat("rewinding: ", MessageOf(resumed.status())));
+    }
+    if (absl::Status st = s.consumer->Assign(*resumed); !st.ok()) {
       return absl::UnavailableError(
           Cat("rewinding ", s.group_id, ": ", MessageOf(st)));
     }

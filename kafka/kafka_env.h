@@ -38,6 +38,8 @@ namespace orderflow {
 inline constexpr int64_t kCommittedOffset = -1001;
 // Assign at this offset: from the partition's first record.
 inline constexpr int64_t kBeginningOffset = -2;
+// Assign at this offset: from the partition's end (what comes next).
+inline constexpr int64_t kEndOffset = -1;
 
 struct TopicPartitionOffset {
   std::string topic;  // the Kafka name
@@ -103,6 +105,17 @@ class StageConsumer {
   virtual absl::Status Assign(
       const std::vector<TopicPartitionOffset>& partitions) = 0;
   virtual absl::Status Unassign() = 0;
+  // The group's committed offset of each of `partitions` (their offsets
+  // are not looked at), asked of the group's coordinator, waiting up to
+  // `timeout_ms`. A partition the group never committed comes back at the
+  // offset the consumer's reset policy starts from (kBeginningOffset or
+  // kEndOffset). Assigning at kCommittedOffset leaves this question to the
+  // client, which does not ask again when it fails as a whole (the
+  // partitions stay assigned and are never fetched); asked here, a failure
+  // is the caller's to retry: Unavailable when the coordinator could not
+  // answer (moved, loading, not reachable in time).
+  virtual absl::StatusOr<std::vector<TopicPartitionOffset>> Committed(
+      const std::vector<TopicPartitionOffset>& partitions, int timeout_ms) = 0;
   // The partitions assigned, at the offsets the consumer will read next
   // (negative: none read yet).
   virtual std::vector<TopicPartitionOffset> Assignment() = 0;

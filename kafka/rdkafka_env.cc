@@ -120,7 +120,10 @@ class RdGroupMetadata : public GroupMetadata {
 
 class RdConsumer : public StageConsumer, public RdKafka::RebalanceCb {
  public:
-  explicit RdConsumer(ConsumerEvents* events) : events_(events) {}
+  // `reset_offset`: where a partition the group never committed starts
+  // (the consumer's auto.offset.reset).
+  RdConsumer(ConsumerEvents* events, int64_t reset_offset)
+      : events_(events), reset_offset_(reset_offset) {}
   ~RdConsumer() override {
     ReleaseBatch();
     queue_.reset();  // before the consumer
@@ -174,6 +177,33 @@ class RdConsumer : public StageConsumer, public RdKafka::RebalanceCb {
     if (err != RdKafka::ERR_NO_ERROR) return absl::UnavailableError(Describe(err));
     return absl::OkStatus();
   }
+  absl::StatusOr<std::vector<TopicPartitionOffset>> Committed(
+      const std::vector<TopicPartitionOffset>& partitions,
+      int timeout_ms) override {
+    std::vector<RdKafka::TopicPartition*> tps = ToRd(partitions);
+    const RdKafka::ErrorCode err = consumer_->committed(tps, timeout_ms);
+    absl::Status status = absl::OkStatus();
+    if (err != RdKafka::ERR_NO_ERROR) {
+      status = CommittedError(err, "");
+    } else {
+      // Each partition may have failed on its own (an offset not stable
+      // yet behind an open transaction).
+      for (const RdKafka::TopicPartition* tp : tps) {
+        if (tp->err() != RdKafka::ERR_NO_ERROR) {
+          status = CommittedError(
+              tp->err(), Cat(" (", tp->topic(), "[", tp->partition(), "])"));
+          break;
+        }
+      }
+    }
+    std::vector<TopicPartitionOffset> committed = FromRd(tps);
+    RdKafka::TopicPartition::destroy(tps);
+    if (!status.ok()) return status;
+    for (TopicPartitionOffset& tp : committed) {
+      if (tp.offset < 0) tp.offset = reset_offset_;
+    }
+    return committed;
+  }
   std::vector<TopicPartitionOffset> Assignment() override {
     std::vector<RdKafka::TopicPartition*> assigned;
     consumer_->assignment(assigned);
@@ -216,6 +246,29 @@ class RdConsumer : public StageConsumer, public RdKafka::RebalanceCb {
   }
 
  private:
+  // A failed question for committed offsets: Unavailable when the
+  // coordinator may answer if asked again.
+  static absl::Status CommittedError(RdKafka::ErrorCode err,
+                                     const std::string& where) {
+    const std::string message =
+        Cat("fetching the committed offsets", where, ": ", Describe(err));
+    switch (err) {
+      case RdKafka::ERR_NOT_COORDINATOR:
+      case RdKafka::ERR_COORDINATOR_LOAD_IN_PROGRESS:
+      case RdKafka::ERR_COORDINATOR_NOT_AVAILABLE:
+      case RdKafka::ERR_UNSTABLE_OFFSET_COMMIT:
+      case RdKafka::ERR_REQUEST_TIMED_OUT:
+      case RdKafka::ERR_NETWORK_EXCEPTION:
+      case RdKafka::ERR__WAIT_COORD:
+      case RdKafka::ERR__TIMED_OUT:
+      case RdKafka::ERR__TRANSPORT:
+      case RdKafka::ERR__ALL_BROKERS_DOWN:
+      case RdKafka::ERR__OUTDATED:
+        return absl::UnavailableError(message);
+      default:
+        return absl::InternalError(message);
+    }
+  }
   void ReleaseBatch() {
     for (size_t i = 0; i < taken_; ++i) rd_kafka_message_destroy(messages_[i]);
     taken_ = 0;
@@ -252,6 +305,7 @@ class RdConsumer : public StageConsumer, public RdKafka::RebalanceCb {
   }
 
   ConsumerEvents* const events_;
+  const int64_t reset_offset_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
   struct QueueRelease {
     void operator()(rd_kafka_queue_t* q) const { rd_kafka_queue_destroy(q); }
@@ -377,7 +431,11 @@ class RdKafkaEnv : public KafkaEnv {
     }
     auto conf = MakeKafkaConf(config_.kafka, settings);
     if (!conf.ok()) return conf.status();
-    auto consumer = std::make_unique<RdConsumer>(options.events);
+    const std::string& reset = settings.at("auto.offset.reset");
+    const bool from_end =
+        reset == "latest" || reset == "largest" || reset == "end";
+    auto consumer = std::make_unique<RdConsumer>(
+        options.events, from_end ? kEndOffset : kBeginningOffset);
     std::string error;
     if (options.events != nullptr &&
         (*conf)->set("rebalance_cb", static_cast<RdKafka::RebalanceCb*>(consumer.get()),

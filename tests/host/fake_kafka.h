@@ -4,10 +4,17 @@
 // member per group (it gets every partition when it subscribes), and a
 // clock that moves only when the host waits or sleeps.
 //
-// Faults are set up before or while the host runs: a commit or an init
-// that fails with a given status, partitions revoked or lost at a given
+// Like a broker, it answers a commit before the transaction's markers are
+// written when `marker_delay_polls` is set: read_committed consumers
+// (every one but those set to read_uncommitted) then see the committed
+// records, and reach the end of the partition, only that many polls later.
+//
+// Faults are set up before or while the host runs: a commit, an abort or
+// an init that fails with a given status, partitions revoked or lost at a given
 // poll, a rebalance that arrives inside a batch poll after records were
-// taken. `StopWhenIdle` ends Host::Run once nothing has come for a few
+// taken, a question for the committed offsets that fails. As librdkafka
+// does, an Assign at kCommittedOffset asks that question itself and, when
+// it fails, reports the error once and never fetches those partitions. `StopWhenIdle` ends Host::Run once nothing has come for a few
 // rounds, so a test runs the host on its own thread, to quiescence.
 #ifndef ORDERFLOW_TESTS_HOST_FAKE_KAFKA_H_
 #define ORDERFLOW_TESTS_HOST_FAKE_KAFKA_H_
@@ -65,6 +72,8 @@ class FakeConsumer : public StageConsumer {
     assignment_.clear();
     return absl::OkStatus();
   }
+  absl::StatusOr<std::vector<TopicPartitionOffset>> Committed(
+      const std::vector<TopicPartitionOffset>& partitions, int) override;
   std::vector<TopicPartitionOffset> Assignment() override {
     std::vector<TopicPartitionOffset> out;
     for (const auto& [tp, state] : assignment_) {
@@ -95,6 +104,10 @@ class FakeConsumer : public StageConsumer {
   void Close() override { assignment_.clear(); }
 
   const ConsumerOptions& options() const { return options_; }
+  bool read_committed() const {
+    auto it = options_.settings.find("isolation.level");
+    return it == options_.settings.end() || it->second != "read_uncommitted";
+  }
   int polls() const { return polls_; }
   int rewinds = 0;  // Assign calls at the committed offsets of all partitions
 
@@ -104,6 +117,7 @@ class FakeConsumer : public StageConsumer {
     int64_t position = 0;
     bool paused = false;
     int64_t end_reported = -1;
+    bool stalled = false;  // its committed offset could not be had
   };
   void Deliver(const FakeRebalance& r);
   void Take(int max_records);
@@ -113,6 +127,8 @@ class FakeConsumer : public StageConsumer {
   std::vector<std::string> subscription_;
   std::map<std::pair<std::string, int32_t>, PartitionState> assignment_;
   std::vector<ConsumedRecord> batch_;
+  std::vector<std::string> errors_;  // for the next poll
+  std::vector<std::string> reported_;  // what the last poll's errors view
   int polls_ = 0;
   int64_t records_taken_ = 0;
 };
@@ -140,12 +156,7 @@ class FakeProducer : public TransactionalProducer {
     return absl::OkStatus();
   }
   absl::Status CommitTransaction() override;
-  absl::Status AbortTransaction() override {
-    pending_.clear();
-    offsets_.clear();
-    open_ = false;
-    return absl::OkStatus();
-  }
+  absl::Status AbortTransaction() override;
   void Poll() override {}
 
  private:
@@ -178,7 +189,19 @@ class FakeKafka : public KafkaEnv {
   // they succeed again; each is one call, so the host's retries see them.
   std::vector<absl::Status> commit_failures;
   std::vector<absl::Status> init_failures;
+  // The next questions for committed offsets (a consumer's Committed, or
+  // an Assign at kCommittedOffset) end with these, in order, once
+  // `committed_failures_after_commits` transactions have committed.
+  std::vector<absl::Status> committed_failures;
+  int committed_failures_after_commits = 0;
+  int committed_questions = 0;  // calls of a consumer's Committed
+  // The next aborts end with these, in order, as commit_failures; an error
+  // other than Unavailable is fatal (as librdkafka's INVALID_TXN_STATE when
+  // ending a transaction), and the transaction is gone either way.
+  std::vector<absl::Status> abort_failures;
   std::vector<FakeRebalance> rebalances;
+  // Polls (of any consumer) between a commit and its markers; 0: at once.
+  int marker_delay_polls = 0;
   // Records a poll takes at most (the host's batches are smaller here, so
   // that a workload takes many transactions).
   int max_poll_records = 1000000;
@@ -225,15 +248,42 @@ class FakeKafka : public KafkaEnv {
   friend class FakeConsumer;
   friend class FakeProducer;
   void Busy() { idle_ = 0; }
+  // kBeginningOffset where the group never committed.
+  // The last stable offset: where read_committed consumers stop.
+  int64_t LastStable(const std::string& topic, int32_t partition) const {
+    auto it = unstable_.find({topic, partition});
+    if (it != unstable_.end()) return it->second.first;
+    return static_cast<int64_t>(Log(topic, partition).size());
+  }
+  // A poll of any consumer: markers due are written.
+  void Polled() {
+    ++polls_;
+    for (auto it = unstable_.begin(); it != unstable_.end();) {
+      it = it->second.second <= polls_ ? unstable_.erase(it) : std::next(it);
+    }
+  }
   int64_t Committed(const std::string& group, const std::string& topic,
                     int32_t partition) const {
     auto g = committed_.find(group);
-    if (g == committed_.end()) return 0;
+    if (g == committed_.end()) return kBeginningOffset;
     auto o = g->second.find({topic, partition});
-    return o == g->second.end() ? 0 : o->second;
+    return o == g->second.end() ? kBeginningOffset : o->second;
+  }
+  // The outcome of the next question for committed offsets.
+  absl::Status NextCommittedAnswer() {
+    if (commits < committed_failures_after_commits || committed_failures.empty()) {
+      return absl::OkStatus();
+    }
+    absl::Status s = committed_failures.front();
+    committed_failures.erase(committed_failures.begin());
+    return s;
   }
 
   std::map<std::string, std::vector<std::deque<FakeRecord>>> logs_;
+  // Partitions whose markers are not written yet: (last stable offset,
+  // the poll at which they are).
+  std::map<std::pair<std::string, int32_t>, std::pair<int64_t, int64_t>> unstable_;
+  int64_t polls_ = 0;
   std::map<std::string, std::map<std::pair<std::string, int32_t>, int64_t>> committed_;
   Clock::time_point now_{};
   std::atomic<bool>* stop_ = nullptr;
@@ -264,8 +314,10 @@ inline void FakeConsumer::Deliver(const FakeRebalance& r) {
   }
 }
 
-inline absl::Span<const ConsumedRecord> FakeConsumer::PollBatch(int, int max_records) {
+inline absl::Span<const ConsumedRecord> FakeConsumer::PollBatch(int timeout_ms,
+                                                             int max_records) {
   ++polls_;
+  kafka_.Polled();
   batch_.clear();
   std::vector<FakeRebalance> now, inside;
   auto& all = kafka_.rebalances;
@@ -279,17 +331,32 @@ inline absl::Span<const ConsumedRecord> FakeConsumer::PollBatch(int, int max_rec
     }
   }
   for (const FakeRebalance& r : now) Deliver(r);
+  reported_ = std::move(errors_);
+  errors_.clear();
+  for (const std::string& e : reported_) {
+    ConsumedRecord c;
+    c.kind = ConsumedRecord::Kind::kError;
+    c.error = e;
+    batch_.push_back(c);
+  }
   Take(std::min(max_records, kafka_.max_poll_records));
   for (const FakeRebalance& r : inside) Deliver(r);
   if (!batch_.empty()) kafka_.Busy();
+  // A poll that waits and finds nothing took its whole timeout.
+  if (batch_.empty() && timeout_ms > 0) {
+    kafka_.Advance(std::chrono::milliseconds(timeout_ms));
+  }
   return absl::Span<const ConsumedRecord>(batch_.data(), batch_.size());
 }
 
 inline void FakeConsumer::Take(int max_records) {
   for (auto& [tp, state] : assignment_) {
-    if (state.paused) continue;
+    if (state.paused || state.stalled) continue;
     const std::deque<FakeRecord>& log = kafka_.Log(tp.first, tp.second);
-    while (state.position < static_cast<int64_t>(log.size()) &&
+    const int64_t end = read_committed()
+                            ? kafka_.LastStable(tp.first, tp.second)
+                            : static_cast<int64_t>(log.size());
+    while (state.position < end &&
            static_cast<int>(batch_.size()) < max_records) {
       const FakeRecord& r = log[state.position];
       ConsumedRecord c;
@@ -303,7 +370,7 @@ inline void FakeConsumer::Take(int max_records) {
       batch_.push_back(c);
       ++records_taken_;
     }
-    if (options_.partition_eof && state.position == static_cast<int64_t>(log.size()) &&
+    if (options_.partition_eof && state.position == end &&
         state.end_reported != state.position &&
         static_cast<int>(batch_.size()) < max_records) {
       state.end_reported = state.position;
@@ -321,10 +388,24 @@ inline absl::Status FakeConsumer::Assign(
     const std::vector<TopicPartitionOffset>& partitions) {
   assignment_.clear();
   bool all_committed = !partitions.empty();
+  absl::Status answer = absl::OkStatus();
+  for (const TopicPartitionOffset& p : partitions) {
+    if (p.offset == kCommittedOffset) {
+      answer = kafka_.NextCommittedAnswer();
+      break;
+    }
+  }
+  if (!answer.ok()) {
+    errors_.push_back("Failed to fetch committed offsets for 0 partition(s) in "
+                      "group \"" + options_.group_id + "\": " +
+                      std::string(answer.message()));
+  }
   for (const TopicPartitionOffset& p : partitions) {
     PartitionState s;
     if (p.offset == kCommittedOffset) {
-      s.position = kafka_.Committed(options_.group_id, p.topic, p.partition);
+      s.stalled = !answer.ok();
+      s.position = std::max<int64_t>(
+          0, kafka_.Committed(options_.group_id, p.topic, p.partition));
     } else {
       all_committed = false;
       s.position = p.offset >= 0 ? p.offset : 0;
@@ -335,9 +416,22 @@ inline absl::Status FakeConsumer::Assign(
   return absl::OkStatus();
 }
 
+inline absl::StatusOr<std::vector<TopicPartitionOffset>> FakeConsumer::Committed(
+    const std::vector<TopicPartitionOffset>& partitions, int) {
+  ++kafka_.committed_questions;
+  if (absl::Status s = kafka_.NextCommittedAnswer(); !s.ok()) return s;
+  std::vector<TopicPartitionOffset> out = partitions;
+  for (TopicPartitionOffset& p : out) {
+    p.offset = kafka_.Committed(options_.group_id, p.topic, p.partition);
+  }
+  return out;
+}
+
 inline absl::StatusOr<Watermarks> FakeConsumer::QueryWatermarks(
     const std::string& topic, int32_t partition, int) {
-  return Watermarks{0, static_cast<int64_t>(kafka_.Log(topic, partition).size())};
+  return Watermarks{0, read_committed()
+                           ? kafka_.LastStable(topic, partition)
+                           : static_cast<int64_t>(kafka_.Log(topic, partition).size())};
 }
 
 // --- FakeProducer
@@ -386,7 +480,14 @@ inline absl::Status FakeProducer::CommitTransaction() {
       return s;
     }
   }
-  for (auto& [tp, r] : pending_) kafka_.Append(tp.first, tp.second, std::move(r));
+  for (auto& [tp, r] : pending_) {
+    if (kafka_.marker_delay_polls > 0) {
+      auto [it, added] = kafka_.unstable_.try_emplace(
+          tp, static_cast<int64_t>(kafka_.Log(tp.first, tp.second).size()), 0);
+      it->second.second = kafka_.polls_ + kafka_.marker_delay_polls;
+    }
+    kafka_.Append(tp.first, tp.second, std::move(r));
+  }
   for (const auto& [group, offsets] : offsets_) {
     for (const auto& [tp, offset] : offsets) kafka_.committed_[group][tp] = offset;
   }
@@ -395,6 +496,22 @@ inline absl::Status FakeProducer::CommitTransaction() {
   open_ = false;
   ++kafka_.commits;
   kafka_.Busy();
+  return absl::OkStatus();
+}
+
+inline absl::Status FakeProducer::AbortTransaction() {
+  if (!kafka_.abort_failures.empty()) {
+    absl::Status s = kafka_.abort_failures.front();
+    kafka_.abort_failures.erase(kafka_.abort_failures.begin());
+    if (absl::IsUnavailable(s)) return s;
+    pending_.clear();
+    offsets_.clear();
+    open_ = false;
+    return s;
+  }
+  pending_.clear();
+  offsets_.clear();
+  open_ = false;
   return absl::OkStatus();
 }
 

@@ -24,6 +24,7 @@
 #include "kafka/topic_names.h"
 #include "kafka/topics_admin.h"
 #include "observe/live_metrics.h"
+#include "orderflow/internal/v1/internal.pb.h"
 #include "orderflow/v1/orderflow.pb.h"
 #include "tests/host/fake_kafka.h"
 
@@ -103,11 +104,14 @@ struct RunResult {
   std::multiset<std::pair<std::string, std::string>> statuses;  // committed
   ServiceMetrics metrics;  // committed, as published
   std::map<std::string, int64_t> dead_letters;  // committed, by reason
+  // The inventory changelog's last record per SKU: (on hand, reserved).
+  std::map<std::string, std::pair<int64_t, int64_t>> stock;
   std::string log;
 };
 
 // Runs a host on `kafka` until it has been idle for a while.
-RunResult RunHost(const Config& config, FakeKafka& kafka) {
+RunResult RunHost(const Config& config, FakeKafka& kafka,
+                  int64_t abort_every = 0) {
   RunResult r;
   std::ostringstream log;
   MetricsBoard board;
@@ -116,6 +120,7 @@ RunResult RunHost(const Config& config, FakeKafka& kafka) {
   HostOptions options;
   options.log = &log;
   options.env = &kafka;
+  options.abort_every = abort_every;
   absl::StatusOr<std::unique_ptr<KafkaHost>> host =
       KafkaHost::Create(config, &board, nullptr, options);
   if (!host.ok()) {
@@ -128,6 +133,16 @@ RunResult RunHost(const Config& config, FakeKafka& kafka) {
   for (int p = 0; p < kafka.Partitions(topic); ++p) {
     for (const FakeRecord& rec : kafka.Log(topic, p)) {
       r.statuses.insert({rec.key, rec.value.value_or("")});
+    }
+  }
+  const std::string changelog =
+      KafkaTopic(config.kafka.topic_prefix, InternalTopic::kInventoryChangelog);
+  for (int p = 0; p < kafka.Partitions(changelog); ++p) {
+    for (const FakeRecord& rec : kafka.Log(changelog, p)) {
+      if (rec.key.empty() || !rec.value) continue;
+      internal::v1::StockState s;
+      if (!s.ParseFromString(*rec.value)) continue;
+      r.stock[rec.key] = {s.on_hand(), s.reserved()};
     }
   }
   if (auto latest = board.Latest()) {
@@ -228,6 +243,60 @@ TEST_F(HostTest, FatalCommitErrorRebuildsTheProducerThenRewinds) {
   EXPECT_THAT(r.log, HasSubstr("rewound to the committed offsets and state"));
 }
 
+TEST_F(HostTest, AbortsOnPurposeKeepTheStockInTheChangelog) {
+  const RunResult clean = Clean();
+  ASSERT_FALSE(clean.stock.empty());
+  kafka_.max_poll_records = 10;
+  const RunResult r = RunHost(config_, kafka_, /*abort_every=*/2);
+  ExpectSameOutcome(r, clean);
+  EXPECT_EQ(r.stock, clean.stock);
+  EXPECT_GE(r.counters.aborts, 3);
+}
+
+TEST_F(HostTest, FatalAbortRebuildsTheProducerAndKeepsTheStock) {
+  const RunResult clean = Clean();
+  kafka_.max_poll_records = 10;
+  kafka_.abort_failures = {
+      absl::OkStatus(), absl::OkStatus(),
+      absl::FailedPreconditionError(
+          "Failed to end transaction: Broker: Producer attempted a "
+          "transactional operation in an invalid state")};
+  const RunResult r = RunHost(config_, kafka_, /*abort_every=*/2);
+  ExpectSameOutcome(r, clean);
+  EXPECT_EQ(r.stock, clean.stock);
+  EXPECT_EQ(r.counters.producer_rebuilds, 1);
+  EXPECT_THAT(r.log, HasSubstr("aborting failed"));
+}
+
+// A broker answers a commit before it writes the transaction's markers;
+// until then read_committed readers stop short of it. A rewind right after
+// a commit (here: the next transaction aborted on purpose) must still
+// rebuild the shards with that commit's state records, since the consumers
+// resume after its offsets: else the stock it reserved is lost for good.
+TEST_F(HostTest, RewindRightAfterACommitWaitsForItsMarkers) {
+  const RunResult clean = Clean();
+  kafka_.max_poll_records = 10;
+  kafka_.marker_delay_polls = 8;
+  const RunResult r = RunHost(config_, kafka_, /*abort_every=*/2);
+  ExpectSameOutcome(r, clean);
+  EXPECT_EQ(r.stock, clean.stock);
+  EXPECT_GE(r.counters.aborts, 3);
+  EXPECT_THAT(r.log, HasSubstr("waiting for the last transaction's markers"));
+}
+
+// Markers that never come (a transaction left open by a process that
+// stopped, aborted only at its timeout): the restore waits a bounded time,
+// then takes the partition as far as it is stable.
+TEST_F(HostTest, RestoreStopsWaitingForMarkersThatDoNotCome) {
+  kafka_.max_poll_records = 10;
+  kafka_.marker_delay_polls = 1 << 30;
+  const auto started = kafka_.Now();
+  const RunResult r = RunHost(config_, kafka_, /*abort_every=*/2);
+  ASSERT_TRUE(r.status.ok()) << r.status << "\n" << r.log;
+  EXPECT_THAT(r.log, HasSubstr("restored to its last stable offset"));
+  EXPECT_LT(kafka_.Now() - started, std::chrono::minutes(10));
+}
+
 TEST_F(HostTest, RetriableCommitErrorsAreTriedAgain) {
   const RunResult clean = Clean();
   kafka_.commit_failures = {absl::UnavailableError("coordinator loading"),
@@ -283,6 +352,73 @@ TEST_F(HostTest, RebalanceInsideABatchPollRewinds) {
   const RunResult r = Run();
   ExpectSameOutcome(r, clean);
   EXPECT_THAT(r.log, HasSubstr("rewound to the committed offsets and state"));
+}
+
+// After a broker restart the group's coordinator moves, and the first
+// questions for the committed offsets fail ("Not coordinator"). Left to
+// the client, the partitions would stay assigned and never be fetched.
+TEST_F(HostTest, CommittedOffsetsAskedAgainUntilTheCoordinatorAnswers) {
+  const RunResult clean = Clean();
+  kafka_.max_poll_records = 10;
+  // The rewind after the third commit meets the moved coordinator.
+  kafka_.commit_failures = {absl::OkStatus(), absl::OkStatus(),
+                            absl::AbortedError("broker refused the commit")};
+  kafka_.committed_failures_after_commits = kafka_.commits + 2;
+  kafka_.committed_failures = {absl::UnavailableError("Broker: Not coordinator"),
+                               absl::UnavailableError("Broker: Not coordinator"),
+                               absl::UnavailableError("Broker: Not coordinator")};
+  const RunResult r = Run();
+  ExpectSameOutcome(r, clean);
+  EXPECT_TRUE(kafka_.committed_failures.empty());
+  EXPECT_EQ(r.counters.aborts, 1);
+  EXPECT_THAT(r.log, HasSubstr("rewound to the committed offsets and state"));
+  EXPECT_THAT(r.log, HasSubstr("Broker: Not coordinator; asking again in"));
+  EXPECT_THAT(r.log, HasSubstr("fetched after 4 tries"));
+}
+
+TEST_F(HostTest, CommittedOffsetsAskedAgainOnTheFirstAssignment) {
+  const RunResult clean = Clean();
+  kafka_.committed_failures = {
+      absl::UnavailableError("Broker: Coordinator load in progress"),
+      absl::UnavailableError("Broker: Not coordinator")};
+  const RunResult r = Run();
+  ExpectSameOutcome(r, clean);
+  EXPECT_TRUE(kafka_.committed_failures.empty());
+  EXPECT_THAT(r.log, HasSubstr("fetched after 3 tries"));
+}
+
+// A coordinator missing for longer than a move takes: the host ends with
+// an error that says so (a supervisor restarts it, the group's other
+// members take over meanwhile) rather than sitting on partitions it does
+// not fetch.
+TEST_F(HostTest, CommittedOffsetsMissingPastTheBoundIsAClearError) {
+  kafka_.committed_failures.assign(
+      1000, absl::UnavailableError("Broker: Not coordinator"));
+  const auto started = kafka_.Now();
+  const int asked_before = kafka_.committed_questions;
+  const RunResult r = Run();
+  EXPECT_FALSE(r.status.ok()) << r.log;
+  EXPECT_TRUE(absl::IsUnavailable(r.status)) << r.status;
+  EXPECT_THAT(std::string(r.status.message()),
+              HasSubstr(Cat("group ", Group("order-stage"),
+                            ": no committed offsets after ")));
+  EXPECT_THAT(std::string(r.status.message()), HasSubstr("over 60 s"));
+  EXPECT_THAT(std::string(r.status.message()),
+              HasSubstr("the last: Broker: Not coordinator"));
+  EXPECT_LE(kafka_.Now() - started, std::chrono::seconds(70));
+  EXPECT_LT(kafka_.committed_questions - asked_before, 60);  // backed off, not spinning
+  EXPECT_EQ(r.counters.inputs, 0);
+}
+
+TEST_F(HostTest, CommittedOffsetsRefusedIsAnErrorAtOnce) {
+  kafka_.committed_failures = {
+      absl::InternalError("Broker: Group authorization failed")};
+  const int asked_before = kafka_.committed_questions;
+  const RunResult r = Run();
+  EXPECT_FALSE(r.status.ok()) << r.log;
+  EXPECT_THAT(std::string(r.status.message()),
+              HasSubstr("Group authorization failed"));
+  EXPECT_EQ(kafka_.committed_questions - asked_before, 1);
 }
 
 TEST_F(HostTest, HoldingEverythingKeepsStageMessagesInTheProcess) {
