@@ -64,7 +64,8 @@ class Recorder : public Emitter {
   std::vector<v1::DeadLetter> DeadLetters() const;
 
   // The last escalation emitted with this id and state (RAISED/CLEARED);
-  // fails the test when there is none.
+  // fails the test when there is none. The id may be written without its
+  // placedAt ("O-1/SHIP_DEADLINE_MISSED/2").
   v1::Escalation Escalation(std::string_view escalation_id,
                             v1::EscalationState state) const;
 
