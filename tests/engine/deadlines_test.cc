@@ -1,7 +1,8 @@
 // Rules 6 and 7, deadlines and escalation identity: each rung of the
 // ladder falls due at its time (not a second earlier), per service level;
 // shipping, delivery and allocation clear what they resolve; an
-// escalation id is "<orderId>/<KIND>/<level>", raised once, cleared once.
+// escalation id is "<orderId>/<KIND>/<level>/<placedAt>", raised once,
+// cleared once, and not repeated by an order under a forgotten id.
 #include "tests/engine/engine_test.h"
 
 namespace orderflow::testing {
