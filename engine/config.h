@@ -16,9 +16,16 @@ struct ServiceLevelTimes {
   Millis transit;  // shipBy = promisedDeliveryAt - transit
 };
 
+inline constexpr int64_t kMaxLinesPerOrder = 65'535;
+
 struct EngineConfig {
   // Rule 1: a line with more units than this is QUANTITY_LIMIT.
   int64_t max_line_quantity = 1000;
+  // Rule 1: an order with more lines than this is LINE_LIMIT, and an
+  // invoice with more goes to dead-letter (LINE_LIMIT). At most
+  // kMaxLinesPerOrder: the order stage counts an order's awaited stock
+  // answers, one per distinct SKU, in 16 bits.
+  int64_t max_lines_per_order = 10'000;
 
   // Rule 6.
   ServiceLevelTimes standard{Days(5), Days(3)};

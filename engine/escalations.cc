@@ -49,8 +49,10 @@ std::string_view KindName(v1::EscalationKind kind) {
   return name;
 }
 
-std::string EscalationId(std::string_view order_id, Rung rung) {
-  return Cat(order_id, "/", KindName(KindOf(rung)), "/", LevelOf(rung));
+std::string EscalationId(std::string_view order_id, Rung rung,
+                         EpochMillis placed_at) {
+  return Cat(order_id, "/", KindName(KindOf(rung)), "/", LevelOf(rung), "/",
+             FormatRfc3339(InTimeRange(placed_at) ? placed_at : kEarliestTime));
 }
 
 }  // namespace orderflow

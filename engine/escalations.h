@@ -1,6 +1,7 @@
 // Rule 7, escalation identity: every (kind, level) an order can be
 // escalated at is a Rung, and a rung is RAISED at most once and CLEARED at
-// most once, always under the same id "<orderId>/<KIND>/<level>".
+// most once, always under the same id
+// "<orderId>/<KIND>/<level>/<placedAt>" (EscalationId below).
 #ifndef ORDERFLOW_ENGINE_ESCALATIONS_H_
 #define ORDERFLOW_ENGINE_ESCALATIONS_H_
 
@@ -8,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "engine/time.h"
 #include "orderflow/v1/orderflow.pb.h"
 
 namespace orderflow {
@@ -30,7 +32,16 @@ v1::EscalationKind KindOf(Rung rung);
 int LevelOf(Rung rung);
 // "SHIP_DEADLINE_MISSED": the kind without its enum prefix.
 std::string_view KindName(v1::EscalationKind kind);
-std::string EscalationId(std::string_view order_id, Rung rung);
+// "SO-1001/SHIP_DEADLINE_MISSED/2/2026-03-02T10:00:00Z": the order's id,
+// the rung's kind and level, and the order's placedAt in RFC 3339 UTC as
+// the contract writes times (milliseconds only when there are some). The
+// placedAt keeps ids apart for the life of the topic: an order id sent
+// again after its closed order was forgotten (retention.closed_orders) is
+// a new order, and its escalations must not repeat the old one's. An order
+// without a placedAt the engine could use (it is then rejected) writes
+// 1970-01-01T00:00:00Z.
+std::string EscalationId(std::string_view order_id, Rung rung,
+                         EpochMillis placed_at);
 
 // Which rungs an order has raised and cleared: one bit per rung.
 class RungSet {

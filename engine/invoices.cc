@@ -5,6 +5,7 @@
 
 #include "engine/deterministic.h"
 #include "engine/fingerprint.h"
+#include "engine/string_map.h"
 #include "engine/text.h"
 
 namespace orderflow {
@@ -38,9 +39,21 @@ std::string Describe(const LineMismatch& m) {
              m.shipped_quantity, " for ", m.shipped_amount_minor);
 }
 
+// Where each lineId of `lines` is (its first place, as a scan would find
+// it). The keys are views of the lineIds: valid while `lines` stays put.
+StringViewMap<size_t> IndexByLineId(const std::vector<LineAmounts>& lines) {
+  StringViewMap<size_t> position;
+  position.reserve(lines.size());
+  for (size_t i = 0; i < lines.size(); ++i) {
+    position.try_emplace(lines[i].line_id, i);
+  }
+  return position;
+}
+
 }  // namespace
 
-std::optional<InvoiceProblem> CheckInvoice(const v1::InvoiceIssued& invoice) {
+std::optional<InvoiceProblem> CheckInvoice(const v1::InvoiceIssued& invoice,
+                                           int64_t max_lines) {
   auto missing = [](std::string_view field) {
     return InvoiceProblem{"MISSING_FIELD", Cat(field, " missing")};
   };
@@ -48,6 +61,11 @@ std::optional<InvoiceProblem> CheckInvoice(const v1::InvoiceIssued& invoice) {
   if (invoice.invoice_id().empty()) return missing("invoiceId");
   if (!invoice.has_issued_at()) return missing("issuedAt");
   if (invoice.lines_size() == 0) return missing("lines");
+  if (invoice.lines_size() > max_lines) {
+    return InvoiceProblem{"LINE_LIMIT",
+                          Cat("lines: ", invoice.lines_size(),
+                              " exceed the limit ", max_lines)};
+  }
   for (int i = 0; i < invoice.lines_size(); ++i) {
     const v1::InvoiceLine& line = invoice.lines(i);
     if (line.line_id().empty()) return missing(Cat("lines[", i, "].lineId"));
@@ -76,15 +94,20 @@ int64_t LineAmount(int64_t quantity, int64_t unit_price_minor) {
 
 void AddInvoiceLines(const v1::InvoiceIssued& invoice,
                      std::vector<LineAmounts>* invoiced) {
+  // Reserved first: the index below holds views of the lineIds, which
+  // must not move.
+  invoiced->reserve(invoiced->size() + invoice.lines_size());
+  StringViewMap<size_t> position = IndexByLineId(*invoiced);
   for (const v1::InvoiceLine& line : invoice.lines()) {
-    LineAmounts* sum = nullptr;
-    for (LineAmounts& l : *invoiced) {
-      if (l.line_id == line.line_id()) sum = &l;
-    }
-    if (sum == nullptr) {
+    auto found = position.find(line.line_id());
+    LineAmounts* sum;
+    if (found != position.end()) {
+      sum = &(*invoiced)[found->second];
+    } else {
       sum = &invoiced->emplace_back();
       sum->line_id = line.line_id();
       sum->sku = line.sku();
+      position.emplace(sum->line_id, invoiced->size() - 1);
     }
     sum->quantity = SaturatingAdd(sum->quantity, line.quantity());
     sum->amount_minor = SaturatingAdd(sum->amount_minor, line.amount_minor());
@@ -104,30 +127,28 @@ std::string_view DifferenceTitle(LineDifference d) {
 std::vector<LineMismatch> CompareInvoiced(
     const std::vector<LineAmounts>& shipped,
     const std::vector<LineAmounts>& invoiced) {
-  auto find = [](const std::vector<LineAmounts>& lines,
-                 std::string_view id) -> const LineAmounts* {
-    for (const LineAmounts& l : lines) {
-      if (l.line_id == id) return &l;
-    }
-    return nullptr;
-  };
-  // An order that repeats a lineId ships the sum under it.
+  // An order that repeats a lineId ships the sum under it. Views into
+  // `shipped`, which does not change here.
   std::vector<LineAmounts> shipped_sums;
   shipped_sums.reserve(shipped.size());
+  StringViewMap<size_t> shipped_position;
+  shipped_position.reserve(shipped.size());
   for (const LineAmounts& s : shipped) {
-    auto sum = std::find_if(
-        shipped_sums.begin(), shipped_sums.end(),
-        [&s](const LineAmounts& l) { return l.line_id == s.line_id; });
-    if (sum == shipped_sums.end()) {
+    auto [at, added] = shipped_position.try_emplace(s.line_id, shipped_sums.size());
+    if (added) {
       shipped_sums.push_back(s);
     } else {
-      sum->quantity = SaturatingAdd(sum->quantity, s.quantity);
-      sum->amount_minor = SaturatingAdd(sum->amount_minor, s.amount_minor);
+      LineAmounts& sum = shipped_sums[at->second];
+      sum.quantity = SaturatingAdd(sum.quantity, s.quantity);
+      sum.amount_minor = SaturatingAdd(sum.amount_minor, s.amount_minor);
     }
   }
+  const StringViewMap<size_t> invoiced_position = IndexByLineId(invoiced);
   std::vector<LineMismatch> found;
   for (const LineAmounts& s : shipped_sums) {
-    const LineAmounts* i = find(invoiced, s.line_id);
+    auto at = invoiced_position.find(s.line_id);
+    const LineAmounts* i =
+        at == invoiced_position.end() ? nullptr : &invoiced[at->second];
     LineMismatch m{LineDifference::kShippedNotInvoiced, s.line_id, s.sku,
                    s.quantity, s.amount_minor, 0, 0};
     if (i != nullptr) {
@@ -144,7 +165,7 @@ std::vector<LineMismatch> CompareInvoiced(
     found.push_back(std::move(m));
   }
   for (const LineAmounts& i : invoiced) {
-    if (find(shipped_sums, i.line_id) != nullptr) continue;
+    if (shipped_position.contains(i.line_id)) continue;
     found.push_back(LineMismatch{LineDifference::kInvoicedNotShipped, i.line_id,
                                  i.sku, 0, 0, i.quantity, i.amount_minor});
   }

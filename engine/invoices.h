@@ -29,15 +29,17 @@ namespace orderflow {
 
 // Why an invoice cannot be used: a dead-letter reason and detail.
 struct InvoiceProblem {
-  std::string reason;  // MISSING_FIELD or INVALID_VALUE
+  std::string reason;  // MISSING_FIELD, INVALID_VALUE or LINE_LIMIT
   std::string detail;  // e.g. "lines[1].quantity is 0 (must be at least 1)"
 };
 
 // The schema checks of an InvoiceIssued: orderId, invoiceId, issuedAt and
-// at least one line are required; every line needs a lineId and a
-// quantity > 0. Amounts are not checked (zero and negative are kept as
-// they are). Nullopt when the invoice is usable.
-std::optional<InvoiceProblem> CheckInvoice(const v1::InvoiceIssued& invoice);
+// at least one line are required, and at most `max_lines` lines
+// (LINE_LIMIT: EngineConfig::max_lines_per_order); every line needs a
+// lineId and a quantity > 0. Amounts are not checked (zero and negative
+// are kept as they are). Nullopt when the invoice is usable.
+std::optional<InvoiceProblem> CheckInvoice(const v1::InvoiceIssued& invoice,
+                                           int64_t max_lines);
 
 // The fingerprint of an invoice's content (deterministic protobuf
 // encoding): equal for a repeat of the same invoice. Saved in snapshots,

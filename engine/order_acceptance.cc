@@ -85,13 +85,8 @@ void OrderShard::Accept(Order& order, const v1::OrderPlaced& placed,
     SetStatus(order, v1::ORDER_STATUS_CANCELLED, {"CANCEL_REQUESTED"}, out);
   } else {
     // One answer per distinct SKU (AskInventory's requests).
-    uint16_t distinct = 0;
-    for (size_t i = 0; i < order.lines.size(); ++i) {
-      const SkuId sku = order.lines[i].sku;
-      distinct += std::none_of(order.lines.begin(), order.lines.begin() + i,
-                               [sku](const Order::Line& l) { return l.sku == sku; });
-    }
-    order.awaiting_answers = distinct;
+    DemandBySku(order, &demand_);
+    order.awaiting_answers = static_cast<uint16_t>(demand_.size());
     AskInventory(order, AllocationRequest::ACTION_RESERVE, out);
   }
   Reschedule(order);

@@ -5,6 +5,8 @@
 // it: rule 3's priority is the inventory stage's).
 #include <algorithm>
 
+#include "absl/container/flat_hash_set.h"
+
 #include "engine/order_shard.h"
 #include "engine/text.h"
 
@@ -27,9 +29,10 @@ void OrderShard::OnAllocationResult(const StockAnswer& result, Emitter& out) {
     return;  // cancelled or shipped meanwhile; inventory has been told
   }
   const bool complete = result.reserved >= result.requested;
-  const std::optional<SkuId> sku = store_.InternedId(result.sku);
-  for (Order::Line& line : order.lines) {
-    if (line.sku == sku) line.reserved = complete;
+  if (const std::optional<SkuId> sku = store_.InternedId(result.sku)) {
+    for (uint32_t i : sku_lines_.Of(order, *sku)) {
+      order.lines[i].reserved = complete;
+    }
   }
   if (result.first_answer && order.awaiting_answers > 0) {
     --order.awaiting_answers;
@@ -41,12 +44,12 @@ void OrderShard::OnAllocationResult(const StockAnswer& result, Emitter& out) {
   if (all_reserved) {
     Allocate(order, out);
   } else if (order.status == v1::ORDER_STATUS_ACCEPTED) {
+    // One reason per short SKU, in the order the SKUs first appear.
     std::vector<std::string> reasons;
+    absl::flat_hash_set<SkuId> named;
     for (const Order::Line& line : order.lines) {
-      std::string reason = Cat("SHORT_STOCK:", SkuName(line.sku));
-      if (!line.reserved &&
-          std::find(reasons.begin(), reasons.end(), reason) == reasons.end()) {
-        reasons.push_back(std::move(reason));
+      if (!line.reserved && named.insert(line.sku).second) {
+        reasons.push_back(Cat("SHORT_STOCK:", SkuName(line.sku)));
       }
     }
     SetStatus(order, v1::ORDER_STATUS_BACKORDERED, std::move(reasons), out);

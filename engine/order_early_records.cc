@@ -20,6 +20,21 @@ Millis RetentionOf(EarlyRecord::Kind kind, const EngineConfig& config) {
   }
 }
 
+// Whether `value` repeats a held record of the same kind (its bytes in
+// `held_bytes`; its own in `value_bytes`). A shipment repeats one with the same shipmentId and
+// status, whatever its occurredAt (rule 5's duplicate); any other record
+// only when its content is the same.
+bool IsRepeat(EarlyRecord::Kind kind, const std::string& held_bytes,
+              const google::protobuf::Message& value,
+              const std::string& value_bytes) {
+  if (kind != EarlyRecord::KIND_SHIPMENT) return held_bytes == value_bytes;
+  const auto& shipment = static_cast<const v1::ShipmentEvent&>(value);
+  v1::ShipmentEvent held;
+  held.ParseFromString(held_bytes);
+  return held.shipment_id() == shipment.shipment_id() &&
+         held.status() == shipment.status();
+}
+
 }  // namespace
 
 void OrderShard::KeepEarly(EarlyRecord::Kind kind,
@@ -29,7 +44,7 @@ void OrderShard::KeepEarly(EarlyRecord::Kind kind,
   auto held = early_.find(id);
   if (held != early_.end()) {
     for (const EarlyRecord& r : held->second) {
-      if (r.kind() == kind && r.value() == value_bytes) return;  // a repeat
+      if (r.kind() == kind && IsRepeat(kind, r.value(), value, value_bytes)) return;
     }
   }
   EarlyRecord r;

@@ -1,5 +1,6 @@
 // Rule 7, escalation identity: an escalation of an order (its id is the
-// order's and the kind's and level's: engine/escalations.h) is RAISED at
+// order's, the kind's and level's and the order's placedAt:
+// engine/escalations.h) is RAISED at
 // most once and CLEARED at most once, only after it was raised.
 #include "engine/order_shard.h"
 #include "engine/order_status.h"
@@ -15,7 +16,7 @@ void OrderShard::Escalate(const Order& order, Rung rung,
                           v1::EscalationState state, EpochMillis detected_at,
                           std::string message, Emitter& out) {
   v1::Escalation& e = escalation_message_;
-  e.set_escalation_id(EscalationId(order.id, rung));
+  e.set_escalation_id(EscalationId(order.id, rung, order.placed_at));
   e.set_order_id(order.id);
   e.set_kind(KindOf(rung));
   e.set_level(LevelOf(rung));

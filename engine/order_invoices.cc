@@ -12,7 +12,7 @@ using internal::v1::EarlyRecord;
 
 void OrderShard::OnInvoice(const v1::InvoiceIssued& invoice,
                            const RecordSource& source, Emitter& out) {
-  if (std::optional<InvoiceProblem> problem = CheckInvoice(invoice)) {
+  if (std::optional<InvoiceProblem> problem = CheckInvoice(invoice, config_.max_lines_per_order)) {
     DeadLetter(source, problem->reason, problem->detail, clock_, out);
     return;
   }

@@ -71,19 +71,10 @@ void OrderShard::AskInventory(const Order& order, StockRequest::Action action,
   request.service_level = order.level;
   request.ship_by = order.promise.ship_by;
   request.placed_at = order.placed_at;
-  for (size_t i = 0; i < order.lines.size(); ++i) {
-    const SkuId sku = order.lines[i].sku;
-    bool seen_before = false;
-    for (size_t j = 0; j < i && !seen_before; ++j) {
-      seen_before = order.lines[j].sku == sku;
-    }
-    if (seen_before) continue;
-    int64_t quantity = 0;
-    for (size_t j = i; j < order.lines.size(); ++j) {
-      if (order.lines[j].sku == sku) quantity += order.lines[j].quantity;
-    }
-    request.sku = SkuName(sku);
-    request.quantity = quantity;
+  DemandBySku(order, &demand_);
+  for (const SkuDemand& d : demand_) {
+    request.sku = SkuName(d.sku);
+    request.quantity = d.quantity;
     out.SendToInventory(request);
   }
 }

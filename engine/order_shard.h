@@ -69,6 +69,7 @@
 #include "engine/emitter.h"
 #include "engine/escalations.h"
 #include "engine/order.h"
+#include "engine/sku_lines.h"
 #include "engine/order_store.h"
 #include "engine/outputs.h"
 #include "engine/record.h"
@@ -191,10 +192,12 @@ class OrderShard {
   const Order* Find(std::string_view id) const { return store_.Find(id); }
   Order& Create(std::string_view id) {
     Changed(id);
+    sku_lines_.Forget();
     return store_.Create(id);
   }
   void Forget(Order& order) {
     Changed(order.id);
+    sku_lines_.Forget();
     store_.Forget(order);
   }
   const std::string& SkuName(SkuId id) const { return store_.Name(id); }
@@ -284,6 +287,8 @@ class OrderShard {
   std::vector<TaskOutputLine> task_lines_;
   v1::Escalation escalation_message_;
   StockRequest request_;
+  std::vector<SkuDemand> demand_;
+  SkuLines sku_lines_;
 
   ServiceMetrics metrics_;
 

@@ -7,10 +7,10 @@
 namespace orderflow {
 namespace {
 
-enum Code { kMissingField, kInvalidQuantity, kQuantityLimit, kAddressIncomplete,
-            kPromiseInPast, kTimeOutOfRange, kCodeCount };
+enum Code { kMissingField, kInvalidQuantity, kQuantityLimit, kLineLimit,
+            kAddressIncomplete, kPromiseInPast, kTimeOutOfRange, kCodeCount };
 constexpr std::array<const char*, kCodeCount> kCodeNames = {
-    "MISSING_FIELD", "INVALID_QUANTITY", "QUANTITY_LIMIT",
+    "MISSING_FIELD", "INVALID_QUANTITY", "QUANTITY_LIMIT", "LINE_LIMIT",
     "ADDRESS_INCOMPLETE", "PROMISE_IN_PAST", "TIME_OUT_OF_RANGE"};
 
 class Findings {
@@ -57,7 +57,14 @@ ReviewFindings Review(const v1::OrderPlaced& order, const EngineConfig& config) 
   required(!order.currency().empty(), "currency");
   required(order.lines_size() > 0, "lines");
 
-  for (int i = 0; i < order.lines_size(); ++i) {
+  // Too many lines: the order is rejected for that alone, and its lines
+  // are not reviewed one by one (the message would list each).
+  const bool too_many_lines = order.lines_size() > config.max_lines_per_order;
+  if (too_many_lines) {
+    f.Add(kLineLimit, Cat("lines: ", order.lines_size(), " exceed the limit ",
+                          config.max_lines_per_order));
+  }
+  for (int i = 0; !too_many_lines && i < order.lines_size(); ++i) {
     const v1::OrderLine& line = order.lines(i);
     // "lines[1].sku": built only for a line that has a problem.
     auto field = [i](std::string_view name) {

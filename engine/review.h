@@ -15,8 +15,10 @@ namespace orderflow {
 
 struct ReviewFindings {
   // Distinct machine codes in a fixed order: MISSING_FIELD,
-  // INVALID_QUANTITY, QUANTITY_LIMIT, ADDRESS_INCOMPLETE, PROMISE_IN_PAST,
-  // TIME_OUT_OF_RANGE (placedAt or promisedDeliveryAt outside InTimeRange).
+  // INVALID_QUANTITY, QUANTITY_LIMIT, LINE_LIMIT (more lines than
+  // max_lines_per_order: the lines are then not reviewed one by one),
+  // ADDRESS_INCOMPLETE, PROMISE_IN_PAST, TIME_OUT_OF_RANGE (placedAt or
+  // promisedDeliveryAt outside InTimeRange).
   std::vector<std::string> codes;
   // One short phrase per problem, naming the field ("lines[1].sku missing").
   std::vector<std::string> problems;

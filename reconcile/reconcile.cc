@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "engine/config.h"
 #include "engine/order_status.h"
 #include "engine/text.h"
 #include "nlohmann/json.hpp"
@@ -103,7 +104,7 @@ void ReconcileRecords::AddOrder(const v1::OrderPlaced& order) {
 
 void ReconcileRecords::AddInvoice(const v1::InvoiceIssued& invoice,
                                   std::string_view key) {
-  if (CheckInvoice(invoice) || (!key.empty() && key != invoice.order_id())) {
+  if (CheckInvoice(invoice, EngineConfig().max_lines_per_order) || (!key.empty() && key != invoice.order_id())) {
     ++invoices_not_counted_;
     return;
   }

@@ -11,7 +11,9 @@
 // DELIVERY_FAILED); a cancelled, rejected or not yet shipped order has
 // shipped nothing; an invoice for an order never placed bills lines that
 // did not ship. Invoices are taken as the engine takes them: a malformed
-// one, or one keyed by another order, is not counted; a repeat counts
+// one (or one with more lines than the engine's default
+// review.max_lines_per_order), or one keyed by another order, is not
+// counted; a repeat counts
 // once; a changed invoice under a known invoiceId does not replace the
 // first. An order id placed twice keeps its first version.
 //

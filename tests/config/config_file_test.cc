@@ -106,6 +106,24 @@ TEST(ConfigFile, BadIntegerIsRefused) {
   EXPECT_FALSE(ParseConfig("review:\n  max_line_quantity: 12abc\n", "q").ok());
 }
 
+TEST(ConfigFile, LinesPerOrderAreBoundedFromOneTo65535) {
+  absl::StatusOr<Config> c =
+      ParseConfig("review:\n  max_lines_per_order: 250\n", "l.yaml");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->engine.max_lines_per_order, 250);
+  EXPECT_EQ(ParseConfig("", "l.yaml")->engine.max_lines_per_order, 10'000);
+  EXPECT_TRUE(ParseConfig("review:\n  max_lines_per_order: 65535\n", "l.yaml").ok());
+
+  c = ParseConfig("review:\n  max_lines_per_order: 65536\n", "l.yaml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(c.status().message(),
+              HasSubstr("l.yaml:2:24: review.max_lines_per_order: expected an "
+                        "integer from 1 to 65535, got \"65536\""));
+  c = ParseConfig("review:\n  max_lines_per_order: 0\n", "l.yaml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(c.status().message(), HasSubstr("l.yaml:2:24:"));
+}
+
 TEST(ConfigFile, UnknownKeyIsNamedWithTheKnownOnes) {
   absl::StatusOr<Config> c =
       ParseConfig("deadlines:\n  at_risk: 4h\n", "u.yaml");

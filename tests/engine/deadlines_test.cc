@@ -1,7 +1,8 @@
 // Rules 6 and 7, deadlines and escalation identity: each rung of the
 // ladder falls due at its time (not a second earlier), per service level;
 // shipping, delivery and allocation clear what they resolve; an
-// escalation id is "<orderId>/<KIND>/<level>", raised once, cleared once.
+// escalation id is "<orderId>/<KIND>/<level>/<placedAt>", raised once,
+// cleared once, and not repeated by an order under a forgotten id.
 #include "tests/engine/engine_test.h"
 
 namespace orderflow::testing {
@@ -257,7 +258,37 @@ TEST_P(DeadlinesTest, ClockJumpRaisesEveryRungOnceInDueOrder) {
   EXPECT_THAT(out_.Take(), IsEmpty());
 }
 
-TEST_P(DeadlinesTest, EscalationIdIsOrderKindLevelForRaiseAndClear) {
+// Rule 7 for the life of the topic: an order id sent again after the
+// closed order was forgotten (retention.closed_orders, 30 days) is a new
+// order, and its escalations do not repeat the old order's ids.
+TEST_P(DeadlinesTest, AnOrderIdSentAgainAfterRetentionGetsNewEscalationIds) {
+  Place(Order("O-1", {{"SKU-A", 1}}, kOvernight));
+  AdvanceTo(kT0 + Hours(8));
+  Cancel(Cancellation("O-1", kT0 + Hours(9)));
+  const EpochMillis again = kT0 + Days(34);
+  Place(Order("O-1", {{"SKU-A", 1}}, kOvernight, again));
+  AdvanceTo(again + Hours(8));
+
+  std::vector<std::string> raised;
+  for (const v1::Escalation& e : out_.Escalations("O-1")) {
+    if (e.kind() != v1::ESCALATION_KIND_SHIP_DEADLINE_AT_RISK) continue;
+    if (e.state() == v1::ESCALATION_STATE_RAISED) raised.push_back(e.escalation_id());
+  }
+  EXPECT_THAT(raised, ElementsAre("O-1/SHIP_DEADLINE_AT_RISK/1/2026-03-02T10:00:00Z",
+                                  "O-1/SHIP_DEADLINE_AT_RISK/1/2026-04-05T10:00:00Z"));
+  EXPECT_THAT(out_.ContractViolations(), IsEmpty());
+}
+
+// Milliseconds of placedAt are kept: two orders a moment apart differ.
+TEST_P(DeadlinesTest, EscalationIdKeepsPlacedAtMilliseconds) {
+  v1::OrderPlaced order = Order("O-1", {{"SKU-A", 1}}, kOvernight, kT0 + 250);
+  order.clear_customer_id();
+  Place(order);
+  EXPECT_EQ(out_.Escalations("O-1").at(0).escalation_id(),
+            "O-1/VALIDATION_FAILED/1/2026-03-02T10:00:00.250Z");
+}
+
+TEST_P(DeadlinesTest, EscalationIdIsOrderKindLevelAndPlacedAtForRaiseAndClear) {
   PlaceAllocated("ORD-77", kOvernight);
   AdvanceTo(kT0 + Hours(8));
   Ship(Shipment("ORD-77", "S-1", v1::SHIPMENT_STATUS_SHIPPED, kT0 + Hours(9)));
@@ -265,7 +296,7 @@ TEST_P(DeadlinesTest, EscalationIdIsOrderKindLevelForRaiseAndClear) {
   const std::vector<v1::Escalation> escalations = out_.Escalations("ORD-77");
   ASSERT_EQ(escalations.size(), 2u);
   for (const v1::Escalation& e : escalations) {
-    EXPECT_EQ(e.escalation_id(), "ORD-77/SHIP_DEADLINE_AT_RISK/1");
+    EXPECT_EQ(e.escalation_id(), "ORD-77/SHIP_DEADLINE_AT_RISK/1/2026-03-02T10:00:00Z");
     EXPECT_EQ(e.order_id(), "ORD-77");
     EXPECT_EQ(e.kind(), v1::ESCALATION_KIND_SHIP_DEADLINE_AT_RISK);
     EXPECT_EQ(e.level(), 1);

@@ -12,10 +12,11 @@
 // Summary lines, one per output:
 //   status <orderId> <previousStatus|NEW> -> <status> [<reasons>]
 //   task <taskId> <CREATE|CANCEL> [<lineId> <sku> x<quantity>, ...]
-//   RAISED <orderId>/<KIND>/<level>      (an escalation; CLEARED likewise)
+//   RAISED <orderId>/<KIND>/<level>      (an escalation, its id without
+//                                         the placedAt; CLEARED likewise)
 //   dead-letter <sourceTopic>/<key> <reason>
 // Enum prefixes are dropped, as a client matching on suffixes would. An
-// escalation whose escalationId is not "<orderId>/<KIND>/<level>" shows
+// escalation whose escalationId is not "<orderId>/<KIND>/<level>/<placedAt>" shows
 // its id too (" id=..."), so such a record never matches an expectation.
 #ifndef ORDERFLOW_TESTS_ENGINE_RECORDER_H_
 #define ORDERFLOW_TESTS_ENGINE_RECORDER_H_
@@ -64,7 +65,8 @@ class Recorder : public Emitter {
   std::vector<v1::DeadLetter> DeadLetters() const;
 
   // The last escalation emitted with this id and state (RAISED/CLEARED);
-  // fails the test when there is none.
+  // fails the test when there is none. The id may be written without its
+  // placedAt ("O-1/SHIP_DEADLINE_MISSED/2").
   v1::Escalation Escalation(std::string_view escalation_id,
                             v1::EscalationState state) const;
 

@@ -201,6 +201,27 @@ TEST_P(ShipmentTest, ShipmentBeforeOrderIsHeldAndAppliedWhenItArrives) {
                                        "RAISED O-1/DELIVERY_DEADLINE_MISSED/3"));
 }
 
+// A duplicate while held is the same shipmentId and status, whatever its
+// occurredAt (the ERP resent it with the time it resent it).
+TEST_P(ShipmentTest, HeldDuplicateWithAnotherOccurredAtExpiresOnce) {
+  Ship(Shipment("O-9", "S-9", v1::SHIPMENT_STATUS_SHIPPED, kT0));
+  Ship(Shipment("O-9", "S-9", v1::SHIPMENT_STATUS_SHIPPED, kT0 + Hours(1)),
+       kT0 + Hours(1));
+
+  AdvanceTo(kT0 + Days(8));
+  EXPECT_THAT(out_.Take(), ElementsAre("dead-letter shipments/O-9 UNMATCHED_SHIPMENT"));
+}
+
+TEST_P(ShipmentTest, HeldShipmentsWithOtherStatusesAreKeptApart) {
+  Ship(Shipment("O-9", "S-9", v1::SHIPMENT_STATUS_SHIPPED, kT0));
+  Ship(Shipment("O-9", "S-9", v1::SHIPMENT_STATUS_DELIVERED, kT0 + Hours(1)),
+       kT0 + Hours(1));
+
+  AdvanceTo(kT0 + Days(8));
+  EXPECT_THAT(out_.Take(), ElementsAre("dead-letter shipments/O-9 UNMATCHED_SHIPMENT",
+                                       "dead-letter shipments/O-9 UNMATCHED_SHIPMENT"));
+}
+
 TEST_P(ShipmentTest, ShippedAndDeliveredBeforeOrderAreAppliedInTurn) {
   Stock(Receipt("SKU-A", 5, kT0));
   Ship(Shipment("O-1", "S-1", v1::SHIPMENT_STATUS_SHIPPED, kT0 + Hours(1)));
