@@ -10,6 +10,7 @@
 #include "engine/order_status.h"
 #include "engine/review.h"
 #include "engine/text.h"
+#include "engine/utf8.h"
 
 namespace orderflow {
 
@@ -22,6 +23,14 @@ void OrderShard::OnOrderPlaced(const v1::OrderPlaced& placed,
   if (id.empty()) id = source.key;
   if (id.empty()) {
     DeadLetter(source, "MISSING_FIELD", "orderId missing and no record key", clock_, out);
+    return;
+  }
+  // An id taken from the key becomes a string in every output: a key that
+  // is not UTF-8 cannot name the order.
+  if (placed.order_id().empty() && !IsValidUtf8(id)) {
+    DeadLetter(source, "MISSING_FIELD",
+               "orderId missing and the record key is not valid UTF-8", clock_,
+               out);
     return;
   }
   if (!KeyMatches(source, id, "orderId", clock_, out)) return;

@@ -79,6 +79,29 @@ TEST(DeadLetterKeyTest, AValidKeyGivesTheSameBytesAsBefore) {
   EXPECT_TRUE(out.DeadLetters()[0].key_bytes().empty());
 }
 
+// An order without orderId is named by its record key; a key that is not
+// UTF-8 cannot name it (every output carries the id as a string).
+TEST_P(LimitsTest, AnOrderNamedOnlyByAKeyThatIsNotUtf8IsDeadLettered) {
+  v1::OrderPlaced order = Order("", {{"SKU-A", 1}});
+  RecordSource source;
+  source.topic = "orders";
+  source.key = "K-\xff\xfe";
+  source.payload = order.SerializeAsString();
+  source.timestamp = kT0;
+  pipeline().OnOrderPlaced(order, source);
+  ASSERT_EQ(out_.DeadLetters().size(), 1u);
+  const v1::DeadLetter d = out_.DeadLetters()[0];
+  EXPECT_EQ(d.reason(), "MISSING_FIELD");
+  EXPECT_THAT(d.detail(), HasSubstr("not valid UTF-8"));
+  EXPECT_EQ(d.key_bytes(), "K-\xff\xfe");
+  EXPECT_TRUE(out_.Statuses().empty());
+
+  source.key = "K-\u00e9";  // a valid key still names the order
+  pipeline().OnOrderPlaced(order, source);
+  ASSERT_EQ(out_.DeadLetters().size(), 1u);
+  EXPECT_FALSE(out_.Statuses().empty());
+}
+
 // Times past the sane range (engine/time.h) would overflow what outputs
 // print: an order placed or promised outside it is rejected with a reason.
 TEST(TimeRangeTest, AnOrderPlacedOrPromisedOutsideTheRangeIsRejected) {
