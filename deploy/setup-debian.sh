@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs every Debian 12 package orderflow needs to build, test and run
-# (compilers, C++ libraries, Java + Maven for the local Kafka broker,
-# Chromium and Python's Prometheus parser for the dashboard's tests), then
-# the dashboard's chart library (setup-dashboard.sh).
+# (compilers, clang with libFuzzer for fuzz/, C++ libraries, Java + Maven
+# for the local Kafka broker, Chromium and Python's Prometheus parser for
+# the dashboard's tests), then the dashboard's chart library
+# (setup-dashboard.sh).
 # Idempotent: installs only what is missing. Needs root or sudo.
 set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config
+  clang libclang-rt-14-dev
   protobuf-compiler libprotobuf-dev
   librdkafka-dev
   libabsl-dev

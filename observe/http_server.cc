@@ -173,6 +173,44 @@ HttpResponse HttpServer::Dispatch(HttpRequest request) const {
   }
 }
 
+bool HttpServer::Answer(std::string& in, std::string& out) const {
+  // Answer every complete request, in order (pipelining).
+  while (true) {
+    const size_t length = HttpHeadLength(in);
+    if (length == 0 || length > kMaxHttpHead) {
+      if (length > kMaxHttpHead || in.size() > kMaxHttpHead) {
+        HttpResponse r = HttpResponse::Text(
+            Cat("request head over ", kMaxHttpHead, " bytes\n"), 431);
+        out += FormatHttpResponse(r, false, true);
+        in.clear();
+        return true;
+      }
+      return false;
+    }
+    HttpHead head = ParseHttpHead(std::string_view(in).substr(0, length));
+    in.erase(0, length);
+    HttpResponse response;
+    if (head.error_status != 0) {
+      response = HttpResponse::Text(Cat("bad request: ", head.error, "\n"),
+                                    head.error_status);
+    } else if (head.method != "GET" && head.method != "HEAD") {
+      // The body is not read: the connection closes after the answer.
+      response = HttpResponse::Text("only GET is served\n", 405);
+      head.keep_alive = false;
+    } else if (head.has_body) {
+      response = HttpResponse::Text("a GET has no body here\n", 413);
+      head.keep_alive = false;
+    } else {
+      response = Dispatch(std::move(head.request));
+    }
+    out += FormatHttpResponse(response, head.method == "HEAD", !head.keep_alive);
+    if (!head.keep_alive) {
+      in.clear();
+      return true;
+    }
+  }
+}
+
 bool HttpServer::Impl::Read(const HttpServer& server, Connection& c) {
   char buf[16 * 1024];
   while (c.out.size() - c.sent <= kMaxPendingOutput && !c.close_when_sent) {
@@ -184,41 +222,7 @@ bool HttpServer::Impl::Read(const HttpServer& server, Connection& c) {
       return false;
     }
     c.in.append(buf, static_cast<size_t>(n));
-    // Answer every complete request, in order (pipelining).
-    while (!c.close_when_sent) {
-      const size_t length = HttpHeadLength(c.in);
-      if (length == 0 || length > kMaxHttpHead) {
-        if (length > kMaxHttpHead || c.in.size() > kMaxHttpHead) {
-          HttpResponse r = HttpResponse::Text(
-              Cat("request head over ", kMaxHttpHead, " bytes\n"), 431);
-          c.out += FormatHttpResponse(r, false, true);
-          c.close_when_sent = true;
-          c.in.clear();
-        }
-        break;
-      }
-      HttpHead head = ParseHttpHead(std::string_view(c.in).substr(0, length));
-      c.in.erase(0, length);
-      HttpResponse response;
-      if (head.error_status != 0) {
-        response = HttpResponse::Text(Cat("bad request: ", head.error, "\n"),
-                                      head.error_status);
-      } else if (head.method != "GET" && head.method != "HEAD") {
-        // The body is not read: the connection closes after the answer.
-        response = HttpResponse::Text("only GET is served\n", 405);
-        head.keep_alive = false;
-      } else if (head.has_body) {
-        response = HttpResponse::Text("a GET has no body here\n", 413);
-        head.keep_alive = false;
-      } else {
-        response = server.Dispatch(std::move(head.request));
-      }
-      c.out += FormatHttpResponse(response, head.method == "HEAD", !head.keep_alive);
-      if (!head.keep_alive) {
-        c.close_when_sent = true;
-        c.in.clear();
-      }
-    }
+    if (server.Answer(c.in, c.out)) c.close_when_sent = true;
   }
   return true;
 }

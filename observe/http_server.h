@@ -89,6 +89,14 @@ class HttpServer {
   // Stops listening, waits for the requests in flight; idempotent.
   void Stop();
 
+  // What the server does with a connection's bytes, without the socket:
+  // answers every complete request at the start of `in`, in order,
+  // appending the responses to `out` and erasing what was answered from
+  // `in`. True when the connection is to be closed once `out` is sent
+  // (Connection: close, a refused request, a head over the limit); `in`
+  // is then cleared.
+  bool Answer(std::string& in, std::string& out) const;
+
  private:
   struct Impl;
   HttpResponse Dispatch(HttpRequest request) const;

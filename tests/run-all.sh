@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: set-up, a normal build with every
 # test (unit, replay scenarios, crash-and-restore, real-broker integration),
-# then the unit and replay tests again under AddressSanitizer and
-# UndefinedBehaviorSanitizer.
+# a short run of each fuzz target (fuzz/run.sh, clang), then the unit and
+# replay tests again under AddressSanitizer and UndefinedBehaviorSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash deploy/setup-debian.sh
@@ -11,6 +11,9 @@ echo "== build (RelWithDebInfo)" >&2
 bash deploy/build.sh build
 echo "== tests" >&2
 ctest --test-dir build --output-on-failure -j2
+
+echo "== fuzz targets, ${ORDERFLOW_FUZZ_SECONDS:-30} s each" >&2
+bash fuzz/run.sh "${ORDERFLOW_FUZZ_SECONDS:-30}"
 
 echo "== build (AddressSanitizer + UBSan)" >&2
 bash deploy/build.sh build-asan -DORDERFLOW_SANITIZE=ON -DORDERFLOW_BENCH=OFF

@@ -258,5 +258,29 @@ TEST(HttpServerTest, MetricRoutesAndTheEmbeddedDashboard) {
   EXPECT_FALSE(off.running());
 }
 
+// What the server does with a connection's bytes, without a socket: every
+// complete request answered in order, a partial one left for later, and
+// the connection closed after "Connection: close" with nothing kept.
+TEST(HttpServerTest, AnswersTheBytesOfAConnectionWithoutASocket) {
+  HttpServer server;
+  server.Route("/hello", [](const HttpRequest&) {
+    return HttpResponse::Text("hi\n");
+  });
+  std::string in = "GET /hello HTTP/1.1\r\n\r\nGET /nope HTTP/1.1\r\n\r\nGET /he";
+  std::string out;
+  EXPECT_FALSE(server.Answer(in, out));
+  EXPECT_EQ(in, "GET /he");
+  EXPECT_THAT(out, HasSubstr("HTTP/1.1 200 OK\r\n"));
+  EXPECT_THAT(out, HasSubstr("HTTP/1.1 404 Not Found\r\n"));
+  EXPECT_LT(out.find(" 200 "), out.find(" 404 "));
+
+  out.clear();
+  in += "llo HTTP/1.1\r\nConnection: close\r\n\r\nGET /hello HTTP/1.1\r\n\r\n";
+  EXPECT_TRUE(server.Answer(in, out));
+  EXPECT_EQ(in, "");
+  EXPECT_EQ(out.find("HTTP/1.1", 1), std::string::npos);  // one answer
+  EXPECT_THAT(out, HasSubstr("Connection: close\r\n"));
+}
+
 }  // namespace
 }  // namespace orderflow
