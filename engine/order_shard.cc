@@ -71,6 +71,7 @@ void OrderShard::AskInventory(const Order& order, StockRequest::Action action,
   request.service_level = order.level;
   request.ship_by = order.promise.ship_by;
   request.placed_at = order.placed_at;
+  request.asked_at = clock_;  // what it causes is decided at this time
   for (size_t i = 0; i < order.lines.size(); ++i) {
     const SkuId sku = order.lines[i].sku;
     bool seen_before = false;
