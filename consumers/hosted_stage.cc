@@ -156,6 +156,9 @@ class OrderStage : public ShardedStage<OrderShard, internal::v1::OrderKeyState> 
         },
         [](const v1::InventoryEvent&) {},
         [](const internal::v1::AllocationRequest&) {}});
+    // A deadline already past when the record made its order known fires
+    // at once, detected at this clock (rule 6), not on the next record.
+    shard->AdvanceClock(shard->clock(), out);
   }
 
   void ApplyAllocationResult(int partition, const StockAnswer& m,

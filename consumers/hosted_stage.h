@@ -50,7 +50,9 @@ class HostedStage {
   // Applies one record of `topic` from `source.partition`. A value that
   // does not decode becomes a dead letter (UNDECODABLE). With
   // `event_time`, the shard's clock first moves to the record's timestamp
-  // (not for a stage-to-stage record, which carries its cause's time).
+  // (not for a stage-to-stage record, which carries its cause's time in
+  // its value: engine/stage_messages.h). Timers the record made overdue
+  // fire right after it.
   virtual void Apply(InputTopic topic, const RecordSource& source,
                      bool event_time, Emitter& out) = 0;
   // Stage-to-stage messages handed over in the process instead of through

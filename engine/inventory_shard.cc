@@ -90,7 +90,7 @@ void InventoryShard::OnInventoryEvent(const v1::InventoryEvent& event,
   Changed(event.sku());
   Sku& stock = known == skus_.end() ? skus_[event.sku()] : known->second;
   stock.on_hand = after;
-  if (stock.on_hand > before) Serve(event.sku(), stock, out);
+  if (stock.on_hand > before) Serve(event.sku(), stock, clock_, out);
 }
 
 void InventoryShard::OnAllocationRequest(const AllocationRequest& request,
@@ -117,12 +117,13 @@ void InventoryShard::OnAllocationRequest(const StockRequest& request,
       answer_.requested = request.quantity;
       answer_.reserved = give;
       answer_.first_answer = true;
+      answer_.decided_at = DecidedAt(request);
       out.SendToOrders(answer_);
       return;
     }
     case AllocationRequest::ACTION_RELEASE:
       Withdraw(request, stock);
-      Serve(request.sku, stock, out);
+      Serve(request.sku, stock, DecidedAt(request), out);
       return;
     case AllocationRequest::ACTION_CONSUME: {
       stock.on_hand -= Withdraw(request, stock);
@@ -147,7 +148,8 @@ int64_t InventoryShard::Withdraw(const StockRequest& r, Sku& stock) {
   return held;
 }
 
-void InventoryShard::Serve(std::string_view sku, Sku& stock, Emitter& out) {
+void InventoryShard::Serve(std::string_view sku, Sku& stock, EpochMillis now,
+                           Emitter& out) {
   while (!stock.queue.empty() && stock.available() > 0) {
     auto first = stock.queue.begin();
     const int64_t give =
@@ -160,6 +162,7 @@ void InventoryShard::Serve(std::string_view sku, Sku& stock, Emitter& out) {
     answer_.requested = first->requested;
     answer_.reserved = first->reserved;
     answer_.first_answer = false;
+    answer_.decided_at = now;
     stock.queue.erase(first);
     out.SendToOrders(answer_);
   }

@@ -45,7 +45,10 @@ class InventoryShard {
   explicit InventoryShard(const EngineConfig& config);
 
   EpochMillis clock() const { return clock_; }
-  // Time never moves back: an earlier `now` is ignored.
+  // Time never moves back: an earlier `now` is ignored. The clock is the
+  // time of the shard's own records (inventory events): a request does
+  // not move it, and is answered at the time it was asked (its
+  // asked_at), whatever the clock says.
   void AdvanceClock(EpochMillis now) { clock_ = std::max(clock_, now); }
 
   // An InventoryEvent from the `inventory` topic.
@@ -104,8 +107,14 @@ class InventoryShard {
   };
 
   static Backorder KeyOf(const StockRequest& r);
-  // Hands available units to waiting orders by priority.
-  void Serve(std::string_view sku, Sku& stock, Emitter& out);
+  // Hands available units to waiting orders by priority; the answers are
+  // decided at `now`.
+  void Serve(std::string_view sku, Sku& stock, EpochMillis now, Emitter& out);
+  // The time a request's answers are decided at: when it was asked (the
+  // shard's own clock for a request that does not say).
+  EpochMillis DecidedAt(const StockRequest& r) const {
+    return r.asked_at.value_or(clock_);
+  }
   // Takes the order's units out of the queue or the fully reserved pool:
   // returns how many units it held.
   int64_t Withdraw(const StockRequest& r, Sku& stock);

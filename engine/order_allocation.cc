@@ -4,6 +4,7 @@
 // of stock is BACKORDERED (and ALLOCATED when a later answer completes
 // it: rule 3's priority is the inventory stage's).
 #include <algorithm>
+#include <utility>
 
 #include "absl/container/flat_hash_set.h"
 
@@ -20,6 +21,19 @@ void OrderShard::OnAllocationResult(const AllocationResult& result,
 }
 
 void OrderShard::OnAllocationResult(const StockAnswer& result, Emitter& out) {
+  // Decided when the inventory stage decided (rule 8), whatever the route
+  // and whatever this shard's clock says by the time the result comes:
+  // what the result decides is stamped at its own time, as if it had come
+  // straight away, and the shard's clock stays the time of its own records
+  // (a result neither moves it back nor forward).
+  const EpochMillis clock = clock_;
+  clock_ = result.decided_at.value_or(clock_);
+  ApplyAllocationResult(result, clock, out);
+  clock_ = clock;
+}
+
+void OrderShard::ApplyAllocationResult(const StockAnswer& result,
+                                       EpochMillis shard_clock, Emitter& out) {
   Order* found = Find(result.order_id);
   if (found == nullptr) return;
   Order& order = *found;
@@ -28,6 +42,19 @@ void OrderShard::OnAllocationResult(const StockAnswer& result, Emitter& out) {
       order.status != v1::ORDER_STATUS_BACKORDERED) {
     return;  // cancelled or shipped meanwhile; inventory has been told
   }
+  // Decided after the shard's clock: the order's own timers due by then
+  // fire first, at their due times (its backorder aged before the receipt
+  // that completes it), as they would have with the clock there. The
+  // shard's other orders wait for its clock.
+  const EpochMillis decided_at = clock_;
+  while (decided_at > shard_clock && order.timer_due <= decided_at) {
+    const EpochMillis due = order.timer_due;
+    order.timer_due = kNever;  // its entry in the queue is dead from now
+    clock_ = std::max(due, shard_clock);
+    FireDeadlines(order, due, out);
+    Reschedule(order);
+  }
+  clock_ = decided_at;
   const bool complete = result.reserved >= result.requested;
   if (const std::optional<SkuId> sku = store_.InternedId(result.sku)) {
     for (uint32_t i : sku_lines_.Of(order, *sku)) {

@@ -78,7 +78,11 @@ void OrderShard::FireDeadlines(Order& order, EpochMillis due, Emitter& out) {
   for (Rung rung : kTimedRungs) {
     const EpochMillis at = DueAt(rung, position, config_);
     if (at <= due && !order.raised.contains(rung)) {
-      Raise(order, rung, at, DeadlineMessage(order, rung), out);
+      // Detected when the clock reached it: its due time, or, for one
+      // already past when the engine learnt of the order, the clock then
+      // (never before the record that made the order known).
+      Raise(order, rung, std::max(at, clock_), DeadlineMessage(order, rung),
+            out);
     }
   }
 }

@@ -71,6 +71,7 @@ void OrderShard::AskInventory(const Order& order, StockRequest::Action action,
   request.service_level = order.level;
   request.ship_by = order.promise.ship_by;
   request.placed_at = order.placed_at;
+  request.asked_at = clock_;  // what it causes is decided at this time
   DemandBySku(order, &demand_);
   for (const SkuDemand& d : demand_) {
     request.sku = SkuName(d.sku);

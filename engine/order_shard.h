@@ -135,6 +135,12 @@ class OrderShard {
   //    retention is an order not seen.
   void OnInvoice(const v1::InvoiceIssued& invoice, const RecordSource& source,
                  Emitter& out);
+  // An answer of the inventory stage, decided at its decided_at (the
+  // clock, for one that does not say): the status, task and escalations it
+  // causes carry that time, whether the clock has moved past it while the
+  // answer travelled or not reached it yet, so that they do not depend on
+  // how the answer travelled. The clock does not move; when decided_at is
+  // later, the order's own timers due by then fire first.
   void OnAllocationResult(const internal::v1::AllocationResult& result,
                           Emitter& out);
   void OnAllocationResult(const StockAnswer& result, Emitter& out);
@@ -217,7 +223,11 @@ class OrderShard {
   // Rule 1 (order_acceptance.cc). `placed` was the last order encoded
   // (ShipToAddresses::Encode): the order keeps its address from there.
   void Accept(Order& order, const v1::OrderPlaced& placed, Emitter& out);
-  // Rules 2 and 3, the order's side (order_allocation.cc).
+  // Rules 2 and 3, the order's side (order_allocation.cc). The result is
+  // applied at clock_, which OnAllocationResult sets to its decision time;
+  // `shard_clock` is the clock as it stands.
+  void ApplyAllocationResult(const StockAnswer& result, EpochMillis shard_clock,
+                             Emitter& out);
   void Allocate(Order& order, Emitter& out);
   // Rule 4 (order_cancellation.cc).
   void Cancel(Order& order, Emitter& out);

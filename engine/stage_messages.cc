@@ -3,15 +3,19 @@
 namespace orderflow {
 
 StockRequest FromProto(const internal::v1::AllocationRequest& m) {
-  return StockRequest{m.action(),          m.order_id(),
-                      m.sku(),             m.quantity(),
-                      m.rank().service_level(), m.rank().ship_by_ms(),
-                      m.rank().placed_at_ms()};
+  StockRequest r{m.action(),          m.order_id(),
+                 m.sku(),             m.quantity(),
+                 m.rank().service_level(), m.rank().ship_by_ms(),
+                 m.rank().placed_at_ms()};
+  if (m.has_asked_at_ms()) r.asked_at = m.asked_at_ms();
+  return r;
 }
 
 StockAnswer FromProto(const internal::v1::AllocationResult& m) {
-  return StockAnswer{m.order_id(), m.sku(), m.requested(), m.reserved(),
-                     m.first_answer()};
+  StockAnswer a{m.order_id(), m.sku(), m.requested(), m.reserved(),
+                m.first_answer()};
+  if (m.has_decided_at_ms()) a.decided_at = m.decided_at_ms();
+  return a;
 }
 
 void ToProto(const StockRequest& r, internal::v1::AllocationRequest* m) {
@@ -23,6 +27,7 @@ void ToProto(const StockRequest& r, internal::v1::AllocationRequest* m) {
   rank->set_service_level(r.service_level);
   rank->set_ship_by_ms(r.ship_by);
   rank->set_placed_at_ms(r.placed_at);
+  if (r.asked_at) m->set_asked_at_ms(*r.asked_at);
 }
 
 void ToProto(const StockAnswer& a, internal::v1::AllocationResult* m) {
@@ -31,6 +36,7 @@ void ToProto(const StockAnswer& a, internal::v1::AllocationResult* m) {
   m->set_requested(a.requested);
   m->set_reserved(a.reserved);
   m->set_first_answer(a.first_answer);
+  if (a.decided_at) m->set_decided_at_ms(*a.decided_at);
 }
 
 }  // namespace orderflow

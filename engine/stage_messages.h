@@ -2,10 +2,15 @@
 // values: the in-process form of internal::v1::AllocationRequest and
 // AllocationResult (which is what travels between the stages on Kafka).
 // Both forms hold the same fields, and converting keeps every one.
+//
+// Each carries the event time of its cause, so that the time of a
+// decision does not depend on how the message travelled (in the process,
+// or through a topic while the receiving stage's clock moved on).
 #ifndef ORDERFLOW_ENGINE_STAGE_MESSAGES_H_
 #define ORDERFLOW_ENGINE_STAGE_MESSAGES_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "engine/time.h"
@@ -24,6 +29,9 @@ struct StockRequest {
   v1::ServiceLevel service_level = v1::SERVICE_LEVEL_UNSPECIFIED;
   EpochMillis ship_by = 0;
   EpochMillis placed_at = 0;
+  // The order stage's clock when it asked: the time of what the request
+  // causes. nullopt only in a request written before the field existed.
+  std::optional<EpochMillis> asked_at;
 };
 
 // Inventory stage -> order stage, keyed by order_id. See AllocationResult.
@@ -33,6 +41,9 @@ struct StockAnswer {
   int64_t requested = 0;
   int64_t reserved = 0;  // == requested: done
   bool first_answer = false;  // the answer to a RESERVE
+  // When the inventory stage decided, the time the order stage decides at.
+  // nullopt only in a result written before the field existed.
+  std::optional<EpochMillis> decided_at;
 };
 
 StockRequest FromProto(const internal::v1::AllocationRequest& m);

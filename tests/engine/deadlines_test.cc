@@ -330,5 +330,43 @@ TEST_P(DeadlinesTest, EachRungIsRaisedOnceAndClearedOnce) {
                           "CLEARED O-1/DELIVERY_FAILED/2"));
 }
 
+// A deadline already past when the engine learns of the order fires at
+// once, detected at the engine time it was found (the record's time), not
+// at the due time days before the record that made the order known; those
+// not yet due still fire at their due time.
+TEST_P(DeadlinesTest, DeadlinePastOnArrivalIsDetectedWhenTheOrderArrives) {
+  const EpochMillis arrived = kT0 + Days(3);  // shipBy kT0+2d has passed
+  Stock(Receipt("SKU-A", 1, kT0));
+  out_.Take();
+  Place(Order("O-1"), arrived);
+
+  EXPECT_THAT(out_.Take(), ElementsAre("status O-1 NEW -> ACCEPTED",
+                                       "status O-1 ACCEPTED -> ALLOCATED",
+                                       "task O-1/delivery CREATE [L1 SKU-A x1]",
+                                       "RAISED O-1/SHIP_DEADLINE_AT_RISK/1",
+                                       "RAISED O-1/SHIP_DEADLINE_MISSED/2"));
+  ExpectDetectedAt("O-1/SHIP_DEADLINE_AT_RISK/1", arrived);
+  ExpectDetectedAt("O-1/SHIP_DEADLINE_MISSED/2", arrived);
+  ExpectNothingUntilThen(kT0 + Days(5), {"RAISED O-1/DELIVERY_DEADLINE_MISSED/2"});
+  ExpectDetectedAt("O-1/DELIVERY_DEADLINE_MISSED/2", kT0 + Days(5));
+}
+
+// A late record (older than the clock) is applied at the clock: what it
+// finds overdue is detected at the clock, never before.
+TEST_P(DeadlinesTest, DeadlinePastOnALateRecordIsDetectedAtTheClock) {
+  Stock(Receipt("SKU-A", 1, kT0));
+  AdvanceTo(kT0 + Days(6));
+  out_.Take();
+  Place(Order("O-1"), kT0 + Days(3));  // stamped before the clock
+
+  for (const v1::Escalation& e : out_.Escalations("O-1")) {
+    EXPECT_EQ(Ms(e.detected_at()), kT0 + Days(6)) << e.escalation_id();
+  }
+  EXPECT_EQ(out_.Escalations("O-1").size(), 3u);  // at risk, missed, delivery
+  out_.Take();
+  ExpectNothingUntilThen(kT0 + Days(7), {"RAISED O-1/DELIVERY_DEADLINE_MISSED/3"});
+  ExpectDetectedAt("O-1/DELIVERY_DEADLINE_MISSED/3", kT0 + Days(7));
+}
+
 }  // namespace
 }  // namespace orderflow::testing

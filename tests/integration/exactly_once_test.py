@@ -20,6 +20,8 @@ engine:
                           SIGKILL at random moments (>= 3 times) and restarted
   broker_restart_scale_out a second engine joins and later leaves; the broker
                           is killed and restarted in the middle
+  split_event_times       two engines split the partitions from the start:
+                          the outputs equal the replay's, times included
   aborts_rewind           every 2nd transaction is aborted (fault injection):
                           state rolls back and input rewinds each time
 
@@ -314,6 +316,46 @@ def broker_restart_scale_out(work):
                     disturb_phase1=join_and_crash_broker, disturb_phase2=leave)
 
 
+def timed(records):
+    """Each status change, task and escalation with all its fields, times
+    included, as a multiset (dead letters name their input's position,
+    which replay gives as a line number)."""
+    return Counter(json.dumps([r["topic"], r["value"]], sort_keys=True)
+                   for r in records if r["topic"] != "dead-letter")
+
+
+def split_event_times(work):
+    """Two engines split the partitions from the start, so every allocation
+    request and result goes through its topic: what the orders caused (each
+    ACCEPTED, ALLOCATED, REJECTED, task CREATE and VALIDATION_FAILED) equals
+    the replay's with its times (ALLOCATED's occurredAt, the task's
+    createdAt), not only as facts. (Phase 2's records come topic by topic,
+    each shard's clock the largest time it has read, so their times are
+    compared as facts only.)"""
+    def stage_messages_through_topics(of, expected):
+        problems = []
+        if not of.tail("allocation-results"):
+            problems.append("no allocation result went through its topic")
+        want = timed(of.replay(Workload(SPLIT_SEED, SPLIT_ORDERS).phase1()))
+        missing = want - timed(harness.tail_outputs(of))
+        if missing:
+            problems.append("%d of phase 1's outputs missing with their times, "
+                            "e.g. %s" % (sum(missing.values()), next(iter(missing))))
+        log("%d outputs of phase 1 compared with their times" % sum(want.values()))
+        return problems
+
+    def two_engines(of):
+        of.start_engine("0")
+        of.start_engine("1")
+        time.sleep(5.0)  # both in the groups before anything is published
+
+    return scenario(work, orders=SPLIT_ORDERS, seed=SPLIT_SEED,
+                    engines_setup=two_engines, after=[stage_messages_through_topics])
+
+
+SPLIT_SEED, SPLIT_ORDERS = 5, 1000
+
+
 def aborts_rewind(work):
     """Every 2nd transaction is aborted by the engine itself (fault
     injection): each abort must roll back the shards' state and rewind the
@@ -465,6 +507,7 @@ if __name__ == "__main__":
     harness.main([("end_to_end", end_to_end),
                   ("crash_restart", crash_restart),
                   ("broker_restart_scale_out", broker_restart_scale_out),
+                  ("split_event_times", split_event_times),
                   ("aborts_rewind", aborts_rewind),
                   ("publish_bad_lines", publish_bad_lines),
                   ("startup_errors", startup_errors),

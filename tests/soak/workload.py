@@ -4,8 +4,8 @@ minutes long, so that deadlines and aged backorders fall due between waves
 (never inside one) and fire, and later waves clear what they raised.
 
 A wave is published only once the outputs of the one before it are
-complete (its receipts only once the rest of it is: soak.py), so within a
-wave nothing depends on how Kafka interleaves topics and partitions:
+complete (soak.py), so within a wave nothing depends on how Kafka
+interleaves topics and partitions:
 
 - "ample" (compared with replay): stock enough for everything, except a
   few SKUs counted at zero that orders of the first waves wait for
