@@ -10,6 +10,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   protobuf-compiler libprotobuf-dev
   librdkafka-dev
+  libssl-dev
   libabsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libcpp-httplib-dev
