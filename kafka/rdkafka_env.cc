@@ -133,7 +133,8 @@ class RdGroupMetadata : public GroupMetadata {
 
 class RdConsumer : public StageConsumer, public RdKafka::RebalanceCb {
  public:
-  explicit RdConsumer(ConsumerEvents* events) : events_(events) {}
+  RdConsumer(ConsumerEvents* events, std::string instance_id)
+      : events_(events), instance_id_(std::move(instance_id)) {}
   ~RdConsumer() override {
     ReleaseBatch();
     queue_.reset();  // before the consumer
@@ -233,7 +234,7 @@ class RdConsumer : public StageConsumer, public RdKafka::RebalanceCb {
     for (size_t i = 0; i < taken_; ++i) rd_kafka_message_destroy(messages_[i]);
     taken_ = 0;
   }
-  static void Convert(const rd_kafka_message_t& m, ConsumedRecord& r) {
+  void Convert(const rd_kafka_message_t& m, ConsumedRecord& r) {
     r.topic = m.rkt != nullptr ? std::string_view(rd_kafka_topic_name(m.rkt))
                                : std::string_view();
     r.partition = m.partition;
@@ -247,7 +248,7 @@ class RdConsumer : public StageConsumer, public RdKafka::RebalanceCb {
         return;
       case RD_KAFKA_RESP_ERR__FATAL:
         r.kind = ConsumedRecord::Kind::kFatal;
-        r.error = rd_kafka_message_errstr(&m);
+        r.error = DescribeFatal();
         return;
       default:
         r.kind = ConsumedRecord::Kind::kError;
@@ -264,8 +265,27 @@ class RdConsumer : public StageConsumer, public RdKafka::RebalanceCb {
     r.timestamp = rd_kafka_message_timestamp(&m, nullptr);
   }
 
+  // The consumer's fatal error, said plainly when it is the one an
+  // operator can cause: two members of a group with one group.instance.id
+  // (static membership), i.e. two processes with one kafka.instance_id.
+  std::string_view DescribeFatal() {
+    char reason[512] = "";
+    const rd_kafka_resp_err_t err =
+        rd_kafka_fatal_error(consumer_->c_ptr(), reason, sizeof reason);
+    fatal_error_ = reason;
+    if (err == RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID) {
+      fatal_error_ = Cat(
+          "fenced: another process joined the group as the same member (",
+          "group.instance.id '", instance_id_, "'); is kafka.instance_id given to ",
+          "two processes? Each process needs its own (", reason, ")");
+    }
+    return fatal_error_;
+  }
+
   ConsumerEvents* const events_;
+  const std::string instance_id_;  // group.instance.id, if any
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
+  std::string fatal_error_;
   struct QueueRelease {
     void operator()(rd_kafka_queue_t* q) const { rd_kafka_queue_destroy(q); }
   };
@@ -392,7 +412,9 @@ class RdKafkaEnv : public KafkaEnv {
     }
     auto conf = MakeKafkaConf(config_.kafka, settings);
     if (!conf.ok()) return conf.status();
-    auto consumer = std::make_unique<RdConsumer>(options.events);
+    const auto instance = settings.find("group.instance.id");
+    auto consumer = std::make_unique<RdConsumer>(
+        options.events, instance != settings.end() ? instance->second : "");
     std::string error;
     if (options.events != nullptr &&
         (*conf)->set("rebalance_cb", static_cast<RdKafka::RebalanceCb*>(consumer.get()),
