@@ -133,8 +133,7 @@ class RdGroupMetadata : public GroupMetadata {
 
 class RdConsumer : public StageConsumer, public RdKafka::RebalanceCb {
  public:
-  RdConsumer(ConsumerEvents* events, std::string instance_id)
-      : events_(events), instance_id_(std::move(instance_id)) {}
+  explicit RdConsumer(ConsumerEvents* events) : events_(events) {}
   ~RdConsumer() override {
     ReleaseBatch();
     queue_.reset();  // before the consumer
@@ -234,7 +233,7 @@ class RdConsumer : public StageConsumer, public RdKafka::RebalanceCb {
     for (size_t i = 0; i < taken_; ++i) rd_kafka_message_destroy(messages_[i]);
     taken_ = 0;
   }
-  void Convert(const rd_kafka_message_t& m, ConsumedRecord& r) {
+  static void Convert(const rd_kafka_message_t& m, ConsumedRecord& r) {
     r.topic = m.rkt != nullptr ? std::string_view(rd_kafka_topic_name(m.rkt))
                                : std::string_view();
     r.partition = m.partition;
@@ -248,7 +247,7 @@ class RdConsumer : public StageConsumer, public RdKafka::RebalanceCb {
         return;
       case RD_KAFKA_RESP_ERR__FATAL:
         r.kind = ConsumedRecord::Kind::kFatal;
-        r.error = DescribeFatal();
+        r.error = rd_kafka_message_errstr(&m);
         return;
       default:
         r.kind = ConsumedRecord::Kind::kError;
@@ -265,27 +264,8 @@ class RdConsumer : public StageConsumer, public RdKafka::RebalanceCb {
     r.timestamp = rd_kafka_message_timestamp(&m, nullptr);
   }
 
-  // The consumer's fatal error, said plainly when it is the one an
-  // operator can cause: two members of a group with one group.instance.id
-  // (static membership), i.e. two processes with one kafka.instance_id.
-  std::string_view DescribeFatal() {
-    char reason[512] = "";
-    const rd_kafka_resp_err_t err =
-        rd_kafka_fatal_error(consumer_->c_ptr(), reason, sizeof reason);
-    fatal_error_ = reason;
-    if (err == RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID) {
-      fatal_error_ = Cat(
-          "fenced: another process joined the group as the same member (",
-          "group.instance.id '", instance_id_, "'); is kafka.instance_id given to ",
-          "two processes? Each process needs its own (", reason, ")");
-    }
-    return fatal_error_;
-  }
-
   ConsumerEvents* const events_;
-  const std::string instance_id_;  // group.instance.id, if any
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
-  std::string fatal_error_;
   struct QueueRelease {
     void operator()(rd_kafka_queue_t* q) const { rd_kafka_queue_destroy(q); }
   };
@@ -412,9 +392,7 @@ class RdKafkaEnv : public KafkaEnv {
     }
     auto conf = MakeKafkaConf(config_.kafka, settings);
     if (!conf.ok()) return conf.status();
-    const auto instance = settings.find("group.instance.id");
-    auto consumer = std::make_unique<RdConsumer>(
-        options.events, instance != settings.end() ? instance->second : "");
+    auto consumer = std::make_unique<RdConsumer>(options.events);
     std::string error;
     if (options.events != nullptr &&
         (*conf)->set("rebalance_cb", static_cast<RdKafka::RebalanceCb*>(consumer.get()),

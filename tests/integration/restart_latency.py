@@ -8,8 +8,7 @@ its metrics endpoint, which is refreshed about once a second) is measured.
 Usage: restart_latency.py ORDERFLOW [--restarts N] [--max-seconds S]
 
 Prints one line per restart and the median and the largest; with
---max-seconds, exits 1 when any restart took longer (the ctest check:
-broker.restart_resumes_promptly). The stage consumers run with the
+--max-seconds, exits 1 when any restart took longer. The stage consumers run with the
 session timeout `orderflow run` chooses (no session.timeout.ms in
 kafka.properties), as in production.
 """
