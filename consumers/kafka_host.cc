@@ -14,6 +14,7 @@
 #include "consumers/host_stages.h"
 #include "consumers/host_telemetry.h"
 #include "consumers/hosted_stage.h"
+#include "consumers/poison_records.h"
 #include "consumers/stage_router.h"
 #include "consumers/transaction_loop.h"
 #include "engine/dead_letter.h"
@@ -109,6 +110,8 @@ class Host : public KafkaHost, public ConsumerEvents {
   // changelog, every stage back at its committed offsets.
   absl::Status Rewind();
   absl::Status RestoreShards(StageRuntime& s, const std::set<int>& partitions);
+  // What the open transaction has read, both stages (PoisonRecords).
+  PoisonRecords::Offsets ReadInTransaction() const;
   void Report(bool final);
 
   const Config config_;
@@ -126,6 +129,10 @@ class Host : public KafkaHost, public ConsumerEvents {
   std::unique_ptr<StageConsumer> ends_;
   std::unique_ptr<ChangelogRestorer> restorer_;  // asks ends_
   std::vector<StageRuntime> stages_;
+  PoisonRecords poison_;
+  // Run's stop flag: a batch applied one record per transaction
+  // (PoisonRecords) ends early when it is set.
+  const std::atomic<bool>* stop_ = nullptr;
   int64_t assignments_ = 0;  // partition assignments so far
   bool rewind_needed_ = false;
   bool warned_foreign_internal_ = false;
@@ -178,7 +185,19 @@ absl::Status Host::Start() {
   return absl::OkStatus();
 }
 
+PoisonRecords::Offsets Host::ReadInTransaction() const {
+  PoisonRecords::Offsets read;
+  for (const StageRuntime& s : stages_) {
+    for (const auto& [tp, offset] : s.next_offsets) {
+      read[{*tp.first, tp.second}] = offset;
+    }
+  }
+  return read;
+}
+
 absl::StatusOr<TransactionLoop::Ended> Host::Commit() {
+  const bool was_open = transactions_.in_transaction();
+  const PoisonRecords::Offsets read = ReadInTransaction();
   absl::StatusOr<TransactionLoop::Ended> ended = transactions_.Commit(
       [&] {
         for (StageRuntime& s : stages_) WriteChangedState(s);
@@ -196,6 +215,23 @@ absl::StatusOr<TransactionLoop::Ended> Host::Commit() {
       });
   if (ended.ok() && *ended == TransactionLoop::Ended::kCommitted) {
     for (StageRuntime& s : stages_) s.next_offsets.clear();
+    if (was_open) poison_.OnCommitted(read);
+  }
+  if (ended.ok() && *ended == TransactionLoop::Ended::kAborted) {
+    const bool isolating = poison_.isolating();
+    const std::optional<PoisonRecords::Position> given_up =
+        poison_.OnAborted(read, transactions_.refused());
+    if (!isolating && poison_.isolating()) {
+      log_ << "run: transactions refused " << PoisonRecords::kRefusalsBeforeIsolating
+           << " times in a row; committing one record per transaction to find "
+              "the record refused\n";
+    }
+    if (given_up) {
+      log_ << "run: " << given_up->topic << "[" << given_up->partition << "] at "
+           << given_up->offset << ": its transaction was refused "
+           << PoisonRecords::kAttemptsAlone << " times with it alone; it will be "
+           << "dead-lettered (" << kUncommittable << ")\n";
+    }
   }
   return ended;
 }
@@ -224,6 +260,7 @@ void Host::OnAssigned(StageConsumer& consumer,
   const int stage = StageOf(consumer);
   StageRuntime& s = stages_[stage];
   ++assignments_;
+  poison_.Reset();
   std::set<int> added;
   for (const TopicPartitionOffset& tp : partitions) {
     if (!s.stage->HasShard(tp.partition)) added.insert(tp.partition);
@@ -271,6 +308,7 @@ void Host::OnRevoked(StageConsumer& consumer, bool lost) {
   }
   s.stage->DropAll();
   s.next_offsets.clear();
+  poison_.Reset();
   (void)consumer.Unassign();
   UpdateRouting(stage);
 }
@@ -377,6 +415,15 @@ absl::StatusOr<int> Host::PollStage(StageRuntime& s, int timeout_ms) {
   } else {
     for (const ConsumedRecord& r : batch) {
       if (absl::Status st = OnRecord(s, r); !st.ok()) return st;
+      if (poison_.isolating() && r.kind == ConsumedRecord::Kind::kRecord &&
+          transactions_.in_transaction() && !rewind_needed_) {
+        // One record per transaction (poison_records.h). What is left of
+        // the batch is read again by whoever holds the partition next.
+        absl::StatusOr<TransactionLoop::Ended> ended = Commit();
+        if (!ended.ok()) return ended.status();
+        if (*ended != TransactionLoop::Ended::kCommitted) rewind_needed_ = true;
+        if (stop_ != nullptr && stop_->load()) break;
+      }
     }
   }
   return static_cast<int>(batch.size());
@@ -416,7 +463,15 @@ absl::Status Host::OnRecord(StageRuntime& s, const ConsumedRecord& r) {
          << r.partition << "] while this process holds every partition "
          << "(written by a process that has left?); applied\n";
   }
-  if (InRightPartition(input, source)) {
+  poison_.OnRecord(r.topic, r.partition, r.offset);
+  if (poison_.GivenUp(r.topic, r.partition, r.offset)) {
+    DeadLetter(source, kUncommittable,
+               Cat("a transaction holding this record alone was refused ",
+                   PoisonRecords::kAttemptsAlone,
+                   " times (by the producer or the broker: what it produced is "
+                   "too large or invalid); it was not applied"),
+               env_.WallMillis(), emitter_, kUncommittableMaxPayload);
+  } else if (InRightPartition(input, source)) {
     s.stage->Apply(input, source, config_.kafka.event_time, emitter_);
     DeliverLocal();
   }
@@ -442,6 +497,7 @@ void Host::Report(bool final) {
 }
 
 absl::Status Host::Run(const std::atomic<bool>& stop) {
+  stop_ = &stop;
   for (StageRuntime& s : stages_) {
     if (absl::Status st = s.consumer->Subscribe(s.topics); !st.ok()) {
       return absl::UnavailableError(

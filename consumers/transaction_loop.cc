@@ -61,6 +61,7 @@ absl::Status TransactionLoop::Begin() {
     return absl::InternalError(Cat("beginning a transaction: ", MessageOf(s)));
   }
   in_transaction_ = true;
+  refused_ = false;
   return absl::OkStatus();
 }
 
@@ -69,6 +70,7 @@ void TransactionLoop::ProduceFailed(const std::string& topic,
   log_ << "run: producing to " << topic << " failed: " << s.message()
        << "; the transaction will be aborted\n";
   produce_failed_ = true;
+  if (IsRefused(s)) refused_ = true;
 }
 
 absl::StatusOr<TransactionLoop::Ended> TransactionLoop::Commit(
@@ -110,6 +112,7 @@ absl::StatusOr<TransactionLoop::Ended> TransactionLoop::Commit(
     return Ended::kCommitted;
   }
   log_ << "run: committing failed: " << error.message() << "\n";
+  if (IsRefused(error)) refused_ = true;
   if (IsAbortable(error)) {
     if (absl::Status s = Abort(); !s.ok()) return s;
     return Ended::kAborted;

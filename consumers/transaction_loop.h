@@ -91,6 +91,10 @@ class TransactionLoop {
       absl::FunctionRef<void()> write_state,
       absl::FunctionRef<std::vector<GroupOffsets>()> offsets);
   absl::Status Abort();
+  // Whether the last transaction that ended aborted was refused a record
+  // it produced (kafka_errors.h, IsRefused): the same records would be
+  // refused again.
+  bool refused() const { return refused_; }
   // Serves the producer's delivery reports.
   void Poll() { producer_->Poll(); }
 
@@ -112,6 +116,7 @@ class TransactionLoop {
   bool in_transaction_ = false;
   bool internal_in_transaction_ = false;
   bool produce_failed_ = false;
+  bool refused_ = false;
   Clock::time_point last_commit_started_{};
   int64_t commit_attempts_ = 0;
 };

@@ -12,6 +12,7 @@ packages=(
   clang libclang-rt-14-dev
   protobuf-compiler libprotobuf-dev
   librdkafka-dev
+  libssl-dev
   libabsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libcpp-httplib-dev

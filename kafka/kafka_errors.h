@@ -11,6 +11,7 @@
 namespace orderflow {
 
 inline constexpr char kAbortablePayload[] = "orderflow/abortable";
+inline constexpr char kRefusedPayload[] = "orderflow/refused";
 
 // The same call may succeed if made again.
 inline bool IsRetriable(const absl::Status& s) { return absl::IsUnavailable(s); }
@@ -28,6 +29,17 @@ inline std::string_view MessageOf(const absl::Status& s) {
 
 inline void MarkAbortable(absl::Status& s) {
   s.SetPayload(kAbortablePayload, absl::Cord("1"));
+}
+
+// The producer or the broker refused a record for what it is (too large,
+// invalid), not for the state of the cluster: the same record will be
+// refused again however often it is produced (consumers/poison_records.h).
+inline bool IsRefused(const absl::Status& s) {
+  return s.GetPayload(kRefusedPayload).has_value();
+}
+
+inline void MarkRefused(absl::Status& s) {
+  s.SetPayload(kRefusedPayload, absl::Cord("1"));
 }
 
 }  // namespace orderflow

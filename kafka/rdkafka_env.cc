@@ -22,17 +22,30 @@ namespace {
 
 constexpr int kStartupTimeoutMs = 30000;
 
+// Errors that refuse a record for what it is (kafka_errors.h,
+// IsRefused): produced again, it is refused again.
+bool RefusesTheRecord(RdKafka::ErrorCode code) {
+  return code == RdKafka::ERR_MSG_SIZE_TOO_LARGE ||
+         code == RdKafka::ERR_RECORD_LIST_TOO_LARGE ||
+         code == RdKafka::ERR_INVALID_RECORD;
+}
+
 // An RdKafka::Error as the seam's status (kafka_env.h): retriable,
 // abortable or fatal. One that is both retriable and abortable is
-// retriable, marked abortable for when the retries run out.
+// retriable, marked abortable for when the retries run out. One that
+// refuses a record is marked so too.
 absl::Status ToStatus(const RdKafka::Error& e) {
+  absl::Status s;
   if (e.is_retriable()) {
-    absl::Status s = absl::UnavailableError(e.str());
+    s = absl::UnavailableError(e.str());
     if (e.txn_requires_abort()) MarkAbortable(s);
-    return s;
+  } else if (e.txn_requires_abort()) {
+    s = absl::AbortedError(e.str());
+  } else {
+    s = absl::InternalError(e.str());
   }
-  if (e.txn_requires_abort()) return absl::AbortedError(e.str());
-  return absl::InternalError(e.str());
+  if (RefusesTheRecord(e.code())) MarkRefused(s);
+  return s;
 }
 
 absl::Status Checked(RdKafka::Error* error) {
@@ -359,7 +372,9 @@ class RdProducer : public TransactionalProducer {
           value ? value->size() : 0, key.data(), key.size(), nullptr);
       if (err == RdKafka::ERR_NO_ERROR) return absl::OkStatus();
       if (err != RdKafka::ERR__QUEUE_FULL) {
-        return absl::InternalError(Describe(err));
+        absl::Status s = absl::InternalError(Describe(err));
+        if (RefusesTheRecord(err)) MarkRefused(s);
+        return s;
       }
       producer_->poll(50);
     }

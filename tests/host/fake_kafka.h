@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "kafka/kafka_env.h"
+#include "kafka/kafka_errors.h"
 
 namespace orderflow {
 
@@ -205,6 +206,14 @@ class FakeKafka : public KafkaEnv {
   // Records a poll takes at most (the host's batches are smaller here, so
   // that a workload takes many transactions).
   int max_poll_records = 1000000;
+  // The producer refuses a record whose value is longer (0: no limit), as
+  // librdkafka refuses one over message.max.bytes: marked refused
+  // (kafka_errors.h), and the transaction must abort.
+  size_t max_record_bytes = 0;
+  // Host::Run's stop flag (StopWhenIdle) is also set after this many
+  // aborts (0: never), so that a host that would abort forever ends.
+  int max_aborts = 0;
+  int aborts = 0;
   // Host::Run's stop flag, set after this many polls of the waiting
   // host in a row with nothing to take.
   void StopWhenIdle(std::atomic<bool>* stop, int idle_rounds = 50) {
@@ -458,6 +467,12 @@ inline absl::Status FakeProducer::Produce(const std::string& topic, int32_t part
                                           std::optional<std::string_view> value) {
   if (!open_) return absl::FailedPreconditionError("no transaction open");
   if (topics_.count(topic) == 0) return absl::NotFoundError(topic);
+  if (kafka_.max_record_bytes > 0 && value &&
+      value->size() > kafka_.max_record_bytes) {
+    absl::Status s = absl::InternalError("Broker: Message size too large");
+    MarkRefused(s);
+    return s;
+  }
   FakeRecord r;
   r.key = std::string(key);
   if (value) r.value = std::string(*value);
@@ -512,6 +527,9 @@ inline absl::Status FakeProducer::AbortTransaction() {
   pending_.clear();
   offsets_.clear();
   open_ = false;
+  if (++kafka_.aborts == kafka_.max_aborts && kafka_.stop_ != nullptr) {
+    *kafka_.stop_ = true;
+  }
   return absl::OkStatus();
 }
 

@@ -421,6 +421,50 @@ TEST_F(HostTest, CommittedOffsetsRefusedIsAnErrorAtOnce) {
   EXPECT_EQ(kafka_.committed_questions - asked_before, 1);
 }
 
+// A record whose output the producer refuses (its dead letter is over the
+// producer's size limit) would abort every transaction that holds it, and
+// the rewind would bring it back, forever: after the bound it is found
+// alone in a transaction, dead-lettered UNCOMMITTABLE (with a short prefix
+// of its value, which fits), and every other order goes on as in a clean
+// run.
+TEST_F(HostTest, ARecordWhoseOutputIsRefusedIsDeadLetteredAndTheRestGoesOn) {
+  const RunResult clean = Clean();
+  kafka_.max_poll_records = 10;
+  kafka_.max_record_bytes = 4096;
+  kafka_.max_aborts = 200;  // ends a host that would abort forever
+  const std::string key = "O-huge";
+  kafka_.Append(KafkaTopic(config_.kafka.topic_prefix, Topic::kOrders),
+                PartitionOf(key, config_.engine.order_partitions),
+                {key, std::string(20000, '\x9c'), kStart + 5500});
+  const RunResult r = Run();
+  ASSERT_TRUE(r.status.ok()) << r.status << "\n" << r.log;
+  EXPECT_EQ(r.statuses, clean.statuses);  // none lost, none twice
+  EXPECT_EQ(r.metrics.accepted, clean.metrics.accepted);
+  std::map<std::string, int64_t> dead_letters = clean.dead_letters;
+  ++dead_letters["UNCOMMITTABLE"];
+  EXPECT_EQ(r.dead_letters, dead_letters);
+  EXPECT_LT(kafka_.aborts, 20);
+  EXPECT_THAT(r.log, HasSubstr("committing one record per transaction"));
+  EXPECT_THAT(r.log, HasSubstr("it will be dead-lettered (UNCOMMITTABLE)"));
+  // The dead letter on the topic: a prefix, the size and the digest.
+  const std::string topic = KafkaTopic(config_.kafka.topic_prefix, Topic::kDeadLetter);
+  int found = 0;
+  for (int p = 0; p < kafka_.Partitions(topic); ++p) {
+    for (const FakeRecord& rec : kafka_.Log(topic, p)) {
+      v1::DeadLetter d;
+      ASSERT_TRUE(d.ParseFromString(rec.value.value_or("")));
+      if (d.reason() != "UNCOMMITTABLE") continue;
+      ++found;
+      EXPECT_EQ(d.key(), key);
+      EXPECT_EQ(d.payload(), std::string(1024, '\x9c'));
+      EXPECT_TRUE(d.truncated());
+      EXPECT_EQ(d.original_payload_size(), 20000);
+      EXPECT_EQ(d.payload_sha256().size(), 64u);
+    }
+  }
+  EXPECT_EQ(found, 1);
+}
+
 TEST_F(HostTest, HoldingEverythingKeepsStageMessagesInTheProcess) {
   const RunResult r = Run();
   ASSERT_TRUE(r.status.ok()) << r.status << "\n" << r.log;
