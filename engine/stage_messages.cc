@@ -6,14 +6,14 @@ StockRequest FromProto(const internal::v1::AllocationRequest& m) {
   StockRequest r{m.action(),          m.order_id(),
                  m.sku(),             m.quantity(),
                  m.rank().service_level(), m.rank().ship_by_ms(),
-                 m.rank().placed_at_ms()};
+                 m.rank().placed_at_ms(), std::nullopt};
   if (m.has_asked_at_ms()) r.asked_at = m.asked_at_ms();
   return r;
 }
 
 StockAnswer FromProto(const internal::v1::AllocationResult& m) {
   StockAnswer a{m.order_id(), m.sku(), m.requested(), m.reserved(),
-                m.first_answer()};
+                m.first_answer(), std::nullopt};
   if (m.has_decided_at_ms()) a.decided_at = m.decided_at_ms();
   return a;
 }
