@@ -83,10 +83,11 @@ TEST(DeadLetterKeyTest, AValidKeyGivesTheSameBytesAsBefore) {
 // UTF-8 cannot name it (every output carries the id as a string).
 TEST_P(LimitsTest, AnOrderNamedOnlyByAKeyThatIsNotUtf8IsDeadLettered) {
   v1::OrderPlaced order = Order("", {{"SKU-A", 1}});
+  const std::string payload = order.SerializeAsString();  // source views it
   RecordSource source;
   source.topic = "orders";
   source.key = "K-\xff\xfe";
-  source.payload = order.SerializeAsString();
+  source.payload = payload;
   source.timestamp = kT0;
   pipeline().OnOrderPlaced(order, source);
   ASSERT_EQ(out_.DeadLetters().size(), 1u);
