@@ -25,6 +25,7 @@
 #include "engine/deadlines.h"
 #include "engine/escalations.h"
 #include "engine/invoices.h"
+#include "engine/order_extras.h"
 #include "engine/time.h"
 #include "orderflow/v1/orderflow.pb.h"
 
@@ -94,6 +95,8 @@ struct Order {
 
  public:
   std::unique_ptr<Invoices> invoices;  // null until the first invoice
+  // Null for an order that uses none of the v1.1 extensions.
+  std::unique_ptr<OrderExtras> extras;
   uint64_t content_hash = 0;
 
   // Whether the order has a ship-to address (ShipToAddresses::Of reads
