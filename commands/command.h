@@ -64,6 +64,7 @@ Command DemoCommand();       // commands/demo.cc
 Command SimulateCommand();   // commands/simulate.cc
 Command ReportCommand();     // commands/report.cc
 Command ReconcileCommand();  // commands/reconcile.cc
+Command AlertsCommand();     // commands/alerts.cc
 
 // Helpers the commands share (commands/command.cc).
 

@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
       orderflow::PublishCommand(),  orderflow::TailCommand(),
       orderflow::DemoCommand(),     orderflow::SimulateCommand(),
       orderflow::ReportCommand(),   orderflow::ReconcileCommand(),
+      orderflow::AlertsCommand(),
   };
   std::vector<orderflow::Chosen> leaves;
   for (const orderflow::Command& command : commands) {
