@@ -7,8 +7,15 @@
 #   java -jar "$(bash bench/peers/kafka-streams/build.sh)" --bootstrap ... --prefix ...
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+jar="$here/target/orderflow-streams-peer.jar"
 log="$here/target/build.log"
 mkdir -p "$here/target"
+# Up to date: nothing it is built from is newer than the jar.
+if [[ -f "$jar" ]] && [[ -z "$(find "$here/pom.xml" "$here/src" "$here/../../../proto" \
+                               -newer "$jar" -type f | head -1)" ]]; then
+  echo "$jar"
+  exit 0
+fi
 if ! mvn -B -q -o -f "$here/pom.xml" package -DskipTests >"$log" 2>&1; then
   echo "build.sh: offline build failed; fetching through the Maven mirror" >&2
   if ! mvn -B -q -f "$here/pom.xml" package -DskipTests >"$log" 2>&1; then
@@ -16,4 +23,4 @@ if ! mvn -B -q -o -f "$here/pom.xml" package -DskipTests >"$log" 2>&1; then
     exit 1
   fi
 fi
-echo "$here/target/orderflow-streams-peer.jar"
+echo "$jar"

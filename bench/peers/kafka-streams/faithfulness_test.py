@@ -1,0 +1,230 @@
+#!/usr/bin/env python3
+"""Faithfulness of the Kafka Streams peer: on a real broker, its committed
+outputs equal `orderflow replay` of the same records.
+
+A broker of the test's own (tests/integration/harness.py), the peer's topics
+made by `orderflow topics create` under the prefix `peer`, a seeded
+harness.Workload with ample stock (its outcome does not depend on how Kafka
+interleaves topics and partitions), published in two phases as the
+exactly-once tests do; the peer's outputs read with read_committed
+(`orderflow tail`), compared with the replay's:
+
+- per order, the same status sequence (previous, status, reasons);
+- per order, the same delivery tasks (taskId, action, lines, priority,
+  shipBy, deliverBy);
+- the same escalations (id, kind, level, state) and dead letters (key,
+  reason).
+
+Times: `shipBy`, `deliverBy` and the escalation ids (which carry placedAt)
+must be equal. `occurredAt`, `createdAt` and `detectedAt` may be later than
+the replay's only as rule 8 allows: the peer's clock is per Kafka Streams
+task (one partition of each topic), so a record the task takes after a later
+one of another topic is applied at the clock as it stands, never earlier
+than its own time. A time earlier than the replay's is a failure; later ones
+are counted and reported.
+
+Invoices are the project's addition, not rules 1-6, and not the peer's:
+they are neither published to the peer nor given to the replay.
+
+Usage: faithfulness_test.py ORDERFLOW_BINARY [ORDERS]
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "tests", "integration"))
+
+import harness  # noqa: E402
+from harness import Workload, log, suffix  # noqa: E402
+
+PREFIX = "peer"
+SEED = 17
+
+
+def build_peer():
+    out = subprocess.run(["bash", os.path.join(HERE, "build.sh")], check=True,
+                         capture_output=True, text=True)
+    return out.stdout.strip().splitlines()[-1]
+
+
+def start_peer(jar, work, bootstrap):
+    logf = open(os.path.join(work, "peer.log"), "a")
+    return subprocess.Popen(
+        ["java", "-Xmx1g", "-jar", jar, "--bootstrap", bootstrap, "--prefix", PREFIX,
+         "--application-id", "peer-faithfulness", "--state-dir",
+         os.path.join(work, "peer-state")],
+        stdout=logf, stderr=subprocess.STDOUT)
+
+
+def stop_peer(proc):
+    if proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def per_order(records):
+    """Per order, its status sequence and tasks, in output order (an order's
+    records are in one partition: by offset on Kafka, by line in replay)."""
+    statuses, tasks = defaultdict(list), defaultdict(list)
+    times = []  # (what, replay-comparable key, time)
+    ordered = sorted(enumerate(records),
+                     key=lambda ir: (ir[1].get("partition", 0), ir[1].get("offset", ir[0])))
+    for _, r in ordered:
+        v, topic = r["value"], r["topic"]
+        if topic == "order-status":
+            oid = v["orderId"]
+            step = (suffix(v.get("previousStatus"), "ORDER_STATUS_"),
+                    suffix(v["status"], "ORDER_STATUS_"), tuple(v.get("reasons", [])))
+            statuses[oid].append(step)
+            times.append((("status", oid, len(statuses[oid]), step[1]), v.get("occurredAt")))
+        elif topic == "delivery-tasks":
+            oid = v["orderId"]
+            tasks[oid].append((v["taskId"], suffix(v["action"], "TASK_ACTION_"),
+                               json.dumps(v.get("lines", []), sort_keys=True),
+                               suffix(v.get("priority"), "SERVICE_LEVEL_"),
+                               v.get("shipBy"), v.get("deliverBy")))
+            times.append((("task", oid, len(tasks[oid]), tasks[oid][-1][1]), v.get("createdAt")))
+        elif topic == "escalations":
+            times.append((("escalation", v["escalationId"], 0,
+                           suffix(v["state"], "ESCALATION_STATE_")), v.get("detectedAt")))
+    return statuses, tasks, dict(times)
+
+
+def others(records):
+    """Escalations and dead letters, as multisets."""
+    out = Counter()
+    for r in records:
+        v, topic = r["value"], r["topic"]
+        if topic == "escalations":
+            out[("escalation", v["escalationId"], suffix(v["kind"], "ESCALATION_KIND_"),
+                 v["level"], suffix(v["state"], "ESCALATION_STATE_"))] += 1
+        elif topic == "dead-letter":
+            out[("dead-letter", r.get("key"), v.get("reason"))] += 1
+    return out
+
+
+def compare(expected, actual):
+    """Problems, and a summary of what matched."""
+    problems, summary = [], {}
+    e_status, e_tasks, e_times = per_order(expected)
+    a_status, a_tasks, a_times = per_order(actual)
+    for oid in sorted(set(e_status) | set(a_status)):
+        if e_status.get(oid) != a_status.get(oid):
+            problems.append("order %s: statuses %s, replay %s"
+                            % (oid, a_status.get(oid), e_status.get(oid)))
+    for oid in sorted(set(e_tasks) | set(a_tasks)):
+        if e_tasks.get(oid) != a_tasks.get(oid):
+            problems.append("order %s: tasks %s, replay %s"
+                            % (oid, a_tasks.get(oid), e_tasks.get(oid)))
+    e_other, a_other = others(expected), others(actual)
+    for k in sorted(set(e_other) | set(a_other), key=str):
+        if e_other[k] != a_other[k]:
+            problems.append("%s: %d from the peer, %d in the replay" % (k, a_other[k], e_other[k]))
+    later = Counter()
+    for k, t in e_times.items():
+        got = a_times.get(k)
+        if got is None or t is None or got == t:
+            continue
+        if got < t:  # RFC 3339 UTC with milliseconds: compares as text
+            problems.append("%s: at %s, earlier than the replay's %s" % (k, got, t))
+        else:
+            later["%s %s" % (k[0], k[3])] += 1
+    summary["orders"] = len(e_status)
+    summary["orders with the same status sequence"] = sum(
+        1 for oid in e_status if e_status[oid] == a_status.get(oid))
+    summary["orders with tasks / with the same tasks"] = "%d / %d" % (
+        len(e_tasks), sum(1 for oid in e_tasks if e_tasks[oid] == a_tasks.get(oid)))
+    summary["escalations and dead letters (replay / matched)"] = "%d / %d" % (
+        sum(e_other.values()), sum(min(n, a_other[k]) for k, n in e_other.items()))
+    summary["times equal to the replay's"] = sum(
+        1 for k, t in e_times.items() if a_times.get(k) == t)
+    summary["times later than the replay's (rule 8, late record at the clock)"] = (
+        "%d %s" % (sum(later.values()), dict(sorted(later.items()))))
+    return problems, summary
+
+
+def faithfulness(binary, work, orders):
+    jar = build_peer()
+    log("peer jar: %s" % jar)
+    broker = harness.Broker(work)
+    peer = None
+    try:
+        of = harness.Orderflow(binary, work, broker.start(),
+                               extra_kafka="  topic_prefix: %s\n" % PREFIX)
+        of.create_topics()
+        workload = Workload(SEED, orders)
+        phase2 = sorted(workload.cancellations + workload.shipments,
+                        key=lambda r: r["timestamp"])
+        expected_phase1 = of.replay(workload.phase1())
+        expected = of.replay(workload.phase1() + phase2)
+        # Stock first, then the orders: the inventory task takes records in
+        # timestamp order, and every count is older than every request.
+        of.publish("inventory", workload.inventory)
+        of.publish("orders", workload.orders)
+        started = time.time()
+        peer = start_peer(jar, work, of.bootstrap)
+        harness.wait_for(of, expected_phase1, "phase 1", timeout=600,
+                         on_wait=lambda: check_alive(peer, work))
+        log("phase 1 settled in %.1f s" % (time.time() - started))
+        of.publish("cancellations", workload.cancellations)
+        of.publish("shipments", workload.shipments)
+        harness.wait_for(of, expected, "phase 2", timeout=600,
+                         on_wait=lambda: check_alive(peer, work))
+        time.sleep(3)  # anything beyond the expected would show by now
+        actual = harness.tail_outputs(of)
+        log("all settled in %.1f s" % (time.time() - started))
+        problems, summary = compare(expected, actual)
+        problems += harness.status_chains(actual)
+        for k, v in summary.items():
+            log("  %s: %s" % (k, v))
+        return problems
+    finally:
+        if peer:
+            stop_peer(peer)
+        broker.stop()
+
+
+def check_alive(peer, work):
+    if peer.poll() is not None:
+        with open(os.path.join(work, "peer.log")) as f:
+            tail = f.read()[-3000:]
+        raise AssertionError("the peer exited %d: %s" % (peer.returncode, tail))
+
+
+def main():
+    binary = sys.argv[1]
+    orders = int(sys.argv[2]) if len(sys.argv) > 2 else 3000
+    work = tempfile.mkdtemp(prefix="orderflow-peer-")
+    log("=== peer faithfulness, %d orders (in %s)" % (orders, work))
+    try:
+        problems = faithfulness(binary, work, orders)
+    except Exception as e:  # noqa: BLE001 - a test that raised failed
+        problems = ["raised %s: %s" % (type(e).__name__, e)]
+    if problems:
+        log("FAIL peer faithfulness")
+        for p in problems[:30]:
+            log("  " + p)
+        if len(problems) > 30:
+            log("  ... and %d more" % (len(problems) - 30))
+        log("  (work folder kept: %s)" % work)
+        print("0 passed, 1 failed")
+        sys.exit(1)
+    log("PASS peer faithfulness")
+    subprocess.run(["rm", "-rf", work])
+    print("1 passed, 0 failed")
+
+
+if __name__ == "__main__":
+    main()
