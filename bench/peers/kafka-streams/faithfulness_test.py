@@ -15,6 +15,13 @@ exactly-once tests do; the peer's outputs read with read_committed
 - the same escalations (id, kind, level, state) and dead letters (key,
   reason).
 
+Phase 3 moves event time on: cancellations for orders that never come
+(held, rule 4), ten days after the workload, in every partition, then twenty
+days after it. The first fires the deadline ladder (rule 6) of every order
+left ALLOCATED, the second expires the held cancellations of the first
+(UNMATCHED_CANCELLATION). The workload has ample stock, so rule 3's
+backorder queue is not exercised here.
+
 Times: `shipBy`, `deliverBy` and the escalation ids (which carry placedAt)
 must be equal. `occurredAt`, `createdAt` and `detectedAt` may be later than
 the replay's only as rule 8 allows: the peer's clock is per Kafka Streams
@@ -46,6 +53,24 @@ from harness import Workload, log, suffix  # noqa: E402
 
 PREFIX = "peer"
 SEED = 17
+# Enough keys that every partition of `cancellations` gets some.
+CLOCK_KEYS = ["NEVER-%02d" % i for i in range(40)]
+
+
+def clock_advances(workload):
+    """Phase 3: held cancellations 10 days, then 20 days, after the last input."""
+    last = max(r["timestamp"] for r in workload.phase1() + workload.phase2())
+    base = (harness.datetime.strptime(last, "%Y-%m-%dT%H:%M:%S.%fZ")
+            .replace(tzinfo=harness.timezone.utc) - harness.BASE).total_seconds()
+    records = []
+    for days in (10, 20):
+        when = harness.ts(base + days * 86400)
+        for oid in CLOCK_KEYS:
+            key = "%s-%d" % (oid, days)
+            records.append({"topic": "cancellations", "key": key, "timestamp": when,
+                            "value": {"orderId": key, "requestedAt": when,
+                                      "reason": "moves the clock"}})
+    return records
 
 
 def build_peer():
@@ -146,8 +171,14 @@ def compare(expected, actual):
         1 for oid in e_status if e_status[oid] == a_status.get(oid))
     summary["orders with tasks / with the same tasks"] = "%d / %d" % (
         len(e_tasks), sum(1 for oid in e_tasks if e_tasks[oid] == a_tasks.get(oid)))
-    summary["escalations and dead letters (replay / matched)"] = "%d / %d" % (
-        sum(e_other.values()), sum(min(n, a_other[k]) for k, n in e_other.items()))
+    kinds = Counter(k[0] if k[0] == "dead-letter" else "%s %s/%d %s" % (k[0], k[2], k[3], k[4])
+                    for k in e_other.elements())
+    matched = Counter()
+    for k, n in e_other.items():
+        name = k[0] if k[0] == "dead-letter" else "%s %s/%d %s" % (k[0], k[2], k[3], k[4])
+        matched[name] += min(n, a_other[k])
+    for name in sorted(kinds):
+        summary["%s (replay / matched)" % name] = "%d / %d" % (kinds[name], matched[name])
     summary["times equal to the replay's"] = sum(
         1 for k, t in e_times.items() if a_times.get(k) == t)
     summary["times later than the replay's (rule 8, late record at the clock)"] = (
@@ -168,7 +199,9 @@ def faithfulness(binary, work, orders):
         phase2 = sorted(workload.cancellations + workload.shipments,
                         key=lambda r: r["timestamp"])
         expected_phase1 = of.replay(workload.phase1())
-        expected = of.replay(workload.phase1() + phase2)
+        expected_phase2 = of.replay(workload.phase1() + phase2)
+        advances = clock_advances(workload)
+        expected = of.replay(workload.phase1() + phase2 + advances)
         # Stock first, then the orders: the inventory task takes records in
         # timestamp order, and every count is older than every request.
         of.publish("inventory", workload.inventory)
@@ -180,7 +213,11 @@ def faithfulness(binary, work, orders):
         log("phase 1 settled in %.1f s" % (time.time() - started))
         of.publish("cancellations", workload.cancellations)
         of.publish("shipments", workload.shipments)
-        harness.wait_for(of, expected, "phase 2", timeout=600,
+        harness.wait_for(of, expected_phase2, "phase 2", timeout=600,
+                         on_wait=lambda: check_alive(peer, work))
+        log("phase 2 settled in %.1f s" % (time.time() - started))
+        of.publish("cancellations", advances)
+        harness.wait_for(of, expected, "phase 3", timeout=600,
                          on_wait=lambda: check_alive(peer, work))
         time.sleep(3)  # anything beyond the expected would show by now
         actual = harness.tail_outputs(of)
