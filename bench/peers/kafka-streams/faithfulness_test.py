@@ -19,8 +19,14 @@ Phase 3 moves event time on: cancellations for orders that never come
 (held, rule 4), ten days after the workload, in every partition, then twenty
 days after it. The first fires the deadline ladder (rule 6) of every order
 left ALLOCATED, the second expires the held cancellations of the first
-(UNMATCHED_CANCELLATION). The workload has ample stock, so rule 3's
-backorder queue is not exercised here.
+(UNMATCHED_CANCELLATION).
+
+Rule 3 too, without depending on interleaving: six orders for one SKU that
+has no stock (SCARCE, after the workload's orders in phase 1) are all
+BACKORDERED whatever order they come in; a receipt of 7 units at the start
+of phase 2 then serves them in priority order (service level, shipBy,
+placedAt): three ALLOCATED, one holding a unit, two with none, and those
+three age (BACKORDER_AGED levels 1 and 2) when phase 3 moves the clock.
 
 Times: `shipBy`, `deliverBy` and the escalation ids (which carry placedAt)
 must be equal. `occurredAt`, `createdAt` and `detectedAt` may be later than
@@ -55,6 +61,37 @@ PREFIX = "peer"
 SEED = 17
 # Enough keys that every partition of `cancellations` gets some.
 CLOCK_KEYS = ["NEVER-%02d" % i for i in range(40)]
+
+
+def scarce_orders(workload):
+    """Phase 1's six orders of SCARCE, 2 units each, after the workload's."""
+    last = (harness.datetime.strptime(workload.orders[-1]["timestamp"],
+                                      "%Y-%m-%dT%H:%M:%S.%fZ")
+            .replace(tzinfo=harness.timezone.utc) - harness.BASE).total_seconds()
+    records = []
+    # (id, service level, promise in days or None): by rule 3 the order of
+    # service is P-4, P-3, P-6, P-2 (an earlier promise), P-1, P-5.
+    for n, (oid, level, promise) in enumerate([
+            ("P-1", "STANDARD", None), ("P-2", "STANDARD", 4), ("P-3", "EXPRESS", None),
+            ("P-4", "OVERNIGHT", None), ("P-5", "STANDARD", None), ("P-6", "EXPRESS", None)]):
+        placed = last + 1 + n
+        value = {"orderId": oid, "customerId": "C-1", "placedAt": harness.ts(placed),
+                 "serviceLevel": level, "currency": "EUR", "shipTo": dict(harness.ADDRESS),
+                 "lines": [{"lineId": "1", "sku": "SCARCE", "quantity": 2,
+                            "unitPriceMinor": 500}]}
+        if promise:
+            value["promisedDeliveryAt"] = harness.ts(placed + promise * 86400)
+        records.append({"topic": "orders", "key": oid, "timestamp": harness.ts(placed),
+                        "value": value})
+    return records
+
+
+def scarce_receipt(phase2):
+    when = harness.datetime.strptime(phase2[0]["timestamp"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(
+        tzinfo=harness.timezone.utc) - harness.BASE
+    at = harness.ts(when.total_seconds() - 1)
+    return [{"topic": "inventory", "key": "SCARCE", "timestamp": at,
+             "value": {"sku": "SCARCE", "kind": "RECEIPT", "quantity": 7, "occurredAt": at}}]
 
 
 def clock_advances(workload):
@@ -196,21 +233,25 @@ def faithfulness(binary, work, orders):
                                extra_kafka="  topic_prefix: %s\n" % PREFIX)
         of.create_topics()
         workload = Workload(SEED, orders)
+        scarce = scarce_orders(workload)
+        phase1 = workload.phase1() + scarce
         phase2 = sorted(workload.cancellations + workload.shipments,
                         key=lambda r: r["timestamp"])
-        expected_phase1 = of.replay(workload.phase1())
-        expected_phase2 = of.replay(workload.phase1() + phase2)
+        receipt = scarce_receipt(phase2)
         advances = clock_advances(workload)
-        expected = of.replay(workload.phase1() + phase2 + advances)
+        expected_phase1 = of.replay(phase1)
+        expected_phase2 = of.replay(phase1 + receipt + phase2)
+        expected = of.replay(phase1 + receipt + phase2 + advances)
         # Stock first, then the orders: the inventory task takes records in
         # timestamp order, and every count is older than every request.
         of.publish("inventory", workload.inventory)
-        of.publish("orders", workload.orders)
+        of.publish("orders", workload.orders + scarce)
         started = time.time()
         peer = start_peer(jar, work, of.bootstrap)
         harness.wait_for(of, expected_phase1, "phase 1", timeout=600,
                          on_wait=lambda: check_alive(peer, work))
         log("phase 1 settled in %.1f s" % (time.time() - started))
+        of.publish("inventory", receipt)
         of.publish("cancellations", workload.cancellations)
         of.publish("shipments", workload.shipments)
         harness.wait_for(of, expected_phase2, "phase 2", timeout=600,
