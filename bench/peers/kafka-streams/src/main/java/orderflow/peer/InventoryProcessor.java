@@ -40,7 +40,10 @@ final class InventoryProcessor implements Processor<String, byte[], String, byte
   private ProcessorContext<String, byte[]> context;
   private KeyValueStore<String, byte[]> stock;
   private KeyValueStore<String, Long> reservations;
-  private long clock = Long.MIN_VALUE;  // the largest inventory event time seen
+  // The largest inventory event time seen (requests do not move it), kept
+  // in the stock store under the empty key (no SKU has it) across restarts.
+  private long clock = Long.MIN_VALUE;
+  private static final String CLOCK_KEY = "";
 
   InventoryProcessor(Topics topics) {
     this.topics = topics;
@@ -51,6 +54,8 @@ final class InventoryProcessor implements Processor<String, byte[], String, byte
     this.context = context;
     this.stock = context.getStateStore(STOCK);
     this.reservations = context.getStateStore(RESERVATIONS);
+    byte[] saved = stock.get(CLOCK_KEY);
+    if (saved != null) clock = java.nio.ByteBuffer.wrap(saved).getLong();
   }
 
   @Override
@@ -59,7 +64,10 @@ final class InventoryProcessor implements Processor<String, byte[], String, byte
     if (topic.equals(topics.stockRequests)) {
       onRequest(record);
     } else {
-      clock = Math.max(clock, record.timestamp());
+      if (record.timestamp() > clock) {
+        clock = record.timestamp();
+        stock.put(CLOCK_KEY, java.nio.ByteBuffer.allocate(8).putLong(clock).array());
+      }
       onInventory(record);
     }
   }

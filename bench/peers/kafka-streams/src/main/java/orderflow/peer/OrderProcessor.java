@@ -58,7 +58,11 @@ final class OrderProcessor implements Processor<String, byte[], String, byte[]> 
   private KeyValueStore<String, byte[]> orders;
   private KeyValueStore<String, byte[]> timers;
   private OrderOutputs out;
-  private long clock = Long.MIN_VALUE;  // the largest input record time seen
+  // The largest input record time seen: the task's engine clock (rule 8),
+  // kept in the orders store under the empty key (no order has it) so that
+  // it survives a restart or a move to another instance.
+  private long clock = Long.MIN_VALUE;
+  private static final String CLOCK_KEY = "";
 
   OrderProcessor(Topics topics) {
     this.topics = topics;
@@ -70,6 +74,8 @@ final class OrderProcessor implements Processor<String, byte[], String, byte[]> 
     this.orders = context.getStateStore(ORDERS);
     this.timers = context.getStateStore(TIMERS);
     this.out = new OrderOutputs(context);
+    byte[] saved = orders.get(CLOCK_KEY);
+    if (saved != null) clock = java.nio.ByteBuffer.wrap(saved).getLong();
     context.schedule(Duration.ofSeconds(1), PunctuationType.STREAM_TIME, this::fireDue);
   }
 
@@ -83,7 +89,10 @@ final class OrderProcessor implements Processor<String, byte[], String, byte[]> 
     // A late record is applied at the clock as it stands (rule 8).
     long now = Math.max(clock, record.timestamp());
     fireDue(now);
-    clock = now;
+    if (now > clock) {
+      clock = now;
+      orders.put(CLOCK_KEY, java.nio.ByteBuffer.allocate(8).putLong(now).array());
+    }
     if (topic.equals(topics.orders)) {
       onOrder(record, now);
     } else if (topic.equals(topics.cancellations)) {
