@@ -116,11 +116,11 @@ def build_peer():
     return out.stdout.strip().splitlines()[-1]
 
 
-def start_peer(jar, work, bootstrap):
+def start_peer(jar, work, bootstrap, application_id="peer-faithfulness"):
     logf = open(os.path.join(work, "peer.log"), "a")
     return subprocess.Popen(
         ["java", "-Xmx1g", "-jar", jar, "--bootstrap", bootstrap, "--prefix", PREFIX,
-         "--application-id", "peer-faithfulness", "--state-dir",
+         "--application-id", application_id, "--state-dir",
          os.path.join(work, "peer-state")],
         stdout=logf, stderr=subprocess.STDOUT)
 
