@@ -39,6 +39,10 @@ are counted and reported.
 Invoices are the project's addition, not rules 1-6, and not the peer's:
 they are neither published to the peer nor given to the replay.
 
+Two runs: undisturbed, and with the peer killed (SIGKILL) once in phase 1
+and once in phase 2 and started again on its state folder (exactly_once_v2:
+the outputs must be the same, none twice).
+
 Usage: faithfulness_test.py ORDERFLOW_BINARY [ORDERS]
 """
 
@@ -223,7 +227,31 @@ def compare(expected, actual):
     return problems, summary
 
 
-def faithfulness(binary, work, orders):
+class Peer:
+    """The peer's process, which `crash` kills (SIGKILL) and starts again on
+    the same state folder."""
+
+    def __init__(self, jar, work, bootstrap):
+        self.jar, self.work, self.bootstrap = jar, work, bootstrap
+        self.proc = start_peer(jar, work, bootstrap)
+
+    def crash(self):
+        self.proc.kill()
+        self.proc.wait()
+        log("peer killed; starting it again")
+        self.proc = start_peer(self.jar, self.work, self.bootstrap)
+
+    def check_alive(self):
+        check_alive(self.proc, self.work)
+
+    def stop(self):
+        stop_peer(self.proc)
+
+
+def faithfulness(binary, work, orders, crashes=False):
+    """With `crashes`, the peer is killed once while it works through the
+    orders and once while it works through the shipments, and started
+    again: exactly once, the outputs are the same."""
     jar = build_peer()
     log("peer jar: %s" % jar)
     broker = harness.Broker(work)
@@ -247,19 +275,25 @@ def faithfulness(binary, work, orders):
         of.publish("inventory", workload.inventory)
         of.publish("orders", workload.orders + scarce)
         started = time.time()
-        peer = start_peer(jar, work, of.bootstrap)
+        peer = Peer(jar, work, of.bootstrap)
+        if crashes:
+            wait_for_some(of, "order-status", len(expected_phase1) // 8, peer)
+            peer.crash()
         harness.wait_for(of, expected_phase1, "phase 1", timeout=600,
-                         on_wait=lambda: check_alive(peer, work))
+                         on_wait=peer.check_alive)
         log("phase 1 settled in %.1f s" % (time.time() - started))
         of.publish("inventory", receipt)
         of.publish("cancellations", workload.cancellations)
         of.publish("shipments", workload.shipments)
+        if crashes:
+            have = sum(1 for r in expected_phase1 if r["topic"] == "order-status")
+            wait_for_some(of, "order-status", have + len(workload.shipments) // 8, peer)
+            peer.crash()
         harness.wait_for(of, expected_phase2, "phase 2", timeout=600,
-                         on_wait=lambda: check_alive(peer, work))
+                         on_wait=peer.check_alive)
         log("phase 2 settled in %.1f s" % (time.time() - started))
         of.publish("cancellations", advances)
-        harness.wait_for(of, expected, "phase 3", timeout=600,
-                         on_wait=lambda: check_alive(peer, work))
+        harness.wait_for(of, expected, "phase 3", timeout=600, on_wait=peer.check_alive)
         time.sleep(3)  # anything beyond the expected would show by now
         actual = harness.tail_outputs(of)
         log("all settled in %.1f s" % (time.time() - started))
@@ -270,8 +304,18 @@ def faithfulness(binary, work, orders):
         return problems
     finally:
         if peer:
-            stop_peer(peer)
+            peer.stop()
         broker.stop()
+
+
+def wait_for_some(of, topic, count, peer, timeout=300):
+    """Until `topic` holds `count` committed records: the peer is at work."""
+    deadline = time.time() + timeout
+    while len(of.tail(topic)) < count:
+        if time.time() > deadline:
+            raise AssertionError("%s: fewer than %d records after %d s" % (topic, count, timeout))
+        peer.check_alive()
+        time.sleep(0.5)
 
 
 def check_alive(peer, work):
@@ -284,24 +328,28 @@ def check_alive(peer, work):
 def main():
     binary = sys.argv[1]
     orders = int(sys.argv[2]) if len(sys.argv) > 2 else 3000
-    work = tempfile.mkdtemp(prefix="orderflow-peer-")
-    log("=== peer faithfulness, %d orders (in %s)" % (orders, work))
-    try:
-        problems = faithfulness(binary, work, orders)
-    except Exception as e:  # noqa: BLE001 - a test that raised failed
-        problems = ["raised %s: %s" % (type(e).__name__, e)]
-    if problems:
-        log("FAIL peer faithfulness")
-        for p in problems[:30]:
-            log("  " + p)
-        if len(problems) > 30:
-            log("  ... and %d more" % (len(problems) - 30))
-        log("  (work folder kept: %s)" % work)
-        print("0 passed, 1 failed")
-        sys.exit(1)
-    log("PASS peer faithfulness")
-    subprocess.run(["rm", "-rf", work])
-    print("1 passed, 0 failed")
+    passed = failed = 0
+    for name, crashes in (("undisturbed", False), ("killed twice", True)):
+        work = tempfile.mkdtemp(prefix="orderflow-peer-")
+        log("=== peer faithfulness, %s, %d orders (in %s)" % (name, orders, work))
+        try:
+            problems = faithfulness(binary, work, orders, crashes)
+        except Exception as e:  # noqa: BLE001 - a test that raised failed
+            problems = ["raised %s: %s" % (type(e).__name__, e)]
+        if problems:
+            failed += 1
+            log("FAIL peer faithfulness, %s" % name)
+            for p in problems[:30]:
+                log("  " + p)
+            if len(problems) > 30:
+                log("  ... and %d more" % (len(problems) - 30))
+            log("  (work folder kept: %s)" % work)
+        else:
+            passed += 1
+            log("PASS peer faithfulness, %s" % name)
+            subprocess.run(["rm", "-rf", work])
+    print("%d passed, %d failed" % (passed, failed))
+    sys.exit(1 if failed else 0)
 
 
 if __name__ == "__main__":
