@@ -34,7 +34,8 @@ public final class PeerMain {
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
-    // Event time as orderflow's `kafka.clock: event`: the record's own timestamp.
+    // Time is the records' own timestamps (the default extractor): event time,
+    // as orderflow's `kafka.clock: event`.
     p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 20);
     p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 128 * 1024);
     p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
