@@ -120,8 +120,19 @@ bool OrderShard::ApplyParcel(Order& order, const v1::ShipmentEvent& shipment,
     }
     auto same = std::find_if(named.begin(), named.end(),
                              [&](const auto& n) { return n.first == i; });
+    const int64_t units =
+        int64_t{l.quantity()} + (same != named.end() ? same->second : 0);
+    if (units > order.lines[i].quantity) {
+      // More than the line orders in this one event (and no sum of units
+      // beyond that is ever formed).
+      return mismatch(Cat("shipment ", shipment.shipment_id(), " carries ",
+                          units, " units of line ", l.line_id(), " (",
+                          SkuName(order.lines[i].sku), ") of order ", order.id,
+                          ": ", units, " of ", order.lines[i].quantity,
+                          " units ordered"));
+    }
     if (same != named.end()) {
-      same->second += l.quantity();
+      same->second = static_cast<int32_t>(units);
     } else {
       named.emplace_back(static_cast<uint32_t>(i), l.quantity());
     }
