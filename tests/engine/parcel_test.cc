@@ -102,6 +102,20 @@ TEST_P(ParcelTest, AParcelFailingWhileAnotherIsDelivered) {
                           "CLEARED O-1/DELIVERY_FAILED/2"));
 }
 
+TEST_P(ParcelTest, DeliveryFailedOfAParcelNeverShippedShipsItFirst) {
+  AllocateO1();
+
+  Ship(Parcel("O-1", "P-1", kFailed, kT0 + Hours(5), {{"L1", 3}}));
+  EXPECT_THAT(out_.Take(), ElementsAre("status O-1 ALLOCATED -> PARTIALLY_SHIPPED",
+                                       "RAISED O-1/DELIVERY_FAILED/2"));
+  EXPECT_EQ(LedgerOf("SKU-A"), (Ledger{.on_hand = 7, .reserved = 0}));
+
+  // Its SHIPPED arriving late changes nothing.
+  Ship(Parcel("O-1", "P-1", kShipped, kT0 + Hours(1), {{"L1", 3}}));
+  EXPECT_THAT(out_.Take(), IsEmpty());
+  EXPECT_EQ(LedgerOf("SKU-A"), (Ledger{.on_hand = 7, .reserved = 0}));
+}
+
 TEST_P(ParcelTest, OverShipmentGoesToDeadLetterAndChangesNothing) {
   AllocateO1();
   Ship(Parcel("O-1", "P-1", kShipped, kT0 + Hours(1), {{"L2", 4}}));
