@@ -20,10 +20,12 @@ EpochMillis DueAt(Rung rung, const LadderPosition& p, const EngineConfig& c) {
   if (IsClosed(p.status)) return kNever;
   switch (rung) {
     case Rung::kShipDeadlineAtRisk1:
-      return HasShipped(p.status) ? kNever
-                               : p.promise.ship_by - c.ship_at_risk_window;
+      return HasShipped(p.status) && !p.units_unshipped
+                 ? kNever
+                 : p.promise.ship_by - c.ship_at_risk_window;
     case Rung::kShipDeadlineMissed2:
-      return HasShipped(p.status) ? kNever : p.promise.ship_by;
+      return HasShipped(p.status) && !p.units_unshipped ? kNever
+                                                         : p.promise.ship_by;
     case Rung::kDeliveryDeadlineMissed2:
       return p.promise.deliver_by;
     case Rung::kDeliveryDeadlineMissed3:

@@ -22,6 +22,9 @@ struct LadderPosition {
   v1::OrderStatus status;
   Promise promise;
   EpochMillis backordered_since;  // meaningful while BACKORDERED
+  // Rule 10: some parcels have shipped, not every unit: the ship deadline
+  // still holds whatever the status says.
+  bool units_unshipped = false;
 };
 
 // The timed rungs, in the order they are raised when due together.

@@ -1,7 +1,9 @@
 // Rule 4, cancellation: before SHIPPED the order is CANCELLED, its stock
 // released and its task cancelled, and its open escalations cleared; at or
 // after SHIPPED a level-2 CANCEL_AFTER_SHIPMENT is raised. A cancellation
-// for an order not yet seen waits for it (order_early_records.cc).
+// for an order not yet seen waits for it (order_early_records.cc). After a
+// partial shipment (rule 10) the unshipped rest is cancelled
+// (order_parcels.cc).
 #include "engine/dead_letter.h"
 #include "engine/order_shard.h"
 #include "engine/order_status.h"
@@ -29,6 +31,8 @@ void OrderShard::OnCancellation(const v1::CancellationRequested& cancellation,
   }
   if (NotYetShipped(order->status)) {
     Cancel(*order, out);
+  } else if (HasUnshippedUnits(*order)) {
+    CancelUnshippedRest(*order, ToMillis(cancellation.requested_at()), out);
   } else if (HasShipped(order->status)) {
     Raise(*order, Rung::kCancelAfterShipment2, clock_,
           Cat("Order ", id, " was asked to be cancelled at ",

@@ -88,6 +88,25 @@ void OrderShard::FireDeadlines(Order& order, EpochMillis due, Emitter& out) {
 }
 
 std::string OrderShard::DeadlineMessage(const Order& order, Rung rung) const {
+  std::string message = WholeOrderDeadlineMessage(order, rung);
+  if (!HasParcels(order) || message.empty()) return message;
+  // Rule 10: what of the order is missing, instead of the final stop.
+  const LineParcels& p = order.extras->parcels;
+  const bool ship = rung == Rung::kShipDeadlineAtRisk1 ||
+                    rung == Rung::kShipDeadlineMissed2;
+  const bool deliver = rung == Rung::kDeliveryDeadlineMissed2 ||
+                       rung == Rung::kDeliveryDeadlineMissed3;
+  if (!ship && !deliver) return message;
+  const std::string missing =
+      UnitsMissing(order, ship ? p.shipped : p.delivered,
+                   [&](SkuId s) -> std::string_view { return SkuName(s); });
+  if (missing.empty()) return message;
+  message.pop_back();
+  return Cat(message, ": ", missing, ship ? " not shipped." : " not delivered.");
+}
+
+std::string OrderShard::WholeOrderDeadlineMessage(const Order& order,
+                                                  Rung rung) const {
   const std::string_view level = LevelName(order.level);
   switch (rung) {
     case Rung::kShipDeadlineAtRisk1:

@@ -11,6 +11,8 @@
 #define ORDERFLOW_ENGINE_ORDER_EXTRAS_H_
 
 #include <cstdint>
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace orderflow {
@@ -19,8 +21,35 @@ namespace orderflow {
 struct LineSourcing {
 };
 
-// Rule 10: the order's parcels, line by line.
+// Rule 10: the order's parcels, line by line (engine/parcels.h reads
+// them; order_parcels.cc changes them). Empty (`shipped` has no entries)
+// until the order's first parcel with lines; from then on, every shipment
+// event of the order is applied through them.
+//
+// Invariants: delivered[i] <= shipped[i] <= the line's quantity, and once
+// the unshipped rest is cancelled, what shipped is all the line ships.
 struct LineParcels {
+  // One parcel: a shipmentId and what it carries.
+  struct Parcel {
+    std::string shipment_id;
+    // (order line index, units), in the order the parcel named them.
+    std::vector<std::pair<uint32_t, int32_t>> lines;
+    bool shipped = false;
+    bool delivered = false;
+    bool failed = false;  // its delivery failed, and it is not delivered
+    bool whole = false;   // sent without lines: the rest of the order
+  };
+  // Per order line (by index): units shipped and delivered.
+  std::vector<int32_t> shipped;
+  std::vector<int32_t> delivered;
+  std::vector<Parcel> parcels;  // in the order they first came
+  // The whole order shipped (a shipment without lines) before the first
+  // parcel with lines: later parcels ship nothing more.
+  bool whole_shipped = false;
+  // A cancellation after a partial shipment cancelled the unshipped rest.
+  bool rest_cancelled = false;
+
+  bool active() const { return !shipped.empty(); }
 };
 
 struct OrderExtras {

@@ -50,14 +50,20 @@ void OrderShard::ApplyInvoice(Order& order, const v1::InvoiceIssued& invoice,
 
 void OrderShard::CheckInvoices(Order& order, Emitter& out) {
   if (!order.invoices || NotYetShipped(order.status)) return;
+  // Rule 10: compared once every unit to ship has shipped, with what did.
+  if (HasUnshippedUnits(order)) return;
   std::vector<LineAmounts> shipped;
   if (HasShipped(order.status)) {
     shipped.reserve(order.lines.size());
     for (size_t i = 0; i < order.lines.size(); ++i) {
       const Order::Line& line = order.lines[i];
+      const int32_t units = HasParcels(order)
+                                ? order.extras->parcels.shipped[i]
+                                : line.quantity;
+      if (units == 0) continue;  // the cancelled rest of a line: not shipped
       shipped.push_back(LineAmounts{std::string(order.LineId(i)),
-                                    SkuName(line.sku), line.quantity,
-                                    LineAmount(line.quantity, line.unit_price())});
+                                    SkuName(line.sku), units,
+                                    LineAmount(units, line.unit_price())});
     }
   }
   const std::vector<LineMismatch> mismatches =

@@ -27,6 +27,9 @@
 //  - order_shipments.cc (rule 5): SHIPPED consumes the stock, DELIVERED is
 //    terminal, DELIVERY_FAILED raises a level-2 escalation; a repeated
 //    (shipmentId, status) is a no-op.
+//  - order_parcels.cc (rule 10): a shipment event with lines ships,
+//    delivers or fails those units (parcels), and a cancellation after a
+//    partial shipment cancels the unshipped rest.
 //  - order_deadlines.cc (rule 6): each order's next deadline is its one
 //    timer (engine/timer_queue.h); what each deadline says when it fires.
 //  - order_escalations.cc (rule 7): an escalation of an order is RAISED at
@@ -72,6 +75,7 @@
 #include "engine/sku_lines.h"
 #include "engine/order_store.h"
 #include "engine/outputs.h"
+#include "engine/parcels.h"
 #include "engine/record.h"
 #include "engine/service_metrics.h"
 #include "engine/stage_messages.h"
@@ -235,14 +239,35 @@ class OrderShard {
   void MarkShipped(Order& order, Emitter& out);
   void ApplyShipment(Order& order, const v1::ShipmentEvent& shipment,
                      const RecordSource& source, Emitter& out);
+  // Rule 10 (order_parcels.cc). A shipment event of an order with parcels,
+  // or with lines: false when it went to dead-letter (SHIPMENT_MISMATCH)
+  // and changed nothing.
+  bool ApplyParcel(Order& order, const v1::ShipmentEvent& shipment,
+                   const RecordSource& source, Emitter& out);
+  // Whether `task_id` names a delivery task of `order`.
+  static bool TaskOf(const Order& order, std::string_view task_id);
+  // Stock requests for `units` of the order's lines (by line index): one
+  // per SKU, for the units of its lines.
+  void AskInventoryForUnits(const Order& order, StockRequest::Action action,
+                            const std::vector<int32_t>& units, Emitter& out);
+  // The status the parcels give, and the escalations they clear;
+  // invoices are compared when every unit has just shipped.
+  void SettleParcels(Order& order, bool was_all_shipped,
+                     std::vector<std::string> reasons, Emitter& out);
+  // A cancellation while units are still to ship: the rest is released and
+  // its task cancelled, CANCEL_AFTER_SHIPMENT raised for what shipped.
+  void CancelUnshippedRest(Order& order, EpochMillis requested_at, Emitter& out);
   // Rule 6 (order_deadlines.cc).
   void FireDeadlines(Order& order, EpochMillis due, Emitter& out);
   std::string DeadlineMessage(const Order& order, Rung rung) const;
+  // The message as rule 6 words it for the whole order (v1).
+  std::string WholeOrderDeadlineMessage(const Order& order, Rung rung) const;
   // Keeps the order's one timer at its next deadline (or, once closed, at
   // the end of its retention).
   void Reschedule(Order& order);
   LadderPosition PositionOf(const Order& order) const {
-    return LadderPosition{order.status, order.promise, order.since};
+    return LadderPosition{order.status, order.promise, order.since,
+                          HasUnshippedUnits(order)};
   }
   // Rule 7 (order_escalations.cc): each escalation of an order is raised
   // at most once and cleared at most once, after it was raised.

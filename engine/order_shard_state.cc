@@ -48,6 +48,26 @@ void OrderShard::FillOrderState(const Order& o,
       seen->set_content_hash(hash);
     }
   }
+  if (HasParcels(o)) {
+    const LineParcels& p = o.extras->parcels;
+    internal::v1::ParcelsState* ps = s->mutable_parcels();
+    for (int32_t n : p.shipped) ps->add_shipped(n);
+    for (int32_t n : p.delivered) ps->add_delivered(n);
+    for (const LineParcels::Parcel& parcel : p.parcels) {
+      internal::v1::ParcelState* x = ps->add_parcels();
+      x->set_shipment_id(parcel.shipment_id);
+      for (const auto& [i, n] : parcel.lines) {
+        x->add_line_index(i);
+        x->add_quantity(n);
+      }
+      x->set_shipped(parcel.shipped);
+      x->set_delivered(parcel.delivered);
+      x->set_failed(parcel.failed);
+      x->set_whole(parcel.whole);
+    }
+    ps->set_whole_shipped(p.whole_shipped);
+    ps->set_rest_cancelled(p.rest_cancelled);
+  }
 }
 
 internal::v1::OrderShardSnapshot OrderShard::Snapshot() const {
@@ -102,6 +122,34 @@ void OrderShard::RestoreOrder(const internal::v1::OrderState& s) {
     for (const internal::v1::InvoiceSeen& seen : s.invoices()) {
       o.invoices->seen.emplace_back(seen.invoice_id(), seen.content_hash());
     }
+  }
+  if (s.has_parcels()) {
+    const internal::v1::ParcelsState& ps = s.parcels();
+    if (!o.extras) o.extras = std::make_unique<OrderExtras>();
+    LineParcels& p = o.extras->parcels;
+    p.shipped.assign(ps.shipped().begin(), ps.shipped().end());
+    p.delivered.assign(ps.delivered().begin(), ps.delivered().end());
+    for (const internal::v1::ParcelState& x : ps.parcels()) {
+      LineParcels::Parcel& parcel = p.parcels.emplace_back();
+      parcel.shipment_id = x.shipment_id();
+      for (int k = 0; k < x.line_index_size() && k < x.quantity_size(); ++k) {
+        parcel.lines.emplace_back(x.line_index(k), x.quantity(k));
+      }
+      parcel.shipped = x.shipped();
+      parcel.delivered = x.delivered();
+      parcel.failed = x.failed();
+      parcel.whole = x.whole();
+    }
+    // A state that does not fit the order's lines (written by hand, or
+    // damaged) is cut to fit: an index past the lines counts nothing.
+    p.shipped.resize(o.lines.size(), 0);
+    p.delivered.resize(o.lines.size(), 0);
+    for (LineParcels::Parcel& parcel : p.parcels) {
+      std::erase_if(parcel.lines,
+                    [&](const auto& l) { return l.first >= o.lines.size(); });
+    }
+    p.whole_shipped = ps.whole_shipped();
+    p.rest_cancelled = ps.rest_cancelled();
   }
   store_.NoteBacklogEntry(o);
   Reschedule(o);

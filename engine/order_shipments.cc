@@ -2,7 +2,8 @@
 // terminal, DELIVERY_FAILED raises a level-2 escalation that a later
 // DELIVERED clears; PICKED and PACKED are recorded only, and a repeated
 // (shipmentId, status) is a no-op. A shipment for an order not yet seen
-// waits for it (order_early_records.cc).
+// waits for it (order_early_records.cc). An event with lines, or any event
+// of an order that has had one, is a parcel (rule 10: order_parcels.cc).
 #include <algorithm>
 
 #include "engine/dead_letter.h"
@@ -93,7 +94,20 @@ void OrderShard::ApplyShipment(Order& order, const v1::ShipmentEvent& shipment,
     }
     return;
   }
+  if (!shipment.task_id().empty() && !TaskOf(order, shipment.task_id())) {
+    seen.pop_back();  // not applied: a corrected event is not a repeat
+    DeadLetter(source, "SHIPMENT_MISMATCH",
+               Cat("order ", order.id, " has no delivery task ",
+                   shipment.task_id()),
+               clock_, out);
+    return;
+  }
   if (!leaves_warehouse) return;  // PICKED, PACKED: recorded only
+  if (!shipment.lines().empty() || HasParcels(order)) {
+    // Rule 10 (order_parcels.cc).
+    if (!ApplyParcel(order, shipment, source, out)) seen.pop_back();
+    return;
+  }
   if (NotYetShipped(order.status)) MarkShipped(order, out);
 
   if (event == v1::SHIPMENT_STATUS_DELIVERED &&

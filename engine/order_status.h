@@ -13,10 +13,13 @@ inline bool NotYetShipped(v1::OrderStatus s) {
   return s == v1::ORDER_STATUS_ACCEPTED || s == v1::ORDER_STATUS_BACKORDERED ||
          s == v1::ORDER_STATUS_ALLOCATED;
 }
-// Has left the warehouse (rule 4: too late to cancel).
+// Has left the warehouse, all of it or (rule 10) some of it: rule 4's
+// too late to cancel, for what has left.
 inline bool HasShipped(v1::OrderStatus s) {
   return s == v1::ORDER_STATUS_SHIPPED || s == v1::ORDER_STATUS_DELIVERED ||
-         s == v1::ORDER_STATUS_DELIVERY_FAILED;
+         s == v1::ORDER_STATUS_DELIVERY_FAILED ||
+         s == v1::ORDER_STATUS_PARTIALLY_SHIPPED ||
+         s == v1::ORDER_STATUS_PARTIALLY_DELIVERED;
 }
 // Nothing more will happen to it: no deadline applies.
 inline bool IsClosed(v1::OrderStatus s) {
@@ -26,7 +29,9 @@ inline bool IsClosed(v1::OrderStatus s) {
 // Accepted and not closed: in the backlog.
 inline bool IsOpen(v1::OrderStatus s) {
   return NotYetShipped(s) || s == v1::ORDER_STATUS_SHIPPED ||
-         s == v1::ORDER_STATUS_DELIVERY_FAILED;
+         s == v1::ORDER_STATUS_DELIVERY_FAILED ||
+         s == v1::ORDER_STATUS_PARTIALLY_SHIPPED ||
+         s == v1::ORDER_STATUS_PARTIALLY_DELIVERED;
 }
 
 // An enum value's name without its enum's prefix: "EXPRESS" for

@@ -91,6 +91,7 @@ void ServiceMetrics::Merge(const ServiceMetrics& o) {
   delivered += o.delivered;
   delivered_on_time += o.delivered_on_time;
   delivery_failures += o.delivery_failures;
+  split_shipments += o.split_shipments;
   placed_to_shipped.Merge(o.placed_to_shipped);
   placed_to_delivered.Merge(o.placed_to_delivered);
   for (int k = 0; k < kEscalationKinds; ++k) {

@@ -91,6 +91,9 @@ struct ServiceMetrics {
   int64_t delivered = 0;
   int64_t delivered_on_time = 0;
   int64_t delivery_failures = 0;
+  // Rule 10: orders whose second parcel with lines shipped (orders shipped
+  // in more than one parcel).
+  int64_t split_shipments = 0;
   CycleTimes placed_to_shipped;
   CycleTimes placed_to_delivered;
   // Indexed by v1::EscalationKind.

@@ -131,6 +131,82 @@ TEST_P(SnapshotTest, RestoredPipelineContinuesLikeTheOriginal) {
   EXPECT_EQ(original_end.inventory, restored_end.inventory);
 }
 
+// A shipment event carrying `lines` (lineId, units): a parcel (rule 10).
+v1::ShipmentEvent WithLines(v1::ShipmentEvent e,
+                            std::vector<std::pair<std::string, int32_t>> lines) {
+  for (const auto& [id, units] : lines) {
+    v1::ShipmentLine* l = e.add_lines();
+    l->set_line_id(id);
+    l->set_quantity(units);
+  }
+  return e;
+}
+
+TEST_P(SnapshotTest, ParcelsMidWayAreRestored) {
+  // Before the snapshot: O-1 partly shipped and partly delivered with one
+  // parcel failed, O-2 partly shipped, O-3 shipped whole before a parcel
+  // delivered part of it.
+  const std::vector<Input> before = {
+      {Receipt("SKU-A", 20, kT0), kT0},
+      {Receipt("SKU-B", 20, kT0), kT0},
+      {Order("O-1", {{"SKU-A", 3}, {"SKU-B", 5}}), kT0},
+      {Order("O-2", {{"SKU-A", 2}, {"SKU-B", 2}}, kExpress), kT0},
+      {Order("O-3", {{"SKU-A", 2}}), kT0},
+      {WithLines(Shipment("O-1", "P-1", v1::SHIPMENT_STATUS_SHIPPED, kT0 + Hours(1)),
+                 {{"L1", 3}, {"L2", 1}}), kT0 + Hours(1)},
+      {WithLines(Shipment("O-1", "P-2", v1::SHIPMENT_STATUS_SHIPPED, kT0 + Hours(1)),
+                 {{"L2", 2}}), kT0 + Hours(1)},
+      {Shipment("O-1", "P-1", v1::SHIPMENT_STATUS_DELIVERED, kT0 + Hours(5)), kT0 + Hours(5)},
+      {Shipment("O-1", "P-2", v1::SHIPMENT_STATUS_DELIVERY_FAILED, kT0 + Hours(6)), kT0 + Hours(6)},
+      {WithLines(Shipment("O-2", "Q-1", v1::SHIPMENT_STATUS_SHIPPED, kT0 + Hours(2)),
+                 {{"L2", 1}}), kT0 + Hours(2)},
+      {Shipment("O-3", "R-1", v1::SHIPMENT_STATUS_SHIPPED, kT0 + Hours(2)), kT0 + Hours(2)},
+      {WithLines(Shipment("O-3", "R-2", v1::SHIPMENT_STATUS_DELIVERED, kT0 + Hours(7)),
+                 {{"L1", 1}}), kT0 + Hours(7)},
+  };
+  // After it: repeats, the rest shipping, a cancellation of the rest,
+  // deadlines naming what is missing.
+  const std::vector<Input> after = {
+      {Shipment("O-1", "P-2", v1::SHIPMENT_STATUS_DELIVERY_FAILED, kT0 + Hours(6)), kT0 + Hours(8)},
+      {WithLines(Shipment("O-1", "P-3", v1::SHIPMENT_STATUS_SHIPPED, kT0 + Hours(9)),
+                 {{"L2", 2}}), kT0 + Hours(9)},
+      {Cancellation("O-2", kT0 + Hours(10)), kT0 + Hours(10)},
+      {Tick{}, kT0 + Days(3)},
+      {Shipment("O-1", "P-2", v1::SHIPMENT_STATUS_DELIVERED, kT0 + Days(3)), kT0 + Days(3)},
+      {Shipment("O-1", "P-3", v1::SHIPMENT_STATUS_DELIVERED, kT0 + Days(3)), kT0 + Days(3)},
+      {WithLines(Shipment("O-3", "R-3", v1::SHIPMENT_STATUS_DELIVERED, kT0 + Days(3)),
+                 {{"L1", 1}}), kT0 + Days(3)},
+      {Tick{}, kT0 + Days(8)},
+  };
+
+  for (size_t i = 0; i < before.size(); ++i) {
+    Apply(pipeline(), before[i], static_cast<int64_t>(i + 1));
+  }
+  const SavedShards saved = Save(pipeline());
+  const size_t cut = out_.outputs().size();
+
+  Recorder restored_out;
+  Pipeline restored(config_, restored_out);
+  Load(saved, restored);
+  for (size_t i = 0; i < after.size(); ++i) {
+    const int64_t offset = static_cast<int64_t>(before.size() + i + 1);
+    Apply(pipeline(), after[i], offset);
+    Apply(restored, after[i], offset);
+  }
+  EXPECT_THAT(BytesOf(restored_out.outputs()),
+              ElementsAreArray(BytesOf(out_.outputs(), cut)));
+  const std::vector<std::string> lines = SummariesOf(restored_out.outputs());
+  EXPECT_THAT(lines, Contains("status O-1 PARTIALLY_DELIVERED -> DELIVERED"));
+  EXPECT_THAT(lines, Contains("CLEARED O-1/DELIVERY_FAILED/2"));
+  EXPECT_THAT(lines, Contains("status O-2 PARTIALLY_SHIPPED -> SHIPPED [CANCEL_REQUESTED]"));
+  EXPECT_THAT(lines, Contains("status O-3 PARTIALLY_DELIVERED -> DELIVERED"));
+
+  const SavedShards original_end = Save(pipeline());
+  const SavedShards restored_end = Save(restored);
+  EXPECT_EQ(original_end.orders, restored_end.orders);
+  EXPECT_EQ(original_end.inventory, restored_end.inventory);
+}
+
 TEST_P(SnapshotTest, RestoringAtAnyPointOfABusyRunChangesNothing) {
   const std::vector<Input> inputs = BusyDays(7);
   const std::vector<Output> reference = RunScript(config_, inputs);
