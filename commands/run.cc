@@ -7,6 +7,7 @@
 #include "commands/command.h"
 #include "consumers/kafka_host.h"
 #include "observe/dashboard.h"
+#include "observe/health.h"
 
 namespace orderflow {
 namespace {
@@ -19,6 +20,12 @@ int Run(const std::string& config_path) {
   OrderTimelines timelines(config.observe);
   HttpServer http;
   ServeOrders(timelines, http);
+  // /healthz and /readyz (observe/health.h): not ready while starting,
+  // restoring, unassigned, late to commit, or after SIGTERM.
+  ServeHealth(board,
+              ReadinessPolicyFor(config.kafka.commit_interval,
+                                 config.observe.ready_commit_within),
+              [] { return stop_requested.load(); }, http);
   if (absl::Status s = StartMetricsServer(config.observe.http_address, board, http);
       !s.ok()) {
     std::cerr << "orderflow: " << s.message() << "\n";
@@ -27,7 +34,8 @@ int Run(const std::string& config_path) {
   if (http.running()) {
     std::cerr << "run: dashboard at " << http.url() << ", Prometheus metrics at "
               << http.url() << "metrics, orders at " << http.url()
-              << "api/orders/<id> (orderflow inspect)\n";
+              << "api/orders/<id> (orderflow inspect), health at " << http.url()
+              << "healthz and " << http.url() << "readyz\n";
   }
   HostOptions host_options;
   host_options.log = &std::cerr;
