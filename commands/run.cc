@@ -1,24 +1,54 @@
 // `orderflow run`: both engine stages on Kafka, exactly once, until SIGTERM.
 #include <cstdlib>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <string>
 
 #include "commands/command.h"
+#include "config/properties_file.h"
 #include "consumers/kafka_host.h"
 #include "observe/dashboard.h"
+#include "observe/health.h"
 
 namespace orderflow {
 namespace {
 
-int Run(const std::string& config_path) {
-  const Config config = LoadOrExit(config_path);
+// What the command line adds to the configuration file.
+struct RunFlags {
+  std::string config_path;
+  // kafka.instance_id, when not empty: a StatefulSet's pod name, a
+  // systemd template's instance (deploy/).
+  std::string instance_id;
+  // A properties file whose entries join kafka.properties: credentials
+  // kept apart from the configuration (config/properties_file.h).
+  std::string kafka_properties;
+};
+
+int Run(const RunFlags& flags) {
+  Config config = LoadOrExit(flags.config_path);
+  if (!flags.instance_id.empty()) config.kafka.instance_id = flags.instance_id;
+  if (!flags.kafka_properties.empty()) {
+    absl::StatusOr<std::map<std::string, std::string>> properties =
+        ReadPropertiesFile(flags.kafka_properties);
+    if (!properties.ok()) {
+      std::cerr << "orderflow: " << properties.status().message() << "\n";
+      return 2;
+    }
+    for (auto& [key, value] : *properties) config.kafka.properties[key] = value;
+  }
   // Metrics and the dashboard (config http.address); more routes can be
   // added to `http` with http.Route(prefix, handler).
   MetricsBoard board;
   OrderTimelines timelines(config.observe);
   HttpServer http;
   ServeOrders(timelines, http);
+  // /healthz and /readyz (observe/health.h): not ready while starting,
+  // restoring, unassigned, late to commit, or after SIGTERM.
+  ServeHealth(board,
+              ReadinessPolicyFor(config.kafka.commit_interval,
+                                 config.observe.ready_commit_within),
+              [] { return stop_requested.load(); }, http);
   if (absl::Status s = StartMetricsServer(config.observe.http_address, board, http);
       !s.ok()) {
     std::cerr << "orderflow: " << s.message() << "\n";
@@ -27,7 +57,8 @@ int Run(const std::string& config_path) {
   if (http.running()) {
     std::cerr << "run: dashboard at " << http.url() << ", Prometheus metrics at "
               << http.url() << "metrics, orders at " << http.url()
-              << "api/orders/<id> (orderflow inspect)\n";
+              << "api/orders/<id> (orderflow inspect), health at " << http.url()
+              << "healthz and " << http.url() << "readyz\n";
   }
   HostOptions host_options;
   host_options.log = &std::cerr;
@@ -58,10 +89,14 @@ Command RunCommand() {
       "serves the\ndashboard and metrics on http.address. Create the topics "
       "first: orderflow topics create.",
       [](CLI::App& app) -> Command::Action {
-        auto config_path = std::make_shared<std::string>();
-        app.add_option("--config", *config_path, "configuration file (YAML)")
+        auto flags = std::make_shared<RunFlags>();
+        app.add_option("--config", flags->config_path, "configuration file (YAML)")
             ->required();
-        return [config_path] { return Run(*config_path); };
+        app.add_option("--instance-id", flags->instance_id,
+                       "overrides kafka.instance_id (e.g. a StatefulSet's pod name)");
+        app.add_option("--kafka-properties", flags->kafka_properties,
+                       "key=value file added to kafka.properties (credentials)");
+        return [flags] { return Run(*flags); };
       });
 }
 

@@ -58,6 +58,9 @@ struct ObserveSettings {
   // Where the metrics, the dashboard and order investigation are served:
   // "host:port"; port 0 picks a free one; "off" serves nothing.
   std::string http_address = "127.0.0.1:9464";
+  // `orderflow run`'s GET /readyz turns 503 when input has waited this
+  // long uncommitted; 0: max(3 × kafka.commit_interval, 10 s).
+  Millis ready_commit_within = 0;
   // Every input and output of an order is kept for `orderflow inspect`;
   // a closed order's timeline is dropped this long (engine time) after
   // it closed.

@@ -32,6 +32,7 @@ void HostTelemetry::OnCommitted(int64_t took_us) {
   commit_durations_.Add(took_us);
   slowest_commit_us_ = std::max(slowest_commit_us_, took_us);
   ++counters_.commits;
+  inputs_committed_ = counters_.inputs;
   if (feed_ != nullptr && !timeline_pending_.empty()) {
     timeline_pending_ = feed_->Add(std::move(timeline_pending_));
   }
@@ -108,6 +109,20 @@ void HostTelemetry::Publish(bool force, Clock::time_point now,
   h.restored_records = counters_.restored_records;
   h.dead_letters = dead_letters_committed_;
   h.commit_durations = commit_durations_;
+  for (const HostedStage* s : stages_) {
+    h.partitions[std::string(s->name())] = s->partitions();
+  }
+  if (counters_.commits != commits_published_) {
+    commits_published_ = counters_.commits;
+    last_commit_at_ = wall_now;
+  }
+  if (counters_.inputs == inputs_committed_) {
+    uncommitted_since_ = 0;
+  } else if (uncommitted_since_ == 0) {
+    uncommitted_since_ = wall_now;
+  }
+  h.last_commit_at = last_commit_at_;
+  h.uncommitted_since = uncommitted_since_;
   board_->Publish(std::move(snapshot));
 }
 

@@ -85,6 +85,13 @@ class HostTelemetry {
   int64_t inputs_at_last_report_ = -1;
   int64_t input_wait_at_last_report_ = 0;
   Clock::time_point last_publish_{};  // the first loop publishes at once
+  // Readiness facts (HostStats): inputs handled by the latest commit, and
+  // the wall times first published with the latest commit and with input
+  // still uncommitted.
+  int64_t inputs_committed_ = 0;
+  int64_t commits_published_ = 0;
+  EpochMillis last_commit_at_ = 0;
+  EpochMillis uncommitted_since_ = 0;
 
   ServiceMetrics committed_metrics_;
   std::map<std::string, int64_t> dead_letters_pending_, dead_letters_committed_;

@@ -70,6 +70,14 @@ struct HostStats {
   int64_t restored_records = 0;  // changelog records read back
   std::map<std::string, int64_t> dead_letters;  // by reason, committed
   CommitDurations commit_durations;
+  // For readiness (observe/readiness.h), not shown in the metrics: the
+  // partitions whose shards the host holds, by stage name ("order",
+  // "inventory"); the wall time of the first snapshot that saw the latest
+  // commit (0: none yet); and the wall time of the first snapshot that saw
+  // input not yet committed (0: everything handled is committed).
+  std::map<std::string, std::vector<int>> partitions;
+  EpochMillis last_commit_at = 0;
+  EpochMillis uncommitted_since = 0;
 };
 
 // One moment of a running engine; never changed once published.

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: set-up, a normal build with every
-# test (unit, replay scenarios, crash-and-restore, real-broker integration),
-# a short run of each fuzz target (fuzz/run.sh, clang), then the unit and
-# replay tests again under AddressSanitizer and UndefinedBehaviorSanitizer.
+# The whole test suite, as CI runs it: set-up (the build's packages,
+# deploy/setup-debian.sh, then the tests' own, tests/setup-tests.sh), a
+# normal build with every test (unit, replay scenarios, crash-and-restore,
+# real-broker integration, the deploy files), a short run of each fuzz
+# target (fuzz/run.sh, clang), then the unit and replay tests again under
+# AddressSanitizer and UndefinedBehaviorSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash deploy/setup-debian.sh
+bash tests/setup-tests.sh
 
 echo "== build (RelWithDebInfo)" >&2
 bash deploy/build.sh build

@@ -75,6 +75,17 @@ partitions:
   EXPECT_EQ(c->engine.inventory_partitions, 4);
 }
 
+TEST(ConfigFile, ReadinessCommitLimitIsUnsetOrAPositiveDuration) {
+  absl::StatusOr<Config> unset = ParseConfig("http: { address: off }\n", "t.yaml");
+  ASSERT_TRUE(unset.ok()) << unset.status();
+  EXPECT_EQ(unset->observe.ready_commit_within, 0);
+  absl::StatusOr<Config> set =
+      ParseConfig("http: { ready_commit_within: 45s }\n", "t.yaml");
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_EQ(set->observe.ready_commit_within, Seconds(45));
+  EXPECT_FALSE(ParseConfig("http: { ready_commit_within: 0s }\n", "t.yaml").ok());
+}
+
 TEST(ConfigFile, BadDurationNamesFileLineAndExpectation) {
   absl::StatusOr<Config> c =
       ParseConfig("review:\n  max_line_quantity: 10\ndeadlines:\n"

@@ -1,0 +1,34 @@
+#include "observe/health.h"
+
+#include <chrono>
+#include <memory>
+#include <utility>
+
+namespace orderflow {
+namespace {
+
+EpochMillis WallClockMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+void ServeHealth(const MetricsBoard& board, ReadinessPolicy policy,
+                 std::function<bool()> stopping, HttpServer& server,
+                 std::function<EpochMillis()> now) {
+  if (!now) now = WallClockMillis;
+  server.Route("/healthz", [](const HttpRequest&) {
+    return HttpResponse::Json("{\"alive\":true}\n");
+  });
+  server.Route("/readyz", [&board, policy, stopping = std::move(stopping),
+                           now = std::move(now)](const HttpRequest&) {
+    const std::shared_ptr<const LiveSnapshot> latest = board.Latest();
+    const Readiness r = DecideReadiness(policy, latest.get(),
+                                        stopping && stopping(), now());
+    return HttpResponse::Json(ReadinessJson(r, latest.get()), r.ready() ? 200 : 503);
+  });
+}
+
+}  // namespace orderflow
