@@ -100,8 +100,9 @@ absl::Status Host::OnFenced(StageRuntime& s, const std::string& error) {
        << "; joining again as the same member and rewinding\n";
   auto made = env_.NewConsumer(StageConsumerOptions(s));
   if (!made.ok()) return made.status();
-  // What the fenced member held is gone; what the open transaction did
-  // with it is aborted in the loop's rewind.
+  // What the fenced member held is gone, and what the open transaction
+  // read from it: the transaction is aborted here, the other stage rewinds
+  // in the loop (rewind_needed_), this one when it is assigned again.
   if (transactions_.in_transaction()) {
     if (absl::Status st = transactions_.Abort(); !st.ok()) return st;
   }
