@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <memory>
 #include <ostream>
 #include <set>
@@ -29,6 +30,13 @@ namespace host_internal {
 using Clock = KafkaEnv::Clock;
 
 constexpr int kMaxBatch = 5000;  // records per stage per poll round
+
+// A stage consumer fenced more often than this within kFencingWindow is
+// taken for another process with the same instance_id, and the host
+// stops (see Host::OnFenced). A broker restart fences a member at most
+// about once; two live processes fence each other every few seconds.
+constexpr int kMaxFencings = 4;
+constexpr std::chrono::minutes kFencingWindow{2};
 
 inline int64_t MicrosBetween(Clock::time_point from, Clock::time_point to) {
   return std::chrono::duration_cast<std::chrono::microseconds>(to - from).count();
@@ -73,6 +81,18 @@ class Host : public KafkaHost, public ConsumerEvents {
   int StageOf(const StageConsumer& consumer) const {
     return stages_[0].consumer.get() == &consumer ? 0 : 1;
   }
+  ConsumerOptions StageConsumerOptions(const StageRuntime& s);
+  // The stage's consumer was fenced (`error`): its static member was
+  // taken over by a member that joined with the same group.instance.id.
+  // Most often that member is this consumer itself, rejoining after its
+  // session timed out on its side (a broker restart; librdkafka treats
+  // the fencing as fatal all the same). So the consumer is made again
+  // (same group.instance.id) and subscribes; the open transaction is
+  // aborted and the host rewinds: the other stage at once, this one when
+  // its partitions come back (OnAssigned). Fenced more than kMaxFencings
+  // times within kFencingWindow, it is another process with the same
+  // instance_id: an error that says so.
+  absl::Status OnFenced(StageRuntime& s, const std::string& error);
   // The stage's state changes since the last call, to its changelog in the
   // open transaction.
   void WriteChangedState(StageRuntime& s);
@@ -131,6 +151,9 @@ class Host : public KafkaHost, public ConsumerEvents {
   // (PoisonRecords) ends early when it is set.
   const std::atomic<bool>* stop_ = nullptr;
   int64_t assignments_ = 0;  // partition assignments so far
+  // A fenced consumer being closed: its rebalance events only unassign.
+  StageConsumer* retiring_ = nullptr;
+  std::deque<Clock::time_point> fencings_[2];  // by stage, the recent ones
   bool rewind_needed_ = false;
   bool warned_foreign_internal_ = false;
   // An error met in a rebalance event, which runs inside a poll and

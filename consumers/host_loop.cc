@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -129,6 +130,17 @@ absl::StatusOr<int> Host::PollStage(StageRuntime& s, int timeout_ms) {
   const absl::Span<const ConsumedRecord> batch =
       s.consumer->PollBatch(timeout_ms, kMaxBatch);
   if (batch.empty()) return 0;
+  // A fenced consumer (kFatal) is replaced once its batch, which it owns,
+  // is no longer looked at.
+  std::optional<std::string> fenced;
+  for (const ConsumedRecord& r : batch) {
+    if (r.kind == ConsumedRecord::Kind::kFatal) fenced = std::string(r.error);
+  }
+  if (fenced) {
+    const int taken = static_cast<int>(batch.size());
+    if (absl::Status st = OnFenced(s, *fenced); !st.ok()) return st;
+    return taken;
+  }
   if (assignments_ != assignments_before) {
     rewind_needed_ = true;
   } else {
@@ -155,7 +167,7 @@ absl::Status Host::OnRecord(StageRuntime& s, const ConsumedRecord& r) {
     case ConsumedRecord::Kind::kPartitionEnd:
       router_.OnPartitionEnd(r.topic, r.partition, r.offset);
       return absl::OkStatus();
-    case ConsumedRecord::Kind::kFatal:
+    case ConsumedRecord::Kind::kFatal:  // handled in PollStage
       return absl::InternalError(Cat(s.group_id, ": ", r.error));
     case ConsumedRecord::Kind::kError:
       log_ << "run: " << s.stage->name() << " consumer: " << r.error << "\n";

@@ -45,14 +45,7 @@ absl::Status Host::Start() {
         });
   }
   for (StageRuntime& s : stages_) {
-    // End-of-partition events tell when the stage-to-stage topics are
-    // drained (see StageRouter).
-    ConsumerOptions options;
-    options.group_id = s.group_id;
-    options.partition_eof = true;
-    options.events = this;
-    options.wakes_host = true;
-    auto consumer = env_.NewConsumer(options);
+    auto consumer = env_.NewConsumer(StageConsumerOptions(s));
     if (!consumer.ok()) return consumer.status();
     s.consumer = *std::move(consumer);
   }
@@ -75,6 +68,62 @@ absl::Status Host::Start() {
   return absl::OkStatus();
 }
 
+ConsumerOptions Host::StageConsumerOptions(const StageRuntime& s) {
+  // End-of-partition events tell when the stage-to-stage topics are
+  // drained (see StageRouter).
+  ConsumerOptions options;
+  options.group_id = s.group_id;
+  options.settings = StageMemberSettings(config_, s.group_id);
+  options.partition_eof = true;
+  options.events = this;
+  options.wakes_host = true;
+  return options;
+}
+
+absl::Status Host::OnFenced(StageRuntime& s, const std::string& error) {
+  const int stage = &s == &stages_[0] ? 0 : 1;
+  std::deque<Clock::time_point>& fencings = fencings_[stage];
+  const Clock::time_point now = env_.Now();
+  while (!fencings.empty() && now - fencings.front() > kFencingWindow) {
+    fencings.pop_front();
+  }
+  fencings.push_back(now);
+  if (static_cast<int>(fencings.size()) > kMaxFencings) {
+    return absl::FailedPreconditionError(Cat(
+        s.group_id, ": fenced ", fencings.size(), " times within ",
+        kFencingWindow.count(), " minutes: another process runs with ",
+        "kafka.instance_id '", config_.kafka.instance_id,
+        "' (group.instance.id '", s.group_id, ".", config_.kafka.instance_id,
+        "'); each process needs its own (", error, ")"));
+  }
+  log_ << "run: " << s.stage->name() << " stage consumer " << error
+       << "; joining again as the same member and rewinding\n";
+  auto made = env_.NewConsumer(StageConsumerOptions(s));
+  if (!made.ok()) return made.status();
+  // What the fenced member held is gone, and what the open transaction
+  // read from it: the transaction is aborted here, the other stage rewinds
+  // in the loop (rewind_needed_), this one when it is assigned again.
+  if (transactions_.in_transaction()) {
+    if (absl::Status st = transactions_.Abort(); !st.ok()) return st;
+  }
+  rewind_needed_ = true;
+  s.stage->DropAll();
+  s.next_offsets.clear();
+  poison_.Reset();
+  std::unique_ptr<StageConsumer> fenced = std::exchange(s.consumer, *std::move(made));
+  retiring_ = fenced.get();
+  fenced->Close();
+  fenced.reset();
+  retiring_ = nullptr;
+  ++telemetry_.counters().consumer_rebuilds;
+  UpdateRouting(stage);
+  if (absl::Status st = s.consumer->Subscribe(s.topics); !st.ok()) {
+    return absl::UnavailableError(
+        Cat("subscribing ", s.group_id, " again: ", MessageOf(st)));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Host::RestoreShards(StageRuntime& s,
                                  const std::set<int>& partitions) {
   absl::StatusOr<int64_t> restored =
@@ -86,6 +135,10 @@ absl::Status Host::RestoreShards(StageRuntime& s,
 
 void Host::OnAssigned(StageConsumer& consumer,
                       const std::vector<TopicPartitionOffset>& partitions) {
+  if (&consumer == retiring_) {
+    (void)consumer.Assign(partitions);
+    return;
+  }
   const int stage = StageOf(consumer);
   StageRuntime& s = stages_[stage];
   ++assignments_;
@@ -120,6 +173,10 @@ void Host::OnAssigned(StageConsumer& consumer,
 }
 
 void Host::OnRevoked(StageConsumer& consumer, bool lost) {
+  if (&consumer == retiring_) {
+    (void)consumer.Unassign();
+    return;
+  }
   const int stage = StageOf(consumer);
   StageRuntime& s = stages_[stage];
   // Revoked, or lost: what is in flight commits (or, lost, is dropped).

@@ -99,6 +99,8 @@ struct HostCounters {
   int64_t input_wait_us = 0;
   int64_t aborts = 0;
   int64_t producer_rebuilds = 0;
+  // Stage consumers made again after their static member was fenced.
+  int64_t consumer_rebuilds = 0;
   int64_t restored_records = 0;
 };
 

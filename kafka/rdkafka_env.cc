@@ -134,9 +134,13 @@ class RdGroupMetadata : public GroupMetadata {
 class RdConsumer : public StageConsumer, public RdKafka::RebalanceCb {
  public:
   // `reset_offset`: where a partition the group never committed starts
-  // (the consumer's auto.offset.reset).
-  RdConsumer(ConsumerEvents* events, int64_t reset_offset)
-      : events_(events), reset_offset_(reset_offset) {}
+  // (the consumer's auto.offset.reset); `instance_id`: its
+  // group.instance.id, if any.
+  RdConsumer(ConsumerEvents* events, int64_t reset_offset,
+             std::string instance_id)
+      : events_(events),
+        reset_offset_(reset_offset),
+        instance_id_(std::move(instance_id)) {}
   ~RdConsumer() override {
     ReleaseBatch();
     queue_.reset();  // before the consumer
@@ -286,7 +290,7 @@ class RdConsumer : public StageConsumer, public RdKafka::RebalanceCb {
     for (size_t i = 0; i < taken_; ++i) rd_kafka_message_destroy(messages_[i]);
     taken_ = 0;
   }
-  static void Convert(const rd_kafka_message_t& m, ConsumedRecord& r) {
+  void Convert(const rd_kafka_message_t& m, ConsumedRecord& r) {
     r.topic = m.rkt != nullptr ? std::string_view(rd_kafka_topic_name(m.rkt))
                                : std::string_view();
     r.partition = m.partition;
@@ -300,7 +304,7 @@ class RdConsumer : public StageConsumer, public RdKafka::RebalanceCb {
         return;
       case RD_KAFKA_RESP_ERR__FATAL:
         r.kind = ConsumedRecord::Kind::kFatal;
-        r.error = rd_kafka_message_errstr(&m);
+        r.error = DescribeFatal();
         return;
       default:
         r.kind = ConsumedRecord::Kind::kError;
@@ -317,9 +321,29 @@ class RdConsumer : public StageConsumer, public RdKafka::RebalanceCb {
     r.timestamp = rd_kafka_message_timestamp(&m, nullptr);
   }
 
+  // The consumer's fatal error. librdkafka raises one on a consumer only
+  // when its static member (group.instance.id) is fenced: another member
+  // joined with the same group.instance.id, i.e. another process with the
+  // same kafka.instance_id, or this consumer's own rejoin after its
+  // session timed out on its side (a broker restart, say). The host tells
+  // the two apart (consumers/host.h, OnFenced).
+  std::string_view DescribeFatal() {
+    char reason[512] = "";
+    const rd_kafka_resp_err_t err =
+        rd_kafka_fatal_error(consumer_->c_ptr(), reason, sizeof reason);
+    fatal_error_ = reason;
+    if (err == RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID) {
+      fatal_error_ = Cat("fenced: a member joined the group as group.instance.id '",
+                         instance_id_, "' (", reason, ")");
+    }
+    return fatal_error_;
+  }
+
   ConsumerEvents* const events_;
   const int64_t reset_offset_;
+  const std::string instance_id_;  // group.instance.id, if any
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
+  std::string fatal_error_;
   struct QueueRelease {
     void operator()(rd_kafka_queue_t* q) const { rd_kafka_queue_destroy(q); }
   };
@@ -449,8 +473,10 @@ class RdKafkaEnv : public KafkaEnv {
     const std::string& reset = settings.at("auto.offset.reset");
     const bool from_end =
         reset == "latest" || reset == "largest" || reset == "end";
+    const auto instance = settings.find("group.instance.id");
     auto consumer = std::make_unique<RdConsumer>(
-        options.events, from_end ? kEndOffset : kBeginningOffset);
+        options.events, from_end ? kEndOffset : kBeginningOffset,
+        instance != settings.end() ? instance->second : "");
     std::string error;
     if (options.events != nullptr &&
         (*conf)->set("rebalance_cb", static_cast<RdKafka::RebalanceCb*>(consumer.get()),

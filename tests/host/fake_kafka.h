@@ -12,7 +12,10 @@
 // Faults are set up before or while the host runs: a commit, an abort or
 // an init that fails with a given status, partitions revoked or lost at a given
 // poll, a rebalance that arrives inside a batch poll after records were
-// taken, a question for the committed offsets that fails. As librdkafka
+// taken, a question for the committed offsets that fails, a consumer
+// fenced at a given poll (as librdkafka fences a static member when
+// another joins with its group.instance.id: its assignment is lost, and
+// that poll and every later one report only the fatal error). As librdkafka
 // does, an Assign at kCommittedOffset asks that question itself and, when
 // it fails, reports the error once and never fetches those partitions. `StopWhenIdle` ends Host::Run once nothing has come for a few
 // rounds, so a test runs the host on its own thread, to quiescence.
@@ -53,6 +56,15 @@ struct FakeRebalance {
   // Delivered after the poll took its records (they then belong to the
   // partitions' previous life), not before.
   bool inside_poll = false;
+};
+
+// A scheduled fencing of one group's member: at its `at_poll`th poll (each
+// consumer made counts its own polls), once it has handed out
+// `after_records` records.
+struct FakeFencing {
+  std::string group_id;
+  int at_poll = 0;
+  int64_t after_records = 0;
 };
 
 class FakeGroupMetadata : public GroupMetadata {
@@ -132,6 +144,7 @@ class FakeConsumer : public StageConsumer {
   std::vector<std::string> reported_;  // what the last poll's errors view
   int polls_ = 0;
   int64_t records_taken_ = 0;
+  bool fenced_ = false;
 };
 
 class FakeProducer : public TransactionalProducer {
@@ -201,6 +214,7 @@ class FakeKafka : public KafkaEnv {
   // ending a transaction), and the transaction is gone either way.
   std::vector<absl::Status> abort_failures;
   std::vector<FakeRebalance> rebalances;
+  std::vector<FakeFencing> fencings;
   // Polls (of any consumer) between a commit and its markers; 0: at once.
   int marker_delay_polls = 0;
   // Records a poll takes at most (the host's batches are smaller here, so
@@ -328,6 +342,24 @@ inline absl::Span<const ConsumedRecord> FakeConsumer::PollBatch(int timeout_ms,
   ++polls_;
   kafka_.Polled();
   batch_.clear();
+  auto& fencings = kafka_.fencings;
+  for (auto it = fencings.begin(); !fenced_ && it != fencings.end(); ++it) {
+    if (it->group_id == options_.group_id && it->at_poll <= polls_ &&
+        it->after_records <= records_taken_) {
+      fencings.erase(it);
+      fenced_ = true;
+      if (!assignment_.empty()) options_.events->OnRevoked(*this, true);
+      assignment_.clear();
+      break;
+    }
+  }
+  if (fenced_) {
+    ConsumedRecord c;
+    c.kind = ConsumedRecord::Kind::kFatal;
+    c.error = "fenced: a member joined the group with this group.instance.id";
+    batch_.push_back(c);
+    return absl::Span<const ConsumedRecord>(batch_.data(), batch_.size());
+  }
   std::vector<FakeRebalance> now, inside;
   auto& all = kafka_.rebalances;
   for (auto it = all.begin(); it != all.end();) {

@@ -1,7 +1,8 @@
 // The Kafka host's transaction paths on a fake Kafka (fake_kafka.h): a
 // commit refused (abortable) or fatal, a producer fenced at start,
 // partitions lost or revoked in the middle of a transaction, a rebalance
-// inside a batch poll, and stage-to-stage messages kept in the process.
+// inside a batch poll, a stage consumer fenced (static membership), and
+// stage-to-stage messages kept in the process.
 //
 // Each faulty run is compared with a clean run of the same workload: the
 // committed outputs must be the same (nothing lost, nothing twice), and so
@@ -352,6 +353,48 @@ TEST_F(HostTest, RebalanceInsideABatchPollRewinds) {
   const RunResult r = Run();
   ExpectSameOutcome(r, clean);
   EXPECT_THAT(r.log, HasSubstr("rewound to the committed offsets and state"));
+}
+
+// A static member fenced by its own rejoin (librdkafka, after its session
+// timed out on its side while the broker was restarting): the stage's
+// consumer is made again, the open transaction aborted, both stages
+// rewound, and nothing is lost or applied twice.
+TEST_F(HostTest, AStageFencedByItsOwnRejoinJoinsAgainAndRewinds) {
+  const RunResult clean = Clean();
+  config_.kafka.commit_interval = 50;  // transactions stay open across polls
+  kafka_.max_poll_records = 10;
+  kafka_.fencings = {{Group("inventory-stage"), 3, 0}};
+  const RunResult r = Run();
+  ExpectSameOutcome(r, clean);
+  EXPECT_EQ(r.stock, clean.stock);
+  EXPECT_EQ(r.counters.consumer_rebuilds, 1);
+  EXPECT_GE(r.counters.aborts, 1);
+  EXPECT_THAT(r.log, HasSubstr("inventory stage consumer fenced"));
+  EXPECT_THAT(r.log, HasSubstr("rewound to the committed offsets and state"));
+}
+
+TEST_F(HostTest, AStageFencedAfterItsRecordsJoinsAgainAndRewinds) {
+  const RunResult clean = Clean();
+  config_.kafka.commit_interval = 50;
+  kafka_.max_poll_records = 10;
+  kafka_.fencings = {{Group("order-stage"), 0, 25}};
+  const RunResult r = Run();
+  ExpectSameOutcome(r, clean);
+  EXPECT_EQ(r.stock, clean.stock);
+  EXPECT_EQ(r.counters.consumer_rebuilds, 1);
+  EXPECT_GT(r.counters.inputs, clean.counters.inputs);  // read again
+}
+
+// Two processes with one instance_id fence each other again and again.
+TEST_F(HostTest, FencedAgainAndAgainIsAClearError) {
+  for (int i = 0; i < 10; ++i) kafka_.fencings.push_back({Group("order-stage"), 2, 0});
+  const RunResult r = Run();
+  EXPECT_FALSE(r.status.ok());
+  EXPECT_THAT(std::string(r.status.message()),
+              HasSubstr("another process runs with kafka.instance_id '0'"));
+  EXPECT_THAT(std::string(r.status.message()),
+              HasSubstr("group.instance.id 'orderflow.order-stage.0'"));
+  EXPECT_EQ(r.counters.consumer_rebuilds, 4);
 }
 
 // After a broker restart the group's coordinator moves, and the first

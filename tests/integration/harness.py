@@ -61,10 +61,17 @@ class Broker:
 
 
 class Orderflow:
-    """The orderflow command with one configuration file."""
+    """The orderflow command with one configuration file.
+
+    `properties`: librdkafka properties for kafka.properties; by default
+    the scenarios' short session (SHORT_SESSION), so that a member gone
+    without a word is noticed within seconds. {} leaves librdkafka's and
+    orderflow's own session settings, as in production."""
+
+    SHORT_SESSION = {"session.timeout.ms": "6000", "heartbeat.interval.ms": "1000"}
 
     def __init__(self, binary, work, bootstrap, order_partitions=4,
-                 inventory_partitions=4, extra_kafka=""):
+                 inventory_partitions=4, extra_kafka="", properties=None):
         self.binary = binary
         self.work = work
         self.config = os.path.join(work, "orderflow.yaml")
@@ -72,11 +79,13 @@ class Orderflow:
         self.order_partitions = order_partitions
         self.inventory_partitions = inventory_partitions
         self.extra_kafka = extra_kafka
+        self.properties = dict(self.SHORT_SESSION if properties is None else properties)
         self.write_config()
         self.engines = {}
 
     def write_config(self, instance_id="0", path=None):
         path = path or self.config
+        properties = "".join("    %s: \"%s\"\n" % kv for kv in sorted(self.properties.items()))
         with open(path, "w") as f:
             f.write(
                 "partitions:\n  orders: %d\n  inventory: %d\n"
@@ -84,12 +93,12 @@ class Orderflow:
                 "  instance_id: \"%s\"\n  commit_interval: 100ms\n"
                 # The workload's records carry event times in the past.
                 "  topic_configs:\n    retention.ms: \"-1\"\n"
-                "  properties:\n    session.timeout.ms: \"6000\"\n"
-                "    heartbeat.interval.ms: \"1000\"\n%s"
+                "  properties:%s\n%s%s"
                 # Metrics and dashboard on a free port: engines side by side.
                 "http:\n  address: 127.0.0.1:0\n"
                 % (self.order_partitions, self.inventory_partitions,
-                   self.bootstrap, instance_id, self.extra_kafka))
+                   self.bootstrap, instance_id, "" if properties else " {}",
+                   properties, self.extra_kafka))
         return path
 
     def run(self, *args, check=True, input_text=None):

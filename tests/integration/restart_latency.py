@@ -8,9 +8,9 @@ its metrics endpoint, which is refreshed about once a second) is measured.
 Usage: restart_latency.py ORDERFLOW [--restarts N] [--max-seconds S]
 
 Prints one line per restart and the median and the largest; with
---max-seconds, exits 1 when any restart took longer. The stage consumers run with the
-session timeout `orderflow run` chooses (no session.timeout.ms in
-kafka.properties), as in production.
+--max-seconds, exits 1 when any restart took longer. The stage consumers
+run with the session settings librdkafka and `orderflow run` choose (no
+session.timeout.ms in kafka.properties), as in production.
 """
 
 import argparse
@@ -26,24 +26,6 @@ import urllib.request
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from harness import log  # noqa: E402
-
-
-class Engine(harness.Orderflow):
-    """The harness's orderflow with librdkafka's and orderflow's own
-    session settings (the harness shortens them for its scenarios)."""
-
-    def write_config(self, instance_id="0", path=None):
-        path = path or self.config
-        with open(path, "w") as f:
-            f.write(
-                "partitions:\n  orders: %d\n  inventory: %d\n"
-                "kafka:\n  bootstrap_servers: %s\n  clock: event\n"
-                "  instance_id: \"%s\"\n  commit_interval: 100ms\n"
-                "  topic_configs:\n    retention.ms: \"-1\"\n"
-                "http:\n  address: 127.0.0.1:0\n"
-                % (self.order_partitions, self.inventory_partitions,
-                   self.bootstrap, instance_id))
-        return path
 
 
 def last_metrics_url(of, instance_id="0"):
@@ -91,7 +73,7 @@ def main():
     broker = harness.Broker(work)
     of = None
     try:
-        of = Engine(args.orderflow, work, broker.start())
+        of = harness.Orderflow(args.orderflow, work, broker.start(), properties={})
         of.create_topics()
         of.publish("inventory", workload.inventory)
         of.publish("orders", chunks[0])
