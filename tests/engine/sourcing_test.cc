@@ -231,5 +231,67 @@ TEST_P(SourcingTest, OneWarehouseBehavesAsV1) {
                           "task O-1/delivery/WH-1 CREATE [L1 SKU-A x2, L2 SKU-B x1]"));
 }
 
+// A pipeline restored from its shards' snapshots (through their bytes)
+// mid-way goes on exactly as the original: per-warehouse stock, lines held
+// and reserved whole at their warehouses, and the tasks already created.
+TEST_P(SourcingTest, SnapshotAndRestoreKeepTheWarehouses) {
+  Warehouses({{"WH-NL", 2, {}}, {"WH-FR", 1, {}}},
+             SourcingConfig::Fulfilment::kShipAvailable);
+  Stock(ReceiptAt("WH-FR", "SKU-A", 2, kT0));
+  Stock(ReceiptAt("WH-NL", "SKU-A", 3, kT0));
+  Stock(ReceiptAt("WH-NL", "SKU-B", 1, kT0));
+  Place(Order("O-1", {{"SKU-A", 4}, {"SKU-B", 1}}));  // A held at NL, B at NL
+  Place(Order("O-2", {{"SKU-A", 2}}));                // at FR
+  out_.Take();
+
+  std::vector<std::string> orders, inventory;
+  for (int i = 0; i < pipeline().order_shard_count(); ++i) {
+    orders.push_back(pipeline().order_shard(i).Snapshot().SerializeAsString());
+  }
+  for (int i = 0; i < pipeline().inventory_shard_count(); ++i) {
+    inventory.push_back(pipeline().inventory_shard(i).Snapshot().SerializeAsString());
+  }
+  const std::vector<Input> rest = {
+      {ReceiptAt("WH-FR", "SKU-A", 4, kT0 + Hours(1)), kT0 + Hours(1)},  // O-1's A moves
+      {Cancellation("O-2", kT0 + Hours(2)), kT0 + Hours(2)},
+      {Order("O-3", {{"SKU-A", 3}}), kT0 + Hours(3)},  // NL's 3, freed
+      {Shipment("O-1", "S-1", v1::SHIPMENT_STATUS_SHIPPED, kT0 + Hours(4)),
+       kT0 + Hours(4)},
+  };
+  const int64_t offset = next_offset_;
+  for (const Input& input : rest) Apply(pipeline(), input, next_offset_++);
+  const std::vector<std::string> original = out_.Take();
+  EXPECT_THAT(original,
+              ElementsAre("status O-1 BACKORDERED -> ALLOCATED",
+                          "task O-1/delivery/WH-FR CREATE [L1 SKU-A x4]",
+                          "status O-2 ALLOCATED -> CANCELLED [CANCEL_REQUESTED]",
+                          "task O-2/delivery/WH-FR CANCEL [L1 SKU-A x2]",
+                          "status O-3 NEW -> ACCEPTED",
+                          "status O-3 ACCEPTED -> ALLOCATED",
+                          "task O-3/delivery/WH-NL CREATE [L1 SKU-A x3]",
+                          "status O-1 ALLOCATED -> SHIPPED"));
+  EXPECT_EQ(LedgerOf("SKU-A"), (Ledger{.on_hand = 5, .reserved = 3}));
+
+  Recorder restored_out;
+  Pipeline restored(config_, restored_out);
+  for (int i = 0; i < restored.order_shard_count(); ++i) {
+    internal::v1::OrderShardSnapshot snapshot;
+    ASSERT_TRUE(snapshot.ParseFromString(orders[i]));
+    ASSERT_TRUE(restored.order_shard(i).Restore(snapshot).ok());
+  }
+  for (int i = 0; i < restored.inventory_shard_count(); ++i) {
+    internal::v1::InventoryShardSnapshot snapshot;
+    ASSERT_TRUE(snapshot.ParseFromString(inventory[i]));
+    ASSERT_TRUE(restored.inventory_shard(i).Restore(snapshot).ok());
+  }
+  restored.SyncClockFromShards();
+  for (size_t i = 0; i < rest.size(); ++i) {
+    Apply(restored, rest[i], offset + static_cast<int64_t>(i));
+  }
+  EXPECT_EQ(restored_out.Take(), original);
+  EXPECT_EQ(::orderflow::testing::LedgerOf(restored, "SKU-A"),
+            (Ledger{.on_hand = 5, .reserved = 3}));
+}
+
 }  // namespace
 }  // namespace orderflow::testing
