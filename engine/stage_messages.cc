@@ -3,25 +3,28 @@
 namespace orderflow {
 
 StockRequest FromProto(const internal::v1::AllocationRequest& m) {
-  StockRequest r{m.action(),          m.order_id(),
-                 m.sku(),             m.quantity(),
-                 m.rank().service_level(), m.rank().ship_by_ms(),
-                 m.rank().placed_at_ms(), std::nullopt,
-                 std::nullopt,       {},
-                 {}};
+  StockRequest r{m.action(),
+                 m.order_id(),
+                 m.sku(),
+                 m.quantity(),
+                 m.rank().service_level(),
+                 m.rank().ship_by_ms(),
+                 m.rank().placed_at_ms(),
+                 std::nullopt,
+                 std::nullopt,
+                 m.warehouse_id(),
+                 m.country()};
   if (m.has_asked_at_ms()) r.asked_at = m.asked_at_ms();
   if (m.has_line()) r.line = m.line();
-  r.warehouse_id = m.warehouse_id();
-  r.country = m.country();
   return r;
 }
 
 StockAnswer FromProto(const internal::v1::AllocationResult& m) {
-  StockAnswer a{m.order_id(), m.sku(), m.requested(), m.reserved(),
-                m.first_answer(), std::nullopt, std::nullopt, {}};
+  StockAnswer a{m.order_id(),     m.sku(),      m.requested(),
+                m.reserved(),     m.first_answer(), std::nullopt,
+                std::nullopt,     m.warehouse_id()};
   if (m.has_decided_at_ms()) a.decided_at = m.decided_at_ms();
   if (m.has_line()) a.line = m.line();
-  a.warehouse_id = m.warehouse_id();
   return a;
 }
 
