@@ -234,7 +234,12 @@ class OrderShard {
   // Rule 9, the order's side (order_sourcing.cc). A sourced order (with
   // warehouses configured) asks per line and keeps each line's warehouse
   // and task in its extras.
-  bool IsSourced(const Order& order) const;
+  // (Inline: a v1 order is told by one test on its extras.)
+  bool IsSourced(const Order& order) const {
+    return order.extras != nullptr && config_.sourcing.sourced() &&
+           order.extras->sourcing.lines.size() == order.lines.size() &&
+           !order.lines.empty();
+  }
   void StartSourcing(Order& order);
   void AskLine(const Order& order, uint32_t line, StockRequest::Action action,
                std::string_view country, Emitter& out);

@@ -16,12 +16,6 @@ namespace orderflow {
 
 using internal::v1::AllocationRequest;
 
-bool OrderShard::IsSourced(const Order& order) const {
-  return config_.sourcing.sourced() && order.extras != nullptr &&
-         order.extras->sourcing.lines.size() == order.lines.size() &&
-         !order.lines.empty();
-}
-
 void OrderShard::StartSourcing(Order& order) {
   if (order.extras == nullptr) order.extras = std::make_unique<OrderExtras>();
   order.extras->sourcing.lines.assign(order.lines.size(), LineSourcing::Line{});
