@@ -156,6 +156,85 @@ class Reader {
       return absl::OkStatus();
     };
   }
+  FieldReader BoolInto(bool* out) {
+    return [this, out](const YAML::Node& n, const std::string& p) {
+      if (n.IsScalar() && (n.Scalar() == "true" || n.Scalar() == "false")) {
+        *out = n.Scalar() == "true";
+        return absl::OkStatus();
+      }
+      return Error(n, p, "true or false");
+    };
+  }
+  FieldReader FulfilmentInto(SourcingConfig::Fulfilment* out) {
+    return [this, out](const YAML::Node& n, const std::string& p) {
+      if (n.IsScalar() && n.Scalar() == "ship_complete") {
+        *out = SourcingConfig::Fulfilment::kShipComplete;
+      } else if (n.IsScalar() && n.Scalar() == "ship_available") {
+        *out = SourcingConfig::Fulfilment::kShipAvailable;
+      } else {
+        return Error(n, p, "ship_complete or ship_available");
+      }
+      return absl::OkStatus();
+    };
+  }
+  // sourcing.warehouses: a list of {id, rank, countries}; ids non-empty and
+  // unique (a duplicate is an error at its second id).
+  FieldReader WarehousesInto(std::vector<Warehouse>* out) {
+    return [this, out](const YAML::Node& n, const std::string& p) {
+      if (n.IsNull()) return absl::OkStatus();
+      if (!n.IsSequence()) {
+        return Error(n, p, "a list of warehouses like [{id: WH-DE, rank: 1}]");
+      }
+      if (n.size() > kMaxWarehouses) {
+        return Error(n, p, Cat("at most ", kMaxWarehouses, " warehouses"));
+      }
+      std::map<std::string, YAML::Node> ids;
+      for (size_t i = 0; i < n.size(); ++i) {
+        const YAML::Node item = n[i];
+        const std::string at = Cat(p, "[", i, "]");
+        Warehouse w;
+        bool has_id = false;
+        absl::Status s = Mapping(
+            item, at,
+            {{"id",
+              [&](const YAML::Node& v, const std::string& vp) {
+                has_id = true;
+                if (!v.IsScalar() || v.Scalar().empty()) {
+                  return Error(v, vp, "a non-empty warehouse id");
+                }
+                if (!ids.emplace(v.Scalar(), v).second) {
+                  return absl::InvalidArgumentError(
+                      Cat(Where(file_, v), ": ", vp, ": duplicate warehouse id \"",
+                          v.Scalar(), "\" (first at ",
+                          Where(file_, ids[v.Scalar()]), ")"));
+                }
+                w.id = v.Scalar();
+                return absl::OkStatus();
+              }},
+             {"rank", IntegerInto(&w.rank, -1'000'000'000, 1'000'000'000)},
+             {"countries",
+              [&](const YAML::Node& v, const std::string& vp) {
+                if (v.IsNull()) return absl::OkStatus();
+                if (!v.IsSequence()) {
+                  return Error(v, vp, "a list of country codes like [DE, AT]");
+                }
+                for (size_t j = 0; j < v.size(); ++j) {
+                  if (!v[j].IsScalar() || v[j].Scalar().empty()) {
+                    return Error(v[j], Cat(vp, "[", j, "]"), "a country code");
+                  }
+                  w.countries.push_back(v[j].Scalar());
+                }
+                return absl::OkStatus();
+              }}});
+        if (!s.ok()) return s;
+        if (!item.IsMap() || !has_id) {
+          return Error(item, at, "a warehouse with an id");
+        }
+        out->push_back(std::move(w));
+      }
+      return absl::OkStatus();
+    };
+  }
   FieldReader ServiceLevel(ServiceLevelTimes* out) {
     return [this, out](const YAML::Node& n, const std::string& p) {
       return Mapping(n, p, {{"promise", DurationInto(&out->promise)},
@@ -243,6 +322,13 @@ absl::StatusOr<Config> ParseConfig(const std::string& yaml,
        {"partitions",
         section({{"orders", r.IntegerInto(&c.order_partitions, 1, 1024)},
                  {"inventory", r.IntegerInto(&c.inventory_partitions, 1, 1024)}})},
+       {"sourcing",
+        section({{"warehouses", r.WarehousesInto(&c.sourcing.warehouses)},
+                 {"fulfilment", r.FulfilmentInto(&c.sourcing.fulfilment)},
+                 {"split_lines", r.BoolInto(&c.sourcing.split_lines)},
+                 {"preempt", r.BoolInto(&c.sourcing.preempt)},
+                 {"preempt_min_slack",
+                  r.DurationInto(&c.sourcing.preempt_min_slack)}})},
        {"kafka",
         section({{"bootstrap_servers", r.TextInto(&k.bootstrap_servers)},
                  {"topic_prefix", r.TextInto(&k.topic_prefix)},

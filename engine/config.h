@@ -5,6 +5,7 @@
 
 #include <cstdint>
 
+#include "engine/sourcing_config.h"
 #include "engine/time.h"
 #include "orderflow/v1/orderflow.pb.h"
 
@@ -50,6 +51,9 @@ struct EngineConfig {
   // `replay` runs. Outputs do not depend on them.
   int32_t order_partitions = 4;
   int32_t inventory_partitions = 4;
+
+  // Rule 9: warehouses and how lines are sourced from them.
+  SourcingConfig sourcing;
 
   const ServiceLevelTimes& For(v1::ServiceLevel level) const {
     switch (level) {

@@ -14,15 +14,16 @@ using internal::v1::AllocationRequest;
 bool InventoryShard::ServeFirst::operator()(const Backorder& a,
                                             const Backorder& b) const {
   // Higher service level first (OVERNIGHT > EXPRESS > STANDARD).
-  return std::tie(b.service_level, a.ship_by, a.placed_at, a.order_id) <
-         std::tie(a.service_level, b.ship_by, b.placed_at, b.order_id);
+  // Then an order's lines by index (rule 9; one entry per SKU in v1).
+  return std::tie(b.service_level, a.ship_by, a.placed_at, a.order_id, a.line) <
+         std::tie(a.service_level, b.ship_by, b.placed_at, b.order_id, b.line);
 }
 
 InventoryShard::InventoryShard(const EngineConfig& config) : config_(config) {}
 
 InventoryShard::Backorder InventoryShard::KeyOf(const StockRequest& r) {
-  return Backorder{r.order_id, r.service_level, r.ship_by, r.placed_at,
-                   r.quantity, 0};
+  return Backorder{r.order_id, r.service_level, r.line.value_or(kWholeSku), 0,
+                   r.ship_by, r.placed_at, r.quantity, 0};
 }
 
 void InventoryShard::OnInventoryEvent(const v1::InventoryEvent& event,
@@ -75,6 +76,10 @@ void InventoryShard::OnInventoryEvent(const v1::InventoryEvent& event,
       DeadLetter(source, "MISSING_FIELD", "kind missing", clock_, out);
       return;
   }
+  if (sourced()) {
+    OnSourcedEvent(event, source, out);
+    return;
+  }
   // Both within the limit: the sum cannot wrap.
   const auto known = skus_.find(event.sku());
   const int64_t before = known == skus_.end() ? 0 : known->second.on_hand;
@@ -102,6 +107,10 @@ void InventoryShard::OnAllocationRequest(const StockRequest& request,
                                          Emitter& out) {
   Changed(request.sku);
   Sku& stock = skus_[request.sku];
+  if (request.line && sourced()) {
+    OnLineRequest(request, stock, out);
+    return;
+  }
   switch (request.action) {
     case AllocationRequest::ACTION_RESERVE: {
       const int64_t give =
@@ -177,7 +186,7 @@ std::optional<InventoryShard::StockView> InventoryShard::Stock(
 }
 
 void InventoryShard::Fill(std::string_view sku, const Sku& stock,
-                          internal::v1::StockState* s) {
+                          internal::v1::StockState* s) const {
   s->set_sku(std::string(sku));
   s->set_on_hand(stock.on_hand);
   s->set_reserved(stock.reserved);
@@ -190,11 +199,30 @@ void InventoryShard::Fill(std::string_view sku, const Sku& stock,
     e->mutable_rank()->set_placed_at_ms(b.placed_at);
     e->set_requested(b.requested);
     e->set_reserved(b.reserved);
+    if (b.line != kWholeSku) {
+      e->set_line(b.line);
+      e->set_warehouse_id(config_.sourcing.warehouses[b.held_at].id);
+    }
+  }
+  if (stock.sourced == nullptr) return;
+  const std::vector<Warehouse>& warehouses = config_.sourcing.warehouses;
+  for (size_t w = 0; w < stock.sourced->at.size(); ++w) {
+    internal::v1::WarehouseStock* at = s->add_warehouses();
+    at->set_warehouse_id(warehouses[w].id);
+    at->set_on_hand(stock.sourced->at[w].on_hand);
+    at->set_reserved(stock.sourced->at[w].reserved);
+  }
+  for (const auto& [key, placed] : stock.sourced->placed) {
+    internal::v1::ReservedLine* l = s->add_reserved_lines();
+    l->set_order_id(key.first);
+    l->set_line(key.second);
+    l->set_warehouse_id(warehouses[placed.at].id);
+    l->set_quantity(placed.quantity);
   }
 }
 
 absl::Status InventoryShard::Load(const internal::v1::StockState& s,
-                                  Sku& stock) {
+                                  Sku& stock) const {
   stock = Sku{};
   stock.on_hand = s.on_hand();
   stock.reserved = s.reserved();
@@ -206,9 +234,41 @@ absl::Status InventoryShard::Load(const internal::v1::StockState& s,
       return absl::DataLossError(
           Cat("SKU ", s.sku(), ": backorder of ", e.order_id(), " is complete"));
     }
-    stock.queue.insert(Backorder{e.order_id(), e.rank().service_level(),
-                                 e.rank().ship_by_ms(), e.rank().placed_at_ms(),
-                                 e.requested(), e.reserved()});
+    Backorder b{e.order_id(), e.rank().service_level(), kWholeSku, 0,
+                e.rank().ship_by_ms(), e.rank().placed_at_ms(), e.requested(),
+                e.reserved()};
+    if (e.has_line()) {
+      const std::optional<WarehouseIndex> w =
+          config_.sourcing.Find(e.warehouse_id());
+      if (!w) {
+        return absl::DataLossError(Cat("SKU ", s.sku(), ": backorder of ",
+                                       e.order_id(), " is held at warehouse '",
+                                       e.warehouse_id(), "', not configured"));
+      }
+      b.line = e.line();
+      b.held_at = *w;
+    }
+    stock.queue.insert(std::move(b));
+  }
+  for (const internal::v1::WarehouseStock& at : s.warehouses()) {
+    const std::optional<WarehouseIndex> w = config_.sourcing.Find(at.warehouse_id());
+    if (!w) {
+      return absl::DataLossError(Cat("SKU ", s.sku(), ": stock at warehouse '",
+                                     at.warehouse_id(), "', not configured"));
+    }
+    AtWarehouse& here = At(stock, *w);
+    here.on_hand = at.on_hand();
+    here.reserved = at.reserved();
+  }
+  for (const internal::v1::ReservedLine& l : s.reserved_lines()) {
+    const std::optional<WarehouseIndex> w = config_.sourcing.Find(l.warehouse_id());
+    if (!w) {
+      return absl::DataLossError(Cat("SKU ", s.sku(), ": line of ", l.order_id(),
+                                     " reserved at warehouse '", l.warehouse_id(),
+                                     "', not configured"));
+    }
+    SourcedOf(stock, config_.sourcing.warehouses.size())
+        .placed[{l.order_id(), l.line()}] = Placed{*w, l.quantity()};
   }
   return absl::OkStatus();
 }

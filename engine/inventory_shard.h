@@ -12,14 +12,27 @@
 // An order that is not in a SKU's queue but has asked for it holds exactly
 // what it asked for; that is why RELEASE and CONSUME carry the quantity and
 // rank, and the stage keeps no per-order record for fully reserved orders.
+//
+// With warehouses configured (rule 9, inventory_sourcing.cc) each SKU's
+// stock is also kept per warehouse (its on_hand and reserved are then the
+// sums), the order asks per line, and a line is reserved whole at the
+// first warehouse in its preference order that can fill it, or else held
+// partly at the one with the most available and queued. Stock arriving at
+// a warehouse serves the queue in rule 3's order: a line held there gets
+// what it lacks (and, short still, the rest waits for it); a line held
+// elsewhere that the warehouse can fill whole moves there, releasing its
+// partial reservation, which in turn serves the queue at its warehouse.
+// Without warehouses none of this runs: v1, byte for byte.
 #ifndef ORDERFLOW_ENGINE_INVENTORY_SHARD_H_
 #define ORDERFLOW_ENGINE_INVENTORY_SHARD_H_
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "absl/container/btree_map.h"
 #include "absl/container/btree_set.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
@@ -87,9 +100,14 @@ class InventoryShard {
   absl::Status Restore(const internal::v1::InventoryShardSnapshot& snapshot);
 
  private:
+  static constexpr uint32_t kWholeSku = UINT32_MAX;
   struct Backorder {
     std::string order_id;
     int service_level;
+    // With warehouses: the order's line (kWholeSku: v1, the whole SKU)
+    // and where its partial reservation is held.
+    uint32_t line = kWholeSku;
+    WarehouseIndex held_at = 0;
     EpochMillis ship_by;
     EpochMillis placed_at;
     int64_t requested;
@@ -99,10 +117,30 @@ class InventoryShard {
   struct ServeFirst {
     bool operator()(const Backorder& a, const Backorder& b) const;
   };
+  // One SKU's stock at one warehouse (rule 9).
+  struct AtWarehouse {
+    int64_t on_hand = 0;
+    int64_t reserved = 0;
+    int64_t available() const { return on_hand - reserved; }
+  };
+  // A line reserved whole (rule 9): where, and how many units.
+  struct Placed {
+    WarehouseIndex at;
+    int64_t quantity;
+  };
+  // What a SKU keeps only with warehouses configured.
+  struct Sourced {
+    // Per configured warehouse, in configuration order.
+    std::vector<AtWarehouse> at;
+    // Lines reserved whole, by (order id, line): a RELEASE or CONSUME
+    // finds where, whatever the order stage had heard by then.
+    absl::btree_map<std::pair<std::string, uint32_t>, Placed> placed;
+  };
   struct Sku {
     int64_t on_hand = 0;
     int64_t reserved = 0;
     absl::btree_set<Backorder, ServeFirst> queue;
+    std::unique_ptr<Sourced> sourced;  // null without warehouses
     int64_t available() const { return on_hand - reserved; }
   };
 
@@ -119,6 +157,25 @@ class InventoryShard {
   // returns how many units it held.
   int64_t Withdraw(const StockRequest& r, Sku& stock);
 
+  // Rule 9 (inventory_sourcing.cc): the same steps per (SKU, warehouse).
+  bool sourced() const { return config_.sourcing.sourced(); }
+  static Sourced& SourcedOf(Sku& stock, size_t warehouses);
+  AtWarehouse& At(Sku& stock, WarehouseIndex w) const {
+    return SourcedOf(stock, config_.sourcing.warehouses.size()).at[w];
+  }
+  // An inventory event's change to the warehouse's on-hand, checked.
+  bool OnSourcedEvent(const v1::InventoryEvent& event, const RecordSource& source,
+                      Emitter& out);
+  void OnLineRequest(const StockRequest& request, Sku& stock, Emitter& out);
+  // Serves the queue with what is available at `w`, then at every
+  // warehouse a moved line released its partial reservation at.
+  void ServeAt(std::string_view sku, Sku& stock, WarehouseIndex w,
+               EpochMillis now, Emitter& out);
+  void AnswerLine(std::string_view sku, const Backorder& line,
+                  WarehouseIndex at, int64_t reserved, bool first,
+                  EpochMillis now, Emitter& out);
+  const std::vector<WarehouseIndex>& PreferenceFor(std::string_view country);
+
   // A key already changed since the last TakeChangedKeys is found without
   // copying it (a popular SKU changes with nearly every order).
   void Changed(std::string_view sku) {
@@ -129,14 +186,16 @@ class InventoryShard {
       changed_.emplace_back(sku);
     }
   }
-  static absl::Status Load(const internal::v1::StockState& s, Sku& stock);
-  static void Fill(std::string_view sku, const Sku& stock,
-                   internal::v1::StockState* s);
+  absl::Status Load(const internal::v1::StockState& s, Sku& stock) const;
+  void Fill(std::string_view sku, const Sku& stock,
+            internal::v1::StockState* s) const;
 
   const EngineConfig& config_;
   EpochMillis clock_ = 0;
   StringMap<Sku> skus_;
   StockAnswer answer_;  // scratch, reused for every answer
+  // Rule 9: each ship-to country's warehouse preference, as asked.
+  StringMap<std::vector<WarehouseIndex>> preference_;
 
   bool track_changes_ = false;
   std::vector<std::string> changed_;

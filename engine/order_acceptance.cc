@@ -92,6 +92,14 @@ void OrderShard::Accept(Order& order, const v1::OrderPlaced& placed,
   if (cancelled_early) {
     // Rule 4: cancelled at once, without reserving stock.
     SetStatus(order, v1::ORDER_STATUS_CANCELLED, {"CANCEL_REQUESTED"}, out);
+  } else if (config_.sourcing.sourced() && !order.lines.empty()) {
+    // Rule 9: one answer per line, sourced by its ship-to country.
+    StartSourcing(order);
+    order.awaiting_answers = static_cast<uint16_t>(order.lines.size());
+    for (uint32_t i = 0; i < order.lines.size(); ++i) {
+      AskLine(order, i, AllocationRequest::ACTION_RESERVE,
+              placed.ship_to().country(), out);
+    }
   } else {
     // One answer per distinct SKU (AskInventory's requests).
     DemandBySku(order, &demand_);

@@ -56,7 +56,10 @@ void OrderShard::ApplyAllocationResult(const StockAnswer& result,
   }
   clock_ = decided_at;
   const bool complete = result.reserved >= result.requested;
-  if (const std::optional<SkuId> sku = store_.InternedId(result.sku)) {
+  const bool sourced = IsSourced(order);
+  if (sourced && result.line) {
+    NoteLineAnswer(order, result);
+  } else if (const std::optional<SkuId> sku = store_.InternedId(result.sku)) {
     for (uint32_t i : sku_lines_.Of(order, *sku)) {
       order.lines[i].reserved = complete;
     }
@@ -81,12 +84,20 @@ void OrderShard::ApplyAllocationResult(const StockAnswer& result,
     }
     SetStatus(order, v1::ORDER_STATUS_BACKORDERED, std::move(reasons), out);
   }
+  if (!all_reserved && sourced &&
+      config_.sourcing.fulfilment == SourcingConfig::Fulfilment::kShipAvailable) {
+    EmitSourcedTasks(order, out);  // what is reserved goes now
+  }
   Reschedule(order);
 }
 
 void OrderShard::Allocate(Order& order, Emitter& out) {
   SetStatus(order, v1::ORDER_STATUS_ALLOCATED, {}, out);
-  EmitTask(order, v1::TASK_ACTION_CREATE, out);
+  if (IsSourced(order)) {
+    EmitSourcedTasks(order, out);  // one per warehouse (rule 9)
+  } else {
+    EmitTask(order, v1::TASK_ACTION_CREATE, out);
+  }
   order.task_created = true;
   ship_to().Drop(order);
   Clear(order, Rung::kBackorderAged1, out);

@@ -47,7 +47,11 @@ void OrderShard::OnCancellation(const v1::CancellationRequested& cancellation,
 void OrderShard::Cancel(Order& order, Emitter& out) {
   AskInventory(order, AllocationRequest::ACTION_RELEASE, out);
   SetStatus(order, v1::ORDER_STATUS_CANCELLED, {"CANCEL_REQUESTED"}, out);
-  if (order.task_created) EmitTask(order, v1::TASK_ACTION_CANCEL, out);
+  if (IsSourced(order)) {
+    CancelSourcedTasks(order, out);  // every task created (rule 9)
+  } else if (order.task_created) {
+    EmitTask(order, v1::TASK_ACTION_CANCEL, out);
+  }
   ClearAllOpen(order, out);
   CheckInvoices(order, out);  // anything invoiced was not shipped
 }

@@ -17,8 +17,19 @@
 
 namespace orderflow {
 
-// Rule 9: where the order's lines are sourced.
+// Rule 9: where the order's lines are sourced, line by line (parallel to
+// Order::lines), kept for every order while warehouses are configured.
 struct LineSourcing {
+  static constexpr uint16_t kNowhere = UINT16_MAX;
+  struct Line {
+    // The warehouse (SourcingConfig::warehouses index) the line is
+    // reserved at, or partly while backordered; kNowhere until answered.
+    uint16_t warehouse = kNowhere;
+    // Which of that warehouse's tasks of the order holds the line (1 the
+    // first); 0 while in none.
+    uint16_t task = 0;
+  };
+  std::vector<Line> lines;
 };
 
 // Rule 10: the order's parcels, line by line (engine/parcels.h reads

@@ -63,6 +63,12 @@ void OrderShard::SetStatus(Order& order, v1::OrderStatus status,
 
 void OrderShard::AskInventory(const Order& order, StockRequest::Action action,
                               Emitter& out) {
+  if (IsSourced(order)) {  // rule 9: per line, at its warehouse
+    for (uint32_t i = 0; i < order.lines.size(); ++i) {
+      AskLine(order, i, action, {}, out);
+    }
+    return;
+  }
   // One request per distinct SKU, for all of the order's units of it, in
   // the order the SKUs first appear in the order.
   StockRequest& request = request_;
@@ -89,7 +95,8 @@ void OrderShard::EmitTask(const Order& order, v1::TaskAction action,
                                    order.lines[i].quantity});
   }
   TaskOutput task{order.id, action, lines, order.level, std::nullopt,
-                  order.promise.ship_by, order.promise.deliver_by, clock_};
+                  order.promise.ship_by, order.promise.deliver_by, clock_,
+                  {}, 1};
   if (action == v1::TASK_ACTION_CREATE && order.has_ship_to()) {
     task.ship_to = ship_to().Of(order);
   }

@@ -32,6 +32,8 @@
 //    partial shipment cancels the unshipped rest.
 //  - order_deadlines.cc (rule 6): each order's next deadline is its one
 //    timer (engine/timer_queue.h); what each deadline says when it fires.
+//  - order_sourcing.cc (rule 9, the order's side): with warehouses, a
+//    request per line, each line's warehouse, one task per warehouse.
 //  - order_escalations.cc (rule 7): an escalation of an order is RAISED at
 //    most once and CLEARED at most once, after it was raised.
 //  - order_invoices.cc: invoices against what shipped (OnInvoice below).
@@ -233,6 +235,29 @@ class OrderShard {
   void ApplyAllocationResult(const StockAnswer& result, EpochMillis shard_clock,
                              Emitter& out);
   void Allocate(Order& order, Emitter& out);
+  // Rule 9, the order's side (order_sourcing.cc). A sourced order (with
+  // warehouses configured) asks per line and keeps each line's warehouse
+  // and task in its extras.
+  // (Inline: a v1 order is told by one test on its extras.)
+  bool IsSourced(const Order& order) const {
+    return order.extras != nullptr && config_.sourcing.sourced() &&
+           order.extras->sourcing.lines.size() == order.lines.size() &&
+           !order.lines.empty();
+  }
+  void StartSourcing(Order& order);
+  void AskLine(const Order& order, uint32_t line, StockRequest::Action action,
+               std::string_view country, Emitter& out);
+  // Rules 5 and 10: the lines' reserved units leave stock, each at its
+  // line's warehouse (a sourced order only).
+  void ConsumeLines(const Order& order, absl::Span<const uint32_t> lines,
+                    Emitter& out);
+  void NoteLineAnswer(Order& order, const StockAnswer& result);
+  // Creates a task per warehouse for the reserved lines in no task yet.
+  void EmitSourcedTasks(Order& order, Emitter& out);
+  // CANCELs every task created.
+  void CancelSourcedTasks(const Order& order, Emitter& out);
+  void EmitWarehouseTask(const Order& order, uint16_t warehouse,
+                         uint16_t number, v1::TaskAction action, Emitter& out);
   // Rule 4 (order_cancellation.cc).
   void Cancel(Order& order, Emitter& out);
   // Rule 5 (order_shipments.cc).

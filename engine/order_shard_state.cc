@@ -31,6 +31,16 @@ void OrderShard::FillOrderState(const Order& o,
     l->set_reserved(line.reserved);
     l->set_unit_price_minor(line.unit_price());
   }
+  if (IsSourced(o)) {  // rule 9: each line's warehouse and task
+    for (size_t i = 0; i < o.lines.size(); ++i) {
+      const LineSourcing::Line& at = o.extras->sourcing.lines[i];
+      internal::v1::LineState* l = s->mutable_lines(static_cast<int>(i));
+      if (at.warehouse != LineSourcing::kNowhere) {
+        l->set_warehouse_id(config_.sourcing.warehouses[at.warehouse].id);
+      }
+      l->set_task(at.task);
+    }
+  }
   for (uint64_t k : o.shipment_events_seen) s->add_shipment_events_seen(k);
   if (o.has_ship_to()) ParseAddress(store_.ship_to().Of(o), s->mutable_ship_to());
   s->set_currency(SkuName(o.currency));
@@ -108,6 +118,15 @@ void OrderShard::RestoreOrder(const internal::v1::OrderState& s) {
   for (const internal::v1::LineState& l : s.lines()) {
     o.AddLine(l.line_id(), store_.Intern(l.sku()), static_cast<int32_t>(l.quantity()),
               l.unit_price_minor(), l.reserved());
+  }
+  if (config_.sourcing.sourced() && !o.lines.empty()) {
+    StartSourcing(o);
+    for (int i = 0; i < s.lines_size(); ++i) {
+      LineSourcing::Line& at = o.extras->sourcing.lines[i];
+      at.warehouse = config_.sourcing.Find(s.lines(i).warehouse_id())
+                         .value_or(LineSourcing::kNowhere);
+      at.task = static_cast<uint16_t>(s.lines(i).task());
+    }
   }
   o.shipment_events_seen.assign(s.shipment_events_seen().begin(),
                                 s.shipment_events_seen().end());

@@ -87,15 +87,24 @@ bool AppendTask(const TaskOutput& t, std::string& out) {
     bound += 3 * kMaxText + l.line_id.size() + l.sku.size() + kMaxNumber;
   }
   if (t.ship_to) bound += kMaxText + t.ship_to->size();
+  std::string sourced_id;  // a task of a warehouse (rule 9): the long form
+  if (!t.warehouse_id.empty()) {
+    AppendTaskId(t, &sourced_id);
+    bound += 2 * kMaxText + sourced_id.size() + t.warehouse_id.size();
+  }
   const size_t begin = out.size();
   out.resize(begin + bound);
   uint8_t* const start = reinterpret_cast<uint8_t*>(out.data() + begin);
   uint8_t* p = start;
   // taskId: the order id and "/delivery".
-  *p++ = Tag(1, kLengthDelimited);
-  p = WriteVarint(t.order_id.size() + kTaskIdSuffix.size(), p);
-  p = WriteBytes(t.order_id, p);
-  p = WriteBytes(kTaskIdSuffix, p);
+  if (sourced_id.empty()) {
+    *p++ = Tag(1, kLengthDelimited);
+    p = WriteVarint(t.order_id.size() + kTaskIdSuffix.size(), p);
+    p = WriteBytes(t.order_id, p);
+    p = WriteBytes(kTaskIdSuffix, p);
+  } else {
+    p = WriteText(1, sourced_id, p);
+  }
   p = WriteText(2, t.order_id, p);
   p = WriteNumber(3, AsVarint(t.action), p);
   for (const TaskOutputLine& l : t.lines) {
@@ -114,6 +123,7 @@ bool AppendTask(const TaskOutput& t, std::string& out) {
     p = WriteVarint(t.ship_to->size(), p);
     p = WriteBytes(*t.ship_to, p);
   }
+  p = WriteText(10, t.warehouse_id, p);
   out.resize(begin + static_cast<size_t>(p - start));
   return true;
 }

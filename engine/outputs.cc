@@ -12,6 +12,18 @@ void Assign(std::string_view text, std::string* field) {
 
 }  // namespace
 
+void AppendTaskId(const TaskOutput& t, std::string* out) {
+  out->append(t.order_id.data(), t.order_id.size());
+  out->append("/delivery");
+  if (t.warehouse_id.empty()) return;
+  out->push_back('/');
+  out->append(t.warehouse_id.data(), t.warehouse_id.size());
+  if (t.number > 1) {
+    out->push_back('/');
+    out->append(std::to_string(t.number));
+  }
+}
+
 void ToProto(const StatusOutput& s, v1::OrderStatusChanged* m) {
   Assign(s.order_id, m->mutable_order_id());
   m->set_status(s.status);
@@ -33,8 +45,8 @@ void ToProto(const StatusOutput& s, v1::OrderStatusChanged* m) {
 
 void ToProto(const TaskOutput& t, v1::DeliveryTask* m) {
   std::string* task_id = m->mutable_task_id();
-  Assign(t.order_id, task_id);
-  task_id->append("/delivery");
+  task_id->clear();
+  AppendTaskId(t, task_id);
   Assign(t.order_id, m->mutable_order_id());
   m->set_action(t.action);
   // Lines are overwritten in place; surplus ones from an earlier task go.
@@ -57,6 +69,7 @@ void ToProto(const TaskOutput& t, v1::DeliveryTask* m) {
   SetTimestamp(t.ship_by, m->mutable_ship_by());
   SetTimestamp(t.deliver_by, m->mutable_deliver_by());
   SetTimestamp(t.created_at, m->mutable_created_at());
+  Assign(t.warehouse_id, m->mutable_warehouse_id());
 }
 
 }  // namespace orderflow

@@ -40,7 +40,9 @@ struct TaskOutputLine {
   int32_t quantity = 0;
 };
 
-// See v1::DeliveryTask. Its taskId is the order id and "/delivery".
+// See v1::DeliveryTask. Its taskId is the order id and "/delivery", and
+// with a warehouse "/<warehouseId>", and from its second task on there
+// "/<n>" (TaskId below).
 struct TaskOutput {
   std::string_view order_id;
   v1::TaskAction action = v1::TASK_ACTION_UNSPECIFIED;
@@ -52,7 +54,13 @@ struct TaskOutput {
   EpochMillis ship_by = 0;
   EpochMillis deliver_by = 0;
   EpochMillis created_at = 0;
+  // Rule 9: empty without configured warehouses.
+  std::string_view warehouse_id;
+  uint32_t number = 1;  // the warehouse's n-th task of the order
 };
+
+// Appends the task's id to `out`.
+void AppendTaskId(const TaskOutput& t, std::string* out);
 
 // Overwrite every field of *m, so that a message reused from one output to
 // the next keeps the memory of its strings and sub-messages.

@@ -3,18 +3,28 @@
 namespace orderflow {
 
 StockRequest FromProto(const internal::v1::AllocationRequest& m) {
-  StockRequest r{m.action(),          m.order_id(),
-                 m.sku(),             m.quantity(),
-                 m.rank().service_level(), m.rank().ship_by_ms(),
-                 m.rank().placed_at_ms(), std::nullopt};
+  StockRequest r{m.action(),
+                 m.order_id(),
+                 m.sku(),
+                 m.quantity(),
+                 m.rank().service_level(),
+                 m.rank().ship_by_ms(),
+                 m.rank().placed_at_ms(),
+                 std::nullopt,
+                 std::nullopt,
+                 m.warehouse_id(),
+                 m.country()};
   if (m.has_asked_at_ms()) r.asked_at = m.asked_at_ms();
+  if (m.has_line()) r.line = m.line();
   return r;
 }
 
 StockAnswer FromProto(const internal::v1::AllocationResult& m) {
-  StockAnswer a{m.order_id(), m.sku(), m.requested(), m.reserved(),
-                m.first_answer(), std::nullopt};
+  StockAnswer a{m.order_id(),     m.sku(),      m.requested(),
+                m.reserved(),     m.first_answer(), std::nullopt,
+                std::nullopt,     m.warehouse_id()};
   if (m.has_decided_at_ms()) a.decided_at = m.decided_at_ms();
+  if (m.has_line()) a.line = m.line();
   return a;
 }
 
@@ -28,6 +38,13 @@ void ToProto(const StockRequest& r, internal::v1::AllocationRequest* m) {
   rank->set_ship_by_ms(r.ship_by);
   rank->set_placed_at_ms(r.placed_at);
   if (r.asked_at) m->set_asked_at_ms(*r.asked_at);
+  if (r.line) {
+    m->set_line(*r.line);
+  } else {
+    m->clear_line();
+  }
+  m->set_warehouse_id(r.warehouse_id);
+  m->set_country(r.country);
 }
 
 void ToProto(const StockAnswer& a, internal::v1::AllocationResult* m) {
@@ -37,6 +54,12 @@ void ToProto(const StockAnswer& a, internal::v1::AllocationResult* m) {
   m->set_reserved(a.reserved);
   m->set_first_answer(a.first_answer);
   if (a.decided_at) m->set_decided_at_ms(*a.decided_at);
+  if (a.line) {
+    m->set_line(*a.line);
+  } else {
+    m->clear_line();
+  }
+  m->set_warehouse_id(a.warehouse_id);
 }
 
 }  // namespace orderflow

@@ -32,6 +32,12 @@ struct StockRequest {
   // The order stage's clock when it asked: the time of what the request
   // causes. nullopt only in a request written before the field existed.
   std::optional<EpochMillis> asked_at;
+  // With warehouses (rule 9): the request is for the order's line of this
+  // index (quantity is that line's); RELEASE and CONSUME name the
+  // warehouse it is reserved at, RESERVE the ship-to country.
+  std::optional<uint32_t> line;
+  std::string warehouse_id;
+  std::string country;
 };
 
 // Inventory stage -> order stage, keyed by order_id. See AllocationResult.
@@ -44,6 +50,9 @@ struct StockAnswer {
   // When the inventory stage decided, the time the order stage decides at.
   // nullopt only in a result written before the field existed.
   std::optional<EpochMillis> decided_at;
+  // The answer for one line, and where it is (partly) reserved (rule 9).
+  std::optional<uint32_t> line;
+  std::string warehouse_id;
 };
 
 StockRequest FromProto(const internal::v1::AllocationRequest& m);

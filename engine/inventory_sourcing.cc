@@ -1,0 +1,212 @@
+// Rule 9, the inventory stage's side: stock per (SKU, warehouse), lines
+// reserved whole at the first warehouse of their preference order that
+// can fill them, and backordered lines served (or moved) as stock arrives
+// at a warehouse. Runs only with warehouses configured (see
+// inventory_shard.h); a SKU's on_hand and reserved are then the sums over
+// its warehouses.
+#include <algorithm>
+#include <vector>
+
+#include "engine/dead_letter.h"
+#include "engine/inventory_shard.h"
+#include "engine/text.h"
+
+namespace orderflow {
+
+using internal::v1::AllocationRequest;
+
+InventoryShard::Sourced& InventoryShard::SourcedOf(Sku& stock,
+                                                   size_t warehouses) {
+  if (stock.sourced == nullptr) {
+    stock.sourced = std::make_unique<Sourced>();
+    stock.sourced->at.resize(warehouses);
+  }
+  return *stock.sourced;
+}
+
+const std::vector<WarehouseIndex>& InventoryShard::PreferenceFor(
+    std::string_view country) {
+  auto it = preference_.find(country);
+  if (it == preference_.end()) {
+    it = preference_.emplace(std::string(country),
+                             config_.sourcing.Preference(country)).first;
+  }
+  return it->second;
+}
+
+bool InventoryShard::OnSourcedEvent(const v1::InventoryEvent& event,
+                                    const RecordSource& source, Emitter& out) {
+  const std::optional<WarehouseIndex> w =
+      config_.sourcing.Find(event.warehouse_id());
+  if (!w) {
+    DeadLetter(source, "UNKNOWN_WAREHOUSE",
+               Cat("warehouseId '", event.warehouse_id(),
+                   "' is not a configured warehouse"),
+               clock_, out);
+    return false;
+  }
+  const int64_t q = event.quantity();
+  const auto known = skus_.find(event.sku());
+  int64_t before = 0;
+  if (known != skus_.end() && known->second.sourced != nullptr) {
+    before = known->second.sourced->at[*w].on_hand;
+  }
+  const int64_t after = event.kind() == v1::INVENTORY_KIND_SNAPSHOT ? q : before + q;
+  if (after > kMaxStockQuantity || after < -kMaxStockQuantity) {
+    DeadLetter(source, "INVALID_VALUE",
+               Cat("quantity ", q, " would take on-hand of ", event.sku(),
+                   " at ", event.warehouse_id(), " from ", before,
+                   " past the limit of ", kMaxStockQuantity, " units"),
+               clock_, out);
+    return false;
+  }
+  Changed(event.sku());
+  Sku& stock = known == skus_.end() ? skus_[event.sku()] : known->second;
+  At(stock, *w).on_hand = after;
+  stock.on_hand += after - before;
+  if (after > before) ServeAt(event.sku(), stock, *w, clock_, out);
+  return true;
+}
+
+void InventoryShard::OnLineRequest(const StockRequest& request, Sku& stock,
+                                   Emitter& out) {
+  const EpochMillis now = DecidedAt(request);
+  switch (request.action) {
+    case AllocationRequest::ACTION_RESERVE: {
+      const std::vector<WarehouseIndex>& preference =
+          PreferenceFor(request.country);
+      Backorder line = KeyOf(request);
+      // The first warehouse that can fill the line whole; else the one
+      // with the most available (ties: the earlier in preference), which
+      // holds what it has while the line waits.
+      WarehouseIndex most = preference.front();
+      for (WarehouseIndex w : preference) {
+        const int64_t available = At(stock, w).available();
+        if (available >= request.quantity) {
+          At(stock, w).reserved += request.quantity;
+          stock.reserved += request.quantity;
+          stock.sourced->placed[{request.order_id, line.line}] =
+              Placed{w, request.quantity};
+          AnswerLine(request.sku, line, w, request.quantity, true, now, out);
+          return;
+        }
+        if (available > At(stock, most).available()) most = w;
+      }
+      const int64_t give =
+          std::clamp<int64_t>(At(stock, most).available(), 0, request.quantity);
+      At(stock, most).reserved += give;
+      stock.reserved += give;
+      line.held_at = most;
+      line.reserved = give;
+      AnswerLine(request.sku, line, most, give, true, now, out);
+      stock.queue.insert(std::move(line));
+      return;
+    }
+    case AllocationRequest::ACTION_RELEASE:
+    case AllocationRequest::ACTION_CONSUME: {
+      // Held where the queue says, for a line still waiting; else where it
+      // was reserved whole. (The order stage's warehouse_id may be behind:
+      // a move may still be on its way to it.)
+      std::optional<WarehouseIndex> w;
+      int64_t held = 0;
+      auto it = stock.queue.find(KeyOf(request));
+      if (it != stock.queue.end()) {
+        held = it->reserved;
+        w = it->held_at;
+        stock.queue.erase(it);
+      } else if (stock.sourced != nullptr) {
+        auto placed = stock.sourced->placed.find({request.order_id, *request.line});
+        if (placed != stock.sourced->placed.end()) {
+          held = placed->second.quantity;
+          w = placed->second.at;
+          stock.sourced->placed.erase(placed);
+        }
+      }
+      if (!w) return;  // nothing held for the line
+      AtWarehouse& here = At(stock, *w);
+      held = std::min(held, here.reserved);
+      here.reserved -= held;
+      stock.reserved -= held;
+      if (request.action == AllocationRequest::ACTION_CONSUME) {
+        here.on_hand -= held;
+        stock.on_hand -= held;
+      } else {
+        ServeAt(request.sku, stock, *w, now, out);
+      }
+      return;
+    }
+    case AllocationRequest::ACTION_UNSPECIFIED:
+    case internal::v1::AllocationRequest_Action_AllocationRequest_Action_INT_MIN_SENTINEL_DO_NOT_USE_:
+    case internal::v1::AllocationRequest_Action_AllocationRequest_Action_INT_MAX_SENTINEL_DO_NOT_USE_:
+      return;
+  }
+}
+
+void InventoryShard::ServeAt(std::string_view sku, Sku& stock,
+                             WarehouseIndex first, EpochMillis now,
+                             Emitter& out) {
+  // Warehouses with stock to hand out; a line moving away adds the one it
+  // leaves. Each move completes a line, so this ends.
+  std::vector<WarehouseIndex> pending{first};
+  while (!pending.empty()) {
+    const WarehouseIndex w = pending.back();
+    pending.pop_back();
+    AtWarehouse& here = At(stock, w);
+    for (auto it = stock.queue.begin();
+         it != stock.queue.end() && here.available() > 0;) {
+      if (it->line == kWholeSku) {
+        ++it;  // not a line request (none with warehouses configured)
+        continue;
+      }
+      if (it->held_at == w) {
+        // The rest of a line held here: it gets what there is, and while
+        // still short it keeps this warehouse's stock coming to it.
+        const int64_t give = std::min(here.available(), it->requested - it->reserved);
+        it->reserved += give;
+        here.reserved += give;
+        stock.reserved += give;
+        if (it->reserved < it->requested) break;
+        stock.sourced->placed[{it->order_id, it->line}] = Placed{w, it->requested};
+        AnswerLine(sku, *it, w, it->reserved, false, now, out);
+        it = stock.queue.erase(it);
+        continue;
+      }
+      if (here.available() < it->requested) {
+        ++it;  // held elsewhere and more than this warehouse has
+        continue;
+      }
+      // A whole line held elsewhere: it moves here, and what it held there
+      // serves that warehouse's queue.
+      AtWarehouse& there = At(stock, it->held_at);
+      const int64_t left = std::min(it->reserved, there.reserved);
+      there.reserved -= left;
+      here.reserved += it->requested;
+      stock.reserved += it->requested - left;
+      if (left > 0 &&
+          std::find(pending.begin(), pending.end(), it->held_at) == pending.end()) {
+        pending.push_back(it->held_at);
+      }
+      stock.sourced->placed[{it->order_id, it->line}] = Placed{w, it->requested};
+      AnswerLine(sku, *it, w, it->requested, false, now, out);
+      it = stock.queue.erase(it);
+    }
+  }
+}
+
+void InventoryShard::AnswerLine(std::string_view sku, const Backorder& line,
+                                WarehouseIndex at, int64_t reserved,
+                                bool first, EpochMillis now, Emitter& out) {
+  answer_.order_id = line.order_id;
+  answer_.sku = sku;
+  answer_.requested = line.requested;
+  answer_.reserved = reserved;
+  answer_.first_answer = first;
+  answer_.decided_at = now;
+  answer_.line = line.line;
+  answer_.warehouse_id = config_.sourcing.warehouses[at].id;
+  out.SendToOrders(answer_);
+  answer_.line.reset();  // the scratch answer's v1 form again
+  answer_.warehouse_id.clear();
+}
+
+}  // namespace orderflow
