@@ -117,9 +117,12 @@ void InventoryShard::OnLineRequest(const StockRequest& request, Sku& stock,
       } else if (stock.sourced != nullptr) {
         auto placed = stock.sourced->placed.find({request.order_id, *request.line});
         if (placed != stock.sourced->placed.end()) {
-          held = placed->second.quantity;
+          // A parcel consumes (and a cancellation after it releases) only
+          // what it names; the rest stays reserved for the line.
+          held = std::min(request.quantity, placed->second.quantity);
           w = placed->second.at;
-          stock.sourced->placed.erase(placed);
+          placed->second.quantity -= held;
+          if (placed->second.quantity <= 0) stock.sourced->placed.erase(placed);
         }
       }
       if (!w) return;  // nothing held for the line

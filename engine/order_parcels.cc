@@ -43,8 +43,10 @@ ParcelLines Sorted(ParcelLines lines) {
 
 }  // namespace
 
-bool OrderShard::TaskOf(const Order& order, std::string_view task_id) {
-  // One task per order until sourcing splits them: "<orderId>/delivery".
+bool OrderShard::TaskOf(const Order& order, std::string_view task_id) const {
+  // A sourced order's tasks are per warehouse (rule 9); otherwise one task,
+  // "<orderId>/delivery".
+  if (IsSourced(order)) return !SourcedTaskLines(order, task_id).empty();
   constexpr std::string_view kSuffix = "/delivery";
   return task_id.size() == order.id.size() + kSuffix.size() &&
          task_id.substr(0, order.id.size()) == order.id &&
@@ -55,6 +57,12 @@ void OrderShard::AskInventoryForUnits(const Order& order,
                                       StockRequest::Action action,
                                       const std::vector<int32_t>& units,
                                       Emitter& out) {
+  if (IsSourced(order)) {  // rule 9: per line, at the line's warehouse
+    for (uint32_t i = 0; i < order.lines.size(); ++i) {
+      if (units[i] > 0) AskLine(order, i, action, {}, out, units[i]);
+    }
+    return;
+  }
   // One request per distinct SKU with units, in the order the SKUs first
   // appear in the order, as AskInventory does for the whole order.
   StockRequest& request = request_;

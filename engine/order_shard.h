@@ -245,8 +245,15 @@ class OrderShard {
            !order.lines.empty();
   }
   void StartSourcing(Order& order);
+  // `units`: how many of the line's units the request is about; 0 (the
+  // default) is the whole line. A part only for RELEASE and CONSUME of a
+  // line reserved whole (rule 10: a parcel consumes what it carries).
   void AskLine(const Order& order, uint32_t line, StockRequest::Action action,
-               std::string_view country, Emitter& out);
+               std::string_view country, Emitter& out, int64_t units = 0);
+  // The lines of the sourced order's task `task_id` (an id it created),
+  // in line order; empty when it has no such task.
+  std::vector<uint32_t> SourcedTaskLines(const Order& order,
+                                         std::string_view task_id) const;
   // Rules 5 and 10: the lines' reserved units leave stock, each at its
   // line's warehouse (a sourced order only).
   void ConsumeLines(const Order& order, absl::Span<const uint32_t> lines,
@@ -270,7 +277,7 @@ class OrderShard {
   bool ApplyParcel(Order& order, const v1::ShipmentEvent& shipment,
                    const RecordSource& source, Emitter& out);
   // Whether `task_id` names a delivery task of `order`.
-  static bool TaskOf(const Order& order, std::string_view task_id);
+  bool TaskOf(const Order& order, std::string_view task_id) const;
   // Stock requests for `units` of the order's lines (by line index): one
   // per SKU, for the units of its lines.
   void AskInventoryForUnits(const Order& order, StockRequest::Action action,

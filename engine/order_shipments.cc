@@ -103,6 +103,22 @@ void OrderShard::ApplyShipment(Order& order, const v1::ShipmentEvent& shipment,
     return;
   }
   if (!leaves_warehouse) return;  // PICKED, PACKED: recorded only
+  if (shipment.lines().empty() && !shipment.task_id().empty() &&
+      IsSourced(order)) {
+    // Rule 10: no lines is the whole task. With one task that is the
+    // whole order (below); with one task of several, that task's lines.
+    const std::vector<uint32_t> task = SourcedTaskLines(order, shipment.task_id());
+    if (task.size() < order.lines.size()) {
+      v1::ShipmentEvent whole_task = shipment;
+      for (uint32_t i : task) {
+        v1::ShipmentLine* line = whole_task.add_lines();
+        line->set_line_id(std::string(order.LineId(i)));
+        line->set_quantity(order.lines[i].quantity);
+      }
+      if (!ApplyParcel(order, whole_task, source, out)) seen.pop_back();
+      return;
+    }
+  }
   if (!shipment.lines().empty() || HasParcels(order)) {
     // Rule 10 (order_parcels.cc).
     if (!ApplyParcel(order, shipment, source, out)) seen.pop_back();

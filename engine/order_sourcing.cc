@@ -23,7 +23,7 @@ void OrderShard::StartSourcing(Order& order) {
 
 void OrderShard::AskLine(const Order& order, uint32_t i,
                          StockRequest::Action action, std::string_view country,
-                         Emitter& out) {
+                         Emitter& out, int64_t units) {
   StockRequest& r = request_;
   r.action = action;
   r.order_id = order.id;
@@ -32,7 +32,7 @@ void OrderShard::AskLine(const Order& order, uint32_t i,
   r.placed_at = order.placed_at;
   r.asked_at = clock_;
   r.sku = SkuName(order.lines[i].sku);
-  r.quantity = order.lines[i].quantity;
+  r.quantity = units > 0 ? units : order.lines[i].quantity;
   r.line = i;
   const uint16_t w = order.extras->sourcing.lines[i].warehouse;
   if (w == LineSourcing::kNowhere) {
@@ -53,6 +53,24 @@ void OrderShard::ConsumeLines(const Order& order,
   for (uint32_t i : lines) {
     AskLine(order, i, AllocationRequest::ACTION_CONSUME, {}, out);
   }
+}
+
+std::vector<uint32_t> OrderShard::SourcedTaskLines(const Order& order,
+                                                   std::string_view task_id) const {
+  std::vector<uint32_t> found;
+  const std::vector<LineSourcing::Line>& lines = order.extras->sourcing.lines;
+  std::string id;
+  for (uint32_t i = 0; i < lines.size(); ++i) {
+    if (lines[i].task == 0 || lines[i].warehouse == LineSourcing::kNowhere) continue;
+    TaskOutput t;
+    t.order_id = order.id;
+    t.warehouse_id = config_.sourcing.warehouses[lines[i].warehouse].id;
+    t.number = lines[i].task;
+    id.clear();
+    AppendTaskId(t, &id);
+    if (id == task_id) found.push_back(i);
+  }
+  return found;
 }
 
 void OrderShard::NoteLineAnswer(Order& order, const StockAnswer& result) {

@@ -204,6 +204,51 @@ TEST_P(SourcingTest, ShippingConsumesAtEachLinesWarehouse) {
   EXPECT_EQ(StatusOf("O-2"), v1::ORDER_STATUS_BACKORDERED);
 }
 
+// Rules 9 and 10 together: a shipment naming one task of several (no
+// lines) ships that task's lines, and each parcel consumes its units at
+// its lines' warehouse only.
+TEST_P(SourcingTest, EachWarehousesTaskShipsAsAParcelOfItsOwn) {
+  Stock(ReceiptAt("WH-FR", "SKU-A", 2, kT0));
+  Stock(ReceiptAt("WH-NL", "SKU-B", 3, kT0));
+  Place(Order("O-1", {{"SKU-A", 2}, {"SKU-B", 3}}));
+  EXPECT_THAT(out_.Take(),
+              ElementsAre("status O-1 NEW -> ACCEPTED",
+                          "status O-1 ACCEPTED -> ALLOCATED",
+                          "task O-1/delivery/WH-FR CREATE [L1 SKU-A x2]",
+                          "task O-1/delivery/WH-NL CREATE [L2 SKU-B x3]"));
+
+  v1::ShipmentEvent fr = Shipment("O-1", "S-FR", v1::SHIPMENT_STATUS_SHIPPED,
+                                  kT0 + Hours(1));
+  fr.set_task_id("O-1/delivery/WH-FR");
+  Ship(fr);
+  EXPECT_THAT(out_.Take(),
+              ElementsAre("status O-1 ALLOCATED -> PARTIALLY_SHIPPED"));
+  EXPECT_EQ(LedgerOf("SKU-A"), (Ledger{.on_hand = 0, .reserved = 0}));
+  EXPECT_EQ(LedgerOf("SKU-B"), (Ledger{.on_hand = 3, .reserved = 3}));
+
+  // Part of the other task's line, then the rest of it.
+  v1::ShipmentEvent nl = Shipment("O-1", "S-NL-1", v1::SHIPMENT_STATUS_SHIPPED,
+                                  kT0 + Hours(2));
+  v1::ShipmentLine* line = nl.add_lines();
+  line->set_line_id("L2");
+  line->set_quantity(1);
+  Ship(nl);
+  EXPECT_EQ(LedgerOf("SKU-B"), (Ledger{.on_hand = 2, .reserved = 2}));
+  nl.set_shipment_id("S-NL-2");
+  nl.mutable_lines(0)->set_quantity(2);
+  Ship(nl);
+  EXPECT_THAT(out_.Take(),
+              ElementsAre("status O-1 PARTIALLY_SHIPPED -> SHIPPED"));
+  EXPECT_EQ(LedgerOf("SKU-B"), (Ledger{.on_hand = 0, .reserved = 0}));
+
+  // A task the order does not have is a mismatch.
+  v1::ShipmentEvent other = Shipment("O-1", "S-X", v1::SHIPMENT_STATUS_DELIVERED,
+                                     kT0 + Hours(3));
+  other.set_task_id("O-1/delivery/WH-DE");
+  Ship(other);
+  EXPECT_THAT(out_.Take(), ElementsAre("dead-letter shipments/O-1 SHIPMENT_MISMATCH"));
+}
+
 TEST_P(SourcingTest, StockAtAWarehouseNotConfiguredIsDeadLettered) {
   Stock(ReceiptAt("WH-XX", "SKU-A", 5, kT0));
   Stock(Receipt("SKU-A", 5, kT0));  // no warehouse: none is the default
