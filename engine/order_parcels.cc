@@ -65,13 +65,7 @@ void OrderShard::AskInventoryForUnits(const Order& order,
   }
   // One request per distinct SKU with units, in the order the SKUs first
   // appear in the order, as AskInventory does for the whole order.
-  StockRequest& request = request_;
-  request.action = action;
-  request.order_id = order.id;
-  request.service_level = order.level;
-  request.ship_by = order.promise.ship_by;
-  request.placed_at = order.placed_at;
-  request.asked_at = clock_;
+  StockRequest& request = RequestFor(order, action);
   std::vector<SkuId> skus;
   for (size_t i = 0; i < order.lines.size(); ++i) {
     if (units[i] > 0 &&

@@ -71,6 +71,17 @@ void OrderShard::AskInventory(const Order& order, StockRequest::Action action,
   }
   // One request per distinct SKU, for all of the order's units of it, in
   // the order the SKUs first appear in the order.
+  StockRequest& request = RequestFor(order, action);
+  DemandBySku(order, &demand_);
+  for (const SkuDemand& d : demand_) {
+    request.sku = SkuName(d.sku);
+    request.quantity = d.quantity;
+    out.SendToInventory(request);
+  }
+}
+
+StockRequest& OrderShard::RequestFor(const Order& order,
+                                     StockRequest::Action action) {
   StockRequest& request = request_;
   request.action = action;
   request.order_id = order.id;
@@ -78,12 +89,7 @@ void OrderShard::AskInventory(const Order& order, StockRequest::Action action,
   request.ship_by = order.promise.ship_by;
   request.placed_at = order.placed_at;
   request.asked_at = clock_;  // what it causes is decided at this time
-  DemandBySku(order, &demand_);
-  for (const SkuDemand& d : demand_) {
-    request.sku = SkuName(d.sku);
-    request.quantity = d.quantity;
-    out.SendToInventory(request);
-  }
+  return request;
 }
 
 void OrderShard::EmitTask(const Order& order, v1::TaskAction action,

@@ -224,6 +224,10 @@ class OrderShard {
                  std::vector<std::string> reasons, Emitter& out);
   void AskInventory(const Order& order, StockRequest::Action action,
                     Emitter& out);
+  // The shard's scratch request with `action` and the order's id and
+  // backorder rank, asked at the shard's clock; the caller sets the SKU,
+  // quantity (and line, warehouse) and sends it.
+  StockRequest& RequestFor(const Order& order, StockRequest::Action action);
   void EmitTask(const Order& order, v1::TaskAction action, Emitter& out);
 
   // Rule 1 (order_acceptance.cc). `placed` was the last order encoded

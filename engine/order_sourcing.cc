@@ -24,13 +24,7 @@ void OrderShard::StartSourcing(Order& order) {
 void OrderShard::AskLine(const Order& order, uint32_t i,
                          StockRequest::Action action, std::string_view country,
                          Emitter& out, int64_t units) {
-  StockRequest& r = request_;
-  r.action = action;
-  r.order_id = order.id;
-  r.service_level = order.level;
-  r.ship_by = order.promise.ship_by;
-  r.placed_at = order.placed_at;
-  r.asked_at = clock_;
+  StockRequest& r = RequestFor(order, action);
   r.sku = SkuName(order.lines[i].sku);
   r.quantity = units > 0 ? units : order.lines[i].quantity;
   r.line = i;
