@@ -11,15 +11,10 @@
 #include "engine/text.h"
 #include "kafka/kafka_client.h"
 #include "kafka/topic_names.h"
+#include "platform/wall_clock.h"
 
 namespace orderflow {
 namespace {
-
-EpochMillis WallNow() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Sleeps `ms` in short steps; false when `stop` came first.
 bool Wait(Millis ms, const std::atomic<bool>& stop) {
@@ -67,21 +62,6 @@ bool Deliver(AlertmanagerClient& am, const nlohmann::json& alerts,
   return true;
 }
 
-// The number of partitions of `topic`, 0 when it is not there.
-int PartitionCount(RdKafka::KafkaConsumer& consumer, const std::string& topic) {
-  std::string error;
-  std::unique_ptr<RdKafka::Topic> handle(
-      RdKafka::Topic::create(&consumer, topic, nullptr, error));
-  RdKafka::Metadata* raw = nullptr;
-  const RdKafka::ErrorCode code = consumer.metadata(false, handle.get(), &raw, 5000);
-  std::unique_ptr<RdKafka::Metadata> metadata(raw);
-  if (code != RdKafka::ERR_NO_ERROR || metadata->topics()->empty() ||
-      metadata->topics()->at(0)->err() != RdKafka::ERR_NO_ERROR) {
-    return 0;
-  }
-  return static_cast<int>(metadata->topics()->at(0)->partitions()->size());
-}
-
 }  // namespace
 
 int RunAlertBridge(const Config& config, const AlertBridgeOptions& options,
@@ -106,7 +86,7 @@ int RunAlertBridge(const Config& config, const AlertBridgeOptions& options,
 
   int partitions = 0;
   for (int tries = 0; partitions == 0; ++tries) {
-    partitions = PartitionCount(*consumer, topic);
+    partitions = TopicPartitionCount(*consumer, topic, 5000);
     if (partitions > 0) break;
     if (tries == 6) {
       log << "orderflow: topic " << topic << " not found at "
@@ -156,8 +136,8 @@ int RunAlertBridge(const Config& config, const AlertBridgeOptions& options,
   bool uncommitted = false;
   nlohmann::json pending = nlohmann::json::array();
   EpochMillis pending_since = 0;
-  EpochMillis next_resend = catching_up == 0 ? WallNow() + options.resend_every : 0;
-  EpochMillis next_report = WallNow() + Seconds(10);
+  EpochMillis next_resend = catching_up == 0 ? WallClockMillis() + options.resend_every : 0;
+  EpochMillis next_report = WallClockMillis() + Seconds(10);
   int64_t read = 0, posted = 0, undecodable = 0;
 
   auto commit = [&] {
@@ -179,7 +159,7 @@ int RunAlertBridge(const Config& config, const AlertBridgeOptions& options,
 
   while (!stop.load()) {
     std::unique_ptr<RdKafka::Message> m(consumer->consume(100));
-    const EpochMillis now = WallNow();
+    const EpochMillis now = WallClockMillis();
     if (m->err() == RdKafka::ERR_NO_ERROR) {
       ++read;
       const int p = m->partition();
@@ -237,7 +217,7 @@ int RunAlertBridge(const Config& config, const AlertBridgeOptions& options,
         }
         if (!Deliver(**am, batch, stop, log)) break;
       }
-      next_resend = WallNow() + options.resend_every;
+      next_resend = WallClockMillis() + options.resend_every;
     }
     if (now >= next_report) {
       log << "alerts: " << read << " records read, " << posted << " alerts posted, "

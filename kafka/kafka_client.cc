@@ -77,6 +77,22 @@ absl::StatusOr<std::vector<PartitionEnds>> HighWatermarks(
   return ends;
 }
 
+int TopicPartitionCount(RdKafka::Handle& client, const std::string& topic,
+                        int timeout_ms, RdKafka::ErrorCode* code) {
+  std::string error;
+  std::unique_ptr<RdKafka::Topic> handle(
+      RdKafka::Topic::create(&client, topic, nullptr, error));
+  RdKafka::Metadata* raw = nullptr;
+  const RdKafka::ErrorCode asked = client.metadata(false, handle.get(), &raw, timeout_ms);
+  std::unique_ptr<RdKafka::Metadata> metadata(raw);
+  if (code != nullptr) *code = asked;
+  if (asked != RdKafka::ERR_NO_ERROR || metadata->topics()->empty() ||
+      metadata->topics()->at(0)->err() != RdKafka::ERR_NO_ERROR) {
+    return 0;
+  }
+  return static_cast<int>(metadata->topics()->at(0)->partitions()->size());
+}
+
 std::string Describe(RdKafka::ErrorCode code) {
   return Cat(RdKafka::err2str(code), " (", static_cast<int>(code), ")");
 }

@@ -57,6 +57,13 @@ absl::StatusOr<std::vector<PartitionEnds>> HighWatermarks(
     const KafkaSettings& settings, const std::string& group_id,
     const std::vector<TopicPartitionName>& partitions);
 
+// How many partitions `topic` has, asked of the cluster `client` is
+// connected to with up to `timeout_ms`; 0 when it is not there or the
+// cluster did not answer (then `*code`, when given, says why; otherwise it
+// is ERR_NO_ERROR).
+int TopicPartitionCount(RdKafka::Handle& client, const std::string& topic,
+                        int timeout_ms, RdKafka::ErrorCode* code = nullptr);
+
 // Owns the error object a librdkafka call returns (null: no error).
 struct ErrorDeleter {
   void operator()(RdKafka::Error* e) const { delete e; }

@@ -14,6 +14,7 @@
 #include "kafka/kafka_client.h"
 #include "kafka/kafka_errors.h"
 #include "kafka/topics_admin.h"
+#include "platform/wall_clock.h"
 #include "librdkafka/rdkafka.h"
 #include "librdkafka/rdkafkacpp.h"
 
@@ -495,11 +496,7 @@ class RdKafkaEnv : public KafkaEnv {
   int64_t undelivered_records() const override { return delivery_reports_.failed; }
 
   Clock::time_point Now() override { return Clock::now(); }
-  EpochMillis WallMillis() override {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-  }
+  EpochMillis WallMillis() override { return WallClockMillis(); }
   void SleepFor(std::chrono::milliseconds duration) override {
     std::this_thread::sleep_for(duration);
   }

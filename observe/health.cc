@@ -4,16 +4,9 @@
 #include <memory>
 #include <utility>
 
+#include "platform/wall_clock.h"
+
 namespace orderflow {
-namespace {
-
-EpochMillis WallClockMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
 
 void ServeHealth(const MetricsBoard& board, ReadinessPolicy policy,
                  std::function<bool()> stopping, HttpServer& server,

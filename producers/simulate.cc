@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "kafka/kafka_io.h"
+#include "platform/wall_clock.h"
 #include "replay/replay_line.h"
 #include "sim/week.h"
 
@@ -32,10 +33,7 @@ int SimulateErpToKafka(const Config& config, ErpOptions options, int days,
   }
   // The simulated days end now: brokers refuse timestamps far in the
   // future (Kafka 4: more than an hour ahead).
-  options.start = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      std::chrono::system_clock::now().time_since_epoch())
-                      .count() -
-                  Days(days);
+  options.start = WallClockMillis() - Days(days);
   const SimClock clock{options.start, options.start + Days(days), speed};
   ErpSimulator erp(options, [&](Topic t, const std::string& key,
                                 const google::protobuf::Message& m, EpochMillis at) {
@@ -98,9 +96,7 @@ int SimulateShipping(const Config& config, const ShippingOptions& options,
       ++tasks_seen;
     }
     // Never beyond the wall clock: brokers refuse future timestamps.
-    const EpochMillis wall = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                 std::chrono::system_clock::now().time_since_epoch())
-                                 .count();
+    const EpochMillis wall = WallClockMillis();
     const EpochMillis now =
         clock ? std::min(wall, std::max(clock->Now(), newest_task)) : 0;
     if (clock) shipping.Step(now);

@@ -69,18 +69,9 @@ int Tail(const Config& config, const TailOptions& options,
     return 2;
   }
   const std::unique_ptr<RdKafka::KafkaConsumer> consumer = *std::move(made);
-  std::string error;
   // Every partition of the topic, from the start or the end.
-  std::unique_ptr<RdKafka::Topic> handle(
-      RdKafka::Topic::create(consumer.get(), kafka_topic, nullptr, error));
-  RdKafka::Metadata* raw = nullptr;
-  RdKafka::ErrorCode code = consumer->metadata(false, handle.get(), &raw, 10000);
-  std::unique_ptr<RdKafka::Metadata> metadata(raw);
-  int partitions = 0;
-  if (code == RdKafka::ERR_NO_ERROR && !metadata->topics()->empty() &&
-      metadata->topics()->at(0)->err() == RdKafka::ERR_NO_ERROR) {
-    partitions = static_cast<int>(metadata->topics()->at(0)->partitions()->size());
-  }
+  RdKafka::ErrorCode code = RdKafka::ERR_NO_ERROR;
+  const int partitions = TopicPartitionCount(*consumer, kafka_topic, 10000, &code);
   if (partitions == 0) {
     err << "orderflow: topic " << kafka_topic << " not found at "
         << config.kafka.bootstrap_servers
