@@ -10,6 +10,7 @@
 #include "consumers/kafka_host.h"
 #include "observe/dashboard.h"
 #include "observe/health.h"
+#include "observe/order_history.h"
 
 namespace orderflow {
 namespace {
@@ -42,7 +43,11 @@ int Run(const RunFlags& flags) {
   MetricsBoard board;
   OrderTimelines timelines(config.observe);
   HttpServer http;
-  ServeOrders(timelines, http);
+  // Any order of the cluster: read from Kafka when this process has not
+  // seen the whole of it (observe/order_history.h).
+  ServeOrders(timelines, http, [&config](std::string_view order_id) {
+    return ReadOrderHistory(config, order_id);
+  });
   // /healthz and /readyz (observe/health.h): not ready while starting,
   // restoring, unassigned, late to commit, or after SIGTERM.
   ServeHealth(board,

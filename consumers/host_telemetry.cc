@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "engine/partitioner.h"
 #include "observe/order_timeline.h"
 
 namespace orderflow {
@@ -27,6 +28,17 @@ HostTelemetry::HostTelemetry(MetricsBoard* board, OrderTimelines* timelines,
 }
 
 HostTelemetry::~HostTelemetry() = default;
+
+void HostTelemetry::OnOrderPartitions(std::vector<int> partitions,
+                                      int32_t partition_count) {
+  if (timelines_ == nullptr) return;
+  std::sort(partitions.begin(), partitions.end());
+  timelines_->KeepOnly([partitions = std::move(partitions),
+                        partition_count](std::string_view order_id) {
+    return std::binary_search(partitions.begin(), partitions.end(),
+                              PartitionOf(order_id, partition_count));
+  });
+}
 
 void HostTelemetry::OnCommitted(int64_t took_us) {
   commit_durations_.Add(took_us);

@@ -44,6 +44,11 @@ class HostTelemetry {
 
   // The stages whose metrics and backlog count; they must outlive this.
   void AddStage(HostedStage* stage) { stages_.push_back(stage); }
+  // The order partitions this process holds are now `partitions` (of
+  // `partition_count`): the timelines keep only those partitions' orders,
+  // so that an order whose partition went elsewhere is not answered from
+  // a timeline that stopped (OrderTimelines::KeepOnly).
+  void OnOrderPartitions(std::vector<int> partitions, int32_t partition_count);
 
   HostCounters& counters() { return counters_; }
   const HostCounters& counters() const { return counters_; }

@@ -206,6 +206,10 @@ bool Host::HoldsEverything() const {
 }
 
 void Host::UpdateRouting(int stage_changed) {
+  if (stage_changed == 0) {
+    telemetry_.OnOrderPartitions(stages_[0].stage->partitions(),
+                                 config_.engine.order_partitions);
+  }
   Follow(router_.OnAssignmentChanged(stages_[stage_changed].topics,
                                      HoldsEverything(), env_.Now()));
 }

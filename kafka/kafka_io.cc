@@ -163,9 +163,16 @@ absl::StatusOr<ReadToEndStats> ReadTopicsToEnd(
       }
     }
     if (partitions == 0) {
+      if (options.missing_topics_are_empty) continue;
       return absl::NotFoundError(Cat("topic ", name, " not found at ", servers));
     }
-    for (int p = 0; p < partitions; ++p) ranges.push_back({topic, name, p});
+    for (int p = 0; p < partitions; ++p) {
+      if (!options.only_partition_of.empty() &&
+          p != PartitionOf(options.only_partition_of, partitions)) {
+        continue;
+      }
+      ranges.push_back({topic, name, p});
+    }
   }
   {
     std::vector<TopicPartitionName> names;

@@ -93,6 +93,12 @@ struct ReadToEndOptions {
   std::ostream* diagnostics = nullptr;
   // Set (by a signal handler, say): stop soon and return what was read.
   const std::atomic<bool>* stop = nullptr;
+  // Not empty: of each topic, only the partition this key falls in
+  // (PartitionOf, engine/partitioner.h): where every record keyed by it is.
+  std::string only_partition_of = {};
+  // A topic that does not exist is read as empty instead of NotFound (a
+  // topic added by a later version, not created yet).
+  bool missing_topics_are_empty = false;
 };
 
 struct ReadToEndStats {

@@ -49,9 +49,11 @@ void ServeMetrics(const MetricsBoard& board, HttpServer& server) {
   }
 }
 
-void ServeOrders(const OrderTimelines& timelines, HttpServer& server) {
-  server.Route("/api/orders/", [&timelines](const HttpRequest& request) {
-    auto [status, body] = HandleOrderRequest(timelines, request.rest);
+void ServeOrders(const OrderTimelines& timelines, HttpServer& server,
+                 OrderHistorySource history) {
+  server.Route("/api/orders/", [&timelines, history = std::move(history)](
+                                   const HttpRequest& request) {
+    auto [status, body] = HandleOrderRequest(timelines, request.rest, history);
     return HttpResponse::Json(std::move(body), status);
   });
 }

@@ -4,7 +4,10 @@
 //   GET /api/metrics   the metrics as JSON with host counters and history
 //                      (LiveToJson in live_metrics.h)
 //   GET /api/orders/<id>  one order's state and timeline (ServeOrders,
-//                      order_timeline.h), 404 when it is not known
+//                      order_timeline.h), 404 when it is not known; with
+//                      `orderflow run`, any order of the cluster, read
+//                      from Kafka when this process has not seen all of
+//                      it (order_history.h)
 //   GET /              the live dashboard (observe/dashboard/: one HTML,
 //                      one JS, one CSS, and Chart.js as /vendor/chart.js),
 //                      compiled into the binary at build time
@@ -28,8 +31,11 @@ namespace orderflow {
 // Adds the routes above to `server`; `board` must outlive it.
 void ServeMetrics(const MetricsBoard& board, HttpServer& server);
 
-// Adds GET /api/orders/<id> to `server`; `timelines` must outlive it.
-void ServeOrders(const OrderTimelines& timelines, HttpServer& server);
+// Adds GET /api/orders/<id> to `server` (HandleOrderRequest: from
+// `timelines`, or from `history` when they do not keep the order whole);
+// `timelines` must outlive it.
+void ServeOrders(const OrderTimelines& timelines, HttpServer& server,
+                 OrderHistorySource history = nullptr);
 
 // ServeMetrics, then server.Start(address); "off" starts nothing (and
 // returns OK: check server.running()). Fails with one line when the

@@ -351,6 +351,7 @@ void OrderTimelines::Record(Topic topic, std::string_view order_id,
   if (topic == Topic::kOrderStatus) status = ReadStatus(entry.payload, time);
 
   std::lock_guard lock(mu_);
+  if (keep_ && !keep_(order_id)) return;
   ExpireLocked(time);
   Timeline& t = Touch(order_id);
   if (topic == Topic::kOrders && !t.placed_pinned) {
@@ -424,6 +425,24 @@ void OrderTimelines::ExpireLocked(EpochMillis now) {
          closed_.begin()->first + settings_.timeline_retention <= now_) {
     Erase(closed_.begin()->second);
   }
+}
+
+bool OrderTimelines::KeepsWholeHistory(std::string_view order_id) const {
+  std::lock_guard lock(mu_);
+  auto it = orders_.find(order_id);
+  return it != orders_.end() && !it->second->entries.empty() &&
+         it->second->entries.front().pinned;
+}
+
+void OrderTimelines::KeepOnly(std::function<bool(std::string_view)> keep) {
+  std::lock_guard lock(mu_);
+  keep_ = std::move(keep);
+  if (!keep_) return;
+  std::vector<std::string_view> gone;
+  for (const auto& [id, timeline] : orders_) {
+    if (!keep_(id)) gone.push_back(id);
+  }
+  for (std::string_view id : gone) Erase(id);
 }
 
 int64_t OrderTimelines::order_count() const {
@@ -524,10 +543,34 @@ std::optional<nlohmann::ordered_json> OrderTimelines::OrderJson(
 }
 
 std::pair<int, std::string> HandleOrderRequest(const OrderTimelines& timelines,
-                                               std::string_view order_id) {
-  std::optional<Json> j = timelines.OrderJson(order_id);
+                                               std::string_view order_id,
+                                               const OrderHistorySource& history) {
+  std::optional<Json> j;
+  std::string failed;
+  if (history && !timelines.KeepsWholeHistory(order_id)) {
+    absl::StatusOr<std::optional<Json>> read = history(order_id);
+    if (read.ok()) {
+      j = *std::move(read);
+    } else {
+      failed = std::string(read.status().message());
+    }
+  }
+  if (!j) {
+    j = timelines.OrderJson(order_id);
+    if (j && !failed.empty()) {
+      (*j)["incomplete"] = Cat(
+          "only what this process saw of the order: its history could not be "
+          "read from Kafka (",
+          failed, ")");
+    }
+  }
   if (!j) {
     Json error;
+    if (!failed.empty()) {
+      error["error"] = Cat("the history of order ", order_id,
+                           " could not be read from Kafka: ", failed);
+      return {503, error.dump()};
+    }
     error["error"] = Cat("order ", order_id, " is not known");
     return {404, error.dump()};
   }

@@ -51,6 +51,7 @@
 #define ORDERFLOW_OBSERVE_ORDER_TIMELINE_H_
 
 #include <cstdint>
+#include <functional>
 #include <list>
 #include <memory>
 #include <mutex>
@@ -61,6 +62,7 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
 #include "config/config_file.h"
 #include "engine/time.h"
 #include "engine/topics.h"
@@ -114,6 +116,22 @@ class OrderTimelines {
   std::optional<nlohmann::ordered_json> OrderJson(
       std::string_view order_id) const;
 
+  // True when a timeline is kept for `order_id` and begins with its
+  // OrderPlaced: everything about the order from its placement on went
+  // through here. False for an order whose earlier records another process
+  // handled (it came here by a rebalance or a restart), and for one whose
+  // cancellation or shipment came before it (then the records before the
+  // order are what this process cannot tell apart from the first case).
+  bool KeepsWholeHistory(std::string_view order_id) const;
+
+  // Keeps only the orders for which `keep` is true, now and from now on:
+  // the timelines of the others are dropped, and their records ignored
+  // until the next call. What a host calls when its order partitions
+  // change, so that it never answers with the partial, stale timeline of
+  // an order whose partition went elsewhere. Null keeps every order (the
+  // default).
+  void KeepOnly(std::function<bool(std::string_view order_id)> keep);
+
   // Timelines kept now, and entries in them.
   int64_t order_count() const;
   int64_t entry_count() const;
@@ -134,6 +152,7 @@ class OrderTimelines {
 
   const ObserveSettings settings_;
   mutable std::mutex mu_;
+  std::function<bool(std::string_view)> keep_;  // null: every order
   EpochMillis now_ = 0;
   int64_t entries_ = 0;
   // Keyed by a view of the timeline's own id, which stays where it is
@@ -151,10 +170,23 @@ class OrderTimelines {
 //   2026-03-02T10:00:00Z  in   orders         order placed: EXPRESS, ...
 std::string RenderOrderText(const nlohmann::ordered_json& order);
 
-// The HTTP route GET /api/orders/<id>: 200 and OrderJson() as compact JSON,
-// or 404 and {"error": "..."} when the order is not known.
-std::pair<int, std::string> HandleOrderRequest(const OrderTimelines& timelines,
-                                               std::string_view order_id);
+// Where the whole history of an order that `timelines` does not keep in
+// full is read (observe/order_history.h: from Kafka): its OrderJson, or
+// nullopt when nothing is known of it, or why it could not be read.
+using OrderHistorySource =
+    std::function<absl::StatusOr<std::optional<nlohmann::ordered_json>>(
+        std::string_view order_id)>;
+
+// The HTTP route GET /api/orders/<id>: 200 and the order as compact JSON,
+// or 404 and {"error": "..."} when the order is not known. The order is
+// answered from `timelines` when they keep its whole history
+// (KeepsWholeHistory) or there is no `history`; otherwise from `history`,
+// falling back on what `timelines` keep when it knows nothing or fails. A
+// failure with something kept adds "incomplete": "<why>" to the JSON (and
+// `inspect` prints it); with nothing kept it answers 503 and the reason.
+std::pair<int, std::string> HandleOrderRequest(
+    const OrderTimelines& timelines, std::string_view order_id,
+    const OrderHistorySource& history = nullptr);
 
 }  // namespace orderflow
 

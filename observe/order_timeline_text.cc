@@ -140,6 +140,9 @@ std::string RenderOrderText(const nlohmann::ordered_json& order) {
                  " dropped");
   }
   row("timeline", count);
+  if (order.contains("incomplete") && order["incomplete"].is_string()) {
+    row("incomplete", order["incomplete"].get<std::string>());
+  }
   out += "\n";
   for (const auto& entry : timeline) {
     out += Cat(Padded(Str(entry, "time"), 20), "  ",

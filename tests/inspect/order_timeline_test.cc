@@ -502,6 +502,80 @@ TEST(OrderTimelinesTest, HttpAnswer) {
   EXPECT_EQ(Json::parse(body)["error"], "order O-2 is not known");
 }
 
+// A process answers from its own timelines only an order it saw from its
+// placement on; any other from the order's history (read from Kafka by
+// `orderflow run`), and from what it keeps when that knows nothing or fails.
+TEST(OrderTimelinesTest, HttpAnswerFromTheHistoryUnlessTheWholeOrderWasSeen) {
+  OrderTimelines t(ObserveSettings{});
+  t.RecordInput("orders", "O-1", kT0, Order("O-1"));
+  t.RecordOutput("order-status", "O-2", kT0 + 1,
+                 Status("O-2", v1::ORDER_STATUS_SHIPPED, kT0 + 1));
+  EXPECT_TRUE(t.KeepsWholeHistory("O-1"));
+  EXPECT_FALSE(t.KeepsWholeHistory("O-2"));
+  EXPECT_FALSE(t.KeepsWholeHistory("O-3"));
+
+  std::vector<std::string> asked;
+  absl::StatusOr<std::optional<Json>> answer = std::optional<Json>(Json{{"orderId", "from history"}});
+  const OrderHistorySource history = [&](std::string_view id) {
+    asked.emplace_back(id);
+    return answer;
+  };
+  auto [status, body] = HandleOrderRequest(t, "O-1", history);
+  EXPECT_EQ(status, 200);
+  EXPECT_EQ(Json::parse(body), *t.OrderJson("O-1"));
+  EXPECT_TRUE(asked.empty());
+
+  std::tie(status, body) = HandleOrderRequest(t, "O-2", history);
+  EXPECT_EQ(status, 200);
+  EXPECT_EQ(Json::parse(body)["orderId"], "from history");
+  std::tie(status, body) = HandleOrderRequest(t, "O-3", history);
+  EXPECT_EQ(Json::parse(body)["orderId"], "from history");
+  EXPECT_THAT(asked, ElementsAre("O-2", "O-3"));
+
+  answer = std::optional<Json>();  // Kafka holds nothing about it
+  std::tie(status, body) = HandleOrderRequest(t, "O-2", history);
+  EXPECT_EQ(status, 200);
+  EXPECT_EQ(Json::parse(body), *t.OrderJson("O-2"));
+  std::tie(status, body) = HandleOrderRequest(t, "O-3", history);
+  EXPECT_EQ(status, 404);
+
+  answer = absl::UnavailableError("cannot reach Kafka");
+  std::tie(status, body) = HandleOrderRequest(t, "O-2", history);
+  EXPECT_EQ(status, 200);
+  Json partial = *t.OrderJson("O-2");
+  partial["incomplete"] =
+      "only what this process saw of the order: its history could not be read "
+      "from Kafka (cannot reach Kafka)";
+  EXPECT_EQ(Json::parse(body), partial);
+  EXPECT_THAT(RenderOrderText(partial),
+              ::testing::HasSubstr("  incomplete    only what this process saw"));
+  std::tie(status, body) = HandleOrderRequest(t, "O-3", history);
+  EXPECT_EQ(status, 503);
+  EXPECT_EQ(Json::parse(body)["error"],
+            "the history of order O-3 could not be read from Kafka: cannot reach Kafka");
+}
+
+// A host keeps only the orders of the partitions it holds: the others are
+// dropped, and their records ignored, until it holds them again.
+TEST(OrderTimelinesTest, KeepOnlyDropsTheOthersAndIgnoresTheirRecords) {
+  OrderTimelines t(ObserveSettings{});
+  t.RecordInput("orders", "O-1", kT0, Order("O-1"));
+  t.RecordInput("orders", "O-2", kT0, Order("O-2"));
+  t.KeepOnly([](std::string_view id) { return id == "O-1"; });
+  EXPECT_TRUE(t.OrderJson("O-1").has_value());
+  EXPECT_FALSE(t.OrderJson("O-2").has_value());
+  EXPECT_EQ(t.order_count(), 1);
+  EXPECT_EQ(t.entry_count(), 1);
+  t.RecordOutput("order-status", "O-2", kT0 + 1,
+                 Status("O-2", v1::ORDER_STATUS_ACCEPTED, kT0 + 1));
+  EXPECT_FALSE(t.OrderJson("O-2").has_value());
+  t.KeepOnly(nullptr);
+  t.RecordOutput("order-status", "O-2", kT0 + 2,
+                 Status("O-2", v1::ORDER_STATUS_ALLOCATED, kT0 + 2));
+  ASSERT_TRUE(t.OrderJson("O-2").has_value());
+  EXPECT_FALSE(t.KeepsWholeHistory("O-2"));
+}
+
 // Every order of the example week: the state's status is the last status
 // the replay wrote for it, and the outputs in the timelines are the
 // replay's outputs.

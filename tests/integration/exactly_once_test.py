@@ -187,10 +187,11 @@ def served_metrics_problems(of, expected=None):
     return problems
 
 
-def served_order_timelines(of, expected):
-    """`orderflow inspect ID --url` against the running engine: for orders
-    with different histories, the timeline holds every output the replay
-    gives for the order (times left out) and every input published for it."""
+def served_order_timelines(of, expected, instance="0", also=()):
+    """`orderflow inspect ID --url` against running engine `instance`: for
+    orders with different histories (and the orders `also`), the timeline
+    holds every output the replay gives for the order (times left out) and
+    every input published for it."""
     by_order = {}
     for r in expected:
         if r["topic"] != "dead-letter":
@@ -210,13 +211,25 @@ def served_order_timelines(of, expected):
             if status in wanted and status not in chosen:
                 chosen[status] = key
     problems = ["no order went %s" % s for s in wanted if s not in chosen]
-    url = of.engine_url("0")
+    for key in also:
+        chosen["%s as well" % key] = key
+    url = of.engine_url(instance)
     for status, key in sorted(chosen.items()):
-        out = of.run("inspect", key, "--url", url, "--json", check=False)
+        # An order whose history a transaction left open by a killed
+        # process holds back is answered as incomplete until the broker
+        # aborts that transaction (the transaction timeout, 60 s).
+        deadline = time.time() + 120
+        while True:
+            out = of.run("inspect", key, "--url", url, "--json", check=False)
+            order = json.loads(out.stdout) if out.returncode == 0 else {}
+            if "incomplete" not in order or time.time() > deadline:
+                break
+            time.sleep(5)
         if out.returncode != 0:
             problems.append("inspect %s: exit %d: %s" % (key, out.returncode, out.stderr))
             continue
-        order = json.loads(out.stdout)
+        if "incomplete" in order:
+            problems.append("inspect %s: still incomplete: %s" % (key, order["incomplete"]))
         timeline = order["timeline"]
         served = [{"topic": e["topic"], "key": key, "value": e["record"]}
                   for e in timeline if e["direction"] == "out"]
@@ -230,6 +243,39 @@ def served_order_timelines(of, expected):
             problems.append("inspect %s: text starts %r" % (key, text[:60]))
     log("order timelines served for %s" % ", ".join("%s (%s)" % (k, s) for s, k in chosen.items()))
     return problems
+
+
+def cluster_order_timelines(work):
+    """Two engines share the partitions; engine 0 is SIGKILLed once phase 2
+    is published and does not come back. Engine 1 then answers for every
+    order with its whole timeline: the orders engine 0 handled before the
+    kill, whose partitions came to engine 1 half-way through their lives,
+    included (their history is read from Kafka)."""
+    moved = []
+
+    def two_engines(of):
+        of.start_engine("0")
+        of.start_engine("1")
+
+    def kill_engine_0(of, broker):
+        time.sleep(1.0)
+        held = []
+        for line in engine_log(work, "0").splitlines():
+            if line.startswith("run: order stage assigned partitions"):
+                held = [int(p) for p in line.split("(")[0].split()[5:]]
+        log("SIGKILL engine 0, which held order partitions %s" % held)
+        of.kill_engine("0")
+        with open(os.path.join(of.work, "publish-orders.jsonl")) as f:
+            keys = sorted({json.loads(line)["key"] for line in f})
+        moved.extend([k for k in keys if harness.partition_of(k, of.order_partitions) in held])
+
+    def answers_for_moved_orders(of, expected):
+        if len(moved) < 10:
+            return ["only %d orders were engine 0's when it was killed" % len(moved)]
+        return served_order_timelines(of, expected, instance="1", also=moved[::len(moved) // 8])
+
+    return scenario(work, orders=400, seed=5, engines_setup=two_engines,
+                    disturb_phase2=kill_engine_0, after=[answers_for_moved_orders])
 
 
 LOCAL_ROUTING = "stage-to-stage messages now stay in it"
@@ -511,4 +557,5 @@ if __name__ == "__main__":
                   ("aborts_rewind", aborts_rewind),
                   ("publish_bad_lines", publish_bad_lines),
                   ("startup_errors", startup_errors),
-                  ("simulators_close_the_loop", simulators_close_the_loop)])
+                  ("simulators_close_the_loop", simulators_close_the_loop),
+                  ("cluster_order_timelines", cluster_order_timelines)])

@@ -215,6 +215,32 @@ ADDRESS = {"name": "A Customer", "line1": "1 High St", "city": "Leeds",
 LEVELS = ["STANDARD"] * 7 + ["EXPRESS"] * 2 + ["OVERNIGHT"]
 
 
+def partition_of(key, partitions):
+    """The partition a key falls in: Kafka's default partitioner (murmur2),
+    as engine/partitioner.h computes it."""
+    data = key.encode()
+    m, mask = 0x5bd1e995, 0xffffffff
+    h = (0x9747b28c ^ len(data)) & mask
+    whole = len(data) // 4 * 4
+    for i in range(0, whole, 4):
+        k = int.from_bytes(data[i:i + 4], "little")
+        k = (k * m) & mask
+        k ^= k >> 24
+        k = (k * m) & mask
+        h = ((h * m) & mask) ^ k
+    rest = data[whole:]
+    if len(rest) == 3:
+        h ^= rest[2] << 16
+    if len(rest) >= 2:
+        h ^= rest[1] << 8
+    if rest:
+        h = ((h ^ rest[0]) * m) & mask
+    h ^= h >> 13
+    h = (h * m) & mask
+    h ^= h >> 15
+    return (h & 0x7fffffff) % partitions
+
+
 def ts(seconds):
     t = BASE + timedelta(seconds=seconds)
     return t.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (t.microsecond // 1000)
@@ -472,11 +498,12 @@ def stock_differences(of, workload, on_hand, reserved):
     return problems
 
 
-def main(tests):
+def main(tests, names_from_argv=True):
     """Runs each (name, function(work)) in a temporary folder; prints the
-    plain 'N passed, N failed' line and exits non-zero on a failure."""
+    plain 'N passed, N failed' line and exits non-zero on a failure. With
+    names_from_argv, arguments after the binary pick tests by name."""
     passed = failed = 0
-    only = sys.argv[2:] if len(sys.argv) > 2 else None
+    only = sys.argv[2:] if names_from_argv and len(sys.argv) > 2 else None
     for name, fn in tests:
         if only and name not in only:
             continue

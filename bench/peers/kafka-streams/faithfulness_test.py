@@ -51,7 +51,6 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter, defaultdict
 
@@ -328,28 +327,10 @@ def check_alive(peer, work):
 def main():
     binary = sys.argv[1]
     orders = int(sys.argv[2]) if len(sys.argv) > 2 else 3000
-    passed = failed = 0
-    for name, crashes in (("undisturbed", False), ("killed twice", True)):
-        work = tempfile.mkdtemp(prefix="orderflow-peer-")
-        log("=== peer faithfulness, %s, %d orders (in %s)" % (name, orders, work))
-        try:
-            problems = faithfulness(binary, work, orders, crashes)
-        except Exception as e:  # noqa: BLE001 - a test that raised failed
-            problems = ["raised %s: %s" % (type(e).__name__, e)]
-        if problems:
-            failed += 1
-            log("FAIL peer faithfulness, %s" % name)
-            for p in problems[:30]:
-                log("  " + p)
-            if len(problems) > 30:
-                log("  ... and %d more" % (len(problems) - 30))
-            log("  (work folder kept: %s)" % work)
-        else:
-            passed += 1
-            log("PASS peer faithfulness, %s" % name)
-            subprocess.run(["rm", "-rf", work])
-    print("%d passed, %d failed" % (passed, failed))
-    sys.exit(1 if failed else 0)
+    harness.main([("peer faithfulness, %s, %d orders" % (name, orders),
+                   lambda work, crashes=crashes: faithfulness(binary, work, orders, crashes))
+                  for name, crashes in (("undisturbed", False), ("killed twice", True))],
+                 names_from_argv=False)
 
 
 if __name__ == "__main__":
