@@ -210,6 +210,9 @@ void Host::UpdateRouting(int stage_changed) {
     telemetry_.OnOrderPartitions(stages_[0].stage->partitions(),
                                  config_.engine.order_partitions);
   }
+  // /readyz follows an assignment at once: unassigned while a rebalance
+  // takes partitions away, until those given are restored.
+  telemetry_.Publish(true, env_.Now(), env_.WallMillis());
   Follow(router_.OnAssignmentChanged(stages_[stage_changed].topics,
                                      HoldsEverything(), env_.Now()));
 }

@@ -34,7 +34,10 @@ import random
 import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
+import urllib.request
 
 import harness
 from collections import Counter
@@ -245,37 +248,101 @@ def served_order_timelines(of, expected, instance="0", also=()):
     return problems
 
 
-def cluster_order_timelines(work):
-    """Two engines share the partitions; engine 0 is SIGKILLed once phase 2
-    is published and does not come back. Engine 1 then answers for every
-    order with its whole timeline: the orders engine 0 handled before the
-    kill, whose partitions came to engine 1 half-way through their lives,
-    included (their history is read from Kafka)."""
-    moved = []
+def readiness(url):
+    """(HTTP status, reason) of GET /readyz; (None, why) when it did not answer."""
+    try:
+        with urllib.request.urlopen(url + "readyz", timeout=2) as r:
+            return r.status, ""
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode(errors="replace").strip()
+    except OSError as e:
+        return None, str(e)
 
-    def two_engines(of):
-        of.start_engine("0")
-        of.start_engine("1")
+
+def cluster_order_timelines(work):
+    """Three engines share the partitions. Before the kill, each answers for
+    orders of every partition. Engine 0 is SIGKILLed once phase 2 is
+    published and does not come back: while the others take its partitions
+    over, their /readyz says 503 with a reason, then 200; then each answers
+    for every order with its whole timeline, the orders engine 0 handled
+    before the kill (whose partitions moved half-way through their lives,
+    their history read from Kafka) included."""
+    moved, probes, found = [], {}, []
+    assignments_before = {}
+    stop_probing = threading.Event()
+
+    def assignments(instance):
+        return engine_log(work, instance).count("run: order stage assigned partitions")
+
+    def three_engines(of):
+        for instance in ("0", "1", "2"):
+            of.start_engine(instance)
+
+    def order_keys(of):
+        with open(os.path.join(of.work, "publish-orders.jsonl")) as f:
+            return sorted({json.loads(line)["key"] for line in f})
+
+    def probe(url, instance):
+        seen = probes.setdefault(instance, [])
+        while not stop_probing.is_set():
+            status = readiness(url)
+            if not seen or seen[-1] != status:
+                seen.append(status)
+            time.sleep(0.02)
 
     def kill_engine_0(of, broker):
-        time.sleep(1.0)
+        keys = order_keys(of)
+        by_partition = {}
+        for k in keys:
+            by_partition.setdefault(harness.partition_of(k, of.order_partitions), k)
+        for instance in ("0", "1", "2"):
+            url = of.engine_url(instance)
+            for p, key in sorted(by_partition.items()):
+                out = of.run("inspect", key, "--url", url, "--json", check=False)
+                order = json.loads(out.stdout) if out.returncode == 0 else {}
+                topics = {(e["direction"], e["topic"]) for e in order.get("timeline", [])}
+                if not {("in", "orders"), ("out", "order-status")} <= topics:
+                    found.append("engine %s on %s (partition %d) before the kill: %s"
+                                    % (instance, key, p, out.stderr.strip() or sorted(topics)))
         held = []
         for line in engine_log(work, "0").splitlines():
             if line.startswith("run: order stage assigned partitions"):
                 held = [int(p) for p in line.split("(")[0].split()[5:]]
+        for instance in ("1", "2"):
+            assignments_before[instance] = assignments(instance)
+            threading.Thread(target=probe, args=(of.engine_url(instance), instance),
+                             daemon=True).start()
         log("SIGKILL engine 0, which held order partitions %s" % held)
         of.kill_engine("0")
-        with open(os.path.join(of.work, "publish-orders.jsonl")) as f:
-            keys = sorted({json.loads(line)["key"] for line in f})
         moved.extend([k for k in keys if harness.partition_of(k, of.order_partitions) in held])
 
-    def answers_for_moved_orders(of, expected):
+    def after_the_kill(of, expected):
+        problems = list(found)
+        # The survivors take engine 0's partitions once its session ends.
+        deadline = time.time() + 90
+        while time.time() < deadline and any(
+                assignments(i) == n for i, n in assignments_before.items()):
+            time.sleep(0.5)
+        time.sleep(3.0)
+        stop_probing.set()
+        for instance, seen in sorted(probes.items()):
+            log("engine %s /readyz after the kill: %s"
+                % (instance, " -> ".join("%s %s" % (s, r[:60]) for s, r in seen)))
+            if seen[-1][0] != 200:
+                problems.append("engine %s /readyz ended %s" % (instance, seen[-1]))
+        if not any(s == 503 and r for seen in probes.values() for s, r in seen):
+            problems.append("neither engine's /readyz said 503 with a reason while "
+                            "taking engine 0's partitions over")
         if len(moved) < 10:
-            return ["only %d orders were engine 0's when it was killed" % len(moved)]
-        return served_order_timelines(of, expected, instance="1", also=moved[::len(moved) // 8])
+            return problems + ["only %d orders were engine 0's when it was killed" % len(moved)]
+        keys = order_keys(of)
+        also = moved[::len(moved) // 6] + keys[::len(keys) // 6]
+        for instance in ("1", "2"):
+            problems += served_order_timelines(of, expected, instance=instance, also=also)
+        return problems
 
-    return scenario(work, orders=400, seed=5, engines_setup=two_engines,
-                    disturb_phase2=kill_engine_0, after=[answers_for_moved_orders])
+    return scenario(work, orders=400, seed=5, engines_setup=three_engines,
+                    disturb_phase2=kill_engine_0, after=[after_the_kill])
 
 
 LOCAL_ROUTING = "stage-to-stage messages now stay in it"
