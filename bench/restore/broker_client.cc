@@ -115,7 +115,7 @@ pid_t Spawn(const std::vector<std::string>& args, const std::string& log) {
                                    O_WRONLY | O_CREAT | O_APPEND, 0644);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
   pid_t pid = 0;
-  if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) {
+  if (posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) {
     std::cerr << "restore_bench: cannot start " << args[0] << "\n";
     std::exit(1);
   }
