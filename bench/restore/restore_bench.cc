@@ -376,10 +376,8 @@ bool Measure(const System& system, const std::string& orderflow,
       std::filesystem::remove_all(path);
     }
   }
-  if (failed) return false;
-  std::remove(config.c_str());
-  std::remove(log.c_str());
-  return true;
+  std::printf("%s log: %s\n", system.name.c_str(), log.c_str());
+  return !failed;
 }
 
 }  // namespace
