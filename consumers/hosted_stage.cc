@@ -57,7 +57,9 @@ class ShardedStage : public HostedStage {
       shard.TakeChangedKeys();
       return absl::OkStatus();
     }
-    KeyStateProto state;
+    // Reused from record to record (parsing clears it first), so that a
+    // restore of a million keys does not allocate each one's message anew.
+    KeyStateProto& state = restored_state_;
     if (value && !state.ParseFromArray(value->data(), value->size())) {
       return absl::DataLossError(Cat("undecodable changelog record for '",
                                      key, "' in partition ", partition));
@@ -112,6 +114,8 @@ class ShardedStage : public HostedStage {
   InputRecord record_;
   // FlushChanges' state message and its bytes, reused from key to key.
   KeyStateProto changed_state_;
+  // Restore's, the same way.
+  KeyStateProto restored_state_;
   std::string changed_bytes_;
   std::map<int, EpochMillis> clock_written_;
 };
