@@ -73,6 +73,7 @@ ConsumerOptions Host::StageConsumerOptions(const StageRuntime& s) {
   // drained (see StageRouter).
   ConsumerOptions options;
   options.group_id = s.group_id;
+  options.settings = StageMemberSettings(config_, s.group_id);
   options.partition_eof = true;
   options.events = this;
   options.wakes_host = true;
