@@ -37,7 +37,8 @@ struct KafkaSettings {
   std::string group_prefix = "orderflow";
   // Names this process among those sharing the groups. Its transactional
   // id is "<group_prefix>.<instance_id>": a restarted process with the same
-  // id fences its previous incarnation at once.
+  // id fences its previous incarnation at once, and takes its place in the
+  // stages' groups at once too (static membership, consumers/host_stages.h).
   std::string instance_id = "0";
   Millis commit_interval = 100;
   // "wall": timers fire on the wall clock (production). "event": the clock

@@ -42,6 +42,17 @@ std::vector<StageRuntime> MakeHostStages(const Config& config) {
   return stages;
 }
 
+std::map<std::string, std::string> StageMemberSettings(
+    const Config& config, const std::string& group_id) {
+  std::map<std::string, std::string> settings = {
+      {"group.instance.id", Cat(group_id, ".", config.kafka.instance_id)}};
+  // An operator's session.timeout.ms (kafka.properties) is kept.
+  if (config.kafka.properties.count("session.timeout.ms") == 0) {
+    settings["session.timeout.ms"] = std::to_string(kStageSessionTimeoutMs);
+  }
+  return settings;
+}
+
 std::map<Topic, std::string> OutputTopics(const Config& config) {
   std::map<Topic, std::string> topics;
   for (Topic t : {Topic::kOrderStatus, Topic::kDeliveryTasks,

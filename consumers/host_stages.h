@@ -39,6 +39,23 @@ struct StageRuntime {
 // The order stage, then the inventory stage, without consumers.
 std::vector<StageRuntime> MakeHostStages(const Config& config);
 
+// A stage's group membership is static (KIP-345): its member is named
+// "<group_id>.<instance_id>" (group.instance.id), so a process restarted
+// with the same kafka.instance_id takes its predecessor's place and
+// partitions at once, instead of waiting for the killed member's session
+// to time out. The cost: a static member does not leave its group when it
+// closes either, so after a clean shutdown its partitions move to the
+// others only when its session times out: kStageSessionTimeoutMs, unless
+// kafka.properties sets session.timeout.ms. A member fenced (another
+// joined with its group.instance.id) is made again and takes its place
+// back: the fencing is most often its own rejoin after a broker restart.
+// Two processes given the same instance_id fence each other again and
+// again, and stop with an error that says so (consumers/host.h,
+// OnFenced).
+inline constexpr int kStageSessionTimeoutMs = 15000;
+std::map<std::string, std::string> StageMemberSettings(
+    const Config& config, const std::string& group_id);
+
 // The Kafka name of each public output topic.
 std::map<Topic, std::string> OutputTopics(const Config& config);
 // Every topic the host's producer writes: outputs, stage-to-stage topics

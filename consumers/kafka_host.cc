@@ -73,6 +73,7 @@ ConsumerOptions Host::StageConsumerOptions(const StageRuntime& s) {
   // drained (see StageRouter).
   ConsumerOptions options;
   options.group_id = s.group_id;
+  options.settings = StageMemberSettings(config_, s.group_id);
   options.partition_eof = true;
   options.events = this;
   options.wakes_host = true;
@@ -164,6 +165,17 @@ void Host::OnAssigned(StageConsumer& consumer,
     resumed = ResolveCommittedOffsets(consumer, env_, s.group_id, partitions, log_);
     if (!resumed.ok()) event_error_ = resumed.status();
   }
+  // librdkafka keeps a partition paused through a rebalance: one paused
+  // for draining (StageRouter) when it was revoked would stay paused for
+  // good once assigned again, its member heartbeating and reading nothing.
+  // So the public inputs are resumed first (before the assignment, whose
+  // fetch start a later pause or resume could outdate), and paused again
+  // below if the host drains now.
+  std::vector<TopicPartitionOffset> public_inputs;
+  for (const TopicPartitionOffset& tp : partitions) {
+    if (!router_.IsInternalTopic(tp.topic)) public_inputs.push_back(tp);
+  }
+  consumer.Resume(public_inputs);
   if (absl::Status st = consumer.Assign(resumed.ok() ? *resumed : partitions);
       !st.ok()) {
     log_ << "run: assigning " << s.group_id << ": " << st.message() << "\n";

@@ -34,8 +34,11 @@ StageRouter::Inputs StageRouter::OnAssignmentChanged(
     if (routing_ != Routing::kTopics) {
       log_ << "run: stage-to-stage messages go through their topics\n";
     }
+    // Draining paused the public inputs: what is still assigned of them
+    // must be read again.
+    const bool was_draining = routing_ == Routing::kDraining;
     routing_ = Routing::kTopics;
-    return Inputs::kUnchanged;
+    return was_draining ? Inputs::kResume : Inputs::kUnchanged;
   }
   return StartDraining(now);
 }

@@ -9,8 +9,9 @@
 // reservation): on the assignment that gives it every partition the host
 // pauses the public inputs (kDraining) and waits until its consumers have
 // reached the end offsets the two topics had when none of its own messages
-// was in flight. Losing any partition goes back to the topics (kTopics).
-// Draining gives up after 30 s: messages keep going through the topics.
+// was in flight. Losing any partition goes back to the topics (kTopics),
+// resuming the public inputs if it was draining. Draining gives up after
+// 30 s: messages keep going through the topics.
 //
 //   kTopics --(every partition held)--> kDraining --(ends reached)--> kLocal
 //      ^                                    |                           |

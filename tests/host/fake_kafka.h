@@ -17,7 +17,10 @@
 // another joins with its group.instance.id: its assignment is lost, and
 // that poll and every later one report only the fatal error). As librdkafka
 // does, an Assign at kCommittedOffset asks that question itself and, when
-// it fails, reports the error once and never fetches those partitions. `StopWhenIdle` ends Host::Run once nothing has come for a few
+// it fails, reports the error once and never fetches those partitions; and
+// a partition paused stays paused until resumed, through an Unassign and a
+// new Assign (librdkafka 2.0.2 keeps the pause on the partition, not on
+// the assignment). `StopWhenIdle` ends Host::Run once nothing has come for a few
 // rounds, so a test runs the host on its own thread, to quiescence.
 #ifndef ORDERFLOW_TESTS_HOST_FAKE_KAFKA_H_
 #define ORDERFLOW_TESTS_HOST_FAKE_KAFKA_H_
@@ -56,6 +59,9 @@ struct FakeRebalance {
   // Delivered after the poll took its records (they then belong to the
   // partitions' previous life), not before.
   bool inside_poll = false;
+  // kAssignAll: only these partitions of each subscribed topic (another
+  // member holds the rest); empty: every one.
+  std::vector<int32_t> only{};
 };
 
 // A scheduled fencing of one group's member: at its `at_poll`th poll (each
@@ -95,16 +101,13 @@ class FakeConsumer : public StageConsumer {
     return out;
   }
   void Pause(const std::vector<TopicPartitionOffset>& partitions) override {
-    for (const auto& p : partitions) {
-      auto it = assignment_.find({p.topic, p.partition});
-      if (it != assignment_.end()) it->second.paused = true;
-    }
+    for (const auto& p : partitions) paused_.insert({p.topic, p.partition});
   }
   void Resume(const std::vector<TopicPartitionOffset>& partitions) override {
-    for (const auto& p : partitions) {
-      auto it = assignment_.find({p.topic, p.partition});
-      if (it != assignment_.end()) it->second.paused = false;
-    }
+    for (const auto& p : partitions) paused_.erase({p.topic, p.partition});
+  }
+  bool paused(const std::string& topic, int32_t partition) const {
+    return paused_.count({topic, partition}) > 0;
   }
   absl::StatusOr<Watermarks> QueryWatermarks(const std::string& topic,
                                              int32_t partition, int) override;
@@ -128,7 +131,6 @@ class FakeConsumer : public StageConsumer {
   friend class FakeKafka;
   struct PartitionState {
     int64_t position = 0;
-    bool paused = false;
     int64_t end_reported = -1;
     bool stalled = false;  // its committed offset could not be had
   };
@@ -139,6 +141,8 @@ class FakeConsumer : public StageConsumer {
   const ConsumerOptions options_;
   std::vector<std::string> subscription_;
   std::map<std::pair<std::string, int32_t>, PartitionState> assignment_;
+  // Outlives the assignment, as in librdkafka (see the top).
+  std::set<std::pair<std::string, int32_t>> paused_;
   std::vector<ConsumedRecord> batch_;
   std::vector<std::string> errors_;  // for the next poll
   std::vector<std::string> reported_;  // what the last poll's errors view
@@ -328,6 +332,10 @@ inline void FakeConsumer::Deliver(const FakeRebalance& r) {
     std::vector<TopicPartitionOffset> all;
     for (const std::string& t : subscription_) {
       for (int p = 0; p < kafka_.Partitions(t); ++p) {
+        if (!r.only.empty() &&
+            std::find(r.only.begin(), r.only.end(), p) == r.only.end()) {
+          continue;
+        }
         all.push_back({t, p, kCommittedOffset});
       }
     }
@@ -392,7 +400,7 @@ inline absl::Span<const ConsumedRecord> FakeConsumer::PollBatch(int timeout_ms,
 
 inline void FakeConsumer::Take(int max_records) {
   for (auto& [tp, state] : assignment_) {
-    if (state.paused || state.stalled) continue;
+    if (state.stalled || paused_.count(tp) > 0) continue;
     const std::deque<FakeRecord>& log = kafka_.Log(tp.first, tp.second);
     const int64_t end = read_committed()
                             ? kafka_.LastStable(tp.first, tp.second)

@@ -100,7 +100,8 @@ TEST_F(StageRouterTest, LosingAPartitionGoesBackToTheTopics) {
 
 TEST_F(StageRouterTest, LosingAPartitionWhileDrainingGoesBackToTheTopics) {
   router_.OnAssignmentChanged({}, true, t0_);
-  router_.OnAssignmentChanged({"orders"}, false, t0_);
+  // The inputs paused for draining are read again.
+  EXPECT_EQ(router_.OnAssignmentChanged({"orders"}, false, t0_), Inputs::kResume);
   EXPECT_EQ(router_.routing(), Routing::kTopics);
   EXPECT_EQ(router_.TryFinishDraining(t0_, false, EndsAt(0)), Inputs::kUnchanged);
   EXPECT_EQ(router_.routing(), Routing::kTopics);

@@ -1,6 +1,7 @@
 // The Kafka host's transaction error paths, on librdkafka's mock cluster
 // with injected errors: an abortable error, a fatal one (the producer is
-// fenced), the transaction coordinator moving, and requests timing out.
+// fenced), the transaction coordinator moving, requests timing out, and a
+// stage consumer's static member fenced.
 //
 // The mock cluster does not enforce transactions (aborted records stay
 // visible, transactional offsets are not kept), so these tests prove the
@@ -31,6 +32,7 @@ namespace orderflow {
 namespace {
 
 // Kafka protocol API keys (not in librdkafka's public headers).
+constexpr int16_t kHeartbeat = 12;
 constexpr int16_t kAddPartitionsToTxn = 24;
 constexpr int16_t kEndTxn = 26;
 
@@ -212,6 +214,19 @@ TEST_F(HostFaults, RequestTimeoutsAreRetried) {
   // librdkafka makes the timed-out AddPartitionsToTxn abortable; the timed-
   // out abort that follows leaves the producer unusable, so it is rebuilt.
   EXPECT_GE(c.aborts + c.producer_rebuilds, 1);
+}
+
+TEST_F(HostFaults, FencedStageConsumerJoinsAgain) {
+  // A heartbeat answered FENCED_INSTANCE_ID, as the broker answers a
+  // static member whose group.instance.id another member took (after a
+  // broker restart, most often the member's own rejoin): librdkafka makes
+  // it a fatal consumer error; the host makes that stage's consumer again,
+  // rewinds and carries on.
+  HostCounters c = RunWith([&] {
+    rd_kafka_mock_push_request_errors(mock_.get(), kHeartbeat, 1,
+                                      RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID);
+  });
+  EXPECT_EQ(c.consumer_rebuilds, 1);
 }
 
 }  // namespace

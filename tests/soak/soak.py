@@ -34,6 +34,7 @@ input, the replay's output, what was read and the first difference).
 Usage: soak.py ORDERFLOW_BINARY [--cycles N] [--seed S] [--waves W]
        [--orders N] [--tight-every K] [--faults-per-wave F]
        [--long-stop-share F] [--settle-timeout S] [--minutes M] [--work DIR]
+       [--kafka-debug CONTEXTS]  (librdkafka's debug=, in the engines' logs)
 """
 
 import argparse
@@ -108,8 +109,11 @@ class Soak:
                     "  topic_configs:\n    retention.ms: \"-1\"\n"
                     "  properties:\n    session.timeout.ms: \"%d\"\n"
                     "    heartbeat.interval.ms: \"1000\"\n"
+                    "%s"
                     "http:\n  address: 127.0.0.1:0\n"
-                    % (bootstrap, prefix, prefix, instance_id, SESSION_TIMEOUT_S * 1000))
+                    % (bootstrap, prefix, prefix, instance_id, SESSION_TIMEOUT_S * 1000,
+                       "    debug: \"%s\"\n" % self.args.kafka_debug
+                       if self.args.kafka_debug and instance_id != "tools" else ""))
         return path
 
     def orderflow(self, *args):
@@ -444,6 +448,9 @@ def main():
     p.add_argument("--settle-timeout", type=int, default=300)
     p.add_argument("--minutes", type=float, default=0,
                    help="start no cycle after this many minutes (0: no limit)")
+    p.add_argument("--kafka-debug", default="",
+                   help="librdkafka debug contexts for the engines (their logs), "
+                        "e.g. cgrp,fetch,topic")
     p.add_argument("--work", help="work folder (default: a new temporary one)")
     args = p.parse_args()
     soak = Soak(args)
