@@ -155,6 +155,10 @@ class OrderStage : public ShardedStage<OrderShard, internal::v1::OrderKeyState> 
           observed(Topic::kInvoices);
           shard->OnInvoice(m, source, out);
         },
+        [&](const v1::CustomerContact& m) {
+          observed(Topic::kCustomerContacts);
+          shard->OnCustomerContact(m, source, out);
+        },
         [&](const internal::v1::AllocationResult& m) {
           shard->OnAllocationResult(m, out);
         },

@@ -55,6 +55,12 @@ struct EngineConfig {
   // Rule 9: warehouses and how lines are sourced from them.
   SourcingConfig sourcing;
 
+  // Rule 13: an unresolved customer contact goes to level 2, then 3.
+  Millis contact_level2_after = Hours(24);
+  Millis contact_level3_after = Hours(72);
+  // How long a contact waits for its order (then UNMATCHED_CONTACT).
+  Millis early_contact_retention = Days(7);
+
   const ServiceLevelTimes& For(v1::ServiceLevel level) const {
     switch (level) {
       case v1::SERVICE_LEVEL_OVERNIGHT: return overnight;

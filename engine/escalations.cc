@@ -20,6 +20,8 @@ v1::EscalationKind KindOf(Rung rung) {
     case Rung::kBackorderAged1:
     case Rung::kBackorderAged2: return v1::ESCALATION_KIND_BACKORDER_AGED;
     case Rung::kInvoiceMismatch1: return v1::ESCALATION_KIND_INVOICE_MISMATCH;
+    case Rung::kDeliveredAfterCancel2:
+      return v1::ESCALATION_KIND_DELIVERED_AFTER_CANCEL;
     case Rung::kCount: break;
   }
   return v1::ESCALATION_KIND_UNSPECIFIED;
@@ -35,7 +37,8 @@ int LevelOf(Rung rung) {
     case Rung::kDeliveryFailed2:
     case Rung::kShipDeadlineMissed2:
     case Rung::kDeliveryDeadlineMissed2:
-    case Rung::kBackorderAged2: return 2;
+    case Rung::kBackorderAged2:
+    case Rung::kDeliveredAfterCancel2: return 2;
     case Rung::kDeliveryDeadlineMissed3: return 3;
     case Rung::kCount: break;
   }

@@ -25,6 +25,7 @@ enum class Rung : uint8_t {
   kBackorderAged1,
   kBackorderAged2,
   kInvoiceMismatch1,
+  kDeliveredAfterCancel2,  // rule 13
   kCount,
 };
 

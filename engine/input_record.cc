@@ -9,7 +9,7 @@ inline constexpr InputTopic kAllInputTopics[] = {
     InputTopic::kOrders,    InputTopic::kCancellations,
     InputTopic::kShipments, InputTopic::kInventory,
     InputTopic::kInvoices,  InputTopic::kAllocationRequests,
-    InputTopic::kAllocationResults};
+    InputTopic::kAllocationResults, InputTopic::kCustomerContacts};
 
 std::string_view ShortName(InputTopic topic) {
   switch (topic) {
@@ -20,6 +20,8 @@ std::string_view ShortName(InputTopic topic) {
     case InputTopic::kInvoices: return ShortName(Topic::kInvoices);
     case InputTopic::kAllocationRequests: return "allocation-requests";
     case InputTopic::kAllocationResults: return "allocation-results";
+    case InputTopic::kCustomerContacts:
+      return ShortName(Topic::kCustomerContacts);
   }
   return "";
 }
@@ -38,6 +40,7 @@ std::optional<Topic> PublicTopic(InputTopic topic) {
     case InputTopic::kShipments: return Topic::kShipments;
     case InputTopic::kInventory: return Topic::kInventory;
     case InputTopic::kInvoices: return Topic::kInvoices;
+    case InputTopic::kCustomerContacts: return Topic::kCustomerContacts;
     case InputTopic::kAllocationRequests:
     case InputTopic::kAllocationResults: return std::nullopt;
   }
@@ -51,6 +54,7 @@ std::optional<InputTopic> AsInput(Topic topic) {
     case Topic::kShipments: return InputTopic::kShipments;
     case Topic::kInventory: return InputTopic::kInventory;
     case Topic::kInvoices: return InputTopic::kInvoices;
+    case Topic::kCustomerContacts: return InputTopic::kCustomerContacts;
     case Topic::kOrderStatus:
     case Topic::kDeliveryTasks:
     case Topic::kEscalations:
@@ -68,6 +72,7 @@ google::protobuf::Message& InputRecord::MessageOf(InputTopic topic) {
     case InputTopic::kInvoices: return invoice_;
     case InputTopic::kAllocationRequests: return request_;
     case InputTopic::kAllocationResults: return result_;
+    case InputTopic::kCustomerContacts: return contact_;
   }
   return order_;
 }
@@ -84,6 +89,8 @@ const google::protobuf::Message& MessageTypeOf(InputTopic topic) {
       return internal::v1::AllocationRequest::default_instance();
     case InputTopic::kAllocationResults:
       return internal::v1::AllocationResult::default_instance();
+    case InputTopic::kCustomerContacts:
+      return v1::CustomerContact::default_instance();
   }
   return v1::OrderPlaced::default_instance();
 }

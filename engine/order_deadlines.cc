@@ -44,8 +44,18 @@ void OrderShard::FireNextTimer(Emitter& out) {
     Changed(order.id);
     timers_.PopFront();
     order.timer_due = kNever;
-    if (IsClosed(order.status)) {
+    if (IsClosed(order.status) && NextContactDue(order) == kNever) {
       Forget(order);  // its retention is over
+      return;
+    }
+    FireContactLadder(order, next.due, out);  // rule 13
+    if (IsClosed(order.status)) {
+      // A closed order's open contact (rule 13) fires before its end.
+      if (next.due >= order.since + config_.closed_order_retention) {
+        Forget(order);
+      } else {
+        Reschedule(order);
+      }
       return;
     }
     FireDeadlines(order, next.due, out);
@@ -64,10 +74,11 @@ void OrderShard::AdvanceClock(EpochMillis now, Emitter& out) {
 }
 
 void OrderShard::Reschedule(Order& order) {
-  const EpochMillis due =
+  const EpochMillis due = std::min(
       IsClosed(order.status)
           ? order.since + config_.closed_order_retention
-          : NextDue(PositionOf(order), order.raised, config_);
+          : NextDue(PositionOf(order), order.raised, config_),
+      NextContactDue(order));  // rule 13
   if (due == order.timer_due) return;
   order.timer_due = due;  // any entry at the old time is dead now
   if (due != kNever) timers_.Add(order);
@@ -143,6 +154,7 @@ std::string OrderShard::WholeOrderDeadlineMessage(const Order& order,
     case Rung::kCancelAfterShipment2:
     case Rung::kDeliveryFailed2:
     case Rung::kInvoiceMismatch1:
+    case Rung::kDeliveredAfterCancel2:
     case Rung::kCount:
       break;
   }

@@ -16,6 +16,7 @@ Millis RetentionOf(EarlyRecord::Kind kind, const EngineConfig& config) {
   switch (kind) {
     case EarlyRecord::KIND_CANCELLATION: return config.early_cancellation_retention;
     case EarlyRecord::KIND_INVOICE: return config.early_invoice_retention;
+    case EarlyRecord::KIND_CONTACT: return config.early_contact_retention;
     default: return config.early_shipment_retention;
   }
 }
@@ -85,6 +86,10 @@ void OrderShard::ReplayEarly(Order& order, Emitter& out) {
       v1::InvoiceIssued invoice;
       invoice.ParseFromString(r.value());
       ApplyInvoice(order, invoice, source, out);
+    } else if (r.kind() == EarlyRecord::KIND_CONTACT) {  // rule 13
+      v1::CustomerContact contact;
+      contact.ParseFromString(r.value());
+      ApplyContact(order, contact, out);
     } else {
       v1::ShipmentEvent s;
       s.ParseFromString(r.value());
@@ -110,6 +115,9 @@ void OrderShard::ExpireEarly(std::string_view id, EpochMillis now,
     } else if (r->kind() == EarlyRecord::KIND_INVOICE) {
       reason = "INVOICE_FOR_UNKNOWN_ORDER";
       what = "invoice";
+    } else if (r->kind() == EarlyRecord::KIND_CONTACT) {
+      reason = "UNMATCHED_CONTACT";
+      what = "contact";
     }
     const RecordSource source{r->source_topic(), r->partition(), r->offset(),
                               r->key(), r->payload(), now};

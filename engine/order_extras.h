@@ -63,9 +63,38 @@ struct LineParcels {
   bool active() const { return !shipped.empty(); }
 };
 
+// Rule 13: the order's customer contacts (engine/contacts.h reads them;
+// order_contacts.cc changes them), and what was reported shipped or
+// delivered after the order was cancelled.
+struct OrderContacts {
+  struct Contact {
+    std::string contact_id;
+    int32_t kind = 0;             // v1::ContactKind
+    int64_t received_at = 0;      // epoch ms
+    std::string root_cause;       // as the level-1 escalation gave it
+    uint8_t raised = 0;           // bit (1 << level) per level RAISED
+    uint8_t cleared = 0;          // bit (1 << level) per level CLEARED
+    bool resolved = false;
+  };
+  // The last SHIPPED or DELIVERED reported for the order once cancelled.
+  struct AfterCancel {
+    std::string shipment_id;
+    int32_t status = 0;      // v1::ShipmentStatus
+    int64_t occurred_at = 0; // epoch ms
+    std::string carrier;
+    std::string tracking_number;
+  };
+  std::vector<Contact> contacts;  // in the order they first came
+  bool shipped_after_cancel = false;
+  AfterCancel after_cancel;
+
+  bool empty() const { return contacts.empty() && !shipped_after_cancel; }
+};
+
 struct OrderExtras {
   LineSourcing sourcing;
   LineParcels parcels;
+  OrderContacts contacts;  // rule 13
 };
 
 }  // namespace orderflow

@@ -37,6 +37,10 @@
 //  - order_escalations.cc (rule 7): an escalation of an order is RAISED at
 //    most once and CLEARED at most once, after it was raised.
 //  - order_invoices.cc: invoices against what shipped (OnInvoice below).
+//  - order_contacts.cc (rule 13): a customer contact raises a
+//    CUSTOMER_CONTACT escalation with the order's facts and root cause,
+//    level 2 and 3 while unresolved; a SHIPPED or DELIVERED for a cancelled
+//    order raises DELIVERED_AFTER_CANCEL.
 //  - order_early_records.cc: a cancellation, shipment or invoice that comes
 //    before its order waits for it, and goes to dead-letter when its
 //    retention ends.
@@ -141,6 +145,14 @@ class OrderShard {
   //    retention is an order not seen.
   void OnInvoice(const v1::InvoiceIssued& invoice, const RecordSource& source,
                  Emitter& out);
+  // Rule 13 (order_contacts.cc, docs/contract.md): a contact without
+  // contactId, orderId, receivedAt or kind goes to dead-letter
+  // (MISSING_FIELD; INVALID_VALUE for an unknown kind; KEY_MISMATCH); one
+  // for an order not seen waits like an early cancellation
+  // (EngineConfig::early_contact_retention), then goes to dead-letter
+  // (UNMATCHED_CONTACT).
+  void OnCustomerContact(const v1::CustomerContact& contact,
+                         const RecordSource& source, Emitter& out);
   // An answer of the inventory stage, decided at its decided_at (the
   // clock, for one that does not say): the status, task and escalations it
   // causes carry that time, whether the clock has moved past it while the
@@ -320,6 +332,28 @@ class OrderShard {
   // Compares the order's invoices, if any, with what it shipped, unless it
   // has not shipped yet: raises or clears INVOICE_MISMATCH.
   void CheckInvoices(Order& order, Emitter& out);
+  // Rule 13 (order_contacts.cc).
+  void ApplyContact(Order& order, const v1::CustomerContact& contact,
+                    Emitter& out);
+  // Raises level `level` of the order's contact at `index`, once.
+  void RaiseContact(Order& order, size_t index, int level,
+                    EpochMillis detected_at, std::string message, Emitter& out);
+  void EscalateContact(const Order& order, const OrderContacts::Contact& contact,
+                       int level, v1::EscalationState state,
+                       EpochMillis detected_at, std::string message,
+                       Emitter& out);
+  // When the next level of an open contact falls due; kNever if none.
+  EpochMillis NextContactDue(const Order& order) const;
+  // Raises every level of an open contact due at or before `due`.
+  void FireContactLadder(Order& order, EpochMillis due, Emitter& out);
+  // The order's facts, for a person: status, promise, what shipped, open
+  // escalations.
+  std::string OrderFacts(const Order& order) const;
+  // A SHIPPED or DELIVERED for a CANCELLED order.
+  void RecordShippedAfterCancel(Order& order, const v1::ShipmentEvent& shipment,
+                                Emitter& out);
+  void FillContactsState(const Order& o, internal::v1::OrderState* s) const;
+  void RestoreContactsState(Order& o, const internal::v1::OrderState& s);
   // Early records, kept until their order comes or they expire
   // (order_early_records.cc).
   void KeepEarly(internal::v1::EarlyRecord::Kind kind,

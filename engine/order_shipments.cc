@@ -84,7 +84,10 @@ void OrderShard::ApplyShipment(Order& order, const v1::ShipmentEvent& shipment,
     return;
   }
   if (order.status == v1::ORDER_STATUS_CANCELLED) {
-    if (leaves_warehouse) {
+    if (event == v1::SHIPMENT_STATUS_SHIPPED ||
+        event == v1::SHIPMENT_STATUS_DELIVERED) {
+      RecordShippedAfterCancel(order, shipment, out);  // rule 13
+    } else if (leaves_warehouse) {
       Raise(order, Rung::kCancelAfterShipment2, clock_,
             Cat("Order ", order.id, " was cancelled but shipment ",
                          shipment.shipment_id(), " reports it ",

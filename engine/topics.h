@@ -24,12 +24,15 @@ enum class Topic {
   kDeliveryTasks,
   kEscalations,
   kDeadLetter,
+  // v1.1 inputs, appended so that the values above keep their numbers.
+  kCustomerContacts,  // rule 13
 };
 
 inline constexpr Topic kAllTopics[] = {
     Topic::kOrders,      Topic::kCancellations,  Topic::kShipments,
     Topic::kInventory,   Topic::kInvoices,       Topic::kOrderStatus,
-    Topic::kDeliveryTasks, Topic::kEscalations,  Topic::kDeadLetter};
+    Topic::kDeliveryTasks, Topic::kEscalations,  Topic::kDeadLetter,
+    Topic::kCustomerContacts};
 
 std::string_view ShortName(Topic topic);
 std::optional<Topic> TopicByShortName(std::string_view name);

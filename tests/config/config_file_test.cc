@@ -223,5 +223,29 @@ TEST(ConfigFileStrict, DurationsBeyondTheLimitAreErrorsNotWraps) {
   EXPECT_FALSE(ParseDuration(many).has_value());
 }
 
+
+TEST(ConfigFile, ContactLadderIsRead) {
+  absl::StatusOr<Config> c = ParseConfig(
+      "contacts:\n  level2_after: 12h\n  level3_after: 2d\n", "c.yaml");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->engine.contact_level2_after, Hours(12));
+  EXPECT_EQ(c->engine.contact_level3_after, Hours(48));
+  absl::StatusOr<Config> d = ParseConfig("", "d.yaml");
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_EQ(d->engine.contact_level2_after, Hours(24));
+  EXPECT_EQ(d->engine.contact_level3_after, Hours(72));
+}
+
+TEST(ConfigFile, BadContactLadderIsRefused) {
+  absl::StatusOr<Config> c =
+      ParseConfig("contacts:\n  level3_after: never\n", "c.yaml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(c.status().message(),
+              HasSubstr("c.yaml:2:17: contacts.level3_after: expected a "
+                        "positive duration"));
+  absl::StatusOr<Config> d =
+      ParseConfig("contacts:\n  level4_after: 1h\n", "d.yaml");
+  ASSERT_FALSE(d.ok());
+}
 }  // namespace
 }  // namespace orderflow

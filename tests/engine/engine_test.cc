@@ -36,6 +36,10 @@ void Apply(Pipeline& pipeline, const Input& input, int64_t offset) {
           } else if constexpr (std::is_same_v<M, v1::ShipmentEvent>) {
             pipeline.OnShipment(
                 m, SourceFor("shipments", m.order_id(), payload, input.at, offset));
+          } else if constexpr (std::is_same_v<M, v1::CustomerContact>) {
+            pipeline.OnCustomerContact(
+                m, SourceFor("customer-contacts", m.order_id(), payload,
+                             input.at, offset));
           } else if constexpr (std::is_same_v<M, v1::InvoiceIssued>) {
             pipeline.OnInvoice(
                 m, SourceFor("invoices", m.order_id(), payload, input.at, offset));
@@ -118,6 +122,13 @@ void EngineTest::Bill(const v1::InvoiceIssued& invoice) {
 }
 void EngineTest::Bill(const v1::InvoiceIssued& invoice, EpochMillis at) {
   Feed({invoice, at});
+}
+void EngineTest::Contact(const v1::CustomerContact& contact) {
+  Contact(contact, contact.has_resolved_at() ? Ms(contact.resolved_at())
+                                             : Ms(contact.received_at()));
+}
+void EngineTest::Contact(const v1::CustomerContact& contact, EpochMillis at) {
+  Feed({contact, at});
 }
 void EngineTest::AdvanceTo(EpochMillis t) { Feed({Tick{}, t}); }
 
