@@ -5,6 +5,7 @@
 
 #include <cstdint>
 
+#include "engine/hold_limits.h"
 #include "engine/sourcing_config.h"
 #include "engine/time.h"
 #include "orderflow/v1/orderflow.pb.h"
@@ -54,6 +55,9 @@ struct EngineConfig {
 
   // Rule 9: warehouses and how lines are sourced from them.
   SourcingConfig sourcing;
+
+  // Rule 12: how long each type of hold may stay open (HOLD_AGED).
+  HoldLimits holds;
 
   const ServiceLevelTimes& For(v1::ServiceLevel level) const {
     switch (level) {

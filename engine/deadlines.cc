@@ -42,6 +42,9 @@ EpochMillis DueAt(Rung rung, const LadderPosition& p, const EngineConfig& c) {
     case Rung::kCancelAfterShipment2:
     case Rung::kDeliveryFailed2:
     case Rung::kInvoiceMismatch1:
+    case Rung::kHoldAged1:
+    case Rung::kHoldAged2:
+    case Rung::kHoldAfterShipment2:
     case Rung::kCount:
       break;
   }

@@ -25,6 +25,10 @@ enum class Rung : uint8_t {
   kBackorderAged1,
   kBackorderAged2,
   kInvoiceMismatch1,
+  // Rule 12 (holds).
+  kHoldAged1,
+  kHoldAged2,
+  kHoldAfterShipment2,
   kCount,
 };
 

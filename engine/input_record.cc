@@ -9,7 +9,7 @@ inline constexpr InputTopic kAllInputTopics[] = {
     InputTopic::kOrders,    InputTopic::kCancellations,
     InputTopic::kShipments, InputTopic::kInventory,
     InputTopic::kInvoices,  InputTopic::kAllocationRequests,
-    InputTopic::kAllocationResults};
+    InputTopic::kAllocationResults, InputTopic::kHolds};
 
 std::string_view ShortName(InputTopic topic) {
   switch (topic) {
@@ -20,6 +20,7 @@ std::string_view ShortName(InputTopic topic) {
     case InputTopic::kInvoices: return ShortName(Topic::kInvoices);
     case InputTopic::kAllocationRequests: return "allocation-requests";
     case InputTopic::kAllocationResults: return "allocation-results";
+    case InputTopic::kHolds: return ShortName(Topic::kHolds);
   }
   return "";
 }
@@ -38,6 +39,7 @@ std::optional<Topic> PublicTopic(InputTopic topic) {
     case InputTopic::kShipments: return Topic::kShipments;
     case InputTopic::kInventory: return Topic::kInventory;
     case InputTopic::kInvoices: return Topic::kInvoices;
+    case InputTopic::kHolds: return Topic::kHolds;
     case InputTopic::kAllocationRequests:
     case InputTopic::kAllocationResults: return std::nullopt;
   }
@@ -51,6 +53,7 @@ std::optional<InputTopic> AsInput(Topic topic) {
     case Topic::kShipments: return InputTopic::kShipments;
     case Topic::kInventory: return InputTopic::kInventory;
     case Topic::kInvoices: return InputTopic::kInvoices;
+    case Topic::kHolds: return InputTopic::kHolds;
     case Topic::kOrderStatus:
     case Topic::kDeliveryTasks:
     case Topic::kEscalations:
@@ -68,6 +71,7 @@ google::protobuf::Message& InputRecord::MessageOf(InputTopic topic) {
     case InputTopic::kInvoices: return invoice_;
     case InputTopic::kAllocationRequests: return request_;
     case InputTopic::kAllocationResults: return result_;
+    case InputTopic::kHolds: return hold_;
   }
   return order_;
 }
@@ -84,6 +88,7 @@ const google::protobuf::Message& MessageTypeOf(InputTopic topic) {
       return internal::v1::AllocationRequest::default_instance();
     case InputTopic::kAllocationResults:
       return internal::v1::AllocationResult::default_instance();
+    case InputTopic::kHolds: return v1::HoldEvent::default_instance();
   }
   return v1::OrderPlaced::default_instance();
 }

@@ -78,6 +78,7 @@ void OrderShard::FillOrderState(const Order& o,
     ps->set_whole_shipped(p.whole_shipped);
     ps->set_rest_cancelled(p.rest_cancelled);
   }
+  if (o.extras && !o.extras->holds.holds.empty()) FillHoldsState(o, s);
 }
 
 internal::v1::OrderShardSnapshot OrderShard::Snapshot() const {
@@ -170,6 +171,7 @@ void OrderShard::RestoreOrder(const internal::v1::OrderState& s) {
     p.whole_shipped = ps.whole_shipped();
     p.rest_cancelled = ps.rest_cancelled();
   }
+  if (s.has_holds()) RestoreHolds(o, s);
   store_.NoteBacklogEntry(o);
   Reschedule(o);
 }

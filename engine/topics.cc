@@ -15,6 +15,7 @@ std::string_view ShortName(Topic topic) {
     case Topic::kDeliveryTasks: return "delivery-tasks";
     case Topic::kEscalations: return "escalations";
     case Topic::kDeadLetter: return "dead-letter";
+    case Topic::kHolds: return "holds";
   }
   return "";
 }
@@ -32,7 +33,8 @@ bool IsInput(Topic topic) {
     case Topic::kCancellations:
     case Topic::kShipments:
     case Topic::kInventory:
-    case Topic::kInvoices: return true;
+    case Topic::kInvoices:
+    case Topic::kHolds: return true;
     case Topic::kOrderStatus:
     case Topic::kDeliveryTasks:
     case Topic::kEscalations:
@@ -53,6 +55,7 @@ const google::protobuf::Message& MessageTypeOf(Topic topic) {
     case Topic::kDeliveryTasks: return v1::DeliveryTask::default_instance();
     case Topic::kEscalations: return v1::Escalation::default_instance();
     case Topic::kDeadLetter: return v1::DeadLetter::default_instance();
+    case Topic::kHolds: return v1::HoldEvent::default_instance();
   }
   return v1::DeadLetter::default_instance();
 }

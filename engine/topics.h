@@ -24,12 +24,15 @@ enum class Topic {
   kDeliveryTasks,
   kEscalations,
   kDeadLetter,
+  // Inputs of v1.1.
+  kHolds,  // rule 12
 };
 
 inline constexpr Topic kAllTopics[] = {
     Topic::kOrders,      Topic::kCancellations,  Topic::kShipments,
     Topic::kInventory,   Topic::kInvoices,       Topic::kOrderStatus,
-    Topic::kDeliveryTasks, Topic::kEscalations,  Topic::kDeadLetter};
+    Topic::kDeliveryTasks, Topic::kEscalations,  Topic::kDeadLetter,
+    Topic::kHolds};
 
 std::string_view ShortName(Topic topic);
 std::optional<Topic> TopicByShortName(std::string_view name);

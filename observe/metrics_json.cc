@@ -94,6 +94,13 @@ nlohmann::ordered_json MetricsToJson(const MetricsSnapshot& snapshot) {
   escalations["cleared"] = Json::object();
   escalations["open"] = Json::object();
   for (int k = 1; k < kEscalationKinds; ++k) {
+    // A number kept free is no kind; a kind of the v1.1 rules is listed
+    // once raised, so that a v1 input's metrics stay as they were.
+    if (!v1::EscalationKind_IsValid(k) ||
+        (k > v1::ESCALATION_KIND_INVOICE_MISMATCH &&
+         m.escalations_raised[k] == 0)) {
+      continue;
+    }
     escalations["raised"][KindKey(k)] = m.escalations_raised[k];
     escalations["cleared"][KindKey(k)] = m.escalations_cleared[k];
     escalations["open"][KindKey(k)] =
