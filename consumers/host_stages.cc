@@ -33,6 +33,7 @@ std::vector<StageRuntime> MakeHostStages(const Config& config) {
        std::string(ShortName(Topic::kShipments)),
        std::string(ShortName(Topic::kInvoices)),
        std::string(ShortName(Topic::kCustomerContacts)),
+       std::string(ShortName(Topic::kHolds)),
        std::string(InternalName(InternalTopic::kAllocationResults))},
       InternalTopic::kOrderChangelog));
   stages.push_back(MakeStage(

@@ -159,6 +159,10 @@ class OrderStage : public ShardedStage<OrderShard, internal::v1::OrderKeyState> 
           observed(Topic::kCustomerContacts);
           shard->OnCustomerContact(m, source, out);
         },
+        [&](const v1::HoldEvent& m) {
+          observed(Topic::kHolds);
+          shard->OnHold(m, source, out);
+        },
         [&](const internal::v1::AllocationResult& m) {
           shard->OnAllocationResult(m, out);
         },

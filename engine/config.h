@@ -5,6 +5,7 @@
 
 #include <cstdint>
 
+#include "engine/hold_limits.h"
 #include "engine/sourcing_config.h"
 #include "engine/time.h"
 #include "orderflow/v1/orderflow.pb.h"
@@ -60,6 +61,8 @@ struct EngineConfig {
   Millis contact_level3_after = Hours(72);
   // How long a contact waits for its order (then UNMATCHED_CONTACT).
   Millis early_contact_retention = Days(7);
+  // Rule 12: how long each type of hold may stay open (HOLD_AGED).
+  HoldLimits holds;
 
   const ServiceLevelTimes& For(v1::ServiceLevel level) const {
     switch (level) {

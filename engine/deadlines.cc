@@ -43,6 +43,9 @@ EpochMillis DueAt(Rung rung, const LadderPosition& p, const EngineConfig& c) {
     case Rung::kDeliveryFailed2:
     case Rung::kInvoiceMismatch1:
     case Rung::kDeliveredAfterCancel2:
+    case Rung::kHoldAged1:
+    case Rung::kHoldAged2:
+    case Rung::kHoldAfterShipment2:
     case Rung::kCount:
       break;
   }

@@ -22,6 +22,10 @@ v1::EscalationKind KindOf(Rung rung) {
     case Rung::kInvoiceMismatch1: return v1::ESCALATION_KIND_INVOICE_MISMATCH;
     case Rung::kDeliveredAfterCancel2:
       return v1::ESCALATION_KIND_DELIVERED_AFTER_CANCEL;
+    case Rung::kHoldAged1:
+    case Rung::kHoldAged2: return v1::ESCALATION_KIND_HOLD_AGED;
+    case Rung::kHoldAfterShipment2:
+      return v1::ESCALATION_KIND_HOLD_AFTER_SHIPMENT;
     case Rung::kCount: break;
   }
   return v1::ESCALATION_KIND_UNSPECIFIED;
@@ -32,13 +36,16 @@ int LevelOf(Rung rung) {
     case Rung::kValidationFailed1:
     case Rung::kShipDeadlineAtRisk1:
     case Rung::kBackorderAged1:
-    case Rung::kInvoiceMismatch1: return 1;
+    case Rung::kInvoiceMismatch1:
+    case Rung::kHoldAged1: return 1;
     case Rung::kCancelAfterShipment2:
     case Rung::kDeliveryFailed2:
     case Rung::kShipDeadlineMissed2:
     case Rung::kDeliveryDeadlineMissed2:
     case Rung::kBackorderAged2:
     case Rung::kDeliveredAfterCancel2: return 2;
+    case Rung::kHoldAged2:
+    case Rung::kHoldAfterShipment2: return 2;
     case Rung::kDeliveryDeadlineMissed3: return 3;
     case Rung::kCount: break;
   }

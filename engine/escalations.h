@@ -26,6 +26,10 @@ enum class Rung : uint8_t {
   kBackorderAged2,
   kInvoiceMismatch1,
   kDeliveredAfterCancel2,  // rule 13
+  // Rule 12 (holds).
+  kHoldAged1,
+  kHoldAged2,
+  kHoldAfterShipment2,
   kCount,
 };
 

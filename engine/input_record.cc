@@ -9,7 +9,7 @@ inline constexpr InputTopic kAllInputTopics[] = {
     InputTopic::kOrders,    InputTopic::kCancellations,
     InputTopic::kShipments, InputTopic::kInventory,
     InputTopic::kInvoices,  InputTopic::kAllocationRequests,
-    InputTopic::kAllocationResults, InputTopic::kCustomerContacts};
+    InputTopic::kAllocationResults, InputTopic::kCustomerContacts, InputTopic::kHolds};
 
 std::string_view ShortName(InputTopic topic) {
   switch (topic) {
@@ -22,6 +22,7 @@ std::string_view ShortName(InputTopic topic) {
     case InputTopic::kAllocationResults: return "allocation-results";
     case InputTopic::kCustomerContacts:
       return ShortName(Topic::kCustomerContacts);
+    case InputTopic::kHolds: return ShortName(Topic::kHolds);
   }
   return "";
 }
@@ -41,6 +42,7 @@ std::optional<Topic> PublicTopic(InputTopic topic) {
     case InputTopic::kInventory: return Topic::kInventory;
     case InputTopic::kInvoices: return Topic::kInvoices;
     case InputTopic::kCustomerContacts: return Topic::kCustomerContacts;
+    case InputTopic::kHolds: return Topic::kHolds;
     case InputTopic::kAllocationRequests:
     case InputTopic::kAllocationResults: return std::nullopt;
   }
@@ -55,6 +57,7 @@ std::optional<InputTopic> AsInput(Topic topic) {
     case Topic::kInventory: return InputTopic::kInventory;
     case Topic::kInvoices: return InputTopic::kInvoices;
     case Topic::kCustomerContacts: return InputTopic::kCustomerContacts;
+    case Topic::kHolds: return InputTopic::kHolds;
     case Topic::kOrderStatus:
     case Topic::kDeliveryTasks:
     case Topic::kEscalations:
@@ -73,6 +76,7 @@ google::protobuf::Message& InputRecord::MessageOf(InputTopic topic) {
     case InputTopic::kAllocationRequests: return request_;
     case InputTopic::kAllocationResults: return result_;
     case InputTopic::kCustomerContacts: return contact_;
+    case InputTopic::kHolds: return hold_;
   }
   return order_;
 }
@@ -91,6 +95,7 @@ const google::protobuf::Message& MessageTypeOf(InputTopic topic) {
       return internal::v1::AllocationResult::default_instance();
     case InputTopic::kCustomerContacts:
       return v1::CustomerContact::default_instance();
+    case InputTopic::kHolds: return v1::HoldEvent::default_instance();
   }
   return v1::OrderPlaced::default_instance();
 }

@@ -43,6 +43,7 @@ enum class InputTopic : uint8_t {
   kAllocationRequests,  // internal::v1::AllocationRequest, key sku
   kAllocationResults,   // internal::v1::AllocationResult, key order id
   kCustomerContacts,    // v1::CustomerContact, key order id (rule 13)
+  kHolds,               // v1::HoldEvent, key order id (rule 12)
 };
 
 // "orders", ..., "allocation-requests", "allocation-results".
@@ -105,7 +106,7 @@ class InputRecord {
   // Calls handler(m) with the message held, as its generated type: one of
   // v1::OrderPlaced, v1::CancellationRequested, v1::ShipmentEvent,
   // v1::InventoryEvent, v1::InvoiceIssued, internal::v1::AllocationRequest,
-  // internal::v1::AllocationResult, v1::CustomerContact.
+  // internal::v1::AllocationResult, v1::CustomerContact, v1::HoldEvent.
   template <typename Handler>
   void Visit(Handler&& handler) const {
     switch (topic_) {
@@ -117,6 +118,7 @@ class InputRecord {
       case InputTopic::kAllocationRequests: handler(request_); return;
       case InputTopic::kAllocationResults: handler(result_); return;
       case InputTopic::kCustomerContacts: handler(contact_); return;
+      case InputTopic::kHolds: handler(hold_); return;
     }
   }
 
@@ -132,6 +134,7 @@ class InputRecord {
   internal::v1::AllocationRequest request_;
   internal::v1::AllocationResult result_;
   v1::CustomerContact contact_;
+  v1::HoldEvent hold_;
 };
 
 // Dead-letters `source`, a record of `topic` that did not decode

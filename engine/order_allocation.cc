@@ -39,7 +39,8 @@ void OrderShard::ApplyAllocationResult(const StockAnswer& result,
   Order& order = *found;
   Changed(order.id);
   if (order.status != v1::ORDER_STATUS_ACCEPTED &&
-      order.status != v1::ORDER_STATUS_BACKORDERED) {
+      order.status != v1::ORDER_STATUS_BACKORDERED &&
+      order.status != v1::ORDER_STATUS_ON_HOLD) {
     return;  // cancelled or shipped meanwhile; inventory has been told
   }
   // Decided after the shard's clock: the order's own timers due by then
@@ -68,6 +69,10 @@ void OrderShard::ApplyAllocationResult(const StockAnswer& result,
     --order.awaiting_answers;
   }
   if (order.awaiting_answers > 0) return;
+  if (IsHeld(order)) {  // rule 12: it keeps the stock, the status waits
+    Reschedule(order);
+    return;
+  }
   const bool all_reserved =
       std::all_of(order.lines.begin(), order.lines.end(),
                   [](const Order::Line& l) { return l.reserved; });

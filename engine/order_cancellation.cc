@@ -29,24 +29,30 @@ void OrderShard::OnCancellation(const v1::CancellationRequested& cancellation,
     KeepEarly(EarlyRecord::KIND_CANCELLATION, cancellation, id, source);
     return;
   }
-  if (NotYetShipped(order->status)) {
-    Cancel(*order, out);
-  } else if (HasUnshippedUnits(*order)) {
-    CancelUnshippedRest(*order, ToMillis(cancellation.requested_at()), out);
-  } else if (HasShipped(order->status)) {
-    Raise(*order, Rung::kCancelAfterShipment2, clock_,
-          Cat("Order ", id, " was asked to be cancelled at ",
-                       FormatTime(ToMillis(cancellation.requested_at())),
+  ApplyCancellation(*order, ToMillis(cancellation.requested_at()),
+                    "CANCEL_REQUESTED", out);
+  Reschedule(*order);
+}
+
+void OrderShard::ApplyCancellation(Order& order, EpochMillis requested_at,
+                                   std::string_view reason, Emitter& out) {
+  if (NotYetShipped(order.status)) {
+    Cancel(order, out, reason);
+  } else if (HasUnshippedUnits(order)) {
+    CancelUnshippedRest(order, requested_at, out);
+  } else if (HasShipped(order.status)) {
+    Raise(order, Rung::kCancelAfterShipment2, clock_,
+          Cat("Order ", order.id, " was asked to be cancelled at ",
+                       FormatTime(requested_at),
                        " but has already shipped."),
           out);
   }
   // Already cancelled or rejected: nothing more to do.
-  Reschedule(*order);
 }
 
-void OrderShard::Cancel(Order& order, Emitter& out) {
+void OrderShard::Cancel(Order& order, Emitter& out, std::string_view reason) {
   AskInventory(order, AllocationRequest::ACTION_RELEASE, out);
-  SetStatus(order, v1::ORDER_STATUS_CANCELLED, {"CANCEL_REQUESTED"}, out);
+  SetStatus(order, v1::ORDER_STATUS_CANCELLED, {std::string(reason)}, out);
   if (IsSourced(order)) {
     CancelSourcedTasks(order, out);  // every task created (rule 9)
   } else if (order.task_created) {

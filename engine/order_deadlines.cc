@@ -77,7 +77,8 @@ void OrderShard::Reschedule(Order& order) {
   const EpochMillis due = std::min(
       IsClosed(order.status)
           ? order.since + config_.closed_order_retention
-          : NextDue(PositionOf(order), order.raised, config_),
+          : std::min(NextDue(PositionOf(order), order.raised, config_),
+                     IsHeld(order) ? NextHoldDue(order) : kNever),
       NextContactDue(order));  // rule 13
   if (due == order.timer_due) return;
   order.timer_due = due;  // any entry at the old time is dead now
@@ -92,10 +93,11 @@ void OrderShard::FireDeadlines(Order& order, EpochMillis due, Emitter& out) {
       // Detected when the clock reached it: its due time, or, for one
       // already past when the engine learnt of the order, the clock then
       // (never before the record that made the order known).
-      Raise(order, rung, std::max(at, clock_), DeadlineMessage(order, rung),
-            out);
+      Raise(order, rung, std::max(at, clock_),
+            WithOpenHolds(order, DeadlineMessage(order, rung)), out);
     }
   }
+  if (IsHeld(order)) FireHoldDeadlines(order, due, out);
 }
 
 std::string OrderShard::DeadlineMessage(const Order& order, Rung rung) const {
@@ -155,6 +157,9 @@ std::string OrderShard::WholeOrderDeadlineMessage(const Order& order,
     case Rung::kDeliveryFailed2:
     case Rung::kInvoiceMismatch1:
     case Rung::kDeliveredAfterCancel2:
+    case Rung::kHoldAged1:
+    case Rung::kHoldAged2:
+    case Rung::kHoldAfterShipment2:
     case Rung::kCount:
       break;
   }

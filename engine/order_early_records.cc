@@ -17,6 +17,8 @@ Millis RetentionOf(EarlyRecord::Kind kind, const EngineConfig& config) {
     case EarlyRecord::KIND_CANCELLATION: return config.early_cancellation_retention;
     case EarlyRecord::KIND_INVOICE: return config.early_invoice_retention;
     case EarlyRecord::KIND_CONTACT: return config.early_contact_retention;
+    // Rule 12: a hold waits as long as a cancellation.
+    case EarlyRecord::KIND_HOLD: return config.early_cancellation_retention;
     default: return config.early_shipment_retention;
   }
 }
@@ -28,6 +30,12 @@ Millis RetentionOf(EarlyRecord::Kind kind, const EngineConfig& config) {
 bool IsRepeat(EarlyRecord::Kind kind, const std::string& held_bytes,
               const google::protobuf::Message& value,
               const std::string& value_bytes) {
+  if (kind == EarlyRecord::KIND_HOLD) {  // the same (holdId, action)
+    const auto& hold = static_cast<const v1::HoldEvent&>(value);
+    v1::HoldEvent held;
+    held.ParseFromString(held_bytes);
+    return held.hold_id() == hold.hold_id() && held.action() == hold.action();
+  }
   if (kind != EarlyRecord::KIND_SHIPMENT) return held_bytes == value_bytes;
   const auto& shipment = static_cast<const v1::ShipmentEvent&>(value);
   v1::ShipmentEvent held;
@@ -90,6 +98,10 @@ void OrderShard::ReplayEarly(Order& order, Emitter& out) {
       v1::CustomerContact contact;
       contact.ParseFromString(r.value());
       ApplyContact(order, contact, out);
+    } else if (r.kind() == EarlyRecord::KIND_HOLD) {
+      v1::HoldEvent hold;
+      hold.ParseFromString(r.value());
+      ApplyHold(order, hold, source, out);
     } else {
       v1::ShipmentEvent s;
       s.ParseFromString(r.value());
@@ -118,6 +130,9 @@ void OrderShard::ExpireEarly(std::string_view id, EpochMillis now,
     } else if (r->kind() == EarlyRecord::KIND_CONTACT) {
       reason = "UNMATCHED_CONTACT";
       what = "contact";
+    } else if (r->kind() == EarlyRecord::KIND_HOLD) {
+      reason = "UNMATCHED_HOLD";
+      what = "hold";
     }
     const RecordSource source{r->source_topic(), r->partition(), r->offset(),
                               r->key(), r->payload(), now};

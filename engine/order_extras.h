@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include "orderflow/v1/orderflow.pb.h"
+
 namespace orderflow {
 
 // Rule 9: where the order's lines are sourced, line by line (parallel to
@@ -91,10 +93,28 @@ struct OrderContacts {
   bool empty() const { return contacts.empty() && !shipped_after_cancel; }
 };
 
+// Rule 12: the order's holds (engine/holds.h reads them;
+// order_holds.cc changes them), in the order they were placed. Empty
+// until the order's first hold.
+struct OrderHolds {
+  struct Hold {
+    std::string id;  // holdId
+    v1::HoldType type = v1::HOLD_TYPE_UNSPECIFIED;
+    int64_t placed_at = 0;  // engine time (ms) it was placed
+    bool released = false;
+    // Placed at or after SHIPPED: it never held the order.
+    bool after_shipment = false;
+  };
+  std::vector<Hold> holds;
+  // The order's delivery tasks were sent HOLD and not yet RELEASE.
+  bool task_held = false;
+};
+
 struct OrderExtras {
   LineSourcing sourcing;
   LineParcels parcels;
   OrderContacts contacts;  // rule 13
+  OrderHolds holds;
 };
 
 }  // namespace orderflow

@@ -41,6 +41,9 @@
 //    CUSTOMER_CONTACT escalation with the order's facts and root cause,
 //    level 2 and 3 while unresolved; a SHIPPED or DELIVERED for a cancelled
 //    order raises DELIVERED_AFTER_CANCEL.
+//  - order_holds.cc (rule 12): holds put an order not yet shipped ON_HOLD
+//    (no task created, an existing one sent HOLD) until the last is
+//    released; HOLD_AGED, HOLD_AFTER_SHIPMENT, CANCEL_ORDER (OnHold below).
 //  - order_early_records.cc: a cancellation, shipment or invoice that comes
 //    before its order waits for it, and goes to dead-letter when its
 //    retention ends.
@@ -153,6 +156,26 @@ class OrderShard {
   // (UNMATCHED_CONTACT).
   void OnCustomerContact(const v1::CustomerContact& contact,
                          const RecordSource& source, Emitter& out);
+  // Holds (rule 12; docs/contract.md says it in full):
+  //  - a malformed event (engine/holds.h CheckHoldEvent) goes to
+  //    dead-letter with its reason, one whose key is not its orderId too
+  //    (KEY_MISMATCH); a RELEASE of a holdId the order does not have goes
+  //    there as UNKNOWN_HOLD; a repeated (holdId, action) is a no-op;
+  //  - PLACE on an order not yet shipped makes it ON_HOLD (reasons
+  //    HOLD_<TYPE>): it keeps and gains reservations but gets no task, and
+  //    a task already created is sent HOLD; at or after SHIPPED it raises
+  //    HOLD_AFTER_SHIPMENT level 2 and holds nothing;
+  //  - RELEASE of the last open hold returns the order to the status it
+  //    would have without holds (its task created then, or sent RELEASE);
+  //    with outcome CANCEL_ORDER the order is cancelled by rule 4 (reason
+  //    HOLD_<TYPE>);
+  //  - a hold open past its type's limit (EngineConfig::holds) raises
+  //    HOLD_AGED level 1, at twice the limit level 2, cleared when no open
+  //    hold is that old any more;
+  //  - an event for an order not seen is held like an early cancellation,
+  //    then dead-lettered (UNMATCHED_HOLD).
+  void OnHold(const v1::HoldEvent& hold, const RecordSource& source,
+              Emitter& out);
   // An answer of the inventory stage, decided at its decided_at (the
   // clock, for one that does not say): the status, task and escalations it
   // causes carry that time, whether the clock has moved past it while the
@@ -281,8 +304,38 @@ class OrderShard {
   void CancelSourcedTasks(const Order& order, Emitter& out);
   void EmitWarehouseTask(const Order& order, uint16_t warehouse,
                          uint16_t number, v1::TaskAction action, Emitter& out);
-  // Rule 4 (order_cancellation.cc).
-  void Cancel(Order& order, Emitter& out);
+  // Rule 4 (order_cancellation.cc). `reason` is the CANCELLED record's.
+  void Cancel(Order& order, Emitter& out,
+              std::string_view reason = "CANCEL_REQUESTED");
+  // A cancellation requested at `requested_at` for an order that exists:
+  // cancelled before SHIPPED, the unshipped rest after a partial shipment,
+  // CANCEL_AFTER_SHIPMENT after.
+  void ApplyCancellation(Order& order, EpochMillis requested_at,
+                         std::string_view reason, Emitter& out);
+  // Rule 12 (order_holds.cc).
+  void ApplyHold(Order& order, const v1::HoldEvent& hold,
+                 const RecordSource& source, Emitter& out);
+  void PlaceHold(Order& order, const v1::HoldEvent& hold, Emitter& out);
+  void ReleaseHold(Order& order, OrderHolds::Hold& hold,
+                   const v1::HoldEvent& event, Emitter& out);
+  // The last hold is released: the status the order would have without
+  // holds, its task created or released.
+  void Resume(Order& order, Emitter& out);
+  // Sends `action` (HOLD, RELEASE) for every task the order has created.
+  void HoldTasks(Order& order, v1::TaskAction action, Emitter& out);
+  // Raised when an order on hold ships all the same (MarkShipped).
+  void ShippedWhileHeld(Order& order, Emitter& out);
+  void ClearAgedHolds(Order& order, Emitter& out);
+  // HOLD_AGED's next due time (kNever for an order not on hold).
+  EpochMillis NextHoldDue(const Order& order) const;
+  void FireHoldDeadlines(Order& order, EpochMillis due, Emitter& out);
+  // Rule 6's message with the open holds named, for an order on hold.
+  std::string WithOpenHolds(const Order& order, std::string message) const;
+  bool IsHeld(const Order& order) const {
+    return order.status == v1::ORDER_STATUS_ON_HOLD;
+  }
+  void FillHoldsState(const Order& order, internal::v1::OrderState* s) const;
+  void RestoreHolds(Order& order, const internal::v1::OrderState& s);
   // Rule 5 (order_shipments.cc).
   void MarkShipped(Order& order, Emitter& out);
   void ApplyShipment(Order& order, const v1::ShipmentEvent& shipment,

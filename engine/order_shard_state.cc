@@ -79,6 +79,7 @@ void OrderShard::FillOrderState(const Order& o,
     ps->set_rest_cancelled(p.rest_cancelled);
   }
   FillContactsState(o, s);  // rule 13
+  if (o.extras && !o.extras->holds.holds.empty()) FillHoldsState(o, s);
 }
 
 internal::v1::OrderShardSnapshot OrderShard::Snapshot() const {
@@ -172,6 +173,7 @@ void OrderShard::RestoreOrder(const internal::v1::OrderState& s) {
     p.rest_cancelled = ps.rest_cancelled();
   }
   RestoreContactsState(o, s);  // rule 13
+  if (s.has_holds()) RestoreHolds(o, s);
   store_.NoteBacklogEntry(o);
   Reschedule(o);
 }

@@ -147,8 +147,10 @@ void OrderShard::ApplyShipment(Order& order, const v1::ShipmentEvent& shipment,
 }
 
 void OrderShard::MarkShipped(Order& order, Emitter& out) {
+  const bool held = IsHeld(order);
   AskInventory(order, AllocationRequest::ACTION_CONSUME, out);
   SetStatus(order, v1::ORDER_STATUS_SHIPPED, {}, out);
+  if (held) ShippedWhileHeld(order, out);
   Clear(order, Rung::kShipDeadlineAtRisk1, out);
   Clear(order, Rung::kShipDeadlineMissed2, out);
   Clear(order, Rung::kBackorderAged1, out);

@@ -9,9 +9,10 @@
 namespace orderflow {
 
 // Accepted and not yet shipped: stock may still be reserved or released.
+// (ON_HOLD, rule 12, is one of these.)
 inline bool NotYetShipped(v1::OrderStatus s) {
   return s == v1::ORDER_STATUS_ACCEPTED || s == v1::ORDER_STATUS_BACKORDERED ||
-         s == v1::ORDER_STATUS_ALLOCATED;
+         s == v1::ORDER_STATUS_ALLOCATED || s == v1::ORDER_STATUS_ON_HOLD;
 }
 // Has left the warehouse, all of it or (rule 10) some of it: rule 4's
 // too late to cancel, for what has left.

@@ -122,6 +122,12 @@ void Pipeline::OnCustomerContact(const v1::CustomerContact& m,
   Settle();
 }
 
+void Pipeline::OnHold(const v1::HoldEvent& m, const RecordSource& source) {
+  Arrive(source.timestamp);
+  OrderShardFor(RoutingKey(source, m.order_id())).OnHold(m, source, router_);
+  Settle();
+}
+
 void Pipeline::OnInventoryEvent(const v1::InventoryEvent& m,
                                 const RecordSource& source) {
   Arrive(source.timestamp);
@@ -138,6 +144,7 @@ void Pipeline::Apply(const InputRecord& record, const RecordSource& source) {
       [&](const v1::InventoryEvent& m) { OnInventoryEvent(m, source); },
       [&](const v1::InvoiceIssued& m) { OnInvoice(m, source); },
       [&](const v1::CustomerContact& m) { OnCustomerContact(m, source); },
+      [&](const v1::HoldEvent& m) { OnHold(m, source); },
       [](const internal::v1::AllocationRequest&) {},
       [](const internal::v1::AllocationResult&) {}});
 }

@@ -51,6 +51,7 @@ class Pipeline {
   void OnInvoice(const v1::InvoiceIssued& m, const RecordSource& source);
   void OnCustomerContact(const v1::CustomerContact& m,
                          const RecordSource& source);
+  void OnHold(const v1::HoldEvent& m, const RecordSource& source);
   void OnInventoryEvent(const v1::InventoryEvent& m, const RecordSource& source);
   // The one of the above for the record's message. Stage-to-stage
   // messages are the pipeline's own business (it routes them in the

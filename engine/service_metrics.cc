@@ -40,6 +40,8 @@ void ServiceMetrics::OnStatusChanged(const StatusChange& c) {
   const bool first = c.previous == v1::ORDER_STATUS_UNSPECIFIED;
   switch (c.status) {
     case v1::ORDER_STATUS_ACCEPTED:
+      // Back from ON_HOLD (rule 12) an order is not accepted again.
+      if (c.previous == v1::ORDER_STATUS_ON_HOLD) break;
       if (first) ++received;
       ++accepted;
       break;

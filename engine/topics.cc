@@ -16,6 +16,7 @@ std::string_view ShortName(Topic topic) {
     case Topic::kEscalations: return "escalations";
     case Topic::kDeadLetter: return "dead-letter";
     case Topic::kCustomerContacts: return "customer-contacts";
+    case Topic::kHolds: return "holds";
   }
   return "";
 }
@@ -35,6 +36,7 @@ bool IsInput(Topic topic) {
     case Topic::kInventory:
     case Topic::kInvoices:
     case Topic::kCustomerContacts: return true;
+    case Topic::kHolds: return true;
     case Topic::kOrderStatus:
     case Topic::kDeliveryTasks:
     case Topic::kEscalations:
@@ -57,6 +59,7 @@ const google::protobuf::Message& MessageTypeOf(Topic topic) {
     case Topic::kDeadLetter: return v1::DeadLetter::default_instance();
     case Topic::kCustomerContacts:
       return v1::CustomerContact::default_instance();
+    case Topic::kHolds: return v1::HoldEvent::default_instance();
   }
   return v1::DeadLetter::default_instance();
 }

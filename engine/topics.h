@@ -26,13 +26,14 @@ enum class Topic {
   kDeadLetter,
   // v1.1 inputs, appended so that the values above keep their numbers.
   kCustomerContacts,  // rule 13
+  kHolds,             // rule 12
 };
 
 inline constexpr Topic kAllTopics[] = {
     Topic::kOrders,      Topic::kCancellations,  Topic::kShipments,
     Topic::kInventory,   Topic::kInvoices,       Topic::kOrderStatus,
     Topic::kDeliveryTasks, Topic::kEscalations,  Topic::kDeadLetter,
-    Topic::kCustomerContacts};
+    Topic::kCustomerContacts, Topic::kHolds};
 
 std::string_view ShortName(Topic topic);
 std::optional<Topic> TopicByShortName(std::string_view name);

@@ -117,7 +117,8 @@ std::string_view KeyOf(const InputRecord& record) {
       [&](const v1::InvoiceIssued& m) { key = m.order_id(); },
       [&](const v1::CustomerContact& m) { key = m.order_id(); },
       [&](const internal::v1::AllocationRequest& m) { key = m.sku(); },
-      [&](const internal::v1::AllocationResult& m) { key = m.order_id(); }});
+      [&](const internal::v1::AllocationResult& m) { key = m.order_id(); },
+      [&](const v1::HoldEvent& m) { key = m.order_id(); }});
   return key;
 }
 

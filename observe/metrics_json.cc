@@ -94,11 +94,12 @@ nlohmann::ordered_json MetricsToJson(const MetricsSnapshot& snapshot) {
   escalations["cleared"] = Json::object();
   escalations["open"] = Json::object();
   for (int k = 1; k < kEscalationKinds; ++k) {
-    // The v1.1 kinds (after INVOICE_MISMATCH) are listed once they occur,
-    // so that a v1 stream's metrics stay as they were.
-    if (k > v1::ESCALATION_KIND_INVOICE_MISMATCH &&
-        (!v1::EscalationKind_IsValid(k) ||
-         (m.escalations_raised[k] == 0 && m.escalations_cleared[k] == 0))) {
+    // A number kept free is no kind; the v1.1 kinds (after
+    // INVOICE_MISMATCH) are listed once they occur, so that a v1 stream's
+    // metrics stay as they were.
+    if (!v1::EscalationKind_IsValid(k) ||
+        (k > v1::ESCALATION_KIND_INVOICE_MISMATCH &&
+         m.escalations_raised[k] == 0 && m.escalations_cleared[k] == 0)) {
       continue;
     }
     escalations["raised"][KindKey(k)] = m.escalations_raised[k];

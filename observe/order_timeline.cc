@@ -121,6 +121,20 @@ std::string Summary(Topic topic, const google::protobuf::Message& message) {
       if (!m.detail().empty()) s += Cat(": ", m.detail());
       return s;
     }
+    case Topic::kHolds: {
+      const auto& m = static_cast<const v1::HoldEvent&>(message);
+      std::string s = Cat(
+          "hold ", m.hold_id(), " ",
+          WithoutPrefix(v1::HoldAction_Name(m.action()), "HOLD_ACTION_"));
+      if (m.type() != v1::HOLD_TYPE_UNSPECIFIED) {
+        s += Cat(" ", WithoutPrefix(v1::HoldType_Name(m.type()), "HOLD_TYPE_"));
+      }
+      if (m.outcome() != v1::HOLD_OUTCOME_UNSPECIFIED) {
+        s += Cat(": ", WithoutPrefix(v1::HoldOutcome_Name(m.outcome()),
+                                     "HOLD_OUTCOME_"));
+      }
+      return s;
+    }
     case Topic::kInventory:
       break;
   }
@@ -144,6 +158,8 @@ std::string_view OrderIdOf(Topic topic, const google::protobuf::Message& m) {
       return static_cast<const v1::DeliveryTask&>(m).order_id();
     case Topic::kEscalations:
       return static_cast<const v1::Escalation&>(m).order_id();
+    case Topic::kHolds:
+      return static_cast<const v1::HoldEvent&>(m).order_id();
     case Topic::kInventory:
     case Topic::kDeadLetter:
       break;

@@ -183,6 +183,7 @@ std::string RenderPrometheus(const LiveSnapshot& snapshot) {
   for (const auto& e : escalations) {
     w.Family(e.name, "counter", e.help);
     for (int k = 1; k < kEscalationKinds; ++k) {
+      if (!v1::EscalationKind_IsValid(k)) continue;  // a number kept free
       w.Sample(e.name,
                {{"kind", std::string(KindName(static_cast<v1::EscalationKind>(k)))}},
                Number(e.counts[k]));

@@ -43,6 +43,9 @@ void Apply(Pipeline& pipeline, const Input& input, int64_t offset) {
           } else if constexpr (std::is_same_v<M, v1::InvoiceIssued>) {
             pipeline.OnInvoice(
                 m, SourceFor("invoices", m.order_id(), payload, input.at, offset));
+          } else if constexpr (std::is_same_v<M, v1::HoldEvent>) {
+            pipeline.OnHold(
+                m, SourceFor("holds", m.order_id(), payload, input.at, offset));
           } else {
             pipeline.OnInventoryEvent(
                 m, SourceFor("inventory", m.sku(), payload, input.at, offset));
@@ -129,6 +132,12 @@ void EngineTest::Contact(const v1::CustomerContact& contact) {
 }
 void EngineTest::Contact(const v1::CustomerContact& contact, EpochMillis at) {
   Feed({contact, at});
+}
+void EngineTest::Hold(const v1::HoldEvent& hold) {
+  Hold(hold, Ms(hold.occurred_at()));
+}
+void EngineTest::Hold(const v1::HoldEvent& hold, EpochMillis at) {
+  Feed({hold, at});
 }
 void EngineTest::AdvanceTo(EpochMillis t) { Feed({Tick{}, t}); }
 

@@ -39,7 +39,8 @@ struct Tick {};
 // One input of a scenario script, and when it arrives.
 struct Input {
   std::variant<v1::OrderPlaced, v1::CancellationRequested, v1::ShipmentEvent,
-               v1::InventoryEvent, v1::InvoiceIssued, Tick, v1::CustomerContact>
+               v1::InventoryEvent, v1::InvoiceIssued, Tick, v1::CustomerContact,
+               v1::HoldEvent>
       value;
   EpochMillis at;
 };
@@ -103,6 +104,8 @@ class EngineTest : public ::testing::TestWithParam<ShardLayout> {
   void Bill(const v1::InvoiceIssued& invoice, EpochMillis at);
   void Contact(const v1::CustomerContact& contact);  // at its receivedAt
   void Contact(const v1::CustomerContact& contact, EpochMillis at);
+  void Hold(const v1::HoldEvent& hold);  // at its occurredAt
+  void Hold(const v1::HoldEvent& hold, EpochMillis at);
   // A clock line.
   void AdvanceTo(EpochMillis t);
 

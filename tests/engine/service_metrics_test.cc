@@ -113,6 +113,17 @@ TEST(ServiceMetricsTest, CountsEachTransitionByItsRule) {
   EXPECT_EQ(s.placed_to_delivered.p50, Hours(48));
 }
 
+// Rule 12: an order released from its hold while its stock answers are
+// awaited is ACCEPTED again, but accepted (and received) once.
+TEST(ServiceMetricsTest, BackFromHoldIsNotAcceptedTwice) {
+  ServiceMetrics m;
+  m.OnStatusChanged(Change(v1::ORDER_STATUS_UNSPECIFIED, v1::ORDER_STATUS_ACCEPTED, 0));
+  m.OnStatusChanged(Change(v1::ORDER_STATUS_ACCEPTED, v1::ORDER_STATUS_ON_HOLD, 0));
+  m.OnStatusChanged(Change(v1::ORDER_STATUS_ON_HOLD, v1::ORDER_STATUS_ACCEPTED, 0));
+  EXPECT_EQ(m.received, 1);
+  EXPECT_EQ(m.accepted, 1);
+}
+
 TEST(ServiceMetricsTest, RatesWithNothingToDivideByAreAbsent) {
   const ServiceSummary s = Summarize(ServiceMetrics{});
   EXPECT_FALSE(s.accuracy_rate.has_value());
