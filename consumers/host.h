@@ -155,6 +155,9 @@ class Host : public KafkaHost, public ConsumerEvents {
   StageConsumer* retiring_ = nullptr;
   std::deque<Clock::time_point> fencings_[2];  // by stage, the recent ones
   bool rewind_needed_ = false;
+  // The loop has ended: the consumers' closing revokes their partitions,
+  // and the state published last (the final one) must stay.
+  bool closing_ = false;
   bool warned_foreign_internal_ = false;
   // An error met in a rebalance event, which runs inside a poll and
   // cannot return one; the loop ends with it.

@@ -250,6 +250,7 @@ absl::Status Host::Run(const std::atomic<bool>& stop) {
   }
   telemetry_.FlushTimelines();
   telemetry_.Publish(true, env_.Now(), env_.WallMillis());
+  closing_ = true;
   for (StageRuntime& s : stages_) s.consumer->Close();
   restorer_->Close();
   ends_->Close();

@@ -218,13 +218,15 @@ bool Host::HoldsEverything() const {
 }
 
 void Host::UpdateRouting(int stage_changed) {
-  if (stage_changed == 0) {
+  // Closing, a process keeps what it knows (the demo serves its
+  // timelines after the week).
+  if (stage_changed == 0 && !closing_) {
     telemetry_.OnOrderPartitions(stages_[0].stage->partitions(),
                                  config_.engine.order_partitions);
   }
   // /readyz follows an assignment at once: unassigned while a rebalance
   // takes partitions away, until those given are restored.
-  telemetry_.Publish(true, env_.Now(), env_.WallMillis());
+  if (!closing_) telemetry_.Publish(true, env_.Now(), env_.WallMillis());
   Follow(router_.OnAssignmentChanged(stages_[stage_changed].topics,
                                      HoldsEverything(), env_.Now()));
 }
