@@ -32,6 +32,7 @@ std::vector<StageRuntime> MakeHostStages(const Config& config) {
        std::string(ShortName(Topic::kCancellations)),
        std::string(ShortName(Topic::kShipments)),
        std::string(ShortName(Topic::kInvoices)),
+       std::string(ShortName(Topic::kAmendments)),
        std::string(InternalName(InternalTopic::kAllocationResults))},
       InternalTopic::kOrderChangelog));
   stages.push_back(MakeStage(
@@ -45,7 +46,8 @@ std::vector<StageRuntime> MakeHostStages(const Config& config) {
 std::map<Topic, std::string> OutputTopics(const Config& config) {
   std::map<Topic, std::string> topics;
   for (Topic t : {Topic::kOrderStatus, Topic::kDeliveryTasks,
-                  Topic::kEscalations, Topic::kDeadLetter}) {
+                  Topic::kEscalations, Topic::kDeadLetter,
+                  Topic::kAmendmentResults}) {
     topics[t] = KafkaTopic(config.kafka.topic_prefix, t);
   }
   return topics;

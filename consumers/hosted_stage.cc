@@ -151,6 +151,10 @@ class OrderStage : public ShardedStage<OrderShard, internal::v1::OrderKeyState> 
           observed(Topic::kInvoices);
           shard->OnInvoice(m, source, out);
         },
+        [&](const v1::OrderAmended& m) {
+          observed(Topic::kAmendments);
+          shard->OnAmendment(m, source, out);
+        },
         [&](const internal::v1::AllocationResult& m) {
           shard->OnAllocationResult(m, out);
         },

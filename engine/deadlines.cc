@@ -42,6 +42,7 @@ EpochMillis DueAt(Rung rung, const LadderPosition& p, const EngineConfig& c) {
     case Rung::kCancelAfterShipment2:
     case Rung::kDeliveryFailed2:
     case Rung::kInvoiceMismatch1:
+    case Rung::kAmendmentRejected1:
     case Rung::kCount:
       break;
   }

@@ -20,6 +20,8 @@ v1::EscalationKind KindOf(Rung rung) {
     case Rung::kBackorderAged1:
     case Rung::kBackorderAged2: return v1::ESCALATION_KIND_BACKORDER_AGED;
     case Rung::kInvoiceMismatch1: return v1::ESCALATION_KIND_INVOICE_MISMATCH;
+    case Rung::kAmendmentRejected1:
+      return v1::ESCALATION_KIND_AMENDMENT_REJECTED;
     case Rung::kCount: break;
   }
   return v1::ESCALATION_KIND_UNSPECIFIED;
@@ -30,7 +32,8 @@ int LevelOf(Rung rung) {
     case Rung::kValidationFailed1:
     case Rung::kShipDeadlineAtRisk1:
     case Rung::kBackorderAged1:
-    case Rung::kInvoiceMismatch1: return 1;
+    case Rung::kInvoiceMismatch1:
+    case Rung::kAmendmentRejected1: return 1;
     case Rung::kCancelAfterShipment2:
     case Rung::kDeliveryFailed2:
     case Rung::kShipDeadlineMissed2:

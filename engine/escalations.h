@@ -25,6 +25,7 @@ enum class Rung : uint8_t {
   kBackorderAged1,
   kBackorderAged2,
   kInvoiceMismatch1,
+  kAmendmentRejected1,  // rule 11
   kCount,
 };
 

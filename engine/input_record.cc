@@ -9,7 +9,7 @@ inline constexpr InputTopic kAllInputTopics[] = {
     InputTopic::kOrders,    InputTopic::kCancellations,
     InputTopic::kShipments, InputTopic::kInventory,
     InputTopic::kInvoices,  InputTopic::kAllocationRequests,
-    InputTopic::kAllocationResults};
+    InputTopic::kAllocationResults, InputTopic::kAmendments};
 
 std::string_view ShortName(InputTopic topic) {
   switch (topic) {
@@ -20,6 +20,7 @@ std::string_view ShortName(InputTopic topic) {
     case InputTopic::kInvoices: return ShortName(Topic::kInvoices);
     case InputTopic::kAllocationRequests: return "allocation-requests";
     case InputTopic::kAllocationResults: return "allocation-results";
+    case InputTopic::kAmendments: return ShortName(Topic::kAmendments);
   }
   return "";
 }
@@ -38,6 +39,7 @@ std::optional<Topic> PublicTopic(InputTopic topic) {
     case InputTopic::kShipments: return Topic::kShipments;
     case InputTopic::kInventory: return Topic::kInventory;
     case InputTopic::kInvoices: return Topic::kInvoices;
+    case InputTopic::kAmendments: return Topic::kAmendments;
     case InputTopic::kAllocationRequests:
     case InputTopic::kAllocationResults: return std::nullopt;
   }
@@ -54,7 +56,9 @@ std::optional<InputTopic> AsInput(Topic topic) {
     case Topic::kOrderStatus:
     case Topic::kDeliveryTasks:
     case Topic::kEscalations:
-    case Topic::kDeadLetter: return std::nullopt;
+    case Topic::kAmendments: return InputTopic::kAmendments;
+    case Topic::kDeadLetter:
+    case Topic::kAmendmentResults: return std::nullopt;
   }
   return std::nullopt;
 }
@@ -68,6 +72,7 @@ google::protobuf::Message& InputRecord::MessageOf(InputTopic topic) {
     case InputTopic::kInvoices: return invoice_;
     case InputTopic::kAllocationRequests: return request_;
     case InputTopic::kAllocationResults: return result_;
+    case InputTopic::kAmendments: return amendment_;
   }
   return order_;
 }
@@ -84,6 +89,7 @@ const google::protobuf::Message& MessageTypeOf(InputTopic topic) {
       return internal::v1::AllocationRequest::default_instance();
     case InputTopic::kAllocationResults:
       return internal::v1::AllocationResult::default_instance();
+    case InputTopic::kAmendments: return v1::OrderAmended::default_instance();
   }
   return v1::OrderPlaced::default_instance();
 }

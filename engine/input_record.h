@@ -42,6 +42,7 @@ enum class InputTopic : uint8_t {
   kInvoices,            // v1::InvoiceIssued, key order id
   kAllocationRequests,  // internal::v1::AllocationRequest, key sku
   kAllocationResults,   // internal::v1::AllocationResult, key order id
+  kAmendments,          // v1::OrderAmended, key order id (rule 11)
 };
 
 // "orders", ..., "allocation-requests", "allocation-results".
@@ -104,7 +105,7 @@ class InputRecord {
   // Calls handler(m) with the message held, as its generated type: one of
   // v1::OrderPlaced, v1::CancellationRequested, v1::ShipmentEvent,
   // v1::InventoryEvent, v1::InvoiceIssued, internal::v1::AllocationRequest,
-  // internal::v1::AllocationResult.
+  // internal::v1::AllocationResult, v1::OrderAmended.
   template <typename Handler>
   void Visit(Handler&& handler) const {
     switch (topic_) {
@@ -115,6 +116,7 @@ class InputRecord {
       case InputTopic::kInvoices: handler(invoice_); return;
       case InputTopic::kAllocationRequests: handler(request_); return;
       case InputTopic::kAllocationResults: handler(result_); return;
+      case InputTopic::kAmendments: handler(amendment_); return;
     }
   }
 
@@ -129,6 +131,7 @@ class InputRecord {
   v1::InvoiceIssued invoice_;
   internal::v1::AllocationRequest request_;
   internal::v1::AllocationResult result_;
+  v1::OrderAmended amendment_;
 };
 
 // Dead-letters `source`, a record of `topic` that did not decode

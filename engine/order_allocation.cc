@@ -39,7 +39,8 @@ void OrderShard::ApplyAllocationResult(const StockAnswer& result,
   Order& order = *found;
   Changed(order.id);
   if (order.status != v1::ORDER_STATUS_ACCEPTED &&
-      order.status != v1::ORDER_STATUS_BACKORDERED) {
+      order.status != v1::ORDER_STATUS_BACKORDERED &&
+      !(order.status == v1::ORDER_STATUS_ALLOCATED && AwaitsResize(order))) {
     return;  // cancelled or shipped meanwhile; inventory has been told
   }
   // Decided after the shard's clock: the order's own timers due by then
@@ -66,6 +67,10 @@ void OrderShard::ApplyAllocationResult(const StockAnswer& result,
   }
   if (result.first_answer && order.awaiting_answers > 0) {
     --order.awaiting_answers;
+  }
+  if (NoteResizeAnswer(order, result, out)) {  // rule 11
+    Reschedule(order);
+    return;
   }
   if (order.awaiting_answers > 0) return;
   const bool all_reserved =

@@ -143,6 +143,7 @@ std::string OrderShard::WholeOrderDeadlineMessage(const Order& order,
     case Rung::kCancelAfterShipment2:
     case Rung::kDeliveryFailed2:
     case Rung::kInvoiceMismatch1:
+    case Rung::kAmendmentRejected1:
     case Rung::kCount:
       break;
   }

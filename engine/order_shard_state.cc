@@ -78,6 +78,14 @@ void OrderShard::FillOrderState(const Order& o,
     ps->set_whole_shipped(p.whole_shipped);
     ps->set_rest_cancelled(p.rest_cancelled);
   }
+  // Rule 11: nothing for an order never picked, packed or amended.
+  s->set_work_reported(o.work_reported);
+  if (o.extras != nullptr) {
+    const OrderAmendments& a = o.extras->amendments;
+    for (const std::string& id : a.seen) s->add_amendments_seen(id);
+    if (a.has_ship_to) ParseAddress(a.ship_to, s->mutable_amended_ship_to());
+    s->set_resize_answers_awaited(a.resize_pending ? 1 : 0);
+  }
 }
 
 internal::v1::OrderShardSnapshot OrderShard::Snapshot() const {
@@ -169,6 +177,16 @@ void OrderShard::RestoreOrder(const internal::v1::OrderState& s) {
     }
     p.whole_shipped = ps.whole_shipped();
     p.rest_cancelled = ps.rest_cancelled();
+  }
+  o.work_reported = std::min<uint32_t>(s.work_reported(), Order::kWorkPacked);
+  if (s.amendments_seen_size() > 0 || s.has_amended_ship_to() ||
+      s.resize_answers_awaited() > 0) {
+    if (!o.extras) o.extras = std::make_unique<OrderExtras>();
+    OrderAmendments& a = o.extras->amendments;
+    a.seen.assign(s.amendments_seen().begin(), s.amendments_seen().end());
+    a.has_ship_to = s.has_amended_ship_to();
+    if (a.has_ship_to) AppendAddress(s.amended_ship_to(), a.ship_to);
+    a.resize_pending = s.resize_answers_awaited() > 0;
   }
   store_.NoteBacklogEntry(o);
   Reschedule(o);

@@ -114,6 +114,13 @@ void Pipeline::OnInvoice(const v1::InvoiceIssued& m,
   Settle();
 }
 
+void Pipeline::OnAmendment(const v1::OrderAmended& m,
+                           const RecordSource& source) {
+  Arrive(source.timestamp);
+  OrderShardFor(RoutingKey(source, m.order_id())).OnAmendment(m, source, router_);
+  Settle();
+}
+
 void Pipeline::OnInventoryEvent(const v1::InventoryEvent& m,
                                 const RecordSource& source) {
   Arrive(source.timestamp);
@@ -129,6 +136,7 @@ void Pipeline::Apply(const InputRecord& record, const RecordSource& source) {
       [&](const v1::ShipmentEvent& m) { OnShipment(m, source); },
       [&](const v1::InventoryEvent& m) { OnInventoryEvent(m, source); },
       [&](const v1::InvoiceIssued& m) { OnInvoice(m, source); },
+      [&](const v1::OrderAmended& m) { OnAmendment(m, source); },
       [](const internal::v1::AllocationRequest&) {},
       [](const internal::v1::AllocationResult&) {}});
 }

@@ -15,6 +15,8 @@ std::string_view ShortName(Topic topic) {
     case Topic::kDeliveryTasks: return "delivery-tasks";
     case Topic::kEscalations: return "escalations";
     case Topic::kDeadLetter: return "dead-letter";
+    case Topic::kAmendments: return "amendments";
+    case Topic::kAmendmentResults: return "amendment-results";
   }
   return "";
 }
@@ -32,11 +34,13 @@ bool IsInput(Topic topic) {
     case Topic::kCancellations:
     case Topic::kShipments:
     case Topic::kInventory:
-    case Topic::kInvoices: return true;
+    case Topic::kInvoices:
+    case Topic::kAmendments: return true;
     case Topic::kOrderStatus:
     case Topic::kDeliveryTasks:
     case Topic::kEscalations:
-    case Topic::kDeadLetter: return false;
+    case Topic::kDeadLetter:
+    case Topic::kAmendmentResults: return false;
   }
   return false;
 }
@@ -53,6 +57,9 @@ const google::protobuf::Message& MessageTypeOf(Topic topic) {
     case Topic::kDeliveryTasks: return v1::DeliveryTask::default_instance();
     case Topic::kEscalations: return v1::Escalation::default_instance();
     case Topic::kDeadLetter: return v1::DeadLetter::default_instance();
+    case Topic::kAmendments: return v1::OrderAmended::default_instance();
+    case Topic::kAmendmentResults:
+      return v1::AmendmentResult::default_instance();
   }
   return v1::DeadLetter::default_instance();
 }
@@ -67,6 +74,8 @@ EpochMillis OutputTime(Topic topic, const google::protobuf::Message& m) {
       return ToMillis(static_cast<const v1::Escalation&>(m).detected_at());
     case Topic::kDeadLetter:
       return ToMillis(static_cast<const v1::DeadLetter&>(m).dead_lettered_at());
+    case Topic::kAmendmentResults:
+      return ToMillis(static_cast<const v1::AmendmentResult&>(m).occurred_at());
     default:
       return 0;
   }

@@ -24,12 +24,16 @@ enum class Topic {
   kDeliveryTasks,
   kEscalations,
   kDeadLetter,
+  // v1.1, rule 11: an input, then its output.
+  kAmendments,
+  kAmendmentResults,
 };
 
 inline constexpr Topic kAllTopics[] = {
     Topic::kOrders,      Topic::kCancellations,  Topic::kShipments,
     Topic::kInventory,   Topic::kInvoices,       Topic::kOrderStatus,
-    Topic::kDeliveryTasks, Topic::kEscalations,  Topic::kDeadLetter};
+    Topic::kDeliveryTasks, Topic::kEscalations,  Topic::kDeadLetter,
+    Topic::kAmendments,    Topic::kAmendmentResults};
 
 std::string_view ShortName(Topic topic);
 std::optional<Topic> TopicByShortName(std::string_view name);
@@ -46,8 +50,8 @@ const google::protobuf::Message& MessageTypeOf(Topic topic);
 
 // An output's engine time, what replay files, the Kafka record and order
 // timelines stamp it with: its own occurredAt (order-status), createdAt
-// (delivery-tasks), detectedAt (escalations) or deadLetteredAt
-// (dead-letter). `m` is of MessageTypeOf(topic); an input topic gives 0.
+// (delivery-tasks), detectedAt (escalations), deadLetteredAt
+// (dead-letter) or occurredAt (amendment-results). `m` is of MessageTypeOf(topic); an input topic gives 0.
 EpochMillis OutputTime(Topic topic, const google::protobuf::Message& m);
 
 }  // namespace orderflow

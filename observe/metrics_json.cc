@@ -94,6 +94,12 @@ nlohmann::ordered_json MetricsToJson(const MetricsSnapshot& snapshot) {
   escalations["cleared"] = Json::object();
   escalations["open"] = Json::object();
   for (int k = 1; k < kEscalationKinds; ++k) {
+    // A kind of the v1.1 extensions is listed once it occurs: the metrics
+    // of v1 records stay as they were.
+    if (k > v1::ESCALATION_KIND_INVOICE_MISMATCH && m.escalations_raised[k] == 0 &&
+        m.escalations_cleared[k] == 0) {
+      continue;
+    }
     escalations["raised"][KindKey(k)] = m.escalations_raised[k];
     escalations["cleared"][KindKey(k)] = m.escalations_cleared[k];
     escalations["open"][KindKey(k)] =
@@ -105,6 +111,10 @@ nlohmann::ordered_json MetricsToJson(const MetricsSnapshot& snapshot) {
                    {"raised", s.kinds_by_raised[i].second}});
   }
   escalations["topKinds"] = std::move(top);
+  if (m.amendments_applied > 0 || m.amendments_rejected > 0) {  // rule 11
+    j["amendments"]["applied"] = m.amendments_applied;
+    j["amendments"]["rejected"] = m.amendments_rejected;
+  }
   return j;
 }
 

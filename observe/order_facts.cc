@@ -68,6 +68,8 @@ void OrderFacts::Add(Topic topic, const google::protobuf::Message& m,
     case Topic::kInventory:
     case Topic::kInvoices:
     case Topic::kDeadLetter:
+    case Topic::kAmendments:
+    case Topic::kAmendmentResults:
       return;
   }
 }
