@@ -36,6 +36,9 @@ void Apply(Pipeline& pipeline, const Input& input, int64_t offset) {
           } else if constexpr (std::is_same_v<M, v1::ShipmentEvent>) {
             pipeline.OnShipment(
                 m, SourceFor("shipments", m.order_id(), payload, input.at, offset));
+          } else if constexpr (std::is_same_v<M, v1::OrderAmended>) {
+            pipeline.OnAmendment(
+                m, SourceFor("amendments", m.order_id(), payload, input.at, offset));
           } else if constexpr (std::is_same_v<M, v1::InvoiceIssued>) {
             pipeline.OnInvoice(
                 m, SourceFor("invoices", m.order_id(), payload, input.at, offset));
@@ -118,6 +121,12 @@ void EngineTest::Bill(const v1::InvoiceIssued& invoice) {
 }
 void EngineTest::Bill(const v1::InvoiceIssued& invoice, EpochMillis at) {
   Feed({invoice, at});
+}
+void EngineTest::Amend(const v1::OrderAmended& amendment) {
+  Amend(amendment, Ms(amendment.requested_at()));
+}
+void EngineTest::Amend(const v1::OrderAmended& amendment, EpochMillis at) {
+  Feed({amendment, at});
 }
 void EngineTest::AdvanceTo(EpochMillis t) { Feed({Tick{}, t}); }
 

@@ -39,7 +39,7 @@ struct Tick {};
 // One input of a scenario script, and when it arrives.
 struct Input {
   std::variant<v1::OrderPlaced, v1::CancellationRequested, v1::ShipmentEvent,
-               v1::InventoryEvent, v1::InvoiceIssued, Tick>
+               v1::InventoryEvent, v1::InvoiceIssued, Tick, v1::OrderAmended>
       value;
   EpochMillis at;
 };
@@ -101,6 +101,8 @@ class EngineTest : public ::testing::TestWithParam<ShardLayout> {
   void Stock(const v1::InventoryEvent& event, EpochMillis at);
   void Bill(const v1::InvoiceIssued& invoice);  // at its issuedAt
   void Bill(const v1::InvoiceIssued& invoice, EpochMillis at);
+  void Amend(const v1::OrderAmended& amendment);  // at its requestedAt
+  void Amend(const v1::OrderAmended& amendment, EpochMillis at);
   // A clock line.
   void AdvanceTo(EpochMillis t);
 
