@@ -113,12 +113,18 @@ void OrderShard::ApplyAmendment(Order& order, const v1::OrderAmended& amendment,
     amendments.has_ship_to = true;
     ship_to().Drop(order);  // the amended address stands in for it
   }
+  bool lines_changed = false;
+  for (const v1::AmendedLine& line : amendment.lines()) {
+    const std::optional<uint32_t> i = LineIndex(order, line.line_id());
+    lines_changed = lines_changed || !i ||
+                    order.lines[*i].quantity != line.quantity();
+  }
   const v1::ServiceLevel level_before = order.level;
   const EpochMillis ship_by_before = order.promise.ship_by;
   const bool dates_changed = AmendDates(order, amendment, out);
   const bool resized =
       AmendLines(order, amendment, level_before, ship_by_before, out);
-  if (!resized && (dates_changed || amendment.has_ship_to()) &&
+  if (!resized && (dates_changed || lines_changed || amendment.has_ship_to()) &&
       NotYetShipped(order.status) && order.task_created) {
     UpdateTasks(order, out);
   }
@@ -278,8 +284,14 @@ bool OrderShard::AmendLines(Order& order, const v1::OrderAmended& amendment,
     if (const std::optional<uint32_t> i = LineIndex(order, line.line_id())) {
       order.lines[*i].quantity = line.quantity();
     } else {
-      order.AddLine(line.line_id(), store_.Intern(line.sku()), line.quantity(),
-                    0, false);
+      // A new line of a SKU the order already has shares its lines' state
+      // (one request per SKU): reserved when they are, until a RESIZE says.
+      const SkuId sku = store_.Intern(line.sku());
+      bool reserved = false;
+      for (const Order::Line& l : order.lines) {
+        if (l.sku == sku) reserved = l.reserved;
+      }
+      order.AddLine(line.line_id(), sku, line.quantity(), 0, reserved);
       added = true;
     }
   }

@@ -292,6 +292,16 @@ TEST_P(AmendmentTest, AnAddedLineIsReservedOrBackordered) {
   EXPECT_EQ(LedgerOf("SKU-C"), (Ledger{.on_hand = 2, .reserved = 2}));
   EXPECT_EQ(LedgerOf("SKU-D"), (Ledger{.waiting_orders = 1}));
 
+  // A line of a SKU the order has, with its demand unchanged, is as
+  // reserved as the SKU's other lines.
+  Amend(WithLine(WithLine(Amendment("O-1", "A-2", kT0 + Hours(1)), "L1",
+                          "SKU-A", 0),
+                 "L3", "SKU-A", 1));
+  EXPECT_THAT(out_.Take(),
+              ElementsAre("amendment O-1 A-2 APPLIED",
+                          "task O-1/delivery UPDATE [L2 SKU-C x2, L3 SKU-A x1]"));
+  EXPECT_EQ(LedgerOf("SKU-A"), (Ledger{.on_hand = 5, .reserved = 2}));
+
   // Cancelling releases the added line too.
   Cancel(Cancellation("O-1", kT0 + Hours(2)));
   EXPECT_EQ(LedgerOf("SKU-C"), (Ledger{.on_hand = 2, .reserved = 0}));
