@@ -408,13 +408,18 @@ TEST_P(AmendmentTest, AmendedOrdersAreRestoredFromSnapshots) {
       {Order("O-3", {{"SKU-A", 3}}), kT0},
       {WithAddress(Amendment("O-1", "A-1", kT0 + Hours(1)), "Berlin"), kT0 + Hours(1)},
       {WithLine(Amendment("O-3", "A-1", kT0 + Hours(1)), "L1", "SKU-A", 1), kT0 + Hours(1)},
+      // O-2 is never amended before the snapshot: its PICKED and PACKED
+      // are read back from the events it recorded.
+      {Shipment("O-2", "S-2", v1::SHIPMENT_STATUS_PICKED, kT0 + Hours(1)), kT0 + Hours(1)},
       {Shipment("O-2", "S-2", v1::SHIPMENT_STATUS_PACKED, kT0 + Hours(1)), kT0 + Hours(1)},
+      {Shipment("O-3", "S-3", v1::SHIPMENT_STATUS_PICKED, kT0 + Hours(1)), kT0 + Hours(1)},
       {WithLine(Amendment("O-4", "A-1", kT0 + Hours(1)), "L1", "SKU-A", 1), kT0 + Hours(1)},
   };
   const std::vector<Input> after = {
       {WithAddress(Amendment("O-1", "A-1", kT0 + Hours(2)), "Hamburg"), kT0 + Hours(2)},
       {WithAddress(Amendment("O-2", "A-1", kT0 + Hours(2)), "Hamburg"), kT0 + Hours(2)},
       {WithLine(Amendment("O-1", "A-2", kT0 + Hours(2)), "L1", "SKU-A", 1), kT0 + Hours(2)},
+      {WithLine(Amendment("O-3", "A-2", kT0 + Hours(2)), "L1", "SKU-A", 2), kT0 + Hours(2)},
       {Order("O-4", {{"SKU-A", 2}}, kStandard, kT0 + Hours(3)), kT0 + Hours(3)},
       {Receipt("SKU-A", 1, kT0 + Hours(4)), kT0 + Hours(4)},
       {Tick{}, kT0 + Days(8)},
@@ -442,6 +447,7 @@ TEST_P(AmendmentTest, AmendedOrdersAreRestoredFromSnapshots) {
   std::vector<std::string> lines;
   for (const Output& o : restored_out.outputs()) lines.push_back(Summary(o));
   EXPECT_THAT(lines, Contains("amendment O-2 A-1 REJECTED [ADDRESS_AFTER_PACKED]"));
+  EXPECT_THAT(lines, Contains("amendment O-3 A-2 REJECTED [LINE_ALREADY_PICKED:L1]"));
   EXPECT_THAT(lines, Contains("amendment O-4 A-1 APPLIED"));
   EXPECT_THAT(lines, Contains("task O-1/delivery UPDATE [L1 SKU-A x1]"));
   EXPECT_EQ(restored_out.Tasks("O-1").back().ship_to().city(), "Berlin");
