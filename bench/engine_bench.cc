@@ -38,6 +38,7 @@ class NullEmitter final : public Emitter {
   void SendTask(const TaskOutput&) override { ++outputs; }
   void Escalated(const v1::Escalation&) override { ++outputs; }
   void DeadLettered(const v1::DeadLetter&) override { ++outputs; }
+  void AmendmentDecided(const v1::AmendmentResult&) override { ++outputs; }
   void SendToInventory(const StockRequest&) override {}
   void SendToOrders(const StockAnswer&) override {}
   size_t outputs = 0;
@@ -57,6 +58,7 @@ class SerializingEmitter final : public Emitter {
   }
   void Escalated(const v1::Escalation& m) override { Write(m); }
   void DeadLettered(const v1::DeadLetter& m) override { Write(m); }
+  void AmendmentDecided(const v1::AmendmentResult& m) override { Write(m); }
   void SendToInventory(const StockRequest&) override {}
   void SendToOrders(const StockAnswer&) override {}
   size_t outputs = 0;
@@ -84,6 +86,7 @@ class OutcomeEmitter final : public Emitter {
     ++(m.state() == v1::ESCALATION_STATE_RAISED ? raised : cleared);
   }
   void DeadLettered(const v1::DeadLetter&) override { ++dead_letters; }
+  void AmendmentDecided(const v1::AmendmentResult&) override {}
   void SendToInventory(const StockRequest&) override {}
   void SendToOrders(const StockAnswer&) override {}
   std::array<size_t, 9> status{};

@@ -24,6 +24,7 @@ class NullEmitter final : public Emitter {
   void SendTask(const TaskOutput&) override { ++outputs; }
   void Escalated(const v1::Escalation&) override { ++outputs; }
   void DeadLettered(const v1::DeadLetter&) override { ++outputs; }
+  void AmendmentDecided(const v1::AmendmentResult&) override { ++outputs; }
   void SendToInventory(const StockRequest&) override {}
   void SendToOrders(const StockAnswer&) override {}
   size_t outputs = 0;

@@ -35,6 +35,7 @@ class DigestEmitter final : public Emitter {
   }
   void Escalated(const v1::Escalation& m) override { Add('E', m); }
   void DeadLettered(const v1::DeadLetter& m) override { Add('D', m); }
+  void AmendmentDecided(const v1::AmendmentResult& m) override { Add('A', m); }
   void SendToInventory(const StockRequest&) override {}
   void SendToOrders(const StockAnswer&) override {}
 

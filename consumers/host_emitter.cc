@@ -44,6 +44,10 @@ void HostEmitter::DeadLettered(const v1::DeadLetter& m) {
   Public(Topic::kDeadLetter, m.key(), m);
 }
 
+void HostEmitter::AmendmentDecided(const v1::AmendmentResult& m) {
+  Public(Topic::kAmendmentResults, m.order_id(), m);
+}
+
 void HostEmitter::SendToInventory(const StockRequest& m) {
   if (router_.local()) {
     router_.Queue(m);

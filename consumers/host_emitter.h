@@ -36,6 +36,7 @@ class HostEmitter : public Emitter {
   void SendTask(const TaskOutput& t) override;
   void Escalated(const v1::Escalation& m) override;
   void DeadLettered(const v1::DeadLetter& m) override;
+  void AmendmentDecided(const v1::AmendmentResult& m) override;
   // In-process hand-over (kLocal) keeps the plain values the shards send;
   // through the topics they become protobuf messages, written to the
   // partition of their key.

@@ -34,6 +34,7 @@ std::vector<StageRuntime> MakeHostStages(const Config& config) {
        std::string(ShortName(Topic::kInvoices)),
        std::string(ShortName(Topic::kCustomerContacts)),
        std::string(ShortName(Topic::kHolds)),
+       std::string(ShortName(Topic::kAmendments)),
        std::string(InternalName(InternalTopic::kAllocationResults))},
       InternalTopic::kOrderChangelog));
   stages.push_back(MakeStage(
@@ -58,7 +59,8 @@ std::map<std::string, std::string> StageMemberSettings(
 std::map<Topic, std::string> OutputTopics(const Config& config) {
   std::map<Topic, std::string> topics;
   for (Topic t : {Topic::kOrderStatus, Topic::kDeliveryTasks,
-                  Topic::kEscalations, Topic::kDeadLetter}) {
+                  Topic::kEscalations, Topic::kDeadLetter,
+                  Topic::kAmendmentResults}) {
     topics[t] = KafkaTopic(config.kafka.topic_prefix, t);
   }
   return topics;

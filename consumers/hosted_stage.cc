@@ -163,6 +163,10 @@ class OrderStage : public ShardedStage<OrderShard, internal::v1::OrderKeyState> 
           observed(Topic::kHolds);
           shard->OnHold(m, source, out);
         },
+        [&](const v1::OrderAmended& m) {
+          observed(Topic::kAmendments);
+          shard->OnAmendment(m, source, out);
+        },
         [&](const internal::v1::AllocationResult& m) {
           shard->OnAllocationResult(m, out);
         },

@@ -46,6 +46,7 @@ EpochMillis DueAt(Rung rung, const LadderPosition& p, const EngineConfig& c) {
     case Rung::kHoldAged1:
     case Rung::kHoldAged2:
     case Rung::kHoldAfterShipment2:
+    case Rung::kAmendmentRejected1:
     case Rung::kCount:
       break;
   }

@@ -31,6 +31,8 @@ class Emitter {
   virtual void SendTask(const TaskOutput& t) = 0;
   virtual void Escalated(const v1::Escalation& m) = 0;
   virtual void DeadLettered(const v1::DeadLetter& m) = 0;
+  // Rule 11: an amendment applied or rejected (topic amendment-results).
+  virtual void AmendmentDecided(const v1::AmendmentResult& m) = 0;
 
   // Stage to stage, as plain values (engine/stage_messages.h): a host that
   // keeps both stages in one process hands them over as they are; one that

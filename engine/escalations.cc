@@ -26,6 +26,8 @@ v1::EscalationKind KindOf(Rung rung) {
     case Rung::kHoldAged2: return v1::ESCALATION_KIND_HOLD_AGED;
     case Rung::kHoldAfterShipment2:
       return v1::ESCALATION_KIND_HOLD_AFTER_SHIPMENT;
+    case Rung::kAmendmentRejected1:
+      return v1::ESCALATION_KIND_AMENDMENT_REJECTED;
     case Rung::kCount: break;
   }
   return v1::ESCALATION_KIND_UNSPECIFIED;
@@ -38,6 +40,7 @@ int LevelOf(Rung rung) {
     case Rung::kBackorderAged1:
     case Rung::kInvoiceMismatch1:
     case Rung::kHoldAged1: return 1;
+    case Rung::kAmendmentRejected1: return 1;
     case Rung::kCancelAfterShipment2:
     case Rung::kDeliveryFailed2:
     case Rung::kShipDeadlineMissed2:

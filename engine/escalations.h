@@ -30,6 +30,7 @@ enum class Rung : uint8_t {
   kHoldAged1,
   kHoldAged2,
   kHoldAfterShipment2,
+  kAmendmentRejected1,  // rule 11
   kCount,
 };
 

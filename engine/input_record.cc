@@ -9,7 +9,8 @@ inline constexpr InputTopic kAllInputTopics[] = {
     InputTopic::kOrders,    InputTopic::kCancellations,
     InputTopic::kShipments, InputTopic::kInventory,
     InputTopic::kInvoices,  InputTopic::kAllocationRequests,
-    InputTopic::kAllocationResults, InputTopic::kCustomerContacts, InputTopic::kHolds};
+    InputTopic::kAllocationResults, InputTopic::kCustomerContacts, InputTopic::kHolds,
+    InputTopic::kAmendments};
 
 std::string_view ShortName(InputTopic topic) {
   switch (topic) {
@@ -23,6 +24,7 @@ std::string_view ShortName(InputTopic topic) {
     case InputTopic::kCustomerContacts:
       return ShortName(Topic::kCustomerContacts);
     case InputTopic::kHolds: return ShortName(Topic::kHolds);
+    case InputTopic::kAmendments: return ShortName(Topic::kAmendments);
   }
   return "";
 }
@@ -43,6 +45,7 @@ std::optional<Topic> PublicTopic(InputTopic topic) {
     case InputTopic::kInvoices: return Topic::kInvoices;
     case InputTopic::kCustomerContacts: return Topic::kCustomerContacts;
     case InputTopic::kHolds: return Topic::kHolds;
+    case InputTopic::kAmendments: return Topic::kAmendments;
     case InputTopic::kAllocationRequests:
     case InputTopic::kAllocationResults: return std::nullopt;
   }
@@ -61,7 +64,9 @@ std::optional<InputTopic> AsInput(Topic topic) {
     case Topic::kOrderStatus:
     case Topic::kDeliveryTasks:
     case Topic::kEscalations:
-    case Topic::kDeadLetter: return std::nullopt;
+    case Topic::kAmendments: return InputTopic::kAmendments;
+    case Topic::kDeadLetter:
+    case Topic::kAmendmentResults: return std::nullopt;
   }
   return std::nullopt;
 }
@@ -77,6 +82,7 @@ google::protobuf::Message& InputRecord::MessageOf(InputTopic topic) {
     case InputTopic::kAllocationResults: return result_;
     case InputTopic::kCustomerContacts: return contact_;
     case InputTopic::kHolds: return hold_;
+    case InputTopic::kAmendments: return amendment_;
   }
   return order_;
 }
@@ -96,6 +102,7 @@ const google::protobuf::Message& MessageTypeOf(InputTopic topic) {
     case InputTopic::kCustomerContacts:
       return v1::CustomerContact::default_instance();
     case InputTopic::kHolds: return v1::HoldEvent::default_instance();
+    case InputTopic::kAmendments: return v1::OrderAmended::default_instance();
   }
   return v1::OrderPlaced::default_instance();
 }

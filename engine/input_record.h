@@ -44,6 +44,7 @@ enum class InputTopic : uint8_t {
   kAllocationResults,   // internal::v1::AllocationResult, key order id
   kCustomerContacts,    // v1::CustomerContact, key order id (rule 13)
   kHolds,               // v1::HoldEvent, key order id (rule 12)
+  kAmendments,          // v1::OrderAmended, key order id (rule 11)
 };
 
 // "orders", ..., "allocation-requests", "allocation-results".
@@ -106,7 +107,8 @@ class InputRecord {
   // Calls handler(m) with the message held, as its generated type: one of
   // v1::OrderPlaced, v1::CancellationRequested, v1::ShipmentEvent,
   // v1::InventoryEvent, v1::InvoiceIssued, internal::v1::AllocationRequest,
-  // internal::v1::AllocationResult, v1::CustomerContact, v1::HoldEvent.
+  // internal::v1::AllocationResult, v1::CustomerContact, v1::HoldEvent,
+  // v1::OrderAmended.
   template <typename Handler>
   void Visit(Handler&& handler) const {
     switch (topic_) {
@@ -119,6 +121,7 @@ class InputRecord {
       case InputTopic::kAllocationResults: handler(result_); return;
       case InputTopic::kCustomerContacts: handler(contact_); return;
       case InputTopic::kHolds: handler(hold_); return;
+      case InputTopic::kAmendments: handler(amendment_); return;
     }
   }
 
@@ -135,6 +138,7 @@ class InputRecord {
   internal::v1::AllocationResult result_;
   v1::CustomerContact contact_;
   v1::HoldEvent hold_;
+  v1::OrderAmended amendment_;
 };
 
 // Dead-letters `source`, a record of `topic` that did not decode

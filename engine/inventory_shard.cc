@@ -138,6 +138,9 @@ void InventoryShard::OnAllocationRequest(const StockRequest& request,
       stock.on_hand -= Withdraw(request, stock);
       return;
     }
+    case AllocationRequest::ACTION_RESIZE:
+      Resize(request, stock, out);
+      return;
     case AllocationRequest::ACTION_UNSPECIFIED:
     case internal::v1::AllocationRequest_Action_AllocationRequest_Action_INT_MIN_SENTINEL_DO_NOT_USE_:
     case internal::v1::AllocationRequest_Action_AllocationRequest_Action_INT_MAX_SENTINEL_DO_NOT_USE_:
@@ -155,6 +158,38 @@ int64_t InventoryShard::Withdraw(const StockRequest& r, Sku& stock) {
   held = std::min(held, stock.reserved);
   stock.reserved -= held;
   return held;
+}
+
+void InventoryShard::Resize(const StockRequest& request, Sku& stock,
+                            Emitter& out) {
+  // What the order held under its previous demand and rank...
+  StockRequest previous = request;
+  previous.quantity = request.previous_quantity;
+  previous.service_level = request.previous_service_level;
+  previous.ship_by = request.previous_ship_by;
+  const int64_t held = Withdraw(previous, stock);
+  // ...is kept up to the new demand; more is taken only from what nobody
+  // waits for (with a queue, nothing is available: no jumping it).
+  const int64_t keep = std::min(held, std::max<int64_t>(request.quantity, 0));
+  stock.reserved += keep;
+  const int64_t give = std::clamp<int64_t>(stock.available(), 0,
+                                           request.quantity - keep);
+  stock.reserved += give;
+  if (keep + give < request.quantity) {
+    Backorder waiting = KeyOf(request);
+    waiting.reserved = keep + give;
+    stock.queue.insert(std::move(waiting));
+  }
+  answer_.order_id = request.order_id;
+  answer_.sku = request.sku;
+  answer_.requested = request.quantity;
+  answer_.reserved = keep + give;
+  answer_.first_answer = true;
+  answer_.decided_at = DecidedAt(request);
+  out.SendToOrders(answer_);
+  // What it let go serves the queue (rule 3), after the order's own
+  // answer.
+  if (keep < held) Serve(request.sku, stock, DecidedAt(request), out);
 }
 
 void InventoryShard::Serve(std::string_view sku, Sku& stock, EpochMillis now,

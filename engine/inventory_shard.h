@@ -156,6 +156,11 @@ class InventoryShard {
   // Takes the order's units out of the queue or the fully reserved pool:
   // returns how many units it held.
   int64_t Withdraw(const StockRequest& r, Sku& stock);
+  // Rule 11: the order's demand for the SKU changes from the request's
+  // previous quantity and rank to its quantity and rank, in one step: it
+  // keeps what it held up to the new quantity, the rest serves the queue,
+  // what it lacks waits at the new rank. Answered at once, like a RESERVE.
+  void Resize(const StockRequest& request, Sku& stock, Emitter& out);
 
   // Rule 9 (inventory_sourcing.cc): the same steps per (SKU, warehouse).
   bool sourced() const { return config_.sourcing.sourced(); }

@@ -138,6 +138,7 @@ void InventoryShard::OnLineRequest(const StockRequest& request, Sku& stock,
       }
       return;
     }
+    case AllocationRequest::ACTION_RESIZE:  // rule 11 resizes per SKU only
     case AllocationRequest::ACTION_UNSPECIFIED:
     case internal::v1::AllocationRequest_Action_AllocationRequest_Action_INT_MIN_SENTINEL_DO_NOT_USE_:
     case internal::v1::AllocationRequest_Action_AllocationRequest_Action_INT_MAX_SENTINEL_DO_NOT_USE_:

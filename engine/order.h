@@ -65,7 +65,14 @@ struct Order {
   v1::OrderStatus status = v1::ORDER_STATUS_UNSPECIFIED;
   v1::ServiceLevel level = v1::SERVICE_LEVEL_UNSPECIFIED;
   OrderSlot slot = 0;
-  uint32_t generation = 0;  // of the slot: how many orders it held before
+  // Of the slot: how many orders it held before (30 bits: a slot would
+  // have to be reused a billion times to wrap).
+  uint32_t generation : 30 = 0;
+  // Rule 11: the furthest warehouse work reported for the order's task,
+  // kWorkPicked or kWorkPacked (0 none); SHIPPED and later are its status.
+  // Two bits that cost no memory: an amendment is refused by it.
+  uint32_t work_reported : 2 = 0;
+  static constexpr uint32_t kWorkPicked = 1, kWorkPacked = 2;
   EpochMillis timer_due = kNever;
   EpochMillis since = 0;  // see OrderState.since_ms
   Promise promise{};

@@ -40,7 +40,8 @@ void OrderShard::ApplyAllocationResult(const StockAnswer& result,
   Changed(order.id);
   if (order.status != v1::ORDER_STATUS_ACCEPTED &&
       order.status != v1::ORDER_STATUS_BACKORDERED &&
-      order.status != v1::ORDER_STATUS_ON_HOLD) {
+      order.status != v1::ORDER_STATUS_ON_HOLD &&
+      !(order.status == v1::ORDER_STATUS_ALLOCATED && AwaitsResize(order))) {
     return;  // cancelled or shipped meanwhile; inventory has been told
   }
   // Decided after the shard's clock: the order's own timers due by then
@@ -67,6 +68,10 @@ void OrderShard::ApplyAllocationResult(const StockAnswer& result,
   }
   if (result.first_answer && order.awaiting_answers > 0) {
     --order.awaiting_answers;
+  }
+  if (NoteResizeAnswer(order, result, out)) {  // rule 11
+    Reschedule(order);
+    return;
   }
   if (order.awaiting_answers > 0) return;
   if (IsHeld(order)) {  // rule 12: it keeps the stock, the status waits

@@ -160,6 +160,7 @@ std::string OrderShard::WholeOrderDeadlineMessage(const Order& order,
     case Rung::kHoldAged1:
     case Rung::kHoldAged2:
     case Rung::kHoldAfterShipment2:
+    case Rung::kAmendmentRejected1:
     case Rung::kCount:
       break;
   }

@@ -1,6 +1,6 @@
-// The order shard's early records (rules 4 and 5, and invoices): a
-// cancellation, shipment or invoice that comes before its order waits for
-// it, and goes to dead-letter when its retention ends.
+// The order shard's early records (rules 4, 5 and 11, and invoices): a
+// cancellation, shipment, invoice or amendment that comes before its order
+// waits for it, and goes to dead-letter when its retention ends.
 #include "engine/dead_letter.h"
 #include "engine/order_shard.h"
 #include "engine/order_status.h"
@@ -15,6 +15,8 @@ namespace {
 Millis RetentionOf(EarlyRecord::Kind kind, const EngineConfig& config) {
   switch (kind) {
     case EarlyRecord::KIND_CANCELLATION: return config.early_cancellation_retention;
+    // Rule 11: held like an early cancellation.
+    case EarlyRecord::KIND_AMENDMENT: return config.early_cancellation_retention;
     case EarlyRecord::KIND_INVOICE: return config.early_invoice_retention;
     case EarlyRecord::KIND_CONTACT: return config.early_contact_retention;
     // Rule 12: a hold waits as long as a cancellation.
@@ -90,6 +92,10 @@ void OrderShard::ReplayEarly(Order& order, Emitter& out) {
                  order.status != v1::ORDER_STATUS_REJECTED) {
         OnCancellation(c, source, out);
       }
+    } else if (r.kind() == EarlyRecord::KIND_AMENDMENT) {
+      v1::OrderAmended amendment;
+      amendment.ParseFromString(r.value());
+      ApplyAmendment(order, amendment, out);
     } else if (r.kind() == EarlyRecord::KIND_INVOICE) {
       v1::InvoiceIssued invoice;
       invoice.ParseFromString(r.value());
@@ -133,6 +139,9 @@ void OrderShard::ExpireEarly(std::string_view id, EpochMillis now,
     } else if (r->kind() == EarlyRecord::KIND_HOLD) {
       reason = "UNMATCHED_HOLD";
       what = "hold";
+    } else if (r->kind() == EarlyRecord::KIND_AMENDMENT) {
+      reason = "UNMATCHED_AMENDMENT";
+      what = "amendment";
     }
     const RecordSource source{r->source_topic(), r->partition(), r->offset(),
                               r->key(), r->payload(), now};

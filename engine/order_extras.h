@@ -1,6 +1,6 @@
 // What an order keeps only when it uses the v1.1 extensions: the
-// warehouse each line is reserved at (rule 9) and what each line's
-// parcels have shipped and delivered (rule 10).
+// warehouse each line is reserved at (rule 9), what each line's parcels
+// have shipped and delivered (rule 10) and its amendments (rule 11).
 //
 // A v1 order never has them (Order::extras stays null), so an open v1
 // order costs no more than a pointer for them (bench/README.md,
@@ -110,11 +110,29 @@ struct OrderHolds {
   bool task_held = false;
 };
 
+// Rule 11: the order's amendments (order_amendments.cc changes them).
+// Empty (no ids seen) until the order's first amendment.
+struct OrderAmendments {
+  // The amendmentIds applied or rejected, in the order they came: a
+  // repeat is recognised and changes nothing.
+  std::vector<std::string> seen;
+  // The address an amendment gave, protobuf binary (AppendAddress), for
+  // the tasks that follow; meaningful only with has_ship_to.
+  std::string ship_to;
+  bool has_ship_to = false;
+  // An amendment changed the order's stock requests (RESIZE) and the
+  // order settles when every answer is in.
+  bool resize_pending = false;
+
+  bool active() const { return !seen.empty(); }
+};
+
 struct OrderExtras {
   LineSourcing sourcing;
   LineParcels parcels;
   OrderContacts contacts;  // rule 13
   OrderHolds holds;
+  OrderAmendments amendments;
 };
 
 }  // namespace orderflow

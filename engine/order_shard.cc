@@ -97,14 +97,15 @@ void OrderShard::EmitTask(const Order& order, v1::TaskAction action,
   std::vector<TaskOutputLine>& lines = task_lines_;
   lines.clear();
   for (size_t i = 0; i < order.lines.size(); ++i) {
+    if (order.lines[i].quantity == 0) continue;  // removed (rule 11)
     lines.push_back(TaskOutputLine{order.LineId(i), SkuName(order.lines[i].sku),
                                    order.lines[i].quantity});
   }
   TaskOutput task{order.id, action, lines, order.level, std::nullopt,
                   order.promise.ship_by, order.promise.deliver_by, clock_,
                   {}, 1};
-  if (action == v1::TASK_ACTION_CREATE && order.has_ship_to()) {
-    task.ship_to = ship_to().Of(order);
+  if (action == v1::TASK_ACTION_CREATE || action == v1::TASK_ACTION_UPDATE) {
+    task.ship_to = TaskShipTo(order);
   }
   out.SendTask(task);
 }

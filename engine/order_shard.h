@@ -44,6 +44,9 @@
 //  - order_holds.cc (rule 12): holds put an order not yet shipped ON_HOLD
 //    (no task created, an existing one sent HOLD) until the last is
 //    released; HOLD_AGED, HOLD_AFTER_SHIPMENT, CANCEL_ORDER (OnHold below).
+//  - order_amendments.cc (rule 11): an amendment is applied (addresses,
+//    service level, promise and lines; stock resized, tasks updated) or
+//    rejected as a whole with its reasons and a level-1 AMENDMENT_REJECTED.
 //  - order_early_records.cc: a cancellation, shipment or invoice that comes
 //    before its order waits for it, and goes to dead-letter when its
 //    retention ends.
@@ -176,6 +179,18 @@ class OrderShard {
   //    then dead-lettered (UNMATCHED_HOLD).
   void OnHold(const v1::HoldEvent& hold, const RecordSource& source,
               Emitter& out);
+  // Rule 11, an amendment (docs/contract.md says what each reason means):
+  //  - without orderId, amendmentId or requestedAt it goes to dead-letter
+  //    (MISSING_FIELD); one whose key is not its orderId, KEY_MISMATCH;
+  //  - one for an order not seen is held like an early cancellation and
+  //    applied when the order comes, or dead-lettered
+  //    (UNMATCHED_AMENDMENT) when its retention ends;
+  //  - an amendmentId already applied or rejected for the order is a
+  //    no-op;
+  //  - otherwise it is APPLIED or REJECTED as a whole: one AmendmentResult
+  //    each, and a REJECTED one raises a level-1 AMENDMENT_REJECTED.
+  void OnAmendment(const v1::OrderAmended& amendment,
+                   const RecordSource& source, Emitter& out);
   // An answer of the inventory stage, decided at its decided_at (the
   // clock, for one that does not say): the status, task and escalations it
   // causes carry that time, whether the clock has moved past it while the
@@ -379,6 +394,41 @@ class OrderShard {
   void Escalate(const Order& order, Rung rung, v1::EscalationState state,
                 EpochMillis detected_at, std::string message, Emitter& out);
   void ClearAllOpen(Order& order, Emitter& out);
+  // Rule 11 (order_amendments.cc).
+  void ApplyAmendment(Order& order, const v1::OrderAmended& amendment,
+                      Emitter& out);
+  // Why the amendment cannot be applied to the order as it stands; empty
+  // when it can.
+  std::vector<std::string> AmendmentProblems(
+      const Order& order, const v1::OrderAmended& amendment) const;
+  void SendAmendmentResult(const Order& order,
+                           const v1::OrderAmended& amendment,
+                           std::vector<std::string> reasons, Emitter& out);
+  // The new service level and promise, and the deadline escalations that
+  // no longer hold cleared. True when either changed.
+  bool AmendDates(Order& order, const v1::OrderAmended& amendment,
+                  Emitter& out);
+  // The new quantities and lines: a RESIZE per SKU whose demand changed,
+  // or that waits in a queue while the order's rank changed from
+  // (level_before, ship_by_before). True when any was sent: the order then
+  // settles when their answers are in (SettleResize).
+  bool AmendLines(Order& order, const v1::OrderAmended& amendment,
+                  v1::ServiceLevel level_before, EpochMillis ship_by_before,
+                  Emitter& out);
+  // An answer of the inventory stage while a RESIZE is pending: true when
+  // it was one (then handled).
+  bool NoteResizeAnswer(Order& order, const StockAnswer& result, Emitter& out);
+  void SettleResize(Order& order, Emitter& out);
+  // UPDATE of every task the order has open.
+  void UpdateTasks(const Order& order, Emitter& out);
+  // The address a CREATE or UPDATE carries: an amended one, else the
+  // order's own while it keeps it; nullopt when it has none.
+  std::optional<std::string_view> TaskShipTo(const Order& order) const;
+  // A PICKED or PACKED of the order's task (rule 11 reads it).
+  static void NoteWork(Order& order, v1::ShipmentStatus event);
+  static bool AwaitsResize(const Order& order) {
+    return order.extras != nullptr && order.extras->amendments.resize_pending;
+  }
   // Invoices (order_invoices.cc).
   void ApplyInvoice(Order& order, const v1::InvoiceIssued& invoice,
                     const RecordSource& source, Emitter& out);

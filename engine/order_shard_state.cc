@@ -1,6 +1,7 @@
 // The order shard's state as data: whole-shard snapshots, and the per-key
 // records (with change tracking) that a changelog holds.
 #include "engine/order_shard.h"
+#include "engine/order_status.h"
 #include "engine/order_wire.h"
 #include "engine/text.h"
 
@@ -80,6 +81,15 @@ void OrderShard::FillOrderState(const Order& o,
   }
   FillContactsState(o, s);  // rule 13
   if (o.extras && !o.extras->holds.holds.empty()) FillHoldsState(o, s);
+  // Rule 11: nothing for an order never amended, so that the state of
+  // every other order keeps its bytes; RestoreOrder infers its work.
+  if (o.extras != nullptr && o.extras->amendments.active()) {
+    s->set_work_reported(o.work_reported);
+    const OrderAmendments& a = o.extras->amendments;
+    for (const std::string& id : a.seen) s->add_amendments_seen(id);
+    if (a.has_ship_to) ParseAddress(a.ship_to, s->mutable_amended_ship_to());
+    s->set_resize_answers_awaited(a.resize_pending ? 1 : 0);
+  }
 }
 
 internal::v1::OrderShardSnapshot OrderShard::Snapshot() const {
@@ -174,6 +184,24 @@ void OrderShard::RestoreOrder(const internal::v1::OrderState& s) {
   }
   RestoreContactsState(o, s);  // rule 13
   if (s.has_holds()) RestoreHolds(o, s);
+  o.work_reported = std::min<uint32_t>(s.work_reported(), Order::kWorkPacked);
+  if (s.amendments_seen_size() == 0 && NotYetShipped(o.status) &&
+      !o.shipment_events_seen.empty()) {
+    // Not saved (never amended): an order not yet shipped has recorded
+    // only PICKED and PACKED events, so one means picked and two or more
+    // packed. (One PACKED alone reads as picked: docs/contract.md.)
+    o.work_reported = o.shipment_events_seen.size() >= 2 ? Order::kWorkPacked
+                                                         : Order::kWorkPicked;
+  }
+  if (s.amendments_seen_size() > 0 || s.has_amended_ship_to() ||
+      s.resize_answers_awaited() > 0) {
+    if (!o.extras) o.extras = std::make_unique<OrderExtras>();
+    OrderAmendments& a = o.extras->amendments;
+    a.seen.assign(s.amendments_seen().begin(), s.amendments_seen().end());
+    a.has_ship_to = s.has_amended_ship_to();
+    if (a.has_ship_to) AppendAddress(s.amended_ship_to(), a.ship_to);
+    a.resize_pending = s.resize_answers_awaited() > 0;
+  }
   store_.NoteBacklogEntry(o);
   Reschedule(o);
 }

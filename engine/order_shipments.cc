@@ -105,7 +105,10 @@ void OrderShard::ApplyShipment(Order& order, const v1::ShipmentEvent& shipment,
                clock_, out);
     return;
   }
-  if (!leaves_warehouse) return;  // PICKED, PACKED: recorded only
+  if (!leaves_warehouse) {  // PICKED, PACKED: recorded only
+    NoteWork(order, event);  // an amendment may no longer touch it
+    return;
+  }
   if (shipment.lines().empty() && !shipment.task_id().empty() &&
       IsSourced(order)) {
     // Rule 10: no lines is the whole task. With one task that is the

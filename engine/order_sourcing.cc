@@ -127,8 +127,8 @@ void OrderShard::EmitWarehouseTask(const Order& order, uint16_t warehouse,
                   std::nullopt,  order.promise.ship_by,
                   order.promise.deliver_by, clock_,
                   config_.sourcing.warehouses[warehouse].id, number};
-  if (action == v1::TASK_ACTION_CREATE && order.has_ship_to()) {
-    task.ship_to = ship_to().Of(order);
+  if (action == v1::TASK_ACTION_CREATE || action == v1::TASK_ACTION_UPDATE) {
+    task.ship_to = TaskShipTo(order);
   }
   out.SendTask(task);
 }

@@ -128,6 +128,13 @@ void Pipeline::OnHold(const v1::HoldEvent& m, const RecordSource& source) {
   Settle();
 }
 
+void Pipeline::OnAmendment(const v1::OrderAmended& m,
+                           const RecordSource& source) {
+  Arrive(source.timestamp);
+  OrderShardFor(RoutingKey(source, m.order_id())).OnAmendment(m, source, router_);
+  Settle();
+}
+
 void Pipeline::OnInventoryEvent(const v1::InventoryEvent& m,
                                 const RecordSource& source) {
   Arrive(source.timestamp);
@@ -145,6 +152,7 @@ void Pipeline::Apply(const InputRecord& record, const RecordSource& source) {
       [&](const v1::InvoiceIssued& m) { OnInvoice(m, source); },
       [&](const v1::CustomerContact& m) { OnCustomerContact(m, source); },
       [&](const v1::HoldEvent& m) { OnHold(m, source); },
+      [&](const v1::OrderAmended& m) { OnAmendment(m, source); },
       [](const internal::v1::AllocationRequest&) {},
       [](const internal::v1::AllocationResult&) {}});
 }

@@ -53,6 +53,7 @@ class Pipeline {
                          const RecordSource& source);
   void OnHold(const v1::HoldEvent& m, const RecordSource& source);
   void OnInventoryEvent(const v1::InventoryEvent& m, const RecordSource& source);
+  void OnAmendment(const v1::OrderAmended& m, const RecordSource& source);
   // The one of the above for the record's message. Stage-to-stage
   // messages are the pipeline's own business (it routes them in the
   // process): a record of such a topic is ignored.
@@ -91,6 +92,9 @@ class Pipeline {
     void Escalated(const v1::Escalation& m) override { out_.Escalated(m); }
     void DeadLettered(const v1::DeadLetter& m) override {
       out_.DeadLettered(m);
+    }
+    void AmendmentDecided(const v1::AmendmentResult& m) override {
+      out_.AmendmentDecided(m);
     }
     // Messages between the stages stay plain values in-process.
     void SendToInventory(const StockRequest& m) override {

@@ -94,6 +94,8 @@ void ServiceMetrics::Merge(const ServiceMetrics& o) {
   delivered_on_time += o.delivered_on_time;
   delivery_failures += o.delivery_failures;
   split_shipments += o.split_shipments;
+  amendments_applied += o.amendments_applied;
+  amendments_rejected += o.amendments_rejected;
   placed_to_shipped.Merge(o.placed_to_shipped);
   placed_to_delivered.Merge(o.placed_to_delivered);
   for (int k = 0; k < kEscalationKinds; ++k) {

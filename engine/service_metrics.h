@@ -94,6 +94,9 @@ struct ServiceMetrics {
   // Rule 10: orders whose second parcel with lines shipped (orders shipped
   // in more than one parcel).
   int64_t split_shipments = 0;
+  // Rule 11: amendments applied and rejected (a repeat counts nowhere).
+  int64_t amendments_applied = 0;
+  int64_t amendments_rejected = 0;
   CycleTimes placed_to_shipped;
   CycleTimes placed_to_delivered;
   // Indexed by v1::EscalationKind.
@@ -102,6 +105,9 @@ struct ServiceMetrics {
 
   void OnStatusChanged(const StatusChange& change);
   void OnEscalation(v1::EscalationKind kind, v1::EscalationState state);
+  void OnAmendment(bool applied) {
+    ++(applied ? amendments_applied : amendments_rejected);
+  }
   void Merge(const ServiceMetrics& other);
 };
 

@@ -16,6 +16,11 @@ StockRequest FromProto(const internal::v1::AllocationRequest& m) {
                  m.country()};
   if (m.has_asked_at_ms()) r.asked_at = m.asked_at_ms();
   if (m.has_line()) r.line = m.line();
+  if (m.action() == internal::v1::AllocationRequest::ACTION_RESIZE) {
+    r.previous_quantity = m.previous_quantity();
+    r.previous_service_level = m.previous_rank().service_level();
+    r.previous_ship_by = m.previous_rank().ship_by_ms();
+  }
   return r;
 }
 
@@ -45,6 +50,16 @@ void ToProto(const StockRequest& r, internal::v1::AllocationRequest* m) {
   }
   m->set_warehouse_id(r.warehouse_id);
   m->set_country(r.country);
+  if (r.action == internal::v1::AllocationRequest::ACTION_RESIZE) {
+    m->set_previous_quantity(r.previous_quantity);
+    internal::v1::BackorderRank* previous = m->mutable_previous_rank();
+    previous->set_service_level(r.previous_service_level);
+    previous->set_ship_by_ms(r.previous_ship_by);
+    previous->set_placed_at_ms(r.placed_at);
+  } else {
+    m->clear_previous_quantity();
+    m->clear_previous_rank();
+  }
 }
 
 void ToProto(const StockAnswer& a, internal::v1::AllocationResult* m) {

@@ -38,6 +38,11 @@ struct StockRequest {
   std::optional<uint32_t> line;
   std::string warehouse_id;
   std::string country;
+  // RESIZE (rule 11): the units and rank the order had asked for before
+  // (placed_at does not change). Read only for RESIZE.
+  int64_t previous_quantity = 0;
+  v1::ServiceLevel previous_service_level = v1::SERVICE_LEVEL_UNSPECIFIED;
+  EpochMillis previous_ship_by = 0;
 };
 
 // Inventory stage -> order stage, keyed by order_id. See AllocationResult.

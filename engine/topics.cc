@@ -17,6 +17,8 @@ std::string_view ShortName(Topic topic) {
     case Topic::kDeadLetter: return "dead-letter";
     case Topic::kCustomerContacts: return "customer-contacts";
     case Topic::kHolds: return "holds";
+    case Topic::kAmendments: return "amendments";
+    case Topic::kAmendmentResults: return "amendment-results";
   }
   return "";
 }
@@ -37,10 +39,12 @@ bool IsInput(Topic topic) {
     case Topic::kInvoices:
     case Topic::kCustomerContacts: return true;
     case Topic::kHolds: return true;
+    case Topic::kAmendments: return true;
     case Topic::kOrderStatus:
     case Topic::kDeliveryTasks:
     case Topic::kEscalations:
-    case Topic::kDeadLetter: return false;
+    case Topic::kDeadLetter:
+    case Topic::kAmendmentResults: return false;
   }
   return false;
 }
@@ -60,6 +64,9 @@ const google::protobuf::Message& MessageTypeOf(Topic topic) {
     case Topic::kCustomerContacts:
       return v1::CustomerContact::default_instance();
     case Topic::kHolds: return v1::HoldEvent::default_instance();
+    case Topic::kAmendments: return v1::OrderAmended::default_instance();
+    case Topic::kAmendmentResults:
+      return v1::AmendmentResult::default_instance();
   }
   return v1::DeadLetter::default_instance();
 }
@@ -74,6 +81,8 @@ EpochMillis OutputTime(Topic topic, const google::protobuf::Message& m) {
       return ToMillis(static_cast<const v1::Escalation&>(m).detected_at());
     case Topic::kDeadLetter:
       return ToMillis(static_cast<const v1::DeadLetter&>(m).dead_lettered_at());
+    case Topic::kAmendmentResults:
+      return ToMillis(static_cast<const v1::AmendmentResult&>(m).occurred_at());
     default:
       return 0;
   }

@@ -24,16 +24,20 @@ enum class Topic {
   kDeliveryTasks,
   kEscalations,
   kDeadLetter,
-  // v1.1 inputs, appended so that the values above keep their numbers.
+  // v1.1 inputs (and rule 11's output), appended so that the values above
+  // keep their numbers.
   kCustomerContacts,  // rule 13
   kHolds,             // rule 12
+  kAmendments,        // rule 11: an input, then its output
+  kAmendmentResults,
 };
 
 inline constexpr Topic kAllTopics[] = {
     Topic::kOrders,      Topic::kCancellations,  Topic::kShipments,
     Topic::kInventory,   Topic::kInvoices,       Topic::kOrderStatus,
     Topic::kDeliveryTasks, Topic::kEscalations,  Topic::kDeadLetter,
-    Topic::kCustomerContacts, Topic::kHolds};
+    Topic::kCustomerContacts, Topic::kHolds, Topic::kAmendments,
+    Topic::kAmendmentResults};
 
 std::string_view ShortName(Topic topic);
 std::optional<Topic> TopicByShortName(std::string_view name);
@@ -50,8 +54,8 @@ const google::protobuf::Message& MessageTypeOf(Topic topic);
 
 // An output's engine time, what replay files, the Kafka record and order
 // timelines stamp it with: its own occurredAt (order-status), createdAt
-// (delivery-tasks), detectedAt (escalations) or deadLetteredAt
-// (dead-letter). `m` is of MessageTypeOf(topic); an input topic gives 0.
+// (delivery-tasks), detectedAt (escalations), deadLetteredAt
+// (dead-letter) or occurredAt (amendment-results). `m` is of MessageTypeOf(topic); an input topic gives 0.
 EpochMillis OutputTime(Topic topic, const google::protobuf::Message& m);
 
 }  // namespace orderflow

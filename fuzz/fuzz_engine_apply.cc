@@ -76,6 +76,9 @@ class CheckingEmitter : public Emitter {
   void DeadLettered(const v1::DeadLetter& m) override {
     outputs.push_back("dead letter " + Serialised(m));
   }
+  void AmendmentDecided(const v1::AmendmentResult& m) override {
+    outputs.push_back("amendment result " + Serialised(m));
+  }
   // Stage-to-stage messages handed over outside a pipeline (the shards
   // called directly) go no further; they must still serialise.
   void SendToInventory(const StockRequest& m) override {
@@ -116,6 +119,7 @@ std::string_view KeyOf(const InputRecord& record) {
       [&](const v1::InventoryEvent& m) { key = m.sku(); },
       [&](const v1::InvoiceIssued& m) { key = m.order_id(); },
       [&](const v1::CustomerContact& m) { key = m.order_id(); },
+      [&](const v1::OrderAmended& m) { key = m.order_id(); },
       [&](const internal::v1::AllocationRequest& m) { key = m.sku(); },
       [&](const internal::v1::AllocationResult& m) { key = m.order_id(); },
       [&](const v1::HoldEvent& m) { key = m.order_id(); }});

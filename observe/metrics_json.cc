@@ -113,6 +113,10 @@ nlohmann::ordered_json MetricsToJson(const MetricsSnapshot& snapshot) {
                    {"raised", s.kinds_by_raised[i].second}});
   }
   escalations["topKinds"] = std::move(top);
+  if (m.amendments_applied > 0 || m.amendments_rejected > 0) {  // rule 11
+    j["amendments"]["applied"] = m.amendments_applied;
+    j["amendments"]["rejected"] = m.amendments_rejected;
+  }
   return j;
 }
 

@@ -69,6 +69,8 @@ void OrderFacts::Add(Topic topic, const google::protobuf::Message& m,
     case Topic::kInvoices:
     case Topic::kDeadLetter:
     case Topic::kHolds:
+    case Topic::kAmendments:
+    case Topic::kAmendmentResults:
       return;
   }
 }

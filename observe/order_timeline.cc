@@ -135,6 +135,18 @@ std::string Summary(Topic topic, const google::protobuf::Message& message) {
       }
       return s;
     }
+    case Topic::kAmendments: {  // rule 11
+      const auto& m = static_cast<const v1::OrderAmended&>(message);
+      return Cat("amendment ", m.amendment_id(), " requested");
+    }
+    case Topic::kAmendmentResults: {
+      const auto& m = static_cast<const v1::AmendmentResult&>(message);
+      std::string s = Cat("amendment ", m.amendment_id(), " ",
+                          WithoutPrefix(v1::AmendmentOutcome_Name(m.outcome()),
+                                        "AMENDMENT_OUTCOME_"));
+      if (!m.reasons().empty()) s += Cat(" (", Join(m.reasons(), ", "), ")");
+      return s;
+    }
     case Topic::kInventory:
       break;
   }
@@ -160,6 +172,10 @@ std::string_view OrderIdOf(Topic topic, const google::protobuf::Message& m) {
       return static_cast<const v1::Escalation&>(m).order_id();
     case Topic::kHolds:
       return static_cast<const v1::HoldEvent&>(m).order_id();
+    case Topic::kAmendments:
+      return static_cast<const v1::OrderAmended&>(m).order_id();
+    case Topic::kAmendmentResults:
+      return static_cast<const v1::AmendmentResult&>(m).order_id();
     case Topic::kInventory:
     case Topic::kDeadLetter:
       break;

@@ -190,6 +190,12 @@ std::string RenderPrometheus(const LiveSnapshot& snapshot) {
     }
   }
 
+  constexpr std::string_view kAmendments = "orderflow_amendments_total";
+  w.Family(kAmendments, "counter",
+           "Amendments (rule 11) by outcome; a repeated amendmentId counts nowhere.");
+  w.Sample(kAmendments, {{"outcome", "applied"}}, Number(m.amendments_applied));
+  w.Sample(kAmendments, {{"outcome", "rejected"}}, Number(m.amendments_rejected));
+
   w.Single("orderflow_engine_time_seconds", "gauge",
            "The engine clock the metrics are as of (Unix time).",
            Number(static_cast<double>(snapshot.metrics.as_of) / 1000));

@@ -41,6 +41,10 @@ class JsonLinesWriter : public Emitter {
     ++stats_.dead_letters;
     Write(Topic::kDeadLetter, m.key(), m);
   }
+  void AmendmentDecided(const v1::AmendmentResult& m) override {
+    ++stats_.amendment_results;
+    Write(Topic::kAmendmentResults, m.order_id(), m);
+  }
   void SendToInventory(const StockRequest&) override {}
   void SendToOrders(const StockAnswer&) override {}
 
@@ -64,10 +68,15 @@ class JsonLinesWriter : public Emitter {
 std::string ReplayStats::Summary() const {
   return Cat("replay: ", lines, " lines (", records, " records, ", clock_lines,
              " clock, ", bad_lines, " bad) -> ",
-             status_changes + tasks + escalations + dead_letters,
+             status_changes + tasks + escalations + dead_letters +
+                 amendment_results,
              " outputs (", status_changes, " order-status, ", tasks,
              " delivery-tasks, ", escalations, " escalations, ", dead_letters,
-             " dead-letter) in ",
+             " dead-letter",
+             amendment_results > 0
+                 ? Cat(", ", amendment_results, " amendment-results")
+                 : std::string(),
+             ") in ",
              static_cast<int64_t>(seconds * 1000), " ms");
 }
 

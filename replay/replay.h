@@ -29,6 +29,7 @@ struct ReplayStats {
   int64_t tasks = 0;
   int64_t escalations = 0;
   int64_t dead_letters = 0;
+  int64_t amendment_results = 0;  // rule 11
   double seconds = 0;
 
   // "replay: 12 lines (10 records, 1 clock, 1 bad) -> 25 outputs: ..."

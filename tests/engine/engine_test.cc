@@ -40,6 +40,9 @@ void Apply(Pipeline& pipeline, const Input& input, int64_t offset) {
             pipeline.OnCustomerContact(
                 m, SourceFor("customer-contacts", m.order_id(), payload,
                              input.at, offset));
+          } else if constexpr (std::is_same_v<M, v1::OrderAmended>) {
+            pipeline.OnAmendment(
+                m, SourceFor("amendments", m.order_id(), payload, input.at, offset));
           } else if constexpr (std::is_same_v<M, v1::InvoiceIssued>) {
             pipeline.OnInvoice(
                 m, SourceFor("invoices", m.order_id(), payload, input.at, offset));
@@ -138,6 +141,12 @@ void EngineTest::Hold(const v1::HoldEvent& hold) {
 }
 void EngineTest::Hold(const v1::HoldEvent& hold, EpochMillis at) {
   Feed({hold, at});
+}
+void EngineTest::Amend(const v1::OrderAmended& amendment) {
+  Amend(amendment, Ms(amendment.requested_at()));
+}
+void EngineTest::Amend(const v1::OrderAmended& amendment, EpochMillis at) {
+  Feed({amendment, at});
 }
 void EngineTest::AdvanceTo(EpochMillis t) { Feed({Tick{}, t}); }
 

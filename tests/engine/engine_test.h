@@ -40,7 +40,7 @@ struct Tick {};
 struct Input {
   std::variant<v1::OrderPlaced, v1::CancellationRequested, v1::ShipmentEvent,
                v1::InventoryEvent, v1::InvoiceIssued, Tick, v1::CustomerContact,
-               v1::HoldEvent>
+               v1::HoldEvent, v1::OrderAmended>
       value;
   EpochMillis at;
 };
@@ -106,6 +106,8 @@ class EngineTest : public ::testing::TestWithParam<ShardLayout> {
   void Contact(const v1::CustomerContact& contact, EpochMillis at);
   void Hold(const v1::HoldEvent& hold);  // at its occurredAt
   void Hold(const v1::HoldEvent& hold, EpochMillis at);
+  void Amend(const v1::OrderAmended& amendment);  // at its requestedAt
+  void Amend(const v1::OrderAmended& amendment, EpochMillis at);
   // A clock line.
   void AdvanceTo(EpochMillis t);
 

@@ -47,6 +47,7 @@ class ComparingEmitter final : public Emitter {
   }
   void Escalated(const v1::Escalation&) override {}
   void DeadLettered(const v1::DeadLetter&) override {}
+  void AmendmentDecided(const v1::AmendmentResult&) override {}
   void SendToInventory(const StockRequest&) override {}
   void SendToOrders(const StockAnswer&) override {}
   int statuses = 0, tasks = 0;

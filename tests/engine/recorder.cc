@@ -90,6 +90,21 @@ std::string Summary(const Output& output) {
     if (!IsIdOf(e->escalation_id(), expected_id)) line += " id=" + e->escalation_id();
     return line;
   }
+  if (const auto* a = std::get_if<v1::AmendmentResult>(&output)) {
+    std::string line = "amendment " + a->order_id() + " " + a->amendment_id() +
+                       " " +
+                       WithoutPrefix(v1::AmendmentOutcome_Name(a->outcome()),
+                                     "AMENDMENT_OUTCOME_");
+    if (!a->reasons().empty()) {
+      line += " [";
+      for (int i = 0; i < a->reasons_size(); ++i) {
+        if (i > 0) line += ", ";
+        line += a->reasons(i);
+      }
+      line += "]";
+    }
+    return line;
+  }
   const auto& d = std::get<v1::DeadLetter>(output);
   return "dead-letter " + d.source_topic() + "/" + d.key() + " " + d.reason();
 }
@@ -117,6 +132,9 @@ void Recorder::SendTask(const TaskOutput& t) {
 }
 void Recorder::Escalated(const v1::Escalation& m) { outputs_.emplace_back(m); }
 void Recorder::DeadLettered(const v1::DeadLetter& m) {
+  outputs_.emplace_back(m);
+}
+void Recorder::AmendmentDecided(const v1::AmendmentResult& m) {
   outputs_.emplace_back(m);
 }
 void Recorder::SendToInventory(const StockRequest& m) {
@@ -157,6 +175,11 @@ std::vector<v1::Escalation> Recorder::Escalations(
     std::string_view order_id) const {
   return OfType<v1::Escalation>(outputs_, order_id);
 }
+std::vector<v1::AmendmentResult> Recorder::AmendmentResults(
+    std::string_view order_id) const {
+  return OfType<v1::AmendmentResult>(outputs_, order_id);
+}
+
 std::vector<v1::DeadLetter> Recorder::DeadLetters() const {
   std::vector<v1::DeadLetter> found;
   for (const Output& o : outputs_) {

@@ -31,7 +31,8 @@
 namespace orderflow::testing {
 
 using Output = std::variant<v1::OrderStatusChanged, v1::DeliveryTask,
-                            v1::Escalation, v1::DeadLetter>;
+                            v1::Escalation, v1::DeadLetter,
+                            v1::AmendmentResult>;
 
 // "ORDER_STATUS_SHIPPED" -> "SHIPPED".
 std::string StatusName(v1::OrderStatus s);
@@ -48,6 +49,7 @@ class Recorder : public Emitter {
   void SendTask(const TaskOutput& t) override;
   void Escalated(const v1::Escalation& m) override;
   void DeadLettered(const v1::DeadLetter& m) override;
+  void AmendmentDecided(const v1::AmendmentResult& m) override;
   // Internal messages never reach the Pipeline's Emitter.
   void SendToInventory(const StockRequest& m) override;
   void SendToOrders(const StockAnswer& m) override;
@@ -63,6 +65,8 @@ class Recorder : public Emitter {
   std::vector<v1::DeliveryTask> Tasks(std::string_view order_id = {}) const;
   std::vector<v1::Escalation> Escalations(std::string_view order_id = {}) const;
   std::vector<v1::DeadLetter> DeadLetters() const;
+  std::vector<v1::AmendmentResult> AmendmentResults(
+      std::string_view order_id = {}) const;
 
   // The last escalation emitted with this id and state (RAISED/CLEARED);
   // fails the test when there is none. The id may be written without its

@@ -68,6 +68,9 @@ class RecordingEmitter final : public Emitter {
   void DeadLettered(const v1::DeadLetter& m) override {
     Add("dead-letter", m);
   }
+  void AmendmentDecided(const v1::AmendmentResult& m) override {
+    Add("amendment-results", m);
+  }
   void SendToInventory(const StockRequest&) override {}
   void SendToOrders(const StockAnswer&) override {}
 
