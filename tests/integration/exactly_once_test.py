@@ -262,8 +262,9 @@ def readiness(url):
 def cluster_order_timelines(work):
     """Three engines share the partitions. Before the kill, each answers for
     orders of every partition. Engine 0 is SIGKILLed once phase 2 is
-    published and does not come back: while the others take its partitions
-    over, their /readyz says 503 with a reason, then 200; then each answers
+    published and does not come back: once the others have taken its
+    partitions over, their /readyz says 200 (what it said meanwhile is
+    logged); then each answers
     for every order with its whole timeline, the orders engine 0 handled
     before the kill (whose partitions moved half-way through their lives,
     their history read from Kafka) included."""
@@ -330,9 +331,11 @@ def cluster_order_timelines(work):
                 % (instance, " -> ".join("%s %s" % (s, r[:60]) for s, r in seen)))
             if seen[-1][0] != 200:
                 problems.append("engine %s /readyz ended %s" % (instance, seen[-1]))
-        if not any(s == 503 and r for seen in probes.values() for s, r in seen):
-            problems.append("neither engine's /readyz said 503 with a reason while "
-                            "taking engine 0's partitions over")
+        # Whether a 503 shows while they take over depends on timing: the
+        # two stages rebalance as two groups, and a process that keeps
+        # partitions of one stage while the other's are reassigned stays
+        # ready (observe/readiness.h); the restore itself is short here.
+        # So it is logged above, not required.
         if len(moved) < 10:
             return problems + ["only %d orders were engine 0's when it was killed" % len(moved)]
         keys = order_keys(of)
