@@ -43,7 +43,7 @@
 #include <vector>
 
 #include "CLI/CLI.hpp"
-#include "bench/e2e/bench_kafka.h"
+#include "bench/e2e/written.h"
 #include "orderflow/v1/orderflow.pb.h"
 
 namespace orderflow::bench {
@@ -100,7 +100,7 @@ class Run {
         log_(o.work + "/" + prefix_ + ".log"),
         in_(prefix_ + ".orders.v1"),
         out_(prefix_ + ".order-status.v1"),
-        producer_(o.bootstrap) {
+        producer_(o.bootstrap, {{"linger.ms", "2"}}) {
     const std::string config = WriteConfig();
     if (int rc = std::system((o.orderflow + " topics create --config " + config +
                               " >> " + log_ + " 2>&1").c_str());
@@ -119,7 +119,8 @@ class Run {
       }
     }
     producer_.Flush();
-    reader_ = std::make_unique<Reader>(o.bootstrap, out_, 4);
+    reader_ = std::make_unique<Reader>(
+        o.bootstrap, out_, std::vector<int64_t>(4, RdKafka::Topic::OFFSET_BEGINNING));
     started_ = SteadyClock::now();
     switch (system) {
       case System::kOrderflow:

@@ -46,12 +46,14 @@
 #include <vector>
 
 #include "CLI/CLI.hpp"
-#include "bench/restore/broker_client.h"
+#include "bench/support/bench_kafka.h"
 #include "orderflow/v1/orderflow.pb.h"
 
 namespace {
 
 using orderflow::bench::HighWatermarks;
+using orderflow::bench::NowMs;
+using orderflow::bench::OrderBytes;
 using orderflow::bench::Producer;
 using orderflow::bench::Reader;
 using orderflow::bench::Spawn;
@@ -60,41 +62,11 @@ using SteadyClock = std::chrono::steady_clock;
 
 constexpr int kPartitions = 4;
 constexpr int64_t kDayMs = 24 * 3600 * 1000;
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+// Answers are timed to the millisecond: no fetch waits long for more.
+const orderflow::bench::Settings kReaderSettings = {{"fetch.wait.max.ms", "10"}};
 
 double SecondsSince(SteadyClock::time_point t) {
   return std::chrono::duration<double>(SteadyClock::now() - t).count();
-}
-
-// An order of two lines placed at `placed_ms`, STANDARD: its first
-// deadline (ship-by at risk) is 44 hours later.
-std::string OrderBytes(const std::string& id, int64_t placed_ms, int n, int skus) {
-  orderflow::v1::OrderPlaced o;
-  o.set_order_id(id);
-  o.set_customer_id("C-" + std::to_string(n % 997));
-  o.mutable_placed_at()->set_seconds(placed_ms / 1000);
-  o.mutable_placed_at()->set_nanos(static_cast<int32_t>(placed_ms % 1000) * 1000000);
-  o.set_service_level(orderflow::v1::SERVICE_LEVEL_STANDARD);
-  o.set_currency("EUR");
-  auto* a = o.mutable_ship_to();
-  a->set_name("A Customer");
-  a->set_line1("1 High St");
-  a->set_city("Leeds");
-  a->set_postal_code("LS1 1AA");
-  a->set_country("GB");
-  for (int i = 0; i < 2; ++i) {
-    auto* line = o.add_lines();
-    line->set_line_id(std::to_string(i + 1));
-    line->set_sku("SKU-" + std::to_string((n * 7 + i * 13) % skus));
-    line->set_quantity(1 + (n + i) % 3);
-    line->set_unit_price_minor(1299);
-  }
-  return o.SerializeAsString();
 }
 
 bool HasStatus(const RdKafka::Message& m, orderflow::v1::OrderStatus status) {
@@ -250,7 +222,9 @@ bool Measure(const System& system, const std::string& orderflow,
 
   // 1. Fill.
   const auto fill_started = SteadyClock::now();
-  Producer producer(bootstrap);
+  Producer producer(bootstrap, {{"linger.ms", "20"},
+                                {"batch.size", "1000000"},
+                                {"compression.type", "lz4"}});
   const int64_t now = NowMs();
   for (int s = 0; s < skus; ++s) {
     orderflow::v1::InventoryEvent e;
@@ -273,7 +247,7 @@ bool Measure(const System& system, const std::string& orderflow,
   }
   const double published_s = SecondsSince(fill_started);
   {
-    Reader reader(bootstrap, out, std::vector<int64_t>(kPartitions, 0));
+    Reader reader(bootstrap, out, std::vector<int64_t>(kPartitions, 0), kReaderSettings);
     const pid_t pid = Spawn(system.command(0), log);
     int allocated = 0;
     const auto give_up = SteadyClock::now() + std::chrono::seconds(900);
@@ -309,7 +283,8 @@ bool Measure(const System& system, const std::string& orderflow,
     const std::string probe = "P-" + std::to_string(r);
     producer.Send(in, probe, OrderBytes(probe, NowMs(), r, skus));
     producer.Flush();
-    Reader reader(bootstrap, out, HighWatermarks(bootstrap, out, kPartitions));
+    Reader reader(bootstrap, out, HighWatermarks(bootstrap, out, kPartitions),
+                  kReaderSettings);
     LogWatch watch(log);
     Restart result;
     system.restored("", result);
