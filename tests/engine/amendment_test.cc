@@ -3,6 +3,7 @@
 // APPLIED: stock resized, tasks updated, dates recomputed, escalations
 // that no longer hold cleared, the backorder queue re-ranked.
 #include "tests/engine/engine_test.h"
+#include "tests/engine/saved_shards.h"
 
 namespace orderflow::testing {
 namespace {
@@ -370,36 +371,6 @@ TEST_P(AmendmentTest, AnAmendmentWhoseOrderNeverComesIsDeadLettered) {
 
 // --------------------------------------------------------------- restore
 
-struct Saved {
-  std::vector<std::string> orders, inventory;
-};
-
-Saved Save(Pipeline& pipeline) {
-  Saved saved;
-  for (int i = 0; i < pipeline.order_shard_count(); ++i) {
-    saved.orders.push_back(pipeline.order_shard(i).Snapshot().SerializeAsString());
-  }
-  for (int i = 0; i < pipeline.inventory_shard_count(); ++i) {
-    saved.inventory.push_back(
-        pipeline.inventory_shard(i).Snapshot().SerializeAsString());
-  }
-  return saved;
-}
-
-void Load(const Saved& saved, Pipeline& pipeline) {
-  for (int i = 0; i < pipeline.order_shard_count(); ++i) {
-    internal::v1::OrderShardSnapshot snapshot;
-    ASSERT_TRUE(snapshot.ParseFromString(saved.orders[i]));
-    ASSERT_TRUE(pipeline.order_shard(i).Restore(snapshot).ok());
-  }
-  for (int i = 0; i < pipeline.inventory_shard_count(); ++i) {
-    internal::v1::InventoryShardSnapshot snapshot;
-    ASSERT_TRUE(snapshot.ParseFromString(saved.inventory[i]));
-    ASSERT_TRUE(pipeline.inventory_shard(i).Restore(snapshot).ok());
-  }
-  pipeline.SyncClockFromShards();
-}
-
 TEST_P(AmendmentTest, AmendedOrdersAreRestoredFromSnapshots) {
   const std::vector<Input> before = {
       {Receipt("SKU-A", 4, kT0), kT0},
@@ -427,12 +398,13 @@ TEST_P(AmendmentTest, AmendedOrdersAreRestoredFromSnapshots) {
   for (size_t i = 0; i < before.size(); ++i) {
     Apply(pipeline(), before[i], static_cast<int64_t>(i + 1));
   }
-  const Saved saved = Save(pipeline());
+  const SavedShards saved = SaveShards(pipeline());
   const size_t cut = out_.outputs().size();
 
   Recorder restored_out;
   Pipeline restored(config_, restored_out);
-  Load(saved, restored);
+  LoadShards(saved, restored);
+  ASSERT_FALSE(HasFatalFailure());
   for (size_t i = 0; i < after.size(); ++i) {
     const int64_t offset = static_cast<int64_t>(before.size() + i + 1);
     Apply(pipeline(), after[i], offset);
@@ -452,8 +424,8 @@ TEST_P(AmendmentTest, AmendedOrdersAreRestoredFromSnapshots) {
   EXPECT_THAT(lines, Contains("task O-1/delivery UPDATE [L1 SKU-A x1]"));
   EXPECT_EQ(restored_out.Tasks("O-1").back().ship_to().city(), "Berlin");
 
-  const Saved original_end = Save(pipeline());
-  const Saved restored_end = Save(restored);
+  const SavedShards original_end = SaveShards(pipeline());
+  const SavedShards restored_end = SaveShards(restored);
   EXPECT_EQ(original_end.orders, restored_end.orders);
   EXPECT_EQ(original_end.inventory, restored_end.inventory);
 }

@@ -5,6 +5,7 @@
 // dead-lettered. And a SHIPPED or DELIVERED for a CANCELLED order raises
 // DELIVERED_AFTER_CANCEL.
 #include "tests/engine/engine_test.h"
+#include "tests/engine/saved_shards.h"
 
 namespace orderflow::testing {
 namespace {
@@ -311,28 +312,13 @@ TEST_P(ContactTest, SnapshotRestoreRoundTrip) {
   Contact(ContactAbout("O-3", "K-3", kWismo, kT0 + Hours(3)));  // held
   out_.Take();
 
-  Pipeline& original = pipeline();
-  std::vector<internal::v1::OrderShardSnapshot> saved;
-  for (int i = 0; i < original.order_shard_count(); ++i) {
-    internal::v1::OrderShardSnapshot s;
-    ASSERT_TRUE(s.ParseFromString(
-        original.order_shard(i).Snapshot().SerializeAsString()));
-    saved.push_back(s);
-  }
+  const SavedShards saved = SaveShards(pipeline());
   // Snapshots round-trip: restoring and snapshotting again gives the bytes.
   Recorder restored_out;
   Pipeline restored(config_, restored_out);
-  for (int i = 0; i < restored.order_shard_count(); ++i) {
-    ASSERT_TRUE(restored.order_shard(i).Restore(saved[i]).ok());
-    EXPECT_EQ(restored.order_shard(i).Snapshot().SerializeAsString(),
-              saved[i].SerializeAsString());
-  }
-  for (int i = 0; i < restored.inventory_shard_count(); ++i) {
-    ASSERT_TRUE(restored.inventory_shard(i)
-                    .Restore(original.inventory_shard(i).Snapshot())
-                    .ok());
-  }
-  restored.SyncClockFromShards();
+  LoadShards(saved, restored);
+  ASSERT_FALSE(HasFatalFailure());
+  EXPECT_EQ(SaveShards(restored).orders, saved.orders);
 
   const std::vector<Input> rest = {
       {Resolved(k1, kT0 + Hours(30)), kT0 + Hours(30)},
@@ -345,7 +331,7 @@ TEST_P(ContactTest, SnapshotRestoreRoundTrip) {
   const size_t before = out_.outputs().size();
   int64_t offset = 100;
   for (const Input& input : rest) {
-    Apply(original, input, offset);
+    Apply(pipeline(), input, offset);
     Apply(restored, input, offset);
     ++offset;
   }

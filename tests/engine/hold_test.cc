@@ -3,6 +3,7 @@
 // gets HOLD, then RELEASE); HOLD_AGED at its type's limit and twice it;
 // RELEASE with CANCEL_ORDER cancels; a hold after SHIPPED escalates.
 #include "tests/engine/engine_test.h"
+#include "tests/engine/saved_shards.h"
 
 namespace orderflow::testing {
 namespace {
@@ -319,13 +320,7 @@ TEST_P(HoldTest, SnapshotAndRestoreKeepTheHolds) {
   Hold(Placed("O-2", "H-3", kFraud, kT0 + Hours(2)));
   out_.Take();
 
-  std::vector<std::string> orders, inventory;
-  for (int i = 0; i < pipeline().order_shard_count(); ++i) {
-    orders.push_back(pipeline().order_shard(i).Snapshot().SerializeAsString());
-  }
-  for (int i = 0; i < pipeline().inventory_shard_count(); ++i) {
-    inventory.push_back(pipeline().inventory_shard(i).Snapshot().SerializeAsString());
-  }
+  const SavedShards saved = SaveShards(pipeline());
   const std::vector<Input> rest = {
       {Receipt("SKU-A", 1, kT0 + Hours(3)), kT0 + Hours(3)},
       {Tick{}, kT0 + Hours(6)},
@@ -346,18 +341,9 @@ TEST_P(HoldTest, SnapshotAndRestoreKeepTheHolds) {
 
   Recorder restored_out;
   Pipeline restored(config_, restored_out);
-  for (int i = 0; i < restored.order_shard_count(); ++i) {
-    internal::v1::OrderShardSnapshot snapshot;
-    ASSERT_TRUE(snapshot.ParseFromString(orders[i]));
-    ASSERT_TRUE(restored.order_shard(i).Restore(snapshot).ok());
-    EXPECT_EQ(restored.order_shard(i).Snapshot().SerializeAsString(), orders[i]);
-  }
-  for (int i = 0; i < restored.inventory_shard_count(); ++i) {
-    internal::v1::InventoryShardSnapshot snapshot;
-    ASSERT_TRUE(snapshot.ParseFromString(inventory[i]));
-    ASSERT_TRUE(restored.inventory_shard(i).Restore(snapshot).ok());
-  }
-  restored.SyncClockFromShards();
+  LoadShards(saved, restored);
+  ASSERT_FALSE(HasFatalFailure());
+  EXPECT_EQ(SaveShards(restored).orders, saved.orders);  // the same bytes
   for (size_t i = 0; i < rest.size(); ++i) {
     Apply(restored, rest[i], offset + static_cast<int64_t>(i));
   }

@@ -2,6 +2,7 @@
 // mid-scenario (through their bytes, as a changelog would keep them) gives
 // exactly the outputs the original gives from there on.
 #include "tests/engine/engine_test.h"
+#include "tests/engine/saved_shards.h"
 #include "tests/engine/scenarios.h"
 #include "engine/deterministic.h"
 #include "engine/fingerprint.h"
@@ -12,38 +13,6 @@ namespace {
 
 using ::testing::Contains;
 using ::testing::ElementsAreArray;
-
-struct SavedShards {
-  std::vector<std::string> orders, inventory;
-};
-
-SavedShards Save(Pipeline& pipeline) {
-  SavedShards saved;
-  for (int i = 0; i < pipeline.order_shard_count(); ++i) {
-    saved.orders.push_back(pipeline.order_shard(i).Snapshot().SerializeAsString());
-  }
-  for (int i = 0; i < pipeline.inventory_shard_count(); ++i) {
-    saved.inventory.push_back(
-        pipeline.inventory_shard(i).Snapshot().SerializeAsString());
-  }
-  return saved;
-}
-
-void Load(const SavedShards& saved, Pipeline& pipeline) {
-  for (int i = 0; i < pipeline.order_shard_count(); ++i) {
-    internal::v1::OrderShardSnapshot snapshot;
-    ASSERT_TRUE(snapshot.ParseFromString(saved.orders[i]));
-    const absl::Status status = pipeline.order_shard(i).Restore(snapshot);
-    ASSERT_TRUE(status.ok()) << status;
-  }
-  for (int i = 0; i < pipeline.inventory_shard_count(); ++i) {
-    internal::v1::InventoryShardSnapshot snapshot;
-    ASSERT_TRUE(snapshot.ParseFromString(saved.inventory[i]));
-    const absl::Status status = pipeline.inventory_shard(i).Restore(snapshot);
-    ASSERT_TRUE(status.ok()) << status;
-  }
-  pipeline.SyncClockFromShards();
-}
 
 std::vector<std::string> BytesOf(const std::vector<Output>& outputs,
                                  size_t from = 0) {
@@ -95,12 +64,12 @@ TEST_P(SnapshotTest, RestoredPipelineContinuesLikeTheOriginal) {
   for (size_t i = 0; i < before.size(); ++i) {
     Apply(pipeline(), before[i], static_cast<int64_t>(i + 1));
   }
-  const SavedShards saved = Save(pipeline());
+  const SavedShards saved = SaveShards(pipeline());
   const size_t cut = out_.outputs().size();
 
   Recorder restored_out;
   Pipeline restored(config_, restored_out);
-  Load(saved, restored);
+  LoadShards(saved, restored);
   EXPECT_EQ(restored.clock(), pipeline().clock());
 
   for (size_t i = 0; i < after.size(); ++i) {
@@ -125,8 +94,8 @@ TEST_P(SnapshotTest, RestoredPipelineContinuesLikeTheOriginal) {
   EXPECT_THAT(lines, Contains("CLEARED O-2/SHIP_DEADLINE_AT_RISK/1"));
 
   // And both end in the same state.
-  const SavedShards original_end = Save(pipeline());
-  const SavedShards restored_end = Save(restored);
+  const SavedShards original_end = SaveShards(pipeline());
+  const SavedShards restored_end = SaveShards(restored);
   EXPECT_EQ(original_end.orders, restored_end.orders);
   EXPECT_EQ(original_end.inventory, restored_end.inventory);
 }
@@ -182,12 +151,12 @@ TEST_P(SnapshotTest, ParcelsMidWayAreRestored) {
   for (size_t i = 0; i < before.size(); ++i) {
     Apply(pipeline(), before[i], static_cast<int64_t>(i + 1));
   }
-  const SavedShards saved = Save(pipeline());
+  const SavedShards saved = SaveShards(pipeline());
   const size_t cut = out_.outputs().size();
 
   Recorder restored_out;
   Pipeline restored(config_, restored_out);
-  Load(saved, restored);
+  LoadShards(saved, restored);
   for (size_t i = 0; i < after.size(); ++i) {
     const int64_t offset = static_cast<int64_t>(before.size() + i + 1);
     Apply(pipeline(), after[i], offset);
@@ -201,8 +170,8 @@ TEST_P(SnapshotTest, ParcelsMidWayAreRestored) {
   EXPECT_THAT(lines, Contains("status O-2 PARTIALLY_SHIPPED -> SHIPPED [CANCEL_REQUESTED]"));
   EXPECT_THAT(lines, Contains("status O-3 PARTIALLY_DELIVERED -> DELIVERED"));
 
-  const SavedShards original_end = Save(pipeline());
-  const SavedShards restored_end = Save(restored);
+  const SavedShards original_end = SaveShards(pipeline());
+  const SavedShards restored_end = SaveShards(restored);
   EXPECT_EQ(original_end.orders, restored_end.orders);
   EXPECT_EQ(original_end.inventory, restored_end.inventory);
 }
@@ -220,7 +189,7 @@ TEST_P(SnapshotTest, RestoringAtAnyPointOfABusyRunChangesNothing) {
     }
     Recorder rest_out;
     Pipeline rest(config_, rest_out);
-    Load(Save(first), rest);
+    LoadShards(SaveShards(first), rest);
     // The open orders a host counts for /metrics come back too.
     ASSERT_EQ(rest.CountBacklog().orders, first.CountBacklog().orders);
     for (size_t i = cut; i < inputs.size(); ++i) {
@@ -241,16 +210,16 @@ TEST_P(SnapshotTest, EqualStatesGiveEqualBytes) {
     Apply(a, inputs[i], static_cast<int64_t>(i + 1));
     Apply(b, inputs[i], static_cast<int64_t>(i + 1));
   }
-  const SavedShards saved_a = Save(a);
-  EXPECT_EQ(saved_a.orders, Save(b).orders);
-  EXPECT_EQ(saved_a.inventory, Save(b).inventory);
+  const SavedShards saved_a = SaveShards(a);
+  EXPECT_EQ(saved_a.orders, SaveShards(b).orders);
+  EXPECT_EQ(saved_a.inventory, SaveShards(b).inventory);
 
   // A restored pipeline saves exactly what it was restored from.
   Recorder out_c;
   Pipeline c(config_, out_c);
-  Load(saved_a, c);
-  EXPECT_EQ(Save(c).orders, saved_a.orders);
-  EXPECT_EQ(Save(c).inventory, saved_a.inventory);
+  LoadShards(saved_a, c);
+  EXPECT_EQ(SaveShards(c).orders, saved_a.orders);
+  EXPECT_EQ(SaveShards(c).inventory, saved_a.inventory);
 }
 
 // One message reused for every key (what a host writing its changelog
@@ -292,7 +261,7 @@ TEST_P(SnapshotTest, AnOrderSavedWithTheEarlierFingerprintKnowsItsRepeat) {
   Place(order);
   out_.Take();
 
-  SavedShards saved = Save(pipeline());
+  SavedShards saved = SaveShards(pipeline());
   std::string buffer;
   const std::string_view encoding = EncodeOrderPlaced(order, buffer);
   const uint64_t earlier = Fingerprint(encoding);
@@ -312,7 +281,7 @@ TEST_P(SnapshotTest, AnOrderSavedWithTheEarlierFingerprintKnowsItsRepeat) {
 
   Recorder restored_out;
   Pipeline restored(config_, restored_out);
-  Load(saved, restored);
+  LoadShards(saved, restored);
   Apply(restored, {order, kT0 + Hours(1)}, 10);
   EXPECT_THAT(SummariesOf(restored_out.outputs()), ::testing::IsEmpty());
   Apply(restored, {Order("O-1", {{"SKU-A", 3}}), kT0 + Hours(1)}, 11);

@@ -1,0 +1,40 @@
+#include "tests/engine/saved_shards.h"
+
+#include "absl/status/status.h"
+#include "gtest/gtest.h"
+#include "orderflow/internal/v1/internal.pb.h"
+
+namespace orderflow::testing {
+
+SavedShards SaveShards(Pipeline& pipeline) {
+  SavedShards saved;
+  for (int i = 0; i < pipeline.order_shard_count(); ++i) {
+    saved.orders.push_back(pipeline.order_shard(i).Snapshot().SerializeAsString());
+  }
+  for (int i = 0; i < pipeline.inventory_shard_count(); ++i) {
+    saved.inventory.push_back(
+        pipeline.inventory_shard(i).Snapshot().SerializeAsString());
+  }
+  return saved;
+}
+
+void LoadShards(const SavedShards& saved, Pipeline& pipeline) {
+  ASSERT_EQ(saved.orders.size(), static_cast<size_t>(pipeline.order_shard_count()));
+  ASSERT_EQ(saved.inventory.size(),
+            static_cast<size_t>(pipeline.inventory_shard_count()));
+  for (int i = 0; i < pipeline.order_shard_count(); ++i) {
+    internal::v1::OrderShardSnapshot snapshot;
+    ASSERT_TRUE(snapshot.ParseFromString(saved.orders[i]));
+    const absl::Status status = pipeline.order_shard(i).Restore(snapshot);
+    ASSERT_TRUE(status.ok()) << status;
+  }
+  for (int i = 0; i < pipeline.inventory_shard_count(); ++i) {
+    internal::v1::InventoryShardSnapshot snapshot;
+    ASSERT_TRUE(snapshot.ParseFromString(saved.inventory[i]));
+    const absl::Status status = pipeline.inventory_shard(i).Restore(snapshot);
+    ASSERT_TRUE(status.ok()) << status;
+  }
+  pipeline.SyncClockFromShards();
+}
+
+}  // namespace orderflow::testing

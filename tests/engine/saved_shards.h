@@ -1,0 +1,33 @@
+// A pipeline's shards saved as their snapshots' bytes, as a changelog keeps
+// them, and loaded into another pipeline: the round trip that every rule's
+// "restored after a crash" test makes.
+//
+//   const SavedShards saved = SaveShards(pipeline);
+//   Pipeline restored(config, restored_out);
+//   LoadShards(saved, restored);
+//   ASSERT_FALSE(::testing::Test::HasFatalFailure());
+//   EXPECT_EQ(SaveShards(restored).orders, saved.orders);  // same bytes
+#ifndef ORDERFLOW_TESTS_ENGINE_SAVED_SHARDS_H_
+#define ORDERFLOW_TESTS_ENGINE_SAVED_SHARDS_H_
+
+#include <string>
+#include <vector>
+
+#include "engine/pipeline.h"
+
+namespace orderflow::testing {
+
+struct SavedShards {
+  std::vector<std::string> orders, inventory;  // one per shard, in order
+};
+
+SavedShards SaveShards(Pipeline& pipeline);
+
+// Restores every shard of `pipeline` (of the layout `saved` came from) and
+// then its clock from the shards'. A snapshot that does not parse or
+// restore is a fatal test failure.
+void LoadShards(const SavedShards& saved, Pipeline& pipeline);
+
+}  // namespace orderflow::testing
+
+#endif  // ORDERFLOW_TESTS_ENGINE_SAVED_SHARDS_H_
