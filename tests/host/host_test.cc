@@ -29,6 +29,7 @@
 #include "orderflow/internal/v1/internal.pb.h"
 #include "orderflow/v1/orderflow.pb.h"
 #include "tests/host/fake_kafka.h"
+#include "tests/support/sample_records.h"
 
 namespace orderflow {
 namespace {
@@ -63,33 +64,13 @@ void Send(const Config& config, FakeKafka& kafka, Topic topic,
 
 // Stock for every order.
 void PublishStock(const Config& config, FakeKafka& kafka) {
-  v1::InventoryEvent stock;
-  stock.set_sku("SKU-1");
-  stock.set_kind(v1::INVENTORY_KIND_SNAPSHOT);
-  stock.set_quantity(1000000);
-  stock.mutable_occurred_at()->set_seconds(kStart / 1000 - 3600);
-  Send(config, kafka, Topic::kInventory, "SKU-1", kStart - 3600000, stock);
+  Send(config, kafka, Topic::kInventory, testing::kSampleSku, kStart - 3600000,
+       testing::PlentyOfStock(kStart - 3600000));
 }
 
 void PublishOrders(const Config& config, FakeKafka& kafka) {
   for (int i = 0; i < kOrders; ++i) {
-    v1::OrderPlaced o;
-    o.set_order_id(Cat("O-", i));
-    o.set_customer_id("C-1");
-    o.mutable_placed_at()->set_seconds(kStart / 1000 + i);
-    o.set_service_level(v1::SERVICE_LEVEL_STANDARD);
-    o.set_currency("EUR");
-    v1::Address* a = o.mutable_ship_to();
-    a->set_name("A");
-    a->set_line1("1 High St");
-    a->set_city("Leeds");
-    a->set_postal_code("LS1");
-    a->set_country("GB");
-    v1::OrderLine* line = o.add_lines();
-    line->set_line_id("1");
-    line->set_sku("SKU-1");
-    line->set_quantity(1);
-    line->set_unit_price_minor(100);
+    const v1::OrderPlaced o = testing::OneLineOrder(Cat("O-", i), kStart + i * 1000);
     Send(config, kafka, Topic::kOrders, o.order_id(), kStart + i * 1000, o);
     if (i % 20 == 10) {  // one that does not decode: a dead letter
       const std::string key = Cat("O-bad-", i);

@@ -27,6 +27,7 @@
 #include "gtest/gtest.h"
 #include "tests/support/mock_cluster.h"
 #include "orderflow/v1/orderflow.pb.h"
+#include "tests/support/sample_records.h"
 
 namespace orderflow {
 namespace {
@@ -74,30 +75,9 @@ class HostFaults : public ::testing::Test {
                         RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
                         RD_KAFKA_V_END);
     };
-    v1::InventoryEvent stock;
-    stock.set_sku("SKU-1");
-    stock.set_kind(v1::INVENTORY_KIND_SNAPSHOT);
-    stock.set_quantity(1000000);
-    stock.mutable_occurred_at()->set_seconds(1772438400);
-    send(Topic::kInventory, "SKU-1", stock);
+    send(Topic::kInventory, testing::kSampleSku, testing::PlentyOfStock(1772438400000));
     for (int i = 0; i < kOrders; ++i) {
-      v1::OrderPlaced o;
-      o.set_order_id(Cat("O-", i));
-      o.set_customer_id("C-1");
-      o.mutable_placed_at()->set_seconds(1772442000 + i);
-      o.set_service_level(v1::SERVICE_LEVEL_STANDARD);
-      o.set_currency("EUR");
-      v1::Address* a = o.mutable_ship_to();
-      a->set_name("A");
-      a->set_line1("1 High St");
-      a->set_city("Leeds");
-      a->set_postal_code("LS1");
-      a->set_country("GB");
-      v1::OrderLine* line = o.add_lines();
-      line->set_line_id("1");
-      line->set_sku("SKU-1");
-      line->set_quantity(1);
-      line->set_unit_price_minor(100);
+      const v1::OrderPlaced o = testing::OneLineOrder(Cat("O-", i), (1772442000 + i) * 1000LL);
       send(Topic::kOrders, o.order_id(), o);
     }
     rd_kafka_flush(producer, 10000);

@@ -31,6 +31,7 @@
 #include "kafka/topics_admin.h"
 #include "observe/live_metrics.h"
 #include "orderflow/v1/orderflow.pb.h"
+#include "tests/support/sample_records.h"
 
 namespace orderflow {
 namespace {
@@ -149,30 +150,10 @@ class RebalanceWhileDraining : public ::testing::Test {
                            key.data(), key.size(), time, nullptr),
                 RdKafka::ERR_NO_ERROR);
     };
-    v1::InventoryEvent stock;
-    stock.set_sku("SKU-1");
-    stock.set_kind(v1::INVENTORY_KIND_SNAPSHOT);
-    stock.set_quantity(1000000);
-    stock.mutable_occurred_at()->set_seconds(kStart / 1000 - 3600);
-    send(Topic::kInventory, "SKU-1", stock.SerializeAsString(), kStart - 3600000);
+    send(Topic::kInventory, testing::kSampleSku,
+         testing::PlentyOfStock(kStart - 3600000).SerializeAsString(), kStart - 3600000);
     for (int i = 0; i < kOrders; ++i) {
-      v1::OrderPlaced o;
-      o.set_order_id(Cat("O-", i));
-      o.set_customer_id("C-1");
-      o.mutable_placed_at()->set_seconds(kStart / 1000 + i);
-      o.set_service_level(v1::SERVICE_LEVEL_STANDARD);
-      o.set_currency("EUR");
-      v1::Address* a = o.mutable_ship_to();
-      a->set_name("A");
-      a->set_line1("1 High St");
-      a->set_city("Leeds");
-      a->set_postal_code("LS1");
-      a->set_country("GB");
-      v1::OrderLine* line = o.add_lines();
-      line->set_line_id("1");
-      line->set_sku("SKU-1");
-      line->set_quantity(1);
-      line->set_unit_price_minor(100);
+      const v1::OrderPlaced o = testing::OneLineOrder(Cat("O-", i), kStart + i * 1000);
       send(Topic::kOrders, o.order_id(), o.SerializeAsString(), kStart + i * 1000);
     }
     ASSERT_EQ(p->flush(60000), RdKafka::ERR_NO_ERROR);
