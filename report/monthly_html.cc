@@ -99,6 +99,7 @@ std::string ContactsTable(const MonthlyReport& r, std::string_view title,
                         "</th><th>", r.month.Name(), " per 100</th><th>",
                         r.previous_month.Name(),
                         " per 100</th><th>contacts</th><th>before</th></tr></thead><tbody>\n");
+  if (counts.empty()) out += "<tr><td>none</td><td></td><td></td><td></td><td></td></tr>\n";
   for (const NamedCount& c : counts) {
     out += Cat("<tr><td>", E(c.name), "</td><td>", FormatPer100(c.count, r.orders_placed),
                "</td><td>", FormatPer100(c.previous, r.previous_orders_placed),

@@ -37,7 +37,9 @@ std::string FormatPer100(int64_t count, int64_t orders) {
 std::string DescribeRankedProblem(size_t rank, const RankedProblem& p,
                                   const CalendarMonth& previous_month,
                                   std::string_view unit) {
-  std::string s = Cat(rank, ". ", p.name, ": ", p.count, " ", unit, ", ",
+  const std::string counted =
+      unit == "contacts" ? Count(p.count, "contact", "contacts") : Cat(p.count, " ", unit);
+  std::string s = Cat(rank, ". ", p.name, ": ", counted, ", ",
                       previous_month.Name(), ": ", p.previous, ", ",
                       FormatChange(p.count, p.previous));
   if (!p.example_orders.empty()) s += Cat(", e.g. ", Join(p.example_orders, ", "));
@@ -119,11 +121,11 @@ std::string RenderMonthlyText(const MonthlyReport& r,
   }
 
   out += Cat("\nholds of ", month, " by type\n");
-  std::snprintf(line, sizeof line, "  %-30s %8s %8s %10s %10s\n", "", "placed",
+  std::snprintf(line, sizeof line, "  %-30s %8s %8s %12s %8s\n", "", "placed",
                 "released", "on hold p50", "p90");
   out += line;
   for (const HoldFigures& h : r.holds) {
-    std::snprintf(line, sizeof line, "  %-30s %8lld %8lld %10s %10s\n",
+    std::snprintf(line, sizeof line, "  %-30s %8lld %8lld %12s %8s\n",
                   std::string(HoldTypeName(h.type)).c_str(),
                   static_cast<long long>(h.placed), static_cast<long long>(h.released),
                   FormatDuration(h.time_on_hold.Percentile(0.50)).c_str(),
@@ -134,8 +136,11 @@ std::string RenderMonthlyText(const MonthlyReport& r,
   auto per100 = [&](std::string_view title, const std::vector<NamedCount>& counts) {
     out += Cat("\ncontacts per 100 orders by ", title, "\n");
     if (counts.empty()) out += "  none\n";
+    std::snprintf(line, sizeof line, "  %-30s %10s %10s %10s %10s\n", "", month.c_str(),
+                  previous.c_str(), "contacts", "before");
+    if (!counts.empty()) out += line;
     for (const NamedCount& c : counts) {
-      std::snprintf(line, sizeof line, "  %-30s %10s %10s  (%lld and %lld contacts)\n",
+      std::snprintf(line, sizeof line, "  %-30s %10s %10s %10lld %10lld\n",
                     c.name.c_str(), FormatPer100(c.count, r.orders_placed).c_str(),
                     FormatPer100(c.previous, r.previous_orders_placed).c_str(),
                     static_cast<long long>(c.count), static_cast<long long>(c.previous));

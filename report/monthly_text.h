@@ -20,7 +20,7 @@ std::string FormatChange(int64_t current, int64_t previous);
 std::string FormatPer100(int64_t count, int64_t orders);
 
 // "1. SHIP_DEADLINE_MISSED: 4 raised, 2026-02: 1, +3 (+300.0 %), e.g. M-1, M-2"
-// (`unit` "raised" or "contacts").
+// (`unit` "raised", or "contacts": "1 contact", "2 contacts").
 std::string DescribeRankedProblem(size_t rank, const RankedProblem& problem,
                                   const CalendarMonth& previous_month,
                                   std::string_view unit);
