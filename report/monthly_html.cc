@@ -34,7 +34,7 @@ std::string Figure(std::string_view caption, const std::string& svg) {
   return Cat("<figure><figcaption>", E(caption), "</figcaption>", svg, "</figure>\n");
 }
 
-// The count per day of the month of each top problem.
+// The count per day of the month of each top problem, stacked.
 std::string DailyChart(const MonthlyReport& r, const std::vector<RankedProblem>& top,
                        std::string title, std::string y_label) {
   Chart c;
@@ -47,7 +47,7 @@ std::string DailyChart(const MonthlyReport& r, const std::vector<RankedProblem>&
     for (int64_t n : top[i].per_day) s.values.push_back(static_cast<double>(n));
     c.series.push_back(std::move(s));
   }
-  return Figure(c.title, LineChart(c));
+  return Figure(c.title, StackedBarChart(c));
 }
 
 std::string Problems(const MonthlyReport& r, const std::vector<RankedProblem>& top,
