@@ -2,13 +2,14 @@
 
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "kafka/kafka_io.h"
 
 namespace orderflow {
 
 absl::StatusOr<ReadStats> ReadKafkaTopics(const Config& config,
-                                          WeeklyReportBuilder& builder,
+                                          RecordSink& builder,
                                           std::ostream& diagnostics,
                                           const std::atomic<bool>& stop,
                                           const KafkaReadOptions& options) {
@@ -26,12 +27,18 @@ absl::StatusOr<ReadStats> ReadKafkaTopics(const Config& config,
       return;
     }
     const int64_t ts = m.timestamp().timestamp;
-    AddOutputRecord(topic, *value,
+    AddRecord(topic, *value,
                     ts > 0 ? std::optional<EpochMillis>(ts) : std::nullopt, builder);
     ++stats.used;
   };
+  std::vector<Topic> topics = {Topic::kOrderStatus, Topic::kEscalations,
+                               Topic::kDeadLetter};
+  if (builder.ReadsInputs()) {
+    topics.insert(topics.end(),
+                  {Topic::kOrders, Topic::kHolds, Topic::kCustomerContacts});
+  }
   const absl::StatusOr<ReadToEndStats> read = ReadTopicsToEnd(
-      config, {Topic::kOrderStatus, Topic::kEscalations, Topic::kDeadLetter}, add,
+      config, topics, add,
       {.group_suffix = ".report",
        .idle_timeout_ms = options.idle_timeout_ms,
        .partial_on_stall = true,

@@ -1,5 +1,6 @@
 // The report's records from Kafka: the output topics `order-status`,
-// `escalations` and `dead-letter` of the configuration's prefix, every
+// `escalations` and `dead-letter` of the configuration's prefix (and
+// `orders`, `holds` and `customer-contacts` for a sink that reads inputs), every
 // partition, read_committed, from the beginning up to the end offsets
 // found when reading starts (what is written meanwhile is left for the
 // next report). No consumer group offsets are committed.
@@ -12,7 +13,7 @@
 #include "absl/status/statusor.h"
 #include "config/config_file.h"
 #include "report/read_records.h"
-#include "report/weekly_report.h"
+#include "report/record_sink.h"
 
 namespace orderflow {
 
@@ -25,7 +26,7 @@ struct KafkaReadOptions {
 // An error when the broker cannot be reached or a topic is missing. An
 // undecodable record is named on `diagnostics` and counted as bad.
 absl::StatusOr<ReadStats> ReadKafkaTopics(const Config& config,
-                                          WeeklyReportBuilder& builder,
+                                          RecordSink& builder,
                                           std::ostream& diagnostics,
                                           const std::atomic<bool>& stop,
                                           const KafkaReadOptions& options = {});

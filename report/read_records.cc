@@ -16,6 +16,10 @@ std::string ReadStats::Summary() const {
   };
   std::string s = Cat(plural(used, "record", "records"), " used");
   if (ignored > 0) s += Cat(", ", ignored, " delivery tasks passed over");
+  if (inputs_ignored > 0) {
+    s += Cat(", ", plural(inputs_ignored, "input record", "input records"),
+             " passed over");
+  }
   if (bad > 0) s += Cat(", ", plural(bad, "bad line", "bad lines"), " skipped");
   return s;
 }
@@ -29,9 +33,8 @@ void DefaultTime(google::protobuf::Timestamp* t, std::optional<EpochMillis> reco
 
 }  // namespace
 
-bool AddOutputRecord(Topic topic, google::protobuf::Message& value,
-                     std::optional<EpochMillis> record_time,
-                     WeeklyReportBuilder& builder) {
+bool AddRecord(Topic topic, google::protobuf::Message& value,
+               std::optional<EpochMillis> record_time, RecordSink& builder) {
   switch (topic) {
     case Topic::kOrderStatus: {
       auto& m = static_cast<v1::OrderStatusChanged&>(value);
@@ -51,25 +54,60 @@ bool AddOutputRecord(Topic topic, google::protobuf::Message& value,
       builder.Add(m);
       return true;
     }
+    case Topic::kOrders: {
+      if (!builder.ReadsInputs()) return false;
+      auto& m = static_cast<v1::OrderPlaced&>(value);
+      DefaultTime(m.mutable_placed_at(), record_time);
+      builder.Add(m);
+      return true;
+    }
+    case Topic::kHolds: {
+      if (!builder.ReadsInputs()) return false;
+      auto& m = static_cast<v1::HoldEvent&>(value);
+      DefaultTime(m.mutable_occurred_at(), record_time);
+      builder.Add(m);
+      return true;
+    }
+    case Topic::kCustomerContacts: {
+      if (!builder.ReadsInputs()) return false;
+      auto& m = static_cast<v1::CustomerContact&>(value);
+      DefaultTime(m.mutable_received_at(), record_time);
+      builder.Add(m);
+      return true;
+    }
     default:
       return false;
   }
 }
 
+bool ReadsInputTopic(Topic topic) {
+  return topic == Topic::kOrders || topic == Topic::kHolds ||
+         topic == Topic::kCustomerContacts;
+}
+
 namespace {
 
 // Why a line cannot be used, or empty when it was used (or passed over).
-std::string UseLine(std::string_view line, WeeklyReportBuilder& builder,
+std::string UseLine(std::string_view line, RecordSink& builder,
                     ReadStats& stats) {
   std::string why;
   const std::optional<nlohmann::json> parsed = ParseJsonText(line, &why);
   if (!parsed) return why;
   const nlohmann::json& j = *parsed;
   if (!j.is_object()) return "not a JSON object";
+  if (builder.ReadsInputs() && j.contains("clock") && !j.contains("topic")) {
+    ++stats.inputs_ignored;  // a replay input's clock line
+    return "";
+  }
   if (!j.contains("topic") || !j["topic"].is_string()) return "no \"topic\"";
   const std::string name = j["topic"].get<std::string>();
   const std::optional<Topic> topic = TopicByShortName(name);
-  if (!topic || IsInput(*topic)) {
+  if (topic && IsInput(*topic) && builder.ReadsInputs()) {
+    if (!ReadsInputTopic(*topic)) {
+      ++stats.inputs_ignored;
+      return "";
+    }
+  } else if (!topic || IsInput(*topic)) {
     return Cat("topic '", name,
                "' is not an output topic (order-status, escalations, "
                "delivery-tasks, dead-letter): is this a replay input rather "
@@ -88,7 +126,7 @@ std::string UseLine(std::string_view line, WeeklyReportBuilder& builder,
   if (absl::Status s = DecodeJson(j["value"], value.get()); !s.ok()) {
     return Cat(name, " value: ", std::string(s.message()));
   }
-  AddOutputRecord(*topic, *value, envelope, builder);
+  AddRecord(*topic, *value, envelope, builder);
   ++stats.used;
   return "";
 }
@@ -96,7 +134,7 @@ std::string UseLine(std::string_view line, WeeklyReportBuilder& builder,
 }  // namespace
 
 ReadStats ReadJsonLines(std::istream& in, const std::string& name,
-                        WeeklyReportBuilder& builder, std::ostream& diagnostics) {
+                        RecordSink& builder, std::ostream& diagnostics) {
   ReadStats stats;
   std::string line;
   int64_t line_number = 0;

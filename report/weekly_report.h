@@ -30,6 +30,7 @@
 #include "engine/time.h"
 #include "orderflow/v1/orderflow.pb.h"
 #include "report/iso_week.h"
+#include "report/record_sink.h"
 
 namespace orderflow {
 
@@ -60,13 +61,14 @@ struct WeeklyReport {
   EpochMillis first_time = 0, last_time = 0;  // of the records read; 0 if none
 };
 
-class WeeklyReportBuilder {
+class WeeklyReportBuilder : public RecordSink {
  public:
   explicit WeeklyReportBuilder(IsoWeek week);
 
-  void Add(const v1::OrderStatusChanged& change);
-  void Add(const v1::Escalation& escalation);
-  void Add(const v1::DeadLetter& dead_letter);
+  using RecordSink::Add;
+  void Add(const v1::OrderStatusChanged& change) override;
+  void Add(const v1::Escalation& escalation) override;
+  void Add(const v1::DeadLetter& dead_letter) override;
 
   WeeklyReport Build() const;
 

@@ -1,7 +1,9 @@
 // The report read from Kafka (librdkafka's mock cluster): the replay
 // outputs of the two-week scenario published to the output topics, plus
 // one record that is not a protobuf message, must give the same text as
-// the same outputs read from the replay file (two-weeks.expected.txt).
+// the same outputs read from the replay file (two-weeks.expected.txt); and
+// the monthly review, from the two-month scenario's outputs and its
+// inputs, the same as from the files (two-months.expected.txt).
 // And ReadTopicsToEnd (kafka/kafka_io.h), which it reads through, on
 // the same cluster.
 #include <librdkafka/rdkafka.h>
@@ -23,6 +25,8 @@
 #include "replay/replay.h"
 #include "replay/replay_line.h"
 #include "report/kafka_source.h"
+#include "report/monthly_report.h"
+#include "report/monthly_text.h"
 #include "report/text_report.h"
 
 #ifndef ORDERFLOW_REPORT_TEST_DIR
@@ -110,6 +114,50 @@ TEST_F(ReportFromKafka, GivesTheSameReportAsTheReplayFile) {
       << warnings.str();
   EXPECT_EQ(RenderText(builder.Build(), {"1 bad line skipped (named on stderr)"}),
             ReadFile(ORDERFLOW_REPORT_TEST_DIR "/two-weeks.expected.txt"));
+}
+
+TEST_F(ReportFromKafka, MonthlyReviewReadsTheInputTopicsToo) {
+  CreateOutputTopics();
+  for (Topic t : {Topic::kOrders, Topic::kHolds, Topic::kCustomerContacts}) {
+    ASSERT_EQ(rd_kafka_mock_topic_create(mock_.get(),
+                                         KafkaTopic("orderflow", t).c_str(),
+                                         PartitionCount(t, config_.engine), 1),
+              RD_KAFKA_RESP_ERR_NO_ERROR);
+  }
+  const std::string input_text = ReadFile(ORDERFLOW_REPORT_TEST_DIR "/two-months.input.jsonl");
+  std::stringstream input(input_text), outputs, diagnostics;
+  RunReplay(config_.engine, input, outputs, diagnostics);
+  auto writer = TopicWriter::Create(config_);
+  ASSERT_TRUE(writer.ok()) << writer.status();
+  // The outputs, and the inputs the review reads (the engine's own input
+  // topics on a real deployment).
+  std::stringstream records(outputs.str() + input_text);
+  std::string line;
+  int sent = 0;
+  while (std::getline(records, line)) {
+    const nlohmann::json j = nlohmann::json::parse(line);
+    if (!j.contains("topic")) continue;  // the clock line
+    const Topic topic = *TopicByShortName(j["topic"].get<std::string>());
+    if (IsInput(topic) && !ReadsInputTopic(topic)) continue;
+    std::unique_ptr<google::protobuf::Message> value(MessageTypeOf(topic).New());
+    ASSERT_TRUE(DecodeJson(j["value"], value.get()).ok()) << line;
+    (*writer)->Send(topic, j["key"].get<std::string>(), *value,
+                    *ParseTime(j["timestamp"].get<std::string>()));
+    ++sent;
+  }
+  ASSERT_EQ(sent, 134 + 14 + 10 + 15);
+  std::string error;
+  ASSERT_EQ((*writer)->Flush(&error), 0) << error;
+
+  std::string why;
+  MonthlyReportBuilder builder(*ParseCalendarMonth("2026-03", &why));
+  std::stringstream warnings;
+  absl::StatusOr<ReadStats> stats = ReadKafkaTopics(config_, builder, warnings, stop_);
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  EXPECT_EQ(stats->used, 66 + 43 + 14 + 10 + 15);
+  EXPECT_EQ(stats->bad, 0) << warnings.str();
+  EXPECT_EQ(RenderMonthlyText(builder.Build()),
+            ReadFile(ORDERFLOW_REPORT_TEST_DIR "/two-months.expected.txt"));
 }
 
 TEST_F(ReportFromKafka, EmptyTopicsGiveAnEmptyReport) {
