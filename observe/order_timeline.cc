@@ -10,6 +10,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/wire_format_lite.h"
 #include "observe/order_facts.h"
+#include "observe/order_timeline_parcels.h"
 #include "orderflow/v1/orderflow.pb.h"
 
 namespace orderflow {
@@ -264,6 +265,7 @@ struct OrderTimelines::State {
   // The latest shipment event.
   std::optional<v1::ShipmentEvent> shipment;
   OrderFacts outputs;
+  OrderParcelView parcels;  // rule 10: tasks, parcels, what is unshipped
 
   // `value` is of the topic's generated class, recorded at `time`; `first`
   // tells an OrderPlaced that is the order's first (the one that counts).
@@ -291,6 +293,33 @@ void OrderTimelines::State::Apply(Topic topic,
     shipment = static_cast<const v1::ShipmentEvent&>(value);
   } else {
     outputs.Add(topic, value, time);
+  }
+  if (IsInput(topic)) parcels.Input(topic);
+  switch (topic) {
+    case Topic::kOrders:
+      if (first) parcels.AddOrder(static_cast<const v1::OrderPlaced&>(value));
+      break;
+    case Topic::kShipments:
+      parcels.AddShipment(static_cast<const v1::ShipmentEvent&>(value), time,
+                          outputs.status == v1::ORDER_STATUS_CANCELLED);
+      break;
+    case Topic::kCancellations: parcels.AddCancellation(); break;
+    case Topic::kAmendments:
+      parcels.AddAmendment(static_cast<const v1::OrderAmended&>(value));
+      break;
+    case Topic::kAmendmentResults:
+      parcels.AddAmendmentResult(static_cast<const v1::AmendmentResult&>(value));
+      break;
+    case Topic::kDeliveryTasks:
+      parcels.AddTask(static_cast<const v1::DeliveryTask&>(value));
+      break;
+    case Topic::kDeadLetter:
+      if (auto source = ParseTopic(
+              static_cast<const v1::DeadLetter&>(value).source_topic())) {
+        parcels.Rejected(*source);
+      }
+      break;
+    default: break;
   }
 }
 
@@ -565,6 +594,12 @@ std::optional<nlohmann::ordered_json> OrderTimelines::OrderJson(
                     {"since", FormatRfc3339(e.raised_at)}});
   }
   state["openEscalations"] = std::move(open);
+  state["deliveryTasks"] = s.parcels.TasksJson();
+  state["parcels"] = s.parcels.ParcelsJson();
+  state["unshipped"] = s.parcels.UnshippedJson(
+      facts.status == v1::ORDER_STATUS_CANCELLED ||
+      facts.status == v1::ORDER_STATUS_REJECTED || !s.placed_applied);
+  state["restCancelled"] = s.parcels.rest_cancelled();
 
   Json j;
   j["orderId"] = t.id;
