@@ -294,33 +294,7 @@ void OrderTimelines::State::Apply(Topic topic,
   } else {
     outputs.Add(topic, value, time);
   }
-  if (IsInput(topic)) parcels.Input(topic);
-  switch (topic) {
-    case Topic::kOrders:
-      if (first) parcels.AddOrder(static_cast<const v1::OrderPlaced&>(value));
-      break;
-    case Topic::kShipments:
-      parcels.AddShipment(static_cast<const v1::ShipmentEvent&>(value), time,
-                          outputs.status == v1::ORDER_STATUS_CANCELLED);
-      break;
-    case Topic::kCancellations: parcels.AddCancellation(); break;
-    case Topic::kAmendments:
-      parcels.AddAmendment(static_cast<const v1::OrderAmended&>(value));
-      break;
-    case Topic::kAmendmentResults:
-      parcels.AddAmendmentResult(static_cast<const v1::AmendmentResult&>(value));
-      break;
-    case Topic::kDeliveryTasks:
-      parcels.AddTask(static_cast<const v1::DeliveryTask&>(value));
-      break;
-    case Topic::kDeadLetter:
-      if (auto source = ParseTopic(
-              static_cast<const v1::DeadLetter&>(value).source_topic())) {
-        parcels.Rejected(*source);
-      }
-      break;
-    default: break;
-  }
+  parcels.Add(topic, value, time, first, outputs.status);
 }
 
 struct OrderTimelines::Timeline {
@@ -594,12 +568,9 @@ std::optional<nlohmann::ordered_json> OrderTimelines::OrderJson(
                     {"since", FormatRfc3339(e.raised_at)}});
   }
   state["openEscalations"] = std::move(open);
-  state["deliveryTasks"] = s.parcels.TasksJson();
-  state["parcels"] = s.parcels.ParcelsJson();
-  state["unshipped"] = s.parcels.UnshippedJson(
-      facts.status == v1::ORDER_STATUS_CANCELLED ||
-      facts.status == v1::ORDER_STATUS_REJECTED || !s.placed_applied);
-  state["restCancelled"] = s.parcels.rest_cancelled();
+  s.parcels.AddJson(state, facts.status == v1::ORDER_STATUS_CANCELLED ||
+                               facts.status == v1::ORDER_STATUS_REJECTED ||
+                               !s.placed_applied);
 
   Json j;
   j["orderId"] = t.id;

@@ -17,7 +17,66 @@ std::string_view ShipmentName(v1::ShipmentStatus s) {
 
 Json StringOrNull(const std::string& s) { return s.empty() ? Json() : Json(s); }
 
+// A dead letter's source topic: a short name, or a Kafka name
+// "<prefix>.<short name>.v1".
+std::optional<Topic> SourceTopic(std::string_view name) {
+  if (auto topic = TopicByShortName(name)) return topic;
+  if (name.size() > 3 && name.substr(name.size() - 3) == ".v1") {
+    name.remove_suffix(3);
+    const size_t dot = name.rfind('.');
+    if (dot != std::string_view::npos) return TopicByShortName(name.substr(dot + 1));
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+void OrderParcelView::Add(Topic topic, const google::protobuf::Message& value,
+                          EpochMillis time, bool first, v1::OrderStatus status) {
+  if (IsInput(topic)) Input(topic);
+  switch (topic) {
+    case Topic::kOrders:
+      if (first) AddOrder(static_cast<const v1::OrderPlaced&>(value));
+      return;
+    case Topic::kShipments:
+      AddShipment(static_cast<const v1::ShipmentEvent&>(value), time,
+                  status == v1::ORDER_STATUS_CANCELLED);
+      return;
+    case Topic::kCancellations:
+      AddCancellation();
+      return;
+    case Topic::kAmendments:
+      AddAmendment(static_cast<const v1::OrderAmended&>(value));
+      return;
+    case Topic::kAmendmentResults:
+      AddAmendmentResult(static_cast<const v1::AmendmentResult&>(value));
+      return;
+    case Topic::kDeliveryTasks:
+      AddTask(static_cast<const v1::DeliveryTask&>(value));
+      return;
+    case Topic::kDeadLetter: {
+      const auto& dead = static_cast<const v1::DeadLetter&>(value);
+      if (auto source = SourceTopic(dead.source_topic())) {
+        Rejected(*source, dead.payload());
+      }
+      return;
+    }
+    case Topic::kInventory:
+    case Topic::kInvoices:
+    case Topic::kOrderStatus:
+    case Topic::kEscalations:
+    case Topic::kHolds:
+    case Topic::kCustomerContacts:
+      return;
+  }
+}
+
+void OrderParcelView::AddJson(Json& state, bool closed_unshipped) const {
+  state["deliveryTasks"] = TasksJson();
+  state["parcels"] = ParcelsJson();
+  state["unshipped"] = UnshippedJson(closed_unshipped);
+  state["restCancelled"] = rest_cancelled();
+}
 
 void OrderParcelView::Input(Topic topic) {
   last_input_ = topic;
@@ -42,6 +101,7 @@ void OrderParcelView::AddShipment(const v1::ShipmentEvent& shipment,
   }
   if (cancelled) return;
   before_last_ = progress_;
+  last_shipment_id_ = shipment.shipment_id();
   Apply(shipment, time);
 }
 
@@ -105,8 +165,15 @@ void OrderParcelView::AddTask(const v1::DeliveryTask& task) {
   }
 }
 
-void OrderParcelView::Rejected(Topic source) {
+void OrderParcelView::Rejected(Topic source, std::string_view payload) {
   if (last_input_ != source || !before_last_) return;
+  v1::ShipmentEvent refused;
+  if (source == Topic::kShipments && !payload.empty() &&
+      refused.ParseFromArray(payload.data(), static_cast<int>(payload.size())) &&
+      !refused.shipment_id().empty() &&
+      refused.shipment_id() != last_shipment_id_) {
+    return;  // another shipment's
+  }
   progress_ = *std::move(before_last_);
   before_last_.reset();
 }

@@ -28,10 +28,12 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/time.h"
 #include "engine/topics.h"
+#include "google/protobuf/message.h"
 #include "nlohmann/json.hpp"
 #include "orderflow/v1/orderflow.pb.h"
 
@@ -39,6 +41,14 @@ namespace orderflow {
 
 class OrderParcelView {
  public:
+  // A record of the order's timeline, of `topic`'s generated type,
+  // recorded at `time`: each call below that applies to it, Input first
+  // for an input. `first` tells the order's first OrderPlaced; `status`
+  // is the order's latest status before it (a shipment for a CANCELLED
+  // order ships nothing).
+  void Add(Topic topic, const google::protobuf::Message& value,
+           EpochMillis time, bool first, v1::OrderStatus status);
+
   // Every input record, before what it adds: it is the one a dead letter
   // that follows refers to.
   void Input(Topic topic);
@@ -56,9 +66,11 @@ class OrderParcelView {
   void AddAmendment(const v1::OrderAmended& amendment);
   void AddAmendmentResult(const v1::AmendmentResult& result);
   void AddTask(const v1::DeliveryTask& task);
-  // A dead letter of a record from `source`: the engine refused the input
-  // recorded last, if it was of that topic (shipments or cancellations).
-  void Rejected(Topic source);
+  // A dead letter of a record from `source` (`payload`: the record's value
+  // as it came): the engine refused the input recorded last, if it was of
+  // that topic (shipments or cancellations) and, for a shipment whose
+  // payload parses, of the same shipmentId.
+  void Rejected(Topic source, std::string_view payload = {});
 
   // "deliveryTasks": [{"taskId", "warehouseId" (null without warehouses),
   //   "action", "lines": [{"lineId", "sku", "quantity"}]}], in the order
@@ -80,6 +92,9 @@ class OrderParcelView {
   nlohmann::ordered_json UnshippedJson(bool closed_unshipped) const;
   // The unshipped rest was cancelled (rule 10).
   bool rest_cancelled() const { return progress_.rest_cancelled; }
+  // Adds the four to an order's JSON state: "deliveryTasks", "parcels",
+  // "unshipped" and "restCancelled".
+  void AddJson(nlohmann::ordered_json& state, bool closed_unshipped) const;
 
  private:
   struct Line {
@@ -134,6 +149,7 @@ class OrderParcelView {
   // The input recorded last, and the progress before it.
   std::optional<Topic> last_input_;
   std::optional<Progress> before_last_;
+  std::string last_shipment_id_;
 };
 
 // The rows `inspect` prints for an order with parcels: its tasks, each

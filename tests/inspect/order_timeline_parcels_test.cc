@@ -103,6 +103,15 @@ TEST(OrderParcelViewTest, ARefusedShipmentIsTakenBackByTheDeadLetterRightAfterIt
   view.Input(Topic::kInvoices);
   view.Rejected(Topic::kShipments);
   EXPECT_EQ(State(view)["parcels"].size(), 1u);
+
+  // One whose payload is another shipment's refers to that one.
+  Ship(view, Parcel("P-3", v1::SHIPMENT_STATUS_SHIPPED, kT0, {{"L2", 1}}));
+  view.Rejected(Topic::kShipments,
+                Parcel("P-9", v1::SHIPMENT_STATUS_SHIPPED, kT0).SerializeAsString());
+  EXPECT_EQ(State(view)["parcels"].size(), 2u);
+  view.Rejected(Topic::kShipments,
+                Parcel("P-3", v1::SHIPMENT_STATUS_SHIPPED, kT0).SerializeAsString());
+  EXPECT_EQ(State(view)["parcels"].size(), 1u);
 }
 
 TEST(OrderParcelViewTest, RepeatsArePickedAndPackedDoNotShip) {
