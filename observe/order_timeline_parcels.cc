@@ -81,6 +81,7 @@ void OrderParcelView::AddJson(Json& state, bool closed_unshipped) const {
 void OrderParcelView::Input(Topic topic) {
   last_input_ = topic;
   before_last_.reset();
+  early_applied_.clear();
 }
 
 void OrderParcelView::AddOrder(const v1::OrderPlaced& order) {
@@ -89,7 +90,9 @@ void OrderParcelView::AddOrder(const v1::OrderPlaced& order) {
   for (const v1::OrderLine& line : order.lines()) {
     progress_.lines.push_back({line.line_id(), line.sku(), line.quantity(), 0, 0});
   }
+  placed_lines_ = progress_.lines;
   for (const auto& [shipment, time] : early_) Apply(shipment, time);
+  early_applied_ = std::move(early_);
   early_.clear();
 }
 
@@ -166,8 +169,24 @@ void OrderParcelView::AddTask(const v1::DeliveryTask& task) {
 }
 
 void OrderParcelView::Rejected(Topic source, std::string_view payload) {
-  if (last_input_ != source || !before_last_) return;
   v1::ShipmentEvent refused;
+  if (source == Topic::kShipments && last_input_ == Topic::kOrders &&
+      refused.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+    // A shipment held for the order, refused when the order came: the
+    // order's parcels are the others.
+    auto it = std::find_if(early_applied_.begin(), early_applied_.end(),
+                           [&](const auto& e) {
+                             return e.first.shipment_id() == refused.shipment_id() &&
+                                    e.first.status() == refused.status();
+                           });
+    if (it == early_applied_.end()) return;
+    early_applied_.erase(it);
+    progress_ = Progress{};
+    progress_.lines = placed_lines_;
+    for (const auto& [shipment, time] : early_applied_) Apply(shipment, time);
+    return;
+  }
+  if (last_input_ != source || !before_last_) return;
   if (source == Topic::kShipments && !payload.empty() &&
       refused.ParseFromArray(payload.data(), static_cast<int>(payload.size())) &&
       !refused.shipment_id().empty() &&

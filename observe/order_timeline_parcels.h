@@ -20,7 +20,8 @@
 // shipped (so a v1 order's one shipment is one parcel with all its lines). A parcel's DELIVERED without lines that the engine reads as the
 // whole order's delivers every parcel. A shipment the engine refused
 // (SHIPMENT_MISMATCH) is followed by its dead letter, before the next
-// input: Rejected() then takes it back. A shipment that comes before its
+// input: Rejected() then takes it back (one held until its order came is
+// refused right after the order). A shipment that comes before its
 // order counts once the order comes, as the engine holds it until then.
 #ifndef ORDERFLOW_OBSERVE_ORDER_TIMELINE_PARCELS_H_
 #define ORDERFLOW_OBSERVE_ORDER_TIMELINE_PARCELS_H_
@@ -145,6 +146,11 @@ class OrderParcelView {
   Progress progress_;
   std::vector<Task> tasks_;
   std::vector<std::pair<v1::ShipmentEvent, EpochMillis>> early_;
+  // The order's lines as placed, and the early shipments its OrderPlaced
+  // applied (until the next input): one of those the engine refuses then
+  // has its dead letter after the order.
+  std::vector<Line> placed_lines_;
+  std::vector<std::pair<v1::ShipmentEvent, EpochMillis>> early_applied_;
   std::vector<v1::OrderAmended> amendments_;  // awaiting their result
   // The input recorded last, and the progress before it.
   std::optional<Topic> last_input_;

@@ -156,6 +156,25 @@ TEST(OrderParcelViewTest, AShipmentBeforeItsOrderCountsWhenTheOrderComes) {
   EXPECT_EQ(view.UnshippedJson(false)[1]["quantity"], 1);
 }
 
+TEST(OrderParcelViewTest, AShipmentHeldForItsOrderAndRefusedWhenItCame) {
+  OrderParcelView view;
+  const v1::ShipmentEvent too_many =
+      Parcel("P-1", v1::SHIPMENT_STATUS_SHIPPED, kT0, {{"L2", 3}});
+  for (const v1::ShipmentEvent& e :
+       {too_many, Parcel("P-2", v1::SHIPMENT_STATUS_SHIPPED, kT0, {{"L1", 1}})}) {
+    view.Input(Topic::kShipments);
+    view.AddShipment(e, 0, false);
+  }
+  view.Input(Topic::kOrders);
+  view.AddOrder(Order("O-1", {{"SKU-A", 3}, {"SKU-B", 2}}));
+  view.Rejected(Topic::kShipments, too_many.SerializeAsString());
+  const Json parcels = view.ParcelsJson();
+  ASSERT_EQ(parcels.size(), 1u);
+  EXPECT_EQ(parcels[0]["shipmentId"], "P-2");
+  EXPECT_EQ(view.UnshippedJson(false)[0]["quantity"], 2);
+  EXPECT_EQ(view.UnshippedJson(false)[1]["quantity"], 2);
+}
+
 TEST(OrderParcelViewTest, AnAppliedAmendmentChangesWhatIsToShip) {
   OrderParcelView view = Placed();
   v1::OrderAmended amended;
