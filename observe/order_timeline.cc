@@ -10,6 +10,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/wire_format_lite.h"
 #include "observe/order_facts.h"
+#include "observe/order_timeline_parcels.h"
 #include "orderflow/v1/orderflow.pb.h"
 
 namespace orderflow {
@@ -264,6 +265,7 @@ struct OrderTimelines::State {
   // The latest shipment event.
   std::optional<v1::ShipmentEvent> shipment;
   OrderFacts outputs;
+  OrderParcelView parcels;  // rule 10: tasks, parcels, what is unshipped
 
   // `value` is of the topic's generated class, recorded at `time`; `first`
   // tells an OrderPlaced that is the order's first (the one that counts).
@@ -292,6 +294,7 @@ void OrderTimelines::State::Apply(Topic topic,
   } else {
     outputs.Add(topic, value, time);
   }
+  parcels.Add(topic, value, time, first, outputs.status);
 }
 
 struct OrderTimelines::Timeline {
@@ -565,6 +568,9 @@ std::optional<nlohmann::ordered_json> OrderTimelines::OrderJson(
                     {"since", FormatRfc3339(e.raised_at)}});
   }
   state["openEscalations"] = std::move(open);
+  s.parcels.AddJson(state, facts.status == v1::ORDER_STATUS_CANCELLED ||
+                               facts.status == v1::ORDER_STATUS_REJECTED ||
+                               !s.placed_applied);
 
   Json j;
   j["orderId"] = t.id;

@@ -108,11 +108,16 @@ class OrderTimelines {
   //              "closed": true, "customerId": ..., "serviceLevel": ...,
   //              "placedAt", "promisedDeliveryAt", "shipBy", "deliverBy",
   //              "shippedAt", "deliveredAt", "lines": [...],
-  //              "shipment": {...}, "openEscalations": [...]},
+  //              "shipment": {...}, "openEscalations": [...],
+  //              "deliveryTasks": [...], "parcels": [...],
+  //              "unshipped": [...], "restCancelled": false},
   //    "timeline": [{"time", "direction": "in"|"out", "topic", "summary",
   //                  "record": {...protobuf JSON...}}, ...],
   //    "droppedEntries": 0}
-  // Unknown values are null. Times are RFC 3339 UTC.
+  // Unknown values are null. Times are RFC 3339 UTC. The order's tasks,
+  // parcels and what is unshipped are observe/order_timeline_parcels.h's.
+  // A v1 order has one task and, once shipped, one parcel carrying every
+  // line ("whole": true).
   std::optional<nlohmann::ordered_json> OrderJson(
       std::string_view order_id) const;
 

@@ -8,6 +8,7 @@
 
 #include "absl/time/time.h"
 #include "engine/text.h"
+#include "observe/order_timeline_parcels.h"
 
 namespace orderflow {
 namespace {
@@ -118,6 +119,7 @@ std::string RenderOrderText(const nlohmann::ordered_json& order) {
     if (!Str(s, "at").empty()) text += Cat(" at ", Str(s, "at"));
     row("shipment", text);
   }
+  for (const auto& [label, text] : ParcelRows(state)) row(label, text);
   bool any_open = false;
   if (state.contains("openEscalations") && state["openEscalations"].is_array()) {
     for (const auto& e : state["openEscalations"]) {

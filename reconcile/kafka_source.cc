@@ -1,4 +1,4 @@
-// ReadKafka (sources.h): the three topics read to their end offsets.
+// ReadKafka (sources.h): the five topics read to their end offsets.
 #include "kafka/kafka_io.h"
 #include "reconcile/sources.h"
 
@@ -25,6 +25,20 @@ absl::Status ReadKafka(const Config& config, ReconcileRecords* records,
         }
         break;
       }
+      case Topic::kShipments: {
+        v1::ShipmentEvent shipment;
+        if ((used = data != nullptr && shipment.ParseFromArray(data, size))) {
+          records->AddShipment(shipment, m.key() ? *m.key() : std::string());
+        }
+        break;
+      }
+      case Topic::kDeliveryTasks: {
+        v1::DeliveryTask task;
+        if ((used = data != nullptr && task.ParseFromArray(data, size))) {
+          records->AddTask(task);
+        }
+        break;
+      }
       default: {
         v1::OrderStatusChanged change;
         if ((used = data != nullptr && change.ParseFromArray(data, size))) {
@@ -39,7 +53,9 @@ absl::Status ReadKafka(const Config& config, ReconcileRecords* records,
       ++counts->unusable_input_lines;
     }
   };
-  return ReadTopicsToEnd(config, {Topic::kOrders, Topic::kInvoices, Topic::kOrderStatus},
+  return ReadTopicsToEnd(config,
+                         {Topic::kOrders, Topic::kInvoices, Topic::kShipments,
+                          Topic::kOrderStatus, Topic::kDeliveryTasks},
                          add, {.group_suffix = ".reconcile"})
       .status();
 }

@@ -43,6 +43,14 @@ std::string Side(int64_t quantity, int64_t amount) {
 
 std::string Signed(int64_t n) { return n > 0 ? Cat("+", n) : Cat(n); }
 
+// "P-1:2,P-2:1": the parcels that carried a line, with their units; "-"
+// for none.
+std::string ParcelsText(const std::vector<std::pair<std::string, int64_t>>& parcels) {
+  std::vector<std::string> parts;
+  for (const auto& [id, units] : parcels) parts.push_back(Cat(id, ":", units));
+  return parts.empty() ? std::string("-") : Join(parts, ",");
+}
+
 // Columns padded to their widest cell; numbers (right-aligned) where
 // `right` says so. Rows end without trailing blanks.
 std::string Table(const std::vector<std::vector<std::string>>& rows,
@@ -99,7 +107,33 @@ void ReconcileRecords::AddOrder(const v1::OrderPlaced& order) {
     facts.lines.push_back(LineAmounts{line.line_id(), line.sku(), line.quantity(),
                                       LineAmount(line.quantity(),
                                                  line.unit_price_minor())});
+    facts.unit_prices.push_back(line.unit_price_minor());
   }
+}
+
+void ReconcileRecords::AddShipment(const v1::ShipmentEvent& shipment,
+                                   std::string_view key) {
+  if (shipment.order_id().empty() || shipment.shipment_id().empty() ||
+      (!key.empty() && key != shipment.order_id())) {
+    return;
+  }
+  ReconcileShipment s{shipment.shipment_id(), shipment.status(),
+                      ToMillis(shipment.occurred_at()), shipment.task_id(), {}};
+  for (const v1::ShipmentLine& l : shipment.lines()) {
+    s.lines.emplace_back(l.line_id(), l.quantity());
+  }
+  orders_[shipment.order_id()].shipments.push_back(std::move(s));
+}
+
+void ReconcileRecords::AddTask(const v1::DeliveryTask& task) {
+  if (task.order_id().empty() || task.task_id().empty()) return;
+  if (task.action() != v1::TASK_ACTION_CREATE &&
+      task.action() != v1::TASK_ACTION_UPDATE) {
+    return;
+  }
+  std::vector<std::string>& lines = orders_[task.order_id()].tasks[task.task_id()];
+  lines.clear();
+  for (const v1::TaskLine& l : task.lines()) lines.push_back(l.line_id());
 }
 
 void ReconcileRecords::AddInvoice(const v1::InvoiceIssued& invoice,
@@ -137,16 +171,38 @@ ReconcileReport Reconcile(const ReconcileRecords& records, const Month& month) {
   report.invoices_not_counted = records.invoices_not_counted();
   for (const auto& [id, facts] : records.orders()) {
     const OrderFacts& outputs = facts.outputs;
+    const ParcelShipping parcels =
+        facts.placed ? ShipParcels(facts.lines, facts.tasks, facts.shipments)
+                     : ParcelShipping{};
     bool of_month = outputs.shipped_at && InMonth(*outputs.shipped_at, month);
     for (const auto& invoice : facts.invoices) {
       of_month = of_month || InMonth(invoice.issued_at, month);
     }
+    if (parcels.active) {
+      for (EpochMillis left : parcels.left_at) {
+        of_month = of_month || InMonth(left, month);
+      }
+    }
     if (!of_month) continue;
     ++report.orders;
-    const std::vector<LineAmounts> nothing;
-    const std::vector<LineMismatch> mismatches = CompareInvoiced(
-        facts.placed && outputs.shipped ? facts.lines : nothing, facts.invoiced);
-    if (mismatches.empty()) continue;
+    std::vector<LineAmounts> shipped;
+    if (facts.placed && outputs.shipped && !parcels.active) shipped = facts.lines;
+    if (facts.placed && outputs.shipped && parcels.active) {
+      for (size_t i = 0; i < facts.lines.size(); ++i) {
+        const int64_t units = parcels.shipped[i];
+        if (units == 0) continue;  // no parcel carried it (yet)
+        shipped.push_back(LineAmounts{facts.lines[i].line_id, facts.lines[i].sku,
+                                      units,
+                                      LineAmount(units, facts.unit_prices[i])});
+      }
+    }
+    const std::vector<LineMismatch> mismatches =
+        CompareInvoiced(shipped, facts.invoiced);
+    // A cancelled or rejected order's shipment events were never parcels.
+    const bool over = facts.placed && !parcels.over.empty() &&
+                      outputs.status != v1::ORDER_STATUS_CANCELLED &&
+                      outputs.status != v1::ORDER_STATUS_REJECTED;
+    if (mismatches.empty() && !over) continue;
     ++report.orders_with_differences;
     std::vector<std::string> invoice_ids;
     for (const auto& invoice : facts.invoices) invoice_ids.push_back(invoice.id);
@@ -156,7 +212,16 @@ ReconcileReport Reconcile(const ReconcileRecords& records, const Month& month) {
             ? "NO STATUS"
             : std::string(StatusName(outputs.status));
     for (const LineMismatch& m : mismatches) {
-      report.lines.push_back(ReportLine{id, facts.currency, status, invoice_ids, m});
+      ReportLine line{id, facts.currency, status, invoice_ids, m, parcels.active, {}};
+      for (size_t i = 0; parcels.active && i < facts.lines.size(); ++i) {
+        if (facts.lines[i].line_id == m.line_id) line.parcels = parcels.carried_by[i];
+      }
+      report.lines.push_back(std::move(line));
+    }
+    if (over) {
+      for (const OverShipment& o : parcels.over) {
+        report.over_shipments.push_back({id, status, o});
+      }
     }
   }
   // Category, then order id; within an order the comparison's order.
@@ -208,6 +273,11 @@ std::string FormatText(const ReconcileReport& report) {
         {"order", "line", "sku", "status", "shipped", "invoiced", "difference",
          "currency", "invoices"}};
     std::set<std::string> orders;
+    // A "parcels" column only where an order of the category has parcels.
+    const bool parcels = std::any_of(
+        report.lines.begin(), report.lines.end(),
+        [d](const ReportLine& l) { return l.mismatch.kind == d && l.in_parcels; });
+    if (parcels) rows[0].push_back("parcels");
     for (const ReportLine& l : report.lines) {
       if (l.mismatch.kind != d) continue;
       orders.insert(l.order_id);
@@ -219,6 +289,7 @@ std::string FormatText(const ReconcileReport& report) {
                       Signed(l.difference_minor()),
                       l.currency.empty() ? "-" : l.currency,
                       l.invoice_ids.empty() ? "-" : Join(l.invoice_ids, ",")});
+      if (parcels) rows.back().push_back(ParcelsText(l.parcels));
     }
     out += Cat("\n", Capitalized(DifferenceTitle(d)), ": ");
     if (rows.size() == 1) {
@@ -227,8 +298,28 @@ std::string FormatText(const ReconcileReport& report) {
     }
     out += Cat(Plural(static_cast<int64_t>(rows.size() - 1), "line"), " in ",
                Plural(static_cast<int64_t>(orders.size()), "order"), "\n");
-    out += Table(rows, {false, false, false, false, false, false, true, false, false},
-                 "  ");
+    std::vector<bool> right = {false, false, false, false, false,
+                               false, true,  false, false};
+    if (parcels) right.push_back(false);
+    out += Table(rows, right, "  ");
+  }
+  if (!report.over_shipments.empty()) {
+    std::vector<std::vector<std::string>> rows = {
+        {"order", "parcel", "line", "sku", "status", "carried", "ordered",
+         "shipped before"}};
+    std::set<std::string> orders;
+    for (const ReportOverShipment& o : report.over_shipments) {
+      orders.insert(o.order_id);
+      rows.push_back({o.order_id, o.over.shipment_id, o.over.line_id,
+                      o.over.sku.empty() ? "-" : o.over.sku, o.status,
+                      Cat(o.over.carried), Cat(o.over.ordered),
+                      Cat(o.over.shipped_before)});
+    }
+    out += Cat("\nShipped beyond the order (parcels not counted as shipped; "
+               "the engine dead-letters them): ",
+               Plural(static_cast<int64_t>(rows.size() - 1), "line"), " in ",
+               Plural(static_cast<int64_t>(orders.size()), "order"), "\n");
+    out += Table(rows, {false, false, false, false, false, true, true, true}, "  ");
   }
   out += "\nTotals:";
   if (report.totals.empty()) {
@@ -273,6 +364,13 @@ std::string FormatJson(const ReconcileReport& report) {
                      {"invoicedQuantity", m.invoiced_quantity},
                      {"invoicedAmountMinor", m.invoiced_amount_minor},
                      {"differenceMinor", l.difference_minor()}});
+    if (l.in_parcels) {
+      ordered_json parcels = ordered_json::array();
+      for (const auto& [id, units] : l.parcels) {
+        parcels.push_back({{"shipmentId", id}, {"quantity", units}});
+      }
+      lines.back()["parcels"] = std::move(parcels);
+    }
   }
   ordered_json totals = ordered_json::array();
   for (const ReportTotal& t : report.totals) {
@@ -288,8 +386,22 @@ std::string FormatJson(const ReconcileReport& report) {
                       {"orders", report.orders},
                       {"ordersWithDifferences", report.orders_with_differences},
                       {"lines", lines},
-                      {"totals", totals},
-                      {"invoicesNotCounted", report.invoices_not_counted}};
+                      {"totals", totals}};
+  if (!report.over_shipments.empty()) {
+    ordered_json over = ordered_json::array();
+    for (const ReportOverShipment& o : report.over_shipments) {
+      over.push_back({{"orderId", o.order_id},
+                      {"shipmentId", o.over.shipment_id},
+                      {"lineId", o.over.line_id},
+                      {"sku", o.over.sku},
+                      {"status", o.status},
+                      {"carriedQuantity", o.over.carried},
+                      {"orderedQuantity", o.over.ordered},
+                      {"shippedBeforeQuantity", o.over.shipped_before}});
+    }
+    doc["overShipments"] = std::move(over);
+  }
+  doc["invoicesNotCounted"] = report.invoices_not_counted;
   return doc.dump(2) + "\n";
 }
 

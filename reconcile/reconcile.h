@@ -10,7 +10,18 @@
 // shipped is the order's lines once it was SHIPPED (or DELIVERED or
 // DELIVERY_FAILED); a cancelled, rejected or not yet shipped order has
 // shipped nothing; an invoice for an order never placed bills lines that
-// did not ship. Invoices are taken as the engine takes them: a malformed
+// did not ship.
+//
+// An order shipped in parcels (rule 10, reconcile/parcels.h) shipped, per
+// line, the sum of what its parcels carried, once it has shipped anything
+// (PARTIALLY_SHIPPED and on); its invoices are compared line by line with
+// those sums, whether or not the rest has shipped yet, and each line that
+// disagrees names the parcels that carried it. Such an order is also of
+// the month when one of its parcels left the warehouse in it. A parcel
+// that carries more of a line than was ordered (or a line the order does
+// not have) is not counted as shipped and is listed as an over-shipment;
+// an order with one has a difference. The text and JSON of a month
+// without parcels are as they were before parcels. Invoices are taken as the engine takes them: a malformed
 // one (or one with more lines than the engine's default
 // review.max_lines_per_order), or one keyed by another order, is not
 // counted; a repeat counts
@@ -40,6 +51,7 @@
 #include "engine/time.h"
 #include "observe/order_facts.h"
 #include "orderflow/v1/orderflow.pb.h"
+#include "reconcile/parcels.h"
 
 namespace orderflow {
 
@@ -62,6 +74,10 @@ class ReconcileRecords {
   // order is not counted, as the engine dead-letters it.
   void AddInvoice(const v1::InvoiceIssued& invoice, std::string_view key);
   void AddStatus(const v1::OrderStatusChanged& status);
+  // Shipment events (input) and delivery tasks (output), for the orders
+  // shipped in parcels. A shipment keyed by another order is not counted.
+  void AddShipment(const v1::ShipmentEvent& shipment, std::string_view key);
+  void AddTask(const v1::DeliveryTask& task);
 
   // Invoices not counted: malformed, keyed by another order, or a changed
   // copy of an invoiceId already counted.
@@ -82,6 +98,9 @@ class ReconcileRecords {
     OrderFacts outputs;
     std::vector<Invoice> invoices;  // in the order they came
     std::vector<LineAmounts> invoiced;  // summed per lineId
+    std::vector<int64_t> unit_prices;   // per line, as `lines`
+    std::vector<ReconcileShipment> shipments;  // in the order they came
+    std::map<std::string, std::vector<std::string>> tasks;  // lineIds by taskId
   };
   // By order id.
   const std::map<std::string, Order>& orders() const { return orders_; }
@@ -100,9 +119,20 @@ struct ReportLine {
   std::string status;
   std::vector<std::string> invoice_ids;
   LineMismatch mismatch;
+  // For an order shipped in parcels: the parcels that carried the line
+  // (shipmentId, units); none for a line that no parcel carried.
+  bool in_parcels = false;
+  std::vector<std::pair<std::string, int64_t>> parcels;
   int64_t difference_minor() const {
     return mismatch.invoiced_amount_minor - mismatch.shipped_amount_minor;
   }
+};
+
+// A parcel not counted: it carries more of a line than was ordered.
+struct ReportOverShipment {
+  std::string order_id;
+  std::string status;  // as in ReportLine
+  OverShipment over;
 };
 
 // Sums over the lines of one category (or of all) in one currency.
@@ -128,6 +158,8 @@ struct ReconcileReport {
   // Per category and currency (categories in order, currencies sorted),
   // then "all" per currency.
   std::vector<ReportTotal> totals;
+  // By order id, then in the order the parcels came.
+  std::vector<ReportOverShipment> over_shipments;
   int64_t invoices_not_counted = 0;
 };
 

@@ -28,6 +28,10 @@ ReadCounts ReadReplayInput(std::istream& in, ReconcileRecords* records) {
           records->AddInvoice(invoice, line->key);
           ++counts.records;
         },
+        [&](const v1::ShipmentEvent& shipment) {
+          records->AddShipment(shipment, line->key);
+          ++counts.records;
+        },
         [](const auto&) {}});
   }
   return counts;
@@ -52,7 +56,17 @@ absl::Status ReadReplayOutput(std::istream& in, const std::string& name,
     if (!j.contains("topic") || !j["topic"].is_string() || !j.contains("value")) {
       return fail("no topic or value");
     }
-    if (j["topic"].get<std::string>() != "order-status") continue;
+    const std::string topic = j["topic"].get<std::string>();
+    if (topic == "delivery-tasks") {
+      v1::DeliveryTask task;
+      if (absl::Status s = DecodeJson(j["value"], &task); !s.ok()) {
+        return fail(std::string(s.message()));
+      }
+      records->AddTask(task);
+      ++counts->records;
+      continue;
+    }
+    if (topic != "order-status") continue;
     v1::OrderStatusChanged status;
     if (absl::Status s = DecodeJson(j["value"], &status); !s.ok()) {
       return fail(std::string(s.message()));

@@ -4,18 +4,20 @@ itself: the timeline holds every input record keyed by ORDER and every
 output keyed by ORDER, in the order the engine saw and wrote them, with
 their times and contents, and the state is what the scenario expects.
 
-Usage: check_json.py ORDERFLOW INPUT ORDER EXPECTED_STATE.json
+Usage: check_json.py ORDERFLOW INPUT ORDER EXPECTED_STATE.json [CONFIG.yaml]
 """
 import json
 import subprocess
 import sys
 
 binary, input_path, order_id, expected_state_path = sys.argv[1:5]
+config = ["--config", sys.argv[5]] if len(sys.argv) > 5 else []
 problems = []
 
 
 def run(*args):
-    done = subprocess.run([binary, *args], capture_output=True, text=True)
+    done = subprocess.run([binary, args[0], *config, *args[1:]],
+                          capture_output=True, text=True)
     if done.returncode != 0:
         sys.exit(f"{' '.join(args)}: exit {done.returncode}: {done.stderr}")
     return done.stdout

@@ -1,5 +1,6 @@
-// The month-end report over known records (reconcile/reconcile.h), and
-// reading the three topics from librdkafka's mock cluster.
+// The month-end report over known records (reconcile/reconcile.h), what
+// an order shipped in parcels (reconcile/parcels.h), and reading the
+// topics from librdkafka's mock cluster.
 #include "reconcile/reconcile.h"
 
 #include <librdkafka/rdkafka.h>
@@ -166,15 +167,125 @@ TEST(Reconcile, EachKindOfDifferenceWithTotalsPerCurrency) {
   EXPECT_EQ(all_usd.difference_minor(), 100);
 }
 
+// ------------------------------------------------------------ parcels
+
+v1::ShipmentEvent Parcel(std::string_view id, std::string_view shipment_id,
+                         std::string_view at,
+                         std::vector<std::pair<std::string, int32_t>> lines,
+                         v1::ShipmentStatus status = v1::SHIPMENT_STATUS_SHIPPED) {
+  v1::ShipmentEvent e;
+  e.set_order_id(std::string(id));
+  e.set_shipment_id(std::string(shipment_id));
+  e.set_status(status);
+  SetTimestamp(T(at), e.mutable_occurred_at());
+  for (const auto& [line_id, units] : lines) {
+    v1::ShipmentLine* l = e.add_lines();
+    l->set_line_id(line_id);
+    l->set_quantity(units);
+  }
+  return e;
+}
+
+std::vector<ReconcileShipment> Events(const std::vector<v1::ShipmentEvent>& events) {
+  ReconcileRecords r;
+  for (const auto& e : events) r.AddShipment(e, e.order_id());
+  return r.orders().begin()->second.shipments;
+}
+
+// L1 x1, L2 x2, L3 x5.
+const std::vector<LineAmounts> kLines = {
+    {"L1", "SKU-1", 1, 100}, {"L2", "SKU-2", 2, 200}, {"L3", "SKU-3", 5, 500}};
+
+TEST(ShipParcels, WithoutLinesAnOrderShipsWholeAsInV1) {
+  const ParcelShipping s = ShipParcels(
+      kLines, {}, Events({Parcel("A", "S-1", "2026-10-01T00:00:00Z", {}),
+                          Parcel("A", "S-2", "2026-10-02T00:00:00Z", {},
+                                 v1::SHIPMENT_STATUS_DELIVERED)}));
+  EXPECT_FALSE(s.active);
+}
+
+TEST(ShipParcels, SumsPerLineOverParcelsAndNamesThem) {
+  const ParcelShipping s = ShipParcels(
+      kLines, {},
+      Events({Parcel("A", "P-1", "2026-10-01T00:00:00Z", {{"L3", 2}, {"L1", 1}}),
+              Parcel("A", "P-1", "2026-10-02T00:00:00Z", {{"L3", 2}, {"L1", 1}}),
+              Parcel("A", "P-2", "2026-10-03T00:00:00Z", {{"L3", 1}},
+                     v1::SHIPMENT_STATUS_DELIVERED),
+              Parcel("A", "P-3", "2026-10-04T00:00:00Z", {{"L3", 2}},
+                     v1::SHIPMENT_STATUS_PICKED)}));
+  ASSERT_TRUE(s.active);
+  EXPECT_THAT(s.shipped, ElementsAre(1, 0, 3));
+  using Carried = std::pair<std::string, int64_t>;
+  EXPECT_THAT(s.carried_by[2], ElementsAre(Carried("P-1", 2), Carried("P-2", 1)));
+  EXPECT_THAT(s.left_at, ElementsAre(T("2026-10-01T00:00:00Z"),
+                                     T("2026-10-03T00:00:00Z")));
+  EXPECT_TRUE(s.over.empty());
+}
+
+TEST(ShipParcels, TheRestWholeAndATaskWithoutLines) {
+  ParcelShipping s = ShipParcels(
+      kLines, {},
+      Events({Parcel("A", "P-1", "2026-10-01T00:00:00Z", {{"L3", 4}}),
+              Parcel("A", "P-2", "2026-10-02T00:00:00Z", {})}));
+  EXPECT_THAT(s.shipped, ElementsAre(1, 2, 5));
+  EXPECT_EQ(s.carried_by[2].back().second, 1);
+
+  v1::ShipmentEvent task_b = Parcel("A", "P-B", "2026-10-01T00:00:00Z", {});
+  task_b.set_task_id("A/delivery/WH-B");
+  s = ShipParcels(kLines, {{"A/delivery/WH-A", {"L1", "L3"}}, {"A/delivery/WH-B", {"L2"}}},
+                  Events({task_b}));
+  ASSERT_TRUE(s.active);
+  EXPECT_THAT(s.shipped, ElementsAre(0, 2, 0));
+}
+
+TEST(ShipParcels, BeyondTheOrderIsAnOverShipmentNotCounted) {
+  const ParcelShipping s = ShipParcels(
+      kLines, {},
+      Events({Parcel("A", "P-1", "2026-10-01T00:00:00Z", {{"L2", 2}}),
+              Parcel("A", "P-2", "2026-10-02T00:00:00Z", {{"L2", 1}, {"L1", 1}}),
+              Parcel("A", "P-3", "2026-10-03T00:00:00Z", {{"L9", 1}})}));
+  EXPECT_THAT(s.shipped, ElementsAre(0, 2, 0));
+  ASSERT_EQ(s.over.size(), 2u);
+  EXPECT_EQ(s.over[0].shipment_id, "P-2");
+  EXPECT_EQ(s.over[0].line_id, "L2");
+  EXPECT_EQ(s.over[0].carried, 1);
+  EXPECT_EQ(s.over[0].ordered, 2);
+  EXPECT_EQ(s.over[0].shipped_before, 2);
+  EXPECT_EQ(s.over[1].line_id, "L9");
+  EXPECT_EQ(s.over[1].ordered, 0);
+}
+
+TEST(Reconcile, AParcelOrderIsComparedWithWhatItsParcelsShipped) {
+  ReconcileRecords r;
+  r.AddOrder(Placed("A"));
+  r.AddStatus(Status("A", v1::ORDER_STATUS_PARTIALLY_SHIPPED, "2026-09-30T00:00:00Z"));
+  r.AddShipment(Parcel("A", "P-1", "2026-09-30T00:00:00Z", {{"L2", 1}}), "A");
+  // The second parcel leaves in October: the order is October's.
+  r.AddShipment(Parcel("A", "P-2", "2026-10-01T00:00:00Z", {{"L2", 1}}), "A");
+  r.AddShipment(Parcel("A", "P-3", "2026-10-01T00:00:00Z", {{"L2", 1}}), "A");
+  r.AddInvoice(Bill("A", "I-A", "2026-11-01T00:00:00Z"), "A");
+  const ReconcileReport report = Reconcile(r, *ParseMonth("2026-10"));
+  EXPECT_EQ(report.orders, 1);
+  EXPECT_EQ(report.orders_with_differences, 1);
+  EXPECT_THAT(Lines(report), ElementsAre("invoiced, not shipped A/L1"));
+  ASSERT_EQ(report.over_shipments.size(), 1u);
+  EXPECT_EQ(report.over_shipments[0].over.shipment_id, "P-3");
+  const std::string text = FormatText(report);
+  EXPECT_THAT(text, HasSubstr("Shipped beyond the order"));
+  EXPECT_THAT(text, HasSubstr("A      P-3     L2    SKU-2  PARTIALLY_SHIPPED"));
+  EXPECT_EQ(Reconcile(r, *ParseMonth("2026-09")).orders, 1);
+}
+
 // ------------------------------------------------------------ on Kafka
 
 
-TEST(ReconcileFromKafka, ReadsTheThreeTopicsToTheirEnd) {
+TEST(ReconcileFromKafka, ReadsItsTopicsToTheirEnd) {
   MockCluster mock;
   Config config;
   config.kafka.bootstrap_servers = mock.bootstraps();
   config.kafka.properties["log_level"] = "0";
-  for (Topic t : {Topic::kOrders, Topic::kInvoices, Topic::kOrderStatus}) {
+  for (Topic t : {Topic::kOrders, Topic::kInvoices, Topic::kShipments,
+                  Topic::kOrderStatus, Topic::kDeliveryTasks}) {
     mock.CreateTopic(KafkaTopic(config.kafka.topic_prefix, t),
                      PartitionCount(t, config.engine));
   }
@@ -189,6 +300,19 @@ TEST(ReconcileFromKafka, ReadsTheThreeTopicsToTheirEnd) {
     }
     (*writer)->Send(Topic::kInvoices, "A", Bill("A", "I-A", "2026-10-03T00:00:00Z"), t);
     (*writer)->Send(Topic::kInvoices, "B", Bill("B", "I-B", "2026-10-03T00:00:00Z", 1), t);
+    // F shipped one parcel of one unit of L2, and is billed in full.
+    (*writer)->Send(Topic::kOrders, "F", Placed("F"), t);
+    (*writer)->Send(Topic::kOrderStatus, "F",
+                    Status("F", v1::ORDER_STATUS_PARTIALLY_SHIPPED,
+                           "2026-10-02T00:00:00Z"), t);
+    (*writer)->Send(Topic::kShipments, "F",
+                    Parcel("F", "P-F", "2026-10-02T00:00:00Z", {{"L2", 1}}), t);
+    v1::DeliveryTask task;
+    task.set_order_id("F");
+    task.set_task_id("F/delivery");
+    task.set_action(v1::TASK_ACTION_CREATE);
+    (*writer)->Send(Topic::kDeliveryTasks, "F", task, t);
+    (*writer)->Send(Topic::kInvoices, "F", Bill("F", "I-F", "2026-10-03T00:00:00Z"), t);
     std::string first_error;
     ASSERT_EQ((*writer)->Flush(&first_error), 0) << first_error;
   }
@@ -197,15 +321,18 @@ TEST(ReconcileFromKafka, ReadsTheThreeTopicsToTheirEnd) {
   ReadCounts counts;
   const absl::Status s = ReadKafka(config, &records, &counts);
   ASSERT_TRUE(s.ok()) << s;
-  EXPECT_EQ(counts.records, 12);
+  EXPECT_EQ(counts.records, 17);
   const ReconcileReport report = Reconcile(records, *ParseMonth("2026-10"));
-  EXPECT_EQ(report.orders, 5);
-  EXPECT_EQ(report.orders_with_differences, 4);
+  EXPECT_EQ(report.orders, 6);
+  EXPECT_EQ(report.orders_with_differences, 5);
   EXPECT_THAT(Lines(report),
               ElementsAre("shipped, not invoiced C/L1", "shipped, not invoiced C/L2",
                           "shipped, not invoiced D/L1", "shipped, not invoiced D/L2",
                           "shipped, not invoiced E/L1", "shipped, not invoiced E/L2",
+                          "invoiced, not shipped F/L1", "quantity mismatch F/L2",
                           "amount mismatch B/L2"));
+  EXPECT_THAT(report.lines[7].parcels,
+              ElementsAre(std::pair<std::string, int64_t>("P-F", 1)));
 }
 
 TEST(ReconcileFromKafka, ABrokerThatCannotBeReachedIsAnError) {
