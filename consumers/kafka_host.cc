@@ -108,6 +108,7 @@ absl::Status Host::OnFenced(StageRuntime& s, const std::string& error) {
   }
   rewind_needed_ = true;
   s.stage->DropAll();
+  as_restored_[stage] = true;
   s.next_offsets.clear();
   poison_.Reset();
   std::unique_ptr<StageConsumer> fenced = std::exchange(s.consumer, *std::move(made));
@@ -204,6 +205,7 @@ void Host::OnRevoked(StageConsumer& consumer, bool lost) {
     }
   }
   s.stage->DropAll();
+  as_restored_[stage] = true;
   s.next_offsets.clear();
   poison_.Reset();
   (void)consumer.Unassign();
@@ -252,7 +254,10 @@ void Host::PausePublicInputs(bool pause) {
 
 absl::Status Host::Rewind() {
   rewind_needed_ = false;
+  int stage = 0;
   for (StageRuntime& s : stages_) {
+    const bool as_restored = as_restored_[stage];
+    as_restored_[stage++] = true;
     s.next_offsets.clear();
     std::vector<TopicPartitionOffset> assigned = s.consumer->Assignment();
     for (TopicPartitionOffset& tp : assigned) tp.offset = kCommittedOffset;
@@ -267,6 +272,9 @@ absl::Status Host::Rewind() {
       return absl::UnavailableError(
           Cat("rewinding ", s.group_id, ": ", MessageOf(st)));
     }
+    // Shards as their changelogs gave them already are kept: restoring
+    // them again would give the same (and take as long as the first time).
+    if (as_restored) continue;
     const std::vector<int> partitions = s.stage->partitions();
     s.stage->DropAll();
     for (int p : partitions) s.stage->AddShard(p);

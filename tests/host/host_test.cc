@@ -218,6 +218,27 @@ TEST_F(HostTest, CleanRunAllocatesEveryOrderOnce) {
   EXPECT_GT(r.counters.restored_records, 0);  // the stock, from the changelog
 }
 
+// The first poll of each stage brings its assignment (its shards restored
+// inside it) and records, which belong to no life of the partitions yet:
+// the batch is dropped and the host rewinds, but the shards are not
+// restored a second time, nothing having been applied to them since.
+TEST_F(HostTest, ARewindRightAfterTheAssignmentRestoresNothingAgain) {
+  int64_t changelog_records = 0;
+  for (InternalTopic t :
+       {InternalTopic::kOrderChangelog, InternalTopic::kInventoryChangelog}) {
+    const std::string topic = KafkaTopic(config_.kafka.topic_prefix, t);
+    for (int p = 0; p < kafka_.Partitions(topic); ++p) {
+      changelog_records += static_cast<int64_t>(kafka_.Log(topic, p).size());
+    }
+  }
+  ASSERT_GT(changelog_records, 0);  // the stock
+  const RunResult r = Run();
+  ASSERT_TRUE(r.status.ok()) << r.status << "\n" << r.log;
+  EXPECT_THAT(r.log, HasSubstr("rewound to the committed offsets and state"));
+  EXPECT_EQ(r.counters.restored_records, changelog_records) << r.log;
+  EXPECT_EQ(r.metrics.allocated_without_backorder, kOrders);
+}
+
 TEST_F(HostTest, AbortableCommitFailureAbortsRestoresAndReconsumes) {
   const RunResult clean = Clean();
   kafka_.max_poll_records = 10;  // many transactions
