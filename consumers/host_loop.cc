@@ -237,6 +237,9 @@ absl::Status Host::Run(const std::atomic<bool>& stop) {
       return absl::UnavailableError(
           Cat("subscribing ", s.group_id, ": ", MessageOf(st)));
     }
+    // Not ready before each stage's first assignment is restored.
+    telemetry_.OnStageAssignment(s.stage->name(), StageAssignment::kUnassigned,
+                                 {}, env_.WallMillis());
   }
   log_ << "run: transactional id " << config_.kafka.group_prefix << "."
        << config_.kafka.instance_id << ", groups " << stages_[0].group_id
