@@ -155,7 +155,7 @@ void Host::OnAssigned(StageConsumer& consumer,
   // (however short that is, GET /readyz/history keeps it).
   telemetry_.OnStageAssignment(s.stage->name(), StageAssignment::kRestoring,
                                {added.begin(), added.end()}, env_.WallMillis());
-  telemetry_.Publish(true, env_.Now(), env_.WallMillis());
+  if (!closing_) telemetry_.Publish(true, env_.Now(), env_.WallMillis());
   for (int p : added) s.stage->AddShard(p);
   const auto restore_started = env_.Now();
   const int64_t restored_before = telemetry_.counters().restored_records;
