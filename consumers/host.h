@@ -155,6 +155,11 @@ class Host : public KafkaHost, public ConsumerEvents {
   StageConsumer* retiring_ = nullptr;
   std::deque<Clock::time_point> fencings_[2];  // by stage, the recent ones
   bool rewind_needed_ = false;
+  // By stage: its shards are as their changelogs gave them (restored, or
+  // none held) and nothing has been applied to them since, so a rewind
+  // need not restore them again (a poll that sees an assignment rewinds
+  // right after the assignment restored the shards it gave).
+  bool as_restored_[2] = {true, true};
   // The loop has ended: the consumers' closing revokes their partitions,
   // and the state published last (the final one) must stay.
   bool closing_ = false;

@@ -97,11 +97,13 @@ void Host::DeliverLocal() {
   telemetry_.counters().local += router_.DeliverQueued(
       [&](const std::variant<StockRequest, StockAnswer>& message) {
         if (const auto* request = std::get_if<StockRequest>(&message)) {
+          as_restored_[1] = false;
           stages_[1].stage->ApplyAllocationRequest(
               PartitionOf(request->sku, config_.engine.inventory_partitions),
               *request, emitter_);
         } else {
           const auto& result = std::get<StockAnswer>(message);
+          as_restored_[0] = false;
           stages_[0].stage->ApplyAllocationResult(
               PartitionOf(result.order_id, config_.engine.order_partitions),
               result, emitter_);
@@ -203,6 +205,7 @@ absl::Status Host::OnRecord(StageRuntime& s, const ConsumedRecord& r) {
                    "too large or invalid); it was not applied"),
                env_.WallMillis(), emitter_, kUncommittableMaxPayload);
   } else if (InRightPartition(input, source)) {
+    as_restored_[&s == &stages_[0] ? 0 : 1] = false;
     s.stage->Apply(input, source, config_.kafka.event_time, emitter_);
     DeliverLocal();
   }
@@ -234,6 +237,9 @@ absl::Status Host::Run(const std::atomic<bool>& stop) {
       return absl::UnavailableError(
           Cat("subscribing ", s.group_id, ": ", MessageOf(st)));
     }
+    // Not ready before each stage's first assignment is restored.
+    telemetry_.OnStageAssignment(s.stage->name(), StageAssignment::kUnassigned,
+                                 {}, env_.WallMillis());
   }
   log_ << "run: transactional id " << config_.kafka.group_prefix << "."
        << config_.kafka.instance_id << ", groups " << stages_[0].group_id
@@ -278,8 +284,11 @@ absl::Status Host::Loop(const std::atomic<bool>& stop) {
     if (!config_.kafka.event_time) {
       const EpochMillis now = env_.WallMillis();
       for (StageRuntime& s : stages_) {
+        // A clock moved with no timer due changes nothing a restore would
+        // not give again at the next turn.
         if (s.stage->HasDueTimer(now)) {
           if (absl::Status st = transactions_.Ensure(); !st.ok()) return st;
+          as_restored_[&s == &stages_[0] ? 0 : 1] = false;
         }
         s.stage->AdvanceClock(now, emitter_);
         DeliverLocal();

@@ -40,6 +40,20 @@ void HostTelemetry::OnOrderPartitions(std::vector<int> partitions,
   });
 }
 
+void HostTelemetry::OnStageAssignment(std::string_view stage,
+                                      StageAssignment state,
+                                      std::vector<int> partitions,
+                                      EpochMillis wall_now) {
+  std::sort(partitions.begin(), partitions.end());
+  StageAssignmentChange change{wall_now, std::string(stage), state,
+                               std::move(partitions)};
+  assignment_[change.stage] = change;
+  assignment_changes_.push_back(std::move(change));
+  while (assignment_changes_.size() > HostStats::kAssignmentChangesKept) {
+    assignment_changes_.pop_front();
+  }
+}
+
 void HostTelemetry::OnCommitted(int64_t took_us) {
   commit_durations_.Add(took_us);
   slowest_commit_us_ = std::max(slowest_commit_us_, took_us);
@@ -133,6 +147,9 @@ void HostTelemetry::Publish(bool force, Clock::time_point now,
   } else if (uncommitted_since_ == 0) {
     uncommitted_since_ = wall_now;
   }
+  h.assignment = assignment_;
+  h.assignment_changes.assign(assignment_changes_.begin(),
+                              assignment_changes_.end());
   h.last_commit_at = last_commit_at_;
   h.uncommitted_since = uncommitted_since_;
   board_->Publish(std::move(snapshot));

@@ -14,16 +14,19 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "consumers/hosted_stage.h"
 #include "consumers/kafka_host.h"
 #include "engine/service_metrics.h"
 #include "observe/live_metrics.h"
+#include "observe/stage_assignment.h"
 #include "observe/timeline_feed.h"
 
 namespace orderflow {
@@ -49,6 +52,12 @@ class HostTelemetry {
   // so that an order whose partition went elsewhere is not answered from
   // a timeline that stopped (OrderTimelines::KeepOnly).
   void OnOrderPartitions(std::vector<int> partitions, int32_t partition_count);
+
+  // A stage's assignment changed (observe/stage_assignment.h): kept for
+  // the next snapshot, which the caller publishes at once (/readyz must
+  // follow it).
+  void OnStageAssignment(std::string_view stage, StageAssignment state,
+                         std::vector<int> partitions, EpochMillis wall_now);
 
   HostCounters& counters() { return counters_; }
   const HostCounters& counters() const { return counters_; }
@@ -97,6 +106,10 @@ class HostTelemetry {
   int64_t commits_published_ = 0;
   EpochMillis last_commit_at_ = 0;
   EpochMillis uncommitted_since_ = 0;
+
+  // By stage name, and the latest changes (HostStats).
+  std::map<std::string, StageAssignmentChange> assignment_;
+  std::deque<StageAssignmentChange> assignment_changes_;
 
   ServiceMetrics committed_metrics_;
   std::map<std::string, int64_t> dead_letters_pending_, dead_letters_committed_;

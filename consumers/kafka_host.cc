@@ -107,7 +107,11 @@ absl::Status Host::OnFenced(StageRuntime& s, const std::string& error) {
     if (absl::Status st = transactions_.Abort(); !st.ok()) return st;
   }
   rewind_needed_ = true;
+  const std::vector<int> held = s.stage->partitions();
   s.stage->DropAll();
+  as_restored_[stage] = true;
+  telemetry_.OnStageAssignment(s.stage->name(), StageAssignment::kUnassigned, held,
+                               env_.WallMillis());
   s.next_offsets.clear();
   poison_.Reset();
   std::unique_ptr<StageConsumer> fenced = std::exchange(s.consumer, *std::move(made));
@@ -147,10 +151,20 @@ void Host::OnAssigned(StageConsumer& consumer,
   for (const TopicPartitionOffset& tp : partitions) {
     if (!s.stage->HasShard(tp.partition)) added.insert(tp.partition);
   }
+  // /readyz says restoring from now until the shards are restored
+  // (however short that is, GET /readyz/history keeps it).
+  telemetry_.OnStageAssignment(s.stage->name(), StageAssignment::kRestoring,
+                               {added.begin(), added.end()}, env_.WallMillis());
+  if (!closing_) telemetry_.Publish(true, env_.Now(), env_.WallMillis());
   for (int p : added) s.stage->AddShard(p);
   const auto restore_started = env_.Now();
   const int64_t restored_before = telemetry_.counters().restored_records;
-  if (absl::Status st = RestoreShards(s, added); !st.ok()) event_error_ = st;
+  if (absl::Status st = RestoreShards(s, added); !st.ok()) {
+    event_error_ = st;
+  } else {
+    telemetry_.OnStageAssignment(s.stage->name(), StageAssignment::kRestored,
+                                 s.stage->partitions(), env_.WallMillis());
+  }
   log_ << "run: " << s.stage->name() << " stage assigned partitions";
   for (int p : added) log_ << " " << p;
   log_ << " (" << telemetry_.counters().restored_records - restored_before
@@ -203,7 +217,14 @@ void Host::OnRevoked(StageConsumer& consumer, bool lost) {
       rewind_needed_ = true;
     }
   }
+  const std::vector<int> held = s.stage->partitions();
   s.stage->DropAll();
+  as_restored_[stage] = true;
+  // Closing, the state published last stays (see UpdateRouting).
+  if (!closing_) {
+    telemetry_.OnStageAssignment(s.stage->name(), StageAssignment::kUnassigned,
+                                 held, env_.WallMillis());
+  }
   s.next_offsets.clear();
   poison_.Reset();
   (void)consumer.Unassign();
@@ -224,8 +245,9 @@ void Host::UpdateRouting(int stage_changed) {
     telemetry_.OnOrderPartitions(stages_[0].stage->partitions(),
                                  config_.engine.order_partitions);
   }
-  // /readyz follows an assignment at once: unassigned while a rebalance
-  // takes partitions away, until those given are restored.
+  // /readyz follows an assignment at once: unassigned from the moment a
+  // rebalance takes a stage's partitions away until the next assignment
+  // comes, restoring until the partitions it gives are restored.
   if (!closing_) telemetry_.Publish(true, env_.Now(), env_.WallMillis());
   Follow(router_.OnAssignmentChanged(stages_[stage_changed].topics,
                                      HoldsEverything(), env_.Now()));
@@ -252,7 +274,10 @@ void Host::PausePublicInputs(bool pause) {
 
 absl::Status Host::Rewind() {
   rewind_needed_ = false;
+  int stage = 0;
   for (StageRuntime& s : stages_) {
+    const bool as_restored = as_restored_[stage];
+    as_restored_[stage++] = true;
     s.next_offsets.clear();
     std::vector<TopicPartitionOffset> assigned = s.consumer->Assignment();
     for (TopicPartitionOffset& tp : assigned) tp.offset = kCommittedOffset;
@@ -267,6 +292,9 @@ absl::Status Host::Rewind() {
       return absl::UnavailableError(
           Cat("rewinding ", s.group_id, ": ", MessageOf(st)));
     }
+    // Shards as their changelogs gave them already are kept: restoring
+    // them again would give the same (and take as long as the first time).
+    if (as_restored) continue;
     const std::vector<int> partitions = s.stage->partitions();
     s.stage->DropAll();
     for (int p : partitions) s.stage->AddShard(p);

@@ -22,6 +22,9 @@ void ServeHealth(const MetricsBoard& board, ReadinessPolicy policy,
                                         stopping && stopping(), now());
     return HttpResponse::Json(ReadinessJson(r, latest.get()), r.ready() ? 200 : 503);
   });
+  server.Route("/readyz/history", [&board](const HttpRequest&) {
+    return HttpResponse::Json(ReadinessHistoryJson(board.Latest().get()));
+  });
 }
 
 }  // namespace orderflow

@@ -7,6 +7,10 @@
 //                 partitions and commits in time; 503 with
 //                 {"ready":false,"state":...,"reason":...} otherwise
 //                 (readiness.h says which states and why)
+//   GET /readyz/history  200 {"changes":[...]}: the latest changes of the
+//                 stages' assignments (unassigned, restoring,
+//                 restored), each
+//                 with what /readyz said of them (ReadinessHistoryJson)
 #ifndef ORDERFLOW_OBSERVE_HEALTH_H_
 #define ORDERFLOW_OBSERVE_HEALTH_H_
 
@@ -18,7 +22,7 @@
 
 namespace orderflow {
 
-// Adds both routes to `server`. `board` must outlive it; `stopping` is
+// Adds the routes to `server`. `board` must outlive it; `stopping` is
 // asked on the server's thread (it must not block); `now` gives the wall
 // clock (tests pass their own).
 void ServeHealth(const MetricsBoard& board, ReadinessPolicy policy,

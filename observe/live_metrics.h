@@ -33,6 +33,7 @@
 #include "engine/time.h"
 #include "nlohmann/json.hpp"
 #include "observe/metrics_json.h"
+#include "observe/stage_assignment.h"
 
 namespace orderflow {
 
@@ -78,6 +79,13 @@ struct HostStats {
   std::map<std::string, std::vector<int>> partitions;
   EpochMillis last_commit_at = 0;
   EpochMillis uncommitted_since = 0;
+  // Also for readiness: by stage name, its assignment's latest change (no
+  // entry before the stage's first rebalance event), and the latest
+  // changes of both, oldest first (at most kAssignmentChangesKept), which
+  // GET /readyz/history shows.
+  static constexpr size_t kAssignmentChangesKept = 64;
+  std::map<std::string, StageAssignmentChange> assignment;
+  std::vector<StageAssignmentChange> assignment_changes;
 };
 
 // One moment of a running engine; never changed once published.

@@ -19,6 +19,7 @@ const char* StateName(Readiness::State state) {
     case Readiness::State::kBusy: return "busy";
     case Readiness::State::kUnassigned: return "unassigned";
     case Readiness::State::kNotCommitting: return "not committing";
+    case Readiness::State::kRestoring: return "restoring";
   }
   return "unknown";
 }
@@ -30,7 +31,39 @@ Readiness NotReady(Readiness::State state, std::string reason) {
   return r;
 }
 
+std::string PartitionList(const std::vector<int>& partitions) {
+  std::string list;
+  for (int p : partitions) list += Cat(list.empty() ? "" : " ", p);
+  return list;
+}
+
 }  // namespace
+
+Readiness AssignmentReadiness(
+    const std::map<std::string, StageAssignmentChange>& assignment) {
+  using State = Readiness::State;
+  // An unassigned stage first: until its group has assigned, what this
+  // process will hold is not known.
+  for (const auto& [stage, change] : assignment) {
+    if (change.state != StageAssignment::kUnassigned) continue;
+    return NotReady(
+        State::kUnassigned,
+        change.partitions.empty()
+            ? Cat("unassigned: the ", stage, " stage's group has not "
+                  "assigned it partitions yet (it is rebalancing)")
+            : Cat("unassigned: the ", stage, " stage's partitions ",
+                  PartitionList(change.partitions),
+                  " were revoked; its next assignment has not come yet"));
+  }
+  for (const auto& [stage, change] : assignment) {
+    if (change.state != StageAssignment::kRestoring) continue;
+    return NotReady(State::kRestoring,
+                    Cat("restoring: the ", stage, " stage restores partitions ",
+                        PartitionList(change.partitions),
+                        " from its changelog"));
+  }
+  return Readiness{State::kReady, ""};
+}
 
 ReadinessPolicy ReadinessPolicyFor(Millis commit_interval, Millis configured) {
   ReadinessPolicy p;
@@ -53,6 +86,10 @@ Readiness DecideReadiness(const ReadinessPolicy& policy,
     return NotReady(State::kStarting,
                     "starting: checking the broker and the topics, no partition "
                     "assigned yet");
+  }
+  // Before silence: a long restore is told as such, not as `busy`.
+  if (Readiness r = AssignmentReadiness(latest->host.assignment); !r.ready()) {
+    return r;
   }
   const Millis silent = now - latest->wall_time;
   if (silent > policy.silent_within) {
@@ -91,6 +128,31 @@ std::string ReadinessJson(const Readiness& readiness, const LiveSnapshot* latest
     j["partitions"] = partitions;
   }
   return j.dump() + "\n";
+}
+
+std::string ReadinessHistoryJson(const LiveSnapshot* latest) {
+  nlohmann::ordered_json changes = nlohmann::ordered_json::array();
+  if (latest != nullptr) {
+    std::map<std::string, StageAssignmentChange> assignment;
+    for (const StageAssignmentChange& c : latest->host.assignment_changes) {
+      assignment[c.stage] = c;
+      const Readiness r = AssignmentReadiness(assignment);
+      nlohmann::ordered_json j;
+      j["at"] = c.at;
+      j["stage"] = c.stage;
+      j["state"] = StageAssignmentName(c.state);
+      j["partitions"] = c.partitions;
+      j["ready"] = r.ready();
+      if (!r.ready()) {
+        j["readiness"] = StateName(r.state);
+        j["reason"] = r.reason;
+      }
+      changes.push_back(std::move(j));
+    }
+  }
+  nlohmann::ordered_json body;
+  body["changes"] = std::move(changes);
+  return body.dump() + "\n";
 }
 
 }  // namespace orderflow

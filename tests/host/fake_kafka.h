@@ -28,6 +28,7 @@
 #include <algorithm>
 #include <atomic>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -239,6 +240,9 @@ class FakeKafka : public KafkaEnv {
     idle_rounds_ = idle_rounds;
     idle_ = 0;
   }
+  // Called at each poll of any consumer (the changelog restorer's too):
+  // a test looks at what the host has published meanwhile.
+  std::function<void()> on_poll;
   int producers_made = 0;
   int commits = 0;
   std::vector<FakeConsumer*> consumers;  // in the order made
@@ -285,6 +289,7 @@ class FakeKafka : public KafkaEnv {
   // A poll of any consumer: markers due are written.
   void Polled() {
     ++polls_;
+    if (on_poll) on_poll();
     for (auto it = unstable_.begin(); it != unstable_.end();) {
       it = it->second.second <= polls_ ? unstable_.erase(it) : std::next(it);
     }

@@ -26,6 +26,7 @@
 #include "kafka/topic_names.h"
 #include "kafka/topics_admin.h"
 #include "observe/live_metrics.h"
+#include "observe/readiness.h"
 #include "orderflow/internal/v1/internal.pb.h"
 #include "orderflow/v1/orderflow.pb.h"
 #include "tests/host/fake_kafka.h"
@@ -90,14 +91,17 @@ struct RunResult {
   // The inventory changelog's last record per SKU: (on hand, reserved).
   std::map<std::string, std::pair<int64_t, int64_t>> stock;
   std::string log;
+  // The stages' assignment changes, as the last snapshot has them.
+  std::vector<StageAssignmentChange> assignment_changes;
 };
 
 // Runs a host on `kafka` until it has been idle for a while.
 RunResult RunHost(const Config& config, FakeKafka& kafka,
-                  int64_t abort_every = 0) {
+                  int64_t abort_every = 0, MetricsBoard* board_given = nullptr) {
   RunResult r;
   std::ostringstream log;
-  MetricsBoard board;
+  MetricsBoard own_board;
+  MetricsBoard& board = board_given != nullptr ? *board_given : own_board;
   std::atomic<bool> stop{false};
   kafka.StopWhenIdle(&stop);
   HostOptions options;
@@ -131,6 +135,7 @@ RunResult RunHost(const Config& config, FakeKafka& kafka,
   if (auto latest = board.Latest()) {
     r.metrics = latest->metrics.metrics;
     r.dead_letters = latest->host.dead_letters;
+    r.assignment_changes = latest->host.assignment_changes;
   }
   r.log = log.str();
   return r;
@@ -197,6 +202,27 @@ TEST_F(HostTest, CleanRunAllocatesEveryOrderOnce) {
   for (const auto& [key, n] : allocated) EXPECT_EQ(n, 1) << key;
   EXPECT_EQ(r.counters.aborts, 0);
   EXPECT_GT(r.counters.restored_records, 0);  // the stock, from the changelog
+}
+
+// The first poll of each stage brings its assignment (its shards restored
+// inside it) and records, which belong to no life of the partitions yet:
+// the batch is dropped and the host rewinds, but the shards are not
+// restored a second time, nothing having been applied to them since.
+TEST_F(HostTest, ARewindRightAfterTheAssignmentRestoresNothingAgain) {
+  int64_t changelog_records = 0;
+  for (InternalTopic t :
+       {InternalTopic::kOrderChangelog, InternalTopic::kInventoryChangelog}) {
+    const std::string topic = KafkaTopic(config_.kafka.topic_prefix, t);
+    for (int p = 0; p < kafka_.Partitions(topic); ++p) {
+      changelog_records += static_cast<int64_t>(kafka_.Log(topic, p).size());
+    }
+  }
+  ASSERT_GT(changelog_records, 0);  // the stock
+  const RunResult r = Run();
+  ASSERT_TRUE(r.status.ok()) << r.status << "\n" << r.log;
+  EXPECT_THAT(r.log, HasSubstr("rewound to the committed offsets and state"));
+  EXPECT_EQ(r.counters.restored_records, changelog_records) << r.log;
+  EXPECT_EQ(r.metrics.allocated_without_backorder, kOrders);
 }
 
 TEST_F(HostTest, AbortableCommitFailureAbortsRestoresAndReconsumes) {
@@ -335,6 +361,48 @@ TEST_F(HostTest, RebalanceInsideABatchPollRewinds) {
   const RunResult r = Run();
   ExpectSameOutcome(r, clean);
   EXPECT_THAT(r.log, HasSubstr("rewound to the committed offsets and state"));
+}
+
+// The order stage's partitions revoked, then assigned again some polls
+// later: from the revocation /readyz says unassigned (though the process
+// still holds its inventory partitions), restoring while the changelog is
+// read, then ready; the snapshots keep each change.
+TEST_F(HostTest, ReadyzIsUnassignedFromARevocationAndRestoringUntilRestored) {
+  config_.kafka.commit_interval = 50;
+  kafka_.max_poll_records = 10;
+  kafka_.rebalances = {
+      {Group("order-stage"), 20, 0, FakeRebalance::What::kRevoke},
+      {Group("order-stage"), 26, 0, FakeRebalance::What::kAssignAll}};
+  MetricsBoard board;
+  std::vector<std::string> said;  // what /readyz said at each poll, once each
+  kafka_.on_poll = [&] {
+    const std::shared_ptr<const LiveSnapshot> latest = board.Latest();
+    const EpochMillis now = latest != nullptr ? latest->wall_time : 0;
+    const Readiness r =
+        DecideReadiness(ReadinessPolicyFor(50, 0), latest.get(), false, now);
+    const std::string state = r.ready() ? "ready" : r.reason.substr(0, r.reason.find(':'));
+    if (said.empty() || said.back() != state) said.push_back(state);
+  };
+  const RunResult r = RunHost(config_, kafka_, 0, &board);
+  kafka_.on_poll = nullptr;
+  ASSERT_TRUE(r.status.ok()) << r.status << "\n" << r.log;
+  EXPECT_EQ(r.metrics.allocated_without_backorder, kOrders);
+  // The first assignment restores the stock; the second, the orders.
+  // The order stage is assigned first: the process is not ready before
+  // the inventory stage's assignment has come and is restored too.
+  const std::vector<std::string> expected = {
+      "starting", "unassigned", "restoring", "ready", "unassigned", "restoring", "ready"};
+  EXPECT_EQ(said, expected) << r.log;
+
+  std::vector<std::string> order_changes;
+  for (const StageAssignmentChange& c : r.assignment_changes) {
+    if (c.stage == "order") order_changes.push_back(StageAssignmentName(c.state));
+  }
+  EXPECT_EQ(order_changes,
+            std::vector<std::string>({"unassigned", "restoring", "restored",
+                                      "unassigned", "restoring", "restored"}));
+  ASSERT_FALSE(r.assignment_changes.empty());
+  EXPECT_EQ(r.assignment_changes.back().partitions, std::vector<int>({0, 1}));
 }
 
 // A static member fenced by its own rejoin (librdkafka, after its session

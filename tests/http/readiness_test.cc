@@ -92,6 +92,56 @@ TEST(Readiness, NoPartitionIsNoAssignmentYet) {
   EXPECT_TRUE(DecideReadiness(Policy(), &s, false, kStart + Seconds(3)).ready());
 }
 
+StageAssignmentChange Change(EpochMillis at, std::string stage,
+                             StageAssignment state, std::vector<int> partitions) {
+  return StageAssignmentChange{at, std::move(stage), state, std::move(partitions)};
+}
+
+// The two stages rebalance as two groups: a process still holding its
+// inventory partitions is not ready while its order partitions are
+// revoked and until the next assignment's shards are restored.
+TEST(Readiness, AStageRevokedIsUnassignedEvenWhileTheOtherHoldsItsOwn) {
+  LiveSnapshot s = Serving(kStart + Seconds(30));
+  s.host.partitions = {{"order", {}}, {"inventory", {0}}};
+  s.host.assignment["inventory"] =
+      Change(kStart, "inventory", StageAssignment::kRestored, {0});
+  s.host.assignment["order"] =
+      Change(kStart + Seconds(30), "order", StageAssignment::kUnassigned, {0, 2});
+  Readiness r = DecideReadiness(Policy(), &s, false, kStart + Seconds(30));
+  EXPECT_EQ(r.state, State::kUnassigned);
+  EXPECT_EQ(r.reason,
+            "unassigned: the order stage's partitions 0 2 were revoked; its next "
+            "assignment has not come yet");
+
+  s.host.assignment["order"] =
+      Change(kStart + Seconds(31), "order", StageAssignment::kRestoring, {0, 1, 2});
+  r = DecideReadiness(Policy(), &s, false, kStart + Seconds(31));
+  EXPECT_EQ(r.state, State::kRestoring);
+  EXPECT_EQ(r.reason,
+            "restoring: the order stage restores partitions 0 1 2 from its changelog");
+  // A restore longer than silent_within is still told as restoring.
+  EXPECT_EQ(DecideReadiness(Policy(), &s, false, kStart + Seconds(50)).state,
+            State::kRestoring);
+
+  s.host.partitions = {{"order", {0, 1, 2}}, {"inventory", {0}}};
+  s.host.assignment["order"] =
+      Change(kStart + Seconds(32), "order", StageAssignment::kRestored, {0, 1, 2});
+  s.wall_time = kStart + Seconds(32);
+  EXPECT_TRUE(DecideReadiness(Policy(), &s, false, kStart + Seconds(32)).ready());
+}
+
+TEST(Readiness, UnassignedWinsOverRestoringAndStoppingOverBoth) {
+  LiveSnapshot s = Serving(kStart + Seconds(30));
+  s.host.assignment["inventory"] =
+      Change(kStart, "inventory", StageAssignment::kRestoring, {1});
+  s.host.assignment["order"] = Change(kStart, "order", StageAssignment::kUnassigned, {});
+  Readiness r = DecideReadiness(Policy(), &s, false, kStart + Seconds(30));
+  EXPECT_EQ(r.state, State::kUnassigned);
+  EXPECT_THAT(r.reason, HasSubstr("the order stage's group has not assigned it partitions yet"));
+  EXPECT_EQ(DecideReadiness(Policy(), &s, true, kStart + Seconds(30)).state,
+            State::kStopping);
+}
+
 TEST(Readiness, InputWaitingUncommittedTooLongIsNotCommitting) {
   LiveSnapshot s = Serving(kStart + Seconds(60));
   s.host.last_commit_at = kStart + Seconds(40);
@@ -159,6 +209,40 @@ TEST(HealthRoutes, ReadyzIs503WithAReasonThen200) {
   Answered stopped = Get(server, "/readyz");
   EXPECT_EQ(stopped.status, 503);
   EXPECT_EQ(stopped.body["state"], "stopping");
+}
+
+// What /readyz said during a rebalance too short to be polled: each
+// change of a stage's assignment, with the readiness it gave.
+TEST(HealthRoutes, ReadyzHistoryTellsEachAssignmentChangeAndItsReadiness) {
+  MetricsBoard board;
+  HttpServer server;
+  ServeHealth(board, Policy(), [] { return false; }, server, [] { return kStart; });
+  EXPECT_EQ(Get(server, "/readyz/history").body["changes"], nlohmann::json::array());
+
+  LiveSnapshot s = Serving(kStart + Seconds(2));
+  s.host.assignment_changes = {
+      Change(kStart, "inventory", StageAssignment::kRestored, {0}),
+      Change(kStart + 10, "order", StageAssignment::kUnassigned, {0, 2}),
+      Change(kStart + 900, "order", StageAssignment::kRestoring, {1}),
+      Change(kStart + 950, "order", StageAssignment::kRestored, {0, 1, 2})};
+  board.Publish(s);
+  Answered a = Get(server, "/readyz/history");
+  EXPECT_EQ(a.status, 200);
+  const nlohmann::json& changes = a.body["changes"];
+  ASSERT_EQ(changes.size(), 4u);
+  EXPECT_EQ(changes[0]["stage"], "inventory");
+  EXPECT_EQ(changes[0]["ready"], true);
+  EXPECT_EQ(changes[1]["at"], kStart + 10);
+  EXPECT_EQ(changes[1]["state"], "unassigned");
+  EXPECT_EQ(changes[1]["partitions"], nlohmann::json({0, 2}));
+  EXPECT_EQ(changes[1]["ready"], false);
+  EXPECT_EQ(changes[1]["readiness"], "unassigned");
+  EXPECT_THAT(changes[1]["reason"].get<std::string>(), HasSubstr("revoked"));
+  EXPECT_EQ(changes[2]["state"], "restoring");
+  EXPECT_EQ(changes[2]["readiness"], "restoring");
+  EXPECT_EQ(changes[3]["state"], "restored");
+  EXPECT_EQ(changes[3]["ready"], true);
+  EXPECT_FALSE(changes[3].contains("reason"));
 }
 
 }  // namespace
