@@ -64,8 +64,8 @@
 // the same traffic: stock kept at three warehouses in two countries (every
 // SKU at one of them; configure the engine with MixSourcing()), so that an
 // order whose lines come from two warehouses ships in two tasks, and
-// `split_task_rate` of tasks ship in two parcels; the warehouse PICKs the
-// order, PACKs each parcel, and each is SHIPPED, DELIVERED or
+// `split_task_rate` of orders ship each task in two parcels; the
+// warehouse PICKs the order, PACKs each parcel, and each is SHIPPED, DELIVERED or
 // DELIVERY_FAILED with its taskId and lines; `amend_rate` of orders get
 // an amendment (a new address, or an upgrade to EXPRESS once allocated;
 // those that come after packing are rejected); `hold_rate` get a hold
@@ -150,7 +150,7 @@ struct WorkloadOptions {
   // The v1.1 mix (above). Off: no draw of it is made, and the stream is
   // the v1 stream the pinned digests (bench/CMakeLists.txt) were taken of.
   bool v11 = false;
-  double split_task_rate = 0.02;  // of tasks: two parcels
+  double split_task_rate = 0.02;  // of orders: each task in two parcels
   double amend_rate = 0.05;
   double hold_rate = 0.05;
   double contact_rate = 0.03;
