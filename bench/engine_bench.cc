@@ -6,7 +6,9 @@
 //   orderflow_bench --benchmark_filter=Core  # one family
 //
 // The stream has ORDERFLOW_BENCH_RECORDS records (default 1,000,000) of
-// the default workload (bench/workload.h), seed 1.
+// the default workload (bench/workload.h), seed 1; the *Mix families run
+// as many of the v1.1 mix (warehouses, parcels, amendments, holds and
+// customer contacts), same seed, with its warehouses configured.
 #include <malloc.h>
 #ifdef ORDERFLOW_BENCH_JEMALLOC
 #include <jemalloc/jemalloc.h>
@@ -107,6 +109,16 @@ const std::vector<InputRecord>& Stream() {
   return stream;
 }
 
+const std::vector<InputRecord>& MixStream() {
+  static const std::vector<InputRecord> stream = [] {
+    workload::WorkloadOptions options;
+    options.records = StreamRecords();
+    options.v11 = true;
+    return workload::GenerateWorkload(options);
+  }();
+  return stream;
+}
+
 const std::vector<EncodedRecord>& EncodedStream() {
   static const std::vector<EncodedRecord> encoded = [] {
     std::vector<EncodedRecord> out;
@@ -166,6 +178,34 @@ void BM_CoreOnly(benchmark::State& state) {
   state.counters["outputs_per_input"] = static_cast<double>(out.outputs) / inputs;
 }
 BENCHMARK(BM_CoreOnly)
+    ->ArgNames({"order_parts", "inventory_parts"})
+    ->Args({1, 1})
+    ->Args({4, 4})
+    ->Iterations(3)
+    ->Unit(benchmark::kMillisecond);
+
+// The same over the v1.1 mix.
+void BM_CoreOnlyMix(benchmark::State& state) {
+  const std::vector<InputRecord>& stream = MixStream();
+  EngineConfig config = Partitions(state.range(0), state.range(1));
+  config.sourcing = workload::MixSourcing();
+  NullEmitter out;
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto pipeline = std::make_unique<Pipeline>(config, out);
+    state.ResumeTiming();
+    for (size_t i = 0; i < stream.size(); ++i) {
+      workload::Feed(stream[i], *pipeline, static_cast<int64_t>(i + 1));
+    }
+    state.PauseTiming();
+    pipeline.reset();
+    state.ResumeTiming();
+  }
+  const double inputs = static_cast<double>(state.iterations() * stream.size());
+  state.SetItemsProcessed(static_cast<int64_t>(inputs));
+  state.counters["outputs_per_input"] = static_cast<double>(out.outputs) / inputs;
+}
+BENCHMARK(BM_CoreOnlyMix)
     ->ArgNames({"order_parts", "inventory_parts"})
     ->Args({1, 1})
     ->Args({4, 4})

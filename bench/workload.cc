@@ -1,5 +1,7 @@
 #include "bench/workload.h"
 
+#include "bench/workload_mix.h"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -46,6 +48,25 @@ enum class Happening : uint8_t {
   kReceipt,    // a = sku, b = units
   kConflict,   // a = order: re-sent with different content
   kRepeat,     // a = index of an emitted record, delivered again
+  // The v1.1 mix; b of kDeliver, kFail and kRedeliver is then the parcel.
+  kPick,       // a = order
+  kHold,       // a = order
+  kRelease,    // a = order
+  kAmend,      // a = order
+  kContact,    // a = order, b = which contact (1, 2)
+  kResolve,    // a = order, b = which contact
+};
+
+// What the v1.1 mix adds to an order.
+struct MixOrder {
+  EpochMillis hold_at = kNever;
+  EpochMillis release_at = kNever;
+  v1::HoldType hold_type = v1::HOLD_TYPE_UNSPECIFIED;
+  bool hold_cancels = false;
+  bool hold_after_shipping = false;  // placed once the order has shipped
+  std::array<v1::ContactKind, 2> contact_kinds{};
+  std::array<EpochMillis, 2> contact_received{};
+  std::vector<Parcel> parcels;  // once allocated
 };
 
 struct Event {
@@ -106,7 +127,13 @@ class Generator final : private StockLedger::Listener {
         return;
       case Happening::kPack:
         if (!ledger_.order(e.a).cancelled) {
-          EmitShipment(e.a, v1::SHIPMENT_STATUS_PACKED, e.at);
+          if (!o_.v11) {
+            EmitShipment(e.a, v1::SHIPMENT_STATUS_PACKED, e.at);
+          } else {
+            for (size_t p = 0; p < mix_[e.a].parcels.size(); ++p) {
+              EmitShipment(e.a, v1::SHIPMENT_STATUS_PACKED, e.at, p);
+            }
+          }
         }
         return;
       case Happening::kShip:
@@ -114,13 +141,13 @@ class Generator final : private StockLedger::Listener {
         return;
       case Happening::kDeliver:
       case Happening::kRedeliver:
-        EmitShipment(e.a, v1::SHIPMENT_STATUS_DELIVERED, e.at);
+        EmitShipment(e.a, v1::SHIPMENT_STATUS_DELIVERED, e.at, e.b);
         return;
       case Happening::kFail:
-        EmitShipment(e.a, v1::SHIPMENT_STATUS_DELIVERY_FAILED, e.at);
+        EmitShipment(e.a, v1::SHIPMENT_STATUS_DELIVERY_FAILED, e.at, e.b);
         if (rng_.Chance(0.85)) {
           Schedule(e.at + rng_.Between(Hours(18), Hours(30)),
-                   Happening::kRedeliver, e.a, 0);
+                   Happening::kRedeliver, e.a, e.b);
         }
         return;
       case Happening::kReceipt:
@@ -135,6 +162,14 @@ class Generator final : private StockLedger::Listener {
         out_.push_back(std::move(copy));
         return;
       }
+      case Happening::kPick:
+      case Happening::kHold:
+      case Happening::kRelease:
+      case Happening::kAmend:
+      case Happening::kContact:
+      case Happening::kResolve:
+        HandleMix(e);
+        return;
     }
   }
 
@@ -242,6 +277,10 @@ class Generator final : private StockLedger::Listener {
       Schedule(t + rng_.Between(Minutes(1), Hours(1)), Happening::kConflict,
                index, 0);
     }
+    if (o_.v11) {
+      mix_.emplace_back();
+      if (!order.cancelled) DrawMix(index, t);
+    }
     if (!order.cancelled) Reserve(index, t);
     if (cancels && !cancels_early) {
       const Millis after = rng_.Chance(0.8)
@@ -313,7 +352,9 @@ class Generator final : private StockLedger::Listener {
     const EpochMillis ts = Stamp(t);
     Emit(Topic::kInventory, skus_.Name(sku), ts,
          InventoryRecord(skus_.Name(sku), kind, quantity, ts,
-                         sku % 3 == 0 ? "WH-NORTH" : "WH-SOUTH"));
+                         o_.v11          ? HomeOf(sku)
+                         : sku % 3 == 0 ? "WH-NORTH"
+                                        : "WH-SOUTH"));
   }
 
   // Rule 2 for a new order, then a reorder of each SKU it took from.
@@ -370,39 +411,168 @@ class Generator final : private StockLedger::Listener {
                  ? t + rng_.Between(Minutes(30), std::min(room, cap))
                  : t + rng_.Between(Minutes(30), Hours(3));
     }
-    const EpochMillis pack =
+    EpochMillis pack =
         std::max(t + Minutes(1), ship - rng_.Between(Minutes(10), Minutes(90)));
+    if (o_.v11) {
+      // The warehouse does no work on a held order: what is left of the
+      // hold once it is allocated delays packing and shipping.
+      MixOrder& mix = mix_[index];
+      if (mix.hold_at <= pack && mix.release_at > t) {
+        const Millis wait = mix.release_at - std::max(t, mix.hold_at);
+        pack += wait;
+        ship += wait;
+      }
+      if (mix.hold_after_shipping) {
+        mix.hold_at = ship + rng_.Between(Hours(1), Hours(12));
+        mix.release_at = mix.hold_at + DrawHoldDuration(mix.hold_type, rng_);
+        Schedule(mix.hold_at, Happening::kHold, index, 0);
+        Schedule(mix.release_at, Happening::kRelease, index, 0);
+      }
+      std::vector<std::string_view> homes;
+      for (const LedgerLine& line : order.lines) homes.push_back(HomeOf(line.sku));
+      mix.parcels = PlanParcels(std::get<v1::OrderPlaced>(out_[records_[index]].value),
+                                homes, index + 1ull, rng_.Chance(o_.split_task_rate));
+      // The warehouse picks the order (one PICKED for all its tasks),
+      // then packs each parcel.
+      Schedule(std::max(t + Seconds(30), pack - rng_.Between(Minutes(5), Minutes(30))),
+               Happening::kPick, index, 0);
+    }
     Schedule(pack, Happening::kPack, index, 0);
     Schedule(ship, Happening::kShip, index, 0);
   }
 
   void ShipOrder(uint32_t index, EpochMillis t) {
     if (!ledger_.Ship(index)) return;  // cancelled, or shipped before
-    EmitShipment(index, v1::SHIPMENT_STATUS_SHIPPED, t);
+    // Every parcel leaves at once (a cancellation cannot come between
+    // them, which the stock model could not follow); each travels alone.
+    const size_t parcels = o_.v11 ? mix_[index].parcels.size() : 1;
+    for (size_t p = 0; p < parcels; ++p) {
+      EmitShipment(index, v1::SHIPMENT_STATUS_SHIPPED, t, p);
+    }
     const v1::ServiceLevel level = ledger_.order(index).level;
-    const Millis transit =
-        level == v1::SERVICE_LEVEL_OVERNIGHT ? rng_.Between(Hours(6), Hours(14))
-        : level == v1::SERVICE_LEVEL_EXPRESS ? rng_.Between(Hours(12), Hours(30))
-                                             : rng_.Between(Hours(24), Hours(80));
-    Schedule(t + transit,
-             rng_.Chance(o_.delivery_failed_rate) ? Happening::kFail
-                                                  : Happening::kDeliver,
-             index, 0);
+    for (size_t p = 0; p < parcels; ++p) {
+      const Millis transit =
+          level == v1::SERVICE_LEVEL_OVERNIGHT ? rng_.Between(Hours(6), Hours(14))
+          : level == v1::SERVICE_LEVEL_EXPRESS ? rng_.Between(Hours(12), Hours(30))
+                                               : rng_.Between(Hours(24), Hours(80));
+      Schedule(t + transit,
+               rng_.Chance(o_.delivery_failed_rate) ? Happening::kFail
+                                                    : Happening::kDeliver,
+               index, static_cast<int64_t>(p));
+    }
   }
 
-  void EmitShipment(uint32_t order, v1::ShipmentStatus status, EpochMillis t) {
+  // The order's shipment, or with the v1.1 mix its parcel `parcel`.
+  void EmitShipment(uint32_t order, v1::ShipmentStatus status, EpochMillis t,
+                    int64_t parcel = 0) {
     const std::string& id = ledger_.order(order).id;
     const uint64_t number = static_cast<uint64_t>(order) + 1;
+    const uint64_t tracked = o_.v11 ? number * 10 + parcel : number;
     const EpochMillis ts = Stamp(t);
     // The warehouse packs; the carrier ships, delivers and tracks.
-    const bool carried = status != v1::SHIPMENT_STATUS_PACKED;
-    const size_t index = Emit(
-        Topic::kShipments, id, ts,
-        ShipmentRecord(id, Padded("SHP-", number, 8), status, ts,
-                       carried ? kCarriers[number % std::size(kCarriers)] : "",
-                       carried ? Padded("1Z", number * 2654435761ull % 1000000000000ull, 12)
-                               : std::string()));
+    const bool carried = status != v1::SHIPMENT_STATUS_PACKED &&
+                         status != v1::SHIPMENT_STATUS_PICKED;
+    v1::ShipmentEvent m = ShipmentRecord(
+        id, Padded("SHP-", number, 8), status, ts,
+        carried ? kCarriers[number % std::size(kCarriers)] : "",
+        carried ? Padded("1Z", tracked * 2654435761ull % 1000000000000ull, 12)
+                : std::string());
+    if (o_.v11) {
+      const Parcel& p = mix_[order].parcels[parcel];
+      m.set_shipment_id(p.shipment_id);
+      DescribeParcel(p, m);
+    }
+    const size_t index = Emit(Topic::kShipments, id, ts, std::move(m));
     MaybeRepeat(index, t, Minutes(5));
+  }
+
+  // ------------------------------------------------------------- v1.1
+
+  // What else happens to a new, valid order of the v1.1 mix.
+  void DrawMix(uint32_t index, EpochMillis t) {
+    MixOrder& mix = mix_[index];
+    if (rng_.Chance(o_.hold_rate)) {
+      mix.hold_type = DrawHoldType(rng_);
+      // Most holds come within minutes of the order; a few once it has
+      // shipped (HOLD_AFTER_SHIPMENT), scheduled when its shipping is.
+      mix.hold_after_shipping = rng_.Chance(0.05);
+      if (!mix.hold_after_shipping) {
+        mix.hold_at = t + rng_.Between(Seconds(5), Minutes(10));
+        mix.release_at = mix.hold_at + DrawHoldDuration(mix.hold_type, rng_);
+        mix.hold_cancels = mix.hold_type != v1::HOLD_TYPE_CUSTOMER_REQUEST &&
+                           mix.hold_type != v1::HOLD_TYPE_OTHER &&
+                           rng_.Chance(0.15);
+        Schedule(mix.hold_at, Happening::kHold, index, 0);
+        Schedule(mix.release_at, Happening::kRelease, index, 0);
+      }
+    }
+    if (rng_.Chance(o_.amend_rate)) {
+      Schedule(t + rng_.Between(Minutes(5), Hours(12)), Happening::kAmend, index, 0);
+    }
+    if (rng_.Chance(o_.contact_rate)) {
+      Schedule(t + rng_.Between(Hours(2), Days(4)), Happening::kContact, index, 1);
+    }
+  }
+
+  void HandleMix(const Event& e) {
+    const LedgerOrder& order = ledger_.order(e.a);
+    const v1::OrderPlaced& placed =
+        std::get<v1::OrderPlaced>(out_[records_[e.a]].value);
+    MixOrder& mix = mix_[e.a];
+    const EpochMillis ts = Stamp(e.at);
+    const std::string hold_id = "H-" + order.id;
+    const std::string contact_id = "CT-" + order.id + "-" + std::to_string(e.b);
+    switch (e.what) {
+      case Happening::kPick:
+        if (!order.cancelled) EmitShipment(e.a, v1::SHIPMENT_STATUS_PICKED, e.at, 0);
+        return;
+      case Happening::kHold:
+        Emit(Topic::kHolds, order.id, ts,
+             HoldPlaced(order.id, hold_id, mix.hold_type, ts));
+        return;
+      case Happening::kRelease:
+        Emit(Topic::kHolds, order.id, ts,
+             HoldReleased(order.id, hold_id, mix.hold_cancels, ts));
+        if (mix.hold_cancels) ledger_.Cancel(e.a, e.at);
+        return;
+      case Happening::kAmend:
+        // An upgrade once allocated (it cannot change which order stock
+        // serves first); else a new address.
+        if (order.missing == 0 && !order.cancelled &&
+            order.level == v1::SERVICE_LEVEL_STANDARD && rng_.Chance(0.3)) {
+          Emit(Topic::kAmendments, order.id, ts,
+               ServiceUpgrade(order.id, "A-" + order.id, v1::SERVICE_LEVEL_EXPRESS, ts));
+        } else {
+          Emit(Topic::kAmendments, order.id, ts,
+               AddressChange(placed, "A-" + order.id, ts));
+        }
+        return;
+      case Happening::kContact:
+        mix.contact_kinds[e.b - 1] = DrawContactKind(rng_);
+        mix.contact_received[e.b - 1] = ts;
+        Emit(Topic::kCustomerContacts, order.id, ts,
+             ContactRecord(contact_id, order.id, placed.customer_id(),
+                           mix.contact_kinds[e.b - 1], ts, kNever));
+        if (rng_.Chance(0.7)) {
+          Schedule(e.at + rng_.Between(Hours(1), Hours(48)), Happening::kResolve,
+                   e.a, e.b);
+        }
+        if (e.b == 1 && rng_.Chance(0.1)) {
+          Schedule(e.at + rng_.Between(Hours(4), Hours(30)), Happening::kContact,
+                   e.a, 2);
+        }
+        return;
+      case Happening::kResolve: {
+        // The same contact again, resolved; received when it first came.
+        v1::CustomerContact m = ContactRecord(
+            contact_id, order.id, placed.customer_id(),
+            mix.contact_kinds[e.b - 1], mix.contact_received[e.b - 1], ts);
+        Emit(Topic::kCustomerContacts, order.id, ts, std::move(m));
+        return;
+      }
+      default:
+        return;
+    }
   }
 
   const WorkloadOptions o_;
@@ -411,6 +581,7 @@ class Generator final : private StockLedger::Listener {
   const SkuCatalogue skus_;
   StockLedger ledger_;
   std::vector<size_t> records_;  // by order: where its OrderPlaced is in out_
+  std::vector<MixOrder> mix_;    // by order, with the v1.1 mix
   std::priority_queue<Event, std::vector<Event>, std::greater<>> events_;
   uint64_t seq_ = 0;
   std::vector<InputRecord> out_;
@@ -418,99 +589,8 @@ class Generator final : private StockLedger::Listener {
 
 }  // namespace
 
-std::string_view TopicName(Topic topic) {
-  switch (topic) {
-    case Topic::kOrders: return "orders";
-    case Topic::kCancellations: return "cancellations";
-    case Topic::kShipments: return "shipments";
-    case Topic::kInventory: return "inventory";
-    default: return {};  // not a topic the workload writes
-  }
-}
-
 std::vector<InputRecord> GenerateWorkload(const WorkloadOptions& options) {
   return Generator(options).Run();
-}
-
-std::string Describe(const std::vector<InputRecord>& stream) {
-  size_t orders = 0, lines = 0, cancellations = 0, inventory = 0;
-  std::array<size_t, 6> shipments{};
-  std::array<size_t, 4> kinds{};
-  EpochMillis first = kNever, last = 0;
-  for (const InputRecord& r : stream) {
-    first = std::min(first, r.timestamp);
-    last = std::max(last, r.timestamp);
-    switch (r.topic) {
-      case Topic::kOrders:
-        ++orders;
-        lines += std::get<v1::OrderPlaced>(r.value).lines_size();
-        break;
-      case Topic::kCancellations: ++cancellations; break;
-      case Topic::kShipments:
-        ++shipments[std::get<v1::ShipmentEvent>(r.value).status() % 6];
-        break;
-      case Topic::kInventory:
-        ++inventory;
-        ++kinds[std::get<v1::InventoryEvent>(r.value).kind() % 4];
-        break;
-      default: break;  // not a topic the workload writes
-    }
-  }
-  char buf[512];
-  std::snprintf(
-      buf, sizeof buf,
-      "%zu records over %.1f h: %zu orders (%.2f lines each), %zu "
-      "cancellations, %zu shipment events (packed %zu, shipped %zu, "
-      "delivered %zu, failed %zu), %zu inventory events (snapshot %zu, "
-      "receipt %zu, adjustment %zu)",
-      stream.size(),
-      stream.empty() ? 0.0 : static_cast<double>(last - first) / Hours(1),
-      orders, orders ? static_cast<double>(lines) / orders : 0.0,
-      cancellations,
-      shipments[1] + shipments[2] + shipments[3] + shipments[4] + shipments[5],
-      shipments[2], shipments[3], shipments[4], shipments[5], inventory,
-      kinds[3], kinds[1], kinds[2]);
-  return buf;
-}
-
-void Feed(const InputRecord& record, Pipeline& pipeline, int64_t offset,
-          std::string_view payload) {
-  const RecordSource source{TopicName(record.topic), 0, offset, record.key,
-                            payload, record.timestamp};
-  // The value's type says which handler takes it (the engine's one visit,
-  // engine/input_record.h, for a value that is already decoded).
-  std::visit(Overloaded{
-                 [&](const v1::OrderPlaced& m) { pipeline.OnOrderPlaced(m, source); },
-                 [&](const v1::CancellationRequested& m) {
-                   pipeline.OnCancellation(m, source);
-                 },
-                 [&](const v1::ShipmentEvent& m) { pipeline.OnShipment(m, source); },
-                 [&](const v1::InventoryEvent& m) {
-                   pipeline.OnInventoryEvent(m, source);
-                 }},
-             record.value);
-}
-
-std::string EncodeValue(const InputRecord& record) {
-  std::string bytes;
-  std::visit([&bytes](const auto& m) { m.SerializeToString(&bytes); },
-             record.value);
-  return bytes;
-}
-
-EncodedRecord Encode(const InputRecord& record) {
-  return EncodedRecord{record.topic, record.key, record.timestamp,
-                       EncodeValue(record)};
-}
-
-bool Decoder::Feed(const EncodedRecord& record, Pipeline& pipeline,
-                   int64_t offset) {
-  const RecordSource source{TopicName(record.topic), 0, offset, record.key,
-                            record.value, record.timestamp};
-  const std::optional<InputTopic> input = AsInput(record.topic);
-  if (!input || !decoded_.Decode(*input, record.value)) return false;
-  pipeline.Apply(decoded_, source);
-  return true;
 }
 
 }  // namespace orderflow::workload

@@ -60,6 +60,23 @@
 // outcome cannot matter to it; if the two ever disagree, the engine only
 // sees a shipment for an order it holds as BACKORDERED, which it accepts.
 //
+// With `v11` set, the v1.1 mix (DOMAIN.md "Extensions (v1.1)") on top of
+// the same traffic: stock kept at three warehouses in two countries (every
+// SKU at one of them; configure the engine with MixSourcing()), so that an
+// order whose lines come from two warehouses ships in two tasks, and
+// `split_task_rate` of orders ship each task in two parcels; the
+// warehouse PICKs the order, PACKs each parcel, and each is SHIPPED, DELIVERED or
+// DELIVERY_FAILED with its taskId and lines; `amend_rate` of orders get
+// an amendment (a new address, or an upgrade to EXPRESS once allocated;
+// those that come after packing are rejected); `hold_rate` get a hold
+// (placed within minutes, mostly released within half its limit, one in
+// ten aged past it, some released with CANCEL_ORDER, a few placed days
+// later, after shipping) and the warehouse waits for the release;
+// `contact_rate` get a customer contact hours or days after the order,
+// most of them resolved later, one in ten followed by a second one. The
+// v1 records stay those of the v1 stream only as far as their draws go:
+// the extra draws shift everything after the first of them.
+//
 // Records come out in event-time order, so the first hours of a stream
 // are mostly orders: at 300 orders a minute, 1,000,000 records cover about
 // 26 hours. Lower `orders_per_minute` to cover days (deadlines, ageing,
@@ -76,6 +93,7 @@
 
 #include "engine/input_record.h"
 #include "engine/pipeline.h"
+#include "engine/sourcing_config.h"
 #include "engine/time.h"
 #include "engine/topics.h"
 #include "orderflow/v1/orderflow.pb.h"
@@ -87,8 +105,9 @@ namespace orderflow::workload {
 // inventory.
 using Topic = ::orderflow::Topic;
 
-// "orders", "cancellations", "shipments", "inventory": ShortName's names
-// of the topics the workload writes, empty for any other. Its own switch,
+// "orders", "cancellations", "shipments", "inventory" (and with the v1.1
+// mix "amendments", "holds", "customer-contacts"): ShortName's names of
+// the topics the workload writes, empty for any other. Its own switch,
 // which Feed inlines: a call to ShortName for every record costs the
 // benchmark about 40 instructions a record.
 std::string_view TopicName(Topic topic);
@@ -100,7 +119,8 @@ struct InputRecord {
   EpochMillis timestamp;
   // The decoded value; its alternative matches `topic`.
   std::variant<v1::OrderPlaced, v1::CancellationRequested, v1::ShipmentEvent,
-               v1::InventoryEvent>
+               v1::InventoryEvent, v1::OrderAmended, v1::HoldEvent,
+               v1::CustomerContact>
       value;
 };
 
@@ -126,7 +146,19 @@ struct WorkloadOptions {
   double conflict_rate = 0.0005;
   double unknown_shipment_rate = 0.0005;  // per order placed
   double late_record_rate = 0.01;
+
+  // The v1.1 mix (above). Off: no draw of it is made, and the stream is
+  // the v1 stream the pinned digests (bench/CMakeLists.txt) were taken of.
+  bool v11 = false;
+  double split_task_rate = 0.02;  // of orders: each task in two parcels
+  double amend_rate = 0.05;
+  double hold_rate = 0.05;
+  double contact_rate = 0.03;
 };
+
+// The warehouses of the v1.1 mix, for EngineConfig::sourcing: WH-DE-1
+// (rank 1; DE, AT, NL), WH-DE-2 (rank 2; DE) and WH-FR (rank 1; FR).
+SourcingConfig MixSourcing();
 
 // The stream, in the order a consumer would read it.
 std::vector<InputRecord> GenerateWorkload(const WorkloadOptions& options);

@@ -24,6 +24,10 @@ engine:
                           the outputs equal the replay's, times included
   aborts_rewind           every 2nd transaction is aborted (fault injection):
                           state rolls back and input rewinds each time
+  mix_crash_restart       the v1.1 mix (mix_workload.py: warehouses, parcels,
+                          amendments, holds, contacts) in three phases, the
+                          engine killed with SIGKILL in each; amendment
+                          results checked too
 
 Usage: exactly_once_test.py ORDERFLOW_BINARY [TEST ...]
 """
@@ -40,6 +44,7 @@ import urllib.error
 import urllib.request
 
 import harness
+import mix_workload
 from collections import Counter
 
 from harness import Workload, log
@@ -503,6 +508,79 @@ def split_event_times(work):
 SPLIT_SEED, SPLIT_ORDERS = 5, 1000
 
 
+MIX_TOPICS = ("cancellations", "holds", "amendments", "customer-contacts", "shipments")
+
+
+def mix_crash_restart(work):
+    """The v1.1 mix with the warehouses configured, published phase by phase
+    (each phase's expected outputs are the replay of everything so far,
+    with the same warehouses); the engine is killed with SIGKILL at random
+    moments of each phase and restarted. Outputs, status chains, stock per
+    SKU and amendment results equal the replay's."""
+    rnd = random.Random(23)
+    kills = []
+
+    def crash_repeatedly(of, times):
+        for _ in range(times):
+            time.sleep(rnd.uniform(1.0, 3.0))
+            log("SIGKILL engine 0")
+            of.kill_engine("0")
+            kills.append(time.time())
+            time.sleep(rnd.uniform(0.0, 1.0))
+            of.start_engine("0")
+
+    def waited(expected):
+        # harness.wait_for reads the outputs harness.facts compares; the
+        # amendment results are checked on their own at the end.
+        return [r for r in expected if r["topic"] != "amendment-results"]
+
+    def publish(of, records):
+        for topic in MIX_TOPICS:
+            mine = [r for r in records if r["topic"] == topic]
+            if mine:
+                of.publish(topic, mine)
+
+    with harness.broker_and_orderflow(BINARY, work,
+                                      extra_kafka=mix_workload.SOURCING_YAML) as (broker, of):
+        of.create_topics()
+        workload = mix_workload.MixWorkload(seed=23, orders=8000)
+        expected1 = mix_workload.replay(of, workload.phase1())
+        workload.make_phase2(mix_workload.tasks_of(expected1))
+        expected2 = mix_workload.replay(of, workload.phase1() + workload.phase2())
+        workload.make_phase3()
+        expected = mix_workload.replay(
+            of, workload.phase1() + workload.phase2() + workload.phase3())
+        log("workload: %d input events (%s); %d outputs expected"
+            % (workload.input_count(),
+               dict(Counter(r["topic"] for r in workload.phase2() + workload.phase3())),
+               len(expected)))
+        of.start_engine("0")
+        of.publish("inventory", workload.inventory)
+        mix_workload.wait_for_stock(of, workload)
+        of.publish("orders", workload.orders)
+        crash_repeatedly(of, 2)
+        harness.wait_for(of, waited(expected1), "phase 1")
+        log("phase 1 settled")
+        publish(of, workload.phase2())
+        crash_repeatedly(of, 2)
+        harness.wait_for(of, waited(expected2), "phase 2")
+        log("phase 2 settled")
+        publish(of, workload.phase3())
+        crash_repeatedly(of, 1)
+        actual = harness.wait_for(of, waited(expected), "phase 3")
+        problems = check(of, workload, expected, actual)
+        problems += mix_workload.amendment_problems(of, expected)
+        kinds = Counter(r["value"].get("kind", "") for r in expected
+                        if r["topic"] == "escalations")
+        log("escalations expected by kind: %s" % dict(kinds))
+        for instance in list(of.engines):
+            if of.stop_engine(instance) != 0:
+                problems.append("engine %s: SIGTERM did not end it cleanly" % instance)
+    if len(kills) < 5:
+        problems.append("the engine was killed only %d times" % len(kills))
+    return problems
+
+
 def aborts_rewind(work):
     """Every 2nd transaction is aborted by the engine itself (fault
     injection): each abort must roll back the shards' state and rewind the
@@ -659,4 +737,5 @@ if __name__ == "__main__":
                   ("publish_bad_lines", publish_bad_lines),
                   ("startup_errors", startup_errors),
                   ("simulators_close_the_loop", simulators_close_the_loop),
-                  ("cluster_order_timelines", cluster_order_timelines)])
+                  ("cluster_order_timelines", cluster_order_timelines),
+                  ("mix_crash_restart", mix_crash_restart)])
