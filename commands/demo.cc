@@ -29,6 +29,9 @@ Command DemoCommand() {
                        "serve the dashboard and metrics here: host:port (port 0: "
                        "any free one), or off")
             ->capture_default_str();
+        app.add_option("--http-token-file", options->http_token_file,
+                       "a file holding the bearer token every HTTP request must "
+                       "carry; required when --http is not loopback");
         app.add_option("--save", options->save_dir,
                        "also write the week as replay files here (inputs.jsonl, "
                        "outputs.jsonl) for report, reconcile and inspect");

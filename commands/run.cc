@@ -42,7 +42,12 @@ int Run(const RunFlags& flags) {
   // added to `http` with http.Route(prefix, handler).
   MetricsBoard board;
   OrderTimelines timelines(config.observe);
+  // The open escalations of this process's partitions, from the same
+  // committed outputs as the timelines (GET /api/escalations).
+  EscalationWorklist worklist;
+  timelines.SetListener(&worklist);
   HttpServer http;
+  ServeEscalations(worklist, http);
   // Any order of the cluster: read from Kafka when this process has not
   // seen the whole of it (observe/order_history.h).
   ServeOrders(timelines, http, [&config](std::string_view order_id) {
@@ -54,7 +59,11 @@ int Run(const RunFlags& flags) {
               ReadinessPolicyFor(config.kafka.commit_interval,
                                  config.observe.ready_commit_within),
               [] { return stop_requested.load(); }, http);
-  if (absl::Status s = StartMetricsServer(config.observe.http_address, board, http);
+  const HttpAccess access{config.observe.http_token_file,
+                          config.observe.http_address_origin,
+                          config.observe.http_token_file_origin};
+  if (absl::Status s =
+          StartMetricsServer(config.observe.http_address, board, http, access);
       !s.ok()) {
     std::cerr << "orderflow: " << s.message() << "\n";
     return 1;
@@ -62,7 +71,8 @@ int Run(const RunFlags& flags) {
   if (http.running()) {
     std::cerr << "run: dashboard at " << http.url() << ", Prometheus metrics at "
               << http.url() << "metrics, orders at " << http.url()
-              << "api/orders/<id> (orderflow inspect), health at " << http.url()
+              << "api/orders/<id> (orderflow inspect), open escalations at "
+              << http.url() << "api/escalations, health at " << http.url()
               << "healthz and " << http.url() << "readyz\n";
   }
   HostOptions host_options;

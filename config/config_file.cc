@@ -120,6 +120,15 @@ class Reader {
       return s;
     };
   }
+  // TextInto, and where the text was given ("file:line:column: path").
+  FieldReader TextWhereInto(std::string* out, std::string* where) {
+    return [this, out, where](const YAML::Node& n, const std::string& p) {
+      absl::Status s = TextInto(out)(n, p);
+      if (s.ok()) *where = Cat(Where(file_, n), ": ", p);
+      return s;
+    };
+  }
+
   FieldReader TextInto(std::string* out) {
     return [this, out](const YAML::Node& n, const std::string& p) {
       if (!n.IsScalar() || n.Scalar().empty()) {
@@ -353,7 +362,11 @@ absl::StatusOr<Config> ParseConfig(const std::string& yaml,
                   r.IntegerInto(&k.replication_factor, 1, 32)},
                  {"topic_configs", r.PropertiesInto(&k.topic_configs)},
                  {"properties", r.PropertiesInto(&k.properties)}})},
-       {"http", section({{"address", r.TextInto(&o.http_address)},
+       {"http", section({{"address", r.TextWhereInto(&o.http_address,
+                                                     &o.http_address_origin)},
+                         {"token_file",
+                          r.TextWhereInto(&o.http_token_file,
+                                          &o.http_token_file_origin)},
                          {"ready_commit_within",
                           r.DurationInto(&o.ready_commit_within)}})},
        {"timeline",

@@ -59,6 +59,14 @@ struct ObserveSettings {
   // Where the metrics, the dashboard and order investigation are served:
   // "host:port"; port 0 picks a free one; "off" serves nothing.
   std::string http_address = "127.0.0.1:9464";
+  // A file holding the bearer token every HTTP request must then carry
+  // (Authorization: Bearer <token>; observe/http_token.h); required when
+  // http_address is not loopback. Empty: none.
+  std::string http_token_file;
+  // Where the two were set ("orderflow.yaml:57:12: http.address"), for
+  // the messages at start; the key's name when not from a file.
+  std::string http_address_origin = "http.address";
+  std::string http_token_file_origin = "http.token_file";
   // `orderflow run`'s GET /readyz turns 503 when input has waited this
   // long uncommitted; 0: max(3 × kafka.commit_interval, 10 s).
   Millis ready_commit_within = 0;

@@ -3,6 +3,8 @@
 #include <string>
 #include <string_view>
 
+#include "engine/text.h"
+#include "observe/http_token.h"
 #include "observe/prometheus.h"
 
 namespace orderflow {
@@ -58,9 +60,36 @@ void ServeOrders(const OrderTimelines& timelines, HttpServer& server,
   });
 }
 
+void ServeEscalations(const EscalationWorklist& worklist, HttpServer& server) {
+  server.Route("/api/escalations", [&worklist](const HttpRequest& request) {
+    auto [status, body] = HandleEscalationsRequest(worklist, request.query);
+    return HttpResponse::Json(std::move(body), status);
+  });
+}
+
 absl::Status StartMetricsServer(std::string_view address,
-                                const MetricsBoard& board, HttpServer& server) {
+                                const MetricsBoard& board, HttpServer& server,
+                                const HttpAccess& access) {
   if (address == "off") return absl::OkStatus();
+  absl::StatusOr<HttpAddress> parsed = ParseHttpAddress(address);
+  if (!parsed.ok()) {
+    return absl::InvalidArgumentError(
+        Cat(access.address_origin, ": ", std::string(parsed.status().message())));
+  }
+  if (!access.token_file.empty()) {
+    absl::StatusOr<std::string> token = ReadHttpToken(access.token_file);
+    if (!token.ok()) {
+      return absl::InvalidArgumentError(
+          Cat(access.token_file_origin, ": ", std::string(token.status().message())));
+    }
+    server.RequireToken(*std::move(token));
+  } else if (!IsLoopbackHost(parsed->host)) {
+    return absl::FailedPreconditionError(
+        Cat(access.address_origin, ": serving HTTP on ", address,
+            ", which is not a loopback address, needs a bearer token: set ",
+            access.token_file_origin,
+            " to a file that holds one (or serve on 127.0.0.1)"));
+  }
   ServeMetrics(board, server);
   return server.Start(address);
 }

@@ -7,7 +7,8 @@ set(body "")
 set(table "")
 set(count 0)
 foreach(asset "/=${DIR}/index.html" "/dashboard.js=${DIR}/dashboard.js"
-              "/dashboard.css=${DIR}/dashboard.css" "/vendor/chart.js=${CHART_JS}")
+              "/dashboard.css=${DIR}/dashboard.css" "/pages.js=${DIR}/pages.js"
+              "/vendor/chart.js=${CHART_JS}")
   string(FIND "${asset}" "=" eq)
   string(SUBSTRING "${asset}" 0 ${eq} url)
   math(EXPR from "${eq} + 1")

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "engine/text.h"
+#include "observe/http_token.h"
 #include "observe/http_wire.h"
 
 namespace orderflow {
@@ -146,6 +147,8 @@ void HttpServer::Route(std::string prefix, HttpHandler handler) {
   routes_[std::move(prefix)] = std::move(handler);
 }
 
+void HttpServer::RequireToken(std::string token) { token_ = std::move(token); }
+
 HttpResponse HttpServer::Dispatch(HttpRequest request) const {
   HttpHandler handler;
   {
@@ -193,6 +196,14 @@ bool HttpServer::Answer(std::string& in, std::string& out) const {
     if (head.error_status != 0) {
       response = HttpResponse::Text(Cat("bad request: ", head.error, "\n"),
                                     head.error_status);
+    } else if (!token_.empty() && !BearerTokenMatches(head.authorization, token_)) {
+      // Nothing of the request is looked at: not even whether its path
+      // exists.
+      response = HttpResponse::Text(
+          "unauthorized: send the header Authorization: Bearer <token>, the "
+          "token of http.token_file\n",
+          401);
+      if (head.has_body) head.keep_alive = false;  // its body is not read
     } else if (head.method != "GET" && head.method != "HEAD") {
       // The body is not read: the connection closes after the answer.
       response = HttpResponse::Text("only GET is served\n", 405);

@@ -29,6 +29,8 @@
 // - Handlers run on the server's thread, one at a time: they must only
 //   read what the rest of the program publishes under a lock (see
 //   MetricsBoard), and must not block, or every client waits.
+// - With RequireToken, a request without "Authorization: Bearer <token>"
+//   is 401, whatever its path or method (http_token.h).
 // - A handler that throws gives a 500 "internal error"; the exception's
 //   message goes to stderr, not to the client.
 #ifndef ORDERFLOW_OBSERVE_HTTP_SERVER_H_
@@ -77,6 +79,10 @@ class HttpServer {
   HttpServer& operator=(const HttpServer&) = delete;
 
   void Route(std::string prefix, HttpHandler handler);
+  // Every request must carry "Authorization: Bearer <token>" from now on;
+  // call before Start. An empty token requires none (the default).
+  void RequireToken(std::string token);
+  bool requires_token() const { return !token_.empty(); }
 
   // Binds `address` ("host:port") and starts serving on threads of its
   // own. Fails at once, with one line saying why, when the address is
@@ -104,6 +110,7 @@ class HttpServer {
   std::unique_ptr<Impl> impl_;
   mutable std::mutex routes_mu_;
   std::map<std::string, HttpHandler, std::less<>> routes_;
+  std::string token_;  // set before Start, read by the server's thread
   std::string host_;
   int port_ = 0;
 };

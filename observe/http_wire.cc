@@ -38,6 +38,7 @@ const char* Reason(int status) {
   switch (status) {
     case 200: return "OK";
     case 400: return "Bad Request";
+    case 401: return "Unauthorized";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
     case 413: return "Payload Too Large";
@@ -125,6 +126,8 @@ HttpHead ParseHttpHead(std::string_view text) {
       head.has_body = head.has_body || length > 0;
     } else if (EqualsIgnoringCase(name, "transfer-encoding")) {
       head.has_body = true;
+    } else if (EqualsIgnoringCase(name, "authorization")) {
+      head.authorization = std::string(value);
     }
   }
   // "http://host/path" (absolute form) is served as "/path".
@@ -164,6 +167,7 @@ std::string FormatHttpResponse(const HttpResponse& response, bool head_only,
                         "\r\nContent-Length: ", response.body.size(),
                         "\r\nCache-Control: no-store\r\n");
   if (response.status == 405) out += "Allow: GET, HEAD\r\n";
+  if (response.status == 401) out += "WWW-Authenticate: Bearer realm=\"orderflow\"\r\n";
   out += close ? "Connection: close\r\n\r\n" : "Connection: keep-alive\r\n\r\n";
   if (!head_only) out += response.body;
   return out;

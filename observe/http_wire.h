@@ -21,6 +21,7 @@ struct HttpHead {
   HttpRequest request;  // path decoded, query split and decoded
   bool keep_alive = true;
   bool has_body = false;  // Content-Length above 0, or Transfer-Encoding
+  std::string authorization;  // the Authorization field's value, if any
   // Set when the head cannot be served: the status to answer (400) and
   // why, for the body. The connection is closed after the answer.
   int error_status = 0;

@@ -387,6 +387,9 @@ void OrderTimelines::Record(Topic topic, std::string_view order_id,
 
   std::lock_guard lock(mu_);
   if (keep_ && !keep_(order_id)) return;
+  if (listener_ != nullptr) {
+    listener_->OnRecorded(topic, order_id, time, entry.payload);
+  }
   ExpireLocked(time);
   Timeline& t = Touch(order_id);
   if (topic == Topic::kOrders && !t.placed_pinned) {
@@ -472,12 +475,18 @@ bool OrderTimelines::KeepsWholeHistory(std::string_view order_id) const {
 void OrderTimelines::KeepOnly(std::function<bool(std::string_view)> keep) {
   std::lock_guard lock(mu_);
   keep_ = std::move(keep);
+  if (listener_ != nullptr) listener_->OnKeepOnly(keep_);
   if (!keep_) return;
   std::vector<std::string_view> gone;
   for (const auto& [id, timeline] : orders_) {
     if (!keep_(id)) gone.push_back(id);
   }
   for (std::string_view id : gone) Erase(id);
+}
+
+void OrderTimelines::SetListener(TimelineListener* listener) {
+  std::lock_guard lock(mu_);
+  listener_ = listener;
 }
 
 int64_t OrderTimelines::order_count() const {

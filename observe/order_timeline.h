@@ -71,6 +71,20 @@
 
 namespace orderflow {
 
+// What is told of the records OrderTimelines keeps, for a view kept beside
+// them (EscalationWorklist): each record it accepts, after KeepOnly's
+// filter and before its own bounds, and each KeepOnly. Called on the
+// recording thread, under the timelines' lock: it must not call back.
+class TimelineListener {
+ public:
+  virtual ~TimelineListener() = default;
+  // `payload` is an encoding of the topic's type.
+  virtual void OnRecorded(Topic topic, std::string_view order_id,
+                          EpochMillis time, std::string_view payload) = 0;
+  virtual void OnKeepOnly(
+      const std::function<bool(std::string_view order_id)>& keep) = 0;
+};
+
 class OrderTimelines {
  public:
   explicit OrderTimelines(const ObserveSettings& settings);
@@ -137,6 +151,10 @@ class OrderTimelines {
   // default).
   void KeepOnly(std::function<bool(std::string_view order_id)> keep);
 
+  // Tells `listener` (null: none) of what is recorded from now on, and of
+  // each KeepOnly; it must outlive the timelines. Set before recording.
+  void SetListener(TimelineListener* listener);
+
   // Timelines kept now, and entries in them.
   int64_t order_count() const;
   int64_t entry_count() const;
@@ -158,6 +176,7 @@ class OrderTimelines {
   const ObserveSettings settings_;
   mutable std::mutex mu_;
   std::function<bool(std::string_view)> keep_;  // null: every order
+  TimelineListener* listener_ = nullptr;
   EpochMillis now_ = 0;
   int64_t entries_ = 0;
   // Keyed by a view of the timeline's own id, which stays where it is

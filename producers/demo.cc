@@ -163,9 +163,14 @@ int RunDemo(const DemoOptions& options, const std::atomic<bool>& stop,
   // The week passes in about a minute: a history sample every second.
   MetricsBoard board(MetricsBoard::Options{Seconds(1), 300});
   OrderTimelines timelines(ObserveSettings{});
+  EscalationWorklist worklist;
+  timelines.SetListener(&worklist);
   HttpServer http;
   ServeOrders(timelines, http);
-  if (absl::Status s = StartMetricsServer(options.http_address, board, http);
+  ServeEscalations(worklist, http);
+  if (absl::Status s = StartMetricsServer(
+          options.http_address, board, http,
+          {options.http_token_file, "--http", "--http-token-file"});
       !s.ok()) {
     err << "orderflow demo: " << s.message() << "\n";
     return 1;

@@ -33,6 +33,9 @@ struct DemoOptions {
   // Where the dashboard and metrics are served: host:port, port 0 for any
   // free one, "off" for none.
   std::string http_address = "127.0.0.1:9464";
+  // A file holding the bearer token every HTTP request must carry;
+  // required when http_address is not loopback (observe/http_token.h).
+  std::string http_token_file;
   // After the summary, keep serving the dashboard until `stop`.
   bool keep_serving = false;
   // When not empty: the week is also written to this folder as replay
