@@ -13,7 +13,8 @@ namespace orderflow {
 namespace {
 
 struct ErpArgs {
-  ErpOptions options{.extensions = true};
+  ErpOptions options;
+  bool v1 = false;  // the v1 stream as before
   int days = 7;
   std::string output_path;
   std::string config_path;
@@ -57,7 +58,7 @@ Command ErpCommand() {
         app.add_option("--orders-per-day", args->options.orders_per_day)
             ->check(CLI::Range(1, 1000000));
         app.add_option("--seed", args->options.seed);
-        app.add_flag("--v1{false}", args->options.extensions,
+        app.add_flag("--v1", args->v1,
                      "the v1 stream as before: one stock, orders to GB only, no "
                      "amendments or holds");
         app.add_option("--output,-o", args->output_path,
@@ -67,12 +68,16 @@ Command ErpCommand() {
         app.add_option("--speed", args->speed,
                        "simulated time runs this many times as fast as the wall clock")
             ->check(CLI::Range(0.001, 1e7));
-        return [args] { return RunErp(*args); };
+        return [args] {
+          args->options.extensions = !args->v1;
+          return RunErp(*args);
+        };
       });
 }
 
 struct ShippingArgs {
-  ShippingOptions options{.parcels = true};
+  ShippingOptions options;
+  bool v1 = false;  // the v1 events as before
   std::string config_path;
   double speed = 1;
   int seconds = 0;
@@ -107,11 +112,12 @@ Command ShippingCommand() {
         app.add_option("--split-share", o.split_share,
                        "share of tasks of two or more units packed in two parcels")
             ->check(CLI::Range(0.0, 1.0));
-        app.add_flag("--v1{false}", o.parcels,
+        app.add_flag("--v1", args->v1,
                      "v1 events as before: one shipment an order, no lines, no "
                      "customer contacts");
         app.add_option("--for", args->seconds, "stop after this many seconds");
         return [args] {
+          args->options.parcels = !args->v1;
           const Config config = LoadOrExit(args->config_path);
           InstallStopHandlers();
           return SimulateShipping(config, args->options, args->speed,
