@@ -14,6 +14,7 @@ namespace {
 
 struct ErpArgs {
   ErpOptions options;
+  bool v1 = false;  // the v1 stream as before
   int days = 7;
   std::string output_path;
   std::string config_path;
@@ -45,8 +46,9 @@ int RunErp(const ErpArgs& args) {
 Command ErpCommand() {
   return Command::Leaf(
       "erp",
-      "Write a seeded week of a web shop's orders, stock and cancellations as "
-      "a replay file (the same seed, the same file)",
+      "Write a seeded week of a web shop's orders, stock (at three warehouses), "
+      "cancellations, amendments and holds as a replay file (the same seed, the "
+      "same file)",
       "With --config instead of --output, publishes the records to that "
       "Kafka as simulated time passes.",
       [](CLI::App& app) -> Command::Action {
@@ -56,6 +58,9 @@ Command ErpCommand() {
         app.add_option("--orders-per-day", args->options.orders_per_day)
             ->check(CLI::Range(1, 1000000));
         app.add_option("--seed", args->options.seed);
+        app.add_flag("--v1", args->v1,
+                     "the v1 stream as before: one stock, orders to GB only, no "
+                     "amendments or holds");
         app.add_option("--output,-o", args->output_path,
                        "write a replay file here (- for stdout) instead of publishing");
         app.add_option("--config", args->config_path,
@@ -63,12 +68,16 @@ Command ErpCommand() {
         app.add_option("--speed", args->speed,
                        "simulated time runs this many times as fast as the wall clock")
             ->check(CLI::Range(0.001, 1e7));
-        return [args] { return RunErp(*args); };
+        return [args] {
+          args->options.extensions = !args->v1;
+          return RunErp(*args);
+        };
       });
 }
 
 struct ShippingArgs {
   ShippingOptions options;
+  bool v1 = false;  // the v1 events as before
   std::string config_path;
   double speed = 1;
   int seconds = 0;
@@ -78,7 +87,8 @@ Command ShippingCommand() {
   return Command::Leaf(
       "shipping",
       "Turn delivery tasks into PICKED, PACKED, SHIPPED and DELIVERED events "
-      "(some late, some failed), honouring CANCEL tasks",
+      "(some late, some failed, some in two parcels), honouring CANCEL, HOLD "
+      "and UPDATE tasks, and send the customer contacts that follow",
       "Reads delivery-tasks and writes shipments on --config's Kafka until "
       "SIGTERM (or --for).",
       [](CLI::App& app) -> Command::Action {
@@ -99,8 +109,15 @@ Command ShippingCommand() {
         app.add_option("--failed-share", o.failed_share,
                        "share of deliveries that fail at the first attempt")
             ->check(CLI::Range(0.0, 1.0));
+        app.add_option("--split-share", o.split_share,
+                       "share of tasks of two or more units packed in two parcels")
+            ->check(CLI::Range(0.0, 1.0));
+        app.add_flag("--v1", args->v1,
+                     "v1 events as before: one shipment an order, no lines, no "
+                     "customer contacts");
         app.add_option("--for", args->seconds, "stop after this many seconds");
         return [args] {
+          args->options.parcels = !args->v1;
           const Config config = LoadOrExit(args->config_path);
           InstallStopHandlers();
           return SimulateShipping(config, args->options, args->speed,

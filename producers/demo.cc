@@ -13,6 +13,7 @@
 #include <memory>
 #include <queue>
 #include <random>
+#include <set>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -33,9 +34,9 @@
 #include "orderflow/v1/orderflow.pb.h"
 #include "kafka/kafka_io.h"
 #include "replay/replay_line.h"
-#include "sim/erp.h"
-#include "sim/shipping.h"
+#include "sim/warehouses.h"
 #include "sim/week.h"
+#include "sim/world.h"
 
 namespace orderflow {
 namespace {
@@ -65,9 +66,21 @@ struct Tally {
       if (t.ParseFromArray(p, n)) orders[t.order_id()].AddTask(t);
     } else if (topic == Topic::kEscalations) {
       v1::Escalation e;
-      if (e.ParseFromArray(p, n)) orders[e.order_id()].AddEscalation(e, time);
+      if (!e.ParseFromArray(p, n)) return;
+      orders[e.order_id()].AddEscalation(e, time);
+      // A contact's escalation id ends with its contactId; its levels
+      // are one contact.
+      const std::string& id = e.escalation_id();
+      if (e.kind() == v1::ESCALATION_KIND_CUSTOMER_CONTACT && !e.root_cause().empty() &&
+          contacts.insert(Cat(e.order_id(), "/", id.substr(id.rfind('/') + 1))).second) {
+        ++root_causes[e.root_cause()];
+      }
     }
   }
+  // Rule 13: the customer contacts the engine escalated, once each, and
+  // their root causes.
+  std::set<std::string> contacts;
+  std::map<std::string, int64_t> root_causes;
 
   // The order's latest status; UNSPECIFIED before any.
   v1::OrderStatus Last(const std::string& id) const {
@@ -124,6 +137,60 @@ void SaveOutput(Topic topic, const RdKafka::Message& record, std::ostream& out) 
   out << EnvelopeLine(ShortName(topic), record.key() ? *record.key() : "",
                       OutputTime(topic, *m), *m)
       << "\n";
+}
+
+// "DELIVERY_FAILED 73 (top 1), NONE_FOUND 60 (top 2), ...": most first.
+std::string Ranked(const std::map<std::string, int64_t>& counts) {
+  std::vector<std::pair<int64_t, std::string>> ranked;
+  for (const auto& [name, n] : counts) ranked.emplace_back(-n, name);
+  std::sort(ranked.begin(), ranked.end());
+  std::string text;
+  for (size_t i = 0; i < ranked.size(); ++i) {
+    text += Cat(i ? ", " : "", ranked[i].second, " ", -ranked[i].first,
+                i < 3 ? Cat(" (top ", i + 1, ")") : std::string());
+  }
+  return text.empty() ? "none" : text;
+}
+
+// v1.1's lines of the summary: where the tasks went, parcels, amendments,
+// holds and customer contacts, as the simulators sent them and the engine
+// decided them.
+std::string V11Summary(const ServiceMetrics& m, const ServiceSummary& summary,
+                       const SimulatedWorld& world,
+                       const std::map<std::string, std::set<std::string>>& tasks_at,
+                       const Tally& tally) {
+  std::string warehouses;
+  for (const SimulatedWarehouse& w : kSimulatedWarehouses) {
+    auto it = tasks_at.find(std::string(w.id));
+    warehouses += Cat(warehouses.empty() ? "" : ", ", w.id, " (", w.country, ") ",
+                      it == tasks_at.end() ? 0 : it->second.size(), " tasks");
+  }
+  int64_t hold_aged = 0;
+  for (const auto& [kind, count] : summary.kinds_by_raised) {
+    if (kind == v1::ESCALATION_KIND_HOLD_AGED) hold_aged = count;
+  }
+  const ErpExtras& erp = world.erp().extras();
+  const HelpDeskCounts& desk = world.help_desk().counts();
+  std::ostringstream s;
+  s << "warehouses             " << warehouses << "\n"
+    << "split shipments        "
+    << Pct(m.shipped > 0 ? std::optional<double>(static_cast<double>(m.split_shipments) /
+                                                 static_cast<double>(m.shipped))
+                         : std::nullopt)
+    << "  (" << m.split_shipments << " of " << m.shipped
+    << " shipped orders left in more than one parcel)\n"
+    << "amendments             " << erp.amendments << " from the ERP (" << erp.late_amendments
+    << " sent late): " << m.amendments_applied << " applied, " << m.amendments_rejected
+    << " rejected\n"
+    << "holds                  " << erp.holds << " placed: " << erp.holds_resumed
+    << " released to go on, " << erp.holds_cancelling << " cancelling the order, "
+    << erp.holds_aged << " released past their limit (HOLD_AGED raised " << hold_aged
+    << ")\n"
+    << "customer contacts      " << desk.contacts << " (" << desk.resolved << " resolved): "
+    << desk.after_failed_delivery << " after a failed delivery, " << desk.late
+    << " late, " << desk.on_hold << " on hold, " << desk.without_cause << " other\n"
+    << "contacts by root cause " << Ranked(tally.root_causes) << "\n";
+  return s.str();
 }
 
 std::string Percentiles(const ServiceSummary::Percentiles& p) {
@@ -187,6 +254,8 @@ int RunDemo(const DemoOptions& options, const std::atomic<bool>& stop,
   Config config;
   config.engine.order_partitions = kPartitions;
   config.engine.inventory_partitions = kPartitions;
+  // The simulated shop's three warehouses (sim/warehouses.h), ship_complete.
+  config.engine.sourcing = SimulatedSourcing();
   config.kafka.bootstrap_servers = bootstrap;
   config.kafka.event_time = true;
   config.kafka.commit_interval = 100;
@@ -222,7 +291,8 @@ int RunDemo(const DemoOptions& options, const std::atomic<bool>& stop,
     auto writer = TopicWriter::Create(config);
     auto tasks = TopicReader::Create(config, {Topic::kDeliveryTasks});
     auto outputs = TopicReader::Create(config, {Topic::kOrderStatus, Topic::kDeliveryTasks,
-                                                Topic::kEscalations, Topic::kDeadLetter});
+                                                Topic::kEscalations, Topic::kDeadLetter,
+                                                Topic::kAmendmentResults});
     if (!writer.ok() || !tasks.ok() || !outputs.ok()) {
       err << "orderflow demo: cannot reach the embedded cluster\n";
       return 1;
@@ -245,10 +315,9 @@ int RunDemo(const DemoOptions& options, const std::atomic<bool>& stop,
         inputs_file << EnvelopeLine(ShortName(t), key, at, m) << "\n";
       }
     };
-    ErpSimulator erp({options.seed, options.orders_per_day, start}, send);
-    ShippingOptions shipping_options;
-    shipping_options.seed = options.seed;
-    ShippingSimulator shipping(shipping_options, send);
+    SimulatedWorld world({options.seed, options.orders_per_day, start}, send);
+    const ErpSimulator& erp = world.erp();
+    std::map<std::string, std::set<std::string>> tasks_at;  // warehouse -> task ids
     Tally tally;
 
     auto shown = SteadyClock::now();
@@ -256,16 +325,16 @@ int RunDemo(const DemoOptions& options, const std::atomic<bool>& stop,
     bool week_over = false;
     while (!stop.load()) {
       const EpochMillis now = clock.Now();
-      erp.Step(now);
+      world.Step(now);
       while (auto m = (*tasks)->Next()) {
         v1::DeliveryTask t;
         if (t.ParseFromArray(m->payload(), static_cast<int>(m->len()))) {
           // The warehouse plans from when the task was created: the
           // engine's own delay is not the warehouse's (time runs fast).
-          shipping.OnTask(t, ToMillis(t.created_at()));
+          world.OnTask(t);
+          if (t.action() == v1::TASK_ACTION_CREATE) tasks_at[t.warehouse_id()].insert(t.task_id());
         }
       }
-      shipping.Step(now);
       bool any = false;
       while (auto m = (*outputs)->Next()) {
         const Topic topic = (*outputs)->TopicOf(*m);
@@ -275,7 +344,7 @@ int RunDemo(const DemoOptions& options, const std::atomic<bool>& stop,
         if (topic == Topic::kOrderStatus &&
             status.ParseFromArray(m->payload(), static_cast<int>(m->len())) &&
             status.status() == v1::ORDER_STATUS_SHIPPED) {
-          erp.OnShipped(status.order_id(), ToMillis(status.occurred_at()));
+          world.OnShipped(status.order_id(), ToMillis(status.occurred_at()));
         }
         any = true;
       }
@@ -299,7 +368,7 @@ int RunDemo(const DemoOptions& options, const std::atomic<bool>& stop,
       }
       if (now >= clock.end && !week_over) {
         week_over = true;
-        erp.Finish();
+        world.Finish();
         out << "the week is over; waiting for the engine to settle\n";
       }
       if (week_over && SteadyClock::now() - quiet_since > std::chrono::seconds(3)) break;
@@ -321,6 +390,21 @@ int RunDemo(const DemoOptions& options, const std::atomic<bool>& stop,
     int64_t open = 0, in_transit = 0;  // not yet shipped; shipped
     for (const v1::OrderStatus s : kOpenStatuses) {
       (HasShipped(s) ? in_transit : open) += backlog.of_status(s);
+    }
+    // v1.1's open statuses (ON_HOLD, PARTIALLY_SHIPPED and _DELIVERED) that
+    // the engine's backlog does not count: from the output topics.
+    int64_t counted_from_topics = 0;
+    for (const v1::OrderStatus s :
+         {v1::ORDER_STATUS_ON_HOLD, v1::ORDER_STATUS_PARTIALLY_SHIPPED,
+          v1::ORDER_STATUS_PARTIALLY_DELIVERED}) {
+      if (std::find(kOpenStatuses.begin(), kOpenStatuses.end(), s) != kOpenStatuses.end()) {
+        continue;
+      }
+      for (const auto& [id, facts] : tally.orders) {
+        if (facts.status != s) continue;
+        ++(HasShipped(s) ? in_transit : open);
+        ++counted_from_topics;
+      }
     }
 
     // The same counts from the output topics, order by order.
@@ -352,8 +436,14 @@ int RunDemo(const DemoOptions& options, const std::atomic<bool>& stop,
         << "placed -> delivered    " << Percentiles(summary.placed_to_delivered) << "\n"
         << "backlog at the end     " << open << " open ("
         << backlog.of_status(v1::ORDER_STATUS_BACKORDERED) << " backordered), "
-        << in_transit << " in transit\n"
+        << in_transit << " in transit"
+        << (counted_from_topics > 0
+                ? Cat("; ", counted_from_topics,
+                      " of them on hold or partly shipped (from the output topics)")
+                : std::string())
+        << "\n"
         << "dead letters           " << DeadLetters(final_snapshot.host) << "\n"
+        << V11Summary(m, summary, world, tasks_at, tally)
         << "escalations raised     ";
     for (size_t i = 0; i < summary.kinds_by_raised.size(); ++i) {
       const auto& [kind, count] = summary.kinds_by_raised[i];

@@ -6,6 +6,7 @@
 #include "kafka/kafka_io.h"
 #include "platform/wall_clock.h"
 #include "replay/replay_line.h"
+#include "sim/help_desk.h"
 #include "sim/week.h"
 
 namespace orderflow {
@@ -73,10 +74,17 @@ int SimulateShipping(const Config& config, const ShippingOptions& options,
     return 1;
   }
   int64_t events = 0, tasks_seen = 0;
+  // v1.1: customers contact the help desk about what the warehouse and
+  // carrier did (sim/help_desk.h).
+  HelpDesk help_desk(options.seed, [&](Topic t, const std::string& key,
+                                       const google::protobuf::Message& m, EpochMillis at) {
+    (*writer)->Send(t, key, m, at);
+  });
   ShippingSimulator shipping(options, [&](Topic t, const std::string& key,
                                           const google::protobuf::Message& m,
                                           EpochMillis at) {
     (*writer)->Send(t, key, m, at);
+    if (options.parcels) help_desk.Observe(t, m, at);
     ++events;
   });
   std::optional<SimClock> clock;
@@ -93,13 +101,17 @@ int SimulateShipping(const Config& config, const ShippingOptions& options,
       if (!clock) clock = SimClock{created, kNever, speed};
       newest_task = std::max(newest_task, created);
       shipping.OnTask(task, created);
+      if (options.parcels) help_desk.OnTask(task);
       ++tasks_seen;
     }
     // Never beyond the wall clock: brokers refuse future timestamps.
     const EpochMillis wall = WallClockMillis();
     const EpochMillis now =
         clock ? std::min(wall, std::max(clock->Now(), newest_task)) : 0;
-    if (clock) shipping.Step(now);
+    if (clock) {
+      shipping.Step(now);
+      if (options.parcels) help_desk.Step(now);
+    }
     if (std::chrono::steady_clock::now() - reported > std::chrono::seconds(5)) {
       reported = std::chrono::steady_clock::now();
       err << "simulate shipping: " << tasks_seen << " tasks, " << events
@@ -108,7 +120,12 @@ int SimulateShipping(const Config& config, const ShippingOptions& options,
     }
   }
   err << "simulate shipping: " << tasks_seen << " tasks, " << events
-      << " shipment events sent\n";
+      << " shipment events sent";
+  if (options.parcels) {
+    err << ", " << shipping.split_tasks() << " tasks in two parcels, "
+        << help_desk.counts().contacts << " customer contacts";
+  }
+  err << "\n";
   std::string why;
   if (const int64_t refused = (*writer)->Flush(&why); refused > 0) {
     err << "orderflow: Kafka refused " << refused << " records, first: " << why << "\n";

@@ -1,6 +1,7 @@
 // `orderflow simulate erp` and `orderflow simulate shipping`: the demo's
 // simulators as tools. The ERP writes a seeded week (or any number of
-// days) of orders, stock and cancellations as a replay file in time order
+// days) of orders, stock, cancellations and (v1.1, ErpOptions::extensions)
+// amendments and holds as a replay file in time order
 // (the same seed, the same file), or publishes it to Kafka as time passes.
 // The shipping simulator closes the loop on a running engine.
 #ifndef ORDERFLOW_PRODUCERS_SIMULATE_H_
@@ -30,7 +31,10 @@ int SimulateErpToKafka(const Config& config, ErpOptions options, int days,
 // DELIVERED (or DELIVERY_FAILED, then DELIVERED a day later) for each, as
 // simulated time reaches them; honours CANCEL tasks. Simulated time is the
 // wall clock sped up `speed` times, and never behind the newest task's
-// createdAt. Runs until `stop`, or for `seconds` when that is > 0.
+// createdAt. Runs until `stop`, or for `seconds` when that is > 0. With
+// options.parcels (v1.1) it also works task by task (HOLD, RELEASE,
+// UPDATE), ships parcels with lines, and a help desk sends the customer
+// contacts that what happened gives reason to (sim/help_desk.h).
 int SimulateShipping(const Config& config, const ShippingOptions& options,
                      double speed, int seconds, const std::atomic<bool>& stop,
                      std::ostream& err);

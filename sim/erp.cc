@@ -23,7 +23,9 @@ ErpSimulator::ErpSimulator(const ErpOptions& o, RecordSink out)
       start_(o.start),
       out_(std::move(out)),
       skus_(SkuCatalogue::PowerLaw(kSimulatedSkus, kPopularity, per_day_,
-                                   kLinesPerOrder, kUnitsPerLine)) {
+                                   kLinesPerOrder, kUnitsPerLine)),
+      extensions_(o.extensions),
+      world_rng_(o.seed ^ 0x11ed) {
   next_order_ = o.start;
   next_receipt_ = o.start + Hours(6);
 }
@@ -40,8 +42,13 @@ void ErpSimulator::Step(EpochMillis now) {
     EpochMillis due = std::min(next_order_, next_receipt_);
     if (!cancellations_.empty()) due = std::min(due, cancellations_.top().first);
     if (!invoices_.empty()) due = std::min(due, invoices_.top().first);
+    if (!planned_.empty()) due = std::min(due, planned_.begin()->first);
     if (due > now) return;
-    if (!invoices_.empty() && due == invoices_.top().first) {
+    if (!planned_.empty() && due == planned_.begin()->first) {
+      const auto [at, record] = *planned_.begin();
+      planned_.erase(planned_.begin());
+      out_(record.topic, record.key, *record.record, at);
+    } else if (!invoices_.empty() && due == invoices_.top().first) {
       const auto [at, id] = invoices_.top();
       invoices_.pop();
       Invoice(id, at);
@@ -72,8 +79,7 @@ void ErpSimulator::CountStock() {
   for (int i = 0; i < kSimulatedSkus; ++i) {
     // About two days of sales on the shelf.
     const int64_t units = 5 + static_cast<int64_t>(skus_.DailyDemand(i) * (1.5 + rng_.Uniform()));
-    out_(Topic::kInventory, skus_.Name(i),
-         InventoryRecord(skus_.Name(i), v1::INVENTORY_KIND_SNAPSHOT, units, start_), start_);
+    SendStock(i, v1::INVENTORY_KIND_SNAPSHOT, units, start_);
   }
 }
 
@@ -84,10 +90,7 @@ void ErpSimulator::ReceiveStock(EpochMillis at) {
     const double delivered =
         skus_.DailyDemand(i) * (rng_.Uniform() < 0.15 ? 0.3 : 0.8 + 0.5 * rng_.Uniform());
     if (delivered < 1) continue;
-    out_(Topic::kInventory, skus_.Name(i),
-         InventoryRecord(skus_.Name(i), v1::INVENTORY_KIND_RECEIPT,
-                         static_cast<int64_t>(std::ceil(delivered)), at),
-         at);
+    SendStock(i, v1::INVENTORY_KIND_RECEIPT, static_cast<int64_t>(std::ceil(delivered)), at);
   }
 }
 
@@ -108,6 +111,7 @@ void ErpSimulator::PlaceOrder(EpochMillis at) {
   a->set_city("Manchester");
   a->set_postal_code("M1 1AA");
   a->set_country("GB");
+  if (extensions_) SetDestination(*a);
   std::set<uint32_t> skus;
   const int lines = 1 + static_cast<int>(std::pow(rng_.Uniform(), 2) * 3);
   while (static_cast<int>(skus.size()) < lines) skus.insert(skus_.Pick(rng_.Uniform()));
@@ -127,6 +131,8 @@ void ErpSimulator::PlaceOrder(EpochMillis at) {
   }
   placed_at_[id] = at;
   lines_[id].assign(o.lines().begin(), o.lines().end());
+  // The ERP's own faults are refused by the engine: nothing more for them.
+  if (extensions_ && fault >= 0.03) PlanChanges(o, at);
   std::unique_ptr<v1::OrderPlaced> late = std::move(held_back_);
   if (rng_.Uniform() < 0.01) {
     held_back_ = std::make_unique<v1::OrderPlaced>(o);  // sent after the next

@@ -21,6 +21,16 @@
 // Orders, stock and cancellations draw from one generator and depend on
 // nothing but the options; invoices draw from their own, since they depend
 // on when shipments are heard of (OnShipped).
+//
+// With `extensions` (v1.1, rules 9-12) the same orders, stock and
+// cancellations come (the same draws), and besides them, from a third
+// generator: stock counted and received at three warehouses in two
+// countries (sim/warehouses.h), orders sent to four countries, about 5 %
+// of orders amended (a new address, a faster service level, a quantity
+// changed; some requested so late that the warehouse has picked or packed
+// and the engine refuses them), and about 5 % held (payment, fraud or
+// address checks: most released to go on, some released cancelling the
+// order, a few left open past their type's limit).
 #ifndef ORDERFLOW_SIM_ERP_H_
 #define ORDERFLOW_SIM_ERP_H_
 
@@ -46,6 +56,19 @@ struct ErpOptions {
   uint64_t seed = 1;
   int orders_per_day = 1500;
   EpochMillis start = kSimulatedMonday;
+  // v1.1: warehouses, destinations, amendments and holds (above). Off: the
+  // v1 stream, byte for byte as before.
+  bool extensions = false;
+};
+
+// What the ERP sent of v1.1's records (extensions on).
+struct ErpExtras {
+  int64_t amendments = 0;
+  int64_t late_amendments = 0;  // requested once the warehouse has likely picked
+  int64_t holds = 0;
+  int64_t holds_resumed = 0;
+  int64_t holds_cancelling = 0;
+  int64_t holds_aged = 0;  // released only after their type's limit
 };
 
 // How many SKUs the ERP's shop sells.
@@ -69,12 +92,22 @@ class ErpSimulator {
 
   int64_t orders_sent() const { return static_cast<int64_t>(placed_at_.size()); }
   const std::map<std::string, EpochMillis>& placed_at() const { return placed_at_; }
+  const ErpExtras& extras() const { return extras_; }
 
  private:
   void CountStock();
   void ReceiveStock(EpochMillis at);
   void PlaceOrder(EpochMillis at);
   void Invoice(const std::string& id, EpochMillis at);
+  // v1.1 (erp_changes.cc): stock split over the warehouses; where an order
+  // goes; its amendment and hold, drawn and planned when it is placed.
+  void SendStock(uint32_t sku, v1::InventoryKind kind, int64_t units, EpochMillis at);
+  void SetDestination(v1::Address& address);
+  void PlanChanges(const v1::OrderPlaced& order, EpochMillis at);
+  void PlanAmendment(const v1::OrderPlaced& order, EpochMillis at);
+  void PlanHold(const v1::OrderPlaced& order, EpochMillis at);
+  void Later(EpochMillis at, Topic topic, const std::string& key,
+             std::shared_ptr<const google::protobuf::Message> record);
 
   StdRandom rng_;
   StdRandom invoice_rng_;
@@ -94,6 +127,16 @@ class ErpSimulator {
   std::map<std::string, std::vector<v1::OrderLine>> lines_;
   std::set<std::string> invoiced_;
   std::unique_ptr<v1::OrderPlaced> held_back_;
+  // v1.1.
+  bool extensions_;
+  StdRandom world_rng_;
+  struct Planned {
+    Topic topic;
+    std::string key;
+    std::shared_ptr<const google::protobuf::Message> record;
+  };
+  std::multimap<EpochMillis, Planned> planned_;  // equal times: as planned
+  ErpExtras extras_;
 };
 
 }  // namespace orderflow

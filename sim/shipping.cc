@@ -7,6 +7,10 @@
 namespace orderflow {
 
 void ShippingSimulator::OnTask(const v1::DeliveryTask& task, EpochMillis now) {
+  if (options_.parcels) {
+    OnParcelTask(task, now);
+    return;
+  }
   const std::string& id = task.order_id();
   if (task.action() == v1::TASK_ACTION_CANCEL) {
     if (!shipped_.count(id)) cancelled_.insert(id);
@@ -42,6 +46,10 @@ void ShippingSimulator::OnTask(const v1::DeliveryTask& task, EpochMillis now) {
 }
 
 void ShippingSimulator::Step(EpochMillis now) {
+  if (options_.parcels) {
+    StepParcels(now);
+    return;
+  }
   while (!events_.empty() && events_.top().at <= now) {
     const Event e = events_.top();
     events_.pop();

@@ -21,6 +21,18 @@ check "received = accepted + rejected" 'grep -q "received = accepted + rejected:
 check "every accepted order accounted for" 'grep -q "open, shipped, delivered or cancelled: yes" "$out"'
 check "orders were received" 'grep -Eq "orders received +[1-9][0-9]+" "$out"'
 check "some orders delivered" 'grep -Eq "on-time delivery .*\(([0-9]+) of [1-9][0-9]* delivered" "$out"'
+# v1.1: three warehouses, parcels, amendments, holds and customer contacts.
+check "tasks at each of the three warehouses" \
+  'grep -Eq "^warehouses +WH-MAN \(GB\) [1-9][0-9]* tasks, WH-BER \(DE\) [1-9][0-9]* tasks, WH-HAM \(DE\) [1-9][0-9]* tasks" "$out"'
+check "some orders shipped in more than one parcel" \
+  'grep -Eq "^split shipments +[0-9.]+ %  \([1-9][0-9]* of [1-9][0-9]* shipped orders" "$out"'
+check "amendments applied and rejected" \
+  'grep -Eq "^amendments +[1-9][0-9]* from the ERP .*: [1-9][0-9]* applied, [1-9][0-9]* rejected" "$out"'
+check "holds placed and released" \
+  'grep -Eq "^holds +[1-9][0-9]* placed: [1-9][0-9]* released to go on" "$out"'
+check "customer contacts sent" 'grep -Eq "^customer contacts +[1-9][0-9]* \(" "$out"'
+check "contacts ranked by root cause" \
+  'grep -Eq "^contacts by root cause [A-Z_]+ [1-9][0-9]* \(top 1\)" "$out"'
 # The same seed gives the same simulated week: the ERP sends the same orders.
 # This run also keeps the week as replay files (--save), which the team
 # lead's tools read: the weekly report, month-end alignment, inspect.
@@ -47,6 +59,11 @@ check "simulate erp: same seed, same file" 'cmp -s "$out.a" "$out.b"'
 check "simulate erp: another seed, another file" '! cmp -s "$out.a" "$out.c"'
 check "simulate erp: a week of records" '[[ $(wc -l <"$out.a") -gt 1000 ]]'
 check "simulate erp: every line replays" '"$bin" replay "$out.a" 2>&1 >/dev/null | grep -q " 0 bad)"'
-rm -f "$out.a" "$out.b" "$out.c"
+check "simulate erp: amendments, holds and stock per warehouse" \
+  'grep -q "\"topic\":\"amendments\"" "$out.a" && grep -q "\"topic\":\"holds\"" "$out.a" && grep -q "\"warehouseId\":\"WH-HAM\"" "$out.a"'
+"$bin" simulate erp --days 2 --seed 11 --v1 -o "$out.d" 2>/dev/null
+check "simulate erp --v1: neither amendments nor holds nor warehouses" \
+  '! grep -Eq "\"topic\":\"(amendments|holds)\"|warehouseId" "$out.d" && [[ $(wc -l <"$out.d") -gt 1000 ]]'
+rm -f "$out.a" "$out.b" "$out.c" "$out.d"
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -52,11 +52,11 @@ class StreamDigest {
 
 // A week of the ERP, told of shipments a day after each order (every
 // third order), so that invoices are drawn too.
-std::string ErpWeek(uint64_t seed, int orders_per_day) {
+std::string ErpWeek(uint64_t seed, int orders_per_day, bool extensions = false) {
   StreamDigest digest;
   std::vector<std::pair<std::string, EpochMillis>> placed;
   const EpochMillis start = kSimulatedMonday;
-  ErpSimulator erp({seed, orders_per_day, start},
+  ErpSimulator erp({seed, orders_per_day, start, extensions},
                    [&](Topic topic, const std::string& key,
                        const google::protobuf::Message& value, EpochMillis at) {
                      digest.Add(ShortName(topic), key, at, value);
@@ -122,6 +122,12 @@ std::string Workload(const workload::WorkloadOptions& options) {
 TEST(SimStreams, ErpWeekIsPinned) {
   EXPECT_EQ(ErpWeek(1, 1500), "14084:02476c7d38533633");
   EXPECT_EQ(ErpWeek(7, 300), "3931:bfd839e8736c7ae3");
+}
+
+// v1.1 (warehouses, destinations, amendments, holds): pinned as well.
+TEST(SimStreams, ErpWeekWithExtensionsIsPinned) {
+  EXPECT_EQ(ErpWeek(1, 1500, true), "18635:887ff9b21d8dd886");
+  EXPECT_EQ(ErpWeek(7, 300, true), "6694:7a8556e65c75566f");
 }
 
 TEST(SimStreams, WarehouseIsPinned) {
