@@ -51,6 +51,12 @@ bool AddOutputRecord(Topic topic, google::protobuf::Message& value,
       builder.Add(m);
       return true;
     }
+    case Topic::kAmendmentResults: {
+      auto& m = static_cast<v1::AmendmentResult&>(value);
+      DefaultTime(m.mutable_occurred_at(), record_time);
+      builder.Add(m);
+      return true;
+    }
     default:
       return false;
   }

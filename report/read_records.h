@@ -3,8 +3,8 @@
 //
 //   {"topic":"order-status","key":"O-1","timestamp":"...","value":{...}}
 //
-// reading `order-status`, `escalations` and `dead-letter` and passing over
-// `delivery-tasks`. A line that cannot be used is named on `diagnostics`
+// reading `order-status`, `escalations`, `dead-letter` and
+// `amendment-results` and passing over `delivery-tasks`. A line that cannot be used is named on `diagnostics`
 // with its line number, counted and skipped; the rest is read.
 #ifndef ORDERFLOW_REPORT_READ_RECORDS_H_
 #define ORDERFLOW_REPORT_READ_RECORDS_H_
@@ -33,7 +33,8 @@ struct ReadStats {
 };
 
 // Gives one decoded record of `topic` (order-status: OrderStatusChanged,
-// escalations: Escalation, dead-letter: DeadLetter) to the builder; an
+// escalations: Escalation, dead-letter: DeadLetter, amendment-results:
+// AmendmentResult) to the builder; an
 // event time left out is taken from `record_time`. False for other topics.
 bool AddOutputRecord(Topic topic, google::protobuf::Message& value,
                      std::optional<EpochMillis> record_time,
