@@ -108,6 +108,7 @@ void OrderShard::ApplyContact(Order& order, const v1::CustomerContact& contact,
     c.resolved = true;  // came resolved: nothing to escalate
     return;
   }
+  metrics_.OnContact(static_cast<v1::ContactKind>(c.kind), c.root_cause);
   RaiseContact(order, contacts.contacts.size() - 1, 1, clock_,
                Cat("Customer contact ", c.contact_id, " (",
                    ContactKindName(c.kind),

@@ -87,6 +87,7 @@ void OrderShard::PlaceHold(Order& order, const v1::HoldEvent& event,
   hold.id = event.hold_id();
   hold.type = event.type();
   hold.placed_at = clock_;
+  metrics_.OnHoldPlaced(hold.type);
   if (HasShipped(order.status)) {
     hold.after_shipment = true;
     Raise(order, Rung::kHoldAfterShipment2, clock_,
@@ -107,6 +108,7 @@ void OrderShard::PlaceHold(Order& order, const v1::HoldEvent& event,
 void OrderShard::ReleaseHold(Order& order, OrderHolds::Hold& hold,
                              const v1::HoldEvent& event, Emitter& out) {
   hold.released = true;
+  metrics_.OnHoldReleased(hold.type, clock_ - hold.placed_at);
   if (event.outcome() == v1::HOLD_OUTCOME_CANCEL_ORDER) {
     ApplyCancellation(order, ToMillis(event.occurred_at()),
                       HoldReason(hold.type), out);

@@ -1,5 +1,7 @@
 #include "engine/order_store.h"
 
+#include "engine/holds.h"
+
 namespace orderflow {
 
 OrderStore::OrderStore() {
@@ -67,8 +69,19 @@ void OrderStore::NoteBacklogEntry(const Order& order) {
 }
 
 void OrderStore::CountBacklog(EpochMillis now, Backlog& backlog) const {
-  for (const BacklogEntry& e : backlog_entries_) {
+  for (size_t slot = 0; slot < backlog_entries_.size(); ++slot) {
+    const BacklogEntry& e = backlog_entries_[slot];
     backlog.Add(static_cast<v1::OrderStatus>(e.status), now - e.placed_at);
+    // Rule 12's open holds: few orders are ON_HOLD, so reading their holds
+    // costs little beside the front-to-back pass.
+    if (e.status != v1::ORDER_STATUS_ON_HOLD) continue;
+    const Order& order = At(static_cast<OrderSlot>(slot));
+    if (!order.extras) continue;
+    for (const OrderHolds::Hold& hold : order.extras->holds.holds) {
+      if (HoldsOrder(hold) && hold.type >= 0 && hold.type < kHoldTypes) {
+        ++backlog.open_holds[hold.type];
+      }
+    }
   }
 }
 

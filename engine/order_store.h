@@ -93,7 +93,8 @@ class OrderStore {
   // Notes the order's status and placedAt for CountBacklog.
   void NoteBacklogEntry(const Order& order);
   // Adds the orders' noted statuses, by age at `now`, to `backlog`. Reads
-  // 8 bytes a slot, front to back.
+  // 8 bytes a slot, front to back, and the holds of the orders noted
+  // ON_HOLD (Backlog::open_holds).
   void CountBacklog(EpochMillis now, Backlog& backlog) const;
 
   ShipToAddresses& ship_to() { return ship_to_; }

@@ -36,8 +36,34 @@ std::optional<Millis> CycleTimes::Percentile(double p) const {
 
 // -------------------------------------------------------- ServiceMetrics
 
+int RootCauseIndex(std::string_view root_cause) {
+  for (size_t i = 0; i < kRootCauses.size(); ++i) {
+    if (kRootCauses[i] == root_cause) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+namespace {
+// Statuses of an accepted order of which nothing has shipped, and those
+// of one of which something has (rule 10's partial statuses included).
+bool NothingShipped(v1::OrderStatus s) {
+  return s == v1::ORDER_STATUS_ACCEPTED || s == v1::ORDER_STATUS_ON_HOLD ||
+         s == v1::ORDER_STATUS_BACKORDERED || s == v1::ORDER_STATUS_ALLOCATED;
+}
+bool SomethingShipped(v1::OrderStatus s) {
+  return s == v1::ORDER_STATUS_SHIPPED ||
+         s == v1::ORDER_STATUS_PARTIALLY_SHIPPED ||
+         s == v1::ORDER_STATUS_PARTIALLY_DELIVERED ||
+         s == v1::ORDER_STATUS_DELIVERED ||
+         s == v1::ORDER_STATUS_DELIVERY_FAILED;
+}
+}  // namespace
+
 void ServiceMetrics::OnStatusChanged(const StatusChange& c) {
   const bool first = c.previous == v1::ORDER_STATUS_UNSPECIFIED;
+  if (NothingShipped(c.previous) && SomethingShipped(c.status)) {
+    ++shipping_started;
+  }
   switch (c.status) {
     case v1::ORDER_STATUS_ACCEPTED:
       // Back from ON_HOLD (rule 12) an order is not accepted again.
@@ -82,6 +108,31 @@ void ServiceMetrics::OnEscalation(v1::EscalationKind kind,
   if (state == v1::ESCALATION_STATE_CLEARED) ++escalations_cleared[kind];
 }
 
+void ServiceMetrics::OnHoldPlaced(v1::HoldType type) {
+  if (type < 0 || type >= kHoldTypes) return;
+  ++holds_placed[type];
+}
+
+void ServiceMetrics::OnHoldReleased(v1::HoldType type, Millis held_for) {
+  if (type < 0 || type >= kHoldTypes) return;
+  time_on_hold[type].Add(held_for);
+}
+
+void ServiceMetrics::OnContact(v1::ContactKind kind,
+                               std::string_view root_cause) {
+  if (kind < 0 || kind >= kContactKinds) return;
+  ++contacts_by_kind[kind];
+  if (const int i = RootCauseIndex(root_cause); i >= 0) {
+    ++contacts_by_root_cause[i];
+  }
+}
+
+int64_t ServiceMetrics::contacts() const {
+  int64_t n = 0;
+  for (int64_t c : contacts_by_kind) n += c;
+  return n;
+}
+
 void ServiceMetrics::Merge(const ServiceMetrics& o) {
   received += o.received;
   accepted += o.accepted;
@@ -93,6 +144,7 @@ void ServiceMetrics::Merge(const ServiceMetrics& o) {
   delivered += o.delivered;
   delivered_on_time += o.delivered_on_time;
   delivery_failures += o.delivery_failures;
+  shipping_started += o.shipping_started;
   split_shipments += o.split_shipments;
   amendments_applied += o.amendments_applied;
   amendments_rejected += o.amendments_rejected;
@@ -101,6 +153,16 @@ void ServiceMetrics::Merge(const ServiceMetrics& o) {
   for (int k = 0; k < kEscalationKinds; ++k) {
     escalations_raised[k] += o.escalations_raised[k];
     escalations_cleared[k] += o.escalations_cleared[k];
+  }
+  for (int t = 0; t < kHoldTypes; ++t) {
+    holds_placed[t] += o.holds_placed[t];
+    time_on_hold[t].Merge(o.time_on_hold[t]);
+  }
+  for (int k = 0; k < kContactKinds; ++k) {
+    contacts_by_kind[k] += o.contacts_by_kind[k];
+  }
+  for (size_t r = 0; r < kRootCauses.size(); ++r) {
+    contacts_by_root_cause[r] += o.contacts_by_root_cause[r];
   }
 }
 
@@ -144,6 +206,7 @@ void Backlog::Merge(const Backlog& other) {
   for (size_t i = 0; i < orders.size(); ++i) {
     for (int b = 0; b < kAgeBuckets; ++b) orders[i][b] += other.orders[i][b];
   }
+  for (int t = 0; t < kHoldTypes; ++t) open_holds[t] += other.open_holds[t];
 }
 
 int64_t Backlog::total() const {
@@ -175,6 +238,10 @@ std::optional<double> Rate(int64_t part, int64_t whole) {
   if (whole == 0) return std::nullopt;
   return static_cast<double>(part) / static_cast<double>(whole);
 }
+std::optional<double> Per100(int64_t part, int64_t whole) {
+  if (whole == 0) return std::nullopt;
+  return 100.0 * static_cast<double>(part) / static_cast<double>(whole);
+}
 ServiceSummary::Percentiles PercentilesOf(const CycleTimes& t) {
   return {t.Percentile(0.50), t.Percentile(0.90), t.Percentile(0.99)};
 }
@@ -189,6 +256,18 @@ ServiceSummary Summarize(const ServiceMetrics& m) {
   s.on_time_rate = Rate(m.delivered_on_time, m.delivered);
   s.placed_to_shipped = PercentilesOf(m.placed_to_shipped);
   s.placed_to_delivered = PercentilesOf(m.placed_to_delivered);
+  s.split_shipment_rate = Rate(m.split_shipments, m.shipping_started);
+  s.contacts_per_100_orders = Per100(m.contacts(), m.received);
+  for (int k = 0; k < kContactKinds; ++k) {
+    s.contacts_per_100_by_kind[k] = Per100(m.contacts_by_kind[k], m.received);
+  }
+  for (size_t r = 0; r < kRootCauses.size(); ++r) {
+    s.contacts_per_100_by_root_cause[r] =
+        Per100(m.contacts_by_root_cause[r], m.received);
+  }
+  for (int t = 0; t < kHoldTypes; ++t) {
+    s.time_on_hold[t] = PercentilesOf(m.time_on_hold[t]);
+  }
   for (int k = 0; k < kEscalationKinds; ++k) {
     if (m.escalations_raised[k] > 0) {
       s.kinds_by_raised.emplace_back(static_cast<v1::EscalationKind>(k),

@@ -3,7 +3,9 @@
 #include <optional>
 #include <string>
 
+#include "engine/contacts.h"
 #include "engine/escalations.h"
+#include "engine/holds.h"
 #include "engine/order_status.h"
 
 namespace orderflow {
@@ -29,6 +31,53 @@ Json CycleTimesJson(const CycleTimes& t,
 
 std::string KindKey(int kind) {
   return std::string(KindName(static_cast<v1::EscalationKind>(kind)));
+}
+
+std::string HoldTypeKey(int type) {
+  return std::string(HoldTypeName(static_cast<v1::HoldType>(type)));
+}
+
+// Rule 12: {"open": {TYPE: n}, "placed": {...}, "released": {...},
+// "timeOnHoldSeconds": {TYPE: {count, p50, p90, p99, sum}}}, every type.
+Json HoldsJson(const ServiceMetrics& m, const ServiceSummary& s,
+               const Backlog& b) {
+  Json j;
+  for (const char* key : {"open", "placed", "released"}) j[key] = Json::object();
+  j["timeOnHoldSeconds"] = Json::object();
+  for (int t = 1; t < kHoldTypes; ++t) {
+    if (!v1::HoldType_IsValid(t)) continue;
+    const std::string type = HoldTypeKey(t);
+    j["open"][type] = b.open_holds[t];
+    j["placed"][type] = m.holds_placed[t];
+    j["released"][type] = m.time_on_hold[t].count();
+    j["timeOnHoldSeconds"][type] = CycleTimesJson(m.time_on_hold[t], s.time_on_hold[t]);
+  }
+  return j;
+}
+
+// Rule 13: {"total", "per100Orders", "byKind", "per100OrdersByKind",
+// "byRootCause", "per100OrdersByRootCause"}, every kind and root cause.
+Json ContactsJson(const ServiceMetrics& m, const ServiceSummary& s) {
+  Json j;
+  j["total"] = m.contacts();
+  j["per100Orders"] = OrNull(s.contacts_per_100_orders);
+  j["byKind"] = Json::object();
+  j["per100OrdersByKind"] = Json::object();
+  for (int k = 1; k < kContactKinds; ++k) {
+    if (!v1::ContactKind_IsValid(k)) continue;
+    const std::string kind(ContactKindName(k));
+    j["byKind"][kind] = m.contacts_by_kind[k];
+    j["per100OrdersByKind"][kind] = OrNull(s.contacts_per_100_by_kind[k]);
+  }
+  j["byRootCause"] = Json::object();
+  j["per100OrdersByRootCause"] = Json::object();
+  for (size_t r = 0; r < kRootCauses.size(); ++r) {
+    const std::string cause(kRootCauses[r]);
+    j["byRootCause"][cause] = m.contacts_by_root_cause[r];
+    j["per100OrdersByRootCause"][cause] =
+        OrNull(s.contacts_per_100_by_root_cause[r]);
+  }
+  return j;
 }
 
 }  // namespace
@@ -67,6 +116,7 @@ nlohmann::ordered_json MetricsToJson(const MetricsSnapshot& snapshot) {
   rates["backorder"] = OrNull(s.backorder_rate);
   rates["cancellation"] = OrNull(s.cancellation_rate);
   rates["onTime"] = OrNull(s.on_time_rate);
+  rates["splitShipment"] = OrNull(s.split_shipment_rate);
 
   j["cycleTimeSeconds"]["placedToShipped"] =
       CycleTimesJson(m.placed_to_shipped, s.placed_to_shipped);
@@ -113,10 +163,12 @@ nlohmann::ordered_json MetricsToJson(const MetricsSnapshot& snapshot) {
                    {"raised", s.kinds_by_raised[i].second}});
   }
   escalations["topKinds"] = std::move(top);
-  if (m.amendments_applied > 0 || m.amendments_rejected > 0) {  // rule 11
-    j["amendments"]["applied"] = m.amendments_applied;
-    j["amendments"]["rejected"] = m.amendments_rejected;
-  }
+  j["amendments"]["applied"] = m.amendments_applied;  // rule 11
+  j["amendments"]["rejected"] = m.amendments_rejected;
+  j["shipments"]["shippingStarted"] = m.shipping_started;  // rule 10
+  j["shipments"]["split"] = m.split_shipments;
+  j["holds"] = HoldsJson(m, s, b);
+  j["contacts"] = ContactsJson(m, s);
   return j;
 }
 

@@ -11,7 +11,16 @@
 //    "cycleTimeSeconds": {"placedToShipped": {"count": 4, "p50": 7200, ...}, ...},
 //    "backlog": {"total": 3, "byStatus": {...}, "byAge": {...}, "byStatusAndAge": {...}},
 //    "escalations": {"raised": {...}, "cleared": {...}, "open": {...},
-//                    "topKinds": [{"kind": "SHIP_DEADLINE_MISSED", "raised": 4}, ...]}}
+//                    "topKinds": [{"kind": "SHIP_DEADLINE_MISSED", "raised": 4}, ...]},
+//    "amendments": {"applied": 2, "rejected": 1},
+//    "shipments": {"shippingStarted": 5, "split": 1},
+//    "holds": {"open": {"PAYMENT": 1, ...}, "placed": {...}, "released": {...},
+//              "timeOnHoldSeconds": {"PAYMENT": {"count": 2, "p50": 3600, ...}, ...}},
+//    "contacts": {"total": 3, "per100Orders": 30, "byKind": {...},
+//                 "per100OrdersByKind": {...}, "byRootCause": {...},
+//                 "per100OrdersByRootCause": {...}}}
+// ("rates" has "splitShipment" too; every hold type, contact kind and
+// root cause is listed, with 0 when none.)
 #ifndef ORDERFLOW_OBSERVE_METRICS_JSON_H_
 #define ORDERFLOW_OBSERVE_METRICS_JSON_H_
 

@@ -6,7 +6,9 @@
 #include <utility>
 #include <vector>
 
+#include "engine/contacts.h"
 #include "engine/escalations.h"
+#include "engine/holds.h"
 #include "engine/order_status.h"
 
 namespace orderflow {
@@ -131,6 +133,10 @@ std::string RenderPrometheus(const LiveSnapshot& snapshot) {
        "Cancelled orders / received orders."},
       {"orderflow_on_time_delivery_ratio", s.on_time_rate,
        "Orders delivered by their promise / delivered orders."},
+      {"orderflow_split_shipment_ratio", s.split_shipment_rate,
+       "Orders shipped in more than one parcel / orders whose shipping started."},
+      {"orderflow_contacts_per_100_orders", s.contacts_per_100_orders,
+       "Customer contacts per 100 orders received."},
   };
   for (const auto& r : ratios) {
     if (r.value) w.Single(r.name, "gauge", r.help, Number(*r.value));
@@ -195,6 +201,64 @@ std::string RenderPrometheus(const LiveSnapshot& snapshot) {
            "Amendments (rule 11) by outcome; a repeated amendmentId counts nowhere.");
   w.Sample(kAmendments, {{"outcome", "applied"}}, Number(m.amendments_applied));
   w.Sample(kAmendments, {{"outcome", "rejected"}}, Number(m.amendments_rejected));
+
+  w.Single("orderflow_orders_shipping_started_total", "counter",
+           "Orders whose first shipment was made (from nothing shipped to "
+           "something shipped).",
+           Number(m.shipping_started));
+  w.Single("orderflow_split_shipments_total", "counter",
+           "Orders shipped in more than one parcel (their second parcel with "
+           "lines shipped).",
+           Number(m.split_shipments));
+
+  constexpr std::string_view kHoldsPlaced = "orderflow_holds_placed_total";
+  constexpr std::string_view kHoldsOpen = "orderflow_holds_open";
+  constexpr std::string_view kHoldTime = "orderflow_hold_time_seconds";
+  w.Family(kHoldsPlaced, "counter", "Holds placed (rule 12), by type; a holdId counts once.");
+  for (int t = 1; t < kHoldTypes; ++t) {
+    if (!v1::HoldType_IsValid(t)) continue;
+    w.Sample(kHoldsPlaced,
+             {{"type", std::string(HoldTypeName(static_cast<v1::HoldType>(t)))}},
+             Number(m.holds_placed[t]));
+  }
+  w.Family(kHoldsOpen, "gauge", "Holds keeping an order ON_HOLD now, by type.");
+  for (int t = 1; t < kHoldTypes; ++t) {
+    if (!v1::HoldType_IsValid(t)) continue;
+    w.Sample(kHoldsOpen,
+             {{"type", std::string(HoldTypeName(static_cast<v1::HoldType>(t)))}},
+             Number(b.open_holds[t]));
+  }
+  w.Family(kHoldTime, "summary",
+           "Time on hold of each released hold, from PLACE to RELEASE, by type, "
+           "to the minute (exact nearest-rank quantiles); _count is the holds released.");
+  for (int t = 1; t < kHoldTypes; ++t) {
+    if (!v1::HoldType_IsValid(t)) continue;
+    const std::string type(HoldTypeName(static_cast<v1::HoldType>(t)));
+    const ServiceSummary::Percentiles& p = s.time_on_hold[t];
+    w.Sample(kHoldTime, {{"type", type}, {"quantile", "0.5"}}, SecondsOf(p.p50));
+    w.Sample(kHoldTime, {{"type", type}, {"quantile", "0.9"}}, SecondsOf(p.p90));
+    w.Sample(kHoldTime, {{"type", type}, {"quantile", "0.99"}}, SecondsOf(p.p99));
+    w.Sample(std::string(kHoldTime) + "_sum", {{"type", type}},
+             Number(m.time_on_hold[t].sum() / 1000));
+    w.Sample(std::string(kHoldTime) + "_count", {{"type", type}},
+             Number(m.time_on_hold[t].count()));
+  }
+
+  constexpr std::string_view kContacts = "orderflow_contacts_total";
+  constexpr std::string_view kCauses = "orderflow_contacts_by_root_cause_total";
+  w.Family(kContacts, "counter",
+           "Customer contacts (rule 13) that raised their escalation, by kind.");
+  for (int k = 1; k < kContactKinds; ++k) {
+    if (!v1::ContactKind_IsValid(k)) continue;
+    w.Sample(kContacts, {{"kind", std::string(ContactKindName(k))}},
+             Number(m.contacts_by_kind[k]));
+  }
+  w.Family(kCauses, "counter",
+           "Customer contacts (rule 13) that raised their escalation, by rootCause.");
+  for (size_t r = 0; r < kRootCauses.size(); ++r) {
+    w.Sample(kCauses, {{"root_cause", std::string(kRootCauses[r])}},
+             Number(m.contacts_by_root_cause[r]));
+  }
 
   w.Single("orderflow_engine_time_seconds", "gauge",
            "The engine clock the metrics are as of (Unix time).",

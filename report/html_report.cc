@@ -41,7 +41,8 @@ code { font-size: 12px; }
 
 // Series colours (colour-blind friendly, Tableau 10).
 constexpr std::string_view kBlue = "#4e79a7", kOrange = "#f28e2b", kGreen = "#59a14f",
-                           kRed = "#e15759", kPurple = "#b07aa1", kGrey = "#bab0ac";
+                           kRed = "#e15759", kPurple = "#b07aa1", kGrey = "#bab0ac",
+                           kYellow = "#edc948", kTeal = "#76b7b2";
 
 std::string E(std::string_view s) { return XmlEscape(s); }
 
@@ -104,7 +105,10 @@ std::string BacklogChart(const WeeklyReport& r) {
   c.title = "Backlog by status at the end of each day";
   c.y_label = "open orders";
   c.categories = DayLabels(r);
-  const std::string_view colors[] = {kGrey, kRed, kBlue, kOrange, kPurple};
+  // One per open status (v1's, then ON_HOLD and the partial statuses).
+  const std::string_view colors[] = {kGrey,   kRed,    kBlue,  kOrange,
+                                     kPurple, kYellow, kTeal,  kGreen};
+  static_assert(sizeof(colors) / sizeof(colors[0]) == kOpenStatuses.size());
   for (size_t i = 0; i < kOpenStatuses.size(); ++i) {
     ChartSeries s{std::string(StatusName(kOpenStatuses[i])), std::string(colors[i]), {}};
     for (const PeriodFigures& d : r.days) {

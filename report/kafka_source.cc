@@ -32,7 +32,7 @@ absl::StatusOr<ReadStats> ReadKafkaTopics(const Config& config,
     ++stats.used;
   };
   std::vector<Topic> topics = {Topic::kOrderStatus, Topic::kEscalations,
-                               Topic::kDeadLetter};
+                               Topic::kDeadLetter, Topic::kAmendmentResults};
   if (builder.ReadsInputs()) {
     topics.insert(topics.end(),
                   {Topic::kOrders, Topic::kHolds, Topic::kCustomerContacts});

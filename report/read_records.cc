@@ -54,6 +54,12 @@ bool AddRecord(Topic topic, google::protobuf::Message& value,
       builder.Add(m);
       return true;
     }
+    case Topic::kAmendmentResults: {
+      auto& m = static_cast<v1::AmendmentResult&>(value);
+      DefaultTime(m.mutable_occurred_at(), record_time);
+      builder.Add(m);
+      return true;
+    }
     case Topic::kOrders: {
       if (!builder.ReadsInputs()) return false;
       auto& m = static_cast<v1::OrderPlaced&>(value);

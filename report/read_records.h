@@ -3,12 +3,12 @@
 //
 //   {"topic":"order-status","key":"O-1","timestamp":"...","value":{...}}
 //
-// reading `order-status`, `escalations` and `dead-letter` and passing over
-// `delivery-tasks` and `amendment-results`. A report that reads inputs
-// (the monthly) takes a replay input file too: `orders`, `holds` and
-// `customer-contacts` are read, the other input topics and clock lines
-// passed over. A line that cannot be used is named on `diagnostics` with
-// its line number, counted and skipped; the rest is read.
+// reading `order-status`, `escalations`, `dead-letter` and
+// `amendment-results` and passing over `delivery-tasks`. A report that
+// reads inputs (the monthly) takes a replay input file too: `orders`,
+// `holds` and `customer-contacts` are read, the other input topics and
+// clock lines passed over. A line that cannot be used is named on
+// `diagnostics` with its line number, counted and skipped; the rest is read.
 #ifndef ORDERFLOW_REPORT_READ_RECORDS_H_
 #define ORDERFLOW_REPORT_READ_RECORDS_H_
 
@@ -37,10 +37,10 @@ struct ReadStats {
 };
 
 // Gives one decoded record of `topic` (order-status: OrderStatusChanged,
-// escalations: Escalation, dead-letter: DeadLetter; and when the sink reads
-// inputs, orders: OrderPlaced, holds: HoldEvent, customer-contacts:
-// CustomerContact) to the sink; an event time left out is taken from
-// `record_time`. False for other topics.
+// escalations: Escalation, dead-letter: DeadLetter, amendment-results:
+// AmendmentResult; and when the sink reads inputs, orders: OrderPlaced,
+// holds: HoldEvent, customer-contacts: CustomerContact) to the sink; an
+// event time left out is taken from `record_time`. False for other topics.
 bool AddRecord(Topic topic, google::protobuf::Message& value,
                std::optional<EpochMillis> record_time, RecordSink& sink);
 

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "engine/contacts.h"
 #include "engine/escalations.h"
 #include "engine/order_status.h"
 #include "engine/text.h"
@@ -69,6 +70,52 @@ SummaryRow DurationRow(std::string label, const std::optional<Millis>& current,
   }
   return {std::move(label), FormatDuration(current), FormatDuration(previous),
           change, -1};
+}
+
+// Contacts per 100 orders, to one decimal; the change likewise.
+SummaryRow Per100Row(std::string label, const std::optional<double>& current,
+                     const std::optional<double>& previous) {
+  auto text = [](const std::optional<double>& v) {
+    if (!v) return std::string("n/a");
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f", *v);
+    return std::string(buf);
+  };
+  std::string change = "n/a";
+  if (current && previous) {
+    double d = std::round((*current - *previous) * 10) / 10;
+    if (d == 0) d = 0;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%+.1f", d);
+    change = buf;
+  }
+  return {std::move(label), text(current), text(previous), change, -1};
+}
+
+// Rule 13: contacts per 100 orders received in the week, in all, then by
+// kind and by root cause where either week had some.
+SummarySection ContactsSection(const ServiceMetrics& m, const ServiceMetrics& p,
+                               const ServiceSummary& sm,
+                               const ServiceSummary& sp) {
+  SummarySection s{"customer contacts (about the orders received in the week)", {}};
+  s.rows.push_back(CountRow("contacts", m.contacts(), p.contacts()));
+  s.rows.push_back(Per100Row("per 100 orders", sm.contacts_per_100_orders,
+                             sp.contacts_per_100_orders));
+  for (int k = 1; k < kContactKinds; ++k) {
+    if (m.contacts_by_kind[k] == 0 && p.contacts_by_kind[k] == 0) continue;
+    s.rows.push_back(Per100Row(Cat("per 100, kind ", ContactKindName(k)),
+                               sm.contacts_per_100_by_kind[k],
+                               sp.contacts_per_100_by_kind[k]));
+  }
+  for (size_t r = 0; r < kRootCauses.size(); ++r) {
+    if (m.contacts_by_root_cause[r] == 0 && p.contacts_by_root_cause[r] == 0) {
+      continue;
+    }
+    s.rows.push_back(Per100Row(Cat("per 100, cause ", kRootCauses[r]),
+                               sm.contacts_per_100_by_root_cause[r],
+                               sp.contacts_per_100_by_root_cause[r]));
+  }
+  return s;
 }
 
 }  // namespace
@@ -149,6 +196,11 @@ std::vector<SummarySection> SummarySections(const WeeklyReport& r) {
   out.push_back({"dead letters", {CountRow("records not usable",
                                            r.current.dead_letters,
                                            r.previous.dead_letters)}});
+  out.push_back({"amendments", {
+      CountRow("amendments applied", m.amendments_applied, p.amendments_applied, 0),
+      CountRow("amendments rejected", m.amendments_rejected, p.amendments_rejected),
+  }});
+  out.push_back(ContactsSection(m, p, sm, sp));
   return out;
 }
 

@@ -1,6 +1,10 @@
 #include "report/weekly_report.h"
 
 #include <algorithm>
+#include <string_view>
+
+#include "engine/contacts.h"
+#include "engine/text.h"
 
 namespace orderflow {
 
@@ -47,6 +51,9 @@ void WeeklyReportBuilder::Add(const v1::OrderStatusChanged& c) {
           c.has_promised_delivery_at() ? ToMillis(c.promised_delivery_at()) : 0};
   if (PeriodFigures* week = WeekOf(at)) week->metrics.OnStatusChanged(change);
   if (PeriodFigures* day = DayOf(at)) day->metrics.OnStatusChanged(change);
+  if (change.previous == v1::ORDER_STATUS_UNSPECIFIED) {
+    received_at_.try_emplace(c.order_id(), at);
+  }
 
   // The backlog: nothing after the week matters; before the previous week
   // only the latest status does.
@@ -60,6 +67,33 @@ void WeeklyReportBuilder::Add(const v1::OrderStatusChanged& c) {
   }
 }
 
+namespace {
+
+// The kind of a contact from its level-1 escalation: the id is
+// "<orderId>/CUSTOMER_CONTACT/1/<placedAt>/<contactId>" (engine/contacts.h) and the
+// message begins "Customer contact <contactId> (<KIND>) " or "(<KIND> by
+// <channel>) "; OTHER when they do not say.
+v1::ContactKind ContactKindOf(const v1::Escalation& e) {
+  const std::string_view id = e.escalation_id();
+  const std::string head = Cat(e.order_id(), "/CUSTOMER_CONTACT/1/");
+  if (id.substr(0, head.size()) != head) return v1::CONTACT_KIND_OTHER;
+  const size_t slash = id.find('/', head.size());
+  if (slash == std::string_view::npos) return v1::CONTACT_KIND_OTHER;
+  const std::string prefix = Cat("Customer contact ", id.substr(slash + 1), " (");
+  std::string_view message = e.message();
+  if (message.substr(0, prefix.size()) != prefix) return v1::CONTACT_KIND_OTHER;
+  message.remove_prefix(prefix.size());
+  const std::string_view name = message.substr(0, message.find_first_of(") "));
+  for (int k = 1; k < kContactKinds; ++k) {
+    if (v1::ContactKind_IsValid(k) && ContactKindName(k) == name) {
+      return static_cast<v1::ContactKind>(k);
+    }
+  }
+  return v1::CONTACT_KIND_OTHER;
+}
+
+}  // namespace
+
 void WeeklyReportBuilder::Add(const v1::Escalation& e) {
   ++report_.escalations;
   const EpochMillis at = ToMillis(e.detected_at());
@@ -71,6 +105,18 @@ void WeeklyReportBuilder::Add(const v1::Escalation& e) {
       at < report_.current.end) {
     raised_[e.kind()].emplace_back(at, e.order_id());
   }
+  if (e.kind() == v1::ESCALATION_KIND_CUSTOMER_CONTACT && e.level() == 1 &&
+      e.state() == v1::ESCALATION_STATE_RAISED) {
+    contacts_.push_back({e.order_id(), ContactKindOf(e), e.root_cause()});
+  }
+}
+
+void WeeklyReportBuilder::Add(const v1::AmendmentResult& a) {
+  const EpochMillis at = ToMillis(a.occurred_at());
+  Seen(at);
+  const bool applied = a.outcome() == v1::AMENDMENT_OUTCOME_APPLIED;
+  if (PeriodFigures* week = WeekOf(at)) week->metrics.OnAmendment(applied);
+  if (PeriodFigures* day = DayOf(at)) day->metrics.OnAmendment(applied);
 }
 
 void WeeklyReportBuilder::Add(const v1::DeadLetter& d) {
@@ -103,6 +149,17 @@ WeeklyReport WeeklyReportBuilder::Build() const {
     for (PeriodFigures& day : r.days) count(day);
   }
   r.current.backlog_at_end = r.days[6].backlog_at_end;
+
+  // Contacts, in the week their order was received.
+  for (const Contact& c : contacts_) {
+    const auto received = received_at_.find(c.order_id);
+    if (received == received_at_.end()) continue;
+    for (PeriodFigures* p : {&r.current, &r.previous}) {
+      if (received->second >= p->start && received->second < p->end) {
+        p->metrics.OnContact(c.kind, c.root_cause);
+      }
+    }
+  }
 
   // The top three problems, with example orders.
   const ServiceSummary summary = Summarize(r.current.metrics);

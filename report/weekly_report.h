@@ -2,8 +2,8 @@
 // (report/iso_week.h) and of the week before, per day for the charts, the
 // backlog at the end of each day, and the top three problems.
 //
-// Pure: output records in (OrderStatusChanged, Escalation, DeadLetter, in
-// any order across orders), a WeeklyReport out. The metric rules are not
+// Pure: output records in (OrderStatusChanged, Escalation, DeadLetter,
+// AmendmentResult, in any order across orders), a WeeklyReport out. The metric rules are not
 // repeated here: every status change and escalation of a week is fed to
 // that week's (and that day's) ServiceMetrics through the same
 // OnStatusChanged and OnEscalation calls the order shard makes live.
@@ -13,6 +13,13 @@
 //     deadLetteredAt (days likewise, in UTC);
 //   - the backlog at a moment T is every order by its latest status
 //     changed before T (an open status counts), aged T - placedAt;
+//   - an amendment result belongs to the week of its occurredAt (rule 11:
+//     one result per amendmentId, as the engine counts them);
+//   - a contact (rule 13) is a level-1 CUSTOMER_CONTACT escalation RAISED,
+//     its kind read from the message the engine wrote ("Customer contact
+//     K-1 (LATE ..."), its rootCause from the escalation; it counts in the
+//     week (not the day) in which its order was received, whenever it came,
+//     so that contacts per 100 orders are over the orders of that week;
 //   - the top three problems are the escalation kinds most raised in the
 //     week (Summarize's order: most raised first, ties by kind name), each
 //     with up to three example orders: the first raised in the week, by
@@ -69,6 +76,7 @@ class WeeklyReportBuilder : public RecordSink {
   void Add(const v1::OrderStatusChanged& change) override;
   void Add(const v1::Escalation& escalation) override;
   void Add(const v1::DeadLetter& dead_letter) override;
+  void Add(const v1::AmendmentResult& result) override;
 
   WeeklyReport Build() const;
 
@@ -91,6 +99,15 @@ class WeeklyReportBuilder : public RecordSink {
 
   WeeklyReport report_;
   absl::flat_hash_map<std::string, Track> orders_;
+  // When each order was received (its first status), and the contacts
+  // raised, for Build to give each contact to its order's week.
+  absl::flat_hash_map<std::string, EpochMillis> received_at_;
+  struct Contact {
+    std::string order_id;
+    v1::ContactKind kind;
+    std::string root_cause;
+  };
+  std::vector<Contact> contacts_;
   // RAISED escalations of the week: (detectedAt, order id) per kind.
   std::array<std::vector<std::pair<EpochMillis, std::string>>, kEscalationKinds>
       raised_;

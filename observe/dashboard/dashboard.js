@@ -197,6 +197,40 @@ function drawTiles(m) {
           "p50 " + hours(ship.p50) + ", p99 " + hours(ship.p99) + " (" + count(ship.count) + " shipped)");
 }
 
+// "LATE 2.5, DAMAGED 1.0": the largest non-zero entries of a per-100 map.
+function largest(per100, n) {
+  return Object.entries(per100 || {}).filter(([, v]) => v)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, n)
+    .map(([k, v]) => k + " " + v.toFixed(1)).join(", ");
+}
+
+// Rules 10-13: split shipments, holds, contacts and amendments.
+function drawV11Tiles(m) {
+  const sh = m.shipments || {};
+  setTile("tile-split", m.rates.splitShipment, percent(m.rates.splitShipment),
+          count(sh.split) + " of " + count(sh.shippingStarted) +
+          " shipped orders in more than one parcel");
+  const h = m.holds || { open: {}, timeOnHoldSeconds: {} };
+  const open = Object.values(h.open).reduce((a, b) => a + b, 0);
+  const types = Object.keys(h.open).filter(
+    (t) => h.open[t] > 0 || (h.timeOnHoldSeconds[t] || {}).count > 0);
+  setTile("tile-holds", open, count(open), types.length === 0 ? "no holds" :
+          types.map((t) => {
+            const time = h.timeOnHoldSeconds[t];
+            return t + " " + count(h.open[t]) + " open" + (time.count > 0
+              ? " (p50 " + hours(time.p50) + ", p90 " + hours(time.p90) + ")" : "");
+          }).join("; "));
+  const c = m.contacts || {};
+  const per100 = c.per100Orders;
+  const kinds = largest(c.per100OrdersByKind, 2);
+  const causes = largest(c.per100OrdersByRootCause, 2);
+  setTile("tile-contacts", per100, per100 == null ? "\u2013" : per100.toFixed(1),
+          c.total ? count(c.total) + " contacts: " + kinds + "; causes " + causes
+                  : "no contacts");
+  const a = m.amendments || {};
+  setTile("tile-amendments", a.applied, count(a.applied), count(a.rejected) + " rejected");
+}
+
 // " (99 % within 25 ms)": the smallest bucket bound that holds 99 % of the
 // commits; empty before the first commit.
 function commitBound(c) {
@@ -226,6 +260,7 @@ async function refresh() {
     if (!response.ok) throw new Error("HTTP " + response.status);
     const m = await response.json();
     drawTiles(m);
+    drawV11Tiles(m);
     drawFooter(m);
     if (typeof Chart === "undefined") chartsMissing();
     else drawCharts(m);

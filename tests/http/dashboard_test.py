@@ -202,6 +202,50 @@ def test_prometheus(url, demo):
             got = value(name + "_total", kind=kind)
             check("%s_total{kind=%s} = %s" % (name, kind, n), got == n, got)
 
+    # Rules 10-13: split shipments, amendments, holds and contacts.
+    for key, name in [("shippingStarted", "orderflow_orders_shipping_started_total"),
+                      ("split", "orderflow_split_shipments_total")]:
+        check("%s = shipments.%s" % (name, key), value(name) == api["shipments"][key],
+              value(name))
+    split = api["rates"]["splitShipment"]
+    if split is None:
+        check("orderflow_split_shipment_ratio left out while undefined",
+              "orderflow_split_shipment_ratio" not in families)
+    else:
+        got = value("orderflow_split_shipment_ratio")
+        check("orderflow_split_shipment_ratio = rates.splitShipment",
+              got is not None and close(got, split), got)
+    for outcome in ["applied", "rejected"]:
+        got = value("orderflow_amendments_total", outcome=outcome)
+        check("orderflow_amendments_total{outcome=%s} = amendments.%s" % (outcome, outcome),
+              got == api["amendments"][outcome], got)
+    holds = api["holds"]
+    for hold_type, n in holds["open"].items():
+        check("orderflow_holds_open{type=%s} = %s" % (hold_type, n),
+              value("orderflow_holds_open", type=hold_type) == n)
+        check("orderflow_holds_placed_total{type=%s}" % hold_type,
+              value("orderflow_holds_placed_total", type=hold_type) == holds["placed"][hold_type])
+        t = holds["timeOnHoldSeconds"][hold_type]
+        check("orderflow_hold_time_seconds_count{type=%s}" % hold_type,
+              value("orderflow_hold_time_seconds_count", type=hold_type) == t["count"]
+              == holds["released"][hold_type])
+        for p, q in [("p50", "0.5"), ("p90", "0.9")]:
+            got = value("orderflow_hold_time_seconds", type=hold_type, quantile=q)
+            check("orderflow_hold_time_seconds{type=%s,quantile=%s}" % (hold_type, q),
+                  got is not None and same(got, seconds_or_nan(t[p])), got)
+    contacts = api["contacts"]
+    for kind, n in contacts["byKind"].items():
+        check("orderflow_contacts_total{kind=%s} = %s" % (kind, n),
+              value("orderflow_contacts_total", kind=kind) == n)
+    for cause, n in contacts["byRootCause"].items():
+        check("orderflow_contacts_by_root_cause_total{root_cause=%s} = %s" % (cause, n),
+              value("orderflow_contacts_by_root_cause_total", root_cause=cause) == n)
+    per100 = contacts["per100Orders"]
+    got = value("orderflow_contacts_per_100_orders")
+    check("orderflow_contacts_per_100_orders = contacts.per100Orders (%s)" % per100,
+          per100 is not None and got is not None and close(got, per100), got)
+    check("the backlog counts ON_HOLD", "ON_HOLD" in api["backlog"]["byStatus"])
+
     host = api["host"]
     for key, name in [("inputs", "input_records"), ("outputs", "output_records"),
                       ("commits", "commits"), ("aborts", "aborts"),

@@ -53,7 +53,7 @@ class ReportFromKafka : public ::testing::Test {
   }
   void CreateOutputTopics() {
     for (Topic t : {Topic::kOrderStatus, Topic::kDeliveryTasks, Topic::kEscalations,
-                    Topic::kDeadLetter}) {
+                    Topic::kDeadLetter, Topic::kAmendmentResults}) {
       ASSERT_EQ(rd_kafka_mock_topic_create(
                     mock_.get(), KafkaTopic("orderflow", t).c_str(),
                     PartitionCount(t, config_.engine), 1),

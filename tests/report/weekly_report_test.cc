@@ -154,6 +154,54 @@ TEST(WeeklyReportBuilder, FeedsTheSameRulesAsTheEngine) {
   EXPECT_EQ(FormatDuration(m.placed_to_shipped.Percentile(0.5)), "2h30m");
 }
 
+// Rule 13: a contact is its level-1 CUSTOMER_CONTACT escalation, in the
+// week its order was received; rule 11: one amendment result, one count.
+TEST(WeeklyReportBuilder, ContactsAndAmendments) {
+  WeeklyReportBuilder b(Week("2026-W10"));
+  b.Add(Change("A", U, ACC, "2026-03-02T08:00:00Z", "2026-03-02T08:00:00Z"));
+  b.Add(Change("B", U, ACC, "2026-03-03T08:00:00Z", "2026-03-03T08:00:00Z"));
+  b.Add(Change("C", U, ACC, "2026-03-04T08:00:00Z", "2026-03-04T08:00:00Z"));
+  b.Add(Change("D", U, ACC, "2026-03-05T08:00:00Z", "2026-03-05T08:00:00Z"));
+  b.Add(Change("P", U, ACC, "2026-02-27T08:00:00Z", "2026-02-27T08:00:00Z"));
+  auto contact = [](const std::string& order, const std::string& contact_id,
+                    const std::string& kind_text, const char* at,
+                    const std::string& cause, int level = 1) {
+    v1::Escalation e = Raised(order, v1::ESCALATION_KIND_CUSTOMER_CONTACT, at);
+    e.set_level(level);
+    e.set_escalation_id(order + "/CUSTOMER_CONTACT/" + std::to_string(level) +
+                        "/2026-03-02T08:00:00Z/" + contact_id);
+    e.set_message("Customer contact " + contact_id + " (" + kind_text +
+                  ") about order " + order + " at ...");
+    e.set_root_cause(cause);
+    return e;
+  };
+  b.Add(contact("A", "K (1)", "LATE by phone", "2026-03-04T09:00:00Z", "SHIPMENT_LATE"));
+  b.Add(contact("A", "K (1)", "LATE", "2026-03-05T09:00:00Z", "SHIPMENT_LATE", 2));
+  b.Add(contact("B", "K-2", "WHERE_IS_MY_ORDER", "2026-03-10T09:00:00Z", "NONE_FOUND"));
+  b.Add(contact("P", "K-3", "BILLING", "2026-03-03T09:00:00Z", "INVOICE_MISMATCH"));
+  v1::AmendmentResult applied, rejected;
+  applied.set_outcome(v1::AMENDMENT_OUTCOME_APPLIED);
+  SetTimestamp(At("2026-03-03T10:00:00Z"), applied.mutable_occurred_at());
+  rejected.set_outcome(v1::AMENDMENT_OUTCOME_REJECTED);
+  SetTimestamp(At("2026-02-28T10:00:00Z"), rejected.mutable_occurred_at());
+  b.Add(applied);
+  b.Add(rejected);
+
+  const WeeklyReport r = b.Build();
+  const ServiceMetrics& m = r.current.metrics;
+  // A's and B's (B's came the week after), not P's: P was received before.
+  EXPECT_EQ(m.contacts(), 2);
+  EXPECT_EQ(m.contacts_by_kind[v1::CONTACT_KIND_LATE], 1);
+  EXPECT_EQ(m.contacts_by_kind[v1::CONTACT_KIND_WHERE_IS_MY_ORDER], 1);
+  EXPECT_EQ(m.contacts_by_root_cause[RootCauseIndex("SHIPMENT_LATE")], 1);
+  EXPECT_DOUBLE_EQ(*Summarize(m).contacts_per_100_orders, 50.0);  // 2 for 4
+  EXPECT_EQ(r.previous.metrics.contacts_by_kind[v1::CONTACT_KIND_BILLING], 1);
+  EXPECT_DOUBLE_EQ(*Summarize(r.previous.metrics).contacts_per_100_orders, 100.0);
+  EXPECT_EQ(m.amendments_applied, 1);
+  EXPECT_EQ(m.amendments_rejected, 0);
+  EXPECT_EQ(r.previous.metrics.amendments_rejected, 1);
+}
+
 TEST(WeeklyReportBuilder, BacklogIsTheLatestStatusBeforeEachEnd) {
   WeeklyReportBuilder b(Week("2026-W10"));
   // Placed long before the previous week, still open: 7d+ at both ends.
