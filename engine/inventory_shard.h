@@ -22,7 +22,10 @@
 // what it lacks (and, short still, the rest waits for it); a line held
 // elsewhere that the warehouse can fill whole moves there, releasing its
 // partial reservation, which in turn serves the queue at its warehouse.
-// Without warehouses none of this runs: v1, byte for byte.
+// With split_lines a line no warehouse can fill whole takes what each
+// has instead, and while short takes what it lacks from any warehouse's
+// stock (it never moves). Without warehouses none of this runs: v1, byte
+// for byte.
 #ifndef ORDERFLOW_ENGINE_INVENTORY_SHARD_H_
 #define ORDERFLOW_ENGINE_INVENTORY_SHARD_H_
 

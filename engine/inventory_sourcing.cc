@@ -1,7 +1,8 @@
 // Rule 9, the inventory stage's side: stock per (SKU, warehouse), lines
 // reserved whole at the first warehouse of their preference order that
 // can fill them, and backordered lines served (or moved) as stock arrives
-// at a warehouse. Runs only with warehouses configured (see
+// at a warehouse; with split_lines, lines taken in parts from several
+// warehouses. Runs only with warehouses configured (see
 // inventory_shard.h); a SKU's on_hand and reserved are then the sums over
 // its warehouses.
 #include <algorithm>

@@ -6,6 +6,8 @@
 // reserved and the rest in later tasks (ship_available). Task ids are
 // "<orderId>/delivery/<warehouseId>", and "/<n>" after it for that
 // warehouse's n-th task of the order (engine/outputs.h AppendTaskId).
+// With split_lines a line may be reserved in parts at several warehouses;
+// each part goes in its warehouse's task with its units.
 #include <algorithm>
 #include <utility>
 #include <vector>
