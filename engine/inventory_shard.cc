@@ -247,12 +247,12 @@ void InventoryShard::Fill(std::string_view sku, const Sku& stock,
     at->set_on_hand(stock.sourced->at[w].on_hand);
     at->set_reserved(stock.sourced->at[w].reserved);
   }
-  for (const auto& [key, placed] : stock.sourced->placed) {
+  for (const auto& [key, quantity] : stock.sourced->placed) {
     internal::v1::ReservedLine* l = s->add_reserved_lines();
-    l->set_order_id(key.first);
-    l->set_line(key.second);
-    l->set_warehouse_id(warehouses[placed.at].id);
-    l->set_quantity(placed.quantity);
+    l->set_order_id(std::get<0>(key));
+    l->set_line(std::get<1>(key));
+    l->set_warehouse_id(warehouses[std::get<2>(key)].id);
+    l->set_quantity(quantity);
   }
 }
 
@@ -303,7 +303,21 @@ absl::Status InventoryShard::Load(const internal::v1::StockState& s,
                                      "', not configured"));
     }
     SourcedOf(stock, config_.sourcing.warehouses.size())
-        .placed[{l.order_id(), l.line()}] = Placed{*w, l.quantity()};
+        .placed[{l.order_id(), l.line(), *w}] += l.quantity();
+  }
+  if (config_.sourcing.split_lines) {
+    // A waiting line's parts are all among the placed units; one held
+    // before split_lines was on holds its units at one warehouse.
+    for (const Backorder& b : stock.queue) {
+      if (b.line == kWholeSku) continue;
+      Sourced& sourced = SourcedOf(stock, config_.sourcing.warehouses.size());
+      int64_t parts = 0;
+      auto [begin, end] = sourced.PartsOf(b.order_id, b.line);
+      for (auto it = begin; it != end; ++it) parts += it->second;
+      if (b.reserved > parts) {
+        sourced.placed[{b.order_id, b.line, b.held_at}] += b.reserved - parts;
+      }
+    }
   }
   return absl::OkStatus();
 }

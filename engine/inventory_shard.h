@@ -22,7 +22,10 @@
 // what it lacks (and, short still, the rest waits for it); a line held
 // elsewhere that the warehouse can fill whole moves there, releasing its
 // partial reservation, which in turn serves the queue at its warehouse.
-// Without warehouses none of this runs: v1, byte for byte.
+// With split_lines a line no warehouse can fill whole takes what each
+// has instead, and while short takes what it lacks from any warehouse's
+// stock (it never moves). Without warehouses none of this runs: v1, byte
+// for byte.
 #ifndef ORDERFLOW_ENGINE_INVENTORY_SHARD_H_
 #define ORDERFLOW_ENGINE_INVENTORY_SHARD_H_
 
@@ -30,6 +33,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "absl/container/btree_map.h"
@@ -123,18 +127,21 @@ class InventoryShard {
     int64_t reserved = 0;
     int64_t available() const { return on_hand - reserved; }
   };
-  // A line reserved whole (rule 9): where, and how many units.
-  struct Placed {
-    WarehouseIndex at;
-    int64_t quantity;
-  };
+  // A line's units at one warehouse (rule 9): (order id, line, where).
+  using PlacedKey = std::tuple<std::string, uint32_t, WarehouseIndex>;
   // What a SKU keeps only with warehouses configured.
   struct Sourced {
     // Per configured warehouse, in configuration order.
     std::vector<AtWarehouse> at;
-    // Lines reserved whole, by (order id, line): a RELEASE or CONSUME
-    // finds where, whatever the order stage had heard by then.
-    absl::btree_map<std::pair<std::string, uint32_t>, Placed> placed;
+    // Units of lines reserved whole, and with split_lines every part of a
+    // line (waiting or not), by (order id, line, warehouse): a RELEASE or
+    // CONSUME finds where, whatever the order stage had heard by then.
+    // A line reserved whole at one warehouse has one entry; a split line
+    // one per warehouse it takes units from.
+    absl::btree_map<PlacedKey, int64_t> placed;
+    // The parts of (order, line), in warehouse order.
+    using Parts = absl::btree_map<PlacedKey, int64_t>::iterator;
+    std::pair<Parts, Parts> PartsOf(const std::string& order_id, uint32_t line);
   };
   struct Sku {
     int64_t on_hand = 0;
@@ -179,6 +186,27 @@ class InventoryShard {
   void AnswerLine(std::string_view sku, const Backorder& line,
                   WarehouseIndex at, int64_t reserved, bool first,
                   EpochMillis now, Emitter& out);
+  // split_lines: what no single warehouse can fill whole is taken from
+  // each in `preference` order, the rest waits.
+  void ReserveSplit(const StockRequest& request, Sku& stock,
+                    const std::vector<WarehouseIndex>& preference,
+                    EpochMillis now, Emitter& out);
+  // Answers a line with every part it holds, in the warehouses' rank
+  // order (then id): each part an answer whose `requested` is what the
+  // line still lacked before it and whose `reserved` is the part's units,
+  // so the first part's `requested` is the line's quantity and the line
+  // is complete when the last part's `reserved` reaches its `requested`.
+  // Only the last answer carries `first` (the order decides once all
+  // parts are in). A line holding nothing is answered once, with 0 at
+  // `line.held_at`.
+  void AnswerParts(std::string_view sku, Sku& stock, const Backorder& line,
+                   bool first, EpochMillis now, Emitter& out);
+  // RELEASE or CONSUME of up to `quantity` of the line's placed units, the
+  // part at `first` (if any) before the others; the warehouses touched are
+  // added to `touched`.
+  int64_t TakePlaced(const StockRequest& request, Sku& stock, int64_t quantity,
+                     std::optional<WarehouseIndex> first,
+                     std::vector<WarehouseIndex>& touched);
   const std::vector<WarehouseIndex>& PreferenceFor(std::string_view country);
 
   // A key already changed since the last TakeChangedKeys is found without

@@ -1,10 +1,14 @@
 // Rule 9, the inventory stage's side: stock per (SKU, warehouse), lines
 // reserved whole at the first warehouse of their preference order that
 // can fill them, and backordered lines served (or moved) as stock arrives
-// at a warehouse. Runs only with warehouses configured (see
+// at a warehouse; with split_lines, lines taken in parts from several
+// warehouses. Runs only with warehouses configured (see
 // inventory_shard.h); a SKU's on_hand and reserved are then the sums over
 // its warehouses.
 #include <algorithm>
+#include <optional>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "engine/dead_letter.h"
@@ -68,6 +72,12 @@ bool InventoryShard::OnSourcedEvent(const v1::InventoryEvent& event,
   return true;
 }
 
+std::pair<InventoryShard::Sourced::Parts, InventoryShard::Sourced::Parts>
+InventoryShard::Sourced::PartsOf(const std::string& order_id, uint32_t line) {
+  return {placed.lower_bound({order_id, line, 0}),
+          placed.upper_bound({order_id, line, kMaxWarehouses})};
+}
+
 void InventoryShard::OnLineRequest(const StockRequest& request, Sku& stock,
                                    Emitter& out) {
   const EpochMillis now = DecidedAt(request);
@@ -85,12 +95,15 @@ void InventoryShard::OnLineRequest(const StockRequest& request, Sku& stock,
         if (available >= request.quantity) {
           At(stock, w).reserved += request.quantity;
           stock.reserved += request.quantity;
-          stock.sourced->placed[{request.order_id, line.line}] =
-              Placed{w, request.quantity};
+          stock.sourced->placed[{request.order_id, line.line, w}] = request.quantity;
           AnswerLine(request.sku, line, w, request.quantity, true, now, out);
           return;
         }
         if (available > At(stock, most).available()) most = w;
+      }
+      if (config_.sourcing.split_lines) {
+        ReserveSplit(request, stock, preference, now, out);
+        return;
       }
       const int64_t give =
           std::clamp<int64_t>(At(stock, most).available(), 0, request.quantity);
@@ -104,37 +117,37 @@ void InventoryShard::OnLineRequest(const StockRequest& request, Sku& stock,
     }
     case AllocationRequest::ACTION_RELEASE:
     case AllocationRequest::ACTION_CONSUME: {
-      // Held where the queue says, for a line still waiting; else where it
-      // was reserved whole. (The order stage's warehouse_id may be behind:
-      // a move may still be on its way to it.)
-      std::optional<WarehouseIndex> w;
-      int64_t held = 0;
+      // Held where the queue says, for a line still waiting (with
+      // split_lines, its parts are among the placed units); else where it
+      // was reserved. (The order stage's warehouse_id may be behind: a
+      // move may still be on its way to it.)
+      std::vector<WarehouseIndex> touched;
       auto it = stock.queue.find(KeyOf(request));
       if (it != stock.queue.end()) {
-        held = it->reserved;
-        w = it->held_at;
+        const WarehouseIndex held_at = it->held_at;
+        int64_t held = it->reserved;
         stock.queue.erase(it);
-      } else if (stock.sourced != nullptr) {
-        auto placed = stock.sourced->placed.find({request.order_id, *request.line});
-        if (placed != stock.sourced->placed.end()) {
-          // A parcel consumes (and a cancellation after it releases) only
-          // what it names; the rest stays reserved for the line.
-          held = std::min(request.quantity, placed->second.quantity);
-          w = placed->second.at;
-          placed->second.quantity -= held;
-          if (placed->second.quantity <= 0) stock.sourced->placed.erase(placed);
+        held -= TakePlaced(request, stock, held, std::nullopt, touched);
+        AtWarehouse& here = At(stock, held_at);
+        held = std::clamp<int64_t>(held, 0, here.reserved);
+        here.reserved -= held;
+        stock.reserved -= held;
+        if (request.action == AllocationRequest::ACTION_CONSUME) {
+          here.on_hand -= held;
+          stock.on_hand -= held;
         }
+        if (std::find(touched.begin(), touched.end(), held_at) == touched.end()) {
+          touched.insert(touched.begin(), held_at);
+        }
+      } else if (stock.sourced != nullptr) {
+        // A parcel consumes (and a cancellation after it releases) only
+        // what it names, first at the warehouse the order stage names; the
+        // rest stays reserved for the line.
+        TakePlaced(request, stock, request.quantity,
+                   config_.sourcing.Find(request.warehouse_id), touched);
       }
-      if (!w) return;  // nothing held for the line
-      AtWarehouse& here = At(stock, *w);
-      held = std::min(held, here.reserved);
-      here.reserved -= held;
-      stock.reserved -= held;
-      if (request.action == AllocationRequest::ACTION_CONSUME) {
-        here.on_hand -= held;
-        stock.on_hand -= held;
-      } else {
-        ServeAt(request.sku, stock, *w, now, out);
+      if (request.action == AllocationRequest::ACTION_RELEASE) {
+        for (WarehouseIndex w : touched) ServeAt(request.sku, stock, w, now, out);
       }
       return;
     }
@@ -143,6 +156,96 @@ void InventoryShard::OnLineRequest(const StockRequest& request, Sku& stock,
     case internal::v1::AllocationRequest_Action_AllocationRequest_Action_INT_MIN_SENTINEL_DO_NOT_USE_:
     case internal::v1::AllocationRequest_Action_AllocationRequest_Action_INT_MAX_SENTINEL_DO_NOT_USE_:
       return;
+  }
+}
+
+int64_t InventoryShard::TakePlaced(const StockRequest& request, Sku& stock,
+                                   int64_t quantity,
+                                   std::optional<WarehouseIndex> first,
+                                   std::vector<WarehouseIndex>& touched) {
+  if (stock.sourced == nullptr || !request.line) return 0;
+  Sourced& sourced = *stock.sourced;
+  auto [begin, end] = sourced.PartsOf(request.order_id, *request.line);
+  std::vector<Sourced::Parts> parts;
+  for (auto it = begin; it != end; ++it) {
+    if (first && std::get<2>(it->first) == *first) {
+      parts.insert(parts.begin(), it);
+    } else {
+      parts.push_back(it);
+    }
+  }
+  int64_t taken = 0;
+  for (Sourced::Parts part : parts) {
+    if (taken >= quantity) break;
+    const WarehouseIndex w = std::get<2>(part->first);
+    const int64_t take = std::min(quantity - taken, part->second);
+    part->second -= take;
+    taken += take;
+    AtWarehouse& here = At(stock, w);
+    const int64_t held = std::min(take, here.reserved);
+    here.reserved -= held;
+    stock.reserved -= held;
+    if (request.action == AllocationRequest::ACTION_CONSUME) {
+      here.on_hand -= held;
+      stock.on_hand -= held;
+    }
+    touched.push_back(w);
+  }
+  // (Erasing from a btree moves its other entries: by key, once done.)
+  std::vector<PlacedKey> emptied;
+  for (Sourced::Parts part : parts) {
+    if (part->second <= 0) emptied.push_back(part->first);
+  }
+  for (const PlacedKey& key : emptied) sourced.placed.erase(key);
+  return taken;
+}
+
+void InventoryShard::ReserveSplit(const StockRequest& request, Sku& stock,
+                                  const std::vector<WarehouseIndex>& preference,
+                                  EpochMillis now, Emitter& out) {
+  Backorder line = KeyOf(request);
+  line.held_at = preference.front();
+  bool holds = false;
+  for (WarehouseIndex w : preference) {
+    AtWarehouse& here = At(stock, w);
+    const int64_t give = std::clamp<int64_t>(here.available(), 0,
+                                             request.quantity - line.reserved);
+    if (give == 0) continue;
+    here.reserved += give;
+    stock.reserved += give;
+    line.reserved += give;
+    stock.sourced->placed[{request.order_id, line.line, w}] += give;
+    if (!holds) line.held_at = w;
+    holds = true;
+    if (line.reserved == request.quantity) break;
+  }
+  AnswerParts(request.sku, stock, line, true, now, out);
+  if (line.reserved < request.quantity) stock.queue.insert(std::move(line));
+}
+
+void InventoryShard::AnswerParts(std::string_view sku, Sku& stock,
+                                 const Backorder& line, bool first, EpochMillis now, Emitter& out) {
+  std::vector<std::pair<WarehouseIndex, int64_t>> parts;
+  auto [begin, end] = SourcedOf(stock, config_.sourcing.warehouses.size())
+                           .PartsOf(line.order_id, line.line);
+  for (auto it = begin; it != end; ++it) {
+    parts.emplace_back(std::get<2>(it->first), it->second);
+  }
+  // In the warehouses' rank order, then id: the same whatever the order
+  // the parts were taken in.
+  const std::vector<Warehouse>& warehouses = config_.sourcing.warehouses;
+  std::sort(parts.begin(), parts.end(), [&](const auto& a, const auto& b) {
+    return std::tie(warehouses[a.first].rank, warehouses[a.first].id) <
+           std::tie(warehouses[b.first].rank, warehouses[b.first].id);
+  });
+  if (parts.empty()) parts.emplace_back(line.held_at, 0);
+  int64_t lacking = line.requested;
+  for (size_t k = 0; k < parts.size(); ++k) {
+    Backorder rest = line;
+    rest.requested = lacking;
+    AnswerLine(sku, rest, parts[k].first, parts[k].second,
+               first && k + 1 == parts.size(), now, out);
+    lacking -= parts[k].second;
   }
 }
 
@@ -162,6 +265,19 @@ void InventoryShard::ServeAt(std::string_view sku, Sku& stock,
         ++it;  // not a line request (none with warehouses configured)
         continue;
       }
+      if (config_.sourcing.split_lines) {
+        // A line may take its units from any warehouse: it gets what it
+        // lacks, or all there is here.
+        const int64_t give = std::min(here.available(), it->requested - it->reserved);
+        it->reserved += give;
+        here.reserved += give;
+        stock.reserved += give;
+        stock.sourced->placed[{it->order_id, it->line, w}] += give;
+        if (it->reserved < it->requested) break;
+        AnswerParts(sku, stock, *it, false, now, out);
+        it = stock.queue.erase(it);
+        continue;
+      }
       if (it->held_at == w) {
         // The rest of a line held here: it gets what there is, and while
         // still short it keeps this warehouse's stock coming to it.
@@ -170,7 +286,7 @@ void InventoryShard::ServeAt(std::string_view sku, Sku& stock,
         here.reserved += give;
         stock.reserved += give;
         if (it->reserved < it->requested) break;
-        stock.sourced->placed[{it->order_id, it->line}] = Placed{w, it->requested};
+        stock.sourced->placed[{it->order_id, it->line, w}] = it->requested;
         AnswerLine(sku, *it, w, it->reserved, false, now, out);
         it = stock.queue.erase(it);
         continue;
@@ -190,7 +306,7 @@ void InventoryShard::ServeAt(std::string_view sku, Sku& stock,
           std::find(pending.begin(), pending.end(), it->held_at) == pending.end()) {
         pending.push_back(it->held_at);
       }
-      stock.sourced->placed[{it->order_id, it->line}] = Placed{w, it->requested};
+      stock.sourced->placed[{it->order_id, it->line, w}] = it->requested;
       AnswerLine(sku, *it, w, it->requested, false, now, out);
       it = stock.queue.erase(it);
     }

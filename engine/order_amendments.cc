@@ -373,13 +373,8 @@ void OrderShard::UpdateTasks(const Order& order, Emitter& out) {
     EmitTask(order, v1::TASK_ACTION_UPDATE, out);
     return;
   }
-  std::vector<std::pair<uint16_t, uint16_t>> done;
-  for (const LineSourcing::Line& l : order.extras->sourcing.lines) {
-    if (l.task == 0) continue;
-    const std::pair<uint16_t, uint16_t> task{l.warehouse, l.task};
-    if (std::find(done.begin(), done.end(), task) != done.end()) continue;
-    done.push_back(task);
-    EmitWarehouseTask(order, l.warehouse, l.task, v1::TASK_ACTION_UPDATE, out);
+  for (const auto& [warehouse, number] : CreatedTasks(order)) {
+    EmitWarehouseTask(order, warehouse, number, v1::TASK_ACTION_UPDATE, out);
   }
 }
 

@@ -30,6 +30,16 @@ struct LineSourcing {
     // Which of that warehouse's tasks of the order holds the line (1 the
     // first); 0 while in none.
     uint16_t task = 0;
+    // With split_lines, a line taken from several warehouses: its parts
+    // after the first, in the order the inventory stage answered them.
+    // The first part (warehouse and task above) holds the line's units
+    // the others do not.
+    struct Part {
+      uint16_t warehouse = kNowhere;
+      uint16_t task = 0;
+      int32_t units = 0;
+    };
+    std::vector<Part> more;
   };
   std::vector<Line> lines;
 };

@@ -155,13 +155,8 @@ void OrderShard::HoldTasks(Order& order, v1::TaskAction action, Emitter& out) {
     return;
   }
   // Every task created (rule 9), once each, in line order.
-  std::vector<std::pair<uint16_t, uint16_t>> done;
-  for (const LineSourcing::Line& l : order.extras->sourcing.lines) {
-    if (l.task == 0) continue;
-    const std::pair<uint16_t, uint16_t> task{l.warehouse, l.task};
-    if (std::find(done.begin(), done.end(), task) != done.end()) continue;
-    done.push_back(task);
-    EmitWarehouseTask(order, l.warehouse, l.task, action, out);
+  for (const auto& [warehouse, number] : CreatedTasks(order)) {
+    EmitWarehouseTask(order, warehouse, number, action, out);
   }
 }
 

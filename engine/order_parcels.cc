@@ -56,10 +56,10 @@ bool OrderShard::TaskOf(const Order& order, std::string_view task_id) const {
 void OrderShard::AskInventoryForUnits(const Order& order,
                                       StockRequest::Action action,
                                       const std::vector<int32_t>& units,
-                                      Emitter& out) {
+                                      Emitter& out, uint16_t at) {
   if (IsSourced(order)) {  // rule 9: per line, at the line's warehouse
     for (uint32_t i = 0; i < order.lines.size(); ++i) {
-      if (units[i] > 0) AskLine(order, i, action, {}, out, units[i]);
+      if (units[i] > 0) AskLine(order, i, action, {}, out, units[i], at);
     }
     return;
   }
@@ -213,7 +213,8 @@ bool OrderShard::ApplyParcel(Order& order, const v1::ShipmentEvent& shipment,
         units[i] += n;
       }
     }
-    AskInventoryForUnits(order, AllocationRequest::ACTION_CONSUME, units, out);
+    AskInventoryForUnits(order, AllocationRequest::ACTION_CONSUME, units, out,
+                         TaskWarehouse(order, shipment.task_id()));
     const auto shipped_parcels =
         std::count_if(p.parcels.begin(), p.parcels.end(),
                       [](const auto& x) { return x.shipped && !x.lines.empty(); });

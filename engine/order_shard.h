@@ -302,16 +302,31 @@ class OrderShard {
   // `units`: how many of the line's units the request is about; 0 (the
   // default) is the whole line. A part only for RELEASE and CONSUME of a
   // line reserved whole (rule 10: a parcel consumes what it carries).
+  // `at`: the warehouse named (its units there are taken first), if not
+  // the line's first.
   void AskLine(const Order& order, uint32_t line, StockRequest::Action action,
-               std::string_view country, Emitter& out, int64_t units = 0);
-  // The lines of the sourced order's task `task_id` (an id it created),
-  // in line order; empty when it has no such task.
-  std::vector<uint32_t> SourcedTaskLines(const Order& order,
-                                         std::string_view task_id) const;
-  // Rules 5 and 10: the lines' reserved units leave stock, each at its
-  // line's warehouse (a sourced order only).
-  void ConsumeLines(const Order& order, absl::Span<const uint32_t> lines,
-                    Emitter& out);
+               std::string_view country, Emitter& out, int64_t units = 0,
+               uint16_t at = LineSourcing::kNowhere);
+  // One warehouse's part of a sourced order's line: the whole line unless
+  // split_lines took it from several (`part` 0 is the line's first).
+  struct LinePart {
+    uint32_t line;
+    uint16_t part;
+    uint16_t warehouse;
+    uint16_t task;
+    int32_t units;
+  };
+  // Every line's parts, in line order.
+  std::vector<LinePart> LineParts(const Order& order) const;
+  // The (warehouse, number) of every task created, once each, in the
+  // order of their first lines.
+  std::vector<std::pair<uint16_t, uint16_t>> CreatedTasks(const Order& order) const;
+  // The (line, units) of the sourced order's task `task_id` (an id it
+  // created), in line order; empty when it has no such task.
+  std::vector<std::pair<uint32_t, int32_t>> SourcedTaskLines(
+      const Order& order, std::string_view task_id) const;
+  // The warehouse of the order's task `task_id`; kNowhere for none.
+  uint16_t TaskWarehouse(const Order& order, std::string_view task_id) const;
   void NoteLineAnswer(Order& order, const StockAnswer& result);
   // Creates a task per warehouse for the reserved lines in no task yet.
   void EmitSourcedTasks(Order& order, Emitter& out);
@@ -363,9 +378,11 @@ class OrderShard {
   // Whether `task_id` names a delivery task of `order`.
   bool TaskOf(const Order& order, std::string_view task_id) const;
   // Stock requests for `units` of the order's lines (by line index): one
-  // per SKU, for the units of its lines.
+  // per SKU, for the units of its lines. A sourced order asks per line,
+  // naming warehouse `at` (a parcel's task's) when given.
   void AskInventoryForUnits(const Order& order, StockRequest::Action action,
-                            const std::vector<int32_t>& units, Emitter& out);
+                            const std::vector<int32_t>& units, Emitter& out,
+                            uint16_t at = LineSourcing::kNowhere);
   // The status the parcels give, and the escalations they clear;
   // invoices are compared when every unit has just shipped.
   void SettleParcels(Order& order, bool was_all_shipped,

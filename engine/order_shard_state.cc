@@ -40,6 +40,13 @@ void OrderShard::FillOrderState(const Order& o,
         l->set_warehouse_id(config_.sourcing.warehouses[at.warehouse].id);
       }
       l->set_task(at.task);
+      for (const LineSourcing::Line::Part& part : at.more) {  // split_lines
+        internal::v1::LinePart* p = s->add_line_parts();
+        p->set_line(static_cast<uint32_t>(i));
+        p->set_warehouse_id(config_.sourcing.warehouses[part.warehouse].id);
+        p->set_task(part.task);
+        p->set_units(part.units);
+      }
     }
   }
   for (uint64_t k : o.shipment_events_seen) s->add_shipment_events_seen(k);
@@ -138,6 +145,12 @@ void OrderShard::RestoreOrder(const internal::v1::OrderState& s) {
       at.warehouse = config_.sourcing.Find(s.lines(i).warehouse_id())
                          .value_or(LineSourcing::kNowhere);
       at.task = static_cast<uint16_t>(s.lines(i).task());
+    }
+    for (const internal::v1::LinePart& p : s.line_parts()) {
+      const std::optional<WarehouseIndex> w = config_.sourcing.Find(p.warehouse_id());
+      if (p.line() >= o.lines.size() || !w) continue;
+      o.extras->sourcing.lines[p.line()].more.push_back(LineSourcing::Line::Part{
+          *w, static_cast<uint16_t>(p.task()), static_cast<int32_t>(p.units())});
     }
   }
   o.shipment_events_seen.assign(s.shipment_events_seen().begin(),

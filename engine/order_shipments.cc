@@ -113,13 +113,18 @@ void OrderShard::ApplyShipment(Order& order, const v1::ShipmentEvent& shipment,
       IsSourced(order)) {
     // Rule 10: no lines is the whole task. With one task that is the
     // whole order (below); with one task of several, that task's lines.
-    const std::vector<uint32_t> task = SourcedTaskLines(order, shipment.task_id());
-    if (task.size() < order.lines.size()) {
+    // (A task holds a split line's units at its warehouse only.)
+    const std::vector<std::pair<uint32_t, int32_t>> task =
+        SourcedTaskLines(order, shipment.task_id());
+    int64_t in_task = 0, in_order = 0;
+    for (const auto& [i, units] : task) in_task += units;
+    for (const Order::Line& l : order.lines) in_order += l.quantity;
+    if (in_task < in_order) {
       v1::ShipmentEvent whole_task = shipment;
-      for (uint32_t i : task) {
+      for (const auto& [i, units] : task) {
         v1::ShipmentLine* line = whole_task.add_lines();
         line->set_line_id(std::string(order.LineId(i)));
-        line->set_quantity(order.lines[i].quantity);
+        line->set_quantity(units);
       }
       if (!ApplyParcel(order, whole_task, source, out)) seen.pop_back();
       return;

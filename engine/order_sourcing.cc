@@ -6,6 +6,8 @@
 // reserved and the rest in later tasks (ship_available). Task ids are
 // "<orderId>/delivery/<warehouseId>", and "/<n>" after it for that
 // warehouse's n-th task of the order (engine/outputs.h AppendTaskId).
+// With split_lines a line may be reserved in parts at several warehouses;
+// each part goes in its warehouse's task with its units.
 #include <algorithm>
 #include <utility>
 #include <vector>
@@ -21,14 +23,42 @@ void OrderShard::StartSourcing(Order& order) {
   order.extras->sourcing.lines.assign(order.lines.size(), LineSourcing::Line{});
 }
 
+std::vector<OrderShard::LinePart> OrderShard::LineParts(const Order& order) const {
+  std::vector<LinePart> parts;
+  const std::vector<LineSourcing::Line>& lines = order.extras->sourcing.lines;
+  for (uint32_t i = 0; i < lines.size(); ++i) {
+    int32_t first = order.lines[i].quantity;
+    for (const LineSourcing::Line::Part& p : lines[i].more) first -= p.units;
+    parts.push_back(LinePart{i, 0, lines[i].warehouse, lines[i].task, first});
+    for (size_t k = 0; k < lines[i].more.size(); ++k) {
+      const LineSourcing::Line::Part& p = lines[i].more[k];
+      parts.push_back(LinePart{i, static_cast<uint16_t>(k + 1), p.warehouse,
+                               p.task, p.units});
+    }
+  }
+  return parts;
+}
+
+std::vector<std::pair<uint16_t, uint16_t>> OrderShard::CreatedTasks(
+    const Order& order) const {
+  std::vector<std::pair<uint16_t, uint16_t>> done;
+  for (const LinePart& p : LineParts(order)) {
+    if (p.task == 0) continue;
+    const std::pair<uint16_t, uint16_t> task{p.warehouse, p.task};
+    if (std::find(done.begin(), done.end(), task) == done.end()) done.push_back(task);
+  }
+  return done;
+}
+
 void OrderShard::AskLine(const Order& order, uint32_t i,
                          StockRequest::Action action, std::string_view country,
-                         Emitter& out, int64_t units) {
+                         Emitter& out, int64_t units, uint16_t at) {
   StockRequest& r = RequestFor(order, action);
   r.sku = SkuName(order.lines[i].sku);
   r.quantity = units > 0 ? units : order.lines[i].quantity;
   r.line = i;
-  const uint16_t w = order.extras->sourcing.lines[i].warehouse;
+  const uint16_t w =
+      at != LineSourcing::kNowhere ? at : order.extras->sourcing.lines[i].warehouse;
   if (w == LineSourcing::kNowhere) {
     r.warehouse_id.clear();
   } else {
@@ -42,56 +72,83 @@ void OrderShard::AskLine(const Order& order, uint32_t i,
   r.country.clear();
 }
 
-void OrderShard::ConsumeLines(const Order& order,
-                              absl::Span<const uint32_t> lines, Emitter& out) {
-  for (uint32_t i : lines) {
-    AskLine(order, i, AllocationRequest::ACTION_CONSUME, {}, out);
-  }
-}
-
-std::vector<uint32_t> OrderShard::SourcedTaskLines(const Order& order,
-                                                   std::string_view task_id) const {
-  std::vector<uint32_t> found;
-  const std::vector<LineSourcing::Line>& lines = order.extras->sourcing.lines;
+std::vector<std::pair<uint32_t, int32_t>> OrderShard::SourcedTaskLines(
+    const Order& order, std::string_view task_id) const {
+  std::vector<std::pair<uint32_t, int32_t>> found;
   std::string id;
-  for (uint32_t i = 0; i < lines.size(); ++i) {
-    if (lines[i].task == 0 || lines[i].warehouse == LineSourcing::kNowhere) continue;
+  for (const LinePart& p : LineParts(order)) {
+    if (p.task == 0 || p.warehouse == LineSourcing::kNowhere) continue;
     TaskOutput t;
     t.order_id = order.id;
-    t.warehouse_id = config_.sourcing.warehouses[lines[i].warehouse].id;
-    t.number = lines[i].task;
+    t.warehouse_id = config_.sourcing.warehouses[p.warehouse].id;
+    t.number = p.task;
     id.clear();
     AppendTaskId(t, &id);
-    if (id == task_id) found.push_back(i);
+    if (id == task_id) found.emplace_back(p.line, p.units);
   }
   return found;
+}
+
+uint16_t OrderShard::TaskWarehouse(const Order& order,
+                                   std::string_view task_id) const {
+  if (task_id.empty() || !IsSourced(order)) return LineSourcing::kNowhere;
+  std::string id;
+  for (const LinePart& p : LineParts(order)) {
+    if (p.task == 0 || p.warehouse == LineSourcing::kNowhere) continue;
+    TaskOutput t;
+    t.order_id = order.id;
+    t.warehouse_id = config_.sourcing.warehouses[p.warehouse].id;
+    t.number = p.task;
+    id.clear();
+    AppendTaskId(t, &id);
+    if (id == task_id) return p.warehouse;
+  }
+  return LineSourcing::kNowhere;
 }
 
 void OrderShard::NoteLineAnswer(Order& order, const StockAnswer& result) {
   const uint32_t i = *result.line;
   if (i >= order.lines.size()) return;
   order.lines[i].reserved = result.reserved >= result.requested;
-  order.extras->sourcing.lines[i].warehouse =
+  LineSourcing::Line& line = order.extras->sourcing.lines[i];
+  const uint16_t w =
       config_.sourcing.Find(result.warehouse_id).value_or(LineSourcing::kNowhere);
+  // A line's answers restate all its parts: the first asks for the whole
+  // line; each further part asks for what the line still lacked
+  // (inventory_shard.h AnswerParts).
+  if (result.requested >= order.lines[i].quantity ||
+      line.warehouse == LineSourcing::kNowhere) {
+    line.warehouse = w;
+    line.more.clear();
+  } else {
+    line.more.push_back(LineSourcing::Line::Part{
+        w, 0, static_cast<int32_t>(result.reserved)});
+  }
 }
 
 void OrderShard::EmitSourcedTasks(Order& order, Emitter& out) {
   std::vector<LineSourcing::Line>& lines = order.extras->sourcing.lines;
-  for (size_t i = 0; i < lines.size(); ++i) {
-    if (!order.lines[i].reserved || lines[i].task != 0 ||
-        lines[i].warehouse == LineSourcing::kNowhere) {
+  std::vector<LinePart> parts = LineParts(order);
+  const auto task_of = [&](const LinePart& p) -> uint16_t& {
+    return p.part == 0 ? lines[p.line].task : lines[p.line].more[p.part - 1].task;
+  };
+  for (size_t a = 0; a < parts.size(); ++a) {
+    if (!order.lines[parts[a].line].reserved || parts[a].task != 0 ||
+        parts[a].warehouse == LineSourcing::kNowhere) {
       continue;
     }
-    // A new task of this warehouse: every reserved line there not yet in
-    // one, numbered after the warehouse's earlier tasks.
-    const uint16_t w = lines[i].warehouse;
+    // A new task of this warehouse: every reserved line (or part of one)
+    // there not yet in one, numbered after the warehouse's earlier tasks.
+    const uint16_t w = parts[a].warehouse;
     uint16_t number = 1;
-    for (const LineSourcing::Line& l : lines) {
-      if (l.warehouse == w) number = std::max<uint16_t>(number, l.task + 1);
+    for (const LinePart& p : parts) {
+      if (p.warehouse == w) number = std::max<uint16_t>(number, p.task + 1);
     }
-    for (size_t j = i; j < lines.size(); ++j) {
-      if (lines[j].warehouse == w && order.lines[j].reserved && lines[j].task == 0) {
-        lines[j].task = number;
+    for (size_t b = a; b < parts.size(); ++b) {
+      if (parts[b].warehouse == w && order.lines[parts[b].line].reserved &&
+          parts[b].task == 0) {
+        parts[b].task = number;
+        task_of(parts[b]) = number;
       }
     }
     EmitWarehouseTask(order, w, number, v1::TASK_ACTION_CREATE, out);
@@ -100,27 +157,20 @@ void OrderShard::EmitSourcedTasks(Order& order, Emitter& out) {
 }
 
 void OrderShard::CancelSourcedTasks(const Order& order, Emitter& out) {
-  const std::vector<LineSourcing::Line>& lines = order.extras->sourcing.lines;
-  std::vector<std::pair<uint16_t, uint16_t>> done;
-  for (const LineSourcing::Line& l : lines) {
-    if (l.task == 0) continue;
-    const std::pair<uint16_t, uint16_t> task{l.warehouse, l.task};
-    if (std::find(done.begin(), done.end(), task) != done.end()) continue;
-    done.push_back(task);
-    EmitWarehouseTask(order, l.warehouse, l.task, v1::TASK_ACTION_CANCEL, out);
+  for (const auto& [warehouse, number] : CreatedTasks(order)) {
+    EmitWarehouseTask(order, warehouse, number, v1::TASK_ACTION_CANCEL, out);
   }
 }
 
 void OrderShard::EmitWarehouseTask(const Order& order, uint16_t warehouse,
                                    uint16_t number, v1::TaskAction action,
                                    Emitter& out) {
-  const std::vector<LineSourcing::Line>& sourcing = order.extras->sourcing.lines;
   std::vector<TaskOutputLine>& lines = task_lines_;
   lines.clear();
-  for (size_t i = 0; i < order.lines.size(); ++i) {
-    if (sourcing[i].warehouse != warehouse || sourcing[i].task != number) continue;
-    lines.push_back(TaskOutputLine{order.LineId(i), SkuName(order.lines[i].sku),
-                                   order.lines[i].quantity});
+  for (const LinePart& p : LineParts(order)) {
+    if (p.warehouse != warehouse || p.task != number) continue;
+    lines.push_back(TaskOutputLine{order.LineId(p.line),
+                                   SkuName(order.lines[p.line].sku), p.units});
   }
   TaskOutput task{order.id,      action,
                   lines,         order.level,

@@ -31,6 +31,7 @@ sourcing:
     - id: WH-NL
       rank: 2
   fulfilment: ship_available
+  split_lines: true
   preempt_min_slack: 36h
 )",
                                          "s.yaml");
@@ -43,6 +44,7 @@ sourcing:
   EXPECT_EQ(s.warehouses[1].id, "WH-NL");
   EXPECT_TRUE(s.warehouses[1].countries.empty());
   EXPECT_EQ(s.fulfilment, SourcingConfig::Fulfilment::kShipAvailable);
+  EXPECT_TRUE(s.split_lines);
   EXPECT_EQ(s.preempt_min_slack, Hours(36));
 }
 
