@@ -82,7 +82,10 @@ absl::Status StartMetricsServer(std::string_view address,
       return absl::InvalidArgumentError(
           Cat(access.token_file_origin, ": ", std::string(token.status().message())));
     }
-    server.RequireToken(*std::move(token));
+    // The orchestrator's probes carry no header (a kubelet cannot read
+    // one from a Secret); they tell only whether the process is up and
+    // ready.
+    server.RequireToken(*std::move(token), {"/healthz", "/readyz"});
   } else if (!IsLoopbackHost(parsed->host)) {
     return absl::FailedPreconditionError(
         Cat(access.address_origin, ": serving HTTP on ", address,

@@ -147,7 +147,16 @@ void HttpServer::Route(std::string prefix, HttpHandler handler) {
   routes_[std::move(prefix)] = std::move(handler);
 }
 
-void HttpServer::RequireToken(std::string token) { token_ = std::move(token); }
+void HttpServer::RequireToken(std::string token, std::vector<std::string> open_paths) {
+  token_ = std::move(token);
+  open_paths_ = std::move(open_paths);
+}
+
+bool HttpServer::IsOpen(const HttpHead& head) const {
+  return (head.method == "GET" || head.method == "HEAD") && !head.has_body &&
+         std::find(open_paths_.begin(), open_paths_.end(), head.request.path) !=
+             open_paths_.end();
+}
 
 HttpResponse HttpServer::Dispatch(HttpRequest request) const {
   HttpHandler handler;
@@ -196,9 +205,10 @@ bool HttpServer::Answer(std::string& in, std::string& out) const {
     if (head.error_status != 0) {
       response = HttpResponse::Text(Cat("bad request: ", head.error, "\n"),
                                     head.error_status);
-    } else if (!token_.empty() && !BearerTokenMatches(head.authorization, token_)) {
-      // Nothing of the request is looked at: not even whether its path
-      // exists.
+    } else if (!token_.empty() && !IsOpen(head) &&
+               !BearerTokenMatches(head.authorization, token_)) {
+      // Nothing more of the request is looked at: not even whether its
+      // path exists.
       response = HttpResponse::Text(
           "unauthorized: send the header Authorization: Bearer <token>, the "
           "token of http.token_file\n",

@@ -30,7 +30,9 @@
 //   read what the rest of the program publishes under a lock (see
 //   MetricsBoard), and must not block, or every client waits.
 // - With RequireToken, a request without "Authorization: Bearer <token>"
-//   is 401, whatever its path or method (http_token.h).
+//   is 401, whatever its path or method (http_token.h), but a GET of a
+//   path named open (the orchestrator's probes, /healthz and /readyz: a
+//   kubelet cannot take a header's value from a Secret).
 // - A handler that throws gives a 500 "internal error"; the exception's
 //   message goes to stderr, not to the client.
 #ifndef ORDERFLOW_OBSERVE_HTTP_SERVER_H_
@@ -41,11 +43,14 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "absl/status/statusor.h"
 
 namespace orderflow {
+
+struct HttpHead;  // http_wire.h
 
 struct HttpRequest {
   std::string path;   // decoded, without the query: "/api/orders/O-1"
@@ -79,9 +84,10 @@ class HttpServer {
   HttpServer& operator=(const HttpServer&) = delete;
 
   void Route(std::string prefix, HttpHandler handler);
-  // Every request must carry "Authorization: Bearer <token>" from now on;
-  // call before Start. An empty token requires none (the default).
-  void RequireToken(std::string token);
+  // Every request must carry "Authorization: Bearer <token>" from now on,
+  // but a GET or HEAD of one of `open_paths` (exactly); call before Start.
+  // An empty token requires none (the default).
+  void RequireToken(std::string token, std::vector<std::string> open_paths = {});
   bool requires_token() const { return !token_.empty(); }
 
   // Binds `address` ("host:port") and starts serving on threads of its
@@ -106,11 +112,14 @@ class HttpServer {
  private:
   struct Impl;
   HttpResponse Dispatch(HttpRequest request) const;
+  bool IsOpen(const HttpHead& head) const;  // served without the token
 
   std::unique_ptr<Impl> impl_;
   mutable std::mutex routes_mu_;
   std::map<std::string, HttpHandler, std::less<>> routes_;
-  std::string token_;  // set before Start, read by the server's thread
+  // Set before Start, read by the server's thread.
+  std::string token_;
+  std::vector<std::string> open_paths_;
   std::string host_;
   int port_ = 0;
 };

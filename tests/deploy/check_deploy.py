@@ -79,6 +79,8 @@ def check_chart(helm, root, orderflow, http_port, *sets):
     pod = spec["template"]["spec"]
     check(len(pod["containers"]) == 1, "one container")
     c = pod["containers"][0]
+    mounts = {m["name"]: m for m in c["volumeMounts"]}
+    volumes = {v["name"]: v for v in pod["volumes"]}
 
     # The pod's name is the instance id.
     args = c["args"]
@@ -117,8 +119,6 @@ def check_chart(helm, root, orderflow, http_port, *sets):
                   for p in sp), f"{name} serves the HTTP port {http_port}: {sp}")
 
     # The ConfigMap as --config, the Secret holding --kafka-properties.
-    mounts = {m["name"]: m for m in c["volumeMounts"]}
-    volumes = {v["name"]: v for v in pod["volumes"]}
     config_mount = [m for m in mounts.values()
                     if m["mountPath"] == flags["--config"]
                     or (m.get("subPath") and
@@ -131,6 +131,14 @@ def check_chart(helm, root, orderflow, http_port, *sets):
     config = yaml.safe_load(config_text)
     check(config["http"]["address"] == f"0.0.0.0:{http_port}",
           f"http.address serves the container port: {config['http']}")
+    # Every interface: the token's file is the Secret's `token`, mounted.
+    token_dir = os.path.dirname(config["http"].get("token_file", ""))
+    token_mount = [m for m in mounts.values() if m["mountPath"] == token_dir]
+    check(len(token_mount) == 1, f"http.token_file lies in a mount ({config['http']})")
+    token_volume = volumes[token_mount[0]["name"]]["secret"]
+    check(any(i["key"] == "token" and i["path"] == os.path.basename(config["http"]["token_file"])
+              for i in token_volume.get("items", [])),
+          f"the token file is the Secret's token: {token_volume}")
     check("instance_id" not in config.get("kafka", {}),
           "kafka.instance_id is left to the pod name")
     check_config_accepted(orderflow, config_text, "the ConfigMap's config.yaml")
@@ -154,6 +162,9 @@ def helm_checks(helm, root, orderflow):
     check(k["StatefulSet"][0]["spec"]["replicas"] == 3, "three replicas")
     secrets = {s["metadata"]["name"]: s for s in k.get("Secret", [])}
     check(secret_name in secrets, f"the chart makes the Secret {secret_name}")
+    token = [s for s in secrets.values() if "token" in s.get("stringData", {})]
+    check(len(token) == 1 and len(token[0]["stringData"]["token"]) >= 32,
+          "the chart makes a Secret with a random bearer token")
     props = secrets[secret_name]["stringData"][key]
     check("sasl.username=svc" in props.splitlines() and
           "sasl.password=s3cret" in props.splitlines(),
@@ -165,7 +176,20 @@ def helm_checks(helm, root, orderflow):
     k, secret_name, _ = check_chart(helm, root, orderflow, 8080, "httpPort=8080",
                                     "kafkaCredentials.existingSecret=kafka-client")
     check(secret_name == "kafka-client", "the existing Secret is mounted")
-    check(not k.get("Secret"), "no Secret made when one exists")
+    check(not k.get("Secret") or all("kafka.properties" not in s.get("stringData", {})
+                                     for s in k["Secret"]),
+          "no Kafka Secret made when one exists")
+
+    # The token given, then an existing Secret for it.
+    k, _, _ = check_chart(helm, root, orderflow, 9464, "httpToken.value=given-token")
+    check(any(s.get("stringData", {}).get("token") == "given-token" for s in k["Secret"]),
+          "the token given is the Secret's")
+    k, _, _ = check_chart(helm, root, orderflow, 9464, "httpToken.existingSecret=lead-token",
+                          "kafkaCredentials.existingSecret=kafka-client")
+    check(not k.get("Secret"), "no Secret made when both exist")
+    vols = k["StatefulSet"][0]["spec"]["template"]["spec"]["volumes"]
+    check(any(v.get("secret", {}).get("secretName") == "lead-token" for v in vols),
+          "the existing token Secret is mounted")
 
 
 def grafana_checks(root):

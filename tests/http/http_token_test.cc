@@ -132,5 +132,29 @@ TEST(HttpTokenTest, ATokenOnLoopbackIsEnforcedToo) {
   EXPECT_THAT(out, HasSubstr("HTTP/1.1 200 OK\r\n"));
 }
 
+// The orchestrator's probes (GET /healthz, /readyz) are answered without
+// the token: a kubelet cannot take a header's value from a Secret. Only
+// those paths exactly, only GET and HEAD.
+TEST(HttpTokenTest, TheProbesNeedNoToken) {
+  HttpServer server;
+  for (const char* path : {"/healthz", "/readyz", "/readyz/history", "/hello"}) {
+    server.Route(path, [](const HttpRequest&) { return HttpResponse::Text("ok\n"); });
+  }
+  server.RequireToken("s3cret", {"/healthz", "/readyz"});
+  auto answer = [&](const std::string& request) {
+    std::string in = request, out;
+    server.Answer(in, out);
+    return out;
+  };
+  EXPECT_THAT(answer("GET /healthz HTTP/1.1\r\n\r\n"), HasSubstr("HTTP/1.1 200 OK\r\n"));
+  EXPECT_THAT(answer("GET /readyz HTTP/1.1\r\n\r\n"), HasSubstr("HTTP/1.1 200 OK\r\n"));
+  EXPECT_THAT(answer("HEAD /readyz HTTP/1.1\r\n\r\n"), HasSubstr("HTTP/1.1 200 OK\r\n"));
+  EXPECT_THAT(answer("GET /readyz/history HTTP/1.1\r\n\r\n"),
+              HasSubstr("HTTP/1.1 401 Unauthorized\r\n"));
+  EXPECT_THAT(answer("GET /hello HTTP/1.1\r\n\r\n"), HasSubstr("HTTP/1.1 401 Unauthorized\r\n"));
+  EXPECT_THAT(answer("POST /healthz HTTP/1.1\r\nContent-Length: 1\r\n\r\nx"),
+              HasSubstr("HTTP/1.1 401 Unauthorized\r\n"));
+}
+
 }  // namespace
 }  // namespace orderflow

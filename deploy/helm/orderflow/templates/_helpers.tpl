@@ -29,3 +29,11 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- printf "%s-kafka" (include "orderflow.fullname" .) -}}
 {{- end -}}
 {{- end -}}
+
+{{- define "orderflow.httpTokenSecret" -}}
+{{- if .Values.httpToken.existingSecret -}}
+{{- .Values.httpToken.existingSecret -}}
+{{- else -}}
+{{- printf "%s-http-token" (include "orderflow.fullname" .) -}}
+{{- end -}}
+{{- end -}}
