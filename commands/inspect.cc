@@ -7,6 +7,7 @@
 #include "engine/text.h"
 #include "httplib.h"
 #include "nlohmann/json.hpp"
+#include "observe/http_token.h"
 #include "observe/order_timeline.h"
 #include "replay/command_files.h"
 #include "replay/replay.h"
@@ -80,6 +81,17 @@ int FromEngine(const Config& config, const InspectOptions& options,
   }
   client.set_connection_timeout(3);
   client.set_read_timeout(10);
+  const std::string& token_file =
+      options.token_file.empty() ? config.observe.http_token_file : options.token_file;
+  if (!token_file.empty()) {
+    absl::StatusOr<std::string> token = ReadHttpToken(token_file);
+    if (!token.ok()) {
+      err << "orderflow inspect: " << token_file << ": " << token.status().message()
+          << "\n";
+      return 1;
+    }
+    client.set_bearer_token_auth(*token);
+  }
   const std::string path = Cat("/api/orders/", PathSegment(options.order_id));
   httplib::Result res = client.Get(path);
   if (!res) {

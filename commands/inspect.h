@@ -18,6 +18,9 @@ struct InspectOptions {
   // Otherwise asks the engine here: GET <url>/api/orders/<id>. Empty: the
   // configuration's http.address.
   std::string url;
+  // The bearer token's file for the engine (observe/http_token.h). Empty:
+  // the configuration's http.token_file, if any.
+  std::string token_file;
   // The JSON instead of the text.
   bool json = false;
 };

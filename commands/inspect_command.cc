@@ -34,6 +34,10 @@ Command InspectCommand() {
                        "ask a running engine (default: http.address of "
                        "--config, http://127.0.0.1:9464)")
             ->excludes(replay);
+        app.add_option("--token-file", o.token_file,
+                       "the engine's bearer token, in a file (default: "
+                       "http.token_file of --config)")
+            ->excludes(replay);
         app.add_option("--config", args->config_path, "configuration file (YAML)");
         app.add_flag("--json", o.json, "print the JSON instead of the text");
         return [args] {

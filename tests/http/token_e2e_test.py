@@ -10,7 +10,8 @@
     http.token_file's line;
   - `orderflow demo --http 0.0.0.0:0` without --http-token-file is refused;
   - with one, the demo answers 401 without the token (and with a wrong
-    one), 200 with it: connecting only through 127.0.0.1.
+    one), 200 with it, but the probes (/healthz, /readyz) without it;
+    inspect sends it (--token-file): connecting only through 127.0.0.1.
 """
 
 import os
@@ -94,13 +95,30 @@ def main():
             check("the demo serves on 0.0.0.0 with a token (port %s)" % port, port is not None)
             if port is not None:
                 base = "http://127.0.0.1:%d/" % port
-                for path in ["", "api/metrics", "api/escalations", "metrics", "healthz"]:
+                for path in ["", "api/metrics", "api/escalations", "metrics"]:
                     check("GET /%s without the token: 401" % path, status_of(base + path) == 401)
                     check("GET /%s with a wrong token: 401" % path,
                           status_of(base + path, "s3cret-tokeN") == 401)
                 check("GET / with the token: 200", status_of(base, "s3cret-token") == 200)
                 check("GET /api/escalations with the token: 200",
                       status_of(base + "api/escalations", "s3cret-token") == 200)
+                # The orchestrator's probes carry no header (the demo has no
+                # health routes: its answer is a 404, not a 401).
+                for path in ["healthz", "readyz"]:
+                    check("GET /%s without the token: not 401" % path,
+                          status_of(base + path) == 404)
+                check("GET /readyz/history without the token: 401",
+                      status_of(base + "readyz/history") == 401)
+                # inspect sends the token of --token-file.
+                asked = subprocess.run([binary, "inspect", "NO-SUCH-ORDER", "--url", base,
+                                        "--token-file", token],
+                                       capture_output=True, text=True, timeout=30)
+                check("inspect --token-file gets past the token: %s" % asked.stderr.strip(),
+                      asked.returncode == 1 and "is not known" in asked.stderr)
+                asked = subprocess.run([binary, "inspect", "NO-SUCH-ORDER", "--url", base],
+                                       capture_output=True, text=True, timeout=30)
+                check("inspect without it is told 401: %s" % asked.stderr.strip(),
+                      asked.returncode == 1 and "401" in asked.stderr)
         finally:
             demo.send_signal(signal.SIGTERM)
             try:
