@@ -274,7 +274,11 @@ void OrderShard::CancelUnshippedRest(Order& order, EpochMillis requested_at,
   AskInventoryForUnits(order, AllocationRequest::ACTION_RELEASE, rest, out);
   p.rest_cancelled = true;
   SettleParcels(order, false, {"CANCEL_REQUESTED"}, out);
-  if (order.task_created) EmitTask(order, v1::TASK_ACTION_CANCEL, out);
+  if (IsSourced(order)) {
+    CancelSourcedTasks(order, out);  // each warehouse's task (rule 9)
+  } else if (order.task_created) {
+    EmitTask(order, v1::TASK_ACTION_CANCEL, out);
+  }
   Raise(order, Rung::kCancelAfterShipment2, clock_, std::move(message), out);
 }
 

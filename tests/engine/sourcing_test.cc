@@ -249,6 +249,28 @@ TEST_P(SourcingTest, EachWarehousesTaskShipsAsAParcelOfItsOwn) {
   EXPECT_THAT(out_.Take(), ElementsAre("dead-letter shipments/O-1 SHIPMENT_MISMATCH"));
 }
 
+// A cancellation after one warehouse's task shipped cancels the tasks by
+// their own ids, as a plain cancellation does: a shipping system knows no
+// "O-1/delivery" for an order sourced per warehouse.
+TEST_P(SourcingTest, CancellationAfterAPartialShipmentCancelsEachWarehousesTask) {
+  Stock(ReceiptAt("WH-FR", "SKU-A", 2, kT0));
+  Stock(ReceiptAt("WH-NL", "SKU-B", 3, kT0));
+  Place(Order("O-1", {{"SKU-A", 2}, {"SKU-B", 3}}));
+  v1::ShipmentEvent fr = Shipment("O-1", "S-FR", v1::SHIPMENT_STATUS_SHIPPED,
+                                  kT0 + Hours(1));
+  fr.set_task_id("O-1/delivery/WH-FR");
+  Ship(fr);
+  out_.Take();
+
+  Cancel(Cancellation("O-1", kT0 + Hours(2)));
+  EXPECT_THAT(out_.Take(),
+              ElementsAre("status O-1 PARTIALLY_SHIPPED -> SHIPPED [CANCEL_REQUESTED]",
+                          "task O-1/delivery/WH-FR CANCEL [L1 SKU-A x2]",
+                          "task O-1/delivery/WH-NL CANCEL [L2 SKU-B x3]",
+                          "RAISED O-1/CANCEL_AFTER_SHIPMENT/2"));
+  EXPECT_EQ(LedgerOf("SKU-B"), (Ledger{.on_hand = 3, .reserved = 0}));
+}
+
 TEST_P(SourcingTest, StockAtAWarehouseNotConfiguredIsDeadLettered) {
   Stock(ReceiptAt("WH-XX", "SKU-A", 5, kT0));
   Stock(Receipt("SKU-A", 5, kT0));  // no warehouse: none is the default
