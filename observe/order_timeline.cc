@@ -589,39 +589,4 @@ std::optional<nlohmann::ordered_json> OrderTimelines::OrderJson(
   return j;
 }
 
-std::pair<int, std::string> HandleOrderRequest(const OrderTimelines& timelines,
-                                               std::string_view order_id,
-                                               const OrderHistorySource& history) {
-  std::optional<Json> j;
-  std::string failed;
-  if (history && !timelines.KeepsWholeHistory(order_id)) {
-    absl::StatusOr<std::optional<Json>> read = history(order_id);
-    if (read.ok()) {
-      j = *std::move(read);
-    } else {
-      failed = std::string(read.status().message());
-    }
-  }
-  if (!j) {
-    j = timelines.OrderJson(order_id);
-    if (j && !failed.empty()) {
-      (*j)["incomplete"] = Cat(
-          "only what this process saw of the order: its history could not be "
-          "read from Kafka (",
-          failed, ")");
-    }
-  }
-  if (!j) {
-    Json error;
-    if (!failed.empty()) {
-      error["error"] = Cat("the history of order ", order_id,
-                           " could not be read from Kafka: ", failed);
-      return {503, error.dump()};
-    }
-    error["error"] = Cat("order ", order_id, " is not known");
-    return {404, error.dump()};
-  }
-  return {200, j->dump()};
-}
-
 }  // namespace orderflow
