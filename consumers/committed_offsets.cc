@@ -45,6 +45,11 @@ absl::StatusOr<std::vector<TopicPartitionOffset>> ResolveCommittedOffsets(
     if (!IsRetriable(st)) {
       return absl::Status(st.code(), Cat("group ", group, ": ", MessageOf(st)));
     }
+    if (retry.stop != nullptr && retry.stop->load()) {
+      return absl::CancelledError(
+          Cat("group ", group, ": stopping while asking for the committed "
+              "offsets (", tries, " tries; the last: ", MessageOf(st), ")"));
+    }
     if (env.Now() - started + backoff >= retry.give_up_after) {
       return absl::UnavailableError(
           Cat("group ", group, ": no committed offsets after ", tries,

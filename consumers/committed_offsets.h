@@ -11,6 +11,7 @@
 #ifndef ORDERFLOW_CONSUMERS_COMMITTED_OFFSETS_H_
 #define ORDERFLOW_CONSUMERS_COMMITTED_OFFSETS_H_
 
+#include <atomic>
 #include <chrono>
 #include <ostream>
 #include <string_view>
@@ -32,14 +33,18 @@ struct CommittedRetry {
   // an operator must see, and the member is still well inside
   // max.poll.interval.ms (five minutes) when the host ends.
   std::chrono::milliseconds give_up_after{60000};
+  // Set when the process is asked to stop (SIGTERM): no question is asked
+  // after that, so a coordinator that does not answer cannot hold the
+  // stop back for a minute. Null: never.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 // `partitions` with each kCommittedOffset replaced by the group's committed
 // offset (or, where it never committed, where the reset policy starts);
 // other offsets are kept. Retriable failures are logged and asked again
 // after a backoff on `env`'s clock; Unavailable, naming `group` and the
-// last failure, once `retry.give_up_after` has passed; any other failure
-// at once.
+// last failure, once `retry.give_up_after` has passed; Cancelled once
+// `retry.stop` is set; any other failure at once.
 absl::StatusOr<std::vector<TopicPartitionOffset>> ResolveCommittedOffsets(
     StageConsumer& consumer, KafkaEnv& env, std::string_view group,
     std::vector<TopicPartitionOffset> partitions, std::ostream& log,

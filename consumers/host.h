@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "consumers/changelog_restorer.h"
+#include "consumers/committed_offsets.h"
 #include "consumers/host_emitter.h"
 #include "consumers/host_stages.h"
 #include "consumers/host_telemetry.h"
@@ -126,6 +127,8 @@ class Host : public KafkaHost, public ConsumerEvents {
   // After an abort or a producer rebuild: every shard rebuilt from its
   // changelog, every stage back at its committed offsets.
   absl::Status Rewind();
+  // The committed offsets are asked for until the host is asked to stop.
+  CommittedRetry CommittedRetryUntilStopped() const;
   absl::Status RestoreShards(StageRuntime& s, const std::set<int>& partitions);
   // What the open transaction has read, both stages (PoisonRecords).
   PoisonRecords::Offsets ReadInTransaction() const;

@@ -176,7 +176,8 @@ void Host::OnAssigned(StageConsumer& consumer,
   // asked at all once the loop is ending with one).
   absl::StatusOr<std::vector<TopicPartitionOffset>> resumed = partitions;
   if (event_error_.ok()) {
-    resumed = ResolveCommittedOffsets(consumer, env_, s.group_id, partitions, log_);
+    resumed = ResolveCommittedOffsets(consumer, env_, s.group_id, partitions, log_,
+                                      CommittedRetryUntilStopped());
     if (!resumed.ok()) event_error_ = resumed.status();
   }
   // librdkafka keeps a partition paused through a rebalance: one paused
@@ -272,6 +273,12 @@ void Host::PausePublicInputs(bool pause) {
   }
 }
 
+CommittedRetry Host::CommittedRetryUntilStopped() const {
+  CommittedRetry retry;
+  retry.stop = stop_;
+  return retry;
+}
+
 absl::Status Host::Rewind() {
   rewind_needed_ = false;
   int stage = 0;
@@ -283,7 +290,8 @@ absl::Status Host::Rewind() {
     for (TopicPartitionOffset& tp : assigned) tp.offset = kCommittedOffset;
     absl::StatusOr<std::vector<TopicPartitionOffset>> resumed =
         ResolveCommittedOffsets(*s.consumer, env_, s.group_id,
-                                std::move(assigned), log_);
+                                std::move(assigned), log_,
+                                CommittedRetryUntilStopped());
     if (!resumed.ok()) {
       return absl::Status(resumed.status().code(),
                           Cat("rewinding: ", MessageOf(resumed.status())));

@@ -214,6 +214,10 @@ class FakeKafka : public KafkaEnv {
   std::vector<absl::Status> committed_failures;
   int committed_failures_after_commits = 0;
   int committed_questions = 0;  // calls of a consumer's Committed
+  // Host::Run's stop flag (StopWhenIdle) is set at this failed answer to a
+  // question for committed offsets (SIGTERM while the coordinator is
+  // missing); 0: never.
+  int stop_at_committed_failure = 0;
   // The next aborts end with these, in order, as commit_failures; an error
   // other than Unavailable is fatal (as librdkafka's INVALID_TXN_STATE when
   // ending a transaction), and the transaction is gone either way.
@@ -308,6 +312,10 @@ class FakeKafka : public KafkaEnv {
     }
     absl::Status s = committed_failures.front();
     committed_failures.erase(committed_failures.begin());
+    if (!s.ok() && stop_at_committed_failure > 0 && --stop_at_committed_failure == 0 &&
+        stop_ != nullptr) {
+      *stop_ = true;
+    }
     return s;
   }
 

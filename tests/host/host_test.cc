@@ -480,6 +480,23 @@ TEST_F(HostTest, CommittedOffsetsAskedAgainOnTheFirstAssignment) {
   EXPECT_THAT(r.log, HasSubstr("fetched after 3 tries"));
 }
 
+// SIGTERM while the coordinator is missing: the host asks no more and
+// stops cleanly at once, without a last commit, instead of asking on for a
+// minute (a process that did not end within 90 s of SIGTERM in the soak).
+TEST_F(HostTest, AStopWhileCommittedOffsetsAreAskedForEndsTheAsking) {
+  kafka_.committed_failures.assign(
+      1000, absl::UnavailableError("Broker: Not coordinator"));
+  kafka_.stop_at_committed_failure = 3;
+  const auto started = kafka_.Now();
+  const int asked_before = kafka_.committed_questions;
+  const RunResult r = Run();
+  EXPECT_TRUE(r.status.ok()) << r.status << "\n" << r.log;
+  EXPECT_EQ(kafka_.committed_questions - asked_before, 3);
+  EXPECT_LT(kafka_.Now() - started, std::chrono::seconds(10));
+  EXPECT_THAT(r.log, HasSubstr("stopping while asking for the committed offsets"));
+  EXPECT_THAT(r.log, HasSubstr("stopping without a last commit"));
+}
+
 // A coordinator missing for longer than a move takes: the host ends with
 // an error that says so (a supervisor restarts it, the group's other
 // members take over meanwhile) rather than sitting on partitions it does
