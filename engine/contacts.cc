@@ -24,6 +24,20 @@ bool RaisedKind(const Order& order, int kind) {
   return false;
 }
 
+// BACKORDERED, or ON_HOLD where it would be BACKORDERED without its holds
+// (every answer in, a line short): the hold does not hide the backorder,
+// which comes first in rule 13's order.
+bool ShortOfStock(const Order& order) {
+  if (order.status == v1::ORDER_STATUS_BACKORDERED) return true;
+  if (order.status != v1::ORDER_STATUS_ON_HOLD || order.awaiting_answers > 0) {
+    return false;
+  }
+  for (const Order::Line& line : order.lines) {
+    if (!line.reserved) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::string_view RootCauseOf(const Order& order, EpochMillis now) {
@@ -36,8 +50,7 @@ std::string_view RootCauseOf(const Order& order, EpochMillis now) {
     return "DELIVERY_LATE";
   }
   if (Raised(order, Rung::kShipDeadlineMissed2)) return "SHIPMENT_LATE";
-  if (order.status == v1::ORDER_STATUS_BACKORDERED ||
-      Raised(order, Rung::kBackorderAged1)) {
+  if (ShortOfStock(order) || Raised(order, Rung::kBackorderAged1)) {
     return "BACKORDER";
   }
   if (order.status == v1::ORDER_STATUS_ON_HOLD) return "ON_HOLD";

@@ -1,6 +1,6 @@
 // Rule 13's root causes that rules 11 and 12 give: a contact about an order
-// on hold says ON_HOLD, one about an order whose amendment was refused
-// says AMENDMENT_REJECTED.
+// on hold says ON_HOLD (BACKORDER while it is also short of stock), one
+// about an order whose amendment was refused says AMENDMENT_REJECTED.
 #include "tests/engine/engine_test.h"
 
 namespace orderflow::testing {
@@ -61,6 +61,24 @@ TEST_P(RootCauseTest, AContactAboutAnOrderOnHoldSaysOnHold) {
   Contact(Wismo("O-1", "K-1", kT0 + Hours(2)));
   EXPECT_EQ(RootCauseOfLastContact(out_, "O-1"), "ON_HOLD");
   EXPECT_THAT(out_.Escalations("O-1").back().message(), HasSubstr("ON_HOLD"));
+}
+
+// Held while short of stock: BACKORDER comes before ON_HOLD in rule 13's
+// order, and the hold does not hide it. Once the stock is there, the hold
+// is what is left.
+TEST_P(RootCauseTest, AContactAboutABackorderedOrderOnHoldSaysBackorder) {
+  Stock(Receipt("SKU-A", 1, kT0));
+  Place(Order("O-1", {{"SKU-A", 2}}));
+  ASSERT_EQ(out_.Statuses("O-1").back().status(), v1::ORDER_STATUS_BACKORDERED);
+  Hold(PaymentHold("O-1", kT0 + Hours(1)));
+  ASSERT_EQ(out_.Statuses("O-1").back().status(), v1::ORDER_STATUS_ON_HOLD);
+  Contact(Wismo("O-1", "K-1", kT0 + Hours(2)));
+  EXPECT_EQ(RootCauseOfLastContact(out_, "O-1"), "BACKORDER");
+
+  Stock(Receipt("SKU-A", 1, kT0 + Hours(3)));
+  ASSERT_EQ(out_.Statuses("O-1").back().status(), v1::ORDER_STATUS_ON_HOLD);
+  Contact(Wismo("O-1", "K-2", kT0 + Hours(4)));
+  EXPECT_EQ(RootCauseOfLastContact(out_, "O-1"), "ON_HOLD");
 }
 
 TEST_P(RootCauseTest, AContactAfterARefusedAmendmentSaysAmendmentRejected) {
