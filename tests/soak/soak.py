@@ -165,12 +165,23 @@ class Soak:
             rc = proc.poll()
             if rc is None:
                 continue
-            self.notes.append("cycle %d: engine %s exited by itself (status %d)"
-                              % (self.cycle, iid, rc))
+            self.notes.append("cycle %d: engine %s exited by itself (status %d): %s"
+                              % (self.cycle, iid, rc, self.last_words(iid)))
             log("engine %s exited by itself with status %d; starting it again" % (iid, rc))
             if rc < 0:
                 self.anomalies.append("engine %s died of signal %d" % (iid, -rc))
             self.start_engine(iid)
+
+    def last_words(self, iid):
+        """The last line of the engine's log that is its own (not
+        librdkafka's), which says why it ended; the log is not kept unless
+        the cycle fails."""
+        try:
+            with open(os.path.join(self.cdir, "engine-%s.log" % iid), errors="replace") as f:
+                own = [l.strip() for l in f if l.startswith(("orderflow", "run:"))]
+        except OSError:
+            return "no log"
+        return own[-1] if own else "nothing in its log"
 
     def consumer_errors(self):
         """The last errors the engines' consumers reported (their logs'
