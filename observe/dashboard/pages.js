@@ -13,6 +13,7 @@
 const WORKLIST_LIMIT = 500;
 const WORKLIST_REFRESH_MS = 5000;
 let worklistTimer = null;
+let worklistSeq = 0;  // the latest loadWorklist
 
 function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
@@ -88,6 +89,9 @@ function fillKinds(byKind, chosen) {
 
 async function loadWorklist(params) {
   clearTimeout(worklistTimer);
+  // An answer to an earlier load (a refresh under way when the filter
+  // changed) that comes after this one's is dropped: the newest wins.
+  const seq = ++worklistSeq;
   const section = document.getElementById("page-worklist");
   const kind = params.get("kind") || "";
   const level = params.get("level") || "";
@@ -99,6 +103,7 @@ async function loadWorklist(params) {
   const note = document.getElementById("worklist-note");
   try {
     const { status, body } = await getJson("api/escalations?" + query.toString());
+    if (seq !== worklistSeq) return;
     if (status !== 200) throw new Error(body && body.error ? body.error : "HTTP " + status);
     fillKinds(body.byKind, kind);
     const rows = body.escalations.map((e, i) => {
@@ -125,6 +130,7 @@ async function loadWorklist(params) {
     note.classList.remove("error");
     section.dataset.loaded = "yes";
   } catch (err) {
+    if (seq !== worklistSeq) return;
     note.textContent = "cannot read the open escalations (" + err.message + ")";
     note.classList.add("error");
     section.dataset.loaded = "error";

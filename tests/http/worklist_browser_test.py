@@ -221,7 +221,15 @@ def test(url, artifacts):
                      "s.dispatchEvent(new Event('change'))" % level)
         browser.wait("document.getElementById('page-worklist').dataset.loaded")
         _, filtered = api(url, "api/escalations?limit=500&level=%d" % level)
+        want = [r["escalationId"] for r in filtered["escalations"]]
+        # A refresh of the unfiltered list already under way when the filter
+        # changed may land after the filtered one: it is replaced at the
+        # next refresh (every 5 s), so the rows are read until they match.
+        deadline = time.time() + 12
         shown = browser.eval(ROWS)
+        while [r[0] for r in shown] != want and time.time() < deadline:
+            time.sleep(0.5)
+            shown = browser.eval(ROWS)
         check("the level %d filter shows /api/escalations?level=%d (%d rows)"
               % (level, level, len(filtered["escalations"])),
               [r[0] for r in shown] == [r["escalationId"] for r in filtered["escalations"]]
