@@ -327,6 +327,9 @@ class OrderShard {
       const Order& order, std::string_view task_id) const;
   // The warehouse of the order's task `task_id`; kNowhere for none.
   uint16_t TaskWarehouse(const Order& order, std::string_view task_id) const;
+  // Whether `part` went into the task `task_id` (its id built in `scratch`).
+  bool PartIsInTask(const Order& order, const LinePart& part,
+                    std::string_view task_id, std::string& scratch) const;
   void NoteLineAnswer(Order& order, const StockAnswer& result);
   // Creates a task per warehouse for the reserved lines in no task yet.
   void EmitSourcedTasks(Order& order, Emitter& out);

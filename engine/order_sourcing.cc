@@ -72,19 +72,24 @@ void OrderShard::AskLine(const Order& order, uint32_t i,
   r.country.clear();
 }
 
+bool OrderShard::PartIsInTask(const Order& order, const LinePart& part,
+                              std::string_view task_id, std::string& scratch) const {
+  if (part.task == 0 || part.warehouse == LineSourcing::kNowhere) return false;
+  TaskOutput t;
+  t.order_id = order.id;
+  t.warehouse_id = config_.sourcing.warehouses[part.warehouse].id;
+  t.number = part.task;
+  scratch.clear();
+  AppendTaskId(t, &scratch);
+  return scratch == task_id;
+}
+
 std::vector<std::pair<uint32_t, int32_t>> OrderShard::SourcedTaskLines(
     const Order& order, std::string_view task_id) const {
   std::vector<std::pair<uint32_t, int32_t>> found;
-  std::string id;
+  std::string scratch;
   for (const LinePart& p : LineParts(order)) {
-    if (p.task == 0 || p.warehouse == LineSourcing::kNowhere) continue;
-    TaskOutput t;
-    t.order_id = order.id;
-    t.warehouse_id = config_.sourcing.warehouses[p.warehouse].id;
-    t.number = p.task;
-    id.clear();
-    AppendTaskId(t, &id);
-    if (id == task_id) found.emplace_back(p.line, p.units);
+    if (PartIsInTask(order, p, task_id, scratch)) found.emplace_back(p.line, p.units);
   }
   return found;
 }
@@ -92,16 +97,9 @@ std::vector<std::pair<uint32_t, int32_t>> OrderShard::SourcedTaskLines(
 uint16_t OrderShard::TaskWarehouse(const Order& order,
                                    std::string_view task_id) const {
   if (task_id.empty() || !IsSourced(order)) return LineSourcing::kNowhere;
-  std::string id;
+  std::string scratch;
   for (const LinePart& p : LineParts(order)) {
-    if (p.task == 0 || p.warehouse == LineSourcing::kNowhere) continue;
-    TaskOutput t;
-    t.order_id = order.id;
-    t.warehouse_id = config_.sourcing.warehouses[p.warehouse].id;
-    t.number = p.task;
-    id.clear();
-    AppendTaskId(t, &id);
-    if (id == task_id) return p.warehouse;
+    if (PartIsInTask(order, p, task_id, scratch)) return p.warehouse;
   }
   return LineSourcing::kNowhere;
 }
