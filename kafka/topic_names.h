@@ -3,6 +3,7 @@
 #ifndef ORDERFLOW_KAFKA_TOPIC_NAMES_H_
 #define ORDERFLOW_KAFKA_TOPIC_NAMES_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -37,6 +38,18 @@ inline std::string KafkaTopic(std::string_view prefix, Topic t) {
 }
 inline std::string KafkaTopic(std::string_view prefix, InternalTopic t) {
   return KafkaTopic(prefix, InternalName(t));
+}
+
+// A public topic by its short name or its Kafka name
+// "<prefix>.<short name>.v1" (as a dead letter's sourceTopic may give it).
+inline std::optional<Topic> TopicByShortOrKafkaName(std::string_view name) {
+  if (auto topic = TopicByShortName(name)) return topic;
+  if (name.size() > 3 && name.substr(name.size() - 3) == ".v1") {
+    name.remove_suffix(3);
+    const size_t dot = name.rfind('.');
+    if (dot != std::string_view::npos) return TopicByShortName(name.substr(dot + 1));
+  }
+  return std::nullopt;
 }
 
 }  // namespace orderflow

@@ -9,6 +9,7 @@
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/wire_format_lite.h"
+#include "kafka/topic_names.h"
 #include "observe/order_facts.h"
 #include "observe/order_timeline_parcels.h"
 #include "orderflow/v1/orderflow.pb.h"
@@ -28,16 +29,6 @@ std::optional<EpochMillis> TimeOf(bool has, const google::protobuf::Timestamp& t
   return ToMillis(t);
 }
 
-// Topic by short name or by Kafka name "<prefix>.<short name>.v1".
-std::optional<Topic> ParseTopic(std::string_view name) {
-  if (auto topic = TopicByShortName(name)) return topic;
-  if (name.size() > 3 && name.substr(name.size() - 3) == ".v1") {
-    name.remove_suffix(3);
-    const size_t dot = name.rfind('.');
-    if (dot != std::string_view::npos) return TopicByShortName(name.substr(dot + 1));
-  }
-  return std::nullopt;
-}
 
 std::string_view LevelName(v1::ServiceLevel s) {
   return WithoutPrefix(v1::ServiceLevel_Name(s), "SERVICE_LEVEL_");
@@ -335,7 +326,7 @@ OrderTimelines::~OrderTimelines() = default;
 void OrderTimelines::RecordInput(std::string_view topic,
                                  std::string_view order_id, EpochMillis time,
                                  const google::protobuf::Message& value) {
-  const std::optional<Topic> t = ParseTopic(topic);
+  const std::optional<Topic> t = TopicByShortOrKafkaName(topic);
   if (!t || !IsInput(*t) || *t == Topic::kInventory) return;
   RecordMessage(*t, order_id, time, value);
 }
@@ -343,7 +334,7 @@ void OrderTimelines::RecordInput(std::string_view topic,
 void OrderTimelines::RecordOutput(std::string_view topic,
                                   std::string_view order_id, EpochMillis time,
                                   const google::protobuf::Message& value) {
-  const std::optional<Topic> t = ParseTopic(topic);
+  const std::optional<Topic> t = TopicByShortOrKafkaName(topic);
   if (!t || IsInput(*t)) return;
   RecordMessage(*t, order_id, time, value);
 }
@@ -377,7 +368,7 @@ void OrderTimelines::Record(Topic topic, std::string_view order_id,
   }
   if (topic == Topic::kDeadLetter) {
     const auto& dead = static_cast<const v1::DeadLetter&>(*parsed);
-    const std::optional<Topic> source = ParseTopic(dead.source_topic());
+    const std::optional<Topic> source = TopicByShortOrKafkaName(dead.source_topic());
     if (source == Topic::kInventory) return;  // keyed by SKU
   }
   if (order_id.empty()) order_id = OrderIdOf(topic, *parsed);

@@ -5,6 +5,7 @@
 
 #include "engine/order_status.h"
 #include "engine/text.h"
+#include "kafka/topic_names.h"
 
 namespace orderflow {
 namespace {
@@ -16,18 +17,6 @@ std::string_view ShipmentName(v1::ShipmentStatus s) {
 }
 
 Json StringOrNull(const std::string& s) { return s.empty() ? Json() : Json(s); }
-
-// A dead letter's source topic: a short name, or a Kafka name
-// "<prefix>.<short name>.v1".
-std::optional<Topic> SourceTopic(std::string_view name) {
-  if (auto topic = TopicByShortName(name)) return topic;
-  if (name.size() > 3 && name.substr(name.size() - 3) == ".v1") {
-    name.remove_suffix(3);
-    const size_t dot = name.rfind('.');
-    if (dot != std::string_view::npos) return TopicByShortName(name.substr(dot + 1));
-  }
-  return std::nullopt;
-}
 
 }  // namespace
 
@@ -56,7 +45,7 @@ void OrderParcelView::Add(Topic topic, const google::protobuf::Message& value,
       return;
     case Topic::kDeadLetter: {
       const auto& dead = static_cast<const v1::DeadLetter&>(value);
-      if (auto source = SourceTopic(dead.source_topic())) {
+      if (auto source = TopicByShortOrKafkaName(dead.source_topic())) {
         Rejected(*source, dead.payload());
       }
       return;
