@@ -8,7 +8,8 @@
 // The stream has ORDERFLOW_BENCH_RECORDS records (default 1,000,000) of
 // the default workload (bench/workload.h), seed 1; the *Mix families run
 // as many of the v1.1 mix (warehouses, parcels, amendments, holds and
-// customer contacts), same seed, with its warehouses configured.
+// customer contacts), same seed, with its warehouses configured, and the
+// *HoldsContacts ones the v1 stream with only the holds and contacts.
 #include <malloc.h>
 #ifdef ORDERFLOW_BENCH_JEMALLOC
 #include <jemalloc/jemalloc.h>
@@ -22,6 +23,7 @@
 #include <vector>
 
 #include "benchmark/benchmark.h"
+#include "bench/null_emitter.h"
 #include "bench/workload.h"
 #include "engine/pipeline.h"
 
@@ -30,21 +32,6 @@ namespace {
 
 using workload::EncodedRecord;
 using workload::InputRecord;
-
-// Drops every output; counts them so the work is observable. Status
-// changes and delivery tasks are taken as plain values: no protobuf
-// message is built for them.
-class NullEmitter final : public Emitter {
- public:
-  void SendStatus(const StatusOutput&) override { ++outputs; }
-  void SendTask(const TaskOutput&) override { ++outputs; }
-  void Escalated(const v1::Escalation&) override { ++outputs; }
-  void DeadLettered(const v1::DeadLetter&) override { ++outputs; }
-  void AmendmentDecided(const v1::AmendmentResult&) override { ++outputs; }
-  void SendToInventory(const StockRequest&) override {}
-  void SendToOrders(const StockAnswer&) override {}
-  size_t outputs = 0;
-};
 
 // Encodes every output to protobuf binary, as a producer would.
 class SerializingEmitter final : public Emitter {
@@ -119,6 +106,16 @@ const std::vector<InputRecord>& MixStream() {
   return stream;
 }
 
+const std::vector<InputRecord>& HoldsContactsStream() {
+  static const std::vector<InputRecord> stream = [] {
+    workload::WorkloadOptions options;
+    options.records = StreamRecords();
+    options.holds_and_contacts = true;
+    return workload::GenerateWorkload(options);
+  }();
+  return stream;
+}
+
 const std::vector<EncodedRecord>& EncodedStream() {
   static const std::vector<EncodedRecord> encoded = [] {
     std::vector<EncodedRecord> out;
@@ -182,6 +179,20 @@ void BM_CoreOnly(benchmark::State& state) {
   FeedCore(state, Stream(), Partitions(state.range(0), state.range(1)));
 }
 BENCHMARK(BM_CoreOnly)
+    ->ArgNames({"order_parts", "inventory_parts"})
+    ->Args({1, 1})
+    ->Args({4, 4})
+    ->Iterations(3)
+    ->Unit(benchmark::kMillisecond);
+
+// The same over the v1 stream with holds and contacts: what rule 12's
+// holds and rule 13's contacts cost the core where no warehouse is
+// configured.
+void BM_CoreOnlyHoldsContacts(benchmark::State& state) {
+  FeedCore(state, HoldsContactsStream(),
+           Partitions(state.range(0), state.range(1)));
+}
+BENCHMARK(BM_CoreOnlyHoldsContacts)
     ->ArgNames({"order_parts", "inventory_parts"})
     ->Args({1, 1})
     ->Args({4, 4})

@@ -13,22 +13,11 @@
 #include <string>
 
 #include "benchmark/benchmark.h"
+#include "bench/null_emitter.h"
 #include "engine/pipeline.h"
 
 namespace orderflow {
 namespace {
-
-class NullEmitter final : public Emitter {
- public:
-  void SendStatus(const StatusOutput&) override { ++outputs; }
-  void SendTask(const TaskOutput&) override { ++outputs; }
-  void Escalated(const v1::Escalation&) override { ++outputs; }
-  void DeadLettered(const v1::DeadLetter&) override { ++outputs; }
-  void AmendmentDecided(const v1::AmendmentResult&) override { ++outputs; }
-  void SendToInventory(const StockRequest&) override {}
-  void SendToOrders(const StockAnswer&) override {}
-  size_t outputs = 0;
-};
 
 constexpr EpochMillis kPlacedAt = 1772445600000;  // 2026-03-02T10:00:00Z
 

@@ -90,6 +90,7 @@ class Generator final : private StockLedger::Listener {
  public:
   explicit Generator(const WorkloadOptions& options)
       : o_(options),
+        holds_(options.v11 || options.holds_and_contacts),
         rng_(options.seed),
         skus_(SkuCatalogue::Zipf(o_.sku_count, o_.zipf_exponent, UnitsADay(o_),
                                  rng_)),
@@ -277,7 +278,7 @@ class Generator final : private StockLedger::Listener {
       Schedule(t + rng_.Between(Minutes(1), Hours(1)), Happening::kConflict,
                index, 0);
     }
-    if (o_.v11) {
+    if (holds_) {
       mix_.emplace_back();
       if (!order.cancelled) DrawMix(index, t);
     }
@@ -413,7 +414,7 @@ class Generator final : private StockLedger::Listener {
     }
     EpochMillis pack =
         std::max(t + Minutes(1), ship - rng_.Between(Minutes(10), Minutes(90)));
-    if (o_.v11) {
+    if (holds_) {
       // The warehouse does no work on a held order: what is left of the
       // hold once it is allocated delays packing and shipping.
       MixOrder& mix = mix_[index];
@@ -428,6 +429,9 @@ class Generator final : private StockLedger::Listener {
         Schedule(mix.hold_at, Happening::kHold, index, 0);
         Schedule(mix.release_at, Happening::kRelease, index, 0);
       }
+    }
+    if (o_.v11) {
+      MixOrder& mix = mix_[index];
       std::vector<std::string_view> homes;
       for (const LedgerLine& line : order.lines) homes.push_back(HomeOf(line.sku));
       mix.parcels = PlanParcels(std::get<v1::OrderPlaced>(out_[records_[index]].value),
@@ -506,7 +510,7 @@ class Generator final : private StockLedger::Listener {
         Schedule(mix.release_at, Happening::kRelease, index, 0);
       }
     }
-    if (rng_.Chance(o_.amend_rate)) {
+    if (o_.v11 && rng_.Chance(o_.amend_rate)) {
       Schedule(t + rng_.Between(Minutes(5), Hours(12)), Happening::kAmend, index, 0);
     }
     if (rng_.Chance(o_.contact_rate)) {
@@ -576,6 +580,7 @@ class Generator final : private StockLedger::Listener {
   }
 
   const WorkloadOptions o_;
+  const bool holds_;  // holds and contacts: the v1.1 mix, or only them
   const EngineConfig engine_config_;  // the default promises of rule 6
   Random rng_;
   const SkuCatalogue skus_;

@@ -154,6 +154,12 @@ struct WorkloadOptions {
   double amend_rate = 0.05;
   double hold_rate = 0.05;
   double contact_rate = 0.03;
+
+  // The v1 stream plus only the holds and contacts of the v1.1 mix, drawn
+  // as there (`hold_rate`, `contact_rate`; the warehouse waits for a
+  // hold's release): no warehouses, parcels or amendments, so the engine
+  // needs no sourcing configured. Implied by `v11`.
+  bool holds_and_contacts = false;
 };
 
 // The warehouses of the v1.1 mix, for EngineConfig::sourcing: WH-DE-1

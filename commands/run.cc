@@ -1,4 +1,5 @@
 // `orderflow run`: both engine stages on Kafka, exactly once, until SIGTERM.
+#include <chrono>
 #include <cstdlib>
 #include <iostream>
 #include <map>
@@ -6,6 +7,7 @@
 #include <string>
 
 #include "commands/command.h"
+#include "commands/stop_watchdog.h"
 #include "config/properties_file.h"
 #include "consumers/kafka_host.h"
 #include "observe/dashboard.h"
@@ -43,8 +45,9 @@ int Run(const RunFlags& flags) {
   MetricsBoard board;
   OrderTimelines timelines(config.observe);
   // The open escalations of this process's partitions, from the same
-  // committed outputs as the timelines (GET /api/escalations).
-  EscalationWorklist worklist;
+  // committed outputs as the timelines (GET /api/escalations), and from
+  // the state of each order partition it restores (below).
+  EscalationWorklist worklist(static_cast<size_t>(config.observe.worklist_limit));
   timelines.SetListener(&worklist);
   HttpServer http;
   ServeEscalations(worklist, http);
@@ -75,8 +78,16 @@ int Run(const RunFlags& flags) {
               << http.url() << "api/escalations, health at " << http.url()
               << "healthz and " << http.url() << "readyz\n";
   }
+  // What the host is doing, for the stop watchdog below.
+  std::atomic<const char*> doing{"starting"};
   HostOptions host_options;
   host_options.log = &std::cerr;
+  host_options.doing = &doing;
+  if (http.running()) {
+    host_options.on_restored_escalation = [&worklist](const v1::Escalation& e) {
+      worklist.AddRestored(e);
+    };
+  }
   if (const char* every = std::getenv("ORDERFLOW_FAULT_ABORT_EVERY")) {
     host_options.abort_every = std::atoll(every);  // tests: abort every Nth
   }
@@ -87,7 +98,14 @@ int Run(const RunFlags& flags) {
     return 1;
   }
   InstallStopHandlers();
+  StopWatchdog watchdog(stop_requested,
+                        std::chrono::milliseconds(config.kafka.stop_within),
+                        [&doing] { return std::string(doing.load()); }, std::cerr);
   absl::Status done = (*host)->Run(stop_requested);
+  // The clients' destructors talk to the broker too (a producer's last
+  // flush): still within the bound.
+  doing.store("closing the Kafka clients");
+  host->reset();
   if (!done.ok()) {
     std::cerr << "orderflow: " << done.message() << "\n";
     return 1;

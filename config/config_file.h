@@ -41,6 +41,11 @@ struct KafkaSettings {
   // stages' groups at once too (static membership, consumers/host_stages.h).
   std::string instance_id = "0";
   Millis commit_interval = 100;
+  // After SIGTERM, `orderflow run` ends itself (status 3, saying what it
+  // was doing) if it has not stopped within this (commands/
+  // stop_watchdog.h). Below the deploy files' grace periods
+  // (60 s), so that the process, not its supervisor, says why.
+  Millis stop_within = 45'000;
   // "wall": timers fire on the wall clock (production). "event": the clock
   // is the largest input record timestamp seen (tests, what-if runs).
   bool event_time = false;
@@ -78,6 +83,9 @@ struct ObserveSettings {
   // and entries per order (the oldest go first, counted as dropped).
   int64_t timeline_max_orders = 100'000;
   int32_t timeline_max_entries = 64;
+  // The team lead's worklist (GET /api/escalations) keeps at most this
+  // many open escalations, the most pressing (observe/escalation_worklist.h).
+  int64_t worklist_limit = 10'000;
 };
 
 struct Config {

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <ostream>
 #include <set>
@@ -46,7 +47,8 @@ inline int64_t MicrosBetween(Clock::time_point from, Clock::time_point to) {
 class Host : public KafkaHost, public ConsumerEvents {
  public:
   Host(const Config& config, MetricsBoard* board, OrderTimelines* timelines,
-       std::ostream& log, KafkaEnv& env, int64_t abort_every)
+       std::ostream& log, KafkaEnv& env, int64_t abort_every,
+       std::atomic<const char*>* doing)
       : config_(config),
         log_(log),
         env_(env),
@@ -64,10 +66,15 @@ class Host : public KafkaHost, public ConsumerEvents {
                        abort_every},
                       telemetry_, log),
         emitter_(config.engine, OutputTopics(config), transactions_, router_,
-                 telemetry_) {}
+                 telemetry_),
+        doing_(doing != nullptr ? *doing : own_doing_) {}
 
   // Owns the env it was given (a real broker's).
   void Own(std::unique_ptr<KafkaEnv> env) { owned_env_ = std::move(env); }
+  // HostOptions::on_restored_escalation.
+  void OnRestoredEscalation(std::function<void(const v1::Escalation&)> f) {
+    on_restored_escalation_ = std::move(f);
+  }
 
   absl::Status Start();
   absl::Status Run(const std::atomic<bool>& stop) override;
@@ -137,6 +144,7 @@ class Host : public KafkaHost, public ConsumerEvents {
   const Config config_;
   std::ostream& log_;
   std::unique_ptr<KafkaEnv> owned_env_;  // outlives every client below
+  std::function<void(const v1::Escalation&)> on_restored_escalation_;
   KafkaEnv& env_;
   HostTelemetry telemetry_;
   StageRouter router_;
@@ -166,6 +174,20 @@ class Host : public KafkaHost, public ConsumerEvents {
   // The loop has ended: the consumers' closing revokes their partitions,
   // and the state published last (the final one) must stay.
   bool closing_ = false;
+  // What Run is doing (HostOptions::doing, or own_doing_).
+  std::atomic<const char*> own_doing_{"starting"};
+  std::atomic<const char*>& doing_;
+  // Sets doing_ for a scope, and back to what it was after.
+  class DoingScope {
+   public:
+    DoingScope(std::atomic<const char*>& doing, const char* what)
+        : doing_(doing), before_(doing.exchange(what)) {}
+    ~DoingScope() { doing_.store(before_); }
+
+   private:
+    std::atomic<const char*>& doing_;
+    const char* const before_;
+  };
   bool warned_foreign_internal_ = false;
   // An error met in a rebalance event, which runs inside a poll and
   // cannot return one; the loop ends with it.

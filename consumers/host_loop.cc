@@ -43,6 +43,7 @@ PoisonRecords::Offsets Host::ReadInTransaction() const {
 }
 
 absl::StatusOr<TransactionLoop::Ended> Host::Commit() {
+  DoingScope doing(doing_, "committing a transaction");
   const bool was_open = transactions_.in_transaction();
   const PoisonRecords::Offsets read = ReadInTransaction();
   absl::StatusOr<TransactionLoop::Ended> ended = transactions_.Commit(
@@ -129,8 +130,11 @@ bool Host::InRightPartition(InputTopic input, const RecordSource& source) {
 
 absl::StatusOr<int> Host::PollStage(StageRuntime& s, int timeout_ms) {
   const int64_t assignments_before = assignments_;
+  doing_.store(&s == &stages_[0] ? "polling the order stage's consumer"
+                                 : "polling the inventory stage's consumer");
   const absl::Span<const ConsumedRecord> batch =
       s.consumer->PollBatch(timeout_ms, kMaxBatch);
+  doing_.store("processing records");
   if (batch.empty()) return 0;
   // A fenced consumer (kFatal) is replaced once its batch, which it owns,
   // is no longer looked at.
@@ -232,6 +236,8 @@ void Host::Report(bool final) {
 
 absl::Status Host::Run(const std::atomic<bool>& stop) {
   stop_ = &stop;
+  transactions_.StopRetryingWhen(&stop);
+  doing_.store("subscribing");
   for (StageRuntime& s : stages_) {
     if (absl::Status st = s.consumer->Subscribe(s.topics); !st.ok()) {
       return absl::UnavailableError(
@@ -247,6 +253,7 @@ absl::Status Host::Run(const std::atomic<bool>& stop) {
        << (config_.kafka.event_time ? "event" : "wall") << " clock\n";
   absl::Status status = Loop(stop);
   if (status.ok()) {
+    DoingScope doing(doing_, "committing the last transaction");
     absl::StatusOr<TransactionLoop::Ended> last = Commit();
     if (!last.ok()) status = last.status();
     if (!last.ok() || *last != TransactionLoop::Ended::kCommitted) {
@@ -264,9 +271,15 @@ absl::Status Host::Run(const std::atomic<bool>& stop) {
   telemetry_.FlushTimelines();
   telemetry_.Publish(true, env_.Now(), env_.WallMillis());
   closing_ = true;
-  for (StageRuntime& s : stages_) s.consumer->Close();
+  doing_.store("closing the order stage's consumer (leaving its group)");
+  stages_[0].consumer->Close();
+  doing_.store("closing the inventory stage's consumer (leaving its group)");
+  stages_[1].consumer->Close();
+  doing_.store("closing the changelog reader");
   restorer_->Close();
+  doing_.store("closing the watermark reader");
   ends_->Close();
+  doing_.store("stopped");
   Report(true);
   return status;
 }
@@ -317,6 +330,7 @@ absl::Status Host::Loop(const std::atomic<bool>& stop) {
     }
     if (rewind_needed_) {
       if (transactions_.in_transaction()) {
+        DoingScope doing(doing_, "aborting a transaction");
         if (absl::Status st = transactions_.Abort(); !st.ok()) return st;
       }
       if (absl::Status st = Rewind(); !st.ok()) return st;

@@ -200,6 +200,13 @@ class OrderStage : public ShardedStage<OrderShard, internal::v1::OrderKeyState> 
   void CountBacklog(EpochMillis now, Backlog& backlog) const override {
     for (const auto& [p, shard] : shards_) shard->CountBacklog(now, backlog);
   }
+  void ForEachOpenEscalation(
+      const std::set<int>& partitions,
+      const std::function<void(const v1::Escalation&)>& f) const override {
+    for (const auto& [p, shard] : shards_) {
+      if (partitions.count(p) > 0) shard->ForEachOpenEscalation(f);
+    }
+  }
   void ObserveInputs(InputObserver observer) override {
     observer_ = std::move(observer);
   }

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -89,6 +90,11 @@ class HostedStage {
   // open orders by status and age at `now` added to `backlog`.
   virtual ServiceMetrics TakeMetrics() { return {}; }
   virtual void CountBacklog(EpochMillis /*now*/, Backlog& /*backlog*/) const {}
+  // Every escalation the orders of `partitions`' shards hold open, as a
+  // RAISED record (OrderShard::ForEachOpenEscalation). Order stage only.
+  virtual void ForEachOpenEscalation(
+      const std::set<int>& /*partitions*/,
+      const std::function<void(const v1::Escalation&)>& /*f*/) const {}
   // The latest clock of the stage's shards (0 without shards).
   virtual EpochMillis clock() const = 0;
 

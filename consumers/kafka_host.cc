@@ -130,6 +130,7 @@ absl::Status Host::OnFenced(StageRuntime& s, const std::string& error) {
 
 absl::Status Host::RestoreShards(StageRuntime& s,
                                  const std::set<int>& partitions) {
+  DoingScope doing(doing_, "restoring state from a changelog");
   absl::StatusOr<int64_t> restored =
       restorer_->Restore(*s.stage, s.changelog_topic, partitions);
   if (!restored.ok()) return restored.status();
@@ -175,6 +176,7 @@ void Host::OnAssigned(StageConsumer& consumer,
   // client expects of this event, and the loop ends with the error (not
   // asked at all once the loop is ending with one).
   absl::StatusOr<std::vector<TopicPartitionOffset>> resumed = partitions;
+  DoingScope doing(doing_, "taking an assignment (committed offsets)");
   if (event_error_.ok()) {
     resumed = ResolveCommittedOffsets(consumer, env_, s.group_id, partitions, log_,
                                       CommittedRetryUntilStopped());
@@ -196,6 +198,11 @@ void Host::OnAssigned(StageConsumer& consumer,
     log_ << "run: assigning " << s.group_id << ": " << st.message() << "\n";
   }
   UpdateRouting(stage);
+  // After UpdateRouting: the worklist keeps only the orders of partitions
+  // the timelines were told are held.
+  if (on_restored_escalation_ && event_error_.ok() && !added.empty()) {
+    s.stage->ForEachOpenEscalation(added, on_restored_escalation_);
+  }
 }
 
 void Host::OnRevoked(StageConsumer& consumer, bool lost) {
@@ -206,6 +213,7 @@ void Host::OnRevoked(StageConsumer& consumer, bool lost) {
   const int stage = StageOf(consumer);
   StageRuntime& s = stages_[stage];
   // Revoked, or lost: what is in flight commits (or, lost, is dropped).
+  DoingScope doing(doing_, "giving up partitions");
   if (lost) {
     if (transactions_.in_transaction()) {
       if (absl::Status st = transactions_.Abort(); !st.ok()) event_error_ = st;
@@ -280,6 +288,7 @@ CommittedRetry Host::CommittedRetryUntilStopped() const {
 }
 
 absl::Status Host::Rewind() {
+  DoingScope doing(doing_, "rewinding to the committed offsets and state");
   rewind_needed_ = false;
   int stage = 0;
   for (StageRuntime& s : stages_) {
@@ -331,7 +340,9 @@ absl::StatusOr<std::unique_ptr<KafkaHost>> KafkaHost::Create(
     env = owned.get();
   }
   auto host = std::make_unique<Host>(config, metrics, timelines, *options.log,
-                                     *env, options.abort_every);
+                                     *env, options.abort_every,
+                                     options.doing);
+  host->OnRestoredEscalation(std::move(options.on_restored_escalation));
   host->Own(std::move(owned));
   if (absl::Status s = host->Start(); !s.ok()) return s;
   return std::unique_ptr<KafkaHost>(std::move(host));

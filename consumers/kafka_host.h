@@ -67,6 +67,7 @@
 
 #include "absl/status/statusor.h"
 #include "config/config_file.h"
+#include "orderflow/v1/orderflow.pb.h"
 
 namespace orderflow {
 
@@ -83,6 +84,18 @@ struct HostOptions {
   // Fault injection (tests): abort every Nth transaction as if the broker
   // had refused it; 0: never.
   int64_t abort_every = 0;
+  // If not null (and outliving the host), the host keeps here what it is
+  // doing, in a few words ("committing a transaction", "closing the order
+  // stage's consumer"), around each call into Kafka that can block: for
+  // the message of a stop that takes too long (commands/stop_watchdog.h).
+  // Always a literal, so that any thread may read it at any time.
+  std::atomic<const char*>* doing = nullptr;
+  // Told of each escalation open in the state of the order partitions the
+  // host restores, as a RAISED record (OrderShard::ForEachOpenEscalation),
+  // once the timelines know which partitions are held: what raised it
+  // went out before this process had them (EscalationWorklist::
+  // AddRestored). Null: nobody is told.
+  std::function<void(const v1::Escalation&)> on_restored_escalation;
 };
 
 struct HostCounters {

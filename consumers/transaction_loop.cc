@@ -27,7 +27,7 @@ template <typename Op>
 absl::Status TransactionLoop::WithRetries(Op op) {
   for (int attempt = 0;; ++attempt) {
     absl::Status s = op();
-    if (!IsRetriable(s) || attempt >= 50) return s;
+    if (!IsRetriable(s) || attempt >= 50 || stopping()) return s;
     env_.SleepFor(std::chrono::milliseconds(100));
   }
 }
@@ -113,7 +113,9 @@ absl::StatusOr<TransactionLoop::Ended> TransactionLoop::Commit(
   }
   log_ << "run: committing failed: " << error.message() << "\n";
   if (IsRefused(error)) refused_ = true;
-  if (IsAbortable(error)) {
+  // Stopping, no new producer is made: the transaction is aborted if it
+  // can be, and left to the broker if not.
+  if (IsAbortable(error) || stopping()) {
     if (absl::Status s = Abort(); !s.ok()) return s;
     return Ended::kAborted;
   }
@@ -130,6 +132,13 @@ absl::Status TransactionLoop::Abort() {
   in_transaction_ = false;
   produce_failed_ = false;
   absl::Status s = WithRetries([&] { return producer_->AbortTransaction(); });
+  if (!s.ok() && stopping()) {
+    // The broker ends the transaction when it times out, or when the
+    // next process with this transactional id fences this one.
+    log_ << "run: aborting failed while stopping: " << s.message()
+         << "; the broker ends the transaction\n";
+    return absl::OkStatus();
+  }
   if (!s.ok()) {
     log_ << "run: aborting failed: " << s.message()
          << "; rebuilding the producer\n";

@@ -12,7 +12,11 @@
 //
 // Retriable errors are tried again, up to 50 times 100 ms apart. An error
 // status from any of these means the host cannot go on (no producer could
-// be made). What the open transaction counted is kept (HostTelemetry::
+// be made). Once the stop flag given to StopRetryingWhen is set (SIGTERM),
+// nothing is tried again and a failing abort does not make a new producer:
+// the process is ending, and what it did not commit is processed again by
+// whoever takes over (a commit retried through a broker outage could
+// otherwise keep a stopping process for many minutes). What the open transaction counted is kept (HostTelemetry::
 // OnCommitted) or dropped (DropUncommitted) here, as it ends.
 //
 // Fault injection (tests): with `abort_every` N > 0, every Nth commit is
@@ -20,6 +24,7 @@
 #ifndef ORDERFLOW_CONSUMERS_TRANSACTION_LOOP_H_
 #define ORDERFLOW_CONSUMERS_TRANSACTION_LOOP_H_
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -95,6 +100,9 @@ class TransactionLoop {
   // it produced (kafka_errors.h, IsRefused): the same records would be
   // refused again.
   bool refused() const { return refused_; }
+  // From now on, `stop` (which must outlive the loop) ends retries once
+  // set; see above.
+  void StopRetryingWhen(const std::atomic<bool>* stop) { stop_ = stop; }
   // Serves the producer's delivery reports.
   void Poll() { producer_->Poll(); }
 
@@ -117,6 +125,8 @@ class TransactionLoop {
   bool internal_in_transaction_ = false;
   bool produce_failed_ = false;
   bool refused_ = false;
+  const std::atomic<bool>* stop_ = nullptr;
+  bool stopping() const { return stop_ != nullptr && stop_->load(); }
   Clock::time_point last_commit_started_{};
   int64_t commit_attempts_ = 0;
 };

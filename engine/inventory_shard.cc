@@ -15,8 +15,11 @@ bool InventoryShard::ServeFirst::operator()(const Backorder& a,
                                             const Backorder& b) const {
   // Higher service level first (OVERNIGHT > EXPRESS > STANDARD).
   // Then an order's lines by index (rule 9; one entry per SKU in v1).
-  return std::tie(b.service_level, a.ship_by, a.placed_at, a.order_id, a.line) <
-         std::tie(a.service_level, b.ship_by, b.placed_at, b.order_id, b.line);
+  // A line preempted (rule 9) before all of them.
+  return std::tie(b.preempted, b.service_level, a.ship_by, a.placed_at,
+                  a.order_id, a.line) <
+         std::tie(a.preempted, a.service_level, b.ship_by, b.placed_at,
+                  b.order_id, b.line);
 }
 
 InventoryShard::InventoryShard(const EngineConfig& config) : config_(config) {}
@@ -141,6 +144,7 @@ void InventoryShard::OnAllocationRequest(const StockRequest& request,
     case AllocationRequest::ACTION_RESIZE:
       Resize(request, stock, out);
       return;
+    case AllocationRequest::ACTION_PICKED:  // preemption is per line
     case AllocationRequest::ACTION_UNSPECIFIED:
     case internal::v1::AllocationRequest_Action_AllocationRequest_Action_INT_MIN_SENTINEL_DO_NOT_USE_:
     case internal::v1::AllocationRequest_Action_AllocationRequest_Action_INT_MAX_SENTINEL_DO_NOT_USE_:
@@ -234,6 +238,7 @@ void InventoryShard::Fill(std::string_view sku, const Sku& stock,
     e->mutable_rank()->set_placed_at_ms(b.placed_at);
     e->set_requested(b.requested);
     e->set_reserved(b.reserved);
+    e->set_preempted(b.preempted);
     if (b.line != kWholeSku) {
       e->set_line(b.line);
       e->set_warehouse_id(config_.sourcing.warehouses[b.held_at].id);
@@ -247,13 +252,16 @@ void InventoryShard::Fill(std::string_view sku, const Sku& stock,
     at->set_on_hand(stock.sourced->at[w].on_hand);
     at->set_reserved(stock.sourced->at[w].reserved);
   }
-  for (const auto& [key, quantity] : stock.sourced->placed) {
+  stock.sourced->placed.ForEachInOrder([&](std::string_view order_id,
+                                            uint32_t line, WarehouseIndex w,
+                                            int64_t quantity) {
     internal::v1::ReservedLine* l = s->add_reserved_lines();
-    l->set_order_id(std::get<0>(key));
-    l->set_line(std::get<1>(key));
-    l->set_warehouse_id(warehouses[std::get<2>(key)].id);
+    l->set_order_id(std::string(order_id));
+    l->set_line(line);
+    l->set_warehouse_id(warehouses[w].id);
     l->set_quantity(quantity);
-  }
+  });
+  FillPreemptible(stock, s);
 }
 
 absl::Status InventoryShard::Load(const internal::v1::StockState& s,
@@ -271,7 +279,7 @@ absl::Status InventoryShard::Load(const internal::v1::StockState& s,
     }
     Backorder b{e.order_id(), e.rank().service_level(), kWholeSku, 0,
                 e.rank().ship_by_ms(), e.rank().placed_at_ms(), e.requested(),
-                e.reserved()};
+                e.reserved(), e.preempted()};
     if (e.has_line()) {
       const std::optional<WarehouseIndex> w =
           config_.sourcing.Find(e.warehouse_id());
@@ -303,7 +311,7 @@ absl::Status InventoryShard::Load(const internal::v1::StockState& s,
                                      "', not configured"));
     }
     SourcedOf(stock, config_.sourcing.warehouses.size())
-        .placed[{l.order_id(), l.line(), *w}] += l.quantity();
+        .placed.Units(l.order_id(), l.line(), *w) += l.quantity();
   }
   if (config_.sourcing.split_lines) {
     // A waiting line's parts are all among the placed units; one held
@@ -312,14 +320,15 @@ absl::Status InventoryShard::Load(const internal::v1::StockState& s,
       if (b.line == kWholeSku) continue;
       Sourced& sourced = SourcedOf(stock, config_.sourcing.warehouses.size());
       int64_t parts = 0;
-      auto [begin, end] = sourced.PartsOf(b.order_id, b.line);
-      for (auto it = begin; it != end; ++it) parts += it->second;
+      if (const PlacedLines::Parts* held = sourced.placed.Find(b.order_id, b.line)) {
+        for (const PlacedLines::Part& p : *held) parts += p.units;
+      }
       if (b.reserved > parts) {
-        sourced.placed[{b.order_id, b.line, b.held_at}] += b.reserved - parts;
+        sourced.placed.Units(b.order_id, b.line, b.held_at) += b.reserved - parts;
       }
     }
   }
-  return absl::OkStatus();
+  return LoadPreemptible(s, stock);
 }
 
 internal::v1::InventoryShardSnapshot InventoryShard::Snapshot() const {

@@ -26,6 +26,11 @@
 // has instead, and while short takes what it lacks from any warehouse's
 // stock (it never moves). Without warehouses none of this runs: v1, byte
 // for byte.
+//
+// With sourcing.preempt (inventory_preemption.cc) an OVERNIGHT or EXPRESS
+// line that would wait takes a STANDARD line's whole reservation instead,
+// one that has not been picked and ships at least preempt_min_slack
+// later; the STANDARD line waits first in line for the SKU's stock.
 #ifndef ORDERFLOW_ENGINE_INVENTORY_SHARD_H_
 #define ORDERFLOW_ENGINE_INVENTORY_SHARD_H_
 
@@ -42,6 +47,7 @@
 #include "absl/status/status.h"
 #include "engine/config.h"
 #include "engine/emitter.h"
+#include "engine/placed_lines.h"
 #include "engine/record.h"
 #include "engine/stage_messages.h"
 #include "engine/string_map.h"
@@ -116,6 +122,9 @@ class InventoryShard {
     EpochMillis placed_at;
     int64_t requested;
     mutable int64_t reserved;  // not part of the ordering
+    // Rule 9's preemption took its reservation: it is served before
+    // every line that was not preempted.
+    bool preempted = false;
   };
   // Rule 3's serving order.
   struct ServeFirst {
@@ -127,8 +136,6 @@ class InventoryShard {
     int64_t reserved = 0;
     int64_t available() const { return on_hand - reserved; }
   };
-  // A line's units at one warehouse (rule 9): (order id, line, where).
-  using PlacedKey = std::tuple<std::string, uint32_t, WarehouseIndex>;
   // What a SKU keeps only with warehouses configured.
   struct Sourced {
     // Per configured warehouse, in configuration order.
@@ -138,10 +145,14 @@ class InventoryShard {
     // CONSUME finds where, whatever the order stage had heard by then.
     // A line reserved whole at one warehouse has one entry; a split line
     // one per warehouse it takes units from.
-    absl::btree_map<PlacedKey, int64_t> placed;
-    // The parts of (order, line), in warehouse order.
-    using Parts = absl::btree_map<PlacedKey, int64_t>::iterator;
-    std::pair<Parts, Parts> PartsOf(const std::string& order_id, uint32_t line);
+    PlacedLines placed;
+    // With preempt: the STANDARD lines reserved whole (one part) and not
+    // yet picked, with their order's ship_by and placed_at.
+    struct Rank {
+      EpochMillis ship_by;
+      EpochMillis placed_at;
+    };
+    absl::btree_map<std::pair<std::string, uint32_t>, Rank> preemptible;
   };
   struct Sku {
     int64_t on_hand = 0;
@@ -208,6 +219,27 @@ class InventoryShard {
                      std::optional<WarehouseIndex> first,
                      std::vector<WarehouseIndex>& touched);
   const std::vector<WarehouseIndex>& PreferenceFor(std::string_view country);
+  // The queue entry of the request's line, preempted or not.
+  absl::btree_set<Backorder, ServeFirst>::iterator FindWaiting(
+      const StockRequest& request, Sku& stock) const;
+
+  // Rule 9's preemption (inventory_preemption.cc). An urgent line that
+  // would wait takes the reservation of the preemptible line that ships
+  // latest (then order id, then line) whose units, with what is available
+  // at its warehouse, fill it whole; returns false (nothing changed) when
+  // preempt is off, the line is STANDARD, or no line qualifies.
+  bool Preempt(const StockRequest& request, Sku& stock, EpochMillis now,
+               Emitter& out);
+  // Records a STANDARD line now reserved whole as preemptible, with
+  // preempt on; and forgets one that leaves or is picked.
+  void NotePreemptible(Sku& stock, const Backorder& line);
+  static void ForgetPreemptible(Sku& stock, const std::string& order_id,
+                                uint32_t line);
+  void FillPreemptible(const Sku& stock, internal::v1::StockState* s) const;
+  absl::Status LoadPreemptible(const internal::v1::StockState& s,
+                               Sku& stock) const;
+  // Rule 11 (inventory_resize.cc): the line's Resize.
+  void ResizeLine(const StockRequest& request, Sku& stock, Emitter& out);
 
   // A key already changed since the last TakeChangedKeys is found without
   // copying it (a popular SKU changes with nearly every order).

@@ -72,12 +72,6 @@ bool InventoryShard::OnSourcedEvent(const v1::InventoryEvent& event,
   return true;
 }
 
-std::pair<InventoryShard::Sourced::Parts, InventoryShard::Sourced::Parts>
-InventoryShard::Sourced::PartsOf(const std::string& order_id, uint32_t line) {
-  return {placed.lower_bound({order_id, line, 0}),
-          placed.upper_bound({order_id, line, kMaxWarehouses})};
-}
-
 void InventoryShard::OnLineRequest(const StockRequest& request, Sku& stock,
                                    Emitter& out) {
   const EpochMillis now = DecidedAt(request);
@@ -95,11 +89,24 @@ void InventoryShard::OnLineRequest(const StockRequest& request, Sku& stock,
         if (available >= request.quantity) {
           At(stock, w).reserved += request.quantity;
           stock.reserved += request.quantity;
-          stock.sourced->placed[{request.order_id, line.line, w}] = request.quantity;
+          stock.sourced->placed.Units(request.order_id, line.line, w) = request.quantity;
           AnswerLine(request.sku, line, w, request.quantity, true, now, out);
+          NotePreemptible(stock, line);
           return;
         }
         if (available > At(stock, most).available()) most = w;
+      }
+      // Short everywhere (with split_lines, even taken from all): an
+      // urgent line may take a STANDARD one's reservation instead.
+      if (config_.sourcing.preempt) {
+        int64_t anywhere = 0;
+        for (WarehouseIndex w : preference) {
+          anywhere += std::max<int64_t>(At(stock, w).available(), 0);
+        }
+        if ((!config_.sourcing.split_lines || anywhere < request.quantity) &&
+            Preempt(request, stock, now, out)) {
+          return;
+        }
       }
       if (config_.sourcing.split_lines) {
         ReserveSplit(request, stock, preference, now, out);
@@ -122,7 +129,8 @@ void InventoryShard::OnLineRequest(const StockRequest& request, Sku& stock,
       // was reserved. (The order stage's warehouse_id may be behind: a
       // move may still be on its way to it.)
       std::vector<WarehouseIndex> touched;
-      auto it = stock.queue.find(KeyOf(request));
+      ForgetPreemptible(stock, request.order_id, *request.line);
+      auto it = FindWaiting(request, stock);
       if (it != stock.queue.end()) {
         const WarehouseIndex held_at = it->held_at;
         int64_t held = it->reserved;
@@ -151,7 +159,15 @@ void InventoryShard::OnLineRequest(const StockRequest& request, Sku& stock,
       }
       return;
     }
-    case AllocationRequest::ACTION_RESIZE:  // rule 11 resizes per SKU only
+    case AllocationRequest::ACTION_PICKED:
+      ForgetPreemptible(stock, request.order_id, *request.line);
+      return;
+    case AllocationRequest::ACTION_RESIZE:  // rule 11 (inventory_resize.cc)
+      // A resized line is no longer offered to preemption (rule 9): it
+      // may be short, split or moved now; not preempting is always safe.
+      ForgetPreemptible(stock, request.order_id, *request.line);
+      ResizeLine(request, stock, out);
+      return;
     case AllocationRequest::ACTION_UNSPECIFIED:
     case internal::v1::AllocationRequest_Action_AllocationRequest_Action_INT_MIN_SENTINEL_DO_NOT_USE_:
     case internal::v1::AllocationRequest_Action_AllocationRequest_Action_INT_MAX_SENTINEL_DO_NOT_USE_:
@@ -164,22 +180,15 @@ int64_t InventoryShard::TakePlaced(const StockRequest& request, Sku& stock,
                                    std::optional<WarehouseIndex> first,
                                    std::vector<WarehouseIndex>& touched) {
   if (stock.sourced == nullptr || !request.line) return 0;
-  Sourced& sourced = *stock.sourced;
-  auto [begin, end] = sourced.PartsOf(request.order_id, *request.line);
-  std::vector<Sourced::Parts> parts;
-  for (auto it = begin; it != end; ++it) {
-    if (first && std::get<2>(it->first) == *first) {
-      parts.insert(parts.begin(), it);
-    } else {
-      parts.push_back(it);
-    }
-  }
+  PlacedLines& placed = stock.sourced->placed;
+  PlacedLines::Parts* parts = placed.Find(request.order_id, *request.line);
+  if (parts == nullptr) return 0;
   int64_t taken = 0;
-  for (Sourced::Parts part : parts) {
-    if (taken >= quantity) break;
-    const WarehouseIndex w = std::get<2>(part->first);
-    const int64_t take = std::min(quantity - taken, part->second);
-    part->second -= take;
+  const auto take_from = [&](PlacedLines::Part& part) {
+    if (taken >= quantity) return;
+    const WarehouseIndex w = part.warehouse;
+    const int64_t take = std::min(quantity - taken, part.units);
+    part.units -= take;
     taken += take;
     AtWarehouse& here = At(stock, w);
     const int64_t held = std::min(take, here.reserved);
@@ -190,13 +199,15 @@ int64_t InventoryShard::TakePlaced(const StockRequest& request, Sku& stock,
       stock.on_hand -= held;
     }
     touched.push_back(w);
+  };
+  // The part at `first` before the others.
+  for (PlacedLines::Part& part : *parts) {
+    if (first && part.warehouse == *first) take_from(part);
   }
-  // (Erasing from a btree moves its other entries: by key, once done.)
-  std::vector<PlacedKey> emptied;
-  for (Sourced::Parts part : parts) {
-    if (part->second <= 0) emptied.push_back(part->first);
+  for (PlacedLines::Part& part : *parts) {
+    if (!first || part.warehouse != *first) take_from(part);
   }
-  for (const PlacedKey& key : emptied) sourced.placed.erase(key);
+  placed.DropEmpty(request.order_id, *request.line);
   return taken;
 }
 
@@ -214,7 +225,7 @@ void InventoryShard::ReserveSplit(const StockRequest& request, Sku& stock,
     here.reserved += give;
     stock.reserved += give;
     line.reserved += give;
-    stock.sourced->placed[{request.order_id, line.line, w}] += give;
+    stock.sourced->placed.Units(request.order_id, line.line, w) += give;
     if (!holds) line.held_at = w;
     holds = true;
     if (line.reserved == request.quantity) break;
@@ -226,10 +237,11 @@ void InventoryShard::ReserveSplit(const StockRequest& request, Sku& stock,
 void InventoryShard::AnswerParts(std::string_view sku, Sku& stock,
                                  const Backorder& line, bool first, EpochMillis now, Emitter& out) {
   std::vector<std::pair<WarehouseIndex, int64_t>> parts;
-  auto [begin, end] = SourcedOf(stock, config_.sourcing.warehouses.size())
-                           .PartsOf(line.order_id, line.line);
-  for (auto it = begin; it != end; ++it) {
-    parts.emplace_back(std::get<2>(it->first), it->second);
+  const PlacedLines::Parts* held =
+      SourcedOf(stock, config_.sourcing.warehouses.size())
+          .placed.Find(line.order_id, line.line);
+  if (held != nullptr) {
+    for (const PlacedLines::Part& p : *held) parts.emplace_back(p.warehouse, p.units);
   }
   // In the warehouses' rank order, then id: the same whatever the order
   // the parts were taken in.
@@ -272,9 +284,10 @@ void InventoryShard::ServeAt(std::string_view sku, Sku& stock,
         it->reserved += give;
         here.reserved += give;
         stock.reserved += give;
-        stock.sourced->placed[{it->order_id, it->line, w}] += give;
+        stock.sourced->placed.Units(it->order_id, it->line, w) += give;
         if (it->reserved < it->requested) break;
         AnswerParts(sku, stock, *it, false, now, out);
+        NotePreemptible(stock, *it);
         it = stock.queue.erase(it);
         continue;
       }
@@ -286,8 +299,9 @@ void InventoryShard::ServeAt(std::string_view sku, Sku& stock,
         here.reserved += give;
         stock.reserved += give;
         if (it->reserved < it->requested) break;
-        stock.sourced->placed[{it->order_id, it->line, w}] = it->requested;
+        stock.sourced->placed.Units(it->order_id, it->line, w) = it->requested;
         AnswerLine(sku, *it, w, it->reserved, false, now, out);
+        NotePreemptible(stock, *it);
         it = stock.queue.erase(it);
         continue;
       }
@@ -306,8 +320,9 @@ void InventoryShard::ServeAt(std::string_view sku, Sku& stock,
           std::find(pending.begin(), pending.end(), it->held_at) == pending.end()) {
         pending.push_back(it->held_at);
       }
-      stock.sourced->placed[{it->order_id, it->line, w}] = it->requested;
+      stock.sourced->placed.Units(it->order_id, it->line, w) = it->requested;
       AnswerLine(sku, *it, w, it->requested, false, now, out);
+      NotePreemptible(stock, *it);
       it = stock.queue.erase(it);
     }
   }

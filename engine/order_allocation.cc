@@ -13,6 +13,17 @@
 
 namespace orderflow {
 
+std::vector<std::string> OrderShard::ShortStockReasons(const Order& order) const {
+  std::vector<std::string> reasons;
+  absl::flat_hash_set<SkuId> named;
+  for (const Order::Line& line : order.lines) {
+    if (!line.reserved && named.insert(line.sku).second) {
+      reasons.push_back(Cat("SHORT_STOCK:", SkuName(line.sku)));
+    }
+  }
+  return reasons;
+}
+
 using internal::v1::AllocationResult;
 
 void OrderShard::OnAllocationResult(const AllocationResult& result,
@@ -38,10 +49,12 @@ void OrderShard::ApplyAllocationResult(const StockAnswer& result,
   if (found == nullptr) return;
   Order& order = *found;
   Changed(order.id);
+  const bool preempted = !result.preempted_by.empty();  // rule 9
   if (order.status != v1::ORDER_STATUS_ACCEPTED &&
       order.status != v1::ORDER_STATUS_BACKORDERED &&
       order.status != v1::ORDER_STATUS_ON_HOLD &&
-      !(order.status == v1::ORDER_STATUS_ALLOCATED && AwaitsResize(order))) {
+      !(order.status == v1::ORDER_STATUS_ALLOCATED &&
+        (AwaitsResize(order) || preempted))) {
     return;  // cancelled or shipped meanwhile; inventory has been told
   }
   // Decided after the shard's clock: the order's own timers due by then
@@ -57,6 +70,11 @@ void OrderShard::ApplyAllocationResult(const StockAnswer& result,
     Reschedule(order);
   }
   clock_ = decided_at;
+  if (preempted) {
+    ApplyPreemption(order, result, out);
+    Reschedule(order);
+    return;
+  }
   const bool complete = result.reserved >= result.requested;
   const bool sourced = IsSourced(order);
   if (sourced && result.line) {
@@ -84,15 +102,7 @@ void OrderShard::ApplyAllocationResult(const StockAnswer& result,
   if (all_reserved) {
     Allocate(order, out);
   } else if (order.status == v1::ORDER_STATUS_ACCEPTED) {
-    // One reason per short SKU, in the order the SKUs first appear.
-    std::vector<std::string> reasons;
-    absl::flat_hash_set<SkuId> named;
-    for (const Order::Line& line : order.lines) {
-      if (!line.reserved && named.insert(line.sku).second) {
-        reasons.push_back(Cat("SHORT_STOCK:", SkuName(line.sku)));
-      }
-    }
-    SetStatus(order, v1::ORDER_STATUS_BACKORDERED, std::move(reasons), out);
+    SetStatus(order, v1::ORDER_STATUS_BACKORDERED, ShortStockReasons(order), out);
   }
   if (!all_reserved && sourced &&
       config_.sourcing.fulfilment == SourcingConfig::Fulfilment::kShipAvailable) {
@@ -109,7 +119,9 @@ void OrderShard::Allocate(Order& order, Emitter& out) {
     EmitTask(order, v1::TASK_ACTION_CREATE, out);
   }
   order.task_created = true;
-  ship_to().Drop(order);
+  // (A STANDARD order that may be preempted keeps its address for the
+  // tasks that follow.)
+  if (!MayBePreempted(order)) ship_to().Drop(order);
   Clear(order, Rung::kBackorderAged1, out);
   Clear(order, Rung::kBackorderAged2, out);
 }

@@ -5,9 +5,9 @@
 // and says nothing). REJECTED, with every reason found, when the order is
 // closed (REJECTED, CANCELLED, DELIVERED), when it changes or adds a line
 // once the warehouse has started picking (a PICKED, PACKED or anything
-// shipped), changes the address once the parcel is packed, changes the
-// lines of a sourced order (rule 9: kept as it is, see docs/contract.md),
-// or when the order as amended would fail review (rule 1's codes).
+// shipped; with warehouses, of a task holding the line), changes the
+// address once the parcel is packed, or when the order as amended would
+// fail review (rule 1's codes).
 // Otherwise APPLIED:
 //  - a new service level or promise recomputes the promise and shipBy as
 //    acceptance does (a new level without a promise: the level's default
@@ -22,7 +22,8 @@
 //    CANCELled when it had one);
 //  - without stock changes, an open task is UPDATEd at once.
 // A line is never taken out of the order: quantity 0 keeps its lineId, and
-// tasks leave it out.
+// tasks leave it out. With warehouses the lines are amended line by line
+// (order_amendments_sourced.cc).
 #include <algorithm>
 
 #include "engine/dead_letter.h"
@@ -112,6 +113,9 @@ void OrderShard::ApplyAmendment(Order& order, const v1::OrderAmended& amendment,
     AppendAddress(amendment.ship_to(), amendments.ship_to);
     amendments.has_ship_to = true;
     ship_to().Drop(order);  // the amended address stands in for it
+    if (IsSourced(order)) {
+      order.extras->sourcing.country = amendment.ship_to().country();
+    }
   }
   bool lines_changed = false;
   for (const v1::AmendedLine& line : amendment.lines()) {
@@ -144,10 +148,12 @@ std::vector<std::string> OrderShard::AmendmentProblems(
       problems.push_back(std::move(code));
     }
   };
-  // Warehouse work covers the order's whole task (v1: one task; a sourced
-  // order's PICKED is taken to cover all of its tasks).
-  const bool picked = order.work_reported >= Order::kWorkPicked ||
-                      HasShipped(order.status);
+  // Warehouse work covers the order's whole task (v1: one task; with
+  // warehouses, the task of each part of a line).
+  const bool sourced = IsSourced(order);
+  const bool picked = sourced ? SourcedWorkCoversAll(order)
+                              : order.work_reported >= Order::kWorkPicked ||
+                                    HasShipped(order.status);
   const bool packed = order.work_reported >= Order::kWorkPacked ||
                       HasShipped(order.status);
 
@@ -182,7 +188,6 @@ std::vector<std::string> OrderShard::AmendmentProblems(
     quantity[i] = order.lines[i].quantity;
   }
   std::vector<std::string_view> named;
-  bool lines_changed = false;
   for (const v1::AmendedLine& line : amendment.lines()) {
     if (std::find(named.begin(), named.end(), line.line_id()) != named.end()) {
       add(Cat("DUPLICATE_LINE:", line.line_id()));
@@ -191,7 +196,6 @@ std::vector<std::string> OrderShard::AmendmentProblems(
     named.push_back(line.line_id());
     const std::optional<uint32_t> i = LineIndex(order, line.line_id());
     if (!i) {
-      lines_changed = true;
       if (picked) add(Cat("LINE_ADDED_AFTER_PICKED:", line.line_id()));
       v1::OrderLine* added = amended.add_lines();
       added->set_line_id(line.line_id());
@@ -204,12 +208,12 @@ std::vector<std::string> OrderShard::AmendmentProblems(
       add(Cat("SKU_MISMATCH:", line.line_id()));
     }
     if (line.quantity() != order.lines[*i].quantity) {
-      lines_changed = true;
-      if (picked) add(Cat("LINE_ALREADY_PICKED:", line.line_id()));
+      if (sourced ? SourcedLinePicked(order, *i) : picked) {
+        add(Cat("LINE_ALREADY_PICKED:", line.line_id()));
+      }
       quantity[*i] = line.quantity();
     }
   }
-  if (lines_changed && IsSourced(order)) add("LINES_OF_SOURCED_ORDER");
   for (uint32_t i = 0; i < order.lines.size(); ++i) {
     if (quantity[i] == 0) continue;
     v1::OrderLine* kept = amended.add_lines();
@@ -270,10 +274,10 @@ bool OrderShard::AmendDates(Order& order, const v1::OrderAmended& amendment,
 bool OrderShard::AmendLines(Order& order, const v1::OrderAmended& amendment,
                             v1::ServiceLevel level_before,
                             EpochMillis ship_by_before, Emitter& out) {
-  if (!NotYetShipped(order.status) || IsSourced(order)) {
-    // Nothing waits for stock once shipped; a sourced order's lines are
-    // not amended (AmendmentProblems) and its queue places stay.
-    return false;
+  if (!NotYetShipped(order.status)) return false;  // nothing waits for stock
+  if (IsSourced(order)) {  // line by line (rule 9)
+    return AmendSourcedLines(order, amendment, level_before, ship_by_before,
+                             out);
   }
   const bool reranked =
       order.level != level_before || order.promise.ship_by != ship_by_before;
@@ -335,6 +339,10 @@ bool OrderShard::NoteResizeAnswer(Order& order, const StockAnswer& result,
 }
 
 void OrderShard::SettleResize(Order& order, Emitter& out) {
+  if (IsSourced(order)) {
+    SettleSourcedResize(order, out);
+    return;
+  }
   const bool all_reserved =
       std::all_of(order.lines.begin(), order.lines.end(),
                   [](const Order::Line& l) { return l.reserved; });
@@ -346,20 +354,10 @@ void OrderShard::SettleResize(Order& order, Emitter& out) {
     }
     return;
   }
-  // One reason per short SKU, in the order the SKUs first appear.
-  std::vector<std::string> reasons;
-  std::vector<SkuId> named;
-  for (const Order::Line& line : order.lines) {
-    if (!line.reserved &&
-        std::find(named.begin(), named.end(), line.sku) == named.end()) {
-      named.push_back(line.sku);
-      reasons.push_back(Cat("SHORT_STOCK:", SkuName(line.sku)));
-    }
-  }
   if (order.status == v1::ORDER_STATUS_BACKORDERED) return;  // still waiting
   const bool had_task = order.status == v1::ORDER_STATUS_ALLOCATED &&
                         order.task_created;
-  SetStatus(order, v1::ORDER_STATUS_BACKORDERED, std::move(reasons), out);
+  SetStatus(order, v1::ORDER_STATUS_BACKORDERED, ShortStockReasons(order), out);
   if (had_task) {
     // Ship-complete: the task cannot be worked until every line is
     // reserved again; a new CREATE follows then.

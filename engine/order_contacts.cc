@@ -6,6 +6,11 @@
 // the same contactId again with resolvedAt clears it. A contact for an
 // order not yet seen waits for it (order_early_records.cc).
 //
+// The facts state the carrier and tracking number of each shipment (each
+// parcel) the carrier took, for an order that has extras when it ships
+// (OrderContacts::carried); a v1 order keeps none, so that it costs no
+// more memory or state than before.
+//
 // And the one correction rule 13 makes to v1: a SHIPPED or DELIVERED for a
 // CANCELLED order is recorded on the order and raises
 // DELIVERED_AFTER_CANCEL level 2 (the goods are with the customer).
@@ -220,6 +225,16 @@ std::string OrderShard::OrderFacts(const Order& order) const {
     facts = Cat(facts, "; ", StatusName(order.status), " at ",
                 FormatTime(order.since));
   }
+  if (HasContacts(order)) {
+    for (const OrderContacts::Carried& c : order.extras->contacts.carried) {
+      facts = Cat(facts, "; shipment ", c.shipment_id, " left at ",
+                  FormatTime(c.occurred_at));
+      if (!c.carrier.empty()) facts = Cat(facts, " by ", c.carrier);
+      if (!c.tracking_number.empty()) {
+        facts = Cat(facts, ", tracking ", c.tracking_number);
+      }
+    }
+  }
   if (HasContacts(order) && order.extras->contacts.shipped_after_cancel) {
     const OrderContacts::AfterCancel& a = order.extras->contacts.after_cancel;
     facts = Cat(facts, "; after the cancellation shipment ", a.shipment_id,
@@ -263,10 +278,32 @@ void OrderShard::RecordShippedAfterCancel(Order& order,
         out);
 }
 
+void OrderShard::NoteCarrier(Order& order, const v1::ShipmentEvent& shipment) {
+  if (order.extras == nullptr) return;  // a v1 order (OrderContacts::carried)
+  if (shipment.carrier().empty() && shipment.tracking_number().empty()) return;
+  std::vector<OrderContacts::Carried>& carried = order.extras->contacts.carried;
+  for (const OrderContacts::Carried& c : carried) {
+    if (c.shipment_id == shipment.shipment_id()) return;  // known
+  }
+  OrderContacts::Carried& c = carried.emplace_back();
+  c.shipment_id = shipment.shipment_id();
+  c.carrier = shipment.carrier();
+  c.tracking_number = shipment.tracking_number();
+  c.occurred_at = ToMillis(shipment.occurred_at());
+}
+
 void OrderShard::FillContactsState(const Order& o,
                                    internal::v1::OrderState* s) const {
   if (!HasContacts(o)) return;
   const OrderContacts& c = o.extras->contacts;
+  for (const OrderContacts::Carried& carried : c.carried) {
+    internal::v1::CarriedState* x = s->add_carried();
+    x->set_shipment_id(carried.shipment_id);
+    x->set_carrier(carried.carrier);
+    x->set_tracking_number(carried.tracking_number);
+    x->set_occurred_at_ms(carried.occurred_at);
+  }
+  if (c.contacts.empty() && !c.shipped_after_cancel) return;
   internal::v1::ContactsState* cs = s->mutable_contacts();
   for (const OrderContacts::Contact& contact : c.contacts) {
     internal::v1::ContactState* x = cs->add_contacts();
@@ -291,6 +328,13 @@ void OrderShard::FillContactsState(const Order& o,
 
 void OrderShard::RestoreContactsState(Order& o,
                                       const internal::v1::OrderState& s) {
+  for (const internal::v1::CarriedState& x : s.carried()) {
+    OrderContacts::Carried& carried = ContactsOf(o).carried.emplace_back();
+    carried.shipment_id = x.shipment_id();
+    carried.carrier = x.carrier();
+    carried.tracking_number = x.tracking_number();
+    carried.occurred_at = x.occurred_at_ms();
+  }
   if (!s.has_contacts()) return;
   const internal::v1::ContactsState& cs = s.contacts();
   OrderContacts& c = ContactsOf(o);

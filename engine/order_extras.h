@@ -42,6 +42,12 @@ struct LineSourcing {
     std::vector<Part> more;
   };
   std::vector<Line> lines;
+  // Rule 9's preemption CANCELled the order's tasks when the highest of
+  // their numbers was this: later tasks are numbered above it (0 none).
+  uint16_t tasks_cancelled_up_to = 0;
+  // The ship-to country the lines are sourced by (an amended address's
+  // once amended): an amended line is resized in its preference order.
+  std::string country;
 };
 
 // Rule 10: the order's parcels, line by line (engine/parcels.h reads
@@ -76,8 +82,9 @@ struct LineParcels {
 };
 
 // Rule 13: the order's customer contacts (engine/contacts.h reads them;
-// order_contacts.cc changes them), and what was reported shipped or
-// delivered after the order was cancelled.
+// order_contacts.cc changes them), the carrier and tracking of each of its
+// shipments, and what was reported shipped or delivered after the order
+// was cancelled.
 struct OrderContacts {
   struct Contact {
     std::string contact_id;
@@ -96,11 +103,25 @@ struct OrderContacts {
     std::string carrier;
     std::string tracking_number;
   };
+  // A shipment (a parcel) the carrier took, as the first SHIPPED,
+  // DELIVERED or DELIVERY_FAILED of it that named a carrier or tracking
+  // number said. Kept for an order that already has extras when it ships
+  // (sourced per warehouse, parcels, holds, contacts, amendments): a v1
+  // order keeps no more than before, its contacts name no carrier.
+  struct Carried {
+    std::string shipment_id;
+    std::string carrier;
+    std::string tracking_number;
+    int64_t occurred_at = 0;  // epoch ms of that event
+  };
   std::vector<Contact> contacts;  // in the order they first came
+  std::vector<Carried> carried;   // in the order they first came
   bool shipped_after_cancel = false;
   AfterCancel after_cancel;
 
-  bool empty() const { return contacts.empty() && !shipped_after_cancel; }
+  bool empty() const {
+    return contacts.empty() && carried.empty() && !shipped_after_cancel;
+  }
 };
 
 // Rule 12: the order's holds (engine/holds.h reads them;
@@ -133,6 +154,18 @@ struct OrderAmendments {
   // An amendment changed the order's stock requests (RESIZE) and the
   // order settles when every answer is in.
   bool resize_pending = false;
+  // With warehouses (rule 9): the order's tasks that warehouse work
+  // reached (a line in one may no longer change), and those open when a
+  // pending amendment was applied (each then gets UPDATE or CANCEL).
+  // Number 0 (warehouse LineSourcing::kNowhere): work reported without a
+  // taskId, which covers every task.
+  struct TaskMark {
+    uint16_t warehouse = UINT16_MAX;
+    uint16_t number = 0;
+    bool picked = false;
+    bool open_before = false;
+  };
+  std::vector<TaskMark> tasks;
 
   bool active() const { return !seen.empty(); }
 };

@@ -26,21 +26,6 @@ OrderHolds& HoldsOf(Order& order) {
   return order.extras->holds;
 }
 
-// One SHORT_STOCK reason per short SKU, in the order the SKUs first
-// appear (as order_allocation.cc gives BACKORDERED).
-template <typename SkuName>
-std::vector<std::string> ShortStockReasons(const Order& order,
-                                           const SkuName& sku_name) {
-  std::vector<std::string> reasons;
-  absl::flat_hash_set<SkuId> named;
-  for (const Order::Line& line : order.lines) {
-    if (!line.reserved && named.insert(line.sku).second) {
-      reasons.push_back(Cat("SHORT_STOCK:", sku_name(line.sku)));
-    }
-  }
-  return reasons;
-}
-
 }  // namespace
 
 void OrderShard::OnHold(const v1::HoldEvent& hold, const RecordSource& source,
@@ -131,9 +116,7 @@ void OrderShard::Resume(Order& order, Emitter& out) {
     Allocate(order, out);  // the task it did not get while held
   } else {
     SetStatus(order, v1::ORDER_STATUS_BACKORDERED,
-              ShortStockReasons(
-                  order, [&](SkuId s) -> std::string_view { return SkuName(s); }),
-              out);
+              ShortStockReasons(order), out);
     if (IsSourced(order) && config_.sourcing.fulfilment ==
                                 SourcingConfig::Fulfilment::kShipAvailable) {
       EmitSourcedTasks(order, out);  // what was reserved meanwhile goes now

@@ -46,7 +46,9 @@ ParcelLines Sorted(ParcelLines lines) {
 bool OrderShard::TaskOf(const Order& order, std::string_view task_id) const {
   // A sourced order's tasks are per warehouse (rule 9); otherwise one task,
   // "<orderId>/delivery".
-  if (IsSourced(order)) return !SourcedTaskLines(order, task_id).empty();
+  if (IsSourced(order)) {
+    return TaskWarehouse(order, task_id) != LineSourcing::kNowhere;
+  }
   constexpr std::string_view kSuffix = "/delivery";
   return task_id.size() == order.id.size() + kSuffix.size() &&
          task_id.substr(0, order.id.size()) == order.id &&

@@ -51,6 +51,8 @@
 //    before its order waits for it, and goes to dead-letter when its
 //    retention ends.
 //  - order_shard_state.cc: snapshots and the changelog's per-key states.
+//  - order_open_escalations.cc: the escalations open in the orders' state,
+//    for a view of them after a restore (ForEachOpenEscalation below).
 //
 // Time: the shard has a clock that only moves forward. The host moves it
 // with AdvanceClock (firing every timer that falls due, in due order) and
@@ -70,6 +72,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -246,6 +249,18 @@ class OrderShard {
   // Replaces the shard's state; timers are rebuilt from it.
   absl::Status Restore(const internal::v1::OrderShardSnapshot& snapshot);
 
+  // Every escalation the shard's orders have RAISED and not CLEARED (rule
+  // 7's rungs and rule 13's contacts), as a RAISED record: its id, kind,
+  // level and, for a contact, root cause as emitted. The state keeps
+  // neither the message nor the detection time, so `detected_at` is the
+  // rung's due time (rule 6's timed rungs, a contact's ladder) or else
+  // when the order entered its status, and the message says the
+  // escalation was found open in the order's state, with the order's
+  // facts now. For a view of open escalations after a restore
+  // (observe/escalation_worklist.h); order_open_escalations.cc.
+  void ForEachOpenEscalation(
+      const std::function<void(const v1::Escalation&)>& f) const;
+
   // Everything below is how; engine/order_store.h, engine/order.h,
   // engine/timer_queue.h and engine/ship_to.h hold the layout. Each rule's
   // steps are defined in the file named after it (see the list above).
@@ -263,6 +278,9 @@ class OrderShard {
     store_.Forget(order);
   }
   const std::string& SkuName(SkuId id) const { return store_.Name(id); }
+  // One SHORT_STOCK:<sku> reason per SKU of a line not reserved, in the
+  // order the SKUs first appear: what BACKORDERED says.
+  std::vector<std::string> ShortStockReasons(const Order& order) const;
   ShipToAddresses& ship_to() { return store_.ship_to(); }
   // Whether `order` was placed with the content whose encoding (the
   // bytes of EncodeOrderPlaced) is `encoding`, fingerprinted `hash`.
@@ -318,6 +336,22 @@ class OrderShard {
   };
   // Every line's parts, in line order.
   std::vector<LinePart> LineParts(const Order& order) const;
+  // f(part) for each of them, in the same order, with nothing allocated
+  // (asked for every shipment event of a sourced order).
+  template <typename F>
+  void ForEachLinePart(const Order& order, const F& f) const {
+    const std::vector<LineSourcing::Line>& lines = order.extras->sourcing.lines;
+    for (uint32_t i = 0; i < lines.size(); ++i) {
+      const LineSourcing::Line& line = lines[i];
+      int32_t first = order.lines[i].quantity;
+      for (const LineSourcing::Line::Part& p : line.more) first -= p.units;
+      f(LinePart{i, 0, line.warehouse, line.task, first});
+      for (size_t k = 0; k < line.more.size(); ++k) {
+        const LineSourcing::Line::Part& p = line.more[k];
+        f(LinePart{i, static_cast<uint16_t>(k + 1), p.warehouse, p.task, p.units});
+      }
+    }
+  }
   // The (warehouse, number) of every task created, once each, in the
   // order of their first lines.
   std::vector<std::pair<uint16_t, uint16_t>> CreatedTasks(const Order& order) const;
@@ -327,14 +361,30 @@ class OrderShard {
       const Order& order, std::string_view task_id) const;
   // The warehouse of the order's task `task_id`; kNowhere for none.
   uint16_t TaskWarehouse(const Order& order, std::string_view task_id) const;
-  // Whether `part` went into the task `task_id` (its id built in `scratch`).
+  // Whether `part` went into the task `task_id` (the id compared piece
+  // by piece, built nowhere).
   bool PartIsInTask(const Order& order, const LinePart& part,
-                    std::string_view task_id, std::string& scratch) const;
+                    std::string_view task_id) const;
   void NoteLineAnswer(Order& order, const StockAnswer& result);
   // Creates a task per warehouse for the reserved lines in no task yet.
   void EmitSourcedTasks(Order& order, Emitter& out);
   // CANCELs every task created.
   void CancelSourcedTasks(const Order& order, Emitter& out);
+  // Rule 9's preemption, the order's side (order_preemption.cc). An
+  // answer with preempted_by: the line's reservation went to an urgent
+  // order. The order's tasks are CANCELled (its other lines keep their
+  // reservations), and an ALLOCATED order goes BACKORDERED with reason
+  // PREEMPTED_BY:<orderId>.
+  void ApplyPreemption(Order& order, const StockAnswer& result, Emitter& out);
+  // Whether the order's lines may be preempted: preempt on, a sourced
+  // STANDARD order.
+  bool MayBePreempted(const Order& order) const {
+    return config_.sourcing.preempt && IsSourced(order) &&
+           order.level == v1::SERVICE_LEVEL_STANDARD;
+  }
+  // The first warehouse work reported for such an order (a PICKED or
+  // later of its task) tells the inventory stage its lines are picked.
+  void TellPicked(const Order& order, Emitter& out);
   void EmitWarehouseTask(const Order& order, uint16_t warehouse,
                          uint16_t number, v1::TaskAction action, Emitter& out);
   // Rule 4 (order_cancellation.cc). `reason` is the CANCELLED record's.
@@ -446,6 +496,18 @@ class OrderShard {
   std::optional<std::string_view> TaskShipTo(const Order& order) const;
   // A PICKED or PACKED of the order's task (rule 11 reads it).
   static void NoteWork(Order& order, v1::ShipmentStatus event);
+  // With warehouses (order_amendments_sourced.cc): whether warehouse work
+  // reached every task of the order (or it shipped), or the task of a part
+  // of `line`; the task of a PICKED or PACKED noted; a changed line
+  // resized, a new one reserved, on its own; and the tasks settled once
+  // the answers are in (UPDATE, CANCEL, CREATE).
+  bool SourcedWorkCoversAll(const Order& order) const;
+  bool SourcedLinePicked(const Order& order, uint32_t line) const;
+  void NoteTaskWork(Order& order, std::string_view task_id);
+  bool AmendSourcedLines(Order& order, const v1::OrderAmended& amendment,
+                         v1::ServiceLevel level_before,
+                         EpochMillis ship_by_before, Emitter& out);
+  void SettleSourcedResize(Order& order, Emitter& out);
   static bool AwaitsResize(const Order& order) {
     return order.extras != nullptr && order.extras->amendments.resize_pending;
   }
@@ -469,9 +531,12 @@ class OrderShard {
   EpochMillis NextContactDue(const Order& order) const;
   // Raises every level of an open contact due at or before `due`.
   void FireContactLadder(Order& order, EpochMillis due, Emitter& out);
-  // The order's facts, for a person: status, promise, what shipped, open
-  // escalations.
+  // The order's facts, for a person: status, promise, what shipped and
+  // when, carrier and tracking, open escalations.
   std::string OrderFacts(const Order& order) const;
+  // An applied SHIPPED, DELIVERED or DELIVERY_FAILED: its carrier and
+  // tracking number, for an order with extras (OrderContacts::carried).
+  void NoteCarrier(Order& order, const v1::ShipmentEvent& shipment);
   // A SHIPPED or DELIVERED for a CANCELLED order.
   void RecordShippedAfterCancel(Order& order, const v1::ShipmentEvent& shipment,
                                 Emitter& out);

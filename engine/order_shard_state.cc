@@ -48,6 +48,17 @@ void OrderShard::FillOrderState(const Order& o,
         p->set_units(part.units);
       }
     }
+    s->set_tasks_cancelled_up_to(o.extras->sourcing.tasks_cancelled_up_to);
+    s->set_sourcing_country(o.extras->sourcing.country);
+    for (const OrderAmendments::TaskMark& m : o.extras->amendments.tasks) {
+      internal::v1::TaskMark* x = s->add_task_marks();  // rule 11
+      if (m.warehouse != LineSourcing::kNowhere) {
+        x->set_warehouse_id(config_.sourcing.warehouses[m.warehouse].id);
+      }
+      x->set_number(m.number);
+      x->set_picked(m.picked);
+      x->set_open_before(m.open_before);
+    }
   }
   for (uint64_t k : o.shipment_events_seen) s->add_shipment_events_seen(k);
   if (o.has_ship_to()) ParseAddress(store_.ship_to().Of(o), s->mutable_ship_to());
@@ -151,6 +162,16 @@ void OrderShard::RestoreOrder(const internal::v1::OrderState& s) {
       if (p.line() >= o.lines.size() || !w) continue;
       o.extras->sourcing.lines[p.line()].more.push_back(LineSourcing::Line::Part{
           *w, static_cast<uint16_t>(p.task()), static_cast<int32_t>(p.units())});
+    }
+    o.extras->sourcing.tasks_cancelled_up_to =
+        static_cast<uint16_t>(s.tasks_cancelled_up_to());
+    o.extras->sourcing.country = s.sourcing_country();
+    for (const internal::v1::TaskMark& x : s.task_marks()) {
+      const std::optional<WarehouseIndex> w = config_.sourcing.Find(x.warehouse_id());
+      if (!w && !x.warehouse_id().empty()) continue;
+      o.extras->amendments.tasks.push_back(OrderAmendments::TaskMark{
+          w.value_or(LineSourcing::kNowhere), static_cast<uint16_t>(x.number()),
+          x.picked(), x.open_before()});
     }
   }
   o.shipment_events_seen.assign(s.shipment_events_seen().begin(),

@@ -105,8 +105,10 @@ void OrderShard::ApplyShipment(Order& order, const v1::ShipmentEvent& shipment,
                clock_, out);
     return;
   }
+  TellPicked(order, out);  // rule 9: no longer to be preempted
   if (!leaves_warehouse) {  // PICKED, PACKED: recorded only
     NoteWork(order, event);  // an amendment may no longer touch it
+    NoteTaskWork(order, shipment.task_id());  // rule 9: that task's lines
     return;
   }
   if (shipment.lines().empty() && !shipment.task_id().empty() &&
@@ -126,15 +128,24 @@ void OrderShard::ApplyShipment(Order& order, const v1::ShipmentEvent& shipment,
         line->set_line_id(std::string(order.LineId(i)));
         line->set_quantity(units);
       }
-      if (!ApplyParcel(order, whole_task, source, out)) seen.pop_back();
+      if (!ApplyParcel(order, whole_task, source, out)) {
+        seen.pop_back();
+      } else {
+        NoteCarrier(order, shipment);  // rule 13
+      }
       return;
     }
   }
   if (!shipment.lines().empty() || HasParcels(order)) {
     // Rule 10 (order_parcels.cc).
-    if (!ApplyParcel(order, shipment, source, out)) seen.pop_back();
+    if (!ApplyParcel(order, shipment, source, out)) {
+      seen.pop_back();
+    } else {
+      NoteCarrier(order, shipment);  // rule 13
+    }
     return;
   }
+  NoteCarrier(order, shipment);  // rule 13
   if (NotYetShipped(order.status)) MarkShipped(order, out);
 
   if (event == v1::SHIPMENT_STATUS_DELIVERED &&

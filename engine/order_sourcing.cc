@@ -9,6 +9,7 @@
 // With split_lines a line may be reserved in parts at several warehouses;
 // each part goes in its warehouse's task with its units.
 #include <algorithm>
+#include <charconv>
 #include <utility>
 #include <vector>
 
@@ -25,28 +26,19 @@ void OrderShard::StartSourcing(Order& order) {
 
 std::vector<OrderShard::LinePart> OrderShard::LineParts(const Order& order) const {
   std::vector<LinePart> parts;
-  const std::vector<LineSourcing::Line>& lines = order.extras->sourcing.lines;
-  for (uint32_t i = 0; i < lines.size(); ++i) {
-    int32_t first = order.lines[i].quantity;
-    for (const LineSourcing::Line::Part& p : lines[i].more) first -= p.units;
-    parts.push_back(LinePart{i, 0, lines[i].warehouse, lines[i].task, first});
-    for (size_t k = 0; k < lines[i].more.size(); ++k) {
-      const LineSourcing::Line::Part& p = lines[i].more[k];
-      parts.push_back(LinePart{i, static_cast<uint16_t>(k + 1), p.warehouse,
-                               p.task, p.units});
-    }
-  }
+  parts.reserve(order.lines.size());
+  ForEachLinePart(order, [&](const LinePart& p) { parts.push_back(p); });
   return parts;
 }
 
 std::vector<std::pair<uint16_t, uint16_t>> OrderShard::CreatedTasks(
     const Order& order) const {
   std::vector<std::pair<uint16_t, uint16_t>> done;
-  for (const LinePart& p : LineParts(order)) {
-    if (p.task == 0) continue;
+  ForEachLinePart(order, [&](const LinePart& p) {
+    if (p.task == 0) return;
     const std::pair<uint16_t, uint16_t> task{p.warehouse, p.task};
     if (std::find(done.begin(), done.end(), task) == done.end()) done.push_back(task);
-  }
+  });
   return done;
 }
 
@@ -73,35 +65,45 @@ void OrderShard::AskLine(const Order& order, uint32_t i,
 }
 
 bool OrderShard::PartIsInTask(const Order& order, const LinePart& part,
-                              std::string_view task_id, std::string& scratch) const {
+                              std::string_view task_id) const {
   if (part.task == 0 || part.warehouse == LineSourcing::kNowhere) return false;
-  TaskOutput t;
-  t.order_id = order.id;
-  t.warehouse_id = config_.sourcing.warehouses[part.warehouse].id;
-  t.number = part.task;
-  scratch.clear();
-  AppendTaskId(t, &scratch);
-  return scratch == task_id;
+  // The id AppendTaskId (engine/outputs.cc) gives the part's task:
+  // "<orderId>/delivery/<warehouseId>", then "/<n>" when n > 1.
+  const std::string_view warehouse = config_.sourcing.warehouses[part.warehouse].id;
+  std::string_view rest = task_id;
+  const auto take = [&rest](std::string_view piece) {
+    if (rest.substr(0, piece.size()) != piece) return false;
+    rest.remove_prefix(piece.size());
+    return true;
+  };
+  if (!take(order.id) || !take("/delivery")) return false;
+  if (warehouse.empty()) return rest.empty();
+  if (!take("/") || !take(warehouse)) return false;
+  if (part.task <= 1) return rest.empty();
+  char digits[8];
+  const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, part.task);
+  return take("/") && rest == std::string_view(digits, end - digits);
 }
 
 std::vector<std::pair<uint32_t, int32_t>> OrderShard::SourcedTaskLines(
     const Order& order, std::string_view task_id) const {
   std::vector<std::pair<uint32_t, int32_t>> found;
-  std::string scratch;
-  for (const LinePart& p : LineParts(order)) {
-    if (PartIsInTask(order, p, task_id, scratch)) found.emplace_back(p.line, p.units);
-  }
+  ForEachLinePart(order, [&](const LinePart& p) {
+    if (PartIsInTask(order, p, task_id)) found.emplace_back(p.line, p.units);
+  });
   return found;
 }
 
 uint16_t OrderShard::TaskWarehouse(const Order& order,
                                    std::string_view task_id) const {
   if (task_id.empty() || !IsSourced(order)) return LineSourcing::kNowhere;
-  std::string scratch;
-  for (const LinePart& p : LineParts(order)) {
-    if (PartIsInTask(order, p, task_id, scratch)) return p.warehouse;
-  }
-  return LineSourcing::kNowhere;
+  uint16_t found = LineSourcing::kNowhere;
+  ForEachLinePart(order, [&](const LinePart& p) {
+    if (found == LineSourcing::kNowhere && PartIsInTask(order, p, task_id)) {
+      found = p.warehouse;
+    }
+  });
+  return found;
 }
 
 void OrderShard::NoteLineAnswer(Order& order, const StockAnswer& result) {
@@ -117,6 +119,7 @@ void OrderShard::NoteLineAnswer(Order& order, const StockAnswer& result) {
   if (result.requested >= order.lines[i].quantity ||
       line.warehouse == LineSourcing::kNowhere) {
     line.warehouse = w;
+    line.task = 0;  // (rule 11: a resized line's task is settled after)
     line.more.clear();
   } else {
     line.more.push_back(LineSourcing::Line::Part{
@@ -132,19 +135,19 @@ void OrderShard::EmitSourcedTasks(Order& order, Emitter& out) {
   };
   for (size_t a = 0; a < parts.size(); ++a) {
     if (!order.lines[parts[a].line].reserved || parts[a].task != 0 ||
-        parts[a].warehouse == LineSourcing::kNowhere) {
+        parts[a].warehouse == LineSourcing::kNowhere || parts[a].units <= 0) {
       continue;
     }
     // A new task of this warehouse: every reserved line (or part of one)
-    // there not yet in one, numbered after the warehouse's earlier tasks.
+    // there not yet in one (a line amended to 0 units goes in none), numbered after the warehouse's earlier tasks.
     const uint16_t w = parts[a].warehouse;
-    uint16_t number = 1;
+    uint16_t number = order.extras->sourcing.tasks_cancelled_up_to + 1;
     for (const LinePart& p : parts) {
       if (p.warehouse == w) number = std::max<uint16_t>(number, p.task + 1);
     }
     for (size_t b = a; b < parts.size(); ++b) {
       if (parts[b].warehouse == w && order.lines[parts[b].line].reserved &&
-          parts[b].task == 0) {
+          parts[b].task == 0 && parts[b].units > 0) {
         parts[b].task = number;
         task_of(parts[b]) = number;
       }
@@ -165,11 +168,11 @@ void OrderShard::EmitWarehouseTask(const Order& order, uint16_t warehouse,
                                    Emitter& out) {
   std::vector<TaskOutputLine>& lines = task_lines_;
   lines.clear();
-  for (const LinePart& p : LineParts(order)) {
-    if (p.warehouse != warehouse || p.task != number) continue;
+  ForEachLinePart(order, [&](const LinePart& p) {
+    if (p.warehouse != warehouse || p.task != number) return;
     lines.push_back(TaskOutputLine{order.LineId(p.line),
                                    SkuName(order.lines[p.line].sku), p.units});
-  }
+  });
   TaskOutput task{order.id,      action,
                   lines,         order.level,
                   std::nullopt,  order.promise.ship_by,

@@ -27,7 +27,7 @@ StockRequest FromProto(const internal::v1::AllocationRequest& m) {
 StockAnswer FromProto(const internal::v1::AllocationResult& m) {
   StockAnswer a{m.order_id(),     m.sku(),      m.requested(),
                 m.reserved(),     m.first_answer(), std::nullopt,
-                std::nullopt,     m.warehouse_id()};
+                std::nullopt,     m.warehouse_id(), m.preempted_by()};
   if (m.has_decided_at_ms()) a.decided_at = m.decided_at_ms();
   if (m.has_line()) a.line = m.line();
   return a;
@@ -75,6 +75,7 @@ void ToProto(const StockAnswer& a, internal::v1::AllocationResult* m) {
     m->clear_line();
   }
   m->set_warehouse_id(a.warehouse_id);
+  m->set_preempted_by(a.preempted_by);
 }
 
 }  // namespace orderflow

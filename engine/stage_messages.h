@@ -58,6 +58,8 @@ struct StockAnswer {
   // The answer for one line, and where it is (partly) reserved (rule 9).
   std::optional<uint32_t> line;
   std::string warehouse_id;
+  // Rule 9 with preemption: the line's reservation went to this order.
+  std::string preempted_by;
 };
 
 StockRequest FromProto(const internal::v1::AllocationRequest& m);

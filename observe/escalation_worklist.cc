@@ -50,6 +50,20 @@ void EscalationWorklist::Apply(const v1::Escalation& e, EpochMillis time) {
   }
   if (e.state() != v1::ESCALATION_STATE_RAISED) return;
   EraseLocked(e.escalation_id());
+  AddLocked(e, time);
+}
+
+void EscalationWorklist::AddRestored(const v1::Escalation& e) {
+  if (e.escalation_id().empty() || e.state() != v1::ESCALATION_STATE_RAISED) {
+    return;
+  }
+  std::lock_guard lock(mu_);
+  if (keep_ && !keep_(e.order_id())) return;
+  if (rows_.contains(e.escalation_id())) return;
+  AddLocked(e, 0);
+}
+
+void EscalationWorklist::AddLocked(const v1::Escalation& e, EpochMillis time) {
   auto row = std::make_unique<OpenEscalation>();
   row->id = e.escalation_id();
   row->order_id = e.order_id();

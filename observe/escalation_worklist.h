@@ -10,15 +10,20 @@
 // committed: a RAISED adds its escalation (or replaces one with the same
 // id), a CLEARED removes it. One row per escalation id, so an order with
 // BACKORDER_AGED at levels 1 and 2 open shows both, as its order page does.
-// Only what this process emitted since it started: with several processes
-// each lists the escalations of its own order partitions, and forgets
-// those of partitions that go elsewhere (KeepOnly, which OrderTimelines
-// forwards when the host tells it of a rebalance); escalations raised
-// before a restart are not listed until raised again.
+// With several processes each lists the escalations of its own order
+// partitions, and forgets those of partitions that go elsewhere (KeepOnly,
+// which OrderTimelines forwards when the host tells it of a rebalance).
+// What was raised before this process took a partition (before a restart
+// or a rebalance) comes from the partition's restored state instead
+// (AddRestored, which `orderflow run` has the host call for every
+// escalation open in it: HostOptions::on_restored_escalation): its row
+// says it was found open, with the order's facts at the restore, until a
+// RAISED of the same id replaces it or a CLEARED removes it.
 //
-// Memory is bounded: at most `max_open` rows. Beyond it the row that
-// sorts last (the lowest level, the newest) is dropped and counted
-// (`dropped`), so the rows kept are always the most pressing ones.
+// Memory is bounded: at most `max_open` rows (`http.worklist_limit`,
+// default 10,000). Beyond it the row that sorts last (the lowest level,
+// the newest) is dropped and counted (`dropped`), so the rows kept are
+// always the most pressing ones.
 //
 // Thread-safe: one mutex. The timelines' recording thread adds while an
 // HTTP thread lists.
@@ -63,6 +68,10 @@ class EscalationWorklist : public TimelineListener {
   // states and records without an id are ignored, as are orders KeepOnly
   // left out. `time` stands in for a missing detectedAt.
   void Apply(const v1::Escalation& escalation, EpochMillis time);
+  // A RAISED found open in restored state: added as Apply adds it unless
+  // a row of its id is kept already (one from the escalations records
+  // tells more). Other states are ignored.
+  void AddRestored(const v1::Escalation& escalation);
   // Keeps only the rows of orders for which `keep` is true, now and from
   // now on; null keeps every order.
   void KeepOnly(std::function<bool(std::string_view order_id)> keep);
@@ -106,6 +115,8 @@ class EscalationWorklist : public TimelineListener {
     }
   };
   void EraseLocked(std::string_view id);
+  // Adds the row of a RAISED `e` (none of its id kept) within the bound.
+  void AddLocked(const v1::Escalation& e, EpochMillis time);
 
   const size_t max_open_;
   mutable std::mutex mu_;

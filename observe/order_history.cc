@@ -19,6 +19,9 @@ struct Found {
   Topic topic;
   int64_t offset;
   std::string payload;
+  // An output parsed (for its time), to be recorded without parsing it
+  // again; null for an input, or bytes that do not parse.
+  std::unique_ptr<google::protobuf::Message> parsed;
 };
 
 }  // namespace
@@ -43,12 +46,16 @@ absl::StatusOr<std::optional<nlohmann::ordered_json>> ReadOrderHistory(
           return;
         }
         Found f{m.timestamp().timestamp, !IsInput(topic), topic, m.offset(),
-                std::string(static_cast<const char*>(m.payload()), m.len())};
+                std::string(static_cast<const char*>(m.payload()), m.len()),
+                nullptr};
         // An output's time is its engine time, as the process that wrote
         // it recorded it (its Kafka timestamp is when it was produced).
         if (f.output) {
           std::unique_ptr<google::protobuf::Message> parsed(MessageTypeOf(topic).New());
-          if (parsed->ParseFromString(f.payload)) f.time = OutputTime(topic, *parsed);
+          if (parsed->ParseFromString(f.payload)) {
+            f.time = OutputTime(topic, *parsed);
+            f.parsed = std::move(parsed);
+          }
         }
         found.push_back(std::move(f));
       },
@@ -61,7 +68,8 @@ absl::StatusOr<std::optional<nlohmann::ordered_json>> ReadOrderHistory(
   });
   OrderTimelines timelines(config.observe);
   for (Found& f : found) {
-    timelines.RecordEncoded(f.output, f.topic, order_id, f.time, std::move(f.payload));
+    timelines.RecordEncoded(f.output, f.topic, order_id, f.time, std::move(f.payload),
+                            f.parsed.get());
   }
   return timelines.OrderJson(order_id);
 }

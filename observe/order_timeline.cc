@@ -341,9 +341,10 @@ void OrderTimelines::RecordOutput(std::string_view topic,
 
 void OrderTimelines::RecordEncoded(bool output, Topic topic,
                                    std::string_view order_id, EpochMillis time,
-                                   std::string payload) {
+                                   std::string payload,
+                                   const google::protobuf::Message* parsed) {
   if (output == IsInput(topic) || topic == Topic::kInventory) return;
-  Record(topic, order_id, time, std::move(payload));
+  Record(topic, order_id, time, std::move(payload), parsed);
 }
 
 void OrderTimelines::RecordMessage(Topic topic, std::string_view order_id,
@@ -354,17 +355,19 @@ void OrderTimelines::RecordMessage(Topic topic, std::string_view order_id,
 }
 
 void OrderTimelines::Record(Topic topic, std::string_view order_id,
-                            EpochMillis time, std::string payload) {
+                            EpochMillis time, std::string payload,
+                            const google::protobuf::Message* parsed) {
   Timeline::Entry entry;
   entry.time = time;
   entry.topic = topic;
   entry.payload = std::move(payload);
-  // Rare records are parsed now: a dead letter, for its source; one
-  // without a key, for the order id in it.
-  std::unique_ptr<google::protobuf::Message> parsed;
-  if (topic == Topic::kDeadLetter || order_id.empty()) {
-    parsed = Timeline::Parse(entry);
-    if (parsed == nullptr) return;
+  // Rare records are parsed now (unless the host has): a dead letter, for
+  // its source; one without a key, for the order id in it.
+  std::unique_ptr<google::protobuf::Message> parsed_here;
+  if (parsed == nullptr && (topic == Topic::kDeadLetter || order_id.empty())) {
+    parsed_here = Timeline::Parse(entry);
+    if (parsed_here == nullptr) return;
+    parsed = parsed_here.get();
   }
   if (topic == Topic::kDeadLetter) {
     const auto& dead = static_cast<const v1::DeadLetter&>(*parsed);

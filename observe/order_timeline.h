@@ -107,9 +107,11 @@ class OrderTimelines {
   // order-status record's status and time are read here (for closing the
   // order) and a dead letter is parsed (to tell its source). An entry whose
   // bytes do not parse is shown as undecodable and tells nothing about the
-  // state.
+  // state. A host that has parsed the bytes already gives them `parsed`
+  // too (of the topic's type), and they are not parsed again.
   void RecordEncoded(bool output, Topic topic, std::string_view order_id,
-                     EpochMillis time, std::string payload);
+                     EpochMillis time, std::string payload,
+                     const google::protobuf::Message* parsed = nullptr);
 
   // Moves engine time to `now` (never back) and drops closed orders whose
   // retention has passed. Recording does this by itself with the record's
@@ -166,9 +168,11 @@ class OrderTimelines {
   // Record.
   void RecordMessage(Topic topic, std::string_view order_id, EpochMillis time,
                      const google::protobuf::Message& value);
-  // `payload` is an encoding of the topic's type.
+  // `payload` is an encoding of the topic's type; `parsed`, if not null,
+  // the message it encodes.
   void Record(Topic topic, std::string_view order_id, EpochMillis time,
-              std::string payload);
+              std::string payload,
+              const google::protobuf::Message* parsed = nullptr);
   Timeline& Touch(std::string_view order_id);
   void ExpireLocked(EpochMillis now);
   void Erase(std::string_view order_id);

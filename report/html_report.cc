@@ -5,6 +5,7 @@
 #include "engine/escalations.h"
 #include "engine/order_status.h"
 #include "engine/text.h"
+#include "report/html_page.h"
 #include "report/summary_rows.h"
 #include "report/svg_chart.h"
 #include "report/text_report.h"
@@ -12,25 +13,16 @@
 namespace orderflow {
 namespace {
 
-constexpr std::string_view kStyle = R"(
-body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif;
-       color: #222; margin: 24px auto; max-width: 1180px; padding: 0 16px; }
-h1 { font-size: 22px; margin: 0 0 4px; }
-h2 { font-size: 16px; margin: 28px 0 8px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
-p.sub { color: #555; margin: 2px 0; font-size: 13px; }
-.cards { display: flex; flex-wrap: wrap; gap: 12px; margin: 16px 0; }
+// The weekly page's own rules, around the shared ones (html_page.h).
+constexpr std::string_view kCardStyle =
+    R"(.cards { display: flex; flex-wrap: wrap; gap: 12px; margin: 16px 0; }
 .card { border: 1px solid #ddd; border-radius: 6px; padding: 10px 14px; min-width: 150px; }
 .card .v { font-size: 22px; font-weight: 600; }
 .card .l { font-size: 12px; color: #555; }
 .card .c { font-size: 12px; color: #555; }
-.grid { display: flex; flex-wrap: wrap; gap: 20px; }
-figure { margin: 0; }
-figcaption { font-size: 13px; font-weight: 600; margin: 0 0 4px; }
-table { border-collapse: collapse; font-size: 13px; }
-th, td { padding: 3px 10px; text-align: right; }
-th:first-child, td:first-child { text-align: left; }
-thead th { border-bottom: 1px solid #999; }
-tr.section td { font-weight: 600; padding-top: 10px; border-bottom: 1px solid #eee; }
+)";
+constexpr std::string_view kWeeklyStyle =
+    R"(tr.section td { font-weight: 600; padding-top: 10px; border-bottom: 1px solid #eee; }
 td.up { color: #1b7f3b; } td.down { color: #b3261e; }
 .card .c.up { color: #1b7f3b; } .card .c.down { color: #b3261e; }
 ol.problems li { margin: 4px 0; }
@@ -57,10 +49,6 @@ std::vector<std::string> DayLabels(const WeeklyReport& r) {
 std::optional<double> InHours(const std::optional<Millis>& d) {
   if (!d) return std::nullopt;
   return static_cast<double>(*d) / static_cast<double>(Hours(1));
-}
-
-std::string Figure(std::string_view caption, const std::string& svg) {
-  return Cat("<figure><figcaption>", E(caption), "</figcaption>", svg, "</figure>\n");
 }
 
 std::string OrdersChart(const WeeklyReport& r) {
@@ -210,16 +198,13 @@ std::string BacklogAgeTable(const WeeklyReport& r) {
 
 std::string RenderHtml(const WeeklyReport& r, const std::vector<std::string>& notes) {
   const std::vector<SummarySection> sections = SummarySections(r);
-  std::string out;
-  out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n";
-  out += Cat("<title>orderflow weekly report ", r.week.Name(), "</title>\n");
-  out += Cat("<style>", kStyle, "</style>\n</head>\n<body>\n");
-  out += Cat("<h1>Weekly report ", r.week.Name(), "</h1>\n");
-  out += Cat("<p class=\"sub\">", E(DescribeWeek(r.week)), " (UTC), compared with ",
-             r.previous_week.Name(), " (", E(DescribeWeek(r.previous_week)), ")</p>\n");
-  for (const std::string& note : ReportNotes(r, notes)) {
-    out += Cat("<p class=\"sub\">", E(note), "</p>\n");
-  }
+  std::string out = PageStart(
+      Cat("orderflow weekly report ", r.week.Name()),
+      Cat(kPageStyle, kCardStyle, kFigureAndTableStyle, kWeeklyStyle),
+      Cat("Weekly report ", r.week.Name()),
+      Cat(E(DescribeWeek(r.week)), " (UTC), compared with ", r.previous_week.Name(),
+          " (", E(DescribeWeek(r.previous_week)), ")"),
+      ReportNotes(r, notes));
   out += Cards(sections);
 
   out += "<h2>Top problems</h2>\n";
@@ -252,10 +237,10 @@ std::string RenderHtml(const WeeklyReport& r, const std::vector<std::string>& no
   out += Cat("<div><p><b>Backlog at the end of the week by age</b> (since placed)</p>\n",
              BacklogAgeTable(r), "</div>\n");
   out += "</div>\n";
-  out += Cat("<p class=\"sub\">Weeks are ISO 8601 weeks in UTC. Rates in percent, ",
-             "changes of rates in percentage points (pp); cycle times are nearest-rank ",
-             "percentiles to the minute.</p>\n");
-  out += "</body>\n</html>\n";
+  out += PageEnd(
+      "Weeks are ISO 8601 weeks in UTC. Rates in percent, changes of rates in "
+      "percentage points (pp); cycle times are nearest-rank percentiles to the "
+      "minute.");
   return out;
 }
 

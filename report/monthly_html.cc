@@ -2,6 +2,7 @@
 
 #include "engine/holds.h"
 #include "engine/text.h"
+#include "report/html_page.h"
 #include "report/summary_rows.h"
 #include "report/svg_chart.h"
 #include "report/monthly_text.h"
@@ -9,30 +10,13 @@
 namespace orderflow {
 namespace {
 
-constexpr std::string_view kStyle = R"(
-body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif;
-       color: #222; margin: 24px auto; max-width: 1180px; padding: 0 16px; }
-h1 { font-size: 22px; margin: 0 0 4px; }
-h2 { font-size: 16px; margin: 28px 0 8px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
-p.sub { color: #555; margin: 2px 0; font-size: 13px; }
-.grid { display: flex; flex-wrap: wrap; gap: 20px; }
-figure { margin: 0; }
-figcaption { font-size: 13px; font-weight: 600; margin: 0 0 4px; }
-table { border-collapse: collapse; font-size: 13px; }
-th, td { padding: 3px 10px; text-align: right; }
-th:first-child, td:first-child { text-align: left; }
-thead th { border-bottom: 1px solid #999; }
-ol.problems li { margin: 4px 0; }
-)";
+// The monthly page's own rule, after the shared ones (html_page.h).
+constexpr std::string_view kMonthlyStyle = "ol.problems li { margin: 4px 0; }\n";
 
 // Series colours (colour-blind friendly, Tableau 10), one per top problem.
 constexpr std::string_view kColors[] = {"#4e79a7", "#f28e2b", "#e15759"};
 
 std::string E(std::string_view s) { return XmlEscape(s); }
-
-std::string Figure(std::string_view caption, const std::string& svg) {
-  return Cat("<figure><figcaption>", E(caption), "</figcaption>", svg, "</figure>\n");
-}
 
 // The count per day of the month of each top problem, stacked.
 std::string DailyChart(const MonthlyReport& r, const std::vector<RankedProblem>& top,
@@ -125,17 +109,13 @@ std::string RootCauseChart(const MonthlyReport& r) {
 std::string RenderMonthlyHtml(const MonthlyReport& r,
                               const std::vector<std::string>& notes) {
   const std::string month = r.month.Name();
-  std::string out;
-  out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n";
-  out += Cat("<title>orderflow monthly review ", month, "</title>\n");
-  out += Cat("<style>", kStyle, "</style>\n</head>\n<body>\n");
-  out += Cat("<h1>Monthly review ", month, "</h1>\n");
-  out += Cat("<p class=\"sub\">", E(DescribeMonth(r.month)), ", ", MonthSpan(r.month),
-             " (UTC), compared with ", r.previous_month.Name(), " (",
-             E(DescribeMonth(r.previous_month)), ")</p>\n");
-  for (const std::string& note : MonthlyNotes(r, notes)) {
-    out += Cat("<p class=\"sub\">", E(note), "</p>\n");
-  }
+  std::string out = PageStart(
+      Cat("orderflow monthly review ", month),
+      Cat(kPageStyle, kFigureAndTableStyle, kMonthlyStyle),
+      Cat("Monthly review ", month),
+      Cat(E(DescribeMonth(r.month)), ", ", MonthSpan(r.month), " (UTC), compared with ",
+          r.previous_month.Name(), " (", E(DescribeMonth(r.previous_month)), ")"),
+      MonthlyNotes(r, notes));
   out += Headline(r);
 
   out += "<h2>Top problems by escalations</h2>\n";
@@ -159,10 +139,10 @@ std::string RenderMonthlyHtml(const MonthlyReport& r,
   out += ContactsTable(r, "kind", r.contacts_by_kind);
   out += ContactsTable(r, "root cause", r.contacts_by_root_cause);
   out += "</div>\n";
-  out += Cat("<p class=\"sub\">Months are calendar months in UTC. Changes against the ",
-             "previous month, \"new\" when it had none; times on hold are nearest-rank ",
-             "percentiles to the minute.</p>\n");
-  out += "</body>\n</html>\n";
+  out += PageEnd(
+      "Months are calendar months in UTC. Changes against the previous month, "
+      "\"new\" when it had none; times on hold are nearest-rank percentiles to "
+      "the minute.");
   return out;
 }
 

@@ -47,11 +47,6 @@ MonthlyReportBuilder::MonthlyReportBuilder(CalendarMonth month) {
   }
 }
 
-void MonthlyReportBuilder::Seen(EpochMillis time) {
-  if (report_.first_time == 0 || time < report_.first_time) report_.first_time = time;
-  if (time > report_.last_time) report_.last_time = time;
-}
-
 int MonthlyReportBuilder::MonthIndexOf(EpochMillis time) const {
   if (time >= report_.month.start() && time < report_.month.end()) return 0;
   if (time >= report_.previous_month.start() && time < report_.month.start()) return 1;
@@ -60,7 +55,7 @@ int MonthlyReportBuilder::MonthIndexOf(EpochMillis time) const {
 
 void MonthlyReportBuilder::Add(const v1::OrderStatusChanged& c) {
   ++report_.status_changes;
-  Seen(ToMillis(c.occurred_at()));
+  report_.Seen(ToMillis(c.occurred_at()));
   if (!c.has_placed_at()) return;
   const int m = MonthIndexOf(ToMillis(c.placed_at()));
   if (m >= 0) placed_[m].insert(c.order_id());
@@ -69,7 +64,7 @@ void MonthlyReportBuilder::Add(const v1::OrderStatusChanged& c) {
 void MonthlyReportBuilder::Add(const v1::Escalation& e) {
   ++report_.escalations;
   const EpochMillis at = ToMillis(e.detected_at());
-  Seen(at);
+  report_.Seen(at);
   if (e.state() != v1::ESCALATION_STATE_RAISED || MonthIndexOf(at) < 0) return;
   escalations_.push_back({at, e.order_id(), std::string(KindName(e.kind())), ""});
   if (e.kind() == v1::ESCALATION_KIND_CUSTOMER_CONTACT && e.level() == 1) {
@@ -81,23 +76,23 @@ void MonthlyReportBuilder::Add(const v1::Escalation& e) {
 
 void MonthlyReportBuilder::Add(const v1::DeadLetter& d) {
   ++report_.dead_letters;
-  Seen(ToMillis(d.dead_lettered_at()));
+  report_.Seen(ToMillis(d.dead_lettered_at()));
 }
 
 void MonthlyReportBuilder::Add(const v1::OrderPlaced& o) {
   ++report_.orders;
-  Seen(ToMillis(o.placed_at()));
+  report_.Seen(ToMillis(o.placed_at()));
 }
 
 void MonthlyReportBuilder::Add(const v1::HoldEvent& h) {
   ++report_.hold_events;
-  Seen(ToMillis(h.occurred_at()));
+  report_.Seen(ToMillis(h.occurred_at()));
   hold_events_.push_back(h);
 }
 
 void MonthlyReportBuilder::Add(const v1::CustomerContact& c) {
   ++report_.contact_records;
-  Seen(ToMillis(c.received_at()));
+  report_.Seen(ToMillis(c.received_at()));
   contact_kinds_.try_emplace(c.contact_id(), c.kind());
 }
 

@@ -38,6 +38,7 @@
 #include "orderflow/v1/orderflow.pb.h"
 #include "report/calendar_month.h"
 #include "report/record_sink.h"
+#include "report/records_read.h"
 
 namespace orderflow {
 
@@ -64,7 +65,8 @@ struct HoldFigures {
   CycleTimes time_on_hold;  // of those released in the month
 };
 
-struct MonthlyReport {
+// With what was read (RecordsRead): outputs, and inputs below.
+struct MonthlyReport : RecordsRead {
   CalendarMonth month, previous_month;
   int64_t orders_placed = 0, previous_orders_placed = 0;
   int64_t escalations_raised = 0, previous_escalations_raised = 0;
@@ -74,10 +76,8 @@ struct MonthlyReport {
   std::vector<NamedCount> contacts_by_kind;        // ranked, both months
   std::vector<NamedCount> contacts_by_root_cause;  // ranked, both months
   std::vector<HoldFigures> holds;  // PAYMENT .. OTHER, every type
-  // What was read.
-  int64_t status_changes = 0, escalations = 0, dead_letters = 0;
-  int64_t orders = 0, hold_events = 0, contact_records = 0;  // inputs
-  EpochMillis first_time = 0, last_time = 0;  // of the records read; 0 if none
+  // Input records read.
+  int64_t orders = 0, hold_events = 0, contact_records = 0;
 };
 
 // Ranks counts by name: most first, ties by name; zero counts left out.
@@ -107,7 +107,6 @@ class MonthlyReportBuilder : public RecordSink {
     std::string name;
     std::string contact_id;  // contacts only
   };
-  void Seen(EpochMillis time);
   // 0 the month, 1 the month before, -1 neither.
   int MonthIndexOf(EpochMillis time) const;
 

@@ -5,17 +5,10 @@
 #include "engine/holds.h"
 #include "engine/text.h"
 #include "report/iso_week.h"
+#include "report/records_read.h"
 #include "report/summary_rows.h"
 
 namespace orderflow {
-namespace {
-
-std::string Count(int64_t n, std::string_view one, std::string_view many) {
-  return Cat(n, " ", n == 1 ? one : many);
-}
-
-}  // namespace
-
 std::string FormatChange(int64_t current, int64_t previous) {
   if (previous == 0) return current == 0 ? "0" : "new";
   const int64_t diff = current - previous;
@@ -38,7 +31,7 @@ std::string DescribeRankedProblem(size_t rank, const RankedProblem& p,
                                   const CalendarMonth& previous_month,
                                   std::string_view unit) {
   const std::string counted =
-      unit == "contacts" ? Count(p.count, "contact", "contacts") : Cat(p.count, " ", unit);
+      unit == "contacts" ? Plural(p.count, "contact", "contacts") : Cat(p.count, " ", unit);
   std::string s = Cat(rank, ". ", p.name, ": ", counted, ", ",
                       previous_month.Name(), ": ", p.previous, ", ",
                       FormatChange(p.count, p.previous));
@@ -53,17 +46,10 @@ std::string MonthSpan(const CalendarMonth& month) {
 std::vector<std::string> MonthlyNotes(const MonthlyReport& r,
                                       const std::vector<std::string>& extra) {
   std::vector<std::string> notes;
-  std::string read =
-      Cat("read ", Count(r.status_changes, "status change", "status changes"), ", ",
-          Count(r.escalations, "escalation", "escalations"), ", ",
-          Count(r.dead_letters, "dead letter", "dead letters"), "; inputs: ",
-          Count(r.orders, "order", "orders"), ", ",
-          Count(r.hold_events, "hold event", "hold events"), ", ",
-          Count(r.contact_records, "contact record", "contact records"));
-  if (r.last_time != 0) {
-    read += Cat(", ", FormatTime(r.first_time), " to ", FormatTime(r.last_time));
-  }
-  notes.push_back(read);
+  notes.push_back(DescribeRead(
+      r, Cat("; inputs: ", Plural(r.orders, "order", "orders"), ", ",
+             Plural(r.hold_events, "hold event", "hold events"), ", ",
+             Plural(r.contact_records, "contact record", "contact records"))));
   notes.insert(notes.end(), extra.begin(), extra.end());
   if (r.last_time < r.month.start()) {
     notes.push_back(Cat("no records in ", r.month.Name(),

@@ -4,6 +4,7 @@
 
 #include "engine/escalations.h"
 #include "engine/text.h"
+#include "report/records_read.h"
 #include "report/summary_rows.h"
 
 namespace orderflow {
@@ -11,17 +12,7 @@ namespace orderflow {
 std::vector<std::string> ReportNotes(const WeeklyReport& r,
                                      const std::vector<std::string>& extra) {
   std::vector<std::string> notes;
-  auto count = [](int64_t n, std::string_view one, std::string_view many) {
-    return Cat(n, " ", n == 1 ? one : many);
-  };
-  std::string read =
-      Cat("read ", count(r.status_changes, "status change", "status changes"), ", ",
-          count(r.escalations, "escalation", "escalations"), ", ",
-          count(r.dead_letters, "dead letter", "dead letters"));
-  if (r.last_time != 0) {
-    read += Cat(", ", FormatTime(r.first_time), " to ", FormatTime(r.last_time));
-  }
-  notes.push_back(read);
+  notes.push_back(DescribeRead(r));
   notes.insert(notes.end(), extra.begin(), extra.end());
   if (r.last_time < r.current.start) {
     notes.push_back(Cat("no records in ", r.week.Name(),

@@ -21,11 +21,6 @@ WeeklyReportBuilder::WeeklyReportBuilder(IsoWeek week) {
   }
 }
 
-void WeeklyReportBuilder::Seen(EpochMillis time) {
-  if (report_.first_time == 0 || time < report_.first_time) report_.first_time = time;
-  if (time > report_.last_time) report_.last_time = time;
-}
-
 PeriodFigures* WeeklyReportBuilder::WeekOf(EpochMillis time) {
   for (PeriodFigures* p : {&report_.current, &report_.previous}) {
     if (time >= p->start && time < p->end) return p;
@@ -41,7 +36,7 @@ PeriodFigures* WeeklyReportBuilder::DayOf(EpochMillis time) {
 void WeeklyReportBuilder::Add(const v1::OrderStatusChanged& c) {
   ++report_.status_changes;
   const EpochMillis at = ToMillis(c.occurred_at());
-  Seen(at);
+  report_.Seen(at);
   const StatusChange change{
       .previous = c.previous_status(),
       .status = c.status(),
@@ -97,7 +92,7 @@ v1::ContactKind ContactKindOf(const v1::Escalation& e) {
 void WeeklyReportBuilder::Add(const v1::Escalation& e) {
   ++report_.escalations;
   const EpochMillis at = ToMillis(e.detected_at());
-  Seen(at);
+  report_.Seen(at);
   if (PeriodFigures* week = WeekOf(at)) week->metrics.OnEscalation(e.kind(), e.state());
   if (PeriodFigures* day = DayOf(at)) day->metrics.OnEscalation(e.kind(), e.state());
   if (e.state() == v1::ESCALATION_STATE_RAISED && e.kind() >= 0 &&
@@ -113,7 +108,7 @@ void WeeklyReportBuilder::Add(const v1::Escalation& e) {
 
 void WeeklyReportBuilder::Add(const v1::AmendmentResult& a) {
   const EpochMillis at = ToMillis(a.occurred_at());
-  Seen(at);
+  report_.Seen(at);
   const bool applied = a.outcome() == v1::AMENDMENT_OUTCOME_APPLIED;
   if (PeriodFigures* week = WeekOf(at)) week->metrics.OnAmendment(applied);
   if (PeriodFigures* day = DayOf(at)) day->metrics.OnAmendment(applied);
@@ -122,7 +117,7 @@ void WeeklyReportBuilder::Add(const v1::AmendmentResult& a) {
 void WeeklyReportBuilder::Add(const v1::DeadLetter& d) {
   ++report_.dead_letters;
   const EpochMillis at = ToMillis(d.dead_lettered_at());
-  Seen(at);
+  report_.Seen(at);
   if (PeriodFigures* week = WeekOf(at)) ++week->dead_letters;
   if (PeriodFigures* day = DayOf(at)) ++day->dead_letters;
 }
@@ -132,7 +127,8 @@ WeeklyReport WeeklyReportBuilder::Build() const {
 
   // Backlogs at the end of the previous week and of each day of the week.
   std::vector<Change> changes;
-  for (const auto& [id, track] : orders_) {
+  for (const auto& entry : orders_) {
+    const auto& track = entry.second;  // a plain reference: the lambda below uses it
     changes = track.changes;
     // Changes of one order come in order; equal times keep it.
     std::stable_sort(changes.begin(), changes.end(),

@@ -38,6 +38,7 @@
 #include "orderflow/v1/orderflow.pb.h"
 #include "report/iso_week.h"
 #include "report/record_sink.h"
+#include "report/records_read.h"
 
 namespace orderflow {
 
@@ -56,16 +57,12 @@ struct Problem {
   std::vector<std::string> example_orders;  // up to 3
 };
 
-struct WeeklyReport {
+// With what was read (RecordsRead).
+struct WeeklyReport : RecordsRead {
   IsoWeek week, previous_week;
   PeriodFigures current, previous;
   std::array<PeriodFigures, 7> days;  // Monday to Sunday of `week`
   std::vector<Problem> top_problems;  // up to 3
-  // What was read.
-  int64_t status_changes = 0;
-  int64_t escalations = 0;
-  int64_t dead_letters = 0;
-  EpochMillis first_time = 0, last_time = 0;  // of the records read; 0 if none
 };
 
 class WeeklyReportBuilder : public RecordSink {
@@ -92,7 +89,6 @@ class WeeklyReportBuilder : public RecordSink {
     Change before{0, 0, v1::ORDER_STATUS_UNSPECIFIED};
     std::vector<Change> changes;
   };
-  void Seen(EpochMillis time);
   // The period figures a time falls in, or null.
   PeriodFigures* WeekOf(EpochMillis time);
   PeriodFigures* DayOf(EpochMillis time);

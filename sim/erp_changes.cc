@@ -70,8 +70,8 @@ void ErpSimulator::PlanChanges(const v1::OrderPlaced& order, EpochMillis at) {
 // come within the hour, before the warehouse picks; 25 % a day or so
 // later, when the warehouse has picked or packed and an address or
 // quantity change is refused (a faster service level is not: it touches
-// no line). With warehouses configured the engine refuses every change of
-// lines (LINES_OF_SOURCED_ORDER): the ERP sends them all the same.
+// no line). With warehouses configured a quantity change is applied per
+// warehouse (each warehouse's task gets UPDATE, CANCEL or a new CREATE).
 void ErpSimulator::PlanAmendment(const v1::OrderPlaced& order, EpochMillis at) {
   auto amendment = std::make_shared<v1::OrderAmended>();
   amendment->set_order_id(order.order_id());

@@ -86,6 +86,39 @@ TEST(ConfigFile, ReadinessCommitLimitIsUnsetOrAPositiveDuration) {
   EXPECT_FALSE(ParseConfig("http: { ready_commit_within: 0s }\n", "t.yaml").ok());
 }
 
+// kafka.stop_within (commands/stop_watchdog.h): 45 s unless set, a
+// positive duration; a bad value is named.
+TEST(ConfigFile, StopBoundIsAPositiveDuration) {
+  absl::StatusOr<Config> unset = ParseConfig("", "t.yaml");
+  ASSERT_TRUE(unset.ok()) << unset.status();
+  EXPECT_EQ(unset->kafka.stop_within, Seconds(45));
+  absl::StatusOr<Config> set = ParseConfig("kafka: { stop_within: 20s }\n", "t.yaml");
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_EQ(set->kafka.stop_within, Seconds(20));
+  EXPECT_FALSE(ParseConfig("kafka: { stop_within: 0s }\n", "t.yaml").ok());
+  absl::StatusOr<Config> bad = ParseConfig("kafka:\n  stop_within: soon\n", "t.yaml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(std::string(bad.status().message()), HasSubstr("t.yaml:2"));
+  EXPECT_THAT(std::string(bad.status().message()), HasSubstr("kafka.stop_within"));
+}
+
+TEST(ConfigFile, WorklistLimitIsAPositiveCountWithFileLineErrors) {
+  absl::StatusOr<Config> unset = ParseConfig("http: { address: off }\n", "t.yaml");
+  ASSERT_TRUE(unset.ok()) << unset.status();
+  EXPECT_EQ(unset->observe.worklist_limit, 10'000);
+  absl::StatusOr<Config> set =
+      ParseConfig("http:\n  worklist_limit: 250000\n", "t.yaml");
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_EQ(set->observe.worklist_limit, 250'000);
+  for (const char* bad : {"0", "-5", "many", "1.5"}) {
+    absl::StatusOr<Config> c =
+        ParseConfig(Cat("http:\n  worklist_limit: ", bad, "\n"), "t.yaml");
+    ASSERT_FALSE(c.ok()) << bad;
+    EXPECT_THAT(c.status().message(), HasSubstr("t.yaml:2:19: http.worklist_limit"))
+        << bad;
+  }
+}
+
 TEST(ConfigFile, BadDurationNamesFileLineAndExpectation) {
   absl::StatusOr<Config> c =
       ParseConfig("review:\n  max_line_quantity: 10\ndeadlines:\n"

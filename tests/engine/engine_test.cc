@@ -1,5 +1,7 @@
 #include "tests/engine/engine_test.h"
 
+#include "tests/engine/saved_shards.h"
+
 namespace orderflow::testing {
 namespace {
 
@@ -97,6 +99,26 @@ void EngineTest::Reconfigure(const std::function<void(EngineConfig&)>& change) {
 }
 
 void EngineTest::Feed(Input input) { Apply(*pipeline_, input, next_offset_++); }
+
+std::vector<std::string> EngineTest::FeedHereAndRestored(
+    const std::vector<Input>& rest) {
+  const SavedShards saved = SaveShards(pipeline());
+  const int64_t offset = next_offset_;
+  for (const Input& input : rest) Apply(pipeline(), input, next_offset_++);
+  const std::vector<std::string> here = out_.Take();
+
+  restored_ = std::make_unique<Pipeline>(config_, restored_out_);
+  LoadShards(saved, *restored_);
+  if (::testing::Test::HasFatalFailure()) return here;
+  const SavedShards again = SaveShards(*restored_);
+  EXPECT_EQ(again.orders, saved.orders);  // the same bytes
+  EXPECT_EQ(again.inventory, saved.inventory);
+  for (size_t i = 0; i < rest.size(); ++i) {
+    Apply(*restored_, rest[i], offset + static_cast<int64_t>(i));
+  }
+  EXPECT_EQ(restored_out_.Take(), here);
+  return here;
+}
 
 void EngineTest::Place(const v1::OrderPlaced& order) {
   Place(order, Ms(order.placed_at()));

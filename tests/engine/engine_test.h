@@ -23,6 +23,7 @@
 #include <ostream>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "engine/config.h"
 #include "engine/pipeline.h"
@@ -120,6 +121,14 @@ class EngineTest : public ::testing::TestWithParam<ShardLayout> {
   std::optional<v1::OrderStatus> StatusOf(std::string_view order_id);
   Pipeline& pipeline() { return *pipeline_; }
 
+  // A crash mid-way: saves every shard, feeds `rest` here, then feeds it
+  // (as the same record numbers) to a second pipeline restored from what
+  // was saved, which must save to the same bytes when restored and give
+  // the same outputs. Returns the outputs here; the second pipeline is
+  // restored() afterwards.
+  std::vector<std::string> FeedHereAndRestored(const std::vector<Input>& rest);
+  Pipeline& restored() { return *restored_; }
+
   EngineConfig config_;
   Recorder out_;
   int64_t next_offset_ = 1;
@@ -127,6 +136,8 @@ class EngineTest : public ::testing::TestWithParam<ShardLayout> {
  private:
   void Feed(Input input);
   std::unique_ptr<Pipeline> pipeline_;
+  Recorder restored_out_;
+  std::unique_ptr<Pipeline> restored_;
 };
 
 }  // namespace orderflow::testing

@@ -27,7 +27,43 @@ std::vector<std::string> SummariesOf(const std::vector<Output>& outputs,
   return lines;
 }
 
-using SnapshotTest = EngineTest;
+class SnapshotTest : public EngineTest {
+ protected:
+  // Feeds `before` to the pipeline, restores a second one from its shards
+  // as they are then (through their bytes), and feeds `after` to both.
+  // Expects the same clock when restored, the same outputs from there on,
+  // byte for byte, and the same state at the end; returns the summaries
+  // of the restored pipeline's outputs.
+  std::vector<std::string> RestoredMidWay(const std::vector<Input>& before,
+                                          const std::vector<Input>& after) {
+    for (size_t i = 0; i < before.size(); ++i) {
+      Apply(pipeline(), before[i], static_cast<int64_t>(i + 1));
+    }
+    const SavedShards saved = SaveShards(pipeline());
+    const size_t cut = out_.outputs().size();
+
+    Recorder restored_out;
+    Pipeline restored(config_, restored_out);
+    LoadShards(saved, restored);
+    EXPECT_EQ(restored.clock(), pipeline().clock());
+
+    for (size_t i = 0; i < after.size(); ++i) {
+      const int64_t offset = static_cast<int64_t>(before.size() + i + 1);
+      Apply(pipeline(), after[i], offset);
+      Apply(restored, after[i], offset);
+    }
+    EXPECT_THAT(SummariesOf(restored_out.outputs()),
+                ElementsAreArray(SummariesOf(out_.outputs(), cut)));
+    EXPECT_THAT(BytesOf(restored_out.outputs()),
+                ElementsAreArray(BytesOf(out_.outputs(), cut)));
+
+    const SavedShards original_end = SaveShards(pipeline());
+    const SavedShards restored_end = SaveShards(restored);
+    EXPECT_EQ(original_end.orders, restored_end.orders);
+    EXPECT_EQ(original_end.inventory, restored_end.inventory);
+    return SummariesOf(restored_out.outputs());
+  }
+};
 ORDERFLOW_INSTANTIATE_FOR_SHARD_LAYOUTS(SnapshotTest);
 
 TEST_P(SnapshotTest, RestoredPipelineContinuesLikeTheOriginal) {
@@ -61,30 +97,9 @@ TEST_P(SnapshotTest, RestoredPipelineContinuesLikeTheOriginal) {
       {Tick{}, kT0 + Days(8)},
   };
 
-  for (size_t i = 0; i < before.size(); ++i) {
-    Apply(pipeline(), before[i], static_cast<int64_t>(i + 1));
-  }
-  const SavedShards saved = SaveShards(pipeline());
-  const size_t cut = out_.outputs().size();
-
-  Recorder restored_out;
-  Pipeline restored(config_, restored_out);
-  LoadShards(saved, restored);
-  EXPECT_EQ(restored.clock(), pipeline().clock());
-
-  for (size_t i = 0; i < after.size(); ++i) {
-    const int64_t offset = static_cast<int64_t>(before.size() + i + 1);
-    Apply(pipeline(), after[i], offset);
-    Apply(restored, after[i], offset);
-  }
-
-  EXPECT_THAT(SummariesOf(restored_out.outputs()),
-              ElementsAreArray(SummariesOf(out_.outputs(), cut)));
-  EXPECT_THAT(BytesOf(restored_out.outputs()),
-              ElementsAreArray(BytesOf(out_.outputs(), cut)));
-
-  // The part after the snapshot did exercise what was saved.
-  const std::vector<std::string> lines = SummariesOf(restored_out.outputs());
+  // Restored, it goes on alike; the part after the snapshot did exercise
+  // what was saved.
+  const std::vector<std::string> lines = RestoredMidWay(before, after);
   EXPECT_THAT(lines, Contains("status O-2 BACKORDERED -> ALLOCATED"));
   EXPECT_THAT(lines, Contains("status O-3 BACKORDERED -> ALLOCATED"));
   EXPECT_THAT(lines, Contains("status O-4 ACCEPTED -> SHIPPED"));
@@ -92,12 +107,6 @@ TEST_P(SnapshotTest, RestoredPipelineContinuesLikeTheOriginal) {
   EXPECT_THAT(lines, Contains("dead-letter shipments/O-6 UNMATCHED_SHIPMENT"));
   EXPECT_THAT(lines, Contains("dead-letter orders/O-2 DUPLICATE_ORDER"));
   EXPECT_THAT(lines, Contains("CLEARED O-2/SHIP_DEADLINE_AT_RISK/1"));
-
-  // And both end in the same state.
-  const SavedShards original_end = SaveShards(pipeline());
-  const SavedShards restored_end = SaveShards(restored);
-  EXPECT_EQ(original_end.orders, restored_end.orders);
-  EXPECT_EQ(original_end.inventory, restored_end.inventory);
 }
 
 // A shipment event carrying `lines` (lineId, units): a parcel (rule 10).
@@ -148,32 +157,11 @@ TEST_P(SnapshotTest, ParcelsMidWayAreRestored) {
       {Tick{}, kT0 + Days(8)},
   };
 
-  for (size_t i = 0; i < before.size(); ++i) {
-    Apply(pipeline(), before[i], static_cast<int64_t>(i + 1));
-  }
-  const SavedShards saved = SaveShards(pipeline());
-  const size_t cut = out_.outputs().size();
-
-  Recorder restored_out;
-  Pipeline restored(config_, restored_out);
-  LoadShards(saved, restored);
-  for (size_t i = 0; i < after.size(); ++i) {
-    const int64_t offset = static_cast<int64_t>(before.size() + i + 1);
-    Apply(pipeline(), after[i], offset);
-    Apply(restored, after[i], offset);
-  }
-  EXPECT_THAT(BytesOf(restored_out.outputs()),
-              ElementsAreArray(BytesOf(out_.outputs(), cut)));
-  const std::vector<std::string> lines = SummariesOf(restored_out.outputs());
+  const std::vector<std::string> lines = RestoredMidWay(before, after);
   EXPECT_THAT(lines, Contains("status O-1 PARTIALLY_DELIVERED -> DELIVERED"));
   EXPECT_THAT(lines, Contains("CLEARED O-1/DELIVERY_FAILED/2"));
   EXPECT_THAT(lines, Contains("status O-2 PARTIALLY_SHIPPED -> SHIPPED [CANCEL_REQUESTED]"));
   EXPECT_THAT(lines, Contains("status O-3 PARTIALLY_DELIVERED -> DELIVERED"));
-
-  const SavedShards original_end = SaveShards(pipeline());
-  const SavedShards restored_end = SaveShards(restored);
-  EXPECT_EQ(original_end.orders, restored_end.orders);
-  EXPECT_EQ(original_end.inventory, restored_end.inventory);
 }
 
 TEST_P(SnapshotTest, RestoringAtAnyPointOfABusyRunChangesNothing) {

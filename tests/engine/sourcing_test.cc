@@ -4,7 +4,7 @@
 // the one with the most and backordered; stock arriving at a warehouse
 // completes such a line there or moves it there; each warehouse's lines go
 // in a task of their own.
-#include "tests/engine/engine_test.h"
+#include "tests/engine/sourcing_fixture.h"
 
 namespace orderflow::testing {
 namespace {
@@ -12,32 +12,9 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
-v1::InventoryEvent ReceiptAt(std::string_view warehouse, std::string_view sku,
-                             int64_t quantity, EpochMillis at) {
-  v1::InventoryEvent e = Receipt(sku, quantity, at);
-  e.set_warehouse_id(std::string(warehouse));
-  return e;
-}
-
-v1::OrderPlaced To(std::string_view country, v1::OrderPlaced order) {
-  order.mutable_ship_to()->set_country(std::string(country));
-  return order;
-}
-
-class SourcingTest : public EngineTest {
+class SourcingTest : public SourcingFixture {
  protected:
-  // WH-DE serves DE and AT first; WH-NL and WH-FR serve anyone, by rank.
-  void SetUp() override {
-    Warehouses({{"WH-NL", 2, {}}, {"WH-DE", 3, {"DE", "AT"}}, {"WH-FR", 1, {}}});
-  }
-  void Warehouses(std::vector<Warehouse> warehouses,
-                  SourcingConfig::Fulfilment fulfilment =
-                      SourcingConfig::Fulfilment::kShipComplete) {
-    Reconfigure([&](EngineConfig& c) {
-      c.sourcing.warehouses = warehouses;
-      c.sourcing.fulfilment = fulfilment;
-    });
-  }
+  void SetUp() override { Configure(ThreeWarehouses()); }
 };
 ORDERFLOW_INSTANTIATE_FOR_SHARD_LAYOUTS(SourcingTest);
 
@@ -58,7 +35,7 @@ TEST_P(SourcingTest, TheShipToCountrysWarehouseIsPreferred) {
 }
 
 TEST_P(SourcingTest, OtherCountriesGoByRankThenId) {
-  Warehouses({{"WH-B", 1, {}}, {"WH-C", 2, {}}, {"WH-A", 1, {}}});
+  Configure({{"WH-B", 1, {}}, {"WH-C", 2, {}}, {"WH-A", 1, {}}});
   Stock(ReceiptAt("WH-B", "SKU-A", 1, kT0));
   Stock(ReceiptAt("WH-C", "SKU-A", 1, kT0));
   Stock(ReceiptAt("WH-A", "SKU-A", 1, kT0));
@@ -137,8 +114,8 @@ TEST_P(SourcingTest, ShipCompleteWaitsForEveryLine) {
 }
 
 TEST_P(SourcingTest, ShipAvailableSendsWhatIsReservedAndTheRestLater) {
-  Warehouses({{"WH-NL", 2, {}}, {"WH-FR", 1, {}}},
-             SourcingConfig::Fulfilment::kShipAvailable);
+  Configure({{"WH-NL", 2, {}}, {"WH-FR", 1, {}}},
+            SourcingConfig::Fulfilment::kShipAvailable);
   Stock(ReceiptAt("WH-FR", "SKU-A", 5, kT0));
   Place(Order("O-1", {{"SKU-A", 1}, {"SKU-B", 1}, {"SKU-C", 1}}));
   EXPECT_THAT(out_.Take(),
@@ -281,7 +258,7 @@ TEST_P(SourcingTest, StockAtAWarehouseNotConfiguredIsDeadLettered) {
 }
 
 TEST_P(SourcingTest, OneWarehouseBehavesAsV1) {
-  Warehouses({{"WH-1", 1, {}}});
+  Configure({{"WH-1", 1, {}}});
   Stock(ReceiptAt("WH-1", "SKU-A", 3, kT0));
   Place(Order("O-1", {{"SKU-A", 2}, {"SKU-B", 1}}));
   Place(Order("O-2", {{"SKU-A", 2}}, kOvernight));
@@ -302,8 +279,8 @@ TEST_P(SourcingTest, OneWarehouseBehavesAsV1) {
 // mid-way goes on exactly as the original: per-warehouse stock, lines held
 // and reserved whole at their warehouses, and the tasks already created.
 TEST_P(SourcingTest, SnapshotAndRestoreKeepTheWarehouses) {
-  Warehouses({{"WH-NL", 2, {}}, {"WH-FR", 1, {}}},
-             SourcingConfig::Fulfilment::kShipAvailable);
+  Configure({{"WH-NL", 2, {}}, {"WH-FR", 1, {}}},
+            SourcingConfig::Fulfilment::kShipAvailable);
   Stock(ReceiptAt("WH-FR", "SKU-A", 2, kT0));
   Stock(ReceiptAt("WH-NL", "SKU-A", 3, kT0));
   Stock(ReceiptAt("WH-NL", "SKU-B", 1, kT0));
@@ -311,13 +288,6 @@ TEST_P(SourcingTest, SnapshotAndRestoreKeepTheWarehouses) {
   Place(Order("O-2", {{"SKU-A", 2}}));                // at FR
   out_.Take();
 
-  std::vector<std::string> orders, inventory;
-  for (int i = 0; i < pipeline().order_shard_count(); ++i) {
-    orders.push_back(pipeline().order_shard(i).Snapshot().SerializeAsString());
-  }
-  for (int i = 0; i < pipeline().inventory_shard_count(); ++i) {
-    inventory.push_back(pipeline().inventory_shard(i).Snapshot().SerializeAsString());
-  }
   const std::vector<Input> rest = {
       {ReceiptAt("WH-FR", "SKU-A", 4, kT0 + Hours(1)), kT0 + Hours(1)},  // O-1's A moves
       {Cancellation("O-2", kT0 + Hours(2)), kT0 + Hours(2)},
@@ -325,10 +295,7 @@ TEST_P(SourcingTest, SnapshotAndRestoreKeepTheWarehouses) {
       {Shipment("O-1", "S-1", v1::SHIPMENT_STATUS_SHIPPED, kT0 + Hours(4)),
        kT0 + Hours(4)},
   };
-  const int64_t offset = next_offset_;
-  for (const Input& input : rest) Apply(pipeline(), input, next_offset_++);
-  const std::vector<std::string> original = out_.Take();
-  EXPECT_THAT(original,
+  EXPECT_THAT(FeedHereAndRestored(rest),
               ElementsAre("status O-1 BACKORDERED -> ALLOCATED",
                           "task O-1/delivery/WH-FR CREATE [L1 SKU-A x4]",
                           "status O-2 ALLOCATED -> CANCELLED [CANCEL_REQUESTED]",
@@ -339,24 +306,7 @@ TEST_P(SourcingTest, SnapshotAndRestoreKeepTheWarehouses) {
                           "status O-1 ALLOCATED -> SHIPPED"));
   EXPECT_EQ(LedgerOf("SKU-A"), (Ledger{.on_hand = 5, .reserved = 3}));
 
-  Recorder restored_out;
-  Pipeline restored(config_, restored_out);
-  for (int i = 0; i < restored.order_shard_count(); ++i) {
-    internal::v1::OrderShardSnapshot snapshot;
-    ASSERT_TRUE(snapshot.ParseFromString(orders[i]));
-    ASSERT_TRUE(restored.order_shard(i).Restore(snapshot).ok());
-  }
-  for (int i = 0; i < restored.inventory_shard_count(); ++i) {
-    internal::v1::InventoryShardSnapshot snapshot;
-    ASSERT_TRUE(snapshot.ParseFromString(inventory[i]));
-    ASSERT_TRUE(restored.inventory_shard(i).Restore(snapshot).ok());
-  }
-  restored.SyncClockFromShards();
-  for (size_t i = 0; i < rest.size(); ++i) {
-    Apply(restored, rest[i], offset + static_cast<int64_t>(i));
-  }
-  EXPECT_EQ(restored_out.Take(), original);
-  EXPECT_EQ(::orderflow::testing::LedgerOf(restored, "SKU-A"),
+  EXPECT_EQ(::orderflow::testing::LedgerOf(restored(), "SKU-A"),
             (Ledger{.on_hand = 5, .reserved = 3}));
 }
 

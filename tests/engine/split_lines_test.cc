@@ -3,59 +3,20 @@
 // waits for the rest, which any warehouse's stock then completes; each
 // warehouse's task carries its part of the line. (sourcing_test.cc has
 // rule 9 with split_lines off, the default.)
-#include "tests/engine/engine_test.h"
+#include "tests/engine/sourcing_fixture.h"
 
 namespace orderflow::testing {
 namespace {
 
 using ::testing::ElementsAre;
 
-v1::InventoryEvent ReceiptAt(std::string_view warehouse, std::string_view sku,
-                             int64_t quantity, EpochMillis at) {
-  v1::InventoryEvent e = Receipt(sku, quantity, at);
-  e.set_warehouse_id(std::string(warehouse));
-  return e;
-}
-
-v1::OrderPlaced To(std::string_view country, v1::OrderPlaced order) {
-  order.mutable_ship_to()->set_country(std::string(country));
-  return order;
-}
-
-// One SKU's (on hand, reserved) at each warehouse that has any, as the
-// inventory stage keeps it.
-std::map<std::string, std::pair<int64_t, int64_t>> AtWarehouses(
-    Pipeline& pipeline, std::string_view sku) {
-  std::map<std::string, std::pair<int64_t, int64_t>> found;
-  for (int i = 0; i < pipeline.inventory_shard_count(); ++i) {
-    const internal::v1::StockState state = pipeline.inventory_shard(i).KeyState(sku);
-    for (const internal::v1::WarehouseStock& w : state.warehouses()) {
-      if (w.on_hand() != 0 || w.reserved() != 0) {
-        found[w.warehouse_id()] = {w.on_hand(), w.reserved()};
-      }
-    }
-  }
-  return found;
-}
-
-using Held = std::map<std::string, std::pair<int64_t, int64_t>>;
-
-class SplitLinesTest : public EngineTest {
+class SplitLinesTest : public SourcingFixture {
  protected:
-  // As sourcing_test.cc: WH-DE serves DE and AT first; WH-FR (rank 1) and
-  // WH-NL (rank 2) serve anyone.
+  // The warehouses of sourcing_test.cc.
   void SetUp() override { Configure(true); }
   void Configure(bool split_lines, SourcingConfig::Fulfilment fulfilment =
                                        SourcingConfig::Fulfilment::kShipComplete) {
-    Reconfigure([&](EngineConfig& c) {
-      c.sourcing.warehouses = {
-          {"WH-NL", 2, {}}, {"WH-DE", 3, {"DE", "AT"}}, {"WH-FR", 1, {}}};
-      c.sourcing.fulfilment = fulfilment;
-      c.sourcing.split_lines = split_lines;
-    });
-  }
-  Held AtWarehouses(std::string_view sku) {
-    return ::orderflow::testing::AtWarehouses(pipeline(), sku);
+    SourcingFixture::Configure(ThreeWarehouses(), fulfilment, split_lines);
   }
 };
 ORDERFLOW_INSTANTIATE_FOR_SHARD_LAYOUTS(SplitLinesTest);
@@ -259,13 +220,6 @@ TEST_P(SplitLinesTest, SnapshotAndRestoreKeepTheParts) {
   Place(Order("O-2", {{"SKU-A", 3}}));  // NL 1 + DE 1, waiting
   out_.Take();
 
-  std::vector<std::string> orders, inventory;
-  for (int i = 0; i < pipeline().order_shard_count(); ++i) {
-    orders.push_back(pipeline().order_shard(i).Snapshot().SerializeAsString());
-  }
-  for (int i = 0; i < pipeline().inventory_shard_count(); ++i) {
-    inventory.push_back(pipeline().inventory_shard(i).Snapshot().SerializeAsString());
-  }
   v1::ShipmentEvent fr = Shipment("O-1", "S-1", v1::SHIPMENT_STATUS_SHIPPED,
                                   kT0 + Hours(3));
   fr.set_task_id("O-1/delivery/WH-FR");
@@ -277,10 +231,7 @@ TEST_P(SplitLinesTest, SnapshotAndRestoreKeepTheParts) {
       {Shipment("O-1", "S-2", v1::SHIPMENT_STATUS_SHIPPED, kT0 + Hours(5)),
        kT0 + Hours(5)},
   };
-  const int64_t offset = next_offset_;
-  for (const Input& input : rest) Apply(pipeline(), input, next_offset_++);
-  const std::vector<std::string> original = out_.Take();
-  EXPECT_THAT(original,
+  EXPECT_THAT(FeedHereAndRestored(rest),
               ElementsAre("status O-2 BACKORDERED -> ALLOCATED",
                           "task O-2/delivery/WH-FR CREATE [L1 SKU-A x1]",
                           "task O-2/delivery/WH-NL CREATE [L1 SKU-A x1]",
@@ -299,24 +250,7 @@ TEST_P(SplitLinesTest, SnapshotAndRestoreKeepTheParts) {
   const Held held = AtWarehouses("SKU-A");
   EXPECT_EQ(held, (Held{{"WH-FR", {1, 1}}, {"WH-NL", {1, 1}}, {"WH-DE", {1, 0}}}));
 
-  Recorder restored_out;
-  Pipeline restored(config_, restored_out);
-  for (int i = 0; i < restored.order_shard_count(); ++i) {
-    internal::v1::OrderShardSnapshot snapshot;
-    ASSERT_TRUE(snapshot.ParseFromString(orders[i]));
-    ASSERT_TRUE(restored.order_shard(i).Restore(snapshot).ok());
-  }
-  for (int i = 0; i < restored.inventory_shard_count(); ++i) {
-    internal::v1::InventoryShardSnapshot snapshot;
-    ASSERT_TRUE(snapshot.ParseFromString(inventory[i]));
-    ASSERT_TRUE(restored.inventory_shard(i).Restore(snapshot).ok());
-  }
-  restored.SyncClockFromShards();
-  for (size_t i = 0; i < rest.size(); ++i) {
-    Apply(restored, rest[i], offset + static_cast<int64_t>(i));
-  }
-  EXPECT_EQ(restored_out.Take(), original);
-  EXPECT_EQ(::orderflow::testing::AtWarehouses(restored, "SKU-A"), held);
+  EXPECT_EQ(::orderflow::testing::AtWarehouses(restored(), "SKU-A"), held);
 }
 
 }  // namespace

@@ -218,6 +218,9 @@ class FakeKafka : public KafkaEnv {
   // question for committed offsets (SIGTERM while the coordinator is
   // missing); 0: never.
   int stop_at_committed_failure = 0;
+  // Host::Run's stop flag is set at this failed commit (SIGTERM while
+  // commits time out); 0: never.
+  int stop_at_commit_failure = 0;
   // The next aborts end with these, in order, as commit_failures; an error
   // other than Unavailable is fatal (as librdkafka's INVALID_TXN_STATE when
   // ending a transaction), and the transaction is gone either way.
@@ -538,6 +541,10 @@ inline absl::Status FakeProducer::CommitTransaction() {
   if (!kafka_.commit_failures.empty()) {
     absl::Status s = kafka_.commit_failures.front();
     kafka_.commit_failures.erase(kafka_.commit_failures.begin());
+    if (!s.ok() && kafka_.stop_at_commit_failure > 0 &&
+        --kafka_.stop_at_commit_failure == 0 && kafka_.stop_ != nullptr) {
+      *kafka_.stop_ = true;
+    }
     if (!s.ok()) {
       if (!absl::IsAborted(s) && !absl::IsUnavailable(s)) {
         // Fatal: the transaction is gone with the producer.

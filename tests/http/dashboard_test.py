@@ -140,18 +140,24 @@ def test_prometheus(url, demo):
     def family_type(name):
         return families[name].type if name in families else None
 
+    def counters_equal(section, figures, pairs):
+        """Each (JSON key, name): the counter orderflow_<name>, its total
+        equal to figures[key] (the JSON's `section`)."""
+        for key, name in pairs:
+            full = "orderflow_" + name
+            check("%s is a counter" % full, family_type(full) == "counter")
+            check("%s_total = %s.%s (%s)" % (full, section, key, figures[key]),
+                  value(full + "_total") == figures[key], value(full + "_total"))
+
     orders = api["orders"]
-    for key, name in [("received", "orders_received"), ("accepted", "orders_accepted"),
-                      ("rejected", "orders_rejected"),
-                      ("allocatedWithoutBackorder", "orders_allocated_without_backorder"),
-                      ("backordered", "orders_backordered"), ("cancelled", "orders_cancelled"),
-                      ("shipped", "orders_shipped"), ("delivered", "orders_delivered"),
-                      ("deliveredOnTime", "orders_delivered_on_time"),
-                      ("deliveryFailures", "delivery_failures")]:
-        full = "orderflow_" + name
-        check("%s is a counter" % full, family_type(full) == "counter")
-        check("%s_total = orders.%s (%s)" % (full, key, orders[key]),
-              value(full + "_total") == orders[key], value(full + "_total"))
+    counters_equal("orders", orders, [
+        ("received", "orders_received"), ("accepted", "orders_accepted"),
+        ("rejected", "orders_rejected"),
+        ("allocatedWithoutBackorder", "orders_allocated_without_backorder"),
+        ("backordered", "orders_backordered"), ("cancelled", "orders_cancelled"),
+        ("shipped", "orders_shipped"), ("delivered", "orders_delivered"),
+        ("deliveredOnTime", "orders_delivered_on_time"),
+        ("deliveryFailures", "delivery_failures")])
     check("orders were received", orders["received"] > 0)
 
     for key, name in [("accuracy", "accuracy"), ("fill", "fill"), ("backorder", "backorder"),
@@ -247,14 +253,11 @@ def test_prometheus(url, demo):
     check("the backlog counts ON_HOLD", "ON_HOLD" in api["backlog"]["byStatus"])
 
     host = api["host"]
-    for key, name in [("inputs", "input_records"), ("outputs", "output_records"),
-                      ("commits", "commits"), ("aborts", "aborts"),
-                      ("producerRebuilds", "producer_rebuilds"),
-                      ("restoredRecords", "restored_state_records")]:
-        full = "orderflow_" + name
-        check("%s is a counter" % full, family_type(full) == "counter")
-        check("%s_total = host.%s (%s)" % (full, key, host[key]),
-              value(full + "_total") == host[key], value(full + "_total"))
+    counters_equal("host", host, [
+        ("inputs", "input_records"), ("outputs", "output_records"),
+        ("commits", "commits"), ("aborts", "aborts"),
+        ("producerRebuilds", "producer_rebuilds"),
+        ("restoredRecords", "restored_state_records")])
     check("commits were made", host["commits"] > 0)
     timed = host["commitSeconds"]
     check("every commit is timed (%s of %s)" % (timed["count"], host["commits"]),

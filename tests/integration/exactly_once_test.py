@@ -35,6 +35,7 @@ Usage: exactly_once_test.py ORDERFLOW_BINARY [TEST ...]
 import json
 import os
 import random
+import signal
 import socket
 import subprocess
 import sys
@@ -581,6 +582,67 @@ def mix_crash_restart(work):
     return problems
 
 
+def stop_with_broker_stalled(work):
+    """SIGTERM while the broker is stalled (SIGSTOP) and the engine busy:
+    the last commit and the leaving of the groups cannot get an answer.
+    The engine ends within kafka.stop_within (5 s here): cleanly (status 0)
+    if it got through, or at its bound (status 3) with a line saying what
+    it was doing, instead of hanging until its supervisor kills it. Once
+    the broker resumes, the engine started again completes the outputs,
+    exactly once."""
+    problems = []
+    with harness.broker_and_orderflow(BINARY, work, extra_kafka="  stop_within: 5s\n") \
+            as (broker, of):
+        of.create_topics()
+        # Large enough that the engine is still working through the second
+        # phase, a transaction open, when the broker stalls.
+        workload = Workload(5, 40000)
+        expected_phase1 = of.replay(workload.phase1())
+        expected = of.replay(workload.replay_records())
+        of.start_engine("0")
+        of.publish("inventory", workload.inventory)
+        harness.wait_for_stock(of, workload)
+        of.publish("orders", workload.orders)
+        harness.wait_for(of, expected_phase1, "phase 1")
+        of.publish("cancellations", workload.cancellations)
+        of.publish("shipments", workload.shipments)
+        log("SIGSTOP the broker, then SIGTERM the engine")
+        os.kill(broker.pid(), signal.SIGSTOP)
+        try:
+            time.sleep(0.1)
+            started = time.time()
+            proc = of.engines.pop("0")
+            proc.send_signal(signal.SIGTERM)
+            try:
+                rc = proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+                rc = None
+            took = time.time() - started
+        finally:
+            os.kill(broker.pid(), signal.SIGCONT)
+        text = engine_log(work, "0")
+        log("the engine ended with status %s %.1f s after SIGTERM; its last words:\n  %s"
+            % (rc, took, "\n  ".join([l for l in text.splitlines()
+                                       if l.startswith("run:")][-5:])))
+        if rc is None:
+            problems.append("the engine did not end within 30 s of SIGTERM")
+        elif rc not in (0, 3):
+            problems.append("the engine ended with status %d" % rc)
+        elif took > 5 + 5:
+            problems.append("the engine took %.1f s to stop (bound 5 s)" % took)
+        if rc == 3 and "still stopping 5 s after the stop was asked for, while " not in text:
+            problems.append("status 3 without the watchdog's line in the log")
+        of.start_engine("0")
+        of.publish("invoices", workload.invoices)
+        actual = harness.wait_for(of, expected, "after the restart")
+        problems += check(of, workload, expected, actual)
+        if of.stop_engine("0") != 0:
+            problems.append("engine 0: SIGTERM did not end it cleanly")
+    return problems
+
+
 def aborts_rewind(work):
     """Every 2nd transaction is aborted by the engine itself (fault
     injection): each abort must roll back the shards' state and rewind the
@@ -734,6 +796,7 @@ if __name__ == "__main__":
                   ("broker_restart_scale_out", broker_restart_scale_out),
                   ("split_event_times", split_event_times),
                   ("aborts_rewind", aborts_rewind),
+                  ("stop_with_broker_stalled", stop_with_broker_stalled),
                   ("publish_bad_lines", publish_bad_lines),
                   ("startup_errors", startup_errors),
                   ("simulators_close_the_loop", simulators_close_the_loop),

@@ -47,10 +47,14 @@ class Broker:
         args = ["bash", BROKER_SCRIPT, "stop"] + (["--keep-data"] if keep_data else [])
         subprocess.run(args, env=self.env, capture_output=True, text=True)
 
-    def kill(self):
-        """SIGKILL, as a crash: the script's pid file names the process."""
+    def pid(self):
+        """The broker's process, as the script's pid file names it."""
         with open(os.path.join(self.env["ORDERFLOW_BROKER_DIR"], "broker.pid")) as f:
-            pid = int(f.read().strip())
+            return int(f.read().strip())
+
+    def kill(self):
+        """SIGKILL, as a crash."""
+        pid = self.pid()
         os.kill(pid, signal.SIGKILL)
         for _ in range(100):
             try:
@@ -161,15 +165,17 @@ class Orderflow:
                 proc.kill()
                 proc.wait()
 
-    def replay(self, records):
+    def replay(self, records, config_extra=""):
+        """`orderflow replay` of `records`, this cluster's partition counts
+        and `config_extra` (more YAML) configured: its outputs."""
         path = os.path.join(self.work, "replay-input.jsonl")
         with open(path, "w") as f:
             for r in records:
                 f.write(json.dumps(r, separators=(",", ":")) + "\n")
         config = os.path.join(self.work, "replay.yaml")
         with open(config, "w") as f:
-            f.write("partitions:\n  orders: %d\n  inventory: %d\n"
-                    % (self.order_partitions, self.inventory_partitions))
+            f.write("partitions:\n  orders: %d\n  inventory: %d\n%s"
+                    % (self.order_partitions, self.inventory_partitions, config_extra))
         out = self.run("replay", "--config", config, "--metrics",
                        os.path.join(self.work, "replay-metrics.json"), path)
         return [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
@@ -246,6 +252,49 @@ def ts(seconds):
     return t.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (t.microsecond // 1000)
 
 
+def record(topic, key, value, when):
+    """An input record of a workload: `value` on `topic`, keyed `key`, at
+    `when` (a ts())."""
+    return {"topic": topic, "key": key, "timestamp": when, "value": value}
+
+
+def stock_count(sku, quantity, warehouse=None):
+    """A stock count of `sku` at the start, at `warehouse` if given."""
+    value = {"sku": sku, "kind": "SNAPSHOT", "quantity": quantity, "occurredAt": ts(0)}
+    if warehouse:
+        value["warehouseId"] = warehouse
+    return record("inventory", sku, value, ts(0))
+
+
+def random_orders(rnd, skus, count, line_count, ship_to):
+    """`count` orders drawn from `rnd`, placed 0.05 to 0.3 s apart from a
+    minute in, each of line_count(rnd) lines of `skus` shipped to
+    ship_to(rnd); about 1% invalid (a line of no units), about 1% sent
+    twice. Returns the records, the valid ones, and when the last was
+    placed (seconds)."""
+    orders, valid_orders = [], []
+    t = 60.0
+    for n in range(count):
+        oid = "O-%07d" % n
+        t += rnd.uniform(0.05, 0.3)
+        lines = [{"lineId": str(i + 1), "sku": rnd.choice(skus),
+                  "quantity": rnd.randint(1, 5), "unitPriceMinor": 1299}
+                 for i in range(line_count(rnd))]
+        value = {"orderId": oid, "customerId": "C-%d" % rnd.randint(1, 5000),
+                 "placedAt": ts(t), "serviceLevel": rnd.choice(LEVELS),
+                 "currency": "EUR", "shipTo": ship_to(rnd), "lines": lines}
+        invalid = rnd.random() < 0.01
+        if invalid:
+            value["lines"][0]["quantity"] = 0
+        order = record("orders", oid, value, ts(t))
+        orders.append(order)
+        if rnd.random() < 0.01:
+            orders.append(order)  # the same record twice: a no-op
+        if not invalid:
+            valid_orders.append(order)
+    return orders, valid_orders, t
+
+
 class Workload:
     """A seeded order flow whose outcome does not depend on how Kafka
     interleaves topics and partitions: stock is ample (no two orders compete
@@ -260,43 +309,21 @@ class Workload:
     def __init__(self, seed, orders, skus=300):
         rnd = random.Random(seed)
         self.skus = ["SKU-%05d" % i for i in range(skus)]
-        self.inventory = [
-            {"topic": "inventory", "key": s, "timestamp": ts(0),
-             "value": {"sku": s, "kind": "SNAPSHOT", "quantity": 10_000_000,
-                       "occurredAt": ts(0)}}
-            for s in self.skus]
-        self.orders, self.cancellations, self.shipments, self.invoices = [], [], [], []
+        self.inventory = [stock_count(s, 10_000_000) for s in self.skus]
+        self.cancellations, self.shipments, self.invoices = [], [], []
         billing = random.Random(seed + 1000)  # leaves the other draws as they were
-        self.valid_orders = []
-        t = 60.0
-        for n in range(orders):
-            oid = "O-%07d" % n
-            t += rnd.uniform(0.05, 0.3)
-            lines = [{"lineId": str(i + 1), "sku": rnd.choice(self.skus),
-                      "quantity": rnd.randint(1, 5), "unitPriceMinor": 1299}
-                     for i in range(rnd.randint(1, 4))]
-            value = {"orderId": oid, "customerId": "C-%d" % rnd.randint(1, 5000),
-                     "placedAt": ts(t), "serviceLevel": rnd.choice(LEVELS),
-                     "currency": "EUR", "shipTo": dict(ADDRESS), "lines": lines}
-            invalid = rnd.random() < 0.01
-            if invalid:
-                value["lines"][0]["quantity"] = 0
-            record = {"topic": "orders", "key": oid, "timestamp": ts(t), "value": value}
-            self.orders.append(record)
-            if rnd.random() < 0.01:
-                self.orders.append(record)  # the same record twice: a no-op
-            if not invalid:
-                self.valid_orders.append(record)
+        self.orders, self.valid_orders, t = random_orders(
+            rnd, self.skus, orders, lambda r: r.randint(1, 4), lambda r: dict(ADDRESS))
         t2 = t + 600
-        for record in self.valid_orders:
-            oid = record["key"]
+        for order in self.valid_orders:
+            oid = order["key"]
             roll = rnd.random()
             t2 += rnd.uniform(0.01, 0.1)
             if roll < 0.05:
-                self.cancellations.append(
-                    {"topic": "cancellations", "key": oid, "timestamp": ts(t2),
-                     "value": {"orderId": oid, "requestedAt": ts(t2),
-                               "reason": "customer asked"}})
+                self.cancellations.append(record(
+                    "cancellations", oid,
+                    {"orderId": oid, "requestedAt": ts(t2), "reason": "customer asked"},
+                    ts(t2)))
             elif roll < 0.80:
                 statuses = ["SHIPPED"]
                 if rnd.random() < 0.02:
@@ -304,21 +331,21 @@ class Workload:
                 statuses.append("DELIVERED")
                 for i, status in enumerate(statuses):
                     when = ts(t2 + 60 * i)
-                    self.shipments.append(
-                        {"topic": "shipments", "key": oid, "timestamp": when,
-                         "value": {"orderId": oid, "shipmentId": "S-" + oid,
-                                   "status": status, "occurredAt": when}})
+                    self.shipments.append(record(
+                        "shipments", oid,
+                        {"orderId": oid, "shipmentId": "S-" + oid, "status": status,
+                         "occurredAt": when}, when))
                 lines = [{"lineId": l["lineId"], "sku": l["sku"], "quantity": l["quantity"],
                           "amountMinor": l["quantity"] * l["unitPriceMinor"]}
-                         for l in record["value"]["lines"]]
+                         for l in order["value"]["lines"]]
                 if billing.random() < 0.03:
                     lines[0]["quantity"] += 1
-                    lines[0]["amountMinor"] += record["value"]["lines"][0]["unitPriceMinor"]
+                    lines[0]["amountMinor"] += order["value"]["lines"][0]["unitPriceMinor"]
                 when = ts(t2 + 30)
-                self.invoices.append(
-                    {"topic": "invoices", "key": oid, "timestamp": when,
-                     "value": {"orderId": oid, "invoiceId": "INV-" + oid,
-                               "issuedAt": when, "lines": lines}})
+                self.invoices.append(record(
+                    "invoices", oid,
+                    {"orderId": oid, "invoiceId": "INV-" + oid, "issuedAt": when,
+                     "lines": lines}, when))
 
     def phase1(self):
         return self.inventory + self.orders

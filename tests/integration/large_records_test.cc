@@ -35,6 +35,7 @@
 #include "observe/live_metrics.h"
 #include "orderflow/v1/orderflow.pb.h"
 #include "tests/support/sample_records.h"
+#include "tests/support/test_producers.h"
 
 namespace orderflow {
 namespace {
@@ -73,19 +74,11 @@ class LargeRecords : public ::testing::Test {
   void Publish() {
     Config writer_config = config_;
     writer_config.kafka.properties["message.max.bytes"] = kTopicLimit;
-    auto conf = MakeKafkaConf(writer_config.kafka, {{"partitioner", "murmur2_random"}});
-    ASSERT_TRUE(conf.ok()) << conf.status();
-    std::string error;
-    std::unique_ptr<RdKafka::Producer> p(RdKafka::Producer::create(conf->get(), error));
-    ASSERT_TRUE(p) << error;
+    std::unique_ptr<RdKafka::Producer> p = testing::KeyedProducer(writer_config.kafka);
+    ASSERT_TRUE(p);
     auto send = [&](Topic topic, const std::string& key, const std::string& value,
                     int64_t time) {
-      const std::string name = KafkaTopic(config_.kafka.topic_prefix, topic);
-      const int32_t partition = PartitionOf(key, PartitionCount(topic, config_.engine));
-      ASSERT_EQ(p->produce(name, partition, RdKafka::Producer::RK_MSG_COPY,
-                           const_cast<char*>(value.data()), value.size(),
-                           key.data(), key.size(), time, nullptr),
-                RdKafka::ERR_NO_ERROR);
+      testing::ProduceKeyed(*p, config_, topic, key, value, time);
     };
     send(Topic::kInventory, testing::kSampleSku,
          testing::PlentyOfStock(kStart - 3600000).SerializeAsString(), kStart - 3600000);

@@ -21,8 +21,6 @@ deadline, hold limit or contact ladder falls due.
            happened), a hold after shipment, or an address change refused
 """
 
-import json
-import os
 import random
 import time
 from collections import Counter, defaultdict
@@ -64,32 +62,11 @@ class MixWorkload:
         self.rnd = random.Random(seed + 1)  # phases 2 and 3
         self.skus = ["SKU-%05d" % i for i in range(skus)]
         self.homes = {s: homes_of(i) for i, s in enumerate(self.skus)}
-        self.inventory = [
-            {"topic": "inventory", "key": s, "timestamp": ts(0),
-             "value": {"sku": s, "kind": "SNAPSHOT", "quantity": STOCK,
-                       "occurredAt": ts(0), "warehouseId": w}}
-            for s in self.skus for w in self.homes[s]]
-        self.orders, self.valid_orders = [], []
-        t = 60.0
-        for n in range(orders):
-            oid = "O-%07d" % n
-            t += rnd.uniform(0.05, 0.3)
-            lines = [{"lineId": str(i + 1), "sku": rnd.choice(self.skus),
-                      "quantity": rnd.randint(1, 5), "unitPriceMinor": 1299}
-                     for i in range(rnd.choice([1, 1, 1, 2, 2, 3, 4]))]
-            value = {"orderId": oid, "customerId": "C-%d" % rnd.randint(1, 5000),
-                     "placedAt": ts(t), "serviceLevel": rnd.choice(harness.LEVELS),
-                     "currency": "EUR", "shipTo": dict(ADDRESSES[rnd.choice(COUNTRIES)]),
-                     "lines": lines}
-            invalid = rnd.random() < 0.01
-            if invalid:
-                value["lines"][0]["quantity"] = 0
-            record = {"topic": "orders", "key": oid, "timestamp": ts(t), "value": value}
-            self.orders.append(record)
-            if rnd.random() < 0.01:
-                self.orders.append(record)  # the same record twice: a no-op
-            if not invalid:
-                self.valid_orders.append(record)
+        self.inventory = [harness.stock_count(s, STOCK, w)
+                          for s in self.skus for w in self.homes[s]]
+        self.orders, self.valid_orders, t = harness.random_orders(
+            rnd, self.skus, orders, lambda r: r.choice([1, 1, 1, 2, 2, 3, 4]),
+            lambda r: dict(ADDRESSES[r.choice(COUNTRIES)]))
         self.t = t + 300
         self.phase2_records, self.phase3_records = [], []
         self.shipped = {}  # order id -> whether a parcel failed once
@@ -102,7 +79,7 @@ class MixWorkload:
         return ts(self.t)
 
     def _add(self, out, topic, key, value, when):
-        out.append({"topic": topic, "key": key, "timestamp": when, "value": value})
+        out.append(harness.record(topic, key, value, when))
 
     def make_phase2(self, tasks):
         """`tasks`: order id -> [(taskId, lines)] from phase 1's replay."""
@@ -243,18 +220,8 @@ def tasks_of(outputs):
 
 
 def replay(of, records):
-    """`orderflow replay` of `records` with the mix's warehouses configured
-    (harness's Orderflow.replay, with the sourcing section)."""
-    path = os.path.join(of.work, "replay-input.jsonl")
-    with open(path, "w") as f:
-        for r in records:
-            f.write(json.dumps(r, separators=(",", ":")) + "\n")
-    config = os.path.join(of.work, "replay.yaml")
-    with open(config, "w") as f:
-        f.write("partitions:\n  orders: %d\n  inventory: %d\n%s"
-                % (of.order_partitions, of.inventory_partitions, SOURCING_YAML))
-    out = of.run("replay", "--config", config, path)
-    return [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
+    """`orderflow replay` of `records` with the mix's warehouses configured."""
+    return of.replay(records, SOURCING_YAML)
 
 
 def wait_for_stock(of, workload, timeout=300):

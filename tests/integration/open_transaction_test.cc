@@ -27,6 +27,7 @@
 #include "orderflow/v1/orderflow.pb.h"
 #include "kafka/kafka_io.h"
 #include "producers/tail.h"
+#include "tests/support/test_producers.h"
 
 namespace orderflow {
 namespace {
@@ -50,14 +51,7 @@ class OpenTransaction : public ::testing::Test {
   }
 
   std::unique_ptr<RdKafka::Producer> TransactionalProducer(const std::string& id) {
-    auto conf = MakeKafkaConf(config_.kafka, {{"transactional.id", id}});
-    EXPECT_TRUE(conf.ok()) << conf.status();
-    std::string error;
-    std::unique_ptr<RdKafka::Producer> p(RdKafka::Producer::create(conf->get(), error));
-    EXPECT_TRUE(p) << error;
-    ErrorPtr e(p->init_transactions(30000));
-    EXPECT_FALSE(e) << e->str();
-    return p;
+    return testing::TransactionalProducer(config_.kafka, id);
   }
 
   // One transaction of status changes keyed `keys`, flushed to the

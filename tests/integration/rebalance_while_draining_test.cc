@@ -32,6 +32,7 @@
 #include "observe/live_metrics.h"
 #include "orderflow/v1/orderflow.pb.h"
 #include "tests/support/sample_records.h"
+#include "tests/support/test_producers.h"
 
 namespace orderflow {
 namespace {
@@ -115,14 +116,9 @@ class RebalanceWhileDraining : public ::testing::Test {
   // requests' partition 0: the stage consumers (read_committed) stop
   // before it, so draining does not end while it is open.
   std::unique_ptr<RdKafka::Producer> OpenTransaction() {
-    auto conf = MakeKafkaConf(config_.kafka, {{"transactional.id", "drain.blocker"}});
-    EXPECT_TRUE(conf.ok()) << conf.status();
-    std::string error;
-    std::unique_ptr<RdKafka::Producer> p(RdKafka::Producer::create(conf->get(), error));
-    EXPECT_TRUE(p) << error;
-    ErrorPtr e(p->init_transactions(30000));
-    EXPECT_FALSE(e) << e->str();
-    e.reset(p->begin_transaction());
+    std::unique_ptr<RdKafka::Producer> p =
+        testing::TransactionalProducer(config_.kafka, "drain.blocker");
+    ErrorPtr e(p->begin_transaction());
     EXPECT_FALSE(e) << e->str();
     const std::string topic =
         KafkaTopic(config_.kafka.topic_prefix, InternalTopic::kAllocationRequests);
@@ -136,19 +132,11 @@ class RebalanceWhileDraining : public ::testing::Test {
   }
 
   void PublishStockAndOrders() {
-    auto conf = MakeKafkaConf(config_.kafka, {{"partitioner", "murmur2_random"}});
-    ASSERT_TRUE(conf.ok()) << conf.status();
-    std::string error;
-    std::unique_ptr<RdKafka::Producer> p(RdKafka::Producer::create(conf->get(), error));
-    ASSERT_TRUE(p) << error;
+    std::unique_ptr<RdKafka::Producer> p = testing::KeyedProducer(config_.kafka);
+    ASSERT_TRUE(p);
     auto send = [&](Topic topic, const std::string& key, const std::string& value,
                     int64_t time) {
-      const std::string name = KafkaTopic(config_.kafka.topic_prefix, topic);
-      const int32_t partition = PartitionOf(key, PartitionCount(topic, config_.engine));
-      ASSERT_EQ(p->produce(name, partition, RdKafka::Producer::RK_MSG_COPY,
-                           const_cast<char*>(value.data()), value.size(),
-                           key.data(), key.size(), time, nullptr),
-                RdKafka::ERR_NO_ERROR);
+      testing::ProduceKeyed(*p, config_, topic, key, value, time);
     };
     send(Topic::kInventory, testing::kSampleSku,
          testing::PlentyOfStock(kStart - 3600000).SerializeAsString(), kStart - 3600000);

@@ -50,9 +50,11 @@ class Checker(HTMLParser):
         self.text.append(data)
 
 
-def main():
-    html = open(sys.argv[1], encoding="utf-8").read()
-    text = open(sys.argv[2], encoding="utf-8").read()
+def check_page(html, charts):
+    """The checks every report page passes: well formed, self-contained, a
+    doctype, each inline SVG well-formed XML with labels, and each of the
+    chart titles `charts` there. Returns (errors, page, flow): the page's
+    text with cells apart, and as running text as written."""
     c = Checker()
     c.feed(html)
     c.close()
@@ -62,30 +64,37 @@ def main():
     if not html.startswith("<!DOCTYPE html>"):
         errors.append("no doctype")
 
-    svgs = re.findall(r"<svg\b.*?</svg>", html, re.S)
+    ns = "{http://www.w3.org/2000/svg}"
     titles = []
-    for svg in svgs:
+    for svg in re.findall(r"<svg\b.*?</svg>", html, re.S):
         try:
             root = ET.fromstring(svg)
         except ET.ParseError as e:
             errors.append(f"an SVG is not well-formed XML: {e}")
             continue
-        ns = "{http://www.w3.org/2000/svg}"
         titles.append(root.find(ns + "title").text)
         if not root.findall(f".//{ns}text"):
             errors.append(f"SVG {titles[-1]!r} has no labels")
-    wanted = ["Orders received, shipped and delivered per day",
-              "Backlog by status at the end of each day",
-              "Cycle time placed -> shipped per day (hours)",
-              "Cycle time placed -> delivered per day (hours)",
-              "Escalations raised in 2026-W10 by kind"]
-    for w in wanted:
+    for w in charts:
         if w not in titles:
             errors.append(f"chart missing: {w!r} (have {titles})")
 
+    page = " ".join(" ".join(c.text).split())
+    flow = " ".join("".join(c.text).split())
+    return errors, page, flow
+
+
+def main():
+    html = open(sys.argv[1], encoding="utf-8").read()
+    text = open(sys.argv[2], encoding="utf-8").read()
+    errors, page, flow = check_page(
+        html, ["Orders received, shipped and delivered per day",
+               "Backlog by status at the end of each day",
+               "Cycle time placed -> shipped per day (hours)",
+               "Cycle time placed -> delivered per day (hours)",
+               "Escalations raised in 2026-W10 by kind"])
+
     # The headline table: every row of the text is a row of the page.
-    page = " ".join(" ".join(c.text).split())  # cells apart
-    flow = " ".join("".join(c.text).split())  # running text as written
     rows = 0
     for line in text.splitlines():
         m = re.match(r"^  (\S.*?)\s{2,}(\S+(?: %|)|n/a)\s+(\S+(?: %|)|n/a)\s+(\S+(?: pp|)|n/a)$", line)

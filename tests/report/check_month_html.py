@@ -9,44 +9,20 @@ Usage: check_month_html.py REPORT.html REPORT.txt MONTH
 import os
 import re
 import sys
-import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from check_html import Checker  # noqa: E402
+from check_html import check_page  # noqa: E402
 
 
 def main():
     html = open(sys.argv[1], encoding="utf-8").read()
     text = open(sys.argv[2], encoding="utf-8").read()
     month = sys.argv[3]
-    c = Checker()
-    c.feed(html)
-    c.close()
-    errors = list(c.errors)
-    if c.stack:
-        errors.append(f"not closed: {c.stack}")
-    if not html.startswith("<!DOCTYPE html>"):
-        errors.append("no doctype")
+    errors, page, flow = check_page(
+        html, [f"Escalations raised per day in {month}, top problems",
+               f"Contacts per day in {month}, top root causes",
+               f"Contacts in {month} by root cause"])
 
-    ns = "{http://www.w3.org/2000/svg}"
-    titles = []
-    for svg in re.findall(r"<svg\b.*?</svg>", html, re.S):
-        try:
-            root = ET.fromstring(svg)
-        except ET.ParseError as e:
-            errors.append(f"an SVG is not well-formed XML: {e}")
-            continue
-        titles.append(root.find(ns + "title").text)
-        if not root.findall(f".//{ns}text"):
-            errors.append(f"SVG {titles[-1]!r} has no labels")
-    for w in [f"Escalations raised per day in {month}, top problems",
-              f"Contacts per day in {month}, top root causes",
-              f"Contacts in {month} by root cause"]:
-        if w not in titles:
-            errors.append(f"chart missing: {w!r} (have {titles})")
-
-    page = " ".join(" ".join(c.text).split())  # cells apart
-    flow = " ".join("".join(c.text).split())  # running text as written
     problems = 0
     for line in text.splitlines():
         m = re.match(r"^  \d\. (\S+: \d+ (?:raised|contacts?), .*)$", line)

@@ -6,8 +6,6 @@
 // (tests/restore/restore_harness.h).
 #include <algorithm>
 #include <cstdint>
-#include <iostream>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -18,23 +16,8 @@
 namespace orderflow::restore {
 namespace {
 
-#ifdef ORDERFLOW_RESTORE_SMALL_STREAM
-constexpr size_t kRecords = 40000;
-constexpr double kOrdersPerMinute = 5;
-#else
-constexpr size_t kRecords = 150000;
-constexpr double kOrdersPerMinute = 15;
-#endif
-
 const Stream& MixStream() {
-  static const Stream stream = [] {
-    workload::WorkloadOptions options;
-    options.seed = 20260415;
-    options.records = kRecords;
-    options.orders_per_minute = kOrdersPerMinute;
-    options.v11 = true;
-    return workload::GenerateWorkload(options);
-  }();
+  static const Stream stream = TwoDaysOfTraffic(20260415, /*v11=*/true);
   return stream;
 }
 
@@ -46,13 +29,7 @@ EngineConfig MixConfig(int32_t orders, int32_t inventory) {
 }
 
 // Short retentions: closed orders forgotten, early records expiring.
-EngineConfig MixShortRetention() {
-  EngineConfig config = MixConfig(4, 4);
-  config.closed_order_retention = Hours(12);
-  config.early_cancellation_retention = Hours(6);
-  config.early_shipment_retention = Hours(6);
-  return config;
-}
+EngineConfig MixShortRetention() { return WithShortRetention(MixConfig(4, 4)); }
 
 const Outputs& Reference4x4() {
   static const Outputs outputs = RunStraight(MixConfig(4, 4), MixStream());
@@ -63,41 +40,34 @@ const Outputs& Reference4x4() {
 // through rules 9 to 13 (and the v1 rules as before). Its dead letters
 // are only those it means to cause.
 TEST(CrashRestoreMix, StreamExercisesTheNewRules) {
-  ASSERT_EQ(MixStream().size(), kRecords);
-  std::cout << workload::Describe(MixStream()) << "\n";
-  std::map<std::string, size_t> counts;
-  for (const std::string& line : Reference4x4().lines) ++counts[KindOf(line)];
-  for (const auto& [kind, n] : counts) std::cout << "  " << kind << ": " << n << "\n";
-  for (const char* kind : {
-           "order-status ALLOCATED",
-           "order-status ON_HOLD",
-           "order-status PARTIALLY_SHIPPED",
-           "order-status PARTIALLY_DELIVERED",
-           "order-status SHIPPED",
-           "order-status DELIVERED",
-           "order-status CANCELLED",
-           "delivery-tasks CREATE",
-           "delivery-tasks UPDATE",
-           "delivery-tasks HOLD",
-           "delivery-tasks RELEASE",
-           "amendment-results APPLIED",
-           "amendment-results REJECTED",
-           "escalations RAISED AMENDMENT_REJECTED",
-           "escalations RAISED HOLD_AGED",
-           "escalations CLEARED HOLD_AGED",
-           "escalations RAISED HOLD_AFTER_SHIPMENT",
-           "escalations RAISED CUSTOMER_CONTACT",
-           "escalations CLEARED CUSTOMER_CONTACT",
-           "escalations RAISED DELIVERY_FAILED",
-       }) {
-    EXPECT_GT(counts[kind], 0u) << kind;
-  }
+  ExpectEveryKind(MixStream(), Reference4x4(), {
+                         "order-status ALLOCATED",
+                         "order-status ON_HOLD",
+                         "order-status PARTIALLY_SHIPPED",
+                         "order-status PARTIALLY_DELIVERED",
+                         "order-status SHIPPED",
+                         "order-status DELIVERED",
+                         "order-status CANCELLED",
+                         "delivery-tasks CREATE",
+                         "delivery-tasks UPDATE",
+                         "delivery-tasks HOLD",
+                         "delivery-tasks RELEASE",
+                         "amendment-results APPLIED",
+                         "amendment-results REJECTED",
+                         "escalations RAISED AMENDMENT_REJECTED",
+                         "escalations RAISED HOLD_AGED",
+                         "escalations CLEARED HOLD_AGED",
+                         "escalations RAISED HOLD_AFTER_SHIPMENT",
+                         "escalations RAISED CUSTOMER_CONTACT",
+                         "escalations CLEARED CUSTOMER_CONTACT",
+                         "escalations RAISED DELIVERY_FAILED",
+  });
 }
 
 class CrashRestoreMixAtCut : public testing::TestWithParam<int> {};
 
 TEST_P(CrashRestoreMixAtCut, OutputsEqualAnUninterruptedRun) {
-  const size_t cut = Cuts(23, 3, kRecords)[GetParam()];
+  const size_t cut = Cuts(23, 3, kStreamRecords)[GetParam()];
   SCOPED_TRACE("crash after " + std::to_string(cut) + " records");
   EXPECT_TRUE(SameOutputs(Reference4x4(),
                           RunWithCrashes(MixConfig(4, 4), MixStream(), {cut})));
@@ -106,32 +76,32 @@ INSTANTIATE_TEST_SUITE_P(ThreeCuts, CrashRestoreMixAtCut, testing::Values(0, 1, 
 
 TEST(CrashRestoreMix, SeveralCrashesInOneRun) {
   EXPECT_TRUE(SameOutputs(Reference4x4(), RunWithCrashes(MixConfig(4, 4), MixStream(),
-                                                         Cuts(29, 5, kRecords))));
+                                                         Cuts(29, 5, kStreamRecords))));
 }
 
 TEST(CrashRestoreMix, SeveralCrashesWithOneShardPerStage) {
   const EngineConfig config = MixConfig(1, 1);
   EXPECT_TRUE(SameOutputs(RunStraight(config, MixStream()),
-                          RunWithCrashes(config, MixStream(), Cuts(31, 4, kRecords))));
+                          RunWithCrashes(config, MixStream(), Cuts(31, 4, kStreamRecords))));
 }
 
 TEST(CrashRestoreMix, SeveralCrashesWithUnevenShards) {
   const EngineConfig config = MixConfig(7, 3);
   EXPECT_TRUE(SameOutputs(RunStraight(config, MixStream()),
-                          RunWithCrashes(config, MixStream(), Cuts(37, 4, kRecords))));
+                          RunWithCrashes(config, MixStream(), Cuts(37, 4, kStreamRecords))));
 }
 
 TEST(CrashRestoreMix, SeveralCrashesRestoredFromAChangelog) {
   EXPECT_TRUE(SameOutputs(Reference4x4(),
                           RunWithChangelogCrashes(MixConfig(4, 4), MixStream(),
-                                                  Cuts(41, 5, kRecords))));
+                                                  Cuts(41, 5, kStreamRecords))));
 }
 
 TEST(CrashRestoreMix, SeveralCrashesRestoredFromAChangelogWithShortRetention) {
   const EngineConfig config = MixShortRetention();
   EXPECT_TRUE(SameOutputs(RunStraight(config, MixStream()),
                           RunWithChangelogCrashes(config, MixStream(),
-                                                  Cuts(43, 4, kRecords))));
+                                                  Cuts(43, 4, kStreamRecords))));
 }
 
 TEST(ReplayMix, OutputsDoNotDependOnTheNumberOfShards) {

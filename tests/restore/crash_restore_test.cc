@@ -6,8 +6,6 @@
 // The stream is bench/workload.h's, a little over two days of traffic.
 #include <algorithm>
 #include <cstdint>
-#include <iostream>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -18,42 +16,16 @@
 namespace orderflow::restore {
 namespace {
 
-using workload::InputRecord;
-
-#ifdef ORDERFLOW_RESTORE_SMALL_STREAM
-constexpr size_t kRecords = 40000;
-constexpr double kOrdersPerMinute = 5;
-#else
-constexpr size_t kRecords = 150000;
-constexpr double kOrdersPerMinute = 15;
-#endif
-
 // Two days of traffic, so that deadlines and backorder ageing fall due
-// (and, with ShortRetention, early records expire and closed orders are
+// (and, with short retentions, early records expire and closed orders are
 // forgotten), some of them across a cut.
-const std::vector<InputRecord>& Stream() {
-  static const std::vector<InputRecord> stream = [] {
-    workload::WorkloadOptions options;
-    options.seed = 20260302;
-    options.records = kRecords;
-    options.orders_per_minute = kOrdersPerMinute;
-    return workload::GenerateWorkload(options);
-  }();
+const std::vector<workload::InputRecord>& Stream() {
+  static const std::vector<workload::InputRecord> stream =
+      TwoDaysOfTraffic(20260302, /*v11=*/false);
   return stream;
 }
 
-// Every public output as one line: topic, tab, deterministic protobuf
-// binary. Remembers which input caused each, for failure messages.
-
-// Short retentions, so that closed orders are forgotten and early records
-// expire many times within the stream.
-EngineConfig ShortRetention() {
-  EngineConfig config = Partitions(4, 4);
-  config.closed_order_retention = Hours(12);
-  config.early_cancellation_retention = Hours(6);
-  config.early_shipment_retention = Hours(6);
-  return config;
-}
+EngineConfig ShortRetention() { return WithShortRetention(Partitions(4, 4)); }
 
 const Outputs& Reference4x4() {
   static const Outputs outputs = RunStraight(Partitions(4, 4), Stream());
@@ -70,40 +42,33 @@ const Outputs& ReferenceShortRetention() {
 // The comparisons below mean something only if the stream drives the
 // engine through its rules, timers included.
 TEST(CrashRestore, StreamExercisesTheRules) {
-  ASSERT_EQ(Stream().size(), kRecords);
-  std::cout << workload::Describe(Stream()) << "\n";
-  std::map<std::string, size_t> counts;
-  for (const std::string& line : Reference4x4().lines) ++counts[KindOf(line)];
-  for (const auto& [kind, n] : counts) std::cout << "  " << kind << ": " << n << "\n";
-  for (const char* kind : {
-           "order-status ACCEPTED",
-           "order-status REJECTED",
-           "order-status BACKORDERED",
-           "order-status ALLOCATED",
-           "order-status SHIPPED",
-           "order-status DELIVERED",
-           "order-status DELIVERY_FAILED",
-           "order-status CANCELLED",
-           "delivery-tasks CREATE",
-           "delivery-tasks CANCEL",
-           "escalations RAISED VALIDATION_FAILED",
-           "escalations RAISED CANCEL_AFTER_SHIPMENT",
-           "escalations RAISED SHIP_DEADLINE_AT_RISK",
-           "escalations RAISED SHIP_DEADLINE_MISSED",
-           "escalations RAISED DELIVERY_DEADLINE_MISSED",
-           "escalations RAISED BACKORDER_AGED",
-           "escalations CLEARED BACKORDER_AGED",
-           "escalations CLEARED DELIVERY_FAILED",
-           "dead-letter DUPLICATE_ORDER",
-       }) {
-    EXPECT_GT(counts[kind], 0u) << kind;
-  }
+  ExpectEveryKind(Stream(), Reference4x4(), {
+                      "order-status ACCEPTED",
+                      "order-status REJECTED",
+                      "order-status BACKORDERED",
+                      "order-status ALLOCATED",
+                      "order-status SHIPPED",
+                      "order-status DELIVERED",
+                      "order-status DELIVERY_FAILED",
+                      "order-status CANCELLED",
+                      "delivery-tasks CREATE",
+                      "delivery-tasks CANCEL",
+                      "escalations RAISED VALIDATION_FAILED",
+                      "escalations RAISED CANCEL_AFTER_SHIPMENT",
+                      "escalations RAISED SHIP_DEADLINE_AT_RISK",
+                      "escalations RAISED SHIP_DEADLINE_MISSED",
+                      "escalations RAISED DELIVERY_DEADLINE_MISSED",
+                      "escalations RAISED BACKORDER_AGED",
+                      "escalations CLEARED BACKORDER_AGED",
+                      "escalations CLEARED DELIVERY_FAILED",
+                      "dead-letter DUPLICATE_ORDER",
+  });
 }
 
 class CrashRestoreAtCut : public testing::TestWithParam<int> {};
 
 TEST_P(CrashRestoreAtCut, OutputsEqualAnUninterruptedRun) {
-  const size_t cut = Cuts(7, 3, kRecords)[GetParam()];
+  const size_t cut = Cuts(7, 3, kStreamRecords)[GetParam()];
   SCOPED_TRACE("crash after " + std::to_string(cut) + " records");
   EXPECT_TRUE(SameOutputs(Reference4x4(),
                           RunWithCrashes(Partitions(4, 4), Stream(), {cut})));
@@ -113,13 +78,13 @@ INSTANTIATE_TEST_SUITE_P(ThreeCuts, CrashRestoreAtCut, testing::Values(0, 1, 2))
 TEST(CrashRestore, SeveralCrashesInOneRun) {
   EXPECT_TRUE(SameOutputs(Reference4x4(),
                           RunWithCrashes(Partitions(4, 4), Stream(),
-                                         Cuts(11, 5, kRecords))));
+                                         Cuts(11, 5, kStreamRecords))));
 }
 
 TEST(CrashRestore, SeveralCrashesWithOneShardPerStage) {
   const EngineConfig config = Partitions(1, 1);
   EXPECT_TRUE(SameOutputs(RunStraight(config, Stream()),
-                          RunWithCrashes(config, Stream(), Cuts(13, 4, kRecords))));
+                          RunWithCrashes(config, Stream(), Cuts(13, 4, kStreamRecords))));
 }
 
 TEST(CrashRestore, SeveralCrashesWithShortRetention) {
@@ -130,7 +95,7 @@ TEST(CrashRestore, SeveralCrashesWithShortRetention) {
       straight.lines.begin(), straight.lines.end(), [](const std::string& l) {
         return l.find("UNMATCHED_SHIPMENT") != std::string::npos;
       }));
-  EXPECT_TRUE(SameOutputs(straight, RunWithCrashes(config, Stream(), Cuts(17, 5, kRecords))));
+  EXPECT_TRUE(SameOutputs(straight, RunWithCrashes(config, Stream(), Cuts(17, 5, kStreamRecords))));
 }
 
 // The same crashes, restored key by key from a changelog (what the Kafka
@@ -138,13 +103,13 @@ TEST(CrashRestore, SeveralCrashesWithShortRetention) {
 TEST(CrashRestore, SeveralCrashesRestoredFromAChangelog) {
   EXPECT_TRUE(SameOutputs(Reference4x4(),
                           RunWithChangelogCrashes(Partitions(4, 4), Stream(),
-                                                  Cuts(11, 5, kRecords))));
+                                                  Cuts(11, 5, kStreamRecords))));
 }
 
 TEST(CrashRestore, SeveralCrashesRestoredFromAChangelogWithShortRetention) {
   EXPECT_TRUE(SameOutputs(ReferenceShortRetention(),
                           RunWithChangelogCrashes(ShortRetention(), Stream(),
-                                                  Cuts(19, 4, kRecords))));
+                                                  Cuts(19, 4, kStreamRecords))));
 }
 
 TEST(Replay, SameStreamTwiceGivesTheSameOutputs) {

@@ -1,6 +1,7 @@
 #include "tests/restore/restore_harness.h"
 
 #include <algorithm>
+#include <iostream>
 #include <map>
 #include <memory>
 #include <random>
@@ -60,11 +61,37 @@ std::string KindOf(const std::string& line) {
 }
 
 
+Stream TwoDaysOfTraffic(uint64_t seed, bool v11) {
+  workload::WorkloadOptions options;
+  options.seed = seed;
+  options.records = kStreamRecords;
+  options.orders_per_minute = kStreamOrdersPerMinute;
+  options.v11 = v11;
+  return workload::GenerateWorkload(options);
+}
+
 EngineConfig Partitions(int32_t orders, int32_t inventory) {
   EngineConfig config;
   config.order_partitions = orders;
   config.inventory_partitions = inventory;
   return config;
+}
+
+EngineConfig WithShortRetention(EngineConfig config) {
+  config.closed_order_retention = Hours(12);
+  config.early_cancellation_retention = Hours(6);
+  config.early_shipment_retention = Hours(6);
+  return config;
+}
+
+void ExpectEveryKind(const Stream& stream, const Outputs& outputs,
+                     const std::vector<std::string>& kinds) {
+  ASSERT_EQ(stream.size(), kStreamRecords);
+  std::cout << workload::Describe(stream) << "\n";
+  std::map<std::string, size_t> counts;
+  for (const std::string& line : outputs.lines) ++counts[KindOf(line)];
+  for (const auto& [kind, n] : counts) std::cout << "  " << kind << ": " << n << "\n";
+  for (const std::string& kind : kinds) EXPECT_GT(counts[kind], 0u) << kind;
 }
 
 

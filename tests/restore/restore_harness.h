@@ -78,9 +78,30 @@ struct Outputs {
   std::vector<size_t> caused_by;
 };
 
+// How long the streams of tests/restore are: a little over two days of
+// traffic, so that deadlines and ageing fall due, some of them across a
+// cut. Sanitized code runs several times slower: the harness built with
+// ORDERFLOW_RESTORE_SMALL_STREAM (and every test with it) takes a shorter
+// stream.
+#ifdef ORDERFLOW_RESTORE_SMALL_STREAM
+inline constexpr size_t kStreamRecords = 40000;
+inline constexpr double kStreamOrdersPerMinute = 5;
+#else
+inline constexpr size_t kStreamRecords = 150000;
+inline constexpr double kStreamOrdersPerMinute = 15;
+#endif
+
+// bench/workload.h's stream of kStreamRecords drawn from `seed` (the v1.1
+// mix if `v11`).
+Stream TwoDaysOfTraffic(uint64_t seed, bool v11);
+
 // A configuration with `orders` order shards and `inventory` inventory
 // shards, every other setting its default.
 EngineConfig Partitions(int32_t orders, int32_t inventory);
+
+// `config` with short retentions, so that closed orders are forgotten and
+// early records expire many times within a stream.
+EngineConfig WithShortRetention(EngineConfig config);
 
 // The whole stream through one pipeline.
 Outputs RunStraight(const EngineConfig& config, const Stream& stream);
@@ -100,6 +121,12 @@ Outputs RunWithChangelogCrashes(const EngineConfig& config,
 // Equal, or a message naming the first output that differs.
 testing::AssertionResult SameOutputs(const Outputs& expected,
                                      const Outputs& actual);
+
+// The comparisons mean something only if the stream drives the engine
+// through its rules: prints the stream and the kinds of its outputs (as
+// KindOf names them) and expects at least one output of each of `kinds`.
+void ExpectEveryKind(const Stream& stream, const Outputs& outputs,
+                     const std::vector<std::string>& kinds);
 
 // `count` crash points in [1, records), ascending, drawn from `seed`.
 std::vector<size_t> Cuts(uint64_t seed, size_t count, size_t records);

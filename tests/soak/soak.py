@@ -63,6 +63,7 @@ FAULTS = ["engine_kill", "engine_stop", "scale", "broker_kill", "broker_stop",
 OUTPUTS = ("order-status", "delivery-tasks", "escalations", "dead-letter")
 SESSION_TIMEOUT_S = 6
 TRANSACTION_TIMEOUT_S = 60  # consumers/kafka_host.cc; not configurable
+STACK_AFTER_S = 30  # an engine still stopping this long has its stacks taken
 BROKER_CYCLES = 6  # a fresh broker after this many cycles: topics pile up
 
 
@@ -85,6 +86,7 @@ class Soak:
         self.deck = []
         self.faults = Counter()
         self.notes = []  # what happened that is not an anomaly by itself
+        self.bounded_stops = 0  # stops the engine ended at its own bound
 
     # ------------------------------------------------------------ broker
     def start_broker(self):
@@ -197,17 +199,57 @@ class Soak:
     def stop_engines(self):
         for iid in sorted(self.engines):
             proc = self.engines.pop(iid)
-            if proc.poll() is not None:
-                continue
-            proc.send_signal(signal.SIGTERM)
-            try:
-                if proc.wait(timeout=90) != 0:
-                    self.anomalies.append("engine %s: SIGTERM ended it with status %d"
-                                          % (iid, proc.returncode))
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-                self.anomalies.append("engine %s did not end within 90 s of SIGTERM" % iid)
+            if proc.poll() is None:
+                self.stop_engine(iid, proc)
+
+    def stop_engine(self, iid, proc):
+        """SIGTERM, and the engine must end with status 0 within 90 s. One
+        still stopping after STACK_AFTER_S has its threads' stacks taken
+        (gdb) into the cycle's folder, to see which call hangs. One that
+        ends itself with status 3 hit its own bound on stopping
+        (kafka.stop_within): a bounded stop, noted and counted apart, its
+        log and stacks kept in the work folder."""
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=STACK_AFTER_S)
+        except subprocess.TimeoutExpired:
+            self.take_stacks(iid, proc)
+        try:
+            rc = proc.wait(timeout=90 - STACK_AFTER_S)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            self.anomalies.append("engine %s did not end within 90 s of SIGTERM" % iid)
+            return
+        if rc == 3:
+            self.bounded_stops += 1
+            kept = self.keep_engine_files(iid)
+            self.notes.append("cycle %d: engine %s ended its stop at its bound: %s (kept: %s)"
+                              % (self.cycle, iid, self.last_words(iid), kept))
+        elif rc != 0:
+            self.anomalies.append("engine %s: SIGTERM ended it with status %d" % (iid, rc))
+
+    def take_stacks(self, iid, proc):
+        path = os.path.join(self.cdir, "engine-%s-stacks.txt" % iid)
+        log("engine %s still stopping %d s after SIGTERM; taking its stacks" % (iid, STACK_AFTER_S))
+        try:
+            with open(path, "w") as f:
+                subprocess.run(["gdb", "-p", str(proc.pid), "-batch", "-nx",
+                                "-ex", "thread apply all bt"],
+                               stdout=f, stderr=subprocess.STDOUT, timeout=40)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            log("taking the stacks failed: %s" % e)
+
+    def keep_engine_files(self, iid):
+        """Copies the engine's log and stacks out of the cycle's folder
+        (removed when the cycle passes)."""
+        kept = os.path.join(self.root, "kept")
+        os.makedirs(kept, exist_ok=True)
+        for name in ("engine-%s.log" % iid, "engine-%s-stacks.txt" % iid):
+            src = os.path.join(self.cdir, name)
+            if os.path.exists(src):
+                shutil.copy(src, os.path.join(kept, "cycle-%03d-%s" % (self.cycle, name)))
+        return kept
 
     # ------------------------------------------------------------ faults
     def inject(self):
@@ -240,16 +282,7 @@ class Soak:
             if extras and (len(extras) == 2 or rnd.random() < 0.5):
                 iid = rnd.choice(extras)
                 log("fault: engine %s leaves (SIGTERM)" % iid)
-                proc = self.engines.pop(iid)
-                proc.send_signal(signal.SIGTERM)
-                try:
-                    if proc.wait(timeout=90) != 0:
-                        self.anomalies.append("engine %s: SIGTERM ended it with status %d"
-                                              % (iid, proc.returncode))
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
-                    self.anomalies.append("engine %s did not end within 90 s of SIGTERM" % iid)
+                self.stop_engine(iid, self.engines.pop(iid))
                 kind = "engine_leave"
             else:
                 iid = [i for i in ("1", "2") if i not in self.engines][0]
@@ -488,15 +521,17 @@ def main():
         soak.proxy.close()
     faults = " ".join("%s=%d" % kv for kv in sorted(soak.faults.items()))
     print("summary: %d cycles (%d failed), faults %d (%s), %d records checked, "
-          "%d anomalies, %.0f s, seed %d" % (cycles, failed_cycles,
-                                             sum(soak.faults.values()), faults,
-                                             total_checked, total_anomalies,
-                                             time.time() - started, args.seed))
+          "%d anomalies, %d stops ended at the engine's bound, %.0f s, seed %d"
+          % (cycles, failed_cycles, sum(soak.faults.values()), faults, total_checked,
+             total_anomalies, soak.bounded_stops, time.time() - started, args.seed))
     for note in soak.notes:
         print("note: " + note)
     if total_anomalies:
         print("work folder kept: %s" % soak.root)
         sys.exit(1)
+    if soak.bounded_stops:
+        print("the bounded stops' logs and stacks kept in: %s" % os.path.join(soak.root, "kept"))
+        return
     shutil.rmtree(soak.root, ignore_errors=True)
 
 

@@ -1,0 +1,416 @@
+// Rule 11 with rule 9: the lines of an order sourced per warehouse are
+// amended line by line. Each warehouse's task gets UPDATE with its new
+// lines, CANCEL when it loses all of them, and a line reserved at a
+// warehouse without a task gets a new CREATE; a split line shrinks from
+// its last warehouse in preference order; a line in a task the warehouse
+// has PICKED cannot change, a line in another task can.
+#include "tests/engine/engine_test.h"
+
+namespace orderflow::testing {
+namespace {
+
+using ::testing::ElementsAre;
+
+v1::InventoryEvent ReceiptAt(std::string_view warehouse, std::string_view sku,
+                             int64_t quantity, EpochMillis at) {
+  v1::InventoryEvent e = Receipt(sku, quantity, at);
+  e.set_warehouse_id(std::string(warehouse));
+  return e;
+}
+
+v1::OrderAmended Amendment(std::string_view order_id,
+                           std::string_view amendment_id,
+                           EpochMillis requested_at) {
+  v1::OrderAmended a;
+  a.set_order_id(std::string(order_id));
+  a.set_amendment_id(std::string(amendment_id));
+  *a.mutable_requested_at() = Ts(requested_at);
+  return a;
+}
+
+v1::OrderAmended WithLine(v1::OrderAmended a, std::string_view line_id,
+                          std::string_view sku, int32_t quantity) {
+  v1::AmendedLine* line = a.add_lines();
+  line->set_line_id(std::string(line_id));
+  line->set_sku(std::string(sku));
+  line->set_quantity(quantity);
+  return a;
+}
+
+// One SKU's (on hand, reserved) at each warehouse that has any.
+using Held = std::map<std::string, std::pair<int64_t, int64_t>>;
+Held AtWarehouses(Pipeline& pipeline, std::string_view sku) {
+  Held found;
+  for (int i = 0; i < pipeline.inventory_shard_count(); ++i) {
+    const internal::v1::StockState state = pipeline.inventory_shard(i).KeyState(sku);
+    for (const internal::v1::WarehouseStock& w : state.warehouses()) {
+      if (w.on_hand() != 0 || w.reserved() != 0) {
+        found[w.warehouse_id()] = {w.on_hand(), w.reserved()};
+      }
+    }
+  }
+  return found;
+}
+
+class AmendmentSourcedTest : public EngineTest {
+ protected:
+  // As sourcing_test.cc: WH-FR (rank 1), WH-NL (rank 2), WH-DE (rank 3).
+  void SetUp() override { Configure(false); }
+  void Configure(bool split_lines, SourcingConfig::Fulfilment fulfilment =
+                                       SourcingConfig::Fulfilment::kShipComplete) {
+    Reconfigure([&](EngineConfig& c) {
+      c.sourcing.warehouses = {
+          {"WH-NL", 2, {}}, {"WH-DE", 3, {"DE", "AT"}}, {"WH-FR", 1, {}}};
+      c.sourcing.fulfilment = fulfilment;
+      c.sourcing.split_lines = split_lines;
+    });
+  }
+  Held AtWarehouses(std::string_view sku) {
+    return ::orderflow::testing::AtWarehouses(pipeline(), sku);
+  }
+  void Picked(std::string_view task_id, EpochMillis at) {
+    v1::ShipmentEvent picked =
+        Shipment("O-1", "S-" + std::string(task_id), v1::SHIPMENT_STATUS_PICKED, at);
+    picked.set_task_id(std::string(task_id));
+    Ship(picked);
+  }
+};
+ORDERFLOW_INSTANTIATE_FOR_SHARD_LAYOUTS(AmendmentSourcedTest);
+
+TEST_P(AmendmentSourcedTest, QuantityUpAndDownUpdatesTheLinesTask) {
+  Stock(ReceiptAt("WH-FR", "SKU-A", 5, kT0));
+  Stock(ReceiptAt("WH-NL", "SKU-B", 5, kT0));
+  Place(Order("O-1", {{"SKU-A", 2}, {"SKU-B", 1}}));
+  out_.Take();
+
+  Amend(WithLine(Amendment("O-1", "A-1", kT0 + Hours(1)), "L1", "SKU-A", 4));
+  EXPECT_THAT(out_.Take(),
+              ElementsAre("amendment O-1 A-1 APPLIED",
+                          "task O-1/delivery/WH-FR UPDATE [L1 SKU-A x4]",
+                          "task O-1/delivery/WH-NL UPDATE [L2 SKU-B x1]"));
+  EXPECT_EQ(AtWarehouses("SKU-A"), (Held{{"WH-FR", {5, 4}}}));
+
+  Amend(WithLine(Amendment("O-1", "A-2", kT0 + Hours(2)), "L1", "SKU-A", 1));
+  EXPECT_THAT(out_.Take(),
+              ElementsAre("amendment O-1 A-2 APPLIED",
+                          "task O-1/delivery/WH-FR UPDATE [L1 SKU-A x1]",
+                          "task O-1/delivery/WH-NL UPDATE [L2 SKU-B x1]"));
+  EXPECT_EQ(AtWarehouses("SKU-A"), (Held{{"WH-FR", {5, 1}}}));
+}
+
+TEST_P(AmendmentSourcedTest, ReleasedUnitsServeTheQueueAtTheirWarehouse) {
+  Stock(ReceiptAt("WH-FR", "SKU-A", 3, kT0));
+  Place(Order("O-1", {{"SKU-A", 3}}));
+  Place(Order("O-2", {{"SKU-A", 2}}), kT0 + Minutes(1));
+  out_.Take();
+
+  Amend(WithLine(Amendment("O-1", "A-1", kT0 + Hours(1)), "L1", "SKU-A", 1));
+  EXPECT_THAT(out_.Take(),
+              ElementsAre("amendment O-1 A-1 APPLIED",
+                          "task O-1/delivery/WH-FR UPDATE [L1 SKU-A x1]",
+                          "status O-2 BACKORDERED -> ALLOCATED",
+                          "task O-2/delivery/WH-FR CREATE [L1 SKU-A x2]"));
+  EXPECT_EQ(AtWarehouses("SKU-A"), (Held{{"WH-FR", {3, 3}}}));
+}
+
+TEST_P(AmendmentSourcedTest, ALineAddedAndALineRemoved) {
+  Stock(ReceiptAt("WH-FR", "SKU-A", 5, kT0));
+  Stock(ReceiptAt("WH-NL", "SKU-B", 5, kT0));
+  Stock(ReceiptAt("WH-DE", "SKU-C", 5, kT0));
+  Stock(ReceiptAt("WH-NL", "SKU-D", 5, kT0));
+  Place(Order("O-1", {{"SKU-A", 2}, {"SKU-B", 1}}));
+  out_.Take();
+
+  // L2 leaves WH-NL's task and L4 (at WH-NL) joins it; L3 is reserved at
+  // WH-DE, which had no task.
+  Amend(WithLine(WithLine(WithLine(Amendment("O-1", "A-1", kT0 + Hours(1)),
+                                   "L2", "SKU-B", 0),
+                          "L3", "SKU-C", 2),
+                 "L4", "SKU-D", 1));
+  EXPECT_THAT(out_.Take(),
+              ElementsAre("amendment O-1 A-1 APPLIED",
+                          "task O-1/delivery/WH-FR UPDATE [L1 SKU-A x2]",
+                          "task O-1/delivery/WH-NL UPDATE [L4 SKU-D x1]",
+                          "task O-1/delivery/WH-DE CREATE [L3 SKU-C x2]"));
+  EXPECT_EQ(AtWarehouses("SKU-B"), (Held{{"WH-NL", {5, 0}}}));
+
+  Amend(WithLine(Amendment("O-1", "A-2", kT0 + Hours(2)), "L4", "SKU-D", 0));
+  EXPECT_THAT(out_.Take(),
+              ElementsAre("amendment O-1 A-2 APPLIED",
+                          "task O-1/delivery/WH-FR UPDATE [L1 SKU-A x2]",
+                          "task O-1/delivery/WH-DE UPDATE [L3 SKU-C x2]",
+                          "task O-1/delivery/WH-NL CANCEL []"));
+}
+
+TEST_P(AmendmentSourcedTest, ALineMovesWhenItsWarehouseCannotFillTheNewQuantity) {
+  Stock(ReceiptAt("WH-FR", "SKU-A", 2, kT0));
+  Stock(ReceiptAt("WH-NL", "SKU-A", 5, kT0));
+  Stock(ReceiptAt("WH-FR", "SKU-B", 1, kT0));
+  Place(Order("O-1", {{"SKU-A", 2}, {"SKU-B", 1}}));
+  EXPECT_THAT(out_.Take(),
+              ElementsAre("status O-1 NEW -> ACCEPTED",
+                          "status O-1 ACCEPTED -> ALLOCATED",
+                          "task O-1/delivery/WH-FR CREATE [L1 SKU-A x2, L2 SKU-B x1]"));
+
+  Amend(WithLine(Amendment("O-1", "A-1", kT0 + Hours(1)), "L1", "SKU-A", 4));
+  EXPECT_THAT(out_.Take(),
+              ElementsAre("amendment O-1 A-1 APPLIED",
+                          "task O-1/delivery/WH-FR UPDATE [L2 SKU-B x1]",
+                          "task O-1/delivery/WH-NL CREATE [L1 SKU-A x4]"));
+  EXPECT_EQ(AtWarehouses("SKU-A"), (Held{{"WH-FR", {2, 0}}, {"WH-NL", {5, 4}}}));
+}
+
+TEST_P(AmendmentSourcedTest, ShipCompleteShortCancelsEveryTaskUntilStockComes) {
+  Stock(ReceiptAt("WH-FR", "SKU-A", 2, kT0));
+  Stock(ReceiptAt("WH-NL", "SKU-B", 1, kT0));
+  Place(Order("O-1", {{"SKU-A", 2}, {"SKU-B", 1}}));
+  out_.Take();
+
+  Amend(WithLine(Amendment("O-1", "A-1", kT0 + Hours(1)), "L1", "SKU-A", 3));
+  EXPECT_THAT(out_.Take(),
+              ElementsAre("amendment O-1 A-1 APPLIED",
+                          "status O-1 ALLOCATED -> BACKORDERED [SHORT_STOCK:SKU-A]",
+                          "task O-1/delivery/WH-FR CANCEL []",
+                          "task O-1/delivery/WH-NL CANCEL [L2 SKU-B x1]"));
+  EXPECT_EQ(AtWarehouses("SKU-A"), (Held{{"WH-FR", {2, 2}}}));
+
+  Stock(ReceiptAt("WH-FR", "SKU-A", 1, kT0 + Hours(2)));
+  EXPECT_THAT(out_.Take(),
+              ElementsAre("status O-1 BACKORDERED -> ALLOCATED",
+                          "task O-1/delivery/WH-FR CREATE [L1 SKU-A x3]",
+                          "task O-1/delivery/WH-NL CREATE [L2 SKU-B x1]"));
+}
+
+TEST_P(AmendmentSourcedTest, ShipAvailableShortKeepsTheOtherTasks) {
+  Configure(false, SourcingConfig::Fulfilment::kShipAvailable);
+  Stock(ReceiptAt("WH-FR", "SKU-A", 2, kT0));
+  Stock(ReceiptAt("WH-NL", "SKU-B", 1, kT0));
+  Place(Order("O-1", {{"SKU-A", 2}, {"SKU-B", 1}}));
+  out_.Take();
+
+  Amend(WithLine(Amendment("O-1", "A-1", kT0 + Hours(1)), "L1", "SKU-A", 3));
+  EXPECT_THAT(out_.Take(),
+              ElementsAre("amendment O-1 A-1 APPLIED",
+                          "status O-1 ALLOCATED -> BACKORDERED [SHORT_STOCK:SKU-A]",
+                          "task O-1/delivery/WH-FR CANCEL []",
+                          "task O-1/delivery/WH-NL UPDATE [L2 SKU-B x1]"));
+
+  Stock(ReceiptAt("WH-FR", "SKU-A", 1, kT0 + Hours(2)));
+  EXPECT_THAT(out_.Take(),
+              ElementsAre("status O-1 BACKORDERED -> ALLOCATED",
+                          "task O-1/delivery/WH-FR CREATE [L1 SKU-A x3]"));
+}
+
+TEST_P(AmendmentSourcedTest, ASplitLineShrinksFromItsLastWarehouse) {
+  Configure(true);
+  Stock(ReceiptAt("WH-FR", "SKU-A", 2, kT0));
+  Stock(ReceiptAt("WH-NL", "SKU-A", 3, kT0));
+  Place(Order("O-1", {{"SKU-A", 4}}));
+  EXPECT_THAT(out_.Take(),
+              ElementsAre("status O-1 NEW -> ACCEPTED",
+                          "status O-1 ACCEPTED -> ALLOCATED",
+                          "task O-1/delivery/WH-FR CREATE [L1 SKU-A x2]",
+                          "task O-1/delivery/WH-NL CREATE [L1 SKU-A x2]"));
+
+  Amend(WithLine(Amendment("O-1", "A-1", kT0 + Hours(1)), "L1", "SKU-A", 3));
+  EXPECT_THAT(out_.Take(),
+              ElementsAre("amendment O-1 A-1 APPLIED",
+                          "task O-1/delivery/WH-FR UPDATE [L1 SKU-A x2]",
+                          "task O-1/delivery/WH-NL UPDATE [L1 SKU-A x1]"));
+  Amend(WithLine(Amendment("O-1", "A-2", kT0 + Hours(2)), "L1", "SKU-A", 2));
+  EXPECT_THAT(out_.Take(),
+              ElementsAre("amendment O-1 A-2 APPLIED",
+                          "task O-1/delivery/WH-FR UPDATE [L1 SKU-A x2]",
+                          "task O-1/delivery/WH-NL CANCEL []"));
+  EXPECT_EQ(AtWarehouses("SKU-A"), (Held{{"WH-FR", {2, 2}}, {"WH-NL", {3, 0}}}));
+
+  // Growing again: where it is first, then the others in preference order.
+  Amend(WithLine(Amendment("O-1", "A-3", kT0 + Hours(3)), "L1", "SKU-A", 5));
+  EXPECT_THAT(out_.Take(),
+              ElementsAre("amendment O-1 A-3 APPLIED",
+                          "task O-1/delivery/WH-FR UPDATE [L1 SKU-A x2]",
+                          "task O-1/delivery/WH-NL CREATE [L1 SKU-A x3]"));
+}
+
+TEST_P(AmendmentSourcedTest, APickedTaskKeepsItsLinesAnotherTasksMayChange) {
+  Stock(ReceiptAt("WH-FR", "SKU-A", 5, kT0));
+  Stock(ReceiptAt("WH-NL", "SKU-B", 5, kT0));
+  Place(Order("O-1", {{"SKU-A", 2}, {"SKU-B", 1}}));
+  Picked("O-1/delivery/WH-FR", kT0 + Minutes(30));
+  out_.Take();
+
+  Amend(WithLine(Amendment("O-1", "A-1", kT0 + Hours(1)), "L1", "SKU-A", 3));
+  EXPECT_THAT(out_.Take(),
+              ElementsAre("amendment O-1 A-1 REJECTED [LINE_ALREADY_PICKED:L1]",
+                          "RAISED O-1/AMENDMENT_REJECTED/1"));
+  Amend(WithLine(Amendment("O-1", "A-2", kT0 + Hours(2)), "L2", "SKU-B", 3));
+  EXPECT_THAT(out_.Take(),
+              ElementsAre("amendment O-1 A-2 APPLIED",
+                          "task O-1/delivery/WH-FR UPDATE [L1 SKU-A x2]",
+                          "task O-1/delivery/WH-NL UPDATE [L2 SKU-B x3]"));
+  // A new line at the picked task's warehouse goes in a task of its own.
+  Amend(WithLine(Amendment("O-1", "A-3", kT0 + Hours(3)), "L3", "SKU-A", 1));
+  EXPECT_THAT(out_.Take(),
+              ElementsAre("amendment O-1 A-3 APPLIED",
+                          "task O-1/delivery/WH-FR UPDATE [L1 SKU-A x2]",
+                          "task O-1/delivery/WH-NL UPDATE [L2 SKU-B x3]",
+                          "task O-1/delivery/WH-FR/2 CREATE [L3 SKU-A x1]"));
+  // Work on every task: nothing more changes.
+  Picked("O-1/delivery/WH-NL", kT0 + Hours(4));
+  Amend(WithLine(Amendment("O-1", "A-4", kT0 + Hours(5)), "L2", "SKU-B", 1));
+  EXPECT_THAT(out_.Take(),
+              ElementsAre("amendment O-1 A-4 REJECTED [LINE_ALREADY_PICKED:L2]"));
+}
+
+TEST_P(AmendmentSourcedTest, SnapshotAndRestoreKeepThePendingAmendment) {
+  Configure(true, SourcingConfig::Fulfilment::kShipAvailable);
+  Stock(ReceiptAt("WH-FR", "SKU-A", 2, kT0));
+  Stock(ReceiptAt("WH-NL", "SKU-A", 3, kT0));
+  Place(Order("O-1", {{"SKU-A", 4}, {"SKU-B", 1}}));
+  Picked("O-1/delivery/WH-FR", kT0 + Minutes(30));
+  Amend(WithLine(Amendment("O-1", "A-1", kT0 + Hours(1)), "L2", "SKU-B", 2));
+  out_.Take();
+
+  std::vector<std::string> orders, inventory;
+  for (int i = 0; i < pipeline().order_shard_count(); ++i) {
+    orders.push_back(pipeline().order_shard(i).Snapshot().SerializeAsString());
+  }
+  for (int i = 0; i < pipeline().inventory_shard_count(); ++i) {
+    inventory.push_back(pipeline().inventory_shard(i).Snapshot().SerializeAsString());
+  }
+  const std::vector<Input> rest = {
+      {WithLine(Amendment("O-1", "A-2", kT0 + Hours(2)), "L1", "SKU-A", 3),
+       kT0 + Hours(2)},
+      {ReceiptAt("WH-DE", "SKU-B", 2, kT0 + Hours(3)), kT0 + Hours(3)},
+      {WithLine(Amendment("O-1", "A-3", kT0 + Hours(4)), "L2", "SKU-B", 1),
+       kT0 + Hours(4)},
+  };
+  const int64_t offset = next_offset_;
+  for (const Input& input : rest) Apply(pipeline(), input, next_offset_++);
+  const std::vector<std::string> original = out_.Take();
+
+  Recorder again;
+  Pipeline restored(config_, again);
+  for (int i = 0; i < restored.order_shard_count(); ++i) {
+    internal::v1::OrderShardSnapshot snapshot;
+    ASSERT_TRUE(snapshot.ParseFromString(orders[i]));
+    ASSERT_TRUE(restored.order_shard(i).Restore(snapshot).ok());
+  }
+  for (int i = 0; i < restored.inventory_shard_count(); ++i) {
+    internal::v1::InventoryShardSnapshot snapshot;
+    ASSERT_TRUE(snapshot.ParseFromString(inventory[i]));
+    ASSERT_TRUE(restored.inventory_shard(i).Restore(snapshot).ok());
+  }
+  restored.SyncClockFromShards();
+  for (size_t k = 0; k < rest.size(); ++k) {
+    Apply(restored, rest[k], offset + static_cast<int64_t>(k));
+  }
+  EXPECT_EQ(again.Take(), original);
+  for (int i = 0; i < restored.order_shard_count(); ++i) {
+    EXPECT_EQ(restored.order_shard(i).Snapshot().SerializeAsString(),
+              pipeline().order_shard(i).Snapshot().SerializeAsString());
+  }
+  for (int i = 0; i < restored.inventory_shard_count(); ++i) {
+    EXPECT_EQ(restored.inventory_shard(i).Snapshot().SerializeAsString(),
+              pipeline().inventory_shard(i).Snapshot().SerializeAsString());
+  }
+}
+
+// Saved and restored between any two records (whole-shard snapshots, and
+// the per-key changelog the host writes), a run emits what a run that
+// never stopped does, and ends in the same state.
+TEST_P(AmendmentSourcedTest, ARestoreAtAnyRecordChangesNothing) {
+  for (const bool split : {false, true}) {
+    Configure(split, split ? SourcingConfig::Fulfilment::kShipAvailable
+                           : SourcingConfig::Fulfilment::kShipComplete);
+    v1::ShipmentEvent picked = Shipment("O-1", "S-1", v1::SHIPMENT_STATUS_PICKED,
+                                        kT0 + Minutes(30));
+    picked.set_task_id("O-1/delivery/WH-NL");
+    const std::vector<Input> stream = {
+        {ReceiptAt("WH-FR", "SKU-A", 2, kT0), kT0},
+        {ReceiptAt("WH-NL", "SKU-A", 3, kT0), kT0},
+        {ReceiptAt("WH-NL", "SKU-B", 2, kT0), kT0},
+        {Order("O-1", {{"SKU-A", 2}, {"SKU-B", 1}}), kT0},
+        {Order("O-2", {{"SKU-A", 2}}), kT0 + Minutes(1)},
+        {picked, kT0 + Minutes(30)},
+        {WithLine(Amendment("O-1", "A-1", kT0 + Hours(1)), "L1", "SKU-A", 4),
+         kT0 + Hours(1)},
+        {WithLine(Amendment("O-2", "A-1", kT0 + Hours(2)), "L1", "SKU-A", 1),
+         kT0 + Hours(2)},
+        {WithLine(WithLine(Amendment("O-1", "A-2", kT0 + Hours(3)), "L1",
+                           "SKU-A", 1),
+                  "L3", "SKU-C", 1),
+         kT0 + Hours(3)},
+        {ReceiptAt("WH-FR", "SKU-C", 1, kT0 + Hours(4)), kT0 + Hours(4)},
+        {ReceiptAt("WH-FR", "SKU-A", 3, kT0 + Hours(5)), kT0 + Hours(5)},
+        {WithLine(Amendment("O-2", "A-2", kT0 + Hours(6)), "L1", "SKU-A", 0),
+         kT0 + Hours(6)},
+    };
+    Recorder straight_out;
+    Pipeline straight(config_, straight_out);
+    for (size_t k = 0; k < stream.size(); ++k) {
+      Apply(straight, stream[k], static_cast<int64_t>(k + 1));
+    }
+    const std::vector<std::string> expected = straight_out.Take();
+    for (size_t cut = 0; cut <= stream.size(); ++cut) {
+      for (const bool changelog : {false, true}) {
+        SCOPED_TRACE(::testing::Message() << "split " << split << " cut " << cut
+                                        << " changelog " << changelog);
+        Recorder before_out;
+        Pipeline before(config_, before_out);
+        for (int i = 0; i < before.order_shard_count(); ++i) {
+          before.order_shard(i).set_track_changes(true);
+        }
+        for (int i = 0; i < before.inventory_shard_count(); ++i) {
+          before.inventory_shard(i).set_track_changes(true);
+        }
+        for (size_t k = 0; k < cut; ++k) {
+          Apply(before, stream[k], static_cast<int64_t>(k + 1));
+        }
+        std::vector<std::string> got = before_out.Take();
+        Pipeline after(config_, before_out);
+        for (int i = 0; i < before.order_shard_count(); ++i) {
+          OrderShard& from = before.order_shard(i);
+          OrderShard& to = after.order_shard(i);
+          if (!changelog) {
+            ASSERT_TRUE(to.Restore(from.Snapshot()).ok());
+            continue;
+          }
+          for (const std::string& id : from.TakeChangedKeys()) {
+            ASSERT_TRUE(to.RestoreKey(id, from.KeyState(id)).ok());
+          }
+          to.RestoreClock(from.clock());
+        }
+        for (int i = 0; i < before.inventory_shard_count(); ++i) {
+          InventoryShard& from = before.inventory_shard(i);
+          InventoryShard& to = after.inventory_shard(i);
+          if (!changelog) {
+            ASSERT_TRUE(to.Restore(from.Snapshot()).ok());
+            continue;
+          }
+          for (const std::string& sku : from.TakeChangedKeys()) {
+            ASSERT_TRUE(to.RestoreKey(sku, from.KeyState(sku)).ok());
+          }
+          to.RestoreClock(from.clock());
+        }
+        after.SyncClockFromShards();
+        for (size_t k = cut; k < stream.size(); ++k) {
+          Apply(after, stream[k], static_cast<int64_t>(k + 1));
+        }
+        for (std::string& line : before_out.Take()) got.push_back(std::move(line));
+        EXPECT_EQ(got, expected);
+        for (int i = 0; i < after.order_shard_count(); ++i) {
+          EXPECT_EQ(after.order_shard(i).Snapshot().SerializeAsString(),
+                    straight.order_shard(i).Snapshot().SerializeAsString());
+        }
+        for (int i = 0; i < after.inventory_shard_count(); ++i) {
+          EXPECT_EQ(after.inventory_shard(i).Snapshot().SerializeAsString(),
+                    straight.inventory_shard(i).Snapshot().SerializeAsString());
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace orderflow::testing
