@@ -15,7 +15,9 @@
 // reads only this SKU's state. The urgent line is reserved there; the
 // STANDARD line is told (AllocationResult.preempted_by) and waits with
 // nothing held, first in line at that warehouse (Backorder::preempted),
-// and what the urgent line left over serves it at once.
+// and what the urgent line left over serves it at once. A line whose
+// order was picked while it waited (Backorder::picked) is not
+// preemptible once served.
 #include <algorithm>
 #include <string>
 #include <tuple>
@@ -27,7 +29,7 @@
 namespace orderflow {
 
 void InventoryShard::NotePreemptible(Sku& stock, const Backorder& line) {
-  if (!config_.sourcing.preempt || line.line == kWholeSku ||
+  if (!config_.sourcing.preempt || line.line == kWholeSku || line.picked ||
       line.service_level != v1::SERVICE_LEVEL_STANDARD ||
       stock.sourced == nullptr) {
     return;
@@ -43,6 +45,14 @@ void InventoryShard::ForgetPreemptible(Sku& stock, const std::string& order_id,
                                        uint32_t line) {
   if (stock.sourced == nullptr || stock.sourced->preemptible.empty()) return;
   stock.sourced->preemptible.erase({order_id, line});
+}
+
+void InventoryShard::NotePicked(const StockRequest& request, Sku& stock) {
+  ForgetPreemptible(stock, request.order_id, *request.line);
+  // (A line that waits is kept unpreemptible when it is served.)
+  if (auto it = FindWaiting(request, stock); it != stock.queue.end()) {
+    it->picked = true;
+  }
 }
 
 absl::btree_set<InventoryShard::Backorder, InventoryShard::ServeFirst>::iterator

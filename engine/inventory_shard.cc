@@ -239,6 +239,7 @@ void InventoryShard::Fill(std::string_view sku, const Sku& stock,
     e->set_requested(b.requested);
     e->set_reserved(b.reserved);
     e->set_preempted(b.preempted);
+    e->set_picked(b.picked);
     if (b.line != kWholeSku) {
       e->set_line(b.line);
       e->set_warehouse_id(config_.sourcing.warehouses[b.held_at].id);
@@ -279,7 +280,7 @@ absl::Status InventoryShard::Load(const internal::v1::StockState& s,
     }
     Backorder b{e.order_id(), e.rank().service_level(), kWholeSku, 0,
                 e.rank().ship_by_ms(), e.rank().placed_at_ms(), e.requested(),
-                e.reserved(), e.preempted()};
+                e.reserved(), e.preempted(), e.picked()};
     if (e.has_line()) {
       const std::optional<WarehouseIndex> w =
           config_.sourcing.Find(e.warehouse_id());

@@ -125,6 +125,9 @@ class InventoryShard {
     // Rule 9's preemption took its reservation: it is served before
     // every line that was not preempted.
     bool preempted = false;
+    // Warehouse work on its order has begun (ACTION_PICKED came while it
+    // waited): once served it is not preemptible. Not part of the ordering.
+    mutable bool picked = false;
   };
   // Rule 3's serving order.
   struct ServeFirst {
@@ -231,10 +234,14 @@ class InventoryShard {
   bool Preempt(const StockRequest& request, Sku& stock, EpochMillis now,
                Emitter& out);
   // Records a STANDARD line now reserved whole as preemptible, with
-  // preempt on; and forgets one that leaves or is picked.
+  // preempt on, unless its order was picked; and forgets one that leaves
+  // or is picked.
   void NotePreemptible(Sku& stock, const Backorder& line);
   static void ForgetPreemptible(Sku& stock, const std::string& order_id,
                                 uint32_t line);
+  // ACTION_PICKED: the line is no longer preemptible, and if it waits,
+  // it will not be once served.
+  void NotePicked(const StockRequest& request, Sku& stock);
   void FillPreemptible(const Sku& stock, internal::v1::StockState* s) const;
   absl::Status LoadPreemptible(const internal::v1::StockState& s,
                                Sku& stock) const;

@@ -160,7 +160,7 @@ void InventoryShard::OnLineRequest(const StockRequest& request, Sku& stock,
       return;
     }
     case AllocationRequest::ACTION_PICKED:
-      ForgetPreemptible(stock, request.order_id, *request.line);
+      NotePicked(request, stock);
       return;
     case AllocationRequest::ACTION_RESIZE:  // rule 11 (inventory_resize.cc)
       // A resized line is no longer offered to preemption (rule 9): it

@@ -110,6 +110,33 @@ TEST_P(PreemptionTest, APickedOrderIsNotPreempted) {
                           "status O-2 ACCEPTED -> BACKORDERED [SHORT_STOCK:SKU-A]"));
 }
 
+// Warehouse work on the order stops all its lines from being preempted:
+// also one still waiting then, once it is served (here after a restore).
+TEST_P(PreemptionTest, AWaitingLineOfAPickedOrderIsNotPreemptedOnceServed) {
+  Reconfigure([](EngineConfig& c) {
+    c.sourcing.warehouses = {{"WH-A", 1, {}}, {"WH-B", 2, {}}};
+    c.sourcing.fulfilment = SourcingConfig::Fulfilment::kShipAvailable;
+    c.sourcing.preempt = true;
+  });
+  Stock(ReceiptAt("WH-A", "SKU-A", 1, kT0));
+  Place(Standard("O-1", {{"SKU-A", 1}, {"SKU-B", 2}}, 10));
+  EXPECT_THAT(out_.Take(),
+              ElementsAre("status O-1 NEW -> ACCEPTED",
+                          "status O-1 ACCEPTED -> BACKORDERED [SHORT_STOCK:SKU-B]",
+                          "task O-1/delivery/WH-A CREATE [L1 SKU-A x1]"));
+  Ship(Shipment("O-1", "S-1", v1::SHIPMENT_STATUS_PICKED, kT0 + Minutes(30)));
+  out_.Take();
+  const std::vector<std::string> rest = FeedHereAndRestored({
+      {ReceiptAt("WH-A", "SKU-B", 2, kT0 + Hours(1)), kT0 + Hours(1)},
+      {Order("O-2", {{"SKU-B", 2}}, kExpress, kT0 + Hours(2)), kT0 + Hours(2)},
+  });
+  EXPECT_THAT(rest,
+              ElementsAre("status O-1 BACKORDERED -> ALLOCATED",
+                          "task O-1/delivery/WH-A/2 CREATE [L2 SKU-B x2]",
+                          "status O-2 NEW -> ACCEPTED",
+                          "status O-2 ACCEPTED -> BACKORDERED [SHORT_STOCK:SKU-B]"));
+}
+
 TEST_P(PreemptionTest, AnExpressOrderIsNotPreempted) {
   Stock(ReceiptAt("WH-A", "SKU-A", 2, kT0));
   Place(Promised(Order("O-1", {{"SKU-A", 2}}, kExpress), kT0 + Hours(240)));
