@@ -13,20 +13,33 @@
 // the urgent line whole, the one that ships latest is taken (then order
 // id, then line): the same choice whatever the shard layout, since it
 // reads only this SKU's state. The urgent line is reserved there; the
-// STANDARD line is told (AllocationResult.preempted_by) and waits with
-// nothing held, first in line at that warehouse (Backorder::preempted),
-// and what the urgent line left over serves it at once. A line whose
-// order was picked while it waited (Backorder::picked) is not
+// STANDARD line is told (AllocationResult.preempted_by, and which urgent
+// line took it) and waits with nothing held, first in line at that
+// warehouse (Backorder::preempted), and what the urgent line left over
+// serves it at once.
+//
+// ACTION_PICKED may come after that: the order stage sends it when the
+// warehouse reports work, and on another process the answer may reach
+// the order after the work did. Such an order refuses the preemption
+// (ACTION_REFUSE_PREEMPTION, order_preemption.cc): its line holds its
+// units at its warehouse again, whatever it was given meanwhile (which
+// serves the queues), and the urgent line gives back all it holds; its
+// order is told (AllocationResult.taken_back_by) and asks again. A line
+// whose order was picked while it waited (Backorder::picked) is not
 // preemptible once served.
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <utility>
+#include <vector>
 
 #include "engine/inventory_shard.h"
 #include "engine/text.h"
 
 namespace orderflow {
+
+using internal::v1::AllocationRequest;
 
 void InventoryShard::NotePreemptible(Sku& stock, const Backorder& line) {
   if (!config_.sourcing.preempt || line.line == kWholeSku || line.picked ||
@@ -114,12 +127,87 @@ bool InventoryShard::Preempt(const StockRequest& request, Sku& stock,
                     units,           0,
                     true};
   answer_.preempted_by = request.order_id;
+  answer_.preempted_by_line = *request.line;
   AnswerLine(request.sku, waiting, at, 0, false, now, out);
   answer_.preempted_by.clear();
+  answer_.preempted_by_line.reset();
   stock.queue.insert(std::move(waiting));
   // What the urgent line did not need goes to the preempted one first.
   ServeAt(request.sku, stock, at, now, out);
   return true;
+}
+
+void InventoryShard::RefusePreemption(const StockRequest& request, Sku& stock,
+                                      Emitter& out) {
+  const std::optional<WarehouseIndex> keep_at =
+      config_.sourcing.Find(request.warehouse_id);
+  if (!keep_at || request.quantity <= 0) return;
+  const EpochMillis now = DecidedAt(request);
+  Sourced& sourced = SourcedOf(stock, config_.sourcing.warehouses.size());
+  const uint32_t line = *request.line;
+  std::vector<WarehouseIndex> touched;
+  // The line as it stands: waiting where the preemption left it (perhaps
+  // partly served since), or served whole since, there or elsewhere.
+  // Unless it holds its units where its order keeps them, it gives up
+  // what it holds and holds them there again.
+  const PlacedLines::Parts* parts = sourced.placed.Find(request.order_id, line);
+  const bool kept = FindWaiting(request, stock) == stock.queue.end() &&
+                    parts != nullptr && parts->size() == 1 &&
+                    parts->front().warehouse == *keep_at &&
+                    parts->front().units == request.quantity;
+  if (!kept) {
+    StockRequest release = request;
+    release.action = AllocationRequest::ACTION_RELEASE;
+    release.quantity = kMaxStockQuantity;  // all it holds
+    TakeLine(release, stock, touched);
+    AtWarehouse& here = At(stock, *keep_at);
+    here.reserved += request.quantity;
+    stock.reserved += request.quantity;
+    sourced.placed.Units(request.order_id, line, *keep_at) = request.quantity;
+  }
+  ForgetPreemptible(stock, request.order_id, line);
+  TakeBack(request, stock, now, touched, out);
+  // What was given up serves the queues (rule 3), each warehouse once.
+  std::vector<WarehouseIndex> served;
+  for (WarehouseIndex w : touched) {
+    if (std::find(served.begin(), served.end(), w) != served.end()) continue;
+    served.push_back(w);
+    ServeAt(request.sku, stock, w, now, out);
+  }
+}
+
+void InventoryShard::TakeBack(const StockRequest& refusal, Sku& stock,
+                              EpochMillis now,
+                              std::vector<WarehouseIndex>& touched,
+                              Emitter& out) {
+  const std::string& urgent = refusal.preempted_by;
+  if (urgent.empty() || stock.sourced == nullptr) return;
+  PlacedLines& placed = stock.sourced->placed;
+  std::optional<uint32_t> line = refusal.preempted_by_line;
+  if (!line) {
+    placed.ForEachInOrder([&](std::string_view order_id, uint32_t l,
+                              WarehouseIndex, int64_t units) {
+      if (!line && units > 0 && order_id == urgent) line = l;
+    });
+    if (!line) return;
+  }
+  for (const Backorder& b : stock.queue) {
+    if (b.line == *line && b.order_id == urgent) return;  // it waits
+  }
+  const PlacedLines::Parts* parts = placed.Find(urgent, *line);
+  if (parts == nullptr) return;
+  const WarehouseIndex at = parts->front().warehouse;
+  StockRequest give = refusal;
+  give.action = AllocationRequest::ACTION_RELEASE;
+  give.order_id = urgent;
+  give.line = *line;
+  const int64_t units =
+      TakePlaced(give, stock, kMaxStockQuantity, std::nullopt, touched);
+  if (units <= 0) return;
+  const Backorder given{urgent, 0, *line, at, 0, 0, units, 0};
+  answer_.taken_back_by = refusal.order_id;
+  AnswerLine(refusal.sku, given, at, 0, false, now, out);
+  answer_.taken_back_by.clear();
 }
 
 void InventoryShard::FillPreemptible(const Sku& stock,

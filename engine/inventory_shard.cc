@@ -145,6 +145,7 @@ void InventoryShard::OnAllocationRequest(const StockRequest& request,
       Resize(request, stock, out);
       return;
     case AllocationRequest::ACTION_PICKED:  // preemption is per line
+    case AllocationRequest::ACTION_REFUSE_PREEMPTION:
     case AllocationRequest::ACTION_UNSPECIFIED:
     case internal::v1::AllocationRequest_Action_AllocationRequest_Action_INT_MIN_SENTINEL_DO_NOT_USE_:
     case internal::v1::AllocationRequest_Action_AllocationRequest_Action_INT_MAX_SENTINEL_DO_NOT_USE_:

@@ -30,7 +30,10 @@
 // With sourcing.preempt (inventory_preemption.cc) an OVERNIGHT or EXPRESS
 // line that would wait takes a STANDARD line's whole reservation instead,
 // one that has not been picked and ships at least preempt_min_slack
-// later; the STANDARD line waits first in line for the SKU's stock.
+// later; the STANDARD line waits first in line for the SKU's stock. An
+// order picked before the preemption reached it refuses it
+// (ACTION_REFUSE_PREEMPTION): its line gets its units back and the
+// urgent line gives them up, its order told (taken_back_by).
 #ifndef ORDERFLOW_ENGINE_INVENTORY_SHARD_H_
 #define ORDERFLOW_ENGINE_INVENTORY_SHARD_H_
 
@@ -215,6 +218,12 @@ class InventoryShard {
   // `line.held_at`.
   void AnswerParts(std::string_view sku, Sku& stock, const Backorder& line,
                    bool first, EpochMillis now, Emitter& out);
+  // RELEASE or CONSUME of the request's line: all it holds while it waits
+  // (it leaves the queue), else up to the request's quantity of its placed
+  // units, at its warehouse_id first. The warehouses touched are added to
+  // `touched`; the queues are not served.
+  void TakeLine(const StockRequest& request, Sku& stock,
+                std::vector<WarehouseIndex>& touched);
   // RELEASE or CONSUME of up to `quantity` of the line's placed units, the
   // part at `first` (if any) before the others; the warehouses touched are
   // added to `touched`.
@@ -242,6 +251,20 @@ class InventoryShard {
   // ACTION_PICKED: the line is no longer preemptible, and if it waits,
   // it will not be once served.
   void NotePicked(const StockRequest& request, Sku& stock);
+  // ACTION_REFUSE_PREEMPTION: the order's warehouse work had begun when
+  // the answer that preempted its line came. The line holds its units at
+  // the request's warehouse again, whatever it held since (what it gives
+  // up serves the queues), and is not preemptible; the urgent line named
+  // gives back what it holds (TakeBack).
+  void RefusePreemption(const StockRequest& request, Sku& stock, Emitter& out);
+  // The urgent line a refusal names (preempted_by, preempted_by_line; for
+  // a refusal that names no line, that order's first line of the SKU
+  // holding units) releases every unit it holds, into `touched`, and its
+  // order is answered: reserved 0, taken_back_by the refusing order.
+  // Nothing when it holds none or waits (released, consumed or resized
+  // since).
+  void TakeBack(const StockRequest& refusal, Sku& stock, EpochMillis now,
+                std::vector<WarehouseIndex>& touched, Emitter& out);
   void FillPreemptible(const Sku& stock, internal::v1::StockState* s) const;
   absl::Status LoadPreemptible(const internal::v1::StockState& s,
                                Sku& stock) const;

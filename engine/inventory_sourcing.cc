@@ -124,36 +124,8 @@ void InventoryShard::OnLineRequest(const StockRequest& request, Sku& stock,
     }
     case AllocationRequest::ACTION_RELEASE:
     case AllocationRequest::ACTION_CONSUME: {
-      // Held where the queue says, for a line still waiting (with
-      // split_lines, its parts are among the placed units); else where it
-      // was reserved. (The order stage's warehouse_id may be behind: a
-      // move may still be on its way to it.)
       std::vector<WarehouseIndex> touched;
-      ForgetPreemptible(stock, request.order_id, *request.line);
-      auto it = FindWaiting(request, stock);
-      if (it != stock.queue.end()) {
-        const WarehouseIndex held_at = it->held_at;
-        int64_t held = it->reserved;
-        stock.queue.erase(it);
-        held -= TakePlaced(request, stock, held, std::nullopt, touched);
-        AtWarehouse& here = At(stock, held_at);
-        held = std::clamp<int64_t>(held, 0, here.reserved);
-        here.reserved -= held;
-        stock.reserved -= held;
-        if (request.action == AllocationRequest::ACTION_CONSUME) {
-          here.on_hand -= held;
-          stock.on_hand -= held;
-        }
-        if (std::find(touched.begin(), touched.end(), held_at) == touched.end()) {
-          touched.insert(touched.begin(), held_at);
-        }
-      } else if (stock.sourced != nullptr) {
-        // A parcel consumes (and a cancellation after it releases) only
-        // what it names, first at the warehouse the order stage names; the
-        // rest stays reserved for the line.
-        TakePlaced(request, stock, request.quantity,
-                   config_.sourcing.Find(request.warehouse_id), touched);
-      }
+      TakeLine(request, stock, touched);
       if (request.action == AllocationRequest::ACTION_RELEASE) {
         for (WarehouseIndex w : touched) ServeAt(request.sku, stock, w, now, out);
       }
@@ -161,6 +133,9 @@ void InventoryShard::OnLineRequest(const StockRequest& request, Sku& stock,
     }
     case AllocationRequest::ACTION_PICKED:
       NotePicked(request, stock);
+      return;
+    case AllocationRequest::ACTION_REFUSE_PREEMPTION:  // inventory_preemption.cc
+      RefusePreemption(request, stock, out);
       return;
     case AllocationRequest::ACTION_RESIZE:  // rule 11 (inventory_resize.cc)
       // A resized line is no longer offered to preemption (rule 9): it
@@ -172,6 +147,39 @@ void InventoryShard::OnLineRequest(const StockRequest& request, Sku& stock,
     case internal::v1::AllocationRequest_Action_AllocationRequest_Action_INT_MIN_SENTINEL_DO_NOT_USE_:
     case internal::v1::AllocationRequest_Action_AllocationRequest_Action_INT_MAX_SENTINEL_DO_NOT_USE_:
       return;
+  }
+}
+
+void InventoryShard::TakeLine(const StockRequest& request, Sku& stock,
+                              std::vector<WarehouseIndex>& touched) {
+  // Held where the queue says, for a line still waiting (with
+  // split_lines, its parts are among the placed units); else where it
+  // was reserved. (The order stage's warehouse_id may be behind: a move
+  // may still be on its way to it.)
+  ForgetPreemptible(stock, request.order_id, *request.line);
+  auto it = FindWaiting(request, stock);
+  if (it != stock.queue.end()) {
+    const WarehouseIndex held_at = it->held_at;
+    int64_t held = it->reserved;
+    stock.queue.erase(it);
+    held -= TakePlaced(request, stock, held, std::nullopt, touched);
+    AtWarehouse& here = At(stock, held_at);
+    held = std::clamp<int64_t>(held, 0, here.reserved);
+    here.reserved -= held;
+    stock.reserved -= held;
+    if (request.action == AllocationRequest::ACTION_CONSUME) {
+      here.on_hand -= held;
+      stock.on_hand -= held;
+    }
+    if (std::find(touched.begin(), touched.end(), held_at) == touched.end()) {
+      touched.insert(touched.begin(), held_at);
+    }
+  } else if (stock.sourced != nullptr) {
+    // A parcel consumes (and a cancellation after it releases) only what
+    // it names, first at the warehouse the order stage names; the rest
+    // stays reserved for the line.
+    TakePlaced(request, stock, request.quantity,
+               config_.sourcing.Find(request.warehouse_id), touched);
   }
 }
 

@@ -50,13 +50,15 @@ void OrderShard::ApplyAllocationResult(const StockAnswer& result,
   Order& order = *found;
   Changed(order.id);
   const bool preempted = !result.preempted_by.empty();  // rule 9
+  const bool taken_back = !result.taken_back_by.empty();  // rule 9
   if (order.status != v1::ORDER_STATUS_ACCEPTED &&
       order.status != v1::ORDER_STATUS_BACKORDERED &&
       order.status != v1::ORDER_STATUS_ON_HOLD &&
       !(order.status == v1::ORDER_STATUS_ALLOCATED &&
-        (AwaitsResize(order) || preempted))) {
+        (AwaitsResize(order) || preempted || taken_back))) {
     return;  // cancelled or shipped meanwhile; inventory has been told
   }
+  if (!preempted && !taken_back && ServesRefusedLine(order, result)) return;
   // Decided after the shard's clock: the order's own timers due by then
   // fire first, at their due times (its backorder aged before the receipt
   // that completes it), as they would have with the clock there. The
@@ -70,8 +72,12 @@ void OrderShard::ApplyAllocationResult(const StockAnswer& result,
     Reschedule(order);
   }
   clock_ = decided_at;
-  if (preempted) {
-    ApplyPreemption(order, result, out);
+  if (preempted || taken_back) {
+    if (preempted) {
+      ApplyPreemption(order, result, out);
+    } else {
+      ApplyTakeBack(order, result, out);
+    }
     Reschedule(order);
     return;
   }
@@ -119,9 +125,9 @@ void OrderShard::Allocate(Order& order, Emitter& out) {
     EmitTask(order, v1::TASK_ACTION_CREATE, out);
   }
   order.task_created = true;
-  // (A STANDARD order that may be preempted keeps its address for the
+  // (An order whose tasks preemption may renew keeps its address for the
   // tasks that follow.)
-  if (!MayBePreempted(order)) ship_to().Drop(order);
+  if (!TasksMayBeRenewed(order)) ship_to().Drop(order);
   Clear(order, Rung::kBackorderAged1, out);
   Clear(order, Rung::kBackorderAged2, out);
 }

@@ -8,8 +8,21 @@
 // inventory stage serves that line first when stock comes. Once it is
 // reserved again the order is ALLOCATED and its tasks are created anew,
 // numbered after those cancelled, so that no task id is used twice.
+//
+// The inventory stage learns of warehouse work on an order from the
+// order stage (TellPicked), so an answer may preempt a line whose order
+// was picked while that news was on its way. Such an order refuses: it
+// keeps its line, tasks and status, and tells the inventory stage
+// (ACTION_REFUSE_PREEMPTION), which gives it its units back and takes
+// them from the urgent line. That line's order is told (taken_back_by):
+// its tasks are CANCELled, an ALLOCATED one goes BACKORDERED with reason
+// PREEMPTED_ORDER_PICKED:<orderId>, and it asks for the line again, as
+// an urgent line that would wait (other stock, another preemptible line,
+// or waiting in rule 3's order). Answers that served the refused line
+// meanwhile are stale (ServesRefusedLine).
 #include <algorithm>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/order_shard.h"
@@ -24,19 +37,71 @@ void OrderShard::ApplyPreemption(Order& order, const StockAnswer& result,
   if (!IsSourced(order) || !result.line || *result.line >= order.lines.size()) {
     return;
   }
+  if (order.work_reported != 0) {
+    // Picked (or packed) before the answer came: not preemptible. Its
+    // line, tasks and status stay; a line it does not hold (it cannot
+    // have been taken) is left to its answers.
+    if (order.lines[*result.line].reserved) RefusePreemption(order, result, out);
+    return;
+  }
+  CancelTasksForLostLine(order, Cat("PREEMPTED_BY:", result.preempted_by), out);
+  NoteLineAnswer(order, result);  // the line holds nothing
+  if (order.status != v1::ORDER_STATUS_ON_HOLD &&
+      config_.sourcing.fulfilment == SourcingConfig::Fulfilment::kShipAvailable) {
+    EmitSourcedTasks(order, out);  // what is still reserved goes now
+  }
+}
+
+void OrderShard::RefusePreemption(const Order& order, const StockAnswer& result,
+                                  Emitter& out) {
+  const uint32_t i = *result.line;
+  StockRequest& r = RequestFor(order, AllocationRequest::ACTION_REFUSE_PREEMPTION);
+  r.sku = SkuName(order.lines[i].sku);
+  r.quantity = order.lines[i].quantity;
+  r.line = i;
+  const uint16_t w = order.extras->sourcing.lines[i].warehouse;
+  if (w != LineSourcing::kNowhere) r.warehouse_id = config_.sourcing.warehouses[w].id;
+  r.preempted_by = result.preempted_by;
+  r.preempted_by_line = result.preempted_by_line;
+  out.SendToInventory(r);
+  // The scratch request's v1 form again.
+  r.line.reset();
+  r.warehouse_id.clear();
+  r.preempted_by.clear();
+  r.preempted_by_line.reset();
+}
+
+void OrderShard::ApplyTakeBack(Order& order, const StockAnswer& result,
+                               Emitter& out) {
+  if (!IsSourced(order) || !result.line || *result.line >= order.lines.size()) {
+    return;
+  }
+  const uint32_t i = *result.line;
+  CancelTasksForLostLine(
+      order, Cat("PREEMPTED_ORDER_PICKED:", result.taken_back_by), out);
+  order.lines[i].reserved = false;  // it holds nothing; asked for again
+  order.extras->sourcing.lines[i].more.clear();
+  ++order.awaiting_answers;
+  AskLine(order, i, AllocationRequest::ACTION_RESERVE,
+          order.extras->sourcing.country, out);
+  if (order.status != v1::ORDER_STATUS_ON_HOLD &&
+      config_.sourcing.fulfilment == SourcingConfig::Fulfilment::kShipAvailable) {
+    EmitSourcedTasks(order, out);  // what is still reserved goes now
+  }
+}
+
+void OrderShard::CancelTasksForLostLine(Order& order, std::string reason,
+                                        Emitter& out) {
   LineSourcing& sourcing = order.extras->sourcing;
   uint16_t highest = sourcing.tasks_cancelled_up_to;
   for (const auto& [warehouse, number] : CreatedTasks(order)) {
     highest = std::max(highest, number);
   }
   if (order.status == v1::ORDER_STATUS_ALLOCATED) {
-    SetStatus(order, v1::ORDER_STATUS_BACKORDERED,
-              {Cat("PREEMPTED_BY:", result.preempted_by)}, out);
+    SetStatus(order, v1::ORDER_STATUS_BACKORDERED, {std::move(reason)}, out);
   }
-  // The tasks are cancelled as they were, the taken line in them; then
-  // the line holds nothing (an answer again drops its task number).
+  // The tasks are cancelled as they were, the lost line in them.
   CancelSourcedTasks(order, out);
-  NoteLineAnswer(order, result);
   for (LineSourcing::Line& line : sourcing.lines) {
     line.task = 0;
     for (LineSourcing::Line::Part& part : line.more) part.task = 0;
@@ -46,10 +111,13 @@ void OrderShard::ApplyPreemption(Order& order, const StockAnswer& result,
   // The tasks a hold had paused are gone: none is RELEASEd, and the next
   // hold pauses the new ones.
   order.extras->holds.task_held = false;
-  if (order.status != v1::ORDER_STATUS_ON_HOLD &&
-      config_.sourcing.fulfilment == SourcingConfig::Fulfilment::kShipAvailable) {
-    EmitSourcedTasks(order, out);  // what is still reserved goes now
-  }
+}
+
+bool OrderShard::ServesRefusedLine(const Order& order,
+                                   const StockAnswer& result) const {
+  return !result.first_answer && result.line && MayBePreempted(order) &&
+         order.work_reported != 0 && *result.line < order.lines.size() &&
+         order.lines[*result.line].reserved;
 }
 
 void OrderShard::TellPicked(const Order& order, Emitter& out) {

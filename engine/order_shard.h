@@ -374,13 +374,42 @@ class OrderShard {
   // answer with preempted_by: the line's reservation went to an urgent
   // order. The order's tasks are CANCELled (its other lines keep their
   // reservations), and an ALLOCATED order goes BACKORDERED with reason
-  // PREEMPTED_BY:<orderId>.
+  // PREEMPTED_BY:<orderId>. Unless warehouse work on the order had
+  // already been reported (work_reported; its ACTION_PICKED was still on
+  // its way): then it refuses (RefusePreemption) and nothing changes.
   void ApplyPreemption(Order& order, const StockAnswer& result, Emitter& out);
+  // ACTION_REFUSE_PREEMPTION for the preempted line: it keeps its units
+  // at its warehouse, and the urgent line named gives them back.
+  void RefusePreemption(const Order& order, const StockAnswer& result,
+                        Emitter& out);
+  // An answer with taken_back_by: the urgent line's reservation, taken by
+  // preemption, went back to the order it was taken from, which refused.
+  // As when preempted, the order's tasks are CANCELled and an ALLOCATED
+  // order goes BACKORDERED, with reason PREEMPTED_ORDER_PICKED:<orderId>;
+  // then it asks for the line again (a RESERVE, answered as any: other
+  // stock, another preemptible line, or waiting in rule 3's order).
+  void ApplyTakeBack(Order& order, const StockAnswer& result, Emitter& out);
+  // Both: the order's tasks CANCELled as they were, an ALLOCATED order
+  // BACKORDERED with `reason`, and no line in a task any more; task
+  // numbers go on after the highest cancelled.
+  void CancelTasksForLostLine(Order& order, std::string reason, Emitter& out);
+  // Whether `result` serves a line the order holds after refusing its
+  // preemption: the inventory stage served the line where the preemption
+  // had left it waiting before the refusal reached it (the refusal gives
+  // those units up). Such an answer is stale and changes nothing.
+  bool ServesRefusedLine(const Order& order, const StockAnswer& result) const;
   // Whether the order's lines may be preempted: preempt on, a sourced
   // STANDARD order.
   bool MayBePreempted(const Order& order) const {
     return config_.sourcing.preempt && IsSourced(order) &&
            order.level == v1::SERVICE_LEVEL_STANDARD;
+  }
+  // Whether preemption may cancel the order's tasks for new ones: a
+  // STANDARD order's when its line is preempted, an urgent one's when
+  // the line it took is taken back. Such an order keeps its address for
+  // the tasks that follow.
+  bool TasksMayBeRenewed(const Order& order) const {
+    return config_.sourcing.preempt && IsSourced(order);
   }
   // The first warehouse work reported for such an order (a PICKED or
   // later of its task) tells the inventory stage its lines are picked.

@@ -13,7 +13,12 @@ StockRequest FromProto(const internal::v1::AllocationRequest& m) {
                  std::nullopt,
                  std::nullopt,
                  m.warehouse_id(),
-                 m.country()};
+                 m.country(),
+                 0,
+                 v1::SERVICE_LEVEL_UNSPECIFIED,
+                 0,
+                 m.preempted_by(),
+                 std::nullopt};
   if (m.has_asked_at_ms()) r.asked_at = m.asked_at_ms();
   if (m.has_line()) r.line = m.line();
   if (m.action() == internal::v1::AllocationRequest::ACTION_RESIZE) {
@@ -21,15 +26,18 @@ StockRequest FromProto(const internal::v1::AllocationRequest& m) {
     r.previous_service_level = m.previous_rank().service_level();
     r.previous_ship_by = m.previous_rank().ship_by_ms();
   }
+  if (m.has_preempted_by_line()) r.preempted_by_line = m.preempted_by_line();
   return r;
 }
 
 StockAnswer FromProto(const internal::v1::AllocationResult& m) {
-  StockAnswer a{m.order_id(),     m.sku(),      m.requested(),
+  StockAnswer a{m.order_id(),     m.sku(),          m.requested(),
                 m.reserved(),     m.first_answer(), std::nullopt,
-                std::nullopt,     m.warehouse_id(), m.preempted_by()};
+                std::nullopt,     m.warehouse_id(), m.preempted_by(),
+                std::nullopt,     m.taken_back_by()};
   if (m.has_decided_at_ms()) a.decided_at = m.decided_at_ms();
   if (m.has_line()) a.line = m.line();
+  if (m.has_preempted_by_line()) a.preempted_by_line = m.preempted_by_line();
   return a;
 }
 
@@ -60,6 +68,12 @@ void ToProto(const StockRequest& r, internal::v1::AllocationRequest* m) {
     m->clear_previous_quantity();
     m->clear_previous_rank();
   }
+  m->set_preempted_by(r.preempted_by);
+  if (r.preempted_by_line) {
+    m->set_preempted_by_line(*r.preempted_by_line);
+  } else {
+    m->clear_preempted_by_line();
+  }
 }
 
 void ToProto(const StockAnswer& a, internal::v1::AllocationResult* m) {
@@ -76,6 +90,12 @@ void ToProto(const StockAnswer& a, internal::v1::AllocationResult* m) {
   }
   m->set_warehouse_id(a.warehouse_id);
   m->set_preempted_by(a.preempted_by);
+  if (a.preempted_by_line) {
+    m->set_preempted_by_line(*a.preempted_by_line);
+  } else {
+    m->clear_preempted_by_line();
+  }
+  m->set_taken_back_by(a.taken_back_by);
 }
 
 }  // namespace orderflow

@@ -43,6 +43,10 @@ struct StockRequest {
   int64_t previous_quantity = 0;
   v1::ServiceLevel previous_service_level = v1::SERVICE_LEVEL_UNSPECIFIED;
   EpochMillis previous_ship_by = 0;
+  // REFUSE_PREEMPTION (rule 9): the urgent order, and its line, that took
+  // the line's reservation and gives it back.
+  std::string preempted_by;
+  std::optional<uint32_t> preempted_by_line;
 };
 
 // Inventory stage -> order stage, keyed by order_id. See AllocationResult.
@@ -58,8 +62,14 @@ struct StockAnswer {
   // The answer for one line, and where it is (partly) reserved (rule 9).
   std::optional<uint32_t> line;
   std::string warehouse_id;
-  // Rule 9 with preemption: the line's reservation went to this order.
+  // Rule 9 with preemption: the line's reservation went to this order's
+  // line `preempted_by_line` (nullopt in a result written before it).
   std::string preempted_by;
+  std::optional<uint32_t> preempted_by_line;
+  // Rule 9 with preemption: the line's reservation, taken by preemption,
+  // went back to this order, whose warehouse work had begun; the line
+  // holds nothing.
+  std::string taken_back_by;
 };
 
 StockRequest FromProto(const internal::v1::AllocationRequest& m);
