@@ -535,8 +535,8 @@ class OrderShard {
   // when, carrier and tracking, open escalations.
   std::string OrderFacts(const Order& order) const;
   // An applied SHIPPED, DELIVERED or DELIVERY_FAILED: its carrier and
-  // tracking number, for an order with extras (OrderContacts::carried).
-  void NoteCarrier(Order& order, const v1::ShipmentEvent& shipment);
+  // tracking number, for every order (engine/shipment_carriers.h).
+  void NoteCarrier(const Order& order, const v1::ShipmentEvent& shipment);
   // A SHIPPED or DELIVERED for a CANCELLED order.
   void RecordShippedAfterCancel(Order& order, const v1::ShipmentEvent& shipment,
                                 Emitter& out);
