@@ -262,7 +262,8 @@ class OrderShard {
       const std::function<void(const v1::Escalation&)>& f) const;
 
   // Everything below is how; engine/order_store.h, engine/order.h,
-  // engine/timer_queue.h and engine/ship_to.h hold the layout. Each rule's
+  // engine/timer_queue.h, engine/ship_to.h and engine/shipment_carriers.h
+  // hold the layout. Each rule's
   // steps are defined in the file named after it (see the list above).
  private:
   Order* Find(std::string_view id) { return store_.Find(id); }
