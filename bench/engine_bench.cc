@@ -1,6 +1,6 @@
 // Throughput and memory of the engine core: input events a second through
 // a Pipeline, without and with the protobuf codec, and heap bytes per open
-// order.
+// order and per order shipped or delivered.
 //
 //   orderflow_bench                          # everything
 //   orderflow_bench --benchmark_filter=Core  # one family
@@ -246,6 +246,109 @@ BENCHMARK(BM_WithCodec)
 
 // ---------------------------------------------------------------- memory
 
+// A pipeline of `config` with 1,000 SKUs in ample stock, their names
+// interned by one order each, placing valid STANDARD two-line orders: the
+// setup of the memory benchmarks, so that each measures only what it adds.
+class MemoryBench {
+ public:
+  static constexpr int kSkus = 1000;
+  static constexpr EpochMillis kStart = 1772409600000;  // 2026-03-02T00:00:00Z
+
+  explicit MemoryBench(const EngineConfig& config)
+      : pipeline_(std::make_unique<Pipeline>(config, out_)) {
+    for (int i = 0; i < kSkus; ++i) {
+      char name[16];
+      std::snprintf(name, sizeof name, "SKU-%06d", i);
+      skus_.emplace_back(name);
+      v1::InventoryEvent e;
+      e.set_sku(name);
+      e.set_kind(v1::INVENTORY_KIND_SNAPSHOT);
+      e.set_quantity(int64_t{1} << 30);  // ample, and within kMaxStockQuantity
+      SetTimestamp(kStart, e.mutable_occurred_at());
+      pipeline_->OnInventoryEvent(e, RecordSource{"inventory", 0, i + 1, name, {}, kStart});
+    }
+    order_.set_customer_id("C-0000001");
+    order_.set_service_level(v1::SERVICE_LEVEL_STANDARD);
+    order_.set_currency("EUR");
+    v1::Address* a = order_.mutable_ship_to();
+    a->set_name("Ada Lovelace");
+    a->set_line1("12 Main Street");
+    a->set_city("Berlin");
+    a->set_postal_code("10115");
+    a->set_country("DE");
+    for (int l = 0; l < 2; ++l) {
+      v1::OrderLine* line = order_.add_lines();
+      line->set_line_id(l == 0 ? "L1" : "L2");
+      line->set_quantity(1 + l);
+      line->set_unit_price_minor(1999);
+    }
+    // Every SKU once, so that the order stage has interned its name.
+    for (int i = 0; i < kSkus; ++i) Place(i, (i + 1) % kSkus);
+    open_before_ = OpenOrders();
+    placed_before_ = seq_;
+  }
+  ~MemoryBench() { pipeline_.reset(); }
+
+  // The next order, "O-<seq>", of two SKUs, placed at t_.
+  void Place(int sku1, int sku2) {
+    char id[24];
+    std::snprintf(id, sizeof id, "O-%08lld", static_cast<long long>(++seq_));
+    order_.set_order_id(id);
+    SetTimestamp(t_, order_.mutable_placed_at());
+    order_.mutable_lines(0)->set_sku(skus_[sku1]);
+    order_.mutable_lines(1)->set_sku(skus_[sku2]);
+    pipeline_->OnOrderPlaced(order_, RecordSource{"orders", 0, seq_, id, {}, t_});
+  }
+  // The i-th order placed after the setup, of SKUs spread over all, a
+  // millisecond after the last one: a thousand orders a second, so no
+  // deadline falls due.
+  void PlaceNext(int64_t i) {
+    t_ += 1;
+    const int sku1 = static_cast<int>((i * 7) % kSkus);
+    Place(sku1, (sku1 + 1 + static_cast<int>((i * 13) % (kSkus - 1))) % kSkus);
+  }
+  // The i-th order placed after the setup is shipped whole (`status`
+  // SHIPPED) or delivered, by one of three carriers under a tracking
+  // number of its own, as a carrier reports it.
+  void Ship(int64_t i, v1::ShipmentStatus status) {
+    static constexpr const char* kCarriers[] = {"DHL", "UPS", "GLS"};
+    const long long n = static_cast<long long>(placed_before_ + i + 1);
+    char id[24], shipment[24], tracking[24];
+    std::snprintf(id, sizeof id, "O-%08lld", n);
+    std::snprintf(shipment, sizeof shipment, "SHP-%08lld", n);
+    std::snprintf(tracking, sizeof tracking, "1Z%012lld",
+                  static_cast<long long>(n * 2654435761ll % 1000000000000ll));
+    v1::ShipmentEvent e;
+    e.set_order_id(id);
+    e.set_shipment_id(shipment);
+    e.set_status(status);
+    e.set_carrier(kCarriers[n % 3]);
+    e.set_tracking_number(tracking);
+    t_ += 1;
+    SetTimestamp(t_, e.mutable_occurred_at());
+    pipeline_->OnShipment(e, RecordSource{"shipments", 0, ++shipments_, id, {}, t_});
+  }
+  // Orders open now that were not at the end of the setup.
+  size_t OpenSinceSetup() const { return OpenOrders() - open_before_; }
+
+ private:
+  size_t OpenOrders() const {
+    size_t open = 0;
+    for (int s = 0; s < pipeline_->order_shard_count(); ++s) {
+      open += pipeline_->order_shard(s).open_orders();
+    }
+    return open;
+  }
+
+  NullEmitter out_;
+  std::unique_ptr<Pipeline> pipeline_;
+  std::vector<std::string> skus_;
+  v1::OrderPlaced order_;
+  EpochMillis t_ = kStart;
+  int64_t seq_ = 0, placed_before_ = 0, shipments_ = 0;
+  size_t open_before_ = 0;
+};
+
 // Heap growth per open two-line order: N valid STANDARD orders on 1,000
 // SKUs with ample stock, so every one is ALLOCATED and stays open (no
 // timer is due within the minutes they span). The SKUs' own state is
@@ -253,69 +356,12 @@ BENCHMARK(BM_WithCodec)
 void BM_BytesPerOpenOrder(benchmark::State& state) {
   const int64_t orders = state.range(0);
   const EngineConfig config = Partitions(state.range(1), state.range(1));
-  constexpr int kSkus = 1000;
-  constexpr EpochMillis kStart = 1772409600000;  // 2026-03-02T00:00:00Z
   for (auto _ : state) {
-    NullEmitter out;
-    auto pipeline = std::make_unique<Pipeline>(config, out);
-    std::vector<std::string> skus;
-    for (int i = 0; i < kSkus; ++i) {
-      char name[16];
-      std::snprintf(name, sizeof name, "SKU-%06d", i);
-      skus.emplace_back(name);
-      v1::InventoryEvent e;
-      e.set_sku(name);
-      e.set_kind(v1::INVENTORY_KIND_SNAPSHOT);
-      e.set_quantity(int64_t{1} << 30);  // ample, and within kMaxStockQuantity
-      SetTimestamp(kStart, e.mutable_occurred_at());
-      pipeline->OnInventoryEvent(e, RecordSource{"inventory", 0, i + 1, name, {}, kStart});
-    }
-    // Every SKU once, so that the order stage has interned its name.
-    v1::OrderPlaced order;
-    order.set_customer_id("C-0000001");
-    order.set_service_level(v1::SERVICE_LEVEL_STANDARD);
-    order.set_currency("EUR");
-    v1::Address* a = order.mutable_ship_to();
-    a->set_name("Ada Lovelace");
-    a->set_line1("12 Main Street");
-    a->set_city("Berlin");
-    a->set_postal_code("10115");
-    a->set_country("DE");
-    for (int l = 0; l < 2; ++l) {
-      v1::OrderLine* line = order.add_lines();
-      line->set_line_id(l == 0 ? "L1" : "L2");
-      line->set_quantity(1 + l);
-      line->set_unit_price_minor(1999);
-    }
-    int64_t seq = 0;
-    auto place = [&](EpochMillis t, int sku1, int sku2) {
-      char id[24];
-      std::snprintf(id, sizeof id, "O-%08lld", static_cast<long long>(++seq));
-      order.set_order_id(id);
-      SetTimestamp(t, order.mutable_placed_at());
-      order.mutable_lines(0)->set_sku(skus[sku1]);
-      order.mutable_lines(1)->set_sku(skus[sku2]);
-      pipeline->OnOrderPlaced(order, RecordSource{"orders", 0, seq, id, {}, t});
-    };
-    EpochMillis t = kStart;
-    for (int i = 0; i < kSkus; ++i) place(t, i, (i + 1) % kSkus);
-    size_t open_before = 0;
-    for (int s = 0; s < pipeline->order_shard_count(); ++s) {
-      open_before += pipeline->order_shard(s).open_orders();
-    }
-
+    auto bench = std::make_unique<MemoryBench>(config);
     const size_t heap_before = HeapInUse();
-    for (int64_t i = 0; i < orders; ++i) {
-      t += 1;  // a thousand orders a second: no deadline falls due
-      const int sku1 = static_cast<int>((i * 7) % kSkus);
-      place(t, sku1, (sku1 + 1 + static_cast<int>((i * 13) % (kSkus - 1))) % kSkus);
-    }
+    for (int64_t i = 0; i < orders; ++i) bench->PlaceNext(i);
     const size_t heap_after = HeapInUse();
-    size_t open = 0;
-    for (int s = 0; s < pipeline->order_shard_count(); ++s) {
-      open += pipeline->order_shard(s).open_orders();
-    }
-    open -= open_before;
+    const size_t open = bench->OpenSinceSetup();
     if (open != static_cast<size_t>(orders)) {
       state.SkipWithError("not every order stayed open");
     }
@@ -323,7 +369,7 @@ void BM_BytesPerOpenOrder(benchmark::State& state) {
     state.counters["bytes_per_open_order"] =
         static_cast<double>(heap_after - heap_before) / static_cast<double>(open);
     state.PauseTiming();
-    pipeline.reset();
+    bench.reset();
     state.ResumeTiming();
   }
 }
@@ -332,6 +378,46 @@ BENCHMARK(BM_BytesPerOpenOrder)
     ->Args({100000, 1})
     ->Args({1000000, 1})
     ->Args({1000000, 4})
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+
+// Heap growth per order that shipped (delivered:0, still open) or was
+// delivered (delivered:1, closed and retained): the orders of
+// BM_BytesPerOpenOrder, each then shipped whole by a carrier with a
+// tracking number (and delivered), minutes after it was placed. What
+// shipping adds is bytes_per_order minus BM_BytesPerOpenOrder's.
+void BM_BytesPerShippedOrder(benchmark::State& state) {
+  const int64_t orders = state.range(0);
+  const EngineConfig config = Partitions(state.range(1), state.range(1));
+  const bool delivered = state.range(2) != 0;
+  for (auto _ : state) {
+    auto bench = std::make_unique<MemoryBench>(config);
+    const size_t heap_before = HeapInUse();
+    for (int64_t i = 0; i < orders; ++i) bench->PlaceNext(i);
+    for (int64_t i = 0; i < orders; ++i) bench->Ship(i, v1::SHIPMENT_STATUS_SHIPPED);
+    if (delivered) {
+      for (int64_t i = 0; i < orders; ++i) {
+        bench->Ship(i, v1::SHIPMENT_STATUS_DELIVERED);
+      }
+    }
+    const size_t heap_after = HeapInUse();
+    const size_t open = bench->OpenSinceSetup();
+    if (open != (delivered ? 0 : static_cast<size_t>(orders))) {
+      state.SkipWithError(delivered ? "an order was not delivered"
+                                    : "an order did not stay open");
+    }
+    state.counters["open_orders"] = static_cast<double>(open);
+    state.counters["bytes_per_order"] =
+        static_cast<double>(heap_after - heap_before) / static_cast<double>(orders);
+    state.PauseTiming();
+    bench.reset();
+    state.ResumeTiming();
+  }
+}
+BENCHMARK(BM_BytesPerShippedOrder)
+    ->ArgNames({"orders", "partitions", "delivered"})
+    ->Args({1000000, 1, 0})
+    ->Args({1000000, 1, 1})
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond);
 

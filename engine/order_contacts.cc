@@ -7,9 +7,9 @@
 // order not yet seen waits for it (order_early_records.cc).
 //
 // The facts state the carrier and tracking number of each shipment (each
-// parcel) the carrier took, for an order that has extras when it ships
-// (OrderContacts::carried); a v1 order keeps none, so that it costs no
-// more memory or state than before.
+// parcel) the carrier took, for every order that shipped: the shard keeps
+// them by order (engine/shipment_carriers.h), small, apart from the
+// order's extras, so that a v1 order that ships does not take them on.
 //
 // And the one correction rule 13 makes to v1: a SHIPPED or DELIVERED for a
 // CANCELLED order is recorded on the order and raises
@@ -225,16 +225,14 @@ std::string OrderShard::OrderFacts(const Order& order) const {
     facts = Cat(facts, "; ", StatusName(order.status), " at ",
                 FormatTime(order.since));
   }
-  if (HasContacts(order)) {
-    for (const OrderContacts::Carried& c : order.extras->contacts.carried) {
-      facts = Cat(facts, "; shipment ", c.shipment_id, " left at ",
-                  FormatTime(c.occurred_at));
-      if (!c.carrier.empty()) facts = Cat(facts, " by ", c.carrier);
-      if (!c.tracking_number.empty()) {
-        facts = Cat(facts, ", tracking ", c.tracking_number);
-      }
+  store_.carriers().ForEach(order.slot, [&](const ShipmentCarriers::Carried& c) {
+    facts = Cat(facts, "; shipment ", c.shipment_id, " left at ",
+                FormatTime(c.occurred_at));
+    if (!c.carrier.empty()) facts = Cat(facts, " by ", c.carrier);
+    if (!c.tracking_number.empty()) {
+      facts = Cat(facts, ", tracking ", c.tracking_number);
     }
-  }
+  });
   if (HasContacts(order) && order.extras->contacts.shipped_after_cancel) {
     const OrderContacts::AfterCancel& a = order.extras->contacts.after_cancel;
     facts = Cat(facts, "; after the cancellation shipment ", a.shipment_id,
@@ -278,32 +276,27 @@ void OrderShard::RecordShippedAfterCancel(Order& order,
         out);
 }
 
-void OrderShard::NoteCarrier(Order& order, const v1::ShipmentEvent& shipment) {
-  if (order.extras == nullptr) return;  // a v1 order (OrderContacts::carried)
-  if (shipment.carrier().empty() && shipment.tracking_number().empty()) return;
-  std::vector<OrderContacts::Carried>& carried = order.extras->contacts.carried;
-  for (const OrderContacts::Carried& c : carried) {
-    if (c.shipment_id == shipment.shipment_id()) return;  // known
-  }
-  OrderContacts::Carried& c = carried.emplace_back();
-  c.shipment_id = shipment.shipment_id();
-  c.carrier = shipment.carrier();
-  c.tracking_number = shipment.tracking_number();
-  c.occurred_at = ToMillis(shipment.occurred_at());
+void OrderShard::NoteCarrier(const Order& order,
+                             const v1::ShipmentEvent& shipment) {
+  store_.carriers().Note(
+      order.slot, ShipmentCarriers::Carried{
+                      .shipment_id = shipment.shipment_id(),
+                      .carrier = shipment.carrier(),
+                      .tracking_number = shipment.tracking_number(),
+                      .occurred_at = ToMillis(shipment.occurred_at())});
 }
 
 void OrderShard::FillContactsState(const Order& o,
                                    internal::v1::OrderState* s) const {
+  store_.carriers().ForEach(o.slot, [&](const ShipmentCarriers::Carried& c) {
+    internal::v1::CarriedState* x = s->add_carried();
+    x->set_shipment_id(std::string(c.shipment_id));
+    x->set_carrier(std::string(c.carrier));
+    x->set_tracking_number(std::string(c.tracking_number));
+    x->set_occurred_at_ms(c.occurred_at);
+  });
   if (!HasContacts(o)) return;
   const OrderContacts& c = o.extras->contacts;
-  for (const OrderContacts::Carried& carried : c.carried) {
-    internal::v1::CarriedState* x = s->add_carried();
-    x->set_shipment_id(carried.shipment_id);
-    x->set_carrier(carried.carrier);
-    x->set_tracking_number(carried.tracking_number);
-    x->set_occurred_at_ms(carried.occurred_at);
-  }
-  if (c.contacts.empty() && !c.shipped_after_cancel) return;
   internal::v1::ContactsState* cs = s->mutable_contacts();
   for (const OrderContacts::Contact& contact : c.contacts) {
     internal::v1::ContactState* x = cs->add_contacts();
@@ -329,11 +322,11 @@ void OrderShard::FillContactsState(const Order& o,
 void OrderShard::RestoreContactsState(Order& o,
                                       const internal::v1::OrderState& s) {
   for (const internal::v1::CarriedState& x : s.carried()) {
-    OrderContacts::Carried& carried = ContactsOf(o).carried.emplace_back();
-    carried.shipment_id = x.shipment_id();
-    carried.carrier = x.carrier();
-    carried.tracking_number = x.tracking_number();
-    carried.occurred_at = x.occurred_at_ms();
+    store_.carriers().Note(
+        o.slot, ShipmentCarriers::Carried{.shipment_id = x.shipment_id(),
+                                          .carrier = x.carrier(),
+                                          .tracking_number = x.tracking_number(),
+                                          .occurred_at = x.occurred_at_ms()});
   }
   if (!s.has_contacts()) return;
   const internal::v1::ContactsState& cs = s.contacts();

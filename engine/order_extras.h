@@ -82,9 +82,10 @@ struct LineParcels {
 };
 
 // Rule 13: the order's customer contacts (engine/contacts.h reads them;
-// order_contacts.cc changes them), the carrier and tracking of each of its
-// shipments, and what was reported shipped or delivered after the order
-// was cancelled.
+// order_contacts.cc changes them) and what was reported shipped or
+// delivered after the order was cancelled. The carrier and tracking of
+// its shipments are not here: every order that ships keeps them, extras
+// or not (engine/shipment_carriers.h).
 struct OrderContacts {
   struct Contact {
     std::string contact_id;
@@ -103,25 +104,11 @@ struct OrderContacts {
     std::string carrier;
     std::string tracking_number;
   };
-  // A shipment (a parcel) the carrier took, as the first SHIPPED,
-  // DELIVERED or DELIVERY_FAILED of it that named a carrier or tracking
-  // number said. Kept for an order that already has extras when it ships
-  // (sourced per warehouse, parcels, holds, contacts, amendments): a v1
-  // order keeps no more than before, its contacts name no carrier.
-  struct Carried {
-    std::string shipment_id;
-    std::string carrier;
-    std::string tracking_number;
-    int64_t occurred_at = 0;  // epoch ms of that event
-  };
   std::vector<Contact> contacts;  // in the order they first came
-  std::vector<Carried> carried;   // in the order they first came
   bool shipped_after_cancel = false;
   AfterCancel after_cancel;
 
-  bool empty() const {
-    return contacts.empty() && carried.empty() && !shipped_after_cancel;
-  }
+  bool empty() const { return contacts.empty() && !shipped_after_cancel; }
 };
 
 // Rule 12: the order's holds (engine/holds.h reads them;

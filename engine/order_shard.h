@@ -262,7 +262,8 @@ class OrderShard {
       const std::function<void(const v1::Escalation&)>& f) const;
 
   // Everything below is how; engine/order_store.h, engine/order.h,
-  // engine/timer_queue.h and engine/ship_to.h hold the layout. Each rule's
+  // engine/timer_queue.h, engine/ship_to.h and engine/shipment_carriers.h
+  // hold the layout. Each rule's
   // steps are defined in the file named after it (see the list above).
  private:
   Order* Find(std::string_view id) { return store_.Find(id); }
@@ -564,8 +565,8 @@ class OrderShard {
   // when, carrier and tracking, open escalations.
   std::string OrderFacts(const Order& order) const;
   // An applied SHIPPED, DELIVERED or DELIVERY_FAILED: its carrier and
-  // tracking number, for an order with extras (OrderContacts::carried).
-  void NoteCarrier(Order& order, const v1::ShipmentEvent& shipment);
+  // tracking number, for every order (engine/shipment_carriers.h).
+  void NoteCarrier(const Order& order, const v1::ShipmentEvent& shipment);
   // A SHIPPED or DELIVERED for a CANCELLED order.
   void RecordShippedAfterCancel(Order& order, const v1::ShipmentEvent& shipment,
                                 Emitter& out);

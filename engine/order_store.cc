@@ -28,6 +28,7 @@ Order& OrderStore::Create(std::string_view id) {
 
 void OrderStore::Forget(Order& order) {
   ship_to_.Drop(order);
+  carriers_.Forget(order.slot);
   const OrderSlot slot = order.slot;
   const uint32_t generation = order.generation;
   index_.Erase(HashText(order.id), slot);
@@ -39,6 +40,7 @@ void OrderStore::Forget(Order& order) {
 
 void OrderStore::Clear() {
   ship_to_.Clear();  // its order goes
+  carriers_.Clear();
   index_.Clear();
   chunks_.clear();
   backlog_entries_.clear();

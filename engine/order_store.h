@@ -17,8 +17,9 @@
 //  - The backlog array holds, by slot, the status and placedAt noted last
 //    (NoteBacklogEntry) for the order in it; a free slot holds UNSPECIFIED,
 //    which no backlog counts.
-//  - The ship-to addresses (engine/ship_to.h) belong to the store: an
-//    order forgotten loses its address with it.
+//  - The ship-to addresses (engine/ship_to.h) and the carriers of the
+//    orders' shipments (engine/shipment_carriers.h) belong to the store:
+//    an order forgotten loses its address and its shipments with it.
 //
 //   OrderStore store;
 //   Order& order = store.Create("SO-1");
@@ -41,6 +42,7 @@
 #include "engine/order.h"
 #include "engine/service_metrics.h"
 #include "engine/ship_to.h"
+#include "engine/shipment_carriers.h"
 #include "engine/slot_index.h"
 #include "engine/string_map.h"
 #include "engine/time.h"
@@ -99,6 +101,8 @@ class OrderStore {
 
   ShipToAddresses& ship_to() { return ship_to_; }
   const ShipToAddresses& ship_to() const { return ship_to_; }
+  ShipmentCarriers& carriers() { return carriers_; }
+  const ShipmentCarriers& carriers() const { return carriers_; }
 
  private:
   // A chunk is as many orders as fit in 224 KiB (with new[]'s count):
@@ -132,6 +136,7 @@ class OrderStore {
   StringMap<SkuId> ids_;
 
   ShipToAddresses ship_to_;
+  ShipmentCarriers carriers_;  // by slot
 };
 
 }  // namespace orderflow

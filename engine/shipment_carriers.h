@@ -1,0 +1,115 @@
+// Rule 13: the carrier and tracking number of each shipment of the orders
+// of one shard, which a customer contact states (OrderShard::OrderFacts):
+// kept for every order that ships, whether or not it uses the v1.1
+// extensions, by the order's slot (engine/order_store.h owns the table,
+// so that an order forgotten loses its shipments with it).
+//
+// Contract:
+//  - Note keeps a shipment's carrier and tracking number as the first
+//    SHIPPED, DELIVERED or DELIVERY_FAILED of it that named either said:
+//    a shipment the order already has, or one that names neither, is not
+//    noted (Note returns false).
+//  - ForEach gives the order's shipments in the order they were noted;
+//    their views are valid until the order's next Note, Forget or Clear.
+//  - Forget drops the order's shipments; its slot may hold another order
+//    next. Clear drops every order's.
+//  - Carrier names are interned (a shard sees few) for the lifetime of
+//    the table; Clear keeps them.
+//
+// Memory (bench/README.md, BM_BytesPerShippedOrder): nothing for an order
+// that never shipped naming a carrier or tracking number; otherwise one
+// pointer in a hash set and one allocation holding the order's slot (4
+// bytes), the allocation's size (4), then its shipments back to back:
+// each one's time (8), its carrier's number (4), the lengths of its
+// shipmentId and tracking number (one byte each while under 128) and
+// their bytes.
+//
+//   ShipmentCarriers carriers;
+//   carriers.Note(order.slot, {"S-1", "DHL", "TR-1", at});  // true
+//   carriers.Note(order.slot, {"S-1", "UPS", "TR-2", at});  // false: known
+//   carriers.ForEach(order.slot, [](const ShipmentCarriers::Carried& c) {});
+//   carriers.Forget(order.slot);
+#ifndef ORDERFLOW_ENGINE_SHIPMENT_CARRIERS_H_
+#define ORDERFLOW_ENGINE_SHIPMENT_CARRIERS_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "absl/container/flat_hash_set.h"
+#include "engine/string_map.h"
+#include "engine/time.h"
+
+namespace orderflow {
+
+class ShipmentCarriers {
+ public:
+  // Where an order lives in its OrderStore (OrderSlot, engine/order.h).
+  using Slot = uint32_t;
+
+  // A shipment (a parcel) the carrier took.
+  struct Carried {
+    std::string_view shipment_id;
+    std::string_view carrier;          // may be empty
+    std::string_view tracking_number;  // may be empty
+    EpochMillis occurred_at = 0;       // of the event that named them
+  };
+
+  ShipmentCarriers();
+  ShipmentCarriers(const ShipmentCarriers&) = delete;
+  ShipmentCarriers& operator=(const ShipmentCarriers&) = delete;
+
+  bool Note(Slot slot, const Carried& shipment);
+
+  template <typename F>
+  void ForEach(Slot slot, const F& f) const {
+    auto it = orders_.find(slot);
+    if (it == orders_.end()) return;
+    const char* p = it->get();
+    const char* const end = p + SizeOf(p);
+    for (p += kHeaderBytes; p < end;) {
+      Carried c;
+      p = Read(p, c);
+      f(c);
+    }
+  }
+
+  void Forget(Slot slot);
+  void Clear() { orders_.clear(); }
+
+ private:
+  using Block = std::unique_ptr<char[]>;
+  // A block starts with its order's slot and its own size in bytes.
+  static constexpr size_t kHeaderBytes = 8;
+  static Slot SlotOf(const char* block);
+  static uint32_t SizeOf(const char* block);
+  // Reads the shipment at `p` into `c`; returns where the next one starts.
+  const char* Read(const char* p, Carried& c) const;
+  uint32_t Intern(std::string_view carrier);
+
+  // Blocks found by their slot.
+  struct BySlotHash {
+    using is_transparent = void;
+    size_t operator()(Slot slot) const;
+    size_t operator()(const Block& block) const { return (*this)(SlotOf(block.get())); }
+  };
+  struct BySlotEq {
+    using is_transparent = void;
+    static Slot Of(Slot slot) { return slot; }
+    static Slot Of(const Block& block) { return SlotOf(block.get()); }
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const { return Of(a) == Of(b); }
+  };
+
+  absl::flat_hash_set<Block, BySlotHash, BySlotEq> orders_;
+  // Carrier names by number (0 is ""), and numbers by name.
+  std::deque<std::string> names_;
+  StringMap<uint32_t> numbers_;
+};
+
+}  // namespace orderflow
+
+#endif  // ORDERFLOW_ENGINE_SHIPMENT_CARRIERS_H_
