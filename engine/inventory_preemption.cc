@@ -141,7 +141,7 @@ void InventoryShard::RefusePreemption(const StockRequest& request, Sku& stock,
                                       Emitter& out) {
   const std::optional<WarehouseIndex> keep_at =
       config_.sourcing.Find(request.warehouse_id);
-  if (!keep_at || request.quantity <= 0) return;
+  if (!keep_at || request.quantity < 0) return;
   const EpochMillis now = DecidedAt(request);
   Sourced& sourced = SourcedOf(stock, config_.sourcing.warehouses.size());
   const uint32_t line = *request.line;
@@ -160,10 +160,12 @@ void InventoryShard::RefusePreemption(const StockRequest& request, Sku& stock,
     release.action = AllocationRequest::ACTION_RELEASE;
     release.quantity = kMaxStockQuantity;  // all it holds
     TakeLine(release, stock, touched);
-    AtWarehouse& here = At(stock, *keep_at);
-    here.reserved += request.quantity;
-    stock.reserved += request.quantity;
-    sourced.placed.Units(request.order_id, line, *keep_at) = request.quantity;
+    if (request.quantity > 0) {  // 0: all of it shipped meanwhile
+      AtWarehouse& here = At(stock, *keep_at);
+      here.reserved += request.quantity;
+      stock.reserved += request.quantity;
+      sourced.placed.Units(request.order_id, line, *keep_at) = request.quantity;
+    }
   }
   ForgetPreemptible(stock, request.order_id, line);
   TakeBack(request, stock, now, touched, out);

@@ -221,8 +221,12 @@ class InventoryShard {
   // RELEASE or CONSUME of the request's line: all it holds while it waits
   // (it leaves the queue), else up to the request's quantity of its placed
   // units, at its warehouse_id first. The warehouses touched are added to
-  // `touched`; the queues are not served.
-  void TakeLine(const StockRequest& request, Sku& stock,
+  // `touched`; the queues are not served. A CONSUME of a preempted line
+  // still waiting takes the request's quantity off on-hand at its
+  // warehouse_id and releases what the line held (a shipment its order
+  // made before it heard of the preemption). Returns whether units were
+  // released, so that the queues at `touched` are to be served.
+  bool TakeLine(const StockRequest& request, Sku& stock,
                 std::vector<WarehouseIndex>& touched);
   // RELEASE or CONSUME of up to `quantity` of the line's placed units, the
   // part at `first` (if any) before the others; the warehouses touched are
@@ -252,10 +256,11 @@ class InventoryShard {
   // it will not be once served.
   void NotePicked(const StockRequest& request, Sku& stock);
   // ACTION_REFUSE_PREEMPTION: the order's warehouse work had begun when
-  // the answer that preempted its line came. The line holds its units at
-  // the request's warehouse again, whatever it held since (what it gives
-  // up serves the queues), and is not preemptible; the urgent line named
-  // gives back what it holds (TakeBack).
+  // the answer that preempted its line came. The line holds the
+  // request's quantity (its units not shipped meanwhile; 0 when all
+  // were) at the request's warehouse again, whatever it held since (what
+  // it gives up serves the queues), and is not preemptible; the urgent
+  // line named gives back what it holds (TakeBack).
   void RefusePreemption(const StockRequest& request, Sku& stock, Emitter& out);
   // The urgent line a refusal names (preempted_by, preempted_by_line; for
   // a refusal that names no line, that order's first line of the SKU

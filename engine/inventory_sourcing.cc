@@ -125,8 +125,8 @@ void InventoryShard::OnLineRequest(const StockRequest& request, Sku& stock,
     case AllocationRequest::ACTION_RELEASE:
     case AllocationRequest::ACTION_CONSUME: {
       std::vector<WarehouseIndex> touched;
-      TakeLine(request, stock, touched);
-      if (request.action == AllocationRequest::ACTION_RELEASE) {
+      const bool released = TakeLine(request, stock, touched);
+      if (released) {
         for (WarehouseIndex w : touched) ServeAt(request.sku, stock, w, now, out);
       }
       return;
@@ -150,7 +150,7 @@ void InventoryShard::OnLineRequest(const StockRequest& request, Sku& stock,
   }
 }
 
-void InventoryShard::TakeLine(const StockRequest& request, Sku& stock,
+bool InventoryShard::TakeLine(const StockRequest& request, Sku& stock,
                               std::vector<WarehouseIndex>& touched) {
   // Held where the queue says, for a line still waiting (with
   // split_lines, its parts are among the placed units); else where it
@@ -161,26 +161,45 @@ void InventoryShard::TakeLine(const StockRequest& request, Sku& stock,
   if (it != stock.queue.end()) {
     const WarehouseIndex held_at = it->held_at;
     int64_t held = it->reserved;
+    // Rule 9: a preempted line's units went to an urgent line, so a
+    // CONSUME for it is a shipment its order made before the preemption
+    // reached it (the stages run apart): the units left the warehouse the
+    // order stage names, out of what the urgent line holds, which the
+    // order's refusal takes back (RefusePreemption). What the line came
+    // to hold since is released, not consumed.
+    const bool shipped_taken_units =
+        it->preempted && request.action == AllocationRequest::ACTION_CONSUME;
+    StockRequest take = request;
+    if (shipped_taken_units) take.action = AllocationRequest::ACTION_RELEASE;
     stock.queue.erase(it);
-    held -= TakePlaced(request, stock, held, std::nullopt, touched);
+    held -= TakePlaced(take, stock, held, std::nullopt, touched);
     AtWarehouse& here = At(stock, held_at);
     held = std::clamp<int64_t>(held, 0, here.reserved);
     here.reserved -= held;
     stock.reserved -= held;
-    if (request.action == AllocationRequest::ACTION_CONSUME) {
+    if (take.action == AllocationRequest::ACTION_CONSUME) {
       here.on_hand -= held;
       stock.on_hand -= held;
     }
     if (std::find(touched.begin(), touched.end(), held_at) == touched.end()) {
       touched.insert(touched.begin(), held_at);
     }
-  } else if (stock.sourced != nullptr) {
+    if (shipped_taken_units) {
+      AtWarehouse& from =
+          At(stock, config_.sourcing.Find(request.warehouse_id).value_or(held_at));
+      from.on_hand -= request.quantity;
+      stock.on_hand -= request.quantity;
+    }
+    return take.action == AllocationRequest::ACTION_RELEASE;
+  }
+  if (stock.sourced != nullptr) {
     // A parcel consumes (and a cancellation after it releases) only what
     // it names, first at the warehouse the order stage names; the rest
     // stays reserved for the line.
     TakePlaced(request, stock, request.quantity,
                config_.sourcing.Find(request.warehouse_id), touched);
   }
+  return request.action == AllocationRequest::ACTION_RELEASE;
 }
 
 int64_t InventoryShard::TakePlaced(const StockRequest& request, Sku& stock,

@@ -56,7 +56,11 @@ void OrderShard::ApplyAllocationResult(const StockAnswer& result,
       order.status != v1::ORDER_STATUS_ON_HOLD &&
       !(order.status == v1::ORDER_STATUS_ALLOCATED &&
         (AwaitsResize(order) || preempted || taken_back))) {
-    return;  // cancelled or shipped meanwhile; inventory has been told
+    // Cancelled or shipped meanwhile; inventory has been told. An order
+    // that shipped before its line's preemption reached it refuses it
+    // (rule 9): what it shipped came out of the units the line lost.
+    if (preempted && HasShipped(order.status)) ApplyPreemption(order, result, out);
+    return;
   }
   if (!preempted && !taken_back && ServesRefusedLine(order, result)) return;
   // Decided after the shard's clock: the order's own timers due by then

@@ -11,10 +11,12 @@
 //
 // The inventory stage learns of warehouse work on an order from the
 // order stage (TellPicked), so an answer may preempt a line whose order
-// was picked while that news was on its way. Such an order refuses: it
-// keeps its line, tasks and status, and tells the inventory stage
-// (ACTION_REFUSE_PREEMPTION), which gives it its units back and takes
-// them from the urgent line. That line's order is told (taken_back_by):
+// was picked, or even shipped, while that news was on its way. Such an
+// order refuses: it keeps its line, tasks and status, and tells the
+// inventory stage (ACTION_REFUSE_PREEMPTION, with the line's units not
+// shipped yet), which gives it those units back and takes the line's
+// units from the urgent line. (What it shipped meanwhile has left the
+// warehouse: its CONSUME of the waiting line took it off on-hand.) That line's order is told (taken_back_by):
 // its tasks are CANCELled, an ALLOCATED one goes BACKORDERED with reason
 // PREEMPTED_ORDER_PICKED:<orderId>, and it asks for the line again, as
 // an urgent line that would wait (other stock, another preemptible line,
@@ -26,6 +28,7 @@
 #include <vector>
 
 #include "engine/order_shard.h"
+#include "engine/parcels.h"
 #include "engine/text.h"
 
 namespace orderflow {
@@ -37,9 +40,9 @@ void OrderShard::ApplyPreemption(Order& order, const StockAnswer& result,
   if (!IsSourced(order) || !result.line || *result.line >= order.lines.size()) {
     return;
   }
-  if (order.work_reported != 0) {
-    // Picked (or packed) before the answer came: not preemptible. Its
-    // line, tasks and status stay; a line it does not hold (it cannot
+  if (WorkBegun(order)) {
+    // Picked, packed or shipped before the answer came: not preemptible.
+    // Its line, tasks and status stay; a line it does not hold (it cannot
     // have been taken) is left to its answers.
     if (order.lines[*result.line].reserved) RefusePreemption(order, result, out);
     return;
@@ -57,7 +60,7 @@ void OrderShard::RefusePreemption(const Order& order, const StockAnswer& result,
   const uint32_t i = *result.line;
   StockRequest& r = RequestFor(order, AllocationRequest::ACTION_REFUSE_PREEMPTION);
   r.sku = SkuName(order.lines[i].sku);
-  r.quantity = order.lines[i].quantity;
+  r.quantity = UnitsNotShipped(order, i);  // what the line is to hold again
   r.line = i;
   const uint16_t w = order.extras->sourcing.lines[i].warehouse;
   if (w != LineSourcing::kNowhere) r.warehouse_id = config_.sourcing.warehouses[w].id;
@@ -116,7 +119,7 @@ void OrderShard::CancelTasksForLostLine(Order& order, std::string reason,
 bool OrderShard::ServesRefusedLine(const Order& order,
                                    const StockAnswer& result) const {
   return !result.first_answer && result.line && MayBePreempted(order) &&
-         order.work_reported != 0 && *result.line < order.lines.size() &&
+         WorkBegun(order) && *result.line < order.lines.size() &&
          order.lines[*result.line].reserved;
 }
 

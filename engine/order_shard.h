@@ -89,6 +89,7 @@
 #include "engine/order.h"
 #include "engine/sku_lines.h"
 #include "engine/order_store.h"
+#include "engine/order_status.h"
 #include "engine/outputs.h"
 #include "engine/parcels.h"
 #include "engine/record.h"
@@ -399,6 +400,12 @@ class OrderShard {
   // had left it waiting before the refusal reached it (the refusal gives
   // those units up). Such an answer is stale and changes nothing.
   bool ServesRefusedLine(const Order& order, const StockAnswer& result) const;
+  // Rule 9: whether warehouse work on the order has begun (picked or
+  // packed reported, or some of it shipped): a preemption that reaches
+  // it now is refused.
+  static bool WorkBegun(const Order& order) {
+    return order.work_reported != 0 || HasShipped(order.status);
+  }
   // Whether the order's lines may be preempted: preempt on, a sourced
   // STANDARD order.
   bool MayBePreempted(const Order& order) const {

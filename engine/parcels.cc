@@ -1,5 +1,8 @@
 #include "engine/parcels.h"
 
+#include <algorithm>
+
+#include "engine/order_status.h"
 #include "engine/text.h"
 
 namespace orderflow {
@@ -13,6 +16,14 @@ std::string_view Units(int32_t n) { return n == 1 ? " unit" : " units"; }
 int32_t UnitsToShip(const Order& order, size_t i) {
   const LineParcels& p = order.extras->parcels;
   return p.rest_cancelled ? p.shipped[i] : order.lines[i].quantity;
+}
+
+int32_t UnitsNotShipped(const Order& order, size_t i) {
+  if (HasParcels(order)) {
+    const LineParcels& p = order.extras->parcels;
+    return p.whole_shipped ? 0 : std::max(UnitsToShip(order, i) - p.shipped[i], 0);
+  }
+  return HasShipped(order.status) ? 0 : order.lines[i].quantity;
 }
 
 bool EveryUnitShipped(const Order& order) {

@@ -26,6 +26,11 @@ inline bool HasParcels(const Order& order) {
 // once the unshipped rest was cancelled, what has shipped of it.
 int32_t UnitsToShip(const Order& order, size_t i);
 
+// Units of line `i` not shipped yet, for any order: its quantity until
+// the order ships, then (rule 10) what its parcels have not shipped of
+// UnitsToShip; none once shipped whole.
+int32_t UnitsNotShipped(const Order& order, size_t i);
+
 // For an order with parcels: whether every unit to ship has shipped, and
 // been delivered.
 bool EveryUnitShipped(const Order& order);

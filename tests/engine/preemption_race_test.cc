@@ -55,14 +55,18 @@ class PreemptionRaceTest : public EngineTest {
   }
 
   // Records that only one stage has read so far; what they send is held.
+  void ReportedAtOrders(HeldMessages& held, const v1::ShipmentEvent& event) {
+    const EpochMillis at = Ms(event.occurred_at());
+    const std::string& order_id = event.order_id();
+    const std::string payload = event.SerializeAsString();
+    held.AtOrders(pipeline(), order_id, at, [&](OrderShard& s, Emitter& e) {
+      s.OnShipment(event, Source("shipments", order_id, payload, at), e);
+    });
+  }
   void PickedAtOrders(HeldMessages& held, std::string_view order_id,
                       EpochMillis at) {
-    const v1::ShipmentEvent picked =
-        Shipment(order_id, "S-PICK", v1::SHIPMENT_STATUS_PICKED, at);
-    const std::string payload = picked.SerializeAsString();
-    held.AtOrders(pipeline(), order_id, at, [&](OrderShard& s, Emitter& e) {
-      s.OnShipment(picked, Source("shipments", order_id, payload, at), e);
-    });
+    ReportedAtOrders(held,
+                     Shipment(order_id, "S-PICK", v1::SHIPMENT_STATUS_PICKED, at));
   }
   void PlacedAtOrders(HeldMessages& held, const v1::OrderPlaced& order) {
     const EpochMillis at = Ms(order.placed_at());
@@ -251,6 +255,105 @@ TEST_P(PreemptionRaceTest, AnUrgentOrderCancelledMeanwhileHasNothingToGiveBack) 
               ElementsAre("status O-3 NEW -> ACCEPTED",
                           "status O-3 ACCEPTED -> BACKORDERED [SHORT_STOCK:SKU-A]"));
   EXPECT_EQ(StatusOf("O-1"), v1::ORDER_STATUS_ALLOCATED);
+}
+
+// O-1's warehouse reports no PICKED: O-1 ships, and its news is on its
+// way when the inventory stage preempts O-1's line for O-2. The units
+// O-1 shipped are those O-2 was given, so O-1's CONSUME of its waiting
+// line takes them off on-hand, and O-1, shipped, refuses the preemption
+// with nothing left to hold: O-2 gives them back and waits for stock.
+TEST_P(PreemptionRaceTest, AnOrderShippedBeforeItsPreemptionCameTookTheUnits) {
+  Stock(ReceiptAt("WH-A", "SKU-A", 2, kT0));
+  Place(Standard("O-1", {{"SKU-A", 2}}, 10));
+  out_.Take();
+
+  HeldMessages held(out_);
+  ReportedAtOrders(held, Shipment("O-1", "S-1", v1::SHIPMENT_STATUS_SHIPPED,
+                                  kT0 + Minutes(30)));
+  PlacedAtOrders(held, Order("O-2", {{"SKU-A", 2}}, kExpress, kT0 + Hours(1)));
+  held.Deliver(pipeline(), held.Find("request RESERVE O-2"));
+  held.Deliver(pipeline(), held.Find("result O-2"));
+  EXPECT_THAT(out_.Take(),
+              ElementsAre("status O-1 ALLOCATED -> SHIPPED",
+                          "status O-2 NEW -> ACCEPTED",
+                          "status O-2 ACCEPTED -> ALLOCATED",
+                          "task O-2/delivery/WH-A CREATE [L1 SKU-A x2]"));
+  held.Deliver(pipeline(), held.Find("result O-1"));
+  EXPECT_THAT(out_.Take(), IsEmpty());
+  EXPECT_EQ(StatusOf("O-1"), v1::ORDER_STATUS_SHIPPED);
+  EXPECT_THAT(held.Describe(),
+              ElementsAre("request PICKED O-1 SKU-A L1",
+                          "request CONSUME O-1 SKU-A L1",
+                          "request REFUSE_PREEMPTION O-1 SKU-A L1"));
+
+  const std::vector<std::string> rest = GoOnHereAndRestored(
+      held, [&](Pipeline& p, HeldMessages& h, int64_t& offset) {
+        h.Deliver(p, h.Find("request PICKED O-1"));
+        h.Deliver(p, h.Find("request CONSUME O-1"));
+        // Between the CONSUME and the refusal: the 2 have left WH-A,
+        // O-2 still holds them.
+        EXPECT_THAT(AtWarehouses(p, "SKU-A"),
+                    UnorderedElementsAre(Pair("WH-A", Pair(0, 2))));
+        h.DeliverAll(p);
+        EXPECT_THAT(AtWarehouses(p, "SKU-A"), IsEmpty());  // all 0
+        Apply(p, {ReceiptAt("WH-A", "SKU-A", 2, kT0 + Hours(2)), kT0 + Hours(2)},
+              offset++);
+      });
+  EXPECT_THAT(rest,
+              ElementsAre("status O-2 ALLOCATED -> BACKORDERED "
+                          "[PREEMPTED_ORDER_PICKED:O-1]",
+                          "task O-2/delivery/WH-A CANCEL [L1 SKU-A x2]",
+                          "status O-2 BACKORDERED -> ALLOCATED",
+                          "task O-2/delivery/WH-A/2 CREATE [L1 SKU-A x2]"));
+  EXPECT_EQ(LedgerOf("SKU-A"), (Ledger{.on_hand = 2, .reserved = 2}));
+  EXPECT_THAT(AtWarehouses(pipeline(), "SKU-A"),
+              UnorderedElementsAre(Pair("WH-A", Pair(2, 2))));
+}
+
+// The same with a parcel: O-1 ships 1 of its 3 before the preemption
+// reaches it. Its refusal holds the 2 not shipped at WH-A again; O-2
+// gives its 3 back and waits; the second parcel consumes the 2.
+TEST_P(PreemptionRaceTest, AParcelShippedBeforeThePreemptionCameKeepsTheRest) {
+  Stock(ReceiptAt("WH-A", "SKU-A", 3, kT0));
+  Place(Standard("O-1", {{"SKU-A", 3}}, 10));
+  out_.Take();
+
+  HeldMessages held(out_);
+  v1::ShipmentEvent first = Shipment("O-1", "S-1", v1::SHIPMENT_STATUS_SHIPPED,
+                                     kT0 + Minutes(30));
+  v1::ShipmentLine* part = first.add_lines();
+  part->set_line_id("L1");
+  part->set_quantity(1);
+  ReportedAtOrders(held, first);
+  PlacedAtOrders(held, Order("O-2", {{"SKU-A", 3}}, kExpress, kT0 + Hours(1)));
+  held.Deliver(pipeline(), held.Find("request RESERVE O-2"));
+  held.Deliver(pipeline(), held.Find("result O-2"));
+  held.Deliver(pipeline(), held.Find("result O-1"));
+  EXPECT_EQ(StatusOf("O-1"), v1::ORDER_STATUS_PARTIALLY_SHIPPED);
+  EXPECT_EQ(StatusOf("O-2"), v1::ORDER_STATUS_ALLOCATED);
+  out_.Take();
+
+  const std::vector<std::string> rest = GoOnHereAndRestored(
+      held, [&](Pipeline& p, HeldMessages& h, int64_t& offset) {
+        h.DeliverAll(p);
+        // O-1 holds the 2 it has not shipped; O-2 holds nothing.
+        EXPECT_THAT(AtWarehouses(p, "SKU-A"),
+                    UnorderedElementsAre(Pair("WH-A", Pair(2, 2))));
+        v1::ShipmentEvent second = Shipment(
+            "O-1", "S-2", v1::SHIPMENT_STATUS_SHIPPED, kT0 + Hours(2));
+        v1::ShipmentLine* rest_of_it = second.add_lines();
+        rest_of_it->set_line_id("L1");
+        rest_of_it->set_quantity(2);
+        Apply(p, {second, kT0 + Hours(2)}, offset++);
+      });
+  EXPECT_THAT(rest,
+              ElementsAre("status O-2 ALLOCATED -> BACKORDERED "
+                          "[PREEMPTED_ORDER_PICKED:O-1]",
+                          "task O-2/delivery/WH-A CANCEL [L1 SKU-A x3]",
+                          "status O-1 PARTIALLY_SHIPPED -> SHIPPED"));
+  EXPECT_EQ(LedgerOf("SKU-A"),
+            (Ledger{.on_hand = 0, .reserved = 0, .waiting_orders = 1}));  // O-2
+  EXPECT_EQ(StatusOf("O-2"), v1::ORDER_STATUS_BACKORDERED);
 }
 
 // The messages of a refusal keep every field through their protobuf
