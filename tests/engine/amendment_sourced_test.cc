@@ -4,6 +4,7 @@
 // warehouse without a task gets a new CREATE; a split line shrinks from
 // its last warehouse in preference order; a line in a task the warehouse
 // has PICKED cannot change, a line in another task can.
+#include "tests/engine/amendment_builders.h"
 #include "tests/engine/engine_test.h"
 
 namespace orderflow::testing {
@@ -16,25 +17,6 @@ v1::InventoryEvent ReceiptAt(std::string_view warehouse, std::string_view sku,
   v1::InventoryEvent e = Receipt(sku, quantity, at);
   e.set_warehouse_id(std::string(warehouse));
   return e;
-}
-
-v1::OrderAmended Amendment(std::string_view order_id,
-                           std::string_view amendment_id,
-                           EpochMillis requested_at) {
-  v1::OrderAmended a;
-  a.set_order_id(std::string(order_id));
-  a.set_amendment_id(std::string(amendment_id));
-  *a.mutable_requested_at() = Ts(requested_at);
-  return a;
-}
-
-v1::OrderAmended WithLine(v1::OrderAmended a, std::string_view line_id,
-                          std::string_view sku, int32_t quantity) {
-  v1::AmendedLine* line = a.add_lines();
-  line->set_line_id(std::string(line_id));
-  line->set_sku(std::string(sku));
-  line->set_quantity(quantity);
-  return a;
 }
 
 // One SKU's (on hand, reserved) at each warehouse that has any.
