@@ -6,50 +6,17 @@
 // has PICKED cannot change, a line in another task can.
 #include "tests/engine/amendment_builders.h"
 #include "tests/engine/engine_test.h"
+#include "tests/engine/sourcing_fixture.h"
 
 namespace orderflow::testing {
 namespace {
 
 using ::testing::ElementsAre;
 
-v1::InventoryEvent ReceiptAt(std::string_view warehouse, std::string_view sku,
-                             int64_t quantity, EpochMillis at) {
-  v1::InventoryEvent e = Receipt(sku, quantity, at);
-  e.set_warehouse_id(std::string(warehouse));
-  return e;
-}
-
-// One SKU's (on hand, reserved) at each warehouse that has any.
-using Held = std::map<std::string, std::pair<int64_t, int64_t>>;
-Held AtWarehouses(Pipeline& pipeline, std::string_view sku) {
-  Held found;
-  for (int i = 0; i < pipeline.inventory_shard_count(); ++i) {
-    const internal::v1::StockState state = pipeline.inventory_shard(i).KeyState(sku);
-    for (const internal::v1::WarehouseStock& w : state.warehouses()) {
-      if (w.on_hand() != 0 || w.reserved() != 0) {
-        found[w.warehouse_id()] = {w.on_hand(), w.reserved()};
-      }
-    }
-  }
-  return found;
-}
-
-class AmendmentSourcedTest : public EngineTest {
+class AmendmentSourcedTest : public SourcingFixture {
  protected:
-  // As sourcing_test.cc: WH-FR (rank 1), WH-NL (rank 2), WH-DE (rank 3).
-  void SetUp() override { Configure(false); }
-  void Configure(bool split_lines, SourcingConfig::Fulfilment fulfilment =
-                                       SourcingConfig::Fulfilment::kShipComplete) {
-    Reconfigure([&](EngineConfig& c) {
-      c.sourcing.warehouses = {
-          {"WH-NL", 2, {}}, {"WH-DE", 3, {"DE", "AT"}}, {"WH-FR", 1, {}}};
-      c.sourcing.fulfilment = fulfilment;
-      c.sourcing.split_lines = split_lines;
-    });
-  }
-  Held AtWarehouses(std::string_view sku) {
-    return ::orderflow::testing::AtWarehouses(pipeline(), sku);
-  }
+  // WH-FR (rank 1), WH-NL (rank 2), WH-DE (rank 3), ship complete.
+  void SetUp() override { Configure(ThreeWarehouses()); }
   void Picked(std::string_view task_id, EpochMillis at) {
     v1::ShipmentEvent picked =
         Shipment("O-1", "S-" + std::string(task_id), v1::SHIPMENT_STATUS_PICKED, at);
@@ -164,7 +131,7 @@ TEST_P(AmendmentSourcedTest, ShipCompleteShortCancelsEveryTaskUntilStockComes) {
 }
 
 TEST_P(AmendmentSourcedTest, ShipAvailableShortKeepsTheOtherTasks) {
-  Configure(false, SourcingConfig::Fulfilment::kShipAvailable);
+  Configure(ThreeWarehouses(), SourcingConfig::Fulfilment::kShipAvailable);
   Stock(ReceiptAt("WH-FR", "SKU-A", 2, kT0));
   Stock(ReceiptAt("WH-NL", "SKU-B", 1, kT0));
   Place(Order("O-1", {{"SKU-A", 2}, {"SKU-B", 1}}));
@@ -184,7 +151,7 @@ TEST_P(AmendmentSourcedTest, ShipAvailableShortKeepsTheOtherTasks) {
 }
 
 TEST_P(AmendmentSourcedTest, ASplitLineShrinksFromItsLastWarehouse) {
-  Configure(true);
+  Configure(ThreeWarehouses(), SourcingConfig::Fulfilment::kShipComplete, true);
   Stock(ReceiptAt("WH-FR", "SKU-A", 2, kT0));
   Stock(ReceiptAt("WH-NL", "SKU-A", 3, kT0));
   Place(Order("O-1", {{"SKU-A", 4}}));
@@ -245,7 +212,7 @@ TEST_P(AmendmentSourcedTest, APickedTaskKeepsItsLinesAnotherTasksMayChange) {
 }
 
 TEST_P(AmendmentSourcedTest, SnapshotAndRestoreKeepThePendingAmendment) {
-  Configure(true, SourcingConfig::Fulfilment::kShipAvailable);
+  Configure(ThreeWarehouses(), SourcingConfig::Fulfilment::kShipAvailable, true);
   Stock(ReceiptAt("WH-FR", "SKU-A", 2, kT0));
   Stock(ReceiptAt("WH-NL", "SKU-A", 3, kT0));
   Place(Order("O-1", {{"SKU-A", 4}, {"SKU-B", 1}}));
@@ -303,8 +270,10 @@ TEST_P(AmendmentSourcedTest, SnapshotAndRestoreKeepThePendingAmendment) {
 // never stopped does, and ends in the same state.
 TEST_P(AmendmentSourcedTest, ARestoreAtAnyRecordChangesNothing) {
   for (const bool split : {false, true}) {
-    Configure(split, split ? SourcingConfig::Fulfilment::kShipAvailable
-                           : SourcingConfig::Fulfilment::kShipComplete);
+    Configure(ThreeWarehouses(),
+              split ? SourcingConfig::Fulfilment::kShipAvailable
+                    : SourcingConfig::Fulfilment::kShipComplete,
+              split);
     v1::ShipmentEvent picked = Shipment("O-1", "S-1", v1::SHIPMENT_STATUS_PICKED,
                                         kT0 + Minutes(30));
     picked.set_task_id("O-1/delivery/WH-NL");
