@@ -5,6 +5,7 @@
 // lines keep their stock, and it is first in line for the next stock.
 #include "tests/engine/engine_test.h"
 #include "tests/engine/saved_shards.h"
+#include "tests/engine/sourcing_fixture.h"
 
 namespace orderflow::testing {
 namespace {
@@ -12,13 +13,6 @@ namespace {
 using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
-
-v1::InventoryEvent ReceiptAt(std::string_view warehouse, std::string_view sku,
-                             int64_t quantity, EpochMillis at) {
-  v1::InventoryEvent e = Receipt(sku, quantity, at);
-  e.set_warehouse_id(std::string(warehouse));
-  return e;
-}
 
 // A STANDARD order promised `days` after kT0: its shipBy is 3 days before.
 v1::OrderPlaced Standard(std::string_view id, std::vector<LineSpec> lines,
