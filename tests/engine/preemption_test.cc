@@ -14,12 +14,6 @@ using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
-// A STANDARD order promised `days` after kT0: its shipBy is 3 days before.
-v1::OrderPlaced Standard(std::string_view id, std::vector<LineSpec> lines,
-                         int days) {
-  return Promised(Order(id, std::move(lines)), kT0 + Hours(24 * days));
-}
-
 class PreemptionTest : public EngineTest {
  protected:
   void SetUp() override { Sourcing(true); }
