@@ -228,11 +228,7 @@ TEST_P(AmendmentSourcedTest, SnapshotAndRestoreKeepThePendingAmendment) {
       {WithLine(Amendment("O-1", "A-3", kT0 + Hours(4)), "L2", "SKU-B", 1),
        kT0 + Hours(4)},
   });
-  // And both end in the same state.
-  const SavedShards here = SaveShards(pipeline());
-  const SavedShards restored_here = SaveShards(restored());
-  EXPECT_EQ(restored_here.orders, here.orders);
-  EXPECT_EQ(restored_here.inventory, here.inventory);
+  ExpectSameShards(restored(), pipeline());  // and the same state at the end
 }
 
 // Saved and restored between any two records (whole-shard snapshots, and

@@ -406,10 +406,7 @@ TEST_P(AmendmentTest, AmendedOrdersAreRestoredFromSnapshots) {
   EXPECT_THAT(lines, Contains("task O-1/delivery UPDATE [L1 SKU-A x1]"));
   EXPECT_EQ(restored_out.Tasks("O-1").back().ship_to().city(), "Berlin");
 
-  const SavedShards original_end = SaveShards(pipeline());
-  const SavedShards restored_end = SaveShards(restored);
-  EXPECT_EQ(original_end.orders, restored_end.orders);
-  EXPECT_EQ(original_end.inventory, restored_end.inventory);
+  ExpectSameShards(restored, pipeline());
 }
 
 }  // namespace

@@ -92,10 +92,7 @@ class PreemptionRaceTest : public EngineTest {
     const std::vector<std::string> here = out_.Take();
     rest(restored, restored_held, offset);
     EXPECT_EQ(restored_out.Take(), here);
-    const SavedShards after = SaveShards(pipeline());
-    const SavedShards restored_after = SaveShards(restored);
-    EXPECT_EQ(restored_after.orders, after.orders);
-    EXPECT_EQ(restored_after.inventory, after.inventory);
+    ExpectSameShards(restored, pipeline());
     return here;
   }
 };
