@@ -316,14 +316,7 @@ TEST_P(AmendmentSourcedTest, ARestoreAtAnyRecordChangesNothing) {
         }
         for (std::string& line : before_out.Take()) got.push_back(std::move(line));
         EXPECT_EQ(got, expected);
-        for (int i = 0; i < after.order_shard_count(); ++i) {
-          EXPECT_EQ(after.order_shard(i).Snapshot().SerializeAsString(),
-                    straight.order_shard(i).Snapshot().SerializeAsString());
-        }
-        for (int i = 0; i < after.inventory_shard_count(); ++i) {
-          EXPECT_EQ(after.inventory_shard(i).Snapshot().SerializeAsString(),
-                    straight.inventory_shard(i).Snapshot().SerializeAsString());
-        }
+        ExpectSameShards(after, straight);
       }
     }
   }
