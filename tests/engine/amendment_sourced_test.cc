@@ -4,70 +4,20 @@
 // warehouse without a task gets a new CREATE; a split line shrinks from
 // its last warehouse in preference order; a line in a task the warehouse
 // has PICKED cannot change, a line in another task can.
+#include "tests/engine/amendment_builders.h"
 #include "tests/engine/engine_test.h"
+#include "tests/engine/saved_shards.h"
+#include "tests/engine/sourcing_fixture.h"
 
 namespace orderflow::testing {
 namespace {
 
 using ::testing::ElementsAre;
 
-v1::InventoryEvent ReceiptAt(std::string_view warehouse, std::string_view sku,
-                             int64_t quantity, EpochMillis at) {
-  v1::InventoryEvent e = Receipt(sku, quantity, at);
-  e.set_warehouse_id(std::string(warehouse));
-  return e;
-}
-
-v1::OrderAmended Amendment(std::string_view order_id,
-                           std::string_view amendment_id,
-                           EpochMillis requested_at) {
-  v1::OrderAmended a;
-  a.set_order_id(std::string(order_id));
-  a.set_amendment_id(std::string(amendment_id));
-  *a.mutable_requested_at() = Ts(requested_at);
-  return a;
-}
-
-v1::OrderAmended WithLine(v1::OrderAmended a, std::string_view line_id,
-                          std::string_view sku, int32_t quantity) {
-  v1::AmendedLine* line = a.add_lines();
-  line->set_line_id(std::string(line_id));
-  line->set_sku(std::string(sku));
-  line->set_quantity(quantity);
-  return a;
-}
-
-// One SKU's (on hand, reserved) at each warehouse that has any.
-using Held = std::map<std::string, std::pair<int64_t, int64_t>>;
-Held AtWarehouses(Pipeline& pipeline, std::string_view sku) {
-  Held found;
-  for (int i = 0; i < pipeline.inventory_shard_count(); ++i) {
-    const internal::v1::StockState state = pipeline.inventory_shard(i).KeyState(sku);
-    for (const internal::v1::WarehouseStock& w : state.warehouses()) {
-      if (w.on_hand() != 0 || w.reserved() != 0) {
-        found[w.warehouse_id()] = {w.on_hand(), w.reserved()};
-      }
-    }
-  }
-  return found;
-}
-
-class AmendmentSourcedTest : public EngineTest {
+class AmendmentSourcedTest : public SourcingFixture {
  protected:
-  // As sourcing_test.cc: WH-FR (rank 1), WH-NL (rank 2), WH-DE (rank 3).
-  void SetUp() override { Configure(false); }
-  void Configure(bool split_lines, SourcingConfig::Fulfilment fulfilment =
-                                       SourcingConfig::Fulfilment::kShipComplete) {
-    Reconfigure([&](EngineConfig& c) {
-      c.sourcing.warehouses = {
-          {"WH-NL", 2, {}}, {"WH-DE", 3, {"DE", "AT"}}, {"WH-FR", 1, {}}};
-      c.sourcing.fulfilment = fulfilment;
-      c.sourcing.split_lines = split_lines;
-    });
-  }
-  Held AtWarehouses(std::string_view sku) {
-    return ::orderflow::testing::AtWarehouses(pipeline(), sku);
-  }
+  // WH-FR (rank 1), WH-NL (rank 2), WH-DE (rank 3), ship complete.
+  void SetUp() override { Configure(ThreeWarehouses()); }
   void Picked(std::string_view task_id, EpochMillis at) {
     v1::ShipmentEvent picked =
         Shipment("O-1", "S-" + std::string(task_id), v1::SHIPMENT_STATUS_PICKED, at);
@@ -182,7 +132,7 @@ TEST_P(AmendmentSourcedTest, ShipCompleteShortCancelsEveryTaskUntilStockComes) {
 }
 
 TEST_P(AmendmentSourcedTest, ShipAvailableShortKeepsTheOtherTasks) {
-  Configure(false, SourcingConfig::Fulfilment::kShipAvailable);
+  Configure(ThreeWarehouses(), SourcingConfig::Fulfilment::kShipAvailable);
   Stock(ReceiptAt("WH-FR", "SKU-A", 2, kT0));
   Stock(ReceiptAt("WH-NL", "SKU-B", 1, kT0));
   Place(Order("O-1", {{"SKU-A", 2}, {"SKU-B", 1}}));
@@ -202,7 +152,7 @@ TEST_P(AmendmentSourcedTest, ShipAvailableShortKeepsTheOtherTasks) {
 }
 
 TEST_P(AmendmentSourcedTest, ASplitLineShrinksFromItsLastWarehouse) {
-  Configure(true);
+  Configure(ThreeWarehouses(), SourcingConfig::Fulfilment::kShipComplete, true);
   Stock(ReceiptAt("WH-FR", "SKU-A", 2, kT0));
   Stock(ReceiptAt("WH-NL", "SKU-A", 3, kT0));
   Place(Order("O-1", {{"SKU-A", 4}}));
@@ -263,7 +213,7 @@ TEST_P(AmendmentSourcedTest, APickedTaskKeepsItsLinesAnotherTasksMayChange) {
 }
 
 TEST_P(AmendmentSourcedTest, SnapshotAndRestoreKeepThePendingAmendment) {
-  Configure(true, SourcingConfig::Fulfilment::kShipAvailable);
+  Configure(ThreeWarehouses(), SourcingConfig::Fulfilment::kShipAvailable, true);
   Stock(ReceiptAt("WH-FR", "SKU-A", 2, kT0));
   Stock(ReceiptAt("WH-NL", "SKU-A", 3, kT0));
   Place(Order("O-1", {{"SKU-A", 4}, {"SKU-B", 1}}));
@@ -271,49 +221,14 @@ TEST_P(AmendmentSourcedTest, SnapshotAndRestoreKeepThePendingAmendment) {
   Amend(WithLine(Amendment("O-1", "A-1", kT0 + Hours(1)), "L2", "SKU-B", 2));
   out_.Take();
 
-  std::vector<std::string> orders, inventory;
-  for (int i = 0; i < pipeline().order_shard_count(); ++i) {
-    orders.push_back(pipeline().order_shard(i).Snapshot().SerializeAsString());
-  }
-  for (int i = 0; i < pipeline().inventory_shard_count(); ++i) {
-    inventory.push_back(pipeline().inventory_shard(i).Snapshot().SerializeAsString());
-  }
-  const std::vector<Input> rest = {
+  FeedHereAndRestored({
       {WithLine(Amendment("O-1", "A-2", kT0 + Hours(2)), "L1", "SKU-A", 3),
        kT0 + Hours(2)},
       {ReceiptAt("WH-DE", "SKU-B", 2, kT0 + Hours(3)), kT0 + Hours(3)},
       {WithLine(Amendment("O-1", "A-3", kT0 + Hours(4)), "L2", "SKU-B", 1),
        kT0 + Hours(4)},
-  };
-  const int64_t offset = next_offset_;
-  for (const Input& input : rest) Apply(pipeline(), input, next_offset_++);
-  const std::vector<std::string> original = out_.Take();
-
-  Recorder again;
-  Pipeline restored(config_, again);
-  for (int i = 0; i < restored.order_shard_count(); ++i) {
-    internal::v1::OrderShardSnapshot snapshot;
-    ASSERT_TRUE(snapshot.ParseFromString(orders[i]));
-    ASSERT_TRUE(restored.order_shard(i).Restore(snapshot).ok());
-  }
-  for (int i = 0; i < restored.inventory_shard_count(); ++i) {
-    internal::v1::InventoryShardSnapshot snapshot;
-    ASSERT_TRUE(snapshot.ParseFromString(inventory[i]));
-    ASSERT_TRUE(restored.inventory_shard(i).Restore(snapshot).ok());
-  }
-  restored.SyncClockFromShards();
-  for (size_t k = 0; k < rest.size(); ++k) {
-    Apply(restored, rest[k], offset + static_cast<int64_t>(k));
-  }
-  EXPECT_EQ(again.Take(), original);
-  for (int i = 0; i < restored.order_shard_count(); ++i) {
-    EXPECT_EQ(restored.order_shard(i).Snapshot().SerializeAsString(),
-              pipeline().order_shard(i).Snapshot().SerializeAsString());
-  }
-  for (int i = 0; i < restored.inventory_shard_count(); ++i) {
-    EXPECT_EQ(restored.inventory_shard(i).Snapshot().SerializeAsString(),
-              pipeline().inventory_shard(i).Snapshot().SerializeAsString());
-  }
+  });
+  ExpectSameShards(restored(), pipeline());  // and the same state at the end
 }
 
 // Saved and restored between any two records (whole-shard snapshots, and
@@ -321,8 +236,10 @@ TEST_P(AmendmentSourcedTest, SnapshotAndRestoreKeepThePendingAmendment) {
 // never stopped does, and ends in the same state.
 TEST_P(AmendmentSourcedTest, ARestoreAtAnyRecordChangesNothing) {
   for (const bool split : {false, true}) {
-    Configure(split, split ? SourcingConfig::Fulfilment::kShipAvailable
-                           : SourcingConfig::Fulfilment::kShipComplete);
+    Configure(ThreeWarehouses(),
+              split ? SourcingConfig::Fulfilment::kShipAvailable
+                    : SourcingConfig::Fulfilment::kShipComplete,
+              split);
     v1::ShipmentEvent picked = Shipment("O-1", "S-1", v1::SHIPMENT_STATUS_PICKED,
                                         kT0 + Minutes(30));
     picked.set_task_id("O-1/delivery/WH-NL");
@@ -399,14 +316,7 @@ TEST_P(AmendmentSourcedTest, ARestoreAtAnyRecordChangesNothing) {
         }
         for (std::string& line : before_out.Take()) got.push_back(std::move(line));
         EXPECT_EQ(got, expected);
-        for (int i = 0; i < after.order_shard_count(); ++i) {
-          EXPECT_EQ(after.order_shard(i).Snapshot().SerializeAsString(),
-                    straight.order_shard(i).Snapshot().SerializeAsString());
-        }
-        for (int i = 0; i < after.inventory_shard_count(); ++i) {
-          EXPECT_EQ(after.inventory_shard(i).Snapshot().SerializeAsString(),
-                    straight.inventory_shard(i).Snapshot().SerializeAsString());
-        }
+        ExpectSameShards(after, straight);
       }
     }
   }

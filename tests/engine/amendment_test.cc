@@ -2,6 +2,7 @@
 // REJECTED as a whole with reasons (and a level-1 AMENDMENT_REJECTED), or
 // APPLIED: stock resized, tasks updated, dates recomputed, escalations
 // that no longer hold cleared, the backorder queue re-ranked.
+#include "tests/engine/amendment_builders.h"
 #include "tests/engine/engine_test.h"
 #include "tests/engine/saved_shards.h"
 
@@ -12,25 +13,6 @@ using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::ElementsAreArray;
 using ::testing::IsEmpty;
-
-v1::OrderAmended Amendment(std::string_view order_id,
-                           std::string_view amendment_id,
-                           EpochMillis requested_at) {
-  v1::OrderAmended a;
-  a.set_order_id(std::string(order_id));
-  a.set_amendment_id(std::string(amendment_id));
-  *a.mutable_requested_at() = Ts(requested_at);
-  return a;
-}
-
-v1::OrderAmended WithLine(v1::OrderAmended a, std::string_view line_id,
-                          std::string_view sku, int32_t quantity) {
-  v1::AmendedLine* line = a.add_lines();
-  line->set_line_id(std::string(line_id));
-  line->set_sku(std::string(sku));
-  line->set_quantity(quantity);
-  return a;
-}
 
 v1::OrderAmended WithAddress(v1::OrderAmended a, std::string_view city) {
   v1::Address* to = a.mutable_ship_to();
@@ -424,10 +406,7 @@ TEST_P(AmendmentTest, AmendedOrdersAreRestoredFromSnapshots) {
   EXPECT_THAT(lines, Contains("task O-1/delivery UPDATE [L1 SKU-A x1]"));
   EXPECT_EQ(restored_out.Tasks("O-1").back().ship_to().city(), "Berlin");
 
-  const SavedShards original_end = SaveShards(pipeline());
-  const SavedShards restored_end = SaveShards(restored);
-  EXPECT_EQ(original_end.orders, restored_end.orders);
-  EXPECT_EQ(original_end.inventory, restored_end.inventory);
+  ExpectSameShards(restored, pipeline());
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "tests/engine/builders.h"
 
+#include <utility>
+
 namespace orderflow::testing {
 
 google::protobuf::Timestamp Ts(EpochMillis t) {
@@ -35,6 +37,11 @@ v1::OrderPlaced Order(std::string_view id, std::vector<LineSpec> lines,
 v1::OrderPlaced Promised(v1::OrderPlaced order, EpochMillis promised_at) {
   *order.mutable_promised_delivery_at() = Ts(promised_at);
   return order;
+}
+
+v1::OrderPlaced Standard(std::string_view id, std::vector<LineSpec> lines,
+                         int days) {
+  return Promised(Order(id, std::move(lines)), kT0 + Hours(24 * days));
 }
 
 v1::CancellationRequested Cancellation(std::string_view order_id,

@@ -40,6 +40,10 @@ v1::OrderPlaced Order(std::string_view id,
                       EpochMillis placed_at = kT0);
 // The same order with promisedDeliveryAt set.
 v1::OrderPlaced Promised(v1::OrderPlaced order, EpochMillis promised_at);
+// Order(id, lines), STANDARD, promised `days` after kT0: its shipBy is 3
+// days before.
+v1::OrderPlaced Standard(std::string_view id, std::vector<LineSpec> lines,
+                         int days);
 
 v1::CancellationRequested Cancellation(std::string_view order_id,
                                        EpochMillis requested_at);

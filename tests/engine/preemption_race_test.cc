@@ -26,12 +26,6 @@ using ::testing::IsEmpty;
 using ::testing::Pair;
 using ::testing::UnorderedElementsAre;
 
-// A STANDARD order promised `days` after kT0: its shipBy is 3 days before.
-v1::OrderPlaced Standard(std::string_view id, std::vector<LineSpec> lines,
-                         int days) {
-  return Promised(Order(id, std::move(lines)), kT0 + Hours(24 * days));
-}
-
 RecordSource Source(std::string_view topic, std::string_view key,
                     const std::string& payload, EpochMillis at) {
   RecordSource source;
@@ -102,10 +96,7 @@ class PreemptionRaceTest : public EngineTest {
     const std::vector<std::string> here = out_.Take();
     rest(restored, restored_held, offset);
     EXPECT_EQ(restored_out.Take(), here);
-    const SavedShards after = SaveShards(pipeline());
-    const SavedShards restored_after = SaveShards(restored);
-    EXPECT_EQ(restored_after.orders, after.orders);
-    EXPECT_EQ(restored_after.inventory, after.inventory);
+    ExpectSameShards(restored, pipeline());
     return here;
   }
 };

@@ -4,6 +4,8 @@
 // BACKORDERED [PREEMPTED_BY:<orderId>], its tasks are CANCELled, its other
 // lines keep their stock, and it is first in line for the next stock.
 #include "tests/engine/engine_test.h"
+#include "tests/engine/saved_shards.h"
+#include "tests/engine/sourcing_fixture.h"
 
 namespace orderflow::testing {
 namespace {
@@ -11,19 +13,6 @@ namespace {
 using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
-
-v1::InventoryEvent ReceiptAt(std::string_view warehouse, std::string_view sku,
-                             int64_t quantity, EpochMillis at) {
-  v1::InventoryEvent e = Receipt(sku, quantity, at);
-  e.set_warehouse_id(std::string(warehouse));
-  return e;
-}
-
-// A STANDARD order promised `days` after kT0: its shipBy is 3 days before.
-v1::OrderPlaced Standard(std::string_view id, std::vector<LineSpec> lines,
-                         int days) {
-  return Promised(Order(id, std::move(lines)), kT0 + Hours(24 * days));
-}
 
 class PreemptionTest : public EngineTest {
  protected:
@@ -331,13 +320,6 @@ TEST_P(PreemptionTest, SnapshotAndRestoreKeepThePreemption) {
   Place(Order("O-2", {{"SKU-A", 2}}, kExpress, kT0 + Hours(1)));  // takes O-1's
   out_.Take();
 
-  std::vector<std::string> orders, inventory;
-  for (int i = 0; i < pipeline().order_shard_count(); ++i) {
-    orders.push_back(pipeline().order_shard(i).Snapshot().SerializeAsString());
-  }
-  for (int i = 0; i < pipeline().inventory_shard_count(); ++i) {
-    inventory.push_back(pipeline().inventory_shard(i).Snapshot().SerializeAsString());
-  }
   const std::vector<Input> rest = {
       // O-1 was preempted: first in line, before O-3.
       {ReceiptAt("WH-A", "SKU-A", 2, kT0 + Hours(2)), kT0 + Hours(2)},
@@ -349,10 +331,7 @@ TEST_P(PreemptionTest, SnapshotAndRestoreKeepThePreemption) {
       // O-1's SKU-B shipped: nothing to preempt.
       {Order("O-5", {{"SKU-B", 1}}, kExpress, kT0 + Hours(6)), kT0 + Hours(6)},
   };
-  const int64_t offset = next_offset_;
-  for (const Input& input : rest) Apply(pipeline(), input, next_offset_++);
-  const std::vector<std::string> original = out_.Take();
-  EXPECT_THAT(original,
+  EXPECT_THAT(FeedHereAndRestored(rest),
               ElementsAre("status O-1 BACKORDERED -> ALLOCATED",
                           "task O-1/delivery/WH-A/2 CREATE [L1 SKU-A x2]",
                           "task O-1/delivery/WH-B/2 CREATE [L2 SKU-B x1]",
@@ -367,28 +346,8 @@ TEST_P(PreemptionTest, SnapshotAndRestoreKeepThePreemption) {
                           "status O-5 NEW -> ACCEPTED",
                           "status O-5 ACCEPTED -> BACKORDERED [SHORT_STOCK:SKU-B]"));
 
-  Recorder restored_out;
-  Pipeline restored(config_, restored_out);
-  for (int i = 0; i < restored.order_shard_count(); ++i) {
-    internal::v1::OrderShardSnapshot snapshot;
-    ASSERT_TRUE(snapshot.ParseFromString(orders[i]));
-    ASSERT_TRUE(restored.order_shard(i).Restore(snapshot).ok());
-  }
-  for (int i = 0; i < restored.inventory_shard_count(); ++i) {
-    internal::v1::InventoryShardSnapshot snapshot;
-    ASSERT_TRUE(snapshot.ParseFromString(inventory[i]));
-    ASSERT_TRUE(restored.inventory_shard(i).Restore(snapshot).ok());
-  }
-  restored.SyncClockFromShards();
-  for (size_t i = 0; i < rest.size(); ++i) {
-    Apply(restored, rest[i], offset + static_cast<int64_t>(i));
-  }
-  EXPECT_EQ(restored_out.Take(), original);
   // And the snapshots say it the same way after as before.
-  for (int i = 0; i < restored.inventory_shard_count(); ++i) {
-    EXPECT_EQ(restored.inventory_shard(i).Snapshot().SerializeAsString(),
-              pipeline().inventory_shard(i).Snapshot().SerializeAsString());
-  }
+  EXPECT_EQ(SaveShards(restored()).inventory, SaveShards(pipeline()).inventory);
 }
 
 }  // namespace

@@ -37,4 +37,11 @@ void LoadShards(const SavedShards& saved, Pipeline& pipeline) {
   pipeline.SyncClockFromShards();
 }
 
+void ExpectSameShards(Pipeline& restored, Pipeline& original) {
+  const SavedShards got = SaveShards(restored);
+  const SavedShards want = SaveShards(original);
+  EXPECT_EQ(got.orders, want.orders);
+  EXPECT_EQ(got.inventory, want.inventory);
+}
+
 }  // namespace orderflow::testing

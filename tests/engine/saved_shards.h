@@ -7,6 +7,8 @@
 //   LoadShards(saved, restored);
 //   ASSERT_FALSE(::testing::Test::HasFatalFailure());
 //   EXPECT_EQ(SaveShards(restored).orders, saved.orders);  // same bytes
+//   ... (the same records fed to both)
+//   ExpectSameShards(restored, pipeline);  // and the same state at the end
 #ifndef ORDERFLOW_TESTS_ENGINE_SAVED_SHARDS_H_
 #define ORDERFLOW_TESTS_ENGINE_SAVED_SHARDS_H_
 
@@ -27,6 +29,10 @@ SavedShards SaveShards(Pipeline& pipeline);
 // then its clock from the shards'. A snapshot that does not parse or
 // restore is a fatal test failure.
 void LoadShards(const SavedShards& saved, Pipeline& pipeline);
+
+// Expects every shard of `restored` to save to the same bytes as the
+// same shard of `original`: orders and inventory alike.
+void ExpectSameShards(Pipeline& restored, Pipeline& original);
 
 }  // namespace orderflow::testing
 

@@ -57,10 +57,7 @@ class SnapshotTest : public EngineTest {
     EXPECT_THAT(BytesOf(restored_out.outputs()),
                 ElementsAreArray(BytesOf(out_.outputs(), cut)));
 
-    const SavedShards original_end = SaveShards(pipeline());
-    const SavedShards restored_end = SaveShards(restored);
-    EXPECT_EQ(original_end.orders, restored_end.orders);
-    EXPECT_EQ(original_end.inventory, restored_end.inventory);
+    ExpectSameShards(restored, pipeline());
     return SummariesOf(restored_out.outputs());
   }
 };

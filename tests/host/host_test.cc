@@ -24,12 +24,12 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "kafka/topic_names.h"
-#include "kafka/topics_admin.h"
 #include "observe/live_metrics.h"
 #include "observe/readiness.h"
 #include "orderflow/internal/v1/internal.pb.h"
 #include "orderflow/v1/orderflow.pb.h"
 #include "tests/host/fake_kafka.h"
+#include "tests/host/host_setup.h"
 #include "tests/support/sample_records.h"
 
 namespace orderflow {
@@ -38,36 +38,6 @@ namespace {
 using ::testing::HasSubstr;
 
 constexpr int kOrders = 60;
-constexpr int64_t kStart = 1772442000000;  // ms
-
-Config TestConfig() {
-  Config config;
-  config.engine.order_partitions = 2;
-  config.engine.inventory_partitions = 2;
-  config.kafka.event_time = true;
-  config.kafka.commit_interval = 0;  // a commit each round
-  return config;
-}
-
-std::map<std::string, int> TopicsOf(const Config& config) {
-  std::map<std::string, int> topics;
-  for (const TopicSpec& t : RequiredTopics(config)) topics[t.name] = t.partitions;
-  return topics;
-}
-
-void Send(const Config& config, FakeKafka& kafka, Topic topic,
-          const std::string& key, int64_t time,
-          const google::protobuf::Message& m) {
-  kafka.Append(KafkaTopic(config.kafka.topic_prefix, topic),
-               PartitionOf(key, PartitionCount(topic, config.engine)),
-               {key, m.SerializeAsString(), time});
-}
-
-// Stock for every order.
-void PublishStock(const Config& config, FakeKafka& kafka) {
-  Send(config, kafka, Topic::kInventory, testing::kSampleSku, kStart - 3600000,
-       testing::PlentyOfStock(kStart - 3600000));
-}
 
 void PublishOrders(const Config& config, FakeKafka& kafka) {
   for (int i = 0; i < kOrders; ++i) {

@@ -10,20 +10,19 @@
 #include <string>
 
 #include "consumers/kafka_host.h"
-#include "engine/partitioner.h"
 #include "engine/text.h"
 #include "engine/time.h"
 #include "engine/topics.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "kafka/topic_names.h"
-#include "kafka/topics_admin.h"
 #include "nlohmann/json.hpp"
 #include "observe/escalation_worklist.h"
 #include "observe/live_metrics.h"
 #include "observe/order_timeline.h"
 #include "orderflow/v1/orderflow.pb.h"
 #include "tests/host/fake_kafka.h"
+#include "tests/host/host_setup.h"
 #include "tests/support/sample_records.h"
 
 namespace orderflow {
@@ -31,31 +30,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-constexpr int64_t kStart = 1772442000000;  // ms
 constexpr int kOrders = 6;
-
-Config TestConfig() {
-  Config config;
-  config.engine.order_partitions = 2;
-  config.engine.inventory_partitions = 2;
-  config.kafka.event_time = true;
-  config.kafka.commit_interval = 0;  // a commit each round
-  return config;
-}
-
-std::map<std::string, int> TopicsOf(const Config& config) {
-  std::map<std::string, int> topics;
-  for (const TopicSpec& t : RequiredTopics(config)) topics[t.name] = t.partitions;
-  return topics;
-}
-
-void Send(const Config& config, FakeKafka& kafka, Topic topic,
-          const std::string& key, int64_t time,
-          const google::protobuf::Message& m) {
-  kafka.Append(KafkaTopic(config.kafka.topic_prefix, topic),
-               PartitionOf(key, PartitionCount(topic, config.engine)),
-               {key, m.SerializeAsString(), time});
-}
 
 v1::CustomerContact ContactAbout(const std::string& order_id, int64_t at) {
   v1::CustomerContact c;
@@ -111,8 +86,7 @@ std::map<std::string, v1::Escalation> Escalations(const Config& config,
 TEST(WorklistRestoreTest, ARestartedHostListsTheEscalationsOpenInItsState) {
   const Config config = TestConfig();
   FakeKafka kafka(TopicsOf(config));
-  Send(config, kafka, Topic::kInventory, testing::kSampleSku, kStart - 3600000,
-       testing::PlentyOfStock(kStart - 3600000));
+  PublishStock(config, kafka);
   for (int i = 0; i < kOrders; ++i) {
     const v1::OrderPlaced o = testing::OneLineOrder(Cat("O-", i), kStart + i * 1000);
     Send(config, kafka, Topic::kOrders, o.order_id(), kStart + i * 1000, o);
