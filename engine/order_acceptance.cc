@@ -103,9 +103,8 @@ void OrderShard::Accept(Order& order, const v1::OrderPlaced& placed,
     }
   } else {
     // One answer per distinct SKU (AskInventory's requests).
-    DemandBySku(order, &demand_);
-    order.awaiting_answers = static_cast<uint16_t>(demand_.size());
-    AskInventory(order, AllocationRequest::ACTION_RESERVE, out);
+    order.awaiting_answers =
+        AskInventory(order, AllocationRequest::ACTION_RESERVE, out);
   }
   Reschedule(order);
   ReplayEarly(order, out);

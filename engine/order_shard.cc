@@ -61,13 +61,13 @@ void OrderShard::SetStatus(Order& order, v1::OrderStatus status,
   out.SendStatus(change);
 }
 
-void OrderShard::AskInventory(const Order& order, StockRequest::Action action,
-                              Emitter& out) {
+uint16_t OrderShard::AskInventory(const Order& order, StockRequest::Action action,
+                                  Emitter& out) {
   if (IsSourced(order)) {  // rule 9: per line, at its warehouse
     for (uint32_t i = 0; i < order.lines.size(); ++i) {
       AskLine(order, i, action, {}, out);
     }
-    return;
+    return static_cast<uint16_t>(order.lines.size());
   }
   // One request per distinct SKU, for all of the order's units of it, in
   // the order the SKUs first appear in the order.
@@ -78,6 +78,7 @@ void OrderShard::AskInventory(const Order& order, StockRequest::Action action,
     request.quantity = d.quantity;
     out.SendToInventory(request);
   }
+  return static_cast<uint16_t>(demand_.size());
 }
 
 StockRequest& OrderShard::RequestFor(const Order& order,

@@ -292,8 +292,11 @@ class OrderShard {
   // Outputs (order_shard.cc).
   void SetStatus(Order& order, v1::OrderStatus status,
                  std::vector<std::string> reasons, Emitter& out);
-  void AskInventory(const Order& order, StockRequest::Action action,
-                    Emitter& out);
+  // Asks the inventory stage about the whole order: one request per
+  // distinct SKU (per line when sourced, rule 9). Returns how many it sent,
+  // which is how many first answers a RESERVE awaits.
+  uint16_t AskInventory(const Order& order, StockRequest::Action action,
+                        Emitter& out);
   // The shard's scratch request with `action` and the order's id and
   // backorder rank, asked at the shard's clock; the caller sets the SKU,
   // quantity (and line, warehouse) and sends it.

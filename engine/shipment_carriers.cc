@@ -11,12 +11,21 @@ namespace orderflow {
 namespace {
 
 // A length in 7-bit groups, low first; the high bit says another follows.
-void PutLength(std::string& out, size_t n) {
+// Writes it at `p`; returns where the next byte goes.
+char* PutLength(char* p, size_t n) {
   while (n >= 0x80) {
-    out.push_back(static_cast<char>((n & 0x7f) | 0x80));
+    *p++ = static_cast<char>((n & 0x7f) | 0x80);
     n >>= 7;
   }
-  out.push_back(static_cast<char>(n));
+  *p++ = static_cast<char>(n);
+  return p;
+}
+
+// How many bytes PutLength writes for `n`.
+size_t LengthBytes(size_t n) {
+  size_t bytes = 1;
+  for (; n >= 0x80; n >>= 7) ++bytes;
+  return bytes;
 }
 
 const char* GetLength(const char* p, size_t& n) {
@@ -29,8 +38,9 @@ const char* GetLength(const char* p, size_t& n) {
 }
 
 template <typename T>
-void Put(std::string& out, T value) {
-  out.append(reinterpret_cast<const char*>(&value), sizeof value);
+char* Put(char* p, T value) {
+  std::memcpy(p, &value, sizeof value);
+  return p + sizeof value;
 }
 
 template <typename T>
@@ -78,23 +88,24 @@ uint32_t ShipmentCarriers::Intern(std::string_view carrier) {
 
 bool ShipmentCarriers::Note(Slot slot, const Carried& shipment) {
   if (shipment.carrier.empty() && shipment.tracking_number.empty()) return false;
-  bool known = false;
-  ForEach(slot, [&](const Carried& c) {
-    known = known || c.shipment_id == shipment.shipment_id;
-  });
-  if (known) return false;
-
-  std::string entry;
-  Put<int64_t>(entry, shipment.occurred_at);
-  Put<uint32_t>(entry, Intern(shipment.carrier));
-  PutLength(entry, shipment.shipment_id.size());
-  PutLength(entry, shipment.tracking_number.size());
-  entry.append(shipment.shipment_id);
-  entry.append(shipment.tracking_number);
-
   auto it = orders_.find(slot);
-  const uint32_t before = it == orders_.end() ? kHeaderBytes : SizeOf(it->get());
-  const auto size = static_cast<uint32_t>(before + entry.size());
+  uint32_t before = kHeaderBytes;
+  if (it != orders_.end()) {
+    const char* block = it->get();
+    before = SizeOf(block);
+    Carried known;
+    for (const char* p = block + kHeaderBytes; p < block + before;) {
+      p = Read(p, known);
+      if (known.shipment_id == shipment.shipment_id) return false;
+    }
+  }
+
+  // The shipment goes at the end of a block one entry longer, written in
+  // place: its time, its carrier's number, the two lengths, the two texts.
+  const size_t entry = 8 + 4 + LengthBytes(shipment.shipment_id.size()) +
+                       LengthBytes(shipment.tracking_number.size()) +
+                       shipment.shipment_id.size() + shipment.tracking_number.size();
+  const auto size = static_cast<uint32_t>(before + entry);
   Block grown(new char[size]);
   if (it != orders_.end()) {
     std::memcpy(grown.get(), it->get(), before);
@@ -102,7 +113,14 @@ bool ShipmentCarriers::Note(Slot slot, const Carried& shipment) {
   }
   std::memcpy(grown.get(), &slot, sizeof slot);
   std::memcpy(grown.get() + sizeof slot, &size, sizeof size);
-  std::memcpy(grown.get() + before, entry.data(), entry.size());
+  char* p = grown.get() + before;
+  p = Put<int64_t>(p, shipment.occurred_at);
+  p = Put<uint32_t>(p, Intern(shipment.carrier));
+  p = PutLength(p, shipment.shipment_id.size());
+  p = PutLength(p, shipment.tracking_number.size());
+  std::memcpy(p, shipment.shipment_id.data(), shipment.shipment_id.size());
+  p += shipment.shipment_id.size();
+  std::memcpy(p, shipment.tracking_number.data(), shipment.tracking_number.size());
   orders_.insert(std::move(grown));
   return true;
 }
