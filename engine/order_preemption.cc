@@ -16,8 +16,9 @@
 // inventory stage (ACTION_REFUSE_PREEMPTION, with the line's units not
 // shipped yet), which gives it those units back and takes the line's
 // units from the urgent line. (What it shipped meanwhile has left the
-// warehouse: its CONSUME of the waiting line took it off on-hand.) That line's order is told (taken_back_by):
-// its tasks are CANCELled, an ALLOCATED one goes BACKORDERED with reason
+// warehouse: its CONSUME of the waiting line took it off on-hand.) That
+// line's order is told (taken_back_by): its tasks are CANCELled, an
+// ALLOCATED one goes BACKORDERED with reason
 // PREEMPTED_ORDER_PICKED:<orderId>, and it asks for the line again, as
 // an urgent line that would wait (other stock, another preemptible line,
 // or waiting in rule 3's order). Answers that served the refused line
