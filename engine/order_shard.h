@@ -396,6 +396,9 @@ class OrderShard {
   // BACKORDERED with `reason`, and no line in a task any more; task
   // numbers go on after the highest cancelled.
   void CancelTasksForLostLine(Order& order, std::string reason, Emitter& out);
+  // Then, under ship_available and not ON_HOLD, what is still reserved
+  // goes now (EmitSourcedTasks).
+  void ShipWhatIsStillReserved(Order& order, Emitter& out);
   // Whether `result` serves a line the order holds after refusing its
   // preemption: the inventory stage served the line where the preemption
   // had left it waiting before the refusal reached it (the refusal gives
