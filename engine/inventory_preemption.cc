@@ -169,13 +169,8 @@ void InventoryShard::RefusePreemption(const StockRequest& request, Sku& stock,
   }
   ForgetPreemptible(stock, request.order_id, line);
   TakeBack(request, stock, now, touched, out);
-  // What was given up serves the queues (rule 3), each warehouse once.
-  std::vector<WarehouseIndex> served;
-  for (WarehouseIndex w : touched) {
-    if (std::find(served.begin(), served.end(), w) != served.end()) continue;
-    served.push_back(w);
-    ServeAt(request.sku, stock, w, now, out);
-  }
+  // What was given up serves the queues (rule 3).
+  ServeTouched(request.sku, stock, touched, now, out);
 }
 
 void InventoryShard::TakeBack(const StockRequest& refusal, Sku& stock,

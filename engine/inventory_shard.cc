@@ -217,6 +217,21 @@ void InventoryShard::Serve(std::string_view sku, Sku& stock, EpochMillis now,
   }
 }
 
+void InventoryShard::ServeTouched(std::string_view sku, Sku& stock,
+                                  const std::vector<WarehouseIndex>& touched,
+                                  EpochMillis now, Emitter& out) {
+  // ServeAt leaves each warehouse it served with nothing more to hand
+  // out until units come back there, so a repeat would serve nothing.
+  for (size_t i = 0; i < touched.size(); ++i) {
+    const WarehouseIndex w = touched[i];
+    if (std::find(touched.begin(), touched.begin() + i, w) !=
+        touched.begin() + i) {
+      continue;  // served already
+    }
+    ServeAt(sku, stock, w, now, out);
+  }
+}
+
 std::optional<InventoryShard::StockView> InventoryShard::Stock(
     std::string_view sku) const {
   auto it = skus_.find(sku);

@@ -200,6 +200,10 @@ class InventoryShard {
   // warehouse a moved line released its partial reservation at.
   void ServeAt(std::string_view sku, Sku& stock, WarehouseIndex w,
                EpochMillis now, Emitter& out);
+  // ServeAt at each warehouse in `touched`, in its order, once each.
+  void ServeTouched(std::string_view sku, Sku& stock,
+                    const std::vector<WarehouseIndex>& touched,
+                    EpochMillis now, Emitter& out);
   void AnswerLine(std::string_view sku, const Backorder& line,
                   WarehouseIndex at, int64_t reserved, bool first,
                   EpochMillis now, Emitter& out);

@@ -126,9 +126,7 @@ void InventoryShard::OnLineRequest(const StockRequest& request, Sku& stock,
     case AllocationRequest::ACTION_CONSUME: {
       std::vector<WarehouseIndex> touched;
       const bool released = TakeLine(request, stock, touched);
-      if (released) {
-        for (WarehouseIndex w : touched) ServeAt(request.sku, stock, w, now, out);
-      }
+      if (released) ServeTouched(request.sku, stock, touched, now, out);
       return;
     }
     case AllocationRequest::ACTION_PICKED:

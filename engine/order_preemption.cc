@@ -16,8 +16,9 @@
 // inventory stage (ACTION_REFUSE_PREEMPTION, with the line's units not
 // shipped yet), which gives it those units back and takes the line's
 // units from the urgent line. (What it shipped meanwhile has left the
-// warehouse: its CONSUME of the waiting line took it off on-hand.) That line's order is told (taken_back_by):
-// its tasks are CANCELled, an ALLOCATED one goes BACKORDERED with reason
+// warehouse: its CONSUME of the waiting line took it off on-hand.) That
+// line's order is told (taken_back_by): its tasks are CANCELled, an
+// ALLOCATED one goes BACKORDERED with reason
 // PREEMPTED_ORDER_PICKED:<orderId>, and it asks for the line again, as
 // an urgent line that would wait (other stock, another preemptible line,
 // or waiting in rule 3's order). Answers that served the refused line
@@ -49,10 +50,7 @@ void OrderShard::ApplyPreemption(Order& order, const StockAnswer& result,
   }
   CancelTasksForLostLine(order, Cat("PREEMPTED_BY:", result.preempted_by), out);
   NoteLineAnswer(order, result);  // the line holds nothing
-  if (order.status != v1::ORDER_STATUS_ON_HOLD &&
-      config_.sourcing.fulfilment == SourcingConfig::Fulfilment::kShipAvailable) {
-    EmitSourcedTasks(order, out);  // what is still reserved goes now
-  }
+  ShipWhatIsStillReserved(order, out);
 }
 
 void OrderShard::RefusePreemption(const Order& order, const StockAnswer& result,
@@ -87,10 +85,7 @@ void OrderShard::ApplyTakeBack(Order& order, const StockAnswer& result,
   ++order.awaiting_answers;
   AskLine(order, i, AllocationRequest::ACTION_RESERVE,
           order.extras->sourcing.country, out);
-  if (order.status != v1::ORDER_STATUS_ON_HOLD &&
-      config_.sourcing.fulfilment == SourcingConfig::Fulfilment::kShipAvailable) {
-    EmitSourcedTasks(order, out);  // what is still reserved goes now
-  }
+  ShipWhatIsStillReserved(order, out);
 }
 
 void OrderShard::CancelTasksForLostLine(Order& order, std::string reason,
@@ -114,6 +109,13 @@ void OrderShard::CancelTasksForLostLine(Order& order, std::string reason,
   // The tasks a hold had paused are gone: none is RELEASEd, and the next
   // hold pauses the new ones.
   order.extras->holds.task_held = false;
+}
+
+void OrderShard::ShipWhatIsStillReserved(Order& order, Emitter& out) {
+  if (!IsHeld(order) &&
+      config_.sourcing.fulfilment == SourcingConfig::Fulfilment::kShipAvailable) {
+    EmitSourcedTasks(order, out);
+  }
 }
 
 bool OrderShard::ServesRefusedLine(const Order& order,

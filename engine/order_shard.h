@@ -380,8 +380,9 @@ class OrderShard {
   // order. The order's tasks are CANCELled (its other lines keep their
   // reservations), and an ALLOCATED order goes BACKORDERED with reason
   // PREEMPTED_BY:<orderId>. Unless warehouse work on the order had
-  // already been reported (work_reported; its ACTION_PICKED was still on
-  // its way): then it refuses (RefusePreemption) and nothing changes.
+  // already begun (WorkBegun: picked, packed or shipped, while its
+  // ACTION_PICKED was still on its way): then it refuses
+  // (RefusePreemption) and keeps its line, tasks and status.
   void ApplyPreemption(Order& order, const StockAnswer& result, Emitter& out);
   // ACTION_REFUSE_PREEMPTION for the preempted line: it keeps its units
   // at its warehouse, and the urgent line named gives them back.
@@ -398,6 +399,9 @@ class OrderShard {
   // BACKORDERED with `reason`, and no line in a task any more; task
   // numbers go on after the highest cancelled.
   void CancelTasksForLostLine(Order& order, std::string reason, Emitter& out);
+  // Then, under ship_available and not ON_HOLD, what is still reserved
+  // goes now (EmitSourcedTasks).
+  void ShipWhatIsStillReserved(Order& order, Emitter& out);
   // Whether `result` serves a line the order holds after refusing its
   // preemption: the inventory stage served the line where the preemption
   // had left it waiting before the refusal reached it (the refusal gives

@@ -3,7 +3,6 @@
 // tracking number, for every order that shipped: one with v1.1 extras
 // (holds, parcels, ...) and a plain v1 order alike, also once restored
 // from a snapshot or a changelog.
-#include "engine/deterministic.h"
 #include "tests/engine/engine_test.h"
 #include "tests/engine/saved_shards.h"
 
@@ -59,12 +58,11 @@ class ContactCarrierTest : public EngineTest {
   // snapshot bytes again), then has a contact about O-1 come to both: the
   // same message, which says `expected`.
   void ExpectTheSameContactAfterARestore(std::string_view expected) {
-    const SavedShards saved = SaveShards(pipeline());
     Recorder restored_out;
     Pipeline restored(config_, restored_out);
-    LoadShards(saved, restored);
+    LoadShards(SaveShards(pipeline()), restored);
     ASSERT_FALSE(HasFatalFailure());
-    EXPECT_EQ(SaveShards(restored).orders, saved.orders);
+    ExpectSameShards(restored, pipeline());
 
     const v1::CustomerContact contact = Wismo("O-1", "K-1", kT0 + Hours(3));
     Apply(pipeline(), Input{contact, kT0 + Hours(3)}, 100);
@@ -233,24 +231,9 @@ TEST_P(ContactCarrierTest, APlainOrderNamesThemAfterAChangelogRestore) {
 
   Recorder restored_out;
   Pipeline restored(config_, restored_out);
-  for (int i = 0; i < pipeline().order_shard_count(); ++i) {
-    OrderShard& from = pipeline().order_shard(i);
-    OrderShard& to = restored.order_shard(i);
-    internal::v1::OrderKeyState state;
-    ASSERT_TRUE(state.ParseFromString(from.KeyState("O-1").SerializeAsString()));
-    // Twice, as a changelog replayed over a restored state may give it.
-    ASSERT_TRUE(to.RestoreKey("O-1", state).ok());
-    ASSERT_TRUE(to.RestoreKey("O-1", state).ok());
-    EXPECT_EQ(Deterministic(to.KeyState("O-1")), Deterministic(from.KeyState("O-1")));
-    to.RestoreClock(from.clock());
-  }
-  for (int i = 0; i < pipeline().inventory_shard_count(); ++i) {
-    internal::v1::InventoryShardSnapshot snapshot;
-    ASSERT_TRUE(snapshot.ParseFromString(
-        pipeline().inventory_shard(i).Snapshot().SerializeAsString()));
-    ASSERT_TRUE(restored.inventory_shard(i).Restore(snapshot).ok());
-  }
-  restored.SyncClockFromShards();
+  // Twice, as a changelog replayed over a restored state may give it.
+  RestoreKeyByKey(pipeline(), {"O-1"}, restored, /*times=*/2);
+  ASSERT_FALSE(HasFatalFailure());
 
   const v1::CustomerContact contact = Wismo("O-1", "K-1", kT0 + Hours(3));
   Apply(pipeline(), Input{contact, kT0 + Hours(3)}, 100);

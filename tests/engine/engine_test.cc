@@ -3,7 +3,6 @@
 #include "tests/engine/saved_shards.h"
 
 namespace orderflow::testing {
-namespace {
 
 RecordSource SourceFor(std::string_view topic, std::string_view key,
                        const std::string& payload, EpochMillis at,
@@ -17,8 +16,6 @@ RecordSource SourceFor(std::string_view topic, std::string_view key,
   source.timestamp = at;
   return source;
 }
-
-}  // namespace
 
 void Apply(Pipeline& pipeline, const Input& input, int64_t offset) {
   std::visit(

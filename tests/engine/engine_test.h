@@ -22,11 +22,13 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
 #include "engine/config.h"
 #include "engine/pipeline.h"
+#include "engine/record.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/engine/builders.h"
@@ -52,6 +54,12 @@ inline constexpr int32_t kInputPartition = 2;
 
 // Hands one input to the pipeline as record number `offset`.
 void Apply(Pipeline& pipeline, const Input& input, int64_t offset);
+// Where such a record came from: `topic` and `key`, partition
+// kInputPartition, record number `offset`, its payload and timestamp `at`.
+// The views must outlive the source.
+RecordSource SourceFor(std::string_view topic, std::string_view key,
+                       const std::string& payload, EpochMillis at,
+                       int64_t offset);
 
 // A SKU's stock as the inventory stage holds it.
 struct Ledger {

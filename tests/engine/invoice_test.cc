@@ -4,6 +4,7 @@
 // before shipping wait for it, invoices before their order are held like
 // early shipments, malformed ones go to dead-letter.
 #include "tests/engine/engine_test.h"
+#include "tests/engine/saved_shards.h"
 
 namespace orderflow::testing {
 namespace {
@@ -370,23 +371,8 @@ TEST_P(InvoiceTest, PricesAndInvoicesSurviveASnapshot) {
   // changelog would, into a new pipeline.
   Recorder restored_out;
   Pipeline restored(config_, restored_out);
-  for (int i = 0; i < pipeline().order_shard_count(); ++i) {
-    OrderShard& from = pipeline().order_shard(i);
-    OrderShard& to = restored.order_shard(i);
-    for (const std::string id : {"O-1", "O-2"}) {
-      internal::v1::OrderKeyState state;
-      ASSERT_TRUE(state.ParseFromString(from.KeyState(id).SerializeAsString()));
-      ASSERT_TRUE(to.RestoreKey(id, state).ok());
-    }
-    to.RestoreClock(from.clock());
-  }
-  for (int i = 0; i < pipeline().inventory_shard_count(); ++i) {
-    internal::v1::InventoryShardSnapshot snapshot;
-    ASSERT_TRUE(snapshot.ParseFromString(
-        pipeline().inventory_shard(i).Snapshot().SerializeAsString()));
-    ASSERT_TRUE(restored.inventory_shard(i).Restore(snapshot).ok());
-  }
-  restored.SyncClockFromShards();
+  RestoreKeyByKey(pipeline(), {"O-1", "O-2"}, restored);
+  ASSERT_FALSE(HasFatalFailure());
 
   restored.OnShipment(
       Shipment("O-1", "S-1", v1::SHIPMENT_STATUS_SHIPPED, kT0 + Hours(2)),

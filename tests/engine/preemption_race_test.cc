@@ -26,17 +26,6 @@ using ::testing::IsEmpty;
 using ::testing::Pair;
 using ::testing::UnorderedElementsAre;
 
-RecordSource Source(std::string_view topic, std::string_view key,
-                    const std::string& payload, EpochMillis at) {
-  RecordSource source;
-  source.topic = topic;
-  source.partition = kInputPartition;
-  source.key = key;
-  source.payload = payload;
-  source.timestamp = at;
-  return source;
-}
-
 class PreemptionRaceTest : public EngineTest {
  protected:
   void SetUp() override { Configure(SourcingConfig::Fulfilment::kShipComplete); }
@@ -54,7 +43,8 @@ class PreemptionRaceTest : public EngineTest {
     const std::string& order_id = event.order_id();
     const std::string payload = event.SerializeAsString();
     held.AtOrders(pipeline(), order_id, at, [&](OrderShard& s, Emitter& e) {
-      s.OnShipment(event, Source("shipments", order_id, payload, at), e);
+      s.OnShipment(event, SourceFor("shipments", order_id, payload, at, 0),
+                   e);
     });
   }
   void PickedAtOrders(HeldMessages& held, std::string_view order_id,
@@ -66,15 +56,39 @@ class PreemptionRaceTest : public EngineTest {
     const EpochMillis at = Ms(order.placed_at());
     const std::string payload = order.SerializeAsString();
     held.AtOrders(pipeline(), order.order_id(), at, [&](OrderShard& s, Emitter& e) {
-      s.OnOrderPlaced(order, Source("orders", order.order_id(), payload, at), e);
+      s.OnOrderPlaced(
+          order, SourceFor("orders", order.order_id(), payload, at, 0), e);
     });
   }
   void ReceivedAtInventory(HeldMessages& held, const v1::InventoryEvent& event) {
     const EpochMillis at = Ms(event.occurred_at());
     const std::string payload = event.SerializeAsString();
     held.AtInventory(pipeline(), event.sku(), at, [&](InventoryShard& s, Emitter& e) {
-      s.OnInventoryEvent(event, Source("inventory", event.sku(), payload, at), e);
+      s.OnInventoryEvent(
+          event, SourceFor("inventory", event.sku(), payload, at, 0), e);
     });
+  }
+
+  // O-1, STANDARD, holds `units` of SKU-A at WH-A, all there are, in a
+  // task created; what that emitted is taken.
+  void AllocateO1(int64_t units) {
+    Stock(ReceiptAt("WH-A", "SKU-A", units, kT0));
+    Place(Standard("O-1", {{"SKU-A", units}}, 10));
+    out_.Take();
+  }
+  // O-2, EXPRESS, orders `units` of SKU-A an hour in, and the inventory
+  // stage reads its RESERVE: with nothing free it takes O-1's line. The
+  // answers to O-1 and O-2 are held.
+  void UrgentO2Asks(HeldMessages& held, int64_t units) {
+    PlacedAtOrders(held,
+                   Order("O-2", {{"SKU-A", units}}, kExpress, kT0 + Hours(1)));
+    held.Deliver(pipeline(), held.Find("request RESERVE O-2"));
+  }
+  // The same, and both answers reach the order stage, O-2's first.
+  void UrgentO2Preempts(HeldMessages& held, int64_t units) {
+    UrgentO2Asks(held, units);
+    held.Deliver(pipeline(), held.Find("result O-2"));
+    held.Deliver(pipeline(), held.Find("result O-1"));
   }
 
   // The crash: every shard saved as it stands, the held messages still on
@@ -114,8 +128,7 @@ TEST_P(PreemptionRaceTest, AnOrderPickedBeforeItsPreemptionCameKeepsItsLine) {
   // inventory stage reads O-2's request and preempts O-1's line.
   HeldMessages held(out_);
   PickedAtOrders(held, "O-1", kT0 + Minutes(30));
-  PlacedAtOrders(held, Order("O-2", {{"SKU-A", 2}}, kExpress, kT0 + Hours(1)));
-  held.Deliver(pipeline(), held.Find("request RESERVE O-2"));
+  UrgentO2Asks(held, 2);
   EXPECT_THAT(held.Describe(),
               ElementsAre("request PICKED O-1 SKU-A L1",
                           "result O-2 SKU-A L1 2/2",
@@ -179,10 +192,7 @@ TEST_P(PreemptionRaceTest, ALineServedWhileTheRefusalTravelledGivesThatBack) {
 
   HeldMessages held(out_);
   PickedAtOrders(held, "O-1", kT0 + Minutes(30));
-  PlacedAtOrders(held, Order("O-2", {{"SKU-A", 2}}, kExpress, kT0 + Hours(1)));
-  held.Deliver(pipeline(), held.Find("request RESERVE O-2"));
-  held.Deliver(pipeline(), held.Find("result O-2"));
-  held.Deliver(pipeline(), held.Find("result O-1"));
+  UrgentO2Preempts(held, 2);
   ReceivedAtInventory(held, ReceiptAt("WH-B", "SKU-A", 2, kT0 + Minutes(90)));
   EXPECT_THAT(held.Describe(),
               ElementsAre("request PICKED O-1 SKU-A L1",
@@ -220,15 +230,10 @@ TEST_P(PreemptionRaceTest, ALineServedWhileTheRefusalTravelledGivesThatBack) {
 // whole where it was and has nothing to take back; O-1 stays picked (no
 // later urgent order takes it).
 TEST_P(PreemptionRaceTest, AnUrgentOrderCancelledMeanwhileHasNothingToGiveBack) {
-  Stock(ReceiptAt("WH-A", "SKU-A", 2, kT0));
-  Place(Standard("O-1", {{"SKU-A", 2}}, 10));
-  out_.Take();
+  AllocateO1(2);
   HeldMessages held(out_);
   PickedAtOrders(held, "O-1", kT0 + Minutes(30));
-  PlacedAtOrders(held, Order("O-2", {{"SKU-A", 2}}, kExpress, kT0 + Hours(1)));
-  held.Deliver(pipeline(), held.Find("request RESERVE O-2"));
-  held.Deliver(pipeline(), held.Find("result O-2"));
-  held.Deliver(pipeline(), held.Find("result O-1"));
+  UrgentO2Preempts(held, 2);
   out_.Take();
 
   Cancel(Cancellation("O-2", kT0 + Hours(2)));
@@ -254,15 +259,12 @@ TEST_P(PreemptionRaceTest, AnUrgentOrderCancelledMeanwhileHasNothingToGiveBack) 
 // line takes them off on-hand, and O-1, shipped, refuses the preemption
 // with nothing left to hold: O-2 gives them back and waits for stock.
 TEST_P(PreemptionRaceTest, AnOrderShippedBeforeItsPreemptionCameTookTheUnits) {
-  Stock(ReceiptAt("WH-A", "SKU-A", 2, kT0));
-  Place(Standard("O-1", {{"SKU-A", 2}}, 10));
-  out_.Take();
+  AllocateO1(2);
 
   HeldMessages held(out_);
   ReportedAtOrders(held, Shipment("O-1", "S-1", v1::SHIPMENT_STATUS_SHIPPED,
                                   kT0 + Minutes(30)));
-  PlacedAtOrders(held, Order("O-2", {{"SKU-A", 2}}, kExpress, kT0 + Hours(1)));
-  held.Deliver(pipeline(), held.Find("request RESERVE O-2"));
+  UrgentO2Asks(held, 2);
   held.Deliver(pipeline(), held.Find("result O-2"));
   EXPECT_THAT(out_.Take(),
               ElementsAre("status O-1 ALLOCATED -> SHIPPED",
@@ -305,9 +307,7 @@ TEST_P(PreemptionRaceTest, AnOrderShippedBeforeItsPreemptionCameTookTheUnits) {
 // reaches it. Its refusal holds the 2 not shipped at WH-A again; O-2
 // gives its 3 back and waits; the second parcel consumes the 2.
 TEST_P(PreemptionRaceTest, AParcelShippedBeforeThePreemptionCameKeepsTheRest) {
-  Stock(ReceiptAt("WH-A", "SKU-A", 3, kT0));
-  Place(Standard("O-1", {{"SKU-A", 3}}, 10));
-  out_.Take();
+  AllocateO1(3);
 
   HeldMessages held(out_);
   v1::ShipmentEvent first = Shipment("O-1", "S-1", v1::SHIPMENT_STATUS_SHIPPED,
@@ -316,10 +316,7 @@ TEST_P(PreemptionRaceTest, AParcelShippedBeforeThePreemptionCameKeepsTheRest) {
   part->set_line_id("L1");
   part->set_quantity(1);
   ReportedAtOrders(held, first);
-  PlacedAtOrders(held, Order("O-2", {{"SKU-A", 3}}, kExpress, kT0 + Hours(1)));
-  held.Deliver(pipeline(), held.Find("request RESERVE O-2"));
-  held.Deliver(pipeline(), held.Find("result O-2"));
-  held.Deliver(pipeline(), held.Find("result O-1"));
+  UrgentO2Preempts(held, 3);
   EXPECT_EQ(StatusOf("O-1"), v1::ORDER_STATUS_PARTIALLY_SHIPPED);
   EXPECT_EQ(StatusOf("O-2"), v1::ORDER_STATUS_ALLOCATED);
   out_.Take();

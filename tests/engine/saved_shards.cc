@@ -1,6 +1,7 @@
 #include "tests/engine/saved_shards.h"
 
 #include "absl/status/status.h"
+#include "engine/deterministic.h"
 #include "gtest/gtest.h"
 #include "orderflow/internal/v1/internal.pb.h"
 
@@ -35,6 +36,34 @@ void LoadShards(const SavedShards& saved, Pipeline& pipeline) {
     ASSERT_TRUE(status.ok()) << status;
   }
   pipeline.SyncClockFromShards();
+}
+
+void RestoreKeyByKey(Pipeline& original, const std::vector<std::string>& ids,
+                     Pipeline& restored, int times) {
+  ASSERT_EQ(restored.order_shard_count(), original.order_shard_count());
+  ASSERT_EQ(restored.inventory_shard_count(), original.inventory_shard_count());
+  for (int i = 0; i < original.order_shard_count(); ++i) {
+    OrderShard& from = original.order_shard(i);
+    OrderShard& to = restored.order_shard(i);
+    for (const std::string& id : ids) {
+      internal::v1::OrderKeyState state;
+      ASSERT_TRUE(state.ParseFromString(from.KeyState(id).SerializeAsString()));
+      for (int n = 0; n < times; ++n) {
+        const absl::Status status = to.RestoreKey(id, state);
+        ASSERT_TRUE(status.ok()) << status;
+      }
+      EXPECT_EQ(Deterministic(to.KeyState(id)), Deterministic(from.KeyState(id)));
+    }
+    to.RestoreClock(from.clock());
+  }
+  for (int i = 0; i < original.inventory_shard_count(); ++i) {
+    internal::v1::InventoryShardSnapshot snapshot;
+    ASSERT_TRUE(snapshot.ParseFromString(
+        original.inventory_shard(i).Snapshot().SerializeAsString()));
+    const absl::Status status = restored.inventory_shard(i).Restore(snapshot);
+    ASSERT_TRUE(status.ok()) << status;
+  }
+  restored.SyncClockFromShards();
 }
 
 void ExpectSameShards(Pipeline& restored, Pipeline& original) {

@@ -30,6 +30,16 @@ SavedShards SaveShards(Pipeline& pipeline);
 // restore is a fatal test failure.
 void LoadShards(const SavedShards& saved, Pipeline& pipeline);
 
+// Restores `restored` (of the layout of `original`) as a host reads back
+// a changelog: each order shard key by key, the state of each of `ids`
+// through its bytes, `times` times over (as a changelog replayed over a
+// restored state may give a key again), and then its clock; each
+// inventory shard from its snapshot's bytes; then the pipeline's clock
+// from the shards'. Expects each key's state read back to be the same; a
+// state that does not parse or restore is a fatal test failure.
+void RestoreKeyByKey(Pipeline& original, const std::vector<std::string>& ids,
+                     Pipeline& restored, int times = 1);
+
 // Expects every shard of `restored` to save to the same bytes as the
 // same shard of `original`: orders and inventory alike.
 void ExpectSameShards(Pipeline& restored, Pipeline& original);
