@@ -19,22 +19,25 @@ namespace orderflow {
 
 using internal::v1::AllocationRequest;
 
-InventoryShard::Sourced& InventoryShard::SourcedOf(Sku& stock,
-                                                   size_t warehouses) {
-  if (stock.sourced == nullptr) {
-    stock.sourced = std::make_unique<Sourced>();
-    stock.sourced->at.resize(warehouses);
-  }
+InventoryShard::Sourced& InventoryShard::StartSourced(Sku& stock,
+                                                      size_t warehouses) {
+  stock.sourced = std::make_unique<Sourced>();
+  stock.sourced->at.resize(warehouses);
   return *stock.sourced;
 }
 
 const std::vector<WarehouseIndex>& InventoryShard::PreferenceFor(
     std::string_view country) {
+  if (last_preference_ != nullptr && SameText(country, last_country_)) {
+    return *last_preference_;
+  }
   auto it = preference_.find(country);
   if (it == preference_.end()) {
     it = preference_.emplace(std::string(country),
                              config_.sourcing.Preference(country)).first;
   }
+  last_country_.assign(country.data(), country.size());
+  last_preference_ = &it->second;
   return it->second;
 }
 
