@@ -73,7 +73,6 @@ class InventoryShard {
   InventoryShard(const InventoryShard&) = delete;
   InventoryShard& operator=(const InventoryShard&) = delete;
   InventoryShard(InventoryShard&&) = default;
-  InventoryShard& operator=(InventoryShard&&) = default;
 
   EpochMillis clock() const { return clock_; }
   // Time never moves back: an earlier `now` is ignored. The clock is the
@@ -212,7 +211,14 @@ class InventoryShard {
                EpochMillis now, Emitter& out);
   void AnswerLine(std::string_view sku, const Backorder& line,
                   WarehouseIndex at, int64_t reserved, bool first,
-                  EpochMillis now, Emitter& out);
+                  EpochMillis now, Emitter& out) {
+    AnswerLine(sku, line.order_id, line.line, line.requested, at, reserved,
+               first, now, out);
+  }
+  // The same for a line no Backorder was made for (reserved whole at once).
+  void AnswerLine(std::string_view sku, std::string_view order_id,
+                  uint32_t line, int64_t requested, WarehouseIndex at,
+                  int64_t reserved, bool first, EpochMillis now, Emitter& out);
   // split_lines: what no single warehouse can fill whole is taken from
   // each in `preference` order, the rest waits.
   void ReserveSplit(const StockRequest& request, Sku& stock,
