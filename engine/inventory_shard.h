@@ -69,6 +69,10 @@ class InventoryShard {
  public:
   // `config` must outlive the shard.
   explicit InventoryShard(const EngineConfig& config);
+  // Not copied: it keeps a pointer into its own table.
+  InventoryShard(const InventoryShard&) = delete;
+  InventoryShard& operator=(const InventoryShard&) = delete;
+  InventoryShard(InventoryShard&&) = default;
 
   EpochMillis clock() const { return clock_; }
   // Time never moves back: an earlier `now` is ignored. The clock is the
@@ -188,7 +192,12 @@ class InventoryShard {
 
   // Rule 9 (inventory_sourcing.cc): the same steps per (SKU, warehouse).
   bool sourced() const { return config_.sourcing.sourced(); }
-  static Sourced& SourcedOf(Sku& stock, size_t warehouses);
+  // (Inline: asked for every warehouse a request looks at.)
+  static Sourced& SourcedOf(Sku& stock, size_t warehouses) {
+    return stock.sourced != nullptr ? *stock.sourced
+                                    : StartSourced(stock, warehouses);
+  }
+  static Sourced& StartSourced(Sku& stock, size_t warehouses);
   AtWarehouse& At(Sku& stock, WarehouseIndex w) const {
     return SourcedOf(stock, config_.sourcing.warehouses.size()).at[w];
   }
@@ -206,7 +215,14 @@ class InventoryShard {
                     EpochMillis now, Emitter& out);
   void AnswerLine(std::string_view sku, const Backorder& line,
                   WarehouseIndex at, int64_t reserved, bool first,
-                  EpochMillis now, Emitter& out);
+                  EpochMillis now, Emitter& out) {
+    AnswerLine(sku, line.order_id, line.line, line.requested, at, reserved,
+               first, now, out);
+  }
+  // The same for a line no Backorder was made for (reserved whole at once).
+  void AnswerLine(std::string_view sku, std::string_view order_id,
+                  uint32_t line, int64_t requested, WarehouseIndex at,
+                  int64_t reserved, bool first, EpochMillis now, Emitter& out);
   // split_lines: what no single warehouse can fill whole is taken from
   // each in `preference` order, the rest waits.
   void ReserveSplit(const StockRequest& request, Sku& stock,
@@ -298,8 +314,13 @@ class InventoryShard {
   EpochMillis clock_ = 0;
   StringMap<Sku> skus_;
   StockAnswer answer_;  // scratch, reused for every answer
-  // Rule 9: each ship-to country's warehouse preference, as asked.
+  // Rule 9: each ship-to country's warehouse preference, as asked; and
+  // the last one asked for (an order's lines ask one after another),
+  // found again without a lookup. The pointer is into preference_, set
+  // again whenever that grows.
   StringMap<std::vector<WarehouseIndex>> preference_;
+  std::string last_country_;
+  const std::vector<WarehouseIndex>* last_preference_ = nullptr;
 
   bool track_changes_ = false;
   std::vector<std::string> changed_;

@@ -19,22 +19,25 @@ namespace orderflow {
 
 using internal::v1::AllocationRequest;
 
-InventoryShard::Sourced& InventoryShard::SourcedOf(Sku& stock,
-                                                   size_t warehouses) {
-  if (stock.sourced == nullptr) {
-    stock.sourced = std::make_unique<Sourced>();
-    stock.sourced->at.resize(warehouses);
-  }
+InventoryShard::Sourced& InventoryShard::StartSourced(Sku& stock,
+                                                      size_t warehouses) {
+  stock.sourced = std::make_unique<Sourced>();
+  stock.sourced->at.resize(warehouses);
   return *stock.sourced;
 }
 
 const std::vector<WarehouseIndex>& InventoryShard::PreferenceFor(
     std::string_view country) {
+  if (last_preference_ != nullptr && SameText(country, last_country_)) {
+    return *last_preference_;
+  }
   auto it = preference_.find(country);
   if (it == preference_.end()) {
     it = preference_.emplace(std::string(country),
                              config_.sourcing.Preference(country)).first;
   }
+  last_country_.assign(country.data(), country.size());
+  last_preference_ = &it->second;
   return it->second;
 }
 
@@ -79,23 +82,26 @@ void InventoryShard::OnLineRequest(const StockRequest& request, Sku& stock,
     case AllocationRequest::ACTION_RESERVE: {
       const std::vector<WarehouseIndex>& preference =
           PreferenceFor(request.country);
-      Backorder line = KeyOf(request);
+      const uint32_t index = request.line.value_or(kWholeSku);
       // The first warehouse that can fill the line whole; else the one
       // with the most available (ties: the earlier in preference), which
-      // holds what it has while the line waits.
+      // holds what it has while the line waits. (A line reserved whole
+      // needs no Backorder, unless it may be preempted.)
       WarehouseIndex most = preference.front();
       for (WarehouseIndex w : preference) {
         const int64_t available = At(stock, w).available();
         if (available >= request.quantity) {
           At(stock, w).reserved += request.quantity;
           stock.reserved += request.quantity;
-          stock.sourced->placed.Units(request.order_id, line.line, w) = request.quantity;
-          AnswerLine(request.sku, line, w, request.quantity, true, now, out);
-          NotePreemptible(stock, line);
+          stock.sourced->placed.Units(request.order_id, index, w) = request.quantity;
+          AnswerLine(request.sku, request.order_id, index, request.quantity, w,
+                     request.quantity, true, now, out);
+          if (config_.sourcing.preempt) NotePreemptible(stock, KeyOf(request));
           return;
         }
         if (available > At(stock, most).available()) most = w;
       }
+      Backorder line = KeyOf(request);
       // Short everywhere (with split_lines, even taken from all): an
       // urgent line may take a STANDARD one's reservation instead.
       if (config_.sourcing.preempt) {
@@ -353,16 +359,17 @@ void InventoryShard::ServeAt(std::string_view sku, Sku& stock,
   }
 }
 
-void InventoryShard::AnswerLine(std::string_view sku, const Backorder& line,
+void InventoryShard::AnswerLine(std::string_view sku, std::string_view order_id,
+                                uint32_t line, int64_t requested,
                                 WarehouseIndex at, int64_t reserved,
                                 bool first, EpochMillis now, Emitter& out) {
-  answer_.order_id = line.order_id;
+  answer_.order_id = order_id;
   answer_.sku = sku;
-  answer_.requested = line.requested;
+  answer_.requested = requested;
   answer_.reserved = reserved;
   answer_.first_answer = first;
   answer_.decided_at = now;
-  answer_.line = line.line;
+  answer_.line = line;
   answer_.warehouse_id = config_.sourcing.warehouses[at].id;
   out.SendToOrders(answer_);
   answer_.line.reset();  // the scratch answer's v1 form again

@@ -128,33 +128,34 @@ void OrderShard::NoteLineAnswer(Order& order, const StockAnswer& result) {
 }
 
 void OrderShard::EmitSourcedTasks(Order& order, Emitter& out) {
+  // Read and numbered in place, part by part (nothing copied or
+  // allocated: asked for every answer that completes a sourced order).
   std::vector<LineSourcing::Line>& lines = order.extras->sourcing.lines;
-  std::vector<LinePart> parts = LineParts(order);
   const auto task_of = [&](const LinePart& p) -> uint16_t& {
     return p.part == 0 ? lines[p.line].task : lines[p.line].more[p.part - 1].task;
   };
-  for (size_t a = 0; a < parts.size(); ++a) {
-    if (!order.lines[parts[a].line].reserved || parts[a].task != 0 ||
-        parts[a].warehouse == LineSourcing::kNowhere || parts[a].units <= 0) {
-      continue;
-    }
-    // A new task of this warehouse: every reserved line (or part of one)
-    // there not yet in one (a line amended to 0 units goes in none), numbered after the warehouse's earlier tasks.
-    const uint16_t w = parts[a].warehouse;
+  // A reserved line (or part of one) in no task yet; a line amended to 0
+  // units goes in none.
+  const auto awaits_task = [&](const LinePart& p) {
+    return order.lines[p.line].reserved && p.task == 0 &&
+           p.warehouse != LineSourcing::kNowhere && p.units > 0;
+  };
+  ForEachLinePart(order, [&](const LinePart& first) {
+    if (!awaits_task(first)) return;
+    // A new task of this warehouse: every such part there, numbered after
+    // the warehouse's earlier tasks. (The parts before `first` at this
+    // warehouse are in a task already: the earlier ones' tasks took them.)
+    const uint16_t w = first.warehouse;
     uint16_t number = order.extras->sourcing.tasks_cancelled_up_to + 1;
-    for (const LinePart& p : parts) {
+    ForEachLinePart(order, [&](const LinePart& p) {
       if (p.warehouse == w) number = std::max<uint16_t>(number, p.task + 1);
-    }
-    for (size_t b = a; b < parts.size(); ++b) {
-      if (parts[b].warehouse == w && order.lines[parts[b].line].reserved &&
-          parts[b].task == 0 && parts[b].units > 0) {
-        parts[b].task = number;
-        task_of(parts[b]) = number;
-      }
-    }
+    });
+    ForEachLinePart(order, [&](const LinePart& p) {
+      if (p.warehouse == w && awaits_task(p)) task_of(p) = number;
+    });
     EmitWarehouseTask(order, w, number, v1::TASK_ACTION_CREATE, out);
     order.task_created = true;
-  }
+  });
 }
 
 void OrderShard::CancelSourcedTasks(const Order& order, Emitter& out) {

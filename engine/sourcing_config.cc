@@ -3,11 +3,15 @@
 #include <algorithm>
 #include <tuple>
 
+#include "engine/string_map.h"
+
 namespace orderflow {
 
 std::optional<WarehouseIndex> SourcingConfig::Find(std::string_view id) const {
+  // Asked for every answer and every release: ids are short, compared
+  // without a library call.
   for (size_t i = 0; i < warehouses.size(); ++i) {
-    if (warehouses[i].id == id) return static_cast<WarehouseIndex>(i);
+    if (SameText(warehouses[i].id, id)) return static_cast<WarehouseIndex>(i);
   }
   return std::nullopt;
 }

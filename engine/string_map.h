@@ -32,8 +32,8 @@ inline uint64_t Load32(const char* p) {
 // another, so nothing may be saved or ordered by HashText.
 inline size_t HashText(std::string_view s) { return ContentFingerprint(s); }
 
-// a == b, with no library call for text of 4 to 16 bytes (ids, SKUs):
-// two overlapping words of each, compared at once.
+// a == b, with no library call for text of up to 16 bytes (ids, SKUs,
+// country codes): two overlapping words of each, compared at once.
 inline bool SameText(std::string_view a, std::string_view b) {
   using namespace string_map_internal;
   const size_t n = a.size();
@@ -45,6 +45,11 @@ inline bool SameText(std::string_view a, std::string_view b) {
   }
   if (n >= 4 && n < 8) {
     return ((Load32(p) ^ Load32(q)) | (Load32(p + n - 4) ^ Load32(q + n - 4))) == 0;
+  }
+  if (n < 4) {
+    // 1 to 3 bytes (country codes): the first, middle and last are all.
+    return n == 0 || (p[0] == q[0] && p[n >> 1] == q[n >> 1] &&
+                      p[n - 1] == q[n - 1]);
   }
   return a == b;
 }
