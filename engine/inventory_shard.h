@@ -72,7 +72,6 @@ class InventoryShard {
   // Not copied: it keeps a pointer into its own table.
   InventoryShard(const InventoryShard&) = delete;
   InventoryShard& operator=(const InventoryShard&) = delete;
-  InventoryShard(InventoryShard&&) = default;
 
   EpochMillis clock() const { return clock_; }
   // Time never moves back: an earlier `now` is ignored. The clock is the
@@ -317,7 +316,8 @@ class InventoryShard {
   // Rule 9: each ship-to country's warehouse preference, as asked; and
   // the last one asked for (an order's lines ask one after another),
   // found again without a lookup. The pointer is into preference_, set
-  // again whenever that grows.
+  // again by every lookup that misses it (the only place preference_
+  // grows, so it never dangles).
   StringMap<std::vector<WarehouseIndex>> preference_;
   std::string last_country_;
   const std::vector<WarehouseIndex>* last_preference_ = nullptr;

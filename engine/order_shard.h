@@ -373,6 +373,14 @@ class OrderShard {
   void NoteLineAnswer(Order& order, const StockAnswer& result);
   // Creates a task per warehouse for the reserved lines in no task yet.
   void EmitSourcedTasks(Order& order, Emitter& out);
+  // A reserved line (or part of one) in no task yet; a line amended to 0
+  // units goes in none.
+  bool AwaitsTask(const Order& order, const LinePart& part) const;
+  // The number of `warehouse`'s next task of the order: after its
+  // earlier tasks and after those cancelled.
+  uint16_t NextTaskNumber(const Order& order, uint16_t warehouse) const;
+  // Puts every part at `warehouse` that awaits a task in task `number`.
+  void NumberAwaitingParts(Order& order, uint16_t warehouse, uint16_t number);
   // CANCELs every task created.
   void CancelSourcedTasks(const Order& order, Emitter& out);
   // Rule 9's preemption, the order's side (order_preemption.cc). An

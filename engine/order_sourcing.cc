@@ -127,33 +127,40 @@ void OrderShard::NoteLineAnswer(Order& order, const StockAnswer& result) {
   }
 }
 
+bool OrderShard::AwaitsTask(const Order& order, const LinePart& p) const {
+  return order.lines[p.line].reserved && p.task == 0 &&
+         p.warehouse != LineSourcing::kNowhere && p.units > 0;
+}
+
+uint16_t OrderShard::NextTaskNumber(const Order& order, uint16_t warehouse) const {
+  uint16_t number = order.extras->sourcing.tasks_cancelled_up_to + 1;
+  ForEachLinePart(order, [&](const LinePart& p) {
+    if (p.warehouse == warehouse) number = std::max<uint16_t>(number, p.task + 1);
+  });
+  return number;
+}
+
+void OrderShard::NumberAwaitingParts(Order& order, uint16_t warehouse,
+                                     uint16_t number) {
+  std::vector<LineSourcing::Line>& lines = order.extras->sourcing.lines;
+  ForEachLinePart(order, [&](const LinePart& p) {
+    if (p.warehouse != warehouse || !AwaitsTask(order, p)) return;
+    LineSourcing::Line& line = lines[p.line];
+    (p.part == 0 ? line.task : line.more[p.part - 1].task) = number;
+  });
+}
+
 void OrderShard::EmitSourcedTasks(Order& order, Emitter& out) {
   // Read and numbered in place, part by part (nothing copied or
   // allocated: asked for every answer that completes a sourced order).
-  std::vector<LineSourcing::Line>& lines = order.extras->sourcing.lines;
-  const auto task_of = [&](const LinePart& p) -> uint16_t& {
-    return p.part == 0 ? lines[p.line].task : lines[p.line].more[p.part - 1].task;
-  };
-  // A reserved line (or part of one) in no task yet; a line amended to 0
-  // units goes in none.
-  const auto awaits_task = [&](const LinePart& p) {
-    return order.lines[p.line].reserved && p.task == 0 &&
-           p.warehouse != LineSourcing::kNowhere && p.units > 0;
-  };
   ForEachLinePart(order, [&](const LinePart& first) {
-    if (!awaits_task(first)) return;
-    // A new task of this warehouse: every such part there, numbered after
-    // the warehouse's earlier tasks. (The parts before `first` at this
-    // warehouse are in a task already: the earlier ones' tasks took them.)
-    const uint16_t w = first.warehouse;
-    uint16_t number = order.extras->sourcing.tasks_cancelled_up_to + 1;
-    ForEachLinePart(order, [&](const LinePart& p) {
-      if (p.warehouse == w) number = std::max<uint16_t>(number, p.task + 1);
-    });
-    ForEachLinePart(order, [&](const LinePart& p) {
-      if (p.warehouse == w && awaits_task(p)) task_of(p) = number;
-    });
-    EmitWarehouseTask(order, w, number, v1::TASK_ACTION_CREATE, out);
+    if (!AwaitsTask(order, first)) return;
+    // A new task of this warehouse takes every such part there. (The
+    // parts before `first` at this warehouse are in a task already: the
+    // earlier ones' tasks took them.)
+    const uint16_t number = NextTaskNumber(order, first.warehouse);
+    NumberAwaitingParts(order, first.warehouse, number);
+    EmitWarehouseTask(order, first.warehouse, number, v1::TASK_ACTION_CREATE, out);
     order.task_created = true;
   });
 }

@@ -91,13 +91,13 @@ bool ShipmentCarriers::Note(Slot slot, const Carried& shipment) {
   auto it = orders_.find(slot);
   uint32_t before = kHeaderBytes;
   if (it != orders_.end()) {
-    const char* block = it->get();
-    before = SizeOf(block);
-    Carried known;
-    for (const char* p = block + kHeaderBytes; p < block + before;) {
-      p = Read(p, known);
-      if (known.shipment_id == shipment.shipment_id) return false;
-    }
+    before = SizeOf(it->get());
+    bool known = false;
+    ForEachIn(it->get(), [&](const Carried& c) {
+      known = c.shipment_id == shipment.shipment_id;
+      return !known;
+    });
+    if (known) return false;
   }
 
   // The shipment goes at the end of a block one entry longer, written in

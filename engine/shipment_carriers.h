@@ -38,6 +38,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "absl/container/flat_hash_set.h"
 #include "engine/string_map.h"
@@ -67,14 +68,7 @@ class ShipmentCarriers {
   template <typename F>
   void ForEach(Slot slot, const F& f) const {
     auto it = orders_.find(slot);
-    if (it == orders_.end()) return;
-    const char* p = it->get();
-    const char* const end = p + SizeOf(p);
-    for (p += kHeaderBytes; p < end;) {
-      Carried c;
-      p = Read(p, c);
-      f(c);
-    }
+    if (it != orders_.end()) ForEachIn(it->get(), f);
   }
 
   void Forget(Slot slot);
@@ -88,6 +82,21 @@ class ShipmentCarriers {
   static uint32_t SizeOf(const char* block);
   // Reads the shipment at `p` into `c`; returns where the next one starts.
   const char* Read(const char* p, Carried& c) const;
+  // Calls f(const Carried&) for each shipment of `block`, in order; stops
+  // early when f returns false (f may also return nothing).
+  template <typename F>
+  void ForEachIn(const char* block, const F& f) const {
+    const char* const end = block + SizeOf(block);
+    for (const char* p = block + kHeaderBytes; p < end;) {
+      Carried c;
+      p = Read(p, c);
+      if constexpr (std::is_same_v<decltype(f(c)), bool>) {
+        if (!f(c)) return;
+      } else {
+        f(c);
+      }
+    }
+  }
   uint32_t Intern(std::string_view carrier);
 
   // Blocks found by their slot.
