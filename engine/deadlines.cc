@@ -16,8 +16,12 @@ Promise PromiseFor(const v1::OrderPlaced& order, const EngineConfig& config) {
   return p;
 }
 
-EpochMillis DueAt(Rung rung, const LadderPosition& p, const EngineConfig& c) {
-  if (IsClosed(p.status)) return kNever;
+namespace {
+
+// DueAt for an order not closed. Inlined into NextDue's unrolled loop,
+// where each call's rung is a constant and its switch folds away.
+[[gnu::always_inline]] inline EpochMillis DueAtWhileOpen(
+    Rung rung, const LadderPosition& p, const EngineConfig& c) {
   switch (rung) {
     case Rung::kShipDeadlineAtRisk1:
       return HasShipped(p.status) && !p.units_unshipped
@@ -53,13 +57,21 @@ EpochMillis DueAt(Rung rung, const LadderPosition& p, const EngineConfig& c) {
   return kNever;
 }
 
+}  // namespace
+
+EpochMillis DueAt(Rung rung, const LadderPosition& p, const EngineConfig& c) {
+  if (IsClosed(p.status)) return kNever;
+  return DueAtWhileOpen(rung, p, c);
+}
+
 EpochMillis NextDue(const LadderPosition& p, RungSet raised,
                     const EngineConfig& c) {
+  if (IsClosed(p.status)) return kNever;
   EpochMillis next = kNever;
-  // Unrolled, each DueAt is one rung's case (a loop step was a switch).
+  // Unrolled, each step is one rung's case (a loop step was a switch).
 #pragma GCC unroll 6
   for (Rung r : kTimedRungs) {
-    if (!raised.contains(r)) next = std::min(next, DueAt(r, p, c));
+    if (!raised.contains(r)) next = std::min(next, DueAtWhileOpen(r, p, c));
   }
   return next;
 }
