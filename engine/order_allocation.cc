@@ -90,9 +90,8 @@ void OrderShard::ApplyAllocationResult(const StockAnswer& result,
   if (sourced && result.line) {
     NoteLineAnswer(order, result);
   } else if (const std::optional<SkuId> sku = store_.InternedId(result.sku)) {
-    for (uint32_t i : sku_lines_.Of(order, *sku)) {
-      order.lines[i].reserved = complete;
-    }
+    sku_lines_.ForEachOf(order, *sku,
+                         [&](uint32_t i) { order.lines[i].reserved = complete; });
   }
   if (result.first_answer && order.awaiting_answers > 0) {
     --order.awaiting_answers;

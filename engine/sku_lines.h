@@ -11,6 +11,7 @@
 //
 //   SkuLines index;                 // a shard's, reused across orders
 //   for (uint32_t i : index.Of(order, sku)) order.lines[i].reserved = true;
+//   index.ForEachOf(order, sku, [&](uint32_t i) { order.lines[i].reserved = true; });
 #ifndef ORDERFLOW_ENGINE_SKU_LINES_H_
 #define ORDERFLOW_ENGINE_SKU_LINES_H_
 
@@ -43,6 +44,19 @@ class SkuLines {
   // The indexes into order.lines of the lines whose SKU is `sku`, in
   // ascending order. Valid until the next call.
   const std::vector<uint32_t>& Of(const Order& order, SkuId sku);
+  // Calls f(i) for each index Of gives, in ascending order: a few lines
+  // are scanned in place, nothing collected (every answer asks this).
+  template <typename F>
+  void ForEachOf(const Order& order, SkuId sku, const F& f) {
+    const auto& lines = order.lines;
+    if (lines.size() < kIndexFrom) {
+      for (uint32_t i = 0; i < lines.size(); ++i) {
+        if (lines[i].sku == sku) f(i);
+      }
+      return;
+    }
+    for (uint32_t i : Of(order, sku)) f(i);
+  }
   void Forget() { indexed_ = false; }
 
  private:
