@@ -14,7 +14,7 @@ std::string_view RoutingKey(const RecordSource& source, std::string_view id) {
 }  // namespace
 
 Pipeline::Pipeline(const EngineConfig& config, Emitter& out)
-    : config_(config), router_(out) {
+    : config_(config), router_(*this, out) {
   for (int i = 0; i < std::max(1, config.order_partitions); ++i) {
     orders_.push_back(std::make_unique<OrderShard>(config_));
   }
@@ -69,17 +69,16 @@ void Pipeline::Settle() {
   AdvanceClock(clock_);
 }
 
+void Pipeline::Router::SendToInventory(const StockRequest& m) {
+  pipeline_.InventoryShardFor(m.sku).OnAllocationRequest(m, *this);
+}
+
 void Pipeline::Drain() {
-  std::vector<Router::Message>& round = router_.delivering_;
+  std::vector<StockAnswer>& round = router_.delivering_;
   while (!router_.queue_.empty()) {
     round.swap(router_.queue_);
-    for (const Router::Message& message : round) {
-      if (const auto* request = std::get_if<StockRequest>(&message)) {
-        InventoryShardFor(request->sku).OnAllocationRequest(*request, router_);
-      } else {
-        const auto& answer = std::get<StockAnswer>(message);
-        OrderShardFor(answer.order_id).OnAllocationResult(answer, router_);
-      }
+    for (const StockAnswer& answer : round) {
+      OrderShardFor(answer.order_id).OnAllocationResult(answer, router_);
     }
     round.clear();
   }

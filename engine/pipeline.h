@@ -3,9 +3,9 @@
 //
 // Each stage has one shard per partition (EngineConfig's partition
 // counts). A record goes to the shard its key hashes to; what a shard
-// sends the other stage is queued and delivered, first in first out, until
-// no message is left, before the next record or timer. Public outputs go
-// to the Emitter given at construction, in the order they were decided.
+// sends the other stage is delivered, first in first out, until no message
+// is left, before the next record or timer. Public outputs go to the
+// Emitter given at construction, in the order they were decided.
 //
 // Time is event time: the largest record timestamp seen so far, or a time
 // given to AdvanceClock. Timers of all order shards fire in (due, order
@@ -21,7 +21,6 @@
 
 #include <deque>
 #include <memory>
-#include <variant>
 #include <vector>
 
 #include "engine/config.h"
@@ -83,10 +82,10 @@ class Pipeline {
   void SyncClockFromShards();
 
  private:
-  // Queues internal messages; passes public outputs through.
+  // Delivers internal messages; passes public outputs through.
   class Router : public Emitter {
    public:
-    explicit Router(Emitter& out) : out_(out) {}
+    Router(Pipeline& pipeline, Emitter& out) : pipeline_(pipeline), out_(out) {}
     void SendStatus(const StatusOutput& s) override { out_.SendStatus(s); }
     void SendTask(const TaskOutput& t) override { out_.SendTask(t); }
     void Escalated(const v1::Escalation& m) override { out_.Escalated(m); }
@@ -96,21 +95,24 @@ class Pipeline {
     void AmendmentDecided(const v1::AmendmentResult& m) override {
       out_.AmendmentDecided(m);
     }
-    // Messages between the stages stay plain values in-process.
-    void SendToInventory(const StockRequest& m) override {
-      queue_.emplace_back(m);
-    }
-    void SendToOrders(const StockAnswer& m) override { queue_.emplace_back(m); }
-    // What was sent since the last round of delivery, in order. Drain
-    // delivers it in rounds: it swaps queue_ with delivering_ and
-    // delivers that in place, while the messages sent meanwhile queue up
+    // A request is handed to its inventory shard at once, not copied: the
+    // inventory stage only answers (it queues answers, emits nothing else
+    // and never enters an order shard), and an order shard sends nothing
+    // but requests, so each shard sees its messages in the order queueing
+    // every message would give, and public outputs keep their order.
+    void SendToInventory(const StockRequest& m) override;
+    // An answer waits, as an order shard may be sending it a request.
+    void SendToOrders(const StockAnswer& m) override { queue_.push_back(m); }
+    // The answers sent since the last round of delivery, in order. Drain
+    // delivers them in rounds: it swaps queue_ with delivering_ and
+    // delivers that in place, while the answers sent meanwhile queue up
     // for the next round; first in, first out, and nothing is moved. Both
     // keep their memory.
-    using Message = std::variant<StockRequest, StockAnswer>;
-    std::vector<Message> queue_;
-    std::vector<Message> delivering_;
+    std::vector<StockAnswer> queue_;
+    std::vector<StockAnswer> delivering_;
 
    private:
+    Pipeline& pipeline_;
     Emitter& out_;
   };
 
