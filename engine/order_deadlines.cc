@@ -82,7 +82,10 @@ void OrderShard::Reschedule(Order& order) {
       NextContactDue(order));  // rule 13
   if (due == order.timer_due) return;
   order.timer_due = due;  // any entry at the old time is dead now
-  if (due != kNever) timers_.Add(order);
+  if (due != kNever) {
+    timers_.Add(order);
+    NoteTimerSet(due);
+  }
 }
 
 void OrderShard::FireDeadlines(Order& order, EpochMillis due, Emitter& out) {

@@ -69,6 +69,7 @@ void OrderShard::KeepEarly(EarlyRecord::Kind kind,
   r.set_key(std::string(source.key));
   r.set_payload(std::string(source.payload));
   early_timers_.insert({r.expires_ms(), r.order_id()});
+  NoteTimerSet(r.expires_ms());
   early_[r.order_id()].push_back(std::move(r));
 }
 

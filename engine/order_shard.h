@@ -120,6 +120,13 @@ class OrderShard {
   // Fires the earliest timer (which must exist), moving the clock to its
   // due time if that is later.
   void FireNextTimer(Emitter& out);
+  // The earliest due time of the timers set since the last call (kNever
+  // for none), and starts again. A timer only moves earlier by being set,
+  // so while NextTimer was at T when last asked and this stays after
+  // `now`, nothing is due by `now` (what lets a caller skip NextTimer).
+  EpochMillis TakeEarliestTimerSet() {
+    return std::exchange(earliest_timer_set_, kNever);
+  }
   // Fires every timer due at or before `now`, in (due, order id) order,
   // then moves the clock to `now`. An earlier `now` fires what is overdue
   // and leaves the clock where it is.
@@ -622,6 +629,11 @@ class OrderShard {
   OrderStore store_;
   // Mutable: NextTimer sorts what is due next, which changes no timer.
   mutable TimerQueue timers_{store_};
+  // See TakeEarliestTimerSet; kept by NoteTimerSet.
+  EpochMillis earliest_timer_set_ = kNever;
+  void NoteTimerSet(EpochMillis due) {
+    earliest_timer_set_ = std::min(earliest_timer_set_, due);
+  }
 
   // By order id, in no order (Snapshot sorts): looked up for every new
   // order, and nearly always missing.

@@ -257,6 +257,7 @@ absl::Status OrderShard::Restore(
   }
   for (const EarlyRecord& r : snapshot.early()) {
     early_timers_.insert({r.expires_ms(), r.order_id()});
+    NoteTimerSet(r.expires_ms());
     early_[r.order_id()].push_back(r);
   }
   return absl::OkStatus();
@@ -301,6 +302,7 @@ absl::Status OrderShard::RestoreKey(std::string_view id,
   if (state.has_order()) RestoreOrder(state.order());
   for (const EarlyRecord& r : state.early()) {
     early_timers_.insert({r.expires_ms(), r.order_id()});
+    NoteTimerSet(r.expires_ms());
     early_[r.order_id()].push_back(r);
   }
   return absl::OkStatus();

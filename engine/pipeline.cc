@@ -24,7 +24,6 @@ Pipeline::Pipeline(const EngineConfig& config, Emitter& out)
 }
 
 OrderShard& Pipeline::OrderShardFor(std::string_view order_id) {
-  next_due_known_ = false;
   if (orders_.size() == 1) return *orders_[0];  // no key to hash
   return *orders_[PartitionOf(order_id, order_shard_count())];
 }
@@ -36,6 +35,11 @@ InventoryShard& Pipeline::InventoryShardFor(std::string_view sku) {
 void Pipeline::AdvanceClock(EpochMillis now) {
   // A record older than the clock is applied at the clock.
   const EpochMillis until = std::max(clock_, now);
+  // What the shards set since: next_due_ stays a time nothing is due
+  // before (it may be early, when a timer moved later or went).
+  for (auto& shard : orders_) {
+    next_due_ = std::min(next_due_, shard->TakeEarliestTimerSet());
+  }
   while (!next_due_known_ || next_due_ <= until) {
     OrderShard* earliest = nullptr;
     OrderShard::TimerRef first{kNever, {}};

@@ -62,9 +62,11 @@ class Pipeline {
   int inventory_shard_count() const {
     return static_cast<int>(inventory_.size());
   }
-  // Whoever holds an order shard may change its timers: handing one out
-  // (order_shard, OrderShardFor) makes the pipeline ask the shards for
-  // their next timer again.
+  // Whoever holds an order shard may change its timers (a restore):
+  // handing one out with order_shard makes the pipeline ask the shards for
+  // their next timer again. The pipeline's own records and messages go
+  // through OrderShardFor; it learns the timers they set from the shard
+  // (OrderShard::TakeEarliestTimerSet).
   OrderShard& order_shard(int i) {
     next_due_known_ = false;
     return *orders_[i];
@@ -126,10 +128,11 @@ class Pipeline {
   const EngineConfig& config_;
   Router router_;
   EpochMillis clock_ = 0;
-  // The earliest timer of all order shards, as AdvanceClock last found it
-  // (after the timers due by then had fired); kept while no order shard
-  // has been handed out since, so a record that follows a record without
-  // touching a shard in between does not ask every shard again.
+  // No timer of any order shard is due before this: the earliest, as
+  // AdvanceClock last found it (after the timers due by then had fired),
+  // or earlier, as timers set since lower it. Kept while no order shard
+  // has been handed out (order_shard), so that a record whose timers are
+  // all later than the clock does not ask every shard again.
   EpochMillis next_due_ = kNever;
   bool next_due_known_ = false;
   std::vector<std::unique_ptr<OrderShard>> orders_;
