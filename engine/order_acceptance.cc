@@ -58,7 +58,7 @@ void OrderShard::OnOrderPlaced(const v1::OrderPlaced& placed,
   order.content_hash = hash;
   order.level = placed.service_level();
   order.placed_at = ToMillis(placed.placed_at());
-  order.currency = store_.Intern(placed.currency());
+  order.currency = store_.InternCurrency(placed.currency());
   const ReviewFindings findings = Review(placed, config_);
   if (!findings.ok()) {
     SetStatus(order, v1::ORDER_STATUS_REJECTED, findings.codes, out);

@@ -177,7 +177,7 @@ void OrderShard::RestoreOrder(const internal::v1::OrderState& s) {
   o.shipment_events_seen.assign(s.shipment_events_seen().begin(),
                                 s.shipment_events_seen().end());
   if (s.has_ship_to()) ship_to().Keep(o, s.ship_to());
-  o.currency = store_.Intern(s.currency());
+  o.currency = store_.InternCurrency(s.currency());
   if (s.invoiced_size() > 0 || s.invoices_size() > 0) {
     o.invoices = std::make_unique<Order::Invoices>();
     for (const internal::v1::InvoicedLine& l : s.invoiced()) {

@@ -88,6 +88,15 @@ class OrderStore {
   }
 
   SkuId Intern(std::string_view name);
+  // Intern for an order's currency: the last code is remembered, as
+  // orders come in a few currencies (and most in one), and found again
+  // without a lookup.
+  SkuId InternCurrency(std::string_view code) {
+    if (last_currency_ == 0 || !SameText(code, names_[last_currency_])) {
+      last_currency_ = Intern(code);
+    }
+    return last_currency_;
+  }
   // The id of an interned name; nullopt for a name never interned.
   std::optional<SkuId> InternedId(std::string_view name) const;
   const std::string& Name(SkuId id) const { return names_[id]; }
@@ -134,6 +143,7 @@ class OrderStore {
   // short name sits in the table's slot (one cache miss, not two).
   std::deque<std::string> names_;
   StringMap<SkuId> ids_;
+  SkuId last_currency_ = 0;  // InternCurrency's; 0 ("") for none yet
 
   ShipToAddresses ship_to_;
   ShipmentCarriers carriers_;  // by slot
