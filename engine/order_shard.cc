@@ -72,13 +72,14 @@ uint16_t OrderShard::AskInventory(const Order& order, StockRequest::Action actio
   // One request per distinct SKU, for all of the order's units of it, in
   // the order the SKUs first appear in the order.
   StockRequest& request = RequestFor(order, action);
-  DemandBySku(order, &demand_);
-  for (const SkuDemand& d : demand_) {
+  uint16_t sent = 0;
+  ForEachSkuDemand(order, &demand_, [&](const SkuDemand& d) {
     request.sku = SkuName(d.sku);
     request.quantity = d.quantity;
     out.SendToInventory(request);
-  }
-  return static_cast<uint16_t>(demand_.size());
+    ++sent;
+  });
+  return sent;
 }
 
 StockRequest& OrderShard::RequestFor(const Order& order,

@@ -3,17 +3,10 @@
 #include <algorithm>
 
 namespace orderflow {
-namespace {
-
-// Below this many lines the pairwise scan allocates nothing and wins.
-constexpr size_t kScanUpTo = 32;
-
-}  // namespace
-
 void DemandBySku(const Order& order, std::vector<SkuDemand>* demand) {
   demand->clear();
   const auto& lines = order.lines;
-  if (lines.size() <= kScanUpTo) {
+  if (lines.size() <= kSkuScanUpTo) {
     for (const Order::Line& line : lines) {
       auto same = std::find_if(demand->begin(), demand->end(),
                                [&line](const SkuDemand& d) { return d.sku == line.sku; });

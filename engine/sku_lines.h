@@ -15,6 +15,7 @@
 #ifndef ORDERFLOW_ENGINE_SKU_LINES_H_
 #define ORDERFLOW_ENGINE_SKU_LINES_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -22,6 +23,10 @@
 #include "engine/order.h"
 
 namespace orderflow {
+
+// Up to this many lines, an order's lines are compared pairwise (which
+// allocates nothing and wins); above it, through a hash table.
+inline constexpr size_t kSkuScanUpTo = 32;
 
 // One distinct SKU of an order and all of the order's units of it.
 struct SkuDemand {
@@ -32,6 +37,30 @@ struct SkuDemand {
 // Replaces `demand` with the order's distinct SKUs in the order they first
 // appear in its lines, each with the sum of its lines' quantities.
 void DemandBySku(const Order& order, std::vector<SkuDemand>* demand);
+// Calls f(const SkuDemand&) for each entry DemandBySku gives, in its
+// order: a few lines are summed in place, nothing collected; more go
+// through `scratch`.
+template <typename F>
+void ForEachSkuDemand(const Order& order, std::vector<SkuDemand>* scratch,
+                      const F& f) {
+  const auto& lines = order.lines;
+  if (lines.size() > kSkuScanUpTo) {
+    DemandBySku(order, scratch);
+    for (const SkuDemand& d : *scratch) f(d);
+    return;
+  }
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const SkuId sku = lines[i].sku;
+    bool seen = false;
+    for (size_t j = 0; j < i && !seen; ++j) seen = lines[j].sku == sku;
+    if (seen) continue;  // summed with its first line
+    SkuDemand d{sku, lines[i].quantity};
+    for (size_t k = i + 1; k < lines.size(); ++k) {
+      if (lines[k].sku == sku) d.quantity += lines[k].quantity;
+    }
+    f(d);
+  }
+}
 
 // The lines of one order that hold a SKU. Indexes the order's lines the
 // first time it is asked about that order (an order with many lines only)
