@@ -308,13 +308,13 @@ bool OrderShard::AmendLines(Order& order, const v1::OrderAmended& amendment,
       if (b.sku == d.sku) had = b.quantity;
     }
     bool waiting = false;
-    for (uint32_t i : sku_lines_.Of(order, d.sku)) {
+    sku_lines_.ForEachOf(order, d.sku, [&](uint32_t i) {
       waiting = waiting || !order.lines[i].reserved;
-    }
+    });
     if (had == d.quantity && !(reranked && waiting)) continue;
-    for (uint32_t i : sku_lines_.Of(order, d.sku)) {
+    sku_lines_.ForEachOf(order, d.sku, [&](uint32_t i) {
       order.lines[i].reserved = false;  // until the answer
-    }
+    });
     StockRequest& request = RequestFor(order, AllocationRequest::ACTION_RESIZE);
     request.sku = SkuName(d.sku);
     request.quantity = d.quantity;
