@@ -9,7 +9,8 @@ void Order::AddLine(std::string_view line_id, SkuId sku, int32_t quantity,
   const uint64_t price = static_cast<uint64_t>(unit_price);
   lines.push_back(Line{sku, quantity, static_cast<uint32_t>(end + line_id.size()),
                        reserved, static_cast<uint32_t>(price),
-                       static_cast<int32_t>(static_cast<uint32_t>(price >> 32))});
+                       static_cast<int32_t>(static_cast<uint32_t>(price >> 32)),
+                       LineSourcing::kNowhere, 0});
 }
 
 }  // namespace orderflow

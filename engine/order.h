@@ -48,6 +48,16 @@ struct Order {
     // bytes, not 24) in the order's inline storage.
     uint32_t price_low;
     int32_t price_high;
+    // Rule 9, for a sourced order (Order::sourced): the warehouse the
+    // line is reserved at, or partly while backordered (a
+    // SourcingConfig::warehouses index; LineSourcing::kNowhere until
+    // answered), and which of that warehouse's tasks of the order holds
+    // it (1 the first; 0 while in none). With split_lines these are the
+    // line's first part; its further parts are in the order's extras
+    // (LineSourcing::more). Kept in the line itself, as every shipment
+    // event of a sourced order reads them.
+    uint16_t warehouse = LineSourcing::kNowhere;
+    uint16_t task = 0;
     int64_t unit_price() const {
       return static_cast<int64_t>((static_cast<uint64_t>(
                                        static_cast<uint32_t>(price_high))
@@ -79,7 +89,11 @@ struct Order {
   EpochMillis placed_at = 0;
   RungSet raised, cleared;
   uint16_t awaiting_answers = 0;
-  bool task_created = false;
+  bool task_created : 1 = false;
+  // Rule 9: the order's lines are sourced per warehouse (warehouses were
+  // configured when it was accepted): OrderShard::IsSourced. Its ship-to
+  // country is kept by its store (OrderStore::SourcingCountry).
+  bool sourced : 1 = false;
 
  private:
   friend class ShipToAddresses;

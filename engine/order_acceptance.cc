@@ -95,7 +95,7 @@ void OrderShard::Accept(Order& order, const v1::OrderPlaced& placed,
   } else if (config_.sourcing.sourced() && !order.lines.empty()) {
     // Rule 9: one answer per line, sourced by its ship-to country.
     StartSourcing(order);
-    order.extras->sourcing.country = placed.ship_to().country();
+    store_.SetSourcingCountry(order, store_.InternCountry(placed.ship_to().country()));
     order.awaiting_answers = static_cast<uint16_t>(order.lines.size());
     for (uint32_t i = 0; i < order.lines.size(); ++i) {
       AskLine(order, i, AllocationRequest::ACTION_RESERVE,

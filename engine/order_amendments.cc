@@ -114,7 +114,8 @@ void OrderShard::ApplyAmendment(Order& order, const v1::OrderAmended& amendment,
     amendments.has_ship_to = true;
     ship_to().Drop(order);  // the amended address stands in for it
     if (IsSourced(order)) {
-      order.extras->sourcing.country = amendment.ship_to().country();
+      store_.SetSourcingCountry(order,
+                                 store_.InternCountry(amendment.ship_to().country()));
     }
   }
   bool lines_changed = false;

@@ -33,6 +33,12 @@ std::optional<uint32_t> LineIndexOf(const Order& order, std::string_view id) {
   return std::nullopt;
 }
 
+// The warehouse work reported per task; none for an order without extras.
+const std::vector<TaskMark>& TaskMarksOf(const Order& order) {
+  static const std::vector<TaskMark> kNone;
+  return order.extras == nullptr ? kNone : order.extras->amendments.tasks;
+}
+
 bool Marked(const std::vector<TaskMark>& marks, uint16_t warehouse,
             uint16_t number, bool TaskMark::*flag) {
   return std::any_of(marks.begin(), marks.end(), [&](const TaskMark& m) {
@@ -44,7 +50,7 @@ bool Marked(const std::vector<TaskMark>& marks, uint16_t warehouse,
 
 bool OrderShard::SourcedWorkCoversAll(const Order& order) const {
   if (HasShipped(order.status)) return true;
-  const std::vector<TaskMark>& marks = order.extras->amendments.tasks;
+  const std::vector<TaskMark>& marks = TaskMarksOf(order);
   // A state saved before tasks were told apart knows only the order's work.
   if (marks.empty()) return order.work_reported >= Order::kWorkPicked;
   return Marked(marks, LineSourcing::kNowhere, 0, &TaskMark::picked);
@@ -52,7 +58,7 @@ bool OrderShard::SourcedWorkCoversAll(const Order& order) const {
 
 bool OrderShard::SourcedLinePicked(const Order& order, uint32_t line) const {
   if (SourcedWorkCoversAll(order)) return true;
-  const std::vector<TaskMark>& marks = order.extras->amendments.tasks;
+  const std::vector<TaskMark>& marks = TaskMarksOf(order);
   for (const LinePart& p : LineParts(order)) {
     if (p.line == line && p.task != 0 &&
         Marked(marks, p.warehouse, p.task, &TaskMark::picked)) {
@@ -75,6 +81,7 @@ void OrderShard::NoteTaskWork(Order& order, std::string_view task_id) {
       }
     }
   }
+  if (order.extras == nullptr) order.extras = std::make_unique<OrderExtras>();
   std::vector<TaskMark>& marks = order.extras->amendments.tasks;
   for (TaskMark& m : marks) {
     if (m.warehouse == warehouse && m.number == number) {
@@ -91,7 +98,7 @@ bool OrderShard::AmendSourcedLines(Order& order,
                                    EpochMillis ship_by_before, Emitter& out) {
   const bool reranked =
       order.level != level_before || order.promise.ship_by != ship_by_before;
-  LineSourcing& sourcing = order.extras->sourcing;
+  const std::string_view country = SkuName(store_.SourcingCountry(order));
   // (line, quantity before) of each line to resize; new lines after.
   std::vector<std::pair<uint32_t, int32_t>> resized;
   std::vector<uint32_t> added;
@@ -103,7 +110,6 @@ bool OrderShard::AmendSourcedLines(Order& order,
     } else {
       order.AddLine(line.line_id(), store_.Intern(line.sku()), line.quantity(),
                     0, false);
-      sourcing.lines.push_back(LineSourcing::Line{});
       added.push_back(static_cast<uint32_t>(order.lines.size() - 1));
     }
   }
@@ -143,7 +149,7 @@ bool OrderShard::AmendSourcedLines(Order& order,
     r.sku = SkuName(order.lines[i].sku);
     r.quantity = order.lines[i].quantity;
     r.line = i;
-    r.country = sourcing.country;
+    r.country = country;
     r.previous_quantity = before;
     r.previous_service_level = level_before;
     r.previous_ship_by = ship_by_before;
@@ -153,7 +159,7 @@ bool OrderShard::AmendSourcedLines(Order& order,
     ++order.awaiting_answers;
   }
   for (uint32_t i : added) {
-    AskLine(order, i, AllocationRequest::ACTION_RESERVE, sourcing.country, out);
+    AskLine(order, i, AllocationRequest::ACTION_RESERVE, country, out);
     ++order.awaiting_answers;
   }
   order.extras->amendments.resize_pending = true;
@@ -161,7 +167,6 @@ bool OrderShard::AmendSourcedLines(Order& order,
 }
 
 void OrderShard::SettleSourcedResize(Order& order, Emitter& out) {
-  std::vector<LineSourcing::Line>& lines = order.extras->sourcing.lines;
   std::vector<TaskMark>& marks = order.extras->amendments.tasks;
   const bool all_reserved =
       std::all_of(order.lines.begin(), order.lines.end(),
@@ -201,8 +206,7 @@ void OrderShard::SettleSourcedResize(Order& order, Emitter& out) {
     }
   };
   for (const LinePart& p : LineParts(order)) {
-    LineSourcing::Line& l = lines[p.line];
-    uint16_t& task = p.part == 0 ? l.task : l.more[p.part - 1].task;
+    uint16_t& task = TaskOfPart(order, p);
     leaves(p.line, p.warehouse, task, p.units);
     joins(p.line, p.warehouse, task, p.units);
   }

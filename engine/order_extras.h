@@ -1,10 +1,13 @@
-// What an order keeps only when it uses the v1.1 extensions: the
-// warehouse each line is reserved at (rule 9), what each line's parcels
-// have shipped and delivered (rule 10) and its amendments (rule 11).
+// What an order keeps only when it uses the v1.1 extensions beyond the
+// common case: lines split across warehouses (rule 9), what each line's
+// parcels have shipped and delivered (rule 10), its amendments and the
+// warehouse work reported per task (rule 11), its contacts (rule 13) and
+// holds (rule 12).
 //
 // A v1 order never has them (Order::extras stays null), so an open v1
 // order costs no more than a pointer for them (bench/README.md,
-// BM_BytesPerOpenOrder). Each part is filled by the rule it belongs to
+// BM_BytesPerOpenOrder); nor does a sourced order until one of them
+// happens to it. Each part is filled by the rule it belongs to
 // and read back through that rule's functions, never set field by field
 // from elsewhere.
 #ifndef ORDERFLOW_ENGINE_ORDER_EXTRAS_H_
@@ -19,35 +22,28 @@
 
 namespace orderflow {
 
-// Rule 9: where the order's lines are sourced, line by line (parallel to
-// Order::lines), kept for every order while warehouses are configured.
+// Rule 9: what a sourced order keeps of its lines' sourcing beyond each
+// line's warehouse and task (Order::Line holds those): the further parts
+// of lines split_lines took from several warehouses, and where task
+// numbers go on after a preemption cancelled tasks. Empty for most
+// orders.
 struct LineSourcing {
   static constexpr uint16_t kNowhere = UINT16_MAX;
-  struct Line {
-    // The warehouse (SourcingConfig::warehouses index) the line is
-    // reserved at, or partly while backordered; kNowhere until answered.
+  // One part of a line after its first: where, in which of that
+  // warehouse's tasks, and how many of the line's units. The first part
+  // (the line's own warehouse and task) holds the units the others do
+  // not.
+  struct Part {
     uint16_t warehouse = kNowhere;
-    // Which of that warehouse's tasks of the order holds the line (1 the
-    // first); 0 while in none.
     uint16_t task = 0;
-    // With split_lines, a line taken from several warehouses: its parts
-    // after the first, in the order the inventory stage answered them.
-    // The first part (warehouse and task above) holds the line's units
-    // the others do not.
-    struct Part {
-      uint16_t warehouse = kNowhere;
-      uint16_t task = 0;
-      int32_t units = 0;
-    };
-    std::vector<Part> more;
+    int32_t units = 0;
   };
-  std::vector<Line> lines;
+  // By line index, in the order the inventory stage answered them; a
+  // line past the end has none.
+  std::vector<std::vector<Part>> more;
   // Rule 9's preemption CANCELled the order's tasks when the highest of
   // their numbers was this: later tasks are numbered above it (0 none).
   uint16_t tasks_cancelled_up_to = 0;
-  // The ship-to country the lines are sourced by (an amended address's
-  // once amended): an amended line is resized in its preference order.
-  std::string country;
 };
 
 // Rule 10: the order's parcels, line by line (engine/parcels.h reads

@@ -60,7 +60,7 @@ void OrderShard::RefusePreemption(const Order& order, const StockAnswer& result,
   r.sku = SkuName(order.lines[i].sku);
   r.quantity = UnitsNotShipped(order, i);  // what the line is to hold again
   r.line = i;
-  const uint16_t w = order.extras->sourcing.lines[i].warehouse;
+  const uint16_t w = order.lines[i].warehouse;
   if (w != LineSourcing::kNowhere) r.warehouse_id = config_.sourcing.warehouses[w].id;
   r.preempted_by = result.preempted_by;
   r.preempted_by_line = result.preempted_by_line;
@@ -81,17 +81,16 @@ void OrderShard::ApplyTakeBack(Order& order, const StockAnswer& result,
   CancelTasksForLostLine(
       order, Cat("PREEMPTED_ORDER_PICKED:", result.taken_back_by), out);
   order.lines[i].reserved = false;  // it holds nothing; asked for again
-  order.extras->sourcing.lines[i].more.clear();
+  DropMoreParts(order, i);
   ++order.awaiting_answers;
   AskLine(order, i, AllocationRequest::ACTION_RESERVE,
-          order.extras->sourcing.country, out);
+          SkuName(store_.SourcingCountry(order)), out);
   ShipWhatIsStillReserved(order, out);
 }
 
 void OrderShard::CancelTasksForLostLine(Order& order, std::string reason,
                                         Emitter& out) {
-  LineSourcing& sourcing = order.extras->sourcing;
-  uint16_t highest = sourcing.tasks_cancelled_up_to;
+  uint16_t highest = TasksCancelledUpTo(order);
   for (const auto& [warehouse, number] : CreatedTasks(order)) {
     highest = std::max(highest, number);
   }
@@ -100,9 +99,11 @@ void OrderShard::CancelTasksForLostLine(Order& order, std::string reason,
   }
   // The tasks are cancelled as they were, the lost line in them.
   CancelSourcedTasks(order, out);
-  for (LineSourcing::Line& line : sourcing.lines) {
-    line.task = 0;
-    for (LineSourcing::Line::Part& part : line.more) part.task = 0;
+  for (Order::Line& line : order.lines) line.task = 0;
+  if (order.extras == nullptr) order.extras = std::make_unique<OrderExtras>();
+  LineSourcing& sourcing = order.extras->sourcing;
+  for (std::vector<LineSourcing::Part>& parts : sourcing.more) {
+    for (LineSourcing::Part& part : parts) part.task = 0;
   }
   sourcing.tasks_cancelled_up_to = highest;
   order.task_created = false;

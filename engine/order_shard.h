@@ -321,12 +321,11 @@ class OrderShard {
   void Allocate(Order& order, Emitter& out);
   // Rule 9, the order's side (order_sourcing.cc). A sourced order (with
   // warehouses configured) asks per line and keeps each line's warehouse
-  // and task in its extras.
-  // (Inline: a v1 order is told by one test on its extras.)
+  // and task in the line (Order::Line), the further parts of split lines
+  // in its extras.
+  // (Inline: a v1 order is told by one test on the order.)
   bool IsSourced(const Order& order) const {
-    return order.extras != nullptr && config_.sourcing.sourced() &&
-           order.extras->sourcing.lines.size() == order.lines.size() &&
-           !order.lines.empty();
+    return order.sourced && config_.sourcing.sourced() && !order.lines.empty();
   }
   void StartSourcing(Order& order);
   // `units`: how many of the line's units the request is about; 0 (the
@@ -352,17 +351,40 @@ class OrderShard {
   // (asked for every shipment event of a sourced order).
   template <typename F>
   void ForEachLinePart(const Order& order, const F& f) const {
-    const std::vector<LineSourcing::Line>& lines = order.extras->sourcing.lines;
-    for (uint32_t i = 0; i < lines.size(); ++i) {
-      const LineSourcing::Line& line = lines[i];
-      int32_t first = order.lines[i].quantity;
-      for (const LineSourcing::Line::Part& p : line.more) first -= p.units;
+    for (uint32_t i = 0; i < order.lines.size(); ++i) {
+      const Order::Line& line = order.lines[i];
+      const std::vector<LineSourcing::Part>* more = MorePartsOf(order, i);
+      if (more == nullptr) {
+        f(LinePart{i, 0, line.warehouse, line.task, line.quantity});
+        continue;
+      }
+      int32_t first = line.quantity;
+      for (const LineSourcing::Part& p : *more) first -= p.units;
       f(LinePart{i, 0, line.warehouse, line.task, first});
-      for (size_t k = 0; k < line.more.size(); ++k) {
-        const LineSourcing::Line::Part& p = line.more[k];
+      for (size_t k = 0; k < more->size(); ++k) {
+        const LineSourcing::Part& p = (*more)[k];
         f(LinePart{i, static_cast<uint16_t>(k + 1), p.warehouse, p.task, p.units});
       }
     }
+  }
+  // The parts of line `i` after its first (split_lines), or null when it
+  // has none.
+  static const std::vector<LineSourcing::Part>* MorePartsOf(const Order& order,
+                                                           uint32_t i) {
+    if (order.extras == nullptr) return nullptr;
+    const std::vector<std::vector<LineSourcing::Part>>& more =
+        order.extras->sourcing.more;
+    return i < more.size() && !more[i].empty() ? &more[i] : nullptr;
+  }
+  // Line `i` has its first part only (from now on).
+  static void DropMoreParts(Order& order, uint32_t i);
+  // Line `i` has `part` after the parts it has.
+  static void AddMorePart(Order& order, uint32_t i, LineSourcing::Part part);
+  // The task number of a part, to set.
+  static uint16_t& TaskOfPart(Order& order, const LinePart& part);
+  // LineSourcing::tasks_cancelled_up_to, 0 for an order without extras.
+  static uint16_t TasksCancelledUpTo(const Order& order) {
+    return order.extras == nullptr ? 0 : order.extras->sourcing.tasks_cancelled_up_to;
   }
   // The (warehouse, number) of every task created, once each, in the
   // order of their first lines.

@@ -33,14 +33,16 @@ void OrderShard::FillOrderState(const Order& o,
     l->set_unit_price_minor(line.unit_price());
   }
   if (IsSourced(o)) {  // rule 9: each line's warehouse and task
-    for (size_t i = 0; i < o.lines.size(); ++i) {
-      const LineSourcing::Line& at = o.extras->sourcing.lines[i];
+    for (uint32_t i = 0; i < o.lines.size(); ++i) {
+      const Order::Line& at = o.lines[i];
       internal::v1::LineState* l = s->mutable_lines(static_cast<int>(i));
       if (at.warehouse != LineSourcing::kNowhere) {
         l->set_warehouse_id(config_.sourcing.warehouses[at.warehouse].id);
       }
       l->set_task(at.task);
-      for (const LineSourcing::Line::Part& part : at.more) {  // split_lines
+      const std::vector<LineSourcing::Part>* more = MorePartsOf(o, i);
+      if (more == nullptr) continue;
+      for (const LineSourcing::Part& part : *more) {  // split_lines
         internal::v1::LinePart* p = s->add_line_parts();
         p->set_line(static_cast<uint32_t>(i));
         p->set_warehouse_id(config_.sourcing.warehouses[part.warehouse].id);
@@ -48,9 +50,11 @@ void OrderShard::FillOrderState(const Order& o,
         p->set_units(part.units);
       }
     }
-    s->set_tasks_cancelled_up_to(o.extras->sourcing.tasks_cancelled_up_to);
-    s->set_sourcing_country(o.extras->sourcing.country);
-    for (const OrderAmendments::TaskMark& m : o.extras->amendments.tasks) {
+    s->set_tasks_cancelled_up_to(TasksCancelledUpTo(o));
+    s->set_sourcing_country(std::string(SkuName(store_.SourcingCountry(o))));
+    const std::vector<OrderAmendments::TaskMark> none;
+    for (const OrderAmendments::TaskMark& m :
+         o.extras != nullptr ? o.extras->amendments.tasks : none) {
       internal::v1::TaskMark* x = s->add_task_marks();  // rule 11
       if (m.warehouse != LineSourcing::kNowhere) {
         x->set_warehouse_id(config_.sourcing.warehouses[m.warehouse].id);
@@ -152,7 +156,7 @@ void OrderShard::RestoreOrder(const internal::v1::OrderState& s) {
   if (config_.sourcing.sourced() && !o.lines.empty()) {
     StartSourcing(o);
     for (int i = 0; i < s.lines_size(); ++i) {
-      LineSourcing::Line& at = o.extras->sourcing.lines[i];
+      Order::Line& at = o.lines[i];
       at.warehouse = config_.sourcing.Find(s.lines(i).warehouse_id())
                          .value_or(LineSourcing::kNowhere);
       at.task = static_cast<uint16_t>(s.lines(i).task());
@@ -160,15 +164,20 @@ void OrderShard::RestoreOrder(const internal::v1::OrderState& s) {
     for (const internal::v1::LinePart& p : s.line_parts()) {
       const std::optional<WarehouseIndex> w = config_.sourcing.Find(p.warehouse_id());
       if (p.line() >= o.lines.size() || !w) continue;
-      o.extras->sourcing.lines[p.line()].more.push_back(LineSourcing::Line::Part{
-          *w, static_cast<uint16_t>(p.task()), static_cast<int32_t>(p.units())});
+      AddMorePart(o, p.line(),
+                  LineSourcing::Part{*w, static_cast<uint16_t>(p.task()),
+                                     static_cast<int32_t>(p.units())});
     }
-    o.extras->sourcing.tasks_cancelled_up_to =
-        static_cast<uint16_t>(s.tasks_cancelled_up_to());
-    o.extras->sourcing.country = s.sourcing_country();
+    if (s.tasks_cancelled_up_to() != 0) {
+      if (!o.extras) o.extras = std::make_unique<OrderExtras>();
+      o.extras->sourcing.tasks_cancelled_up_to =
+          static_cast<uint16_t>(s.tasks_cancelled_up_to());
+    }
+    store_.SetSourcingCountry(o, store_.InternCountry(s.sourcing_country()));
     for (const internal::v1::TaskMark& x : s.task_marks()) {
       const std::optional<WarehouseIndex> w = config_.sourcing.Find(x.warehouse_id());
       if (!w && !x.warehouse_id().empty()) continue;
+      if (!o.extras) o.extras = std::make_unique<OrderExtras>();
       o.extras->amendments.tasks.push_back(OrderAmendments::TaskMark{
           w.value_or(LineSourcing::kNowhere), static_cast<uint16_t>(x.number()),
           x.picked(), x.open_before()});

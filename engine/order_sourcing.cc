@@ -20,8 +20,31 @@ namespace orderflow {
 using internal::v1::AllocationRequest;
 
 void OrderShard::StartSourcing(Order& order) {
+  order.sourced = true;
+  for (Order::Line& line : order.lines) {
+    line.warehouse = LineSourcing::kNowhere;
+    line.task = 0;
+  }
+  if (order.extras != nullptr) order.extras->sourcing.more.clear();
+}
+
+void OrderShard::DropMoreParts(Order& order, uint32_t i) {
+  if (order.extras == nullptr) return;
+  std::vector<std::vector<LineSourcing::Part>>& more = order.extras->sourcing.more;
+  if (i < more.size()) more[i].clear();
+}
+
+void OrderShard::AddMorePart(Order& order, uint32_t i, LineSourcing::Part part) {
   if (order.extras == nullptr) order.extras = std::make_unique<OrderExtras>();
-  order.extras->sourcing.lines.assign(order.lines.size(), LineSourcing::Line{});
+  std::vector<std::vector<LineSourcing::Part>>& more = order.extras->sourcing.more;
+  if (more.size() <= i) more.resize(i + 1);
+  more[i].push_back(part);
+}
+
+uint16_t& OrderShard::TaskOfPart(Order& order, const LinePart& part) {
+  return part.part == 0
+             ? order.lines[part.line].task
+             : order.extras->sourcing.more[part.line][part.part - 1].task;
 }
 
 std::vector<OrderShard::LinePart> OrderShard::LineParts(const Order& order) const {
@@ -50,7 +73,7 @@ void OrderShard::AskLine(const Order& order, uint32_t i,
   r.quantity = units > 0 ? units : order.lines[i].quantity;
   r.line = i;
   const uint16_t w =
-      at != LineSourcing::kNowhere ? at : order.extras->sourcing.lines[i].warehouse;
+      at != LineSourcing::kNowhere ? at : order.lines[i].warehouse;
   if (w == LineSourcing::kNowhere) {
     r.warehouse_id.clear();
   } else {
@@ -109,21 +132,20 @@ uint16_t OrderShard::TaskWarehouse(const Order& order,
 void OrderShard::NoteLineAnswer(Order& order, const StockAnswer& result) {
   const uint32_t i = *result.line;
   if (i >= order.lines.size()) return;
-  order.lines[i].reserved = result.reserved >= result.requested;
-  LineSourcing::Line& line = order.extras->sourcing.lines[i];
+  Order::Line& line = order.lines[i];
+  line.reserved = result.reserved >= result.requested;
   const uint16_t w =
       config_.sourcing.Find(result.warehouse_id).value_or(LineSourcing::kNowhere);
   // A line's answers restate all its parts: the first asks for the whole
   // line; each further part asks for what the line still lacked
   // (inventory_shard.h AnswerParts).
-  if (result.requested >= order.lines[i].quantity ||
-      line.warehouse == LineSourcing::kNowhere) {
+  if (result.requested >= line.quantity || line.warehouse == LineSourcing::kNowhere) {
     line.warehouse = w;
     line.task = 0;  // (rule 11: a resized line's task is settled after)
-    line.more.clear();
+    DropMoreParts(order, i);
   } else {
-    line.more.push_back(LineSourcing::Line::Part{
-        w, 0, static_cast<int32_t>(result.reserved)});
+    AddMorePart(order, i,
+                LineSourcing::Part{w, 0, static_cast<int32_t>(result.reserved)});
   }
 }
 
@@ -133,7 +155,7 @@ bool OrderShard::AwaitsTask(const Order& order, const LinePart& p) const {
 }
 
 uint16_t OrderShard::NextTaskNumber(const Order& order, uint16_t warehouse) const {
-  uint16_t number = order.extras->sourcing.tasks_cancelled_up_to + 1;
+  uint16_t number = TasksCancelledUpTo(order) + 1;
   ForEachLinePart(order, [&](const LinePart& p) {
     if (p.warehouse == warehouse) number = std::max<uint16_t>(number, p.task + 1);
   });
@@ -142,11 +164,9 @@ uint16_t OrderShard::NextTaskNumber(const Order& order, uint16_t warehouse) cons
 
 void OrderShard::NumberAwaitingParts(Order& order, uint16_t warehouse,
                                      uint16_t number) {
-  std::vector<LineSourcing::Line>& lines = order.extras->sourcing.lines;
   ForEachLinePart(order, [&](const LinePart& p) {
     if (p.warehouse != warehouse || !AwaitsTask(order, p)) return;
-    LineSourcing::Line& line = lines[p.line];
-    (p.part == 0 ? line.task : line.more[p.part - 1].task) = number;
+    TaskOfPart(order, p) = number;
   });
 }
 

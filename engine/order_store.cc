@@ -33,6 +33,7 @@ void OrderStore::Forget(Order& order) {
   const uint32_t generation = order.generation;
   index_.Erase(HashText(order.id), slot);
   if (slot < backlog_entries_.size()) backlog_entries_[slot] = {};
+  if (slot < sourcing_countries_.size()) sourcing_countries_[slot] = 0;
   order = Order{};  // its timer entries die with the generation
   order.generation = generation + 1;
   free_slots_.push_back(slot);
@@ -44,8 +45,16 @@ void OrderStore::Clear() {
   index_.Clear();
   chunks_.clear();
   backlog_entries_.clear();
+  sourcing_countries_.clear();
   slots_used_ = 0;
   free_slots_.clear();
+}
+
+void OrderStore::SetSourcingCountry(const Order& order, SkuId country) {
+  if (order.slot >= sourcing_countries_.size()) {
+    sourcing_countries_.resize((order.slot / kChunkSize + 1) * kChunkSize);
+  }
+  sourcing_countries_[order.slot] = country;
 }
 
 SkuId OrderStore::Intern(std::string_view name) {

@@ -1,7 +1,8 @@
 // Where the orders of one shard live: each in a slot of fixed-size chunks
 // (stable addresses), found by id through a SlotIndex, with the SKU names
-// and currency codes they refer to interned, and a small array by slot of
-// what the backlog count reads.
+// and currency codes they refer to interned, and small arrays by slot of
+// what the backlog count reads and of the ship-to country each sourced
+// order's lines are sourced by.
 //
 // Contract:
 //  - Create gives an order a slot (a freed one first, else the next one
@@ -17,6 +18,10 @@
 //  - The backlog array holds, by slot, the status and placedAt noted last
 //    (NoteBacklogEntry) for the order in it; a free slot holds UNSPECIFIED,
 //    which no backlog counts.
+//  - The sourcing country array holds, by slot, the country set last
+//    (SetSourcingCountry) for the order in it; a free slot, or one whose
+//    order has none set, holds 0 (""). It stays empty while no order is
+//    sourced (rule 9), so a v1 order pays nothing for it.
 //  - The ship-to addresses (engine/ship_to.h) and the carriers of the
 //    orders' shipments (engine/shipment_carriers.h) belong to the store:
 //    an order forgotten loses its address and its shipments with it.
@@ -88,15 +93,19 @@ class OrderStore {
   }
 
   SkuId Intern(std::string_view name);
-  // Intern for an order's currency: the last code is remembered, as
-  // orders come in a few currencies (and most in one), and found again
-  // without a lookup.
-  SkuId InternCurrency(std::string_view code) {
-    if (last_currency_ == 0 || !SameText(code, names_[last_currency_])) {
-      last_currency_ = Intern(code);
-    }
-    return last_currency_;
+  // Intern for an order's currency and for its ship-to country: orders
+  // come in a few of each (and most in one), so the code interned last of
+  // each kind is remembered and found again without a lookup.
+  SkuId InternCurrency(std::string_view code) { return InternCode(code, last_currency_); }
+  SkuId InternCountry(std::string_view code) { return InternCode(code, last_country_); }
+  // Rule 9: the ship-to country (interned) the order's lines are sourced
+  // by (an amended address's once amended), by which an amended or
+  // preempted line is asked for again; 0 ("") when none was set.
+  SkuId SourcingCountry(const Order& order) const {
+    return order.slot < sourcing_countries_.size() ? sourcing_countries_[order.slot]
+                                                   : 0;
   }
+  void SetSourcingCountry(const Order& order, SkuId country);
   // The id of an interned name; nullopt for a name never interned.
   std::optional<SkuId> InternedId(std::string_view name) const;
   const std::string& Name(SkuId id) const { return names_[id]; }
@@ -138,12 +147,19 @@ class OrderStore {
   };
   static_assert(sizeof(BacklogEntry) == 8);
   std::vector<BacklogEntry> backlog_entries_;  // by slot
+  std::vector<SkuId> sourcing_countries_;      // by slot
 
   // Each name twice: by id, and as the key of the lookup table, where a
   // short name sits in the table's slot (one cache miss, not two).
   std::deque<std::string> names_;
   StringMap<SkuId> ids_;
-  SkuId last_currency_ = 0;  // InternCurrency's; 0 ("") for none yet
+  SkuId InternCode(std::string_view code, SkuId& last) {
+    if (last == 0 || !SameText(code, names_[last])) last = Intern(code);
+    return last;
+  }
+  // InternCurrency's and InternCountry's; 0 ("") for none yet.
+  SkuId last_currency_ = 0;
+  SkuId last_country_ = 0;
 
   ShipToAddresses ship_to_;
   ShipmentCarriers carriers_;  // by slot
