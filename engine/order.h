@@ -44,8 +44,9 @@ struct Order {
     int32_t quantity;
     uint32_t id_end : 31;   // where this line's lineId ends in the lineIds
     uint32_t reserved : 1;  // the order's whole demand for this SKU is reserved
-    // unitPriceMinor in two halves: keeps the line 4-byte aligned (20
-    // bytes, not 24) in the order's inline storage.
+    // unitPriceMinor in two halves: keeps the line 4-byte aligned (24
+    // bytes with the warehouse and task below, not 32) in the order's
+    // inline storage.
     uint32_t price_low;
     int32_t price_high;
     // Rule 9, for a sourced order (Order::sourced): the warehouse the
