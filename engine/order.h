@@ -121,6 +121,11 @@ struct Order {
   std::unique_ptr<OrderExtras> extras;
   uint64_t content_hash = 0;
 
+  // The order's extras, made the first time one of them is needed.
+  OrderExtras& Extras() {
+    if (extras == nullptr) extras = std::make_unique<OrderExtras>();
+    return *extras;
+  }
   // Whether the order has a ship-to address (ShipToAddresses::Of reads
   // it): from its acceptance until its task is created or it closes.
   bool has_ship_to() const { return has_ship_to_; }

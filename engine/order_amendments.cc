@@ -49,8 +49,7 @@ std::optional<uint32_t> LineIndex(const Order& order, std::string_view line_id) 
 }
 
 OrderAmendments& AmendmentsOf(Order& order) {
-  if (order.extras == nullptr) order.extras = std::make_unique<OrderExtras>();
-  return order.extras->amendments;
+  return order.Extras().amendments;
 }
 
 // The deadline escalations a new promise may take back.

@@ -33,12 +33,6 @@ std::optional<uint32_t> LineIndexOf(const Order& order, std::string_view id) {
   return std::nullopt;
 }
 
-// The warehouse work reported per task; none for an order without extras.
-const std::vector<TaskMark>& TaskMarksOf(const Order& order) {
-  static const std::vector<TaskMark> kNone;
-  return order.extras == nullptr ? kNone : order.extras->amendments.tasks;
-}
-
 bool Marked(const std::vector<TaskMark>& marks, uint16_t warehouse,
             uint16_t number, bool TaskMark::*flag) {
   return std::any_of(marks.begin(), marks.end(), [&](const TaskMark& m) {
@@ -81,8 +75,7 @@ void OrderShard::NoteTaskWork(Order& order, std::string_view task_id) {
       }
     }
   }
-  if (order.extras == nullptr) order.extras = std::make_unique<OrderExtras>();
-  std::vector<TaskMark>& marks = order.extras->amendments.tasks;
+  std::vector<TaskMark>& marks = order.Extras().amendments.tasks;
   for (TaskMark& m : marks) {
     if (m.warehouse == warehouse && m.number == number) {
       m.picked = true;

@@ -32,8 +32,7 @@ namespace {
 constexpr uint8_t Bit(int level) { return static_cast<uint8_t>(1u << level); }
 
 OrderContacts& ContactsOf(Order& order) {
-  if (!order.extras) order.extras = std::make_unique<OrderExtras>();
-  return order.extras->contacts;
+  return order.Extras().contacts;
 }
 
 std::string_view ShipmentName(int32_t status) {

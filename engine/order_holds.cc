@@ -22,8 +22,7 @@ using internal::v1::EarlyRecord;
 namespace {
 
 OrderHolds& HoldsOf(Order& order) {
-  if (!order.extras) order.extras = std::make_unique<OrderExtras>();
-  return order.extras->holds;
+  return order.Extras().holds;
 }
 
 }  // namespace

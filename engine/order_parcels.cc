@@ -145,8 +145,7 @@ bool OrderShard::ApplyParcel(Order& order, const v1::ShipmentEvent& shipment,
   // The order's parcels, made now for its first parcel; undone if this
   // one does not fit.
   const bool had_extras = order.extras != nullptr;
-  if (!had_extras) order.extras = std::make_unique<OrderExtras>();
-  LineParcels& p = order.extras->parcels;
+  LineParcels& p = order.Extras().parcels;
   const bool had_parcels = p.active();
   if (!had_parcels) {
     // Before its first parcel, the order shipped (or was delivered) whole

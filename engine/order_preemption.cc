@@ -100,8 +100,7 @@ void OrderShard::CancelTasksForLostLine(Order& order, std::string reason,
   // The tasks are cancelled as they were, the lost line in them.
   CancelSourcedTasks(order, out);
   for (Order::Line& line : order.lines) line.task = 0;
-  if (order.extras == nullptr) order.extras = std::make_unique<OrderExtras>();
-  LineSourcing& sourcing = order.extras->sourcing;
+  LineSourcing& sourcing = order.Extras().sourcing;
   for (std::vector<LineSourcing::Part>& parts : sourcing.more) {
     for (LineSourcing::Part& part : parts) part.task = 0;
   }

@@ -382,6 +382,12 @@ class OrderShard {
   static void AddMorePart(Order& order, uint32_t i, LineSourcing::Part part);
   // The task number of a part, to set.
   static uint16_t& TaskOfPart(Order& order, const LinePart& part);
+  // Rule 11's warehouse work reported per task (OrderAmendments::tasks);
+  // none for an order without extras.
+  static const std::vector<OrderAmendments::TaskMark>& TaskMarksOf(const Order& order) {
+    static const std::vector<OrderAmendments::TaskMark> kNone;
+    return order.extras == nullptr ? kNone : order.extras->amendments.tasks;
+  }
   // LineSourcing::tasks_cancelled_up_to, 0 for an order without extras.
   static uint16_t TasksCancelledUpTo(const Order& order) {
     return order.extras == nullptr ? 0 : order.extras->sourcing.tasks_cancelled_up_to;

@@ -52,9 +52,7 @@ void OrderShard::FillOrderState(const Order& o,
     }
     s->set_tasks_cancelled_up_to(TasksCancelledUpTo(o));
     s->set_sourcing_country(std::string(SkuName(store_.SourcingCountry(o))));
-    const std::vector<OrderAmendments::TaskMark> none;
-    for (const OrderAmendments::TaskMark& m :
-         o.extras != nullptr ? o.extras->amendments.tasks : none) {
+    for (const OrderAmendments::TaskMark& m : TaskMarksOf(o)) {
       internal::v1::TaskMark* x = s->add_task_marks();  // rule 11
       if (m.warehouse != LineSourcing::kNowhere) {
         x->set_warehouse_id(config_.sourcing.warehouses[m.warehouse].id);
@@ -169,16 +167,14 @@ void OrderShard::RestoreOrder(const internal::v1::OrderState& s) {
                                      static_cast<int32_t>(p.units())});
     }
     if (s.tasks_cancelled_up_to() != 0) {
-      if (!o.extras) o.extras = std::make_unique<OrderExtras>();
-      o.extras->sourcing.tasks_cancelled_up_to =
+      o.Extras().sourcing.tasks_cancelled_up_to =
           static_cast<uint16_t>(s.tasks_cancelled_up_to());
     }
     store_.SetSourcingCountry(o, store_.InternCountry(s.sourcing_country()));
     for (const internal::v1::TaskMark& x : s.task_marks()) {
       const std::optional<WarehouseIndex> w = config_.sourcing.Find(x.warehouse_id());
       if (!w && !x.warehouse_id().empty()) continue;
-      if (!o.extras) o.extras = std::make_unique<OrderExtras>();
-      o.extras->amendments.tasks.push_back(OrderAmendments::TaskMark{
+      o.Extras().amendments.tasks.push_back(OrderAmendments::TaskMark{
           w.value_or(LineSourcing::kNowhere), static_cast<uint16_t>(x.number()),
           x.picked(), x.open_before()});
     }
@@ -199,8 +195,7 @@ void OrderShard::RestoreOrder(const internal::v1::OrderState& s) {
   }
   if (s.has_parcels()) {
     const internal::v1::ParcelsState& ps = s.parcels();
-    if (!o.extras) o.extras = std::make_unique<OrderExtras>();
-    LineParcels& p = o.extras->parcels;
+    LineParcels& p = o.Extras().parcels;
     p.shipped.assign(ps.shipped().begin(), ps.shipped().end());
     p.delivered.assign(ps.delivered().begin(), ps.delivered().end());
     for (const internal::v1::ParcelState& x : ps.parcels()) {
@@ -238,8 +233,7 @@ void OrderShard::RestoreOrder(const internal::v1::OrderState& s) {
   }
   if (s.amendments_seen_size() > 0 || s.has_amended_ship_to() ||
       s.resize_answers_awaited() > 0) {
-    if (!o.extras) o.extras = std::make_unique<OrderExtras>();
-    OrderAmendments& a = o.extras->amendments;
+    OrderAmendments& a = o.Extras().amendments;
     a.seen.assign(s.amendments_seen().begin(), s.amendments_seen().end());
     a.has_ship_to = s.has_amended_ship_to();
     if (a.has_ship_to) AppendAddress(s.amended_ship_to(), a.ship_to);

@@ -20,12 +20,7 @@ namespace orderflow {
 using internal::v1::AllocationRequest;
 
 void OrderShard::StartSourcing(Order& order) {
-  order.sourced = true;
-  for (Order::Line& line : order.lines) {
-    line.warehouse = LineSourcing::kNowhere;
-    line.task = 0;
-  }
-  if (order.extras != nullptr) order.extras->sourcing.more.clear();
+  order.sourced = true;  // its lines start nowhere, in no task (AddLine)
 }
 
 void OrderShard::DropMoreParts(Order& order, uint32_t i) {
@@ -35,8 +30,7 @@ void OrderShard::DropMoreParts(Order& order, uint32_t i) {
 }
 
 void OrderShard::AddMorePart(Order& order, uint32_t i, LineSourcing::Part part) {
-  if (order.extras == nullptr) order.extras = std::make_unique<OrderExtras>();
-  std::vector<std::vector<LineSourcing::Part>>& more = order.extras->sourcing.more;
+  std::vector<std::vector<LineSourcing::Part>>& more = order.Extras().sourcing.more;
   if (more.size() <= i) more.resize(i + 1);
   more[i].push_back(part);
 }
