@@ -344,6 +344,48 @@ TEST_P(PreemptionRaceTest, AParcelShippedBeforeThePreemptionCameKeepsTheRest) {
   EXPECT_EQ(StatusOf("O-2"), v1::ORDER_STATUS_BACKORDERED);
 }
 
+// O-2 ships before the give-back reaches it: the inventory stage reads
+// O-1's refusal before O-2's CONSUME, and takes back the 2 O-2 holds. The
+// answer finds O-2 SHIPPED, which gives nothing back: it keeps its status
+// and task and asks for nothing again, so no second task is made for what
+// has shipped and no units are reserved for a line that is gone. O-2's
+// CONSUME then finds nothing held, so WH-A counts the 2 O-2 shipped as on
+// hand until stock is counted (a SNAPSHOT): here, 2 more than are there.
+TEST_P(PreemptionRaceTest, AnUrgentOrderShippedDuringTheGiveBackKeepsItsTask) {
+  AllocateO1(2);
+  HeldMessages held(out_);
+  PickedAtOrders(held, "O-1", kT0 + Minutes(30));
+  UrgentO2Preempts(held, 2);
+  EXPECT_THAT(out_.Take(),
+              ElementsAre("status O-2 NEW -> ACCEPTED",
+                          "status O-2 ACCEPTED -> ALLOCATED",
+                          "task O-2/delivery/WH-A CREATE [L1 SKU-A x2]"));
+  ReportedAtOrders(held, Shipment("O-2", "S-2", v1::SHIPMENT_STATUS_SHIPPED,
+                                  kT0 + Hours(2)));
+  EXPECT_THAT(out_.Take(), ElementsAre("status O-2 ALLOCATED -> SHIPPED"));
+  EXPECT_THAT(held.Describe(),
+              ElementsAre("request PICKED O-1 SKU-A L1",
+                          "request REFUSE_PREEMPTION O-1 SKU-A L1",
+                          "request CONSUME O-2 SKU-A L1"));
+
+  const std::vector<std::string> rest = GoOnHereAndRestored(
+      held, [&](Pipeline& p, HeldMessages& h, int64_t& offset) {
+        h.Deliver(p, h.Find("request PICKED O-1"));
+        h.Deliver(p, h.Find("request REFUSE_PREEMPTION O-1"));
+        h.DeliverAll(p);
+        Apply(p, {ReceiptAt("WH-A", "SKU-A", 2, kT0 + Hours(3)), kT0 + Hours(3)},
+              offset++);
+        Apply(p,
+              {Shipment("O-1", "S-1", v1::SHIPMENT_STATUS_SHIPPED, kT0 + Hours(4)),
+               kT0 + Hours(4)},
+              offset++);
+      });
+  EXPECT_THAT(rest, ElementsAre("status O-1 ALLOCATED -> SHIPPED"));
+  EXPECT_EQ(StatusOf("O-2"), v1::ORDER_STATUS_SHIPPED);
+  // O-1 held its 2 again and shipped them; the receipt's 2 are free.
+  EXPECT_EQ(LedgerOf("SKU-A"), (Ledger{.on_hand = 2, .reserved = 0}));
+}
+
 // The messages of a refusal keep every field through their protobuf
 // form; a preemption answered before preempted_by_line existed still
 // reads, without it.
