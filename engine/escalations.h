@@ -49,18 +49,21 @@ std::string_view KindName(v1::EscalationKind kind);
 std::string EscalationId(std::string_view order_id, Rung rung,
                          EpochMillis placed_at);
 
-// Which rungs an order has raised and cleared: one bit per rung.
+// Which rungs an order has raised and cleared: one bit per rung, in 16
+// bits (an order keeps two). Bits of no rung are dropped.
 class RungSet {
  public:
   RungSet() = default;
-  explicit RungSet(uint32_t bits) : bits_(bits) {}
+  explicit RungSet(uint32_t bits) : bits_(static_cast<uint16_t>(bits & kAll)) {}
   bool contains(Rung r) const { return bits_ & Bit(r); }
   void insert(Rung r) { bits_ |= Bit(r); }
   uint32_t bits() const { return bits_; }
 
  private:
-  static uint32_t Bit(Rung r) { return 1u << static_cast<int>(r); }
-  uint32_t bits_ = 0;
+  static_assert(static_cast<int>(Rung::kCount) <= 16);
+  static constexpr uint32_t kAll = (1u << static_cast<int>(Rung::kCount)) - 1;
+  static uint16_t Bit(Rung r) { return static_cast<uint16_t>(1u << static_cast<int>(r)); }
+  uint16_t bits_ = 0;
 };
 
 }  // namespace orderflow

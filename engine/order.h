@@ -38,6 +38,25 @@ using OrderSlot = uint32_t;
 
 class ShipToAddresses;
 
+// A protobuf enum's value in one byte, as an order keeps it: read and
+// written as the enum itself. The values the engine decides fit (the
+// enums have a handful); a value that does not (below 0 or from 255 up,
+// which protobuf lets any int32 field carry) is kept as kOutOfRange and
+// reads back as that.
+template <typename E>
+class ByteEnum {
+ public:
+  static constexpr uint8_t kOutOfRange = 255;
+  constexpr ByteEnum(E e)  // NOLINT: converts as the enum would
+      : value_(static_cast<unsigned>(e) < kOutOfRange  // negatives too
+                   ? static_cast<uint8_t>(e)
+                   : kOutOfRange) {}
+  constexpr operator E() const { return static_cast<E>(value_); }  // NOLINT
+
+ private:
+  uint8_t value_;
+};
+
 struct Order {
   struct Line {
     SkuId sku;
@@ -73,8 +92,11 @@ struct Order {
   };
 
   std::string id;
-  v1::OrderStatus status = v1::ORDER_STATUS_UNSPECIFIED;
-  v1::ServiceLevel level = v1::SERVICE_LEVEL_UNSPECIFIED;
+  ByteEnum<v1::OrderStatus> status = v1::ORDER_STATUS_UNSPECIFIED;
+  // Any int32 on a rejected order (review refuses a value the enum lacks):
+  // one past a byte reads back as ByteEnum's kOutOfRange.
+  ByteEnum<v1::ServiceLevel> level = v1::SERVICE_LEVEL_UNSPECIFIED;
+  uint16_t awaiting_answers = 0;
   OrderSlot slot = 0;
   // Of the slot: how many orders it held before (30 bits: a slot would
   // have to be reused a billion times to wrap).
@@ -84,12 +106,8 @@ struct Order {
   // Two bits that cost no memory: an amendment is refused by it.
   uint32_t work_reported : 2 = 0;
   static constexpr uint32_t kWorkPicked = 1, kWorkPacked = 2;
-  EpochMillis timer_due = kNever;
-  EpochMillis since = 0;  // see OrderState.since_ms
-  Promise promise{};
-  EpochMillis placed_at = 0;
+  SkuId currency = 0;  // interned like SKU names; 0 is ""
   RungSet raised, cleared;
-  uint16_t awaiting_answers = 0;
   bool task_created : 1 = false;
   // Rule 9: the order's lines are sourced per warehouse (warehouses were
   // configured when it was accepted): OrderShard::IsSourced. Its ship-to
@@ -101,7 +119,10 @@ struct Order {
   bool has_ship_to_ = false;
 
  public:
-  SkuId currency = 0;  // interned like SKU names; 0 is ""
+  EpochMillis timer_due = kNever;
+  EpochMillis since = 0;  // see OrderState.since_ms
+  Promise promise{};
+  EpochMillis placed_at = 0;
   // A shipped order usually sees three events (PACKED, SHIPPED,
   // DELIVERED): kept inline, no allocation.
   absl::InlinedVector<uint64_t, 3> shipment_events_seen;

@@ -51,15 +51,16 @@ void OrderShard::ApplyAllocationResult(const StockAnswer& result,
   Changed(order.id);
   const bool preempted = !result.preempted_by.empty();  // rule 9
   const bool taken_back = !result.taken_back_by.empty();  // rule 9
-  if (order.status != v1::ORDER_STATUS_ACCEPTED &&
-      order.status != v1::ORDER_STATUS_BACKORDERED &&
-      order.status != v1::ORDER_STATUS_ON_HOLD &&
-      !(order.status == v1::ORDER_STATUS_ALLOCATED &&
+  const v1::OrderStatus status = order.status;
+  if (status != v1::ORDER_STATUS_ACCEPTED &&
+      status != v1::ORDER_STATUS_BACKORDERED &&
+      status != v1::ORDER_STATUS_ON_HOLD &&
+      !(status == v1::ORDER_STATUS_ALLOCATED &&
         (AwaitsResize(order) || preempted || taken_back))) {
     // Cancelled or shipped meanwhile; inventory has been told. An order
     // that shipped before its line's preemption reached it refuses it
     // (rule 9): what it shipped came out of the units the line lost.
-    if (preempted && HasShipped(order.status)) ApplyPreemption(order, result, out);
+    if (preempted && HasShipped(status)) ApplyPreemption(order, result, out);
     return;
   }
   if (!preempted && !taken_back && ServesRefusedLine(order, result)) return;

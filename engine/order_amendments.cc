@@ -167,7 +167,7 @@ std::vector<std::string> OrderShard::AmendmentProblems(
   amended.set_service_level(amendment.service_level() !=
                                     v1::SERVICE_LEVEL_UNSPECIFIED
                                 ? amendment.service_level()
-                                : order.level);
+                                : v1::ServiceLevel{order.level});
   if (amendment.has_promised_delivery_at()) {
     *amended.mutable_promised_delivery_at() = amendment.promised_delivery_at();
   }
@@ -245,7 +245,7 @@ bool OrderShard::AmendDates(Order& order, const v1::OrderAmended& amendment,
   const v1::ServiceLevel level =
       amendment.service_level() != v1::SERVICE_LEVEL_UNSPECIFIED
           ? amendment.service_level()
-          : order.level;
+          : v1::ServiceLevel{order.level};
   if (level == order.level && !amendment.has_promised_delivery_at()) {
     return false;
   }
