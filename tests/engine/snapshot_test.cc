@@ -274,5 +274,52 @@ TEST_P(SnapshotTest, AnOrderSavedWithTheEarlierFingerprintKnowsItsRepeat) {
               Contains("dead-letter orders/O-1 DUPLICATE_ORDER"));
 }
 
+// An order keeps its service level in a byte (ByteEnum): a level no enum
+// value has, which review rejects, is saved as 255 (out of range) and
+// restored as that, and the order it stands for still knows its repeat.
+TEST_P(SnapshotTest, AServiceLevelPastAByteIsSavedAsOutOfRange) {
+  v1::OrderPlaced odd = Order("O-1", {{"SKU-A", 2}});
+  odd.set_service_level(static_cast<v1::ServiceLevel>(300));
+  const std::vector<std::string> lines = RestoredMidWay(
+      {{odd, kT0}}, {{odd, kT0 + Hours(1)},
+                     {Order("O-1", {{"SKU-A", 3}}), kT0 + Hours(1)}});
+  EXPECT_THAT(lines, Contains("dead-letter orders/O-1 DUPLICATE_ORDER"));
+  EXPECT_EQ(StatusOf("O-1"), v1::ORDER_STATUS_REJECTED);
+  bool found = false;
+  for (const std::string& bytes : SaveShards(pipeline()).orders) {
+    internal::v1::OrderShardSnapshot snapshot;
+    ASSERT_TRUE(snapshot.ParseFromString(bytes));
+    for (const internal::v1::OrderState& state : snapshot.orders()) {
+      if (state.order_id() != "O-1") continue;
+      EXPECT_EQ(static_cast<int>(state.service_level()), 255);
+      found = true;
+    }
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST(ByteEnumTest, KeepsEveryValueOfAByteAndMarksTheRest) {
+  for (int v : {0, 1, 3, 254}) {
+    const ByteEnum<v1::ServiceLevel> level = static_cast<v1::ServiceLevel>(v);
+    EXPECT_EQ(static_cast<int>(v1::ServiceLevel{level}), v);
+  }
+  for (int v : {255, 256, 300, -1, INT32_MIN, INT32_MAX}) {
+    const ByteEnum<v1::ServiceLevel> level = static_cast<v1::ServiceLevel>(v);
+    EXPECT_EQ(static_cast<int>(v1::ServiceLevel{level}), 255) << v;
+  }
+  static_assert(sizeof(ByteEnum<v1::OrderStatus>) == 1);
+}
+
+TEST(RungSetTest, KeepsEveryRungAndDropsBitsOfNone) {
+  RungSet all;
+  for (int r = 0; r < static_cast<int>(Rung::kCount); ++r) {
+    all.insert(static_cast<Rung>(r));
+  }
+  EXPECT_EQ(RungSet(all.bits()).bits(), all.bits());
+  EXPECT_EQ(RungSet(0xFFFFFFFFu).bits(), all.bits());
+  EXPECT_TRUE(RungSet(all.bits()).contains(Rung::kAmendmentRejected1));
+  EXPECT_EQ(RungSet(1u << 20).bits(), 0u);
+}
+
 }  // namespace
 }  // namespace orderflow::testing
