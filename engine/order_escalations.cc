@@ -40,7 +40,7 @@ void OrderShard::Clear(Order& order, Rung rung, Emitter& out) {
   order.cleared.insert(rung);
   Escalate(order, rung, v1::ESCALATION_STATE_CLEARED, clock_,
            Cat("Order ", order.id, " is now ",
-               WithoutPrefix(v1::OrderStatus_Name(v1::OrderStatus{order.status}), "ORDER_STATUS_"),
+               StatusName(order.status),
                "; ", KindName(KindOf(rung)), " level ", LevelOf(rung),
                " is cleared."),
            out);

@@ -79,7 +79,7 @@ void OrderShard::CheckInvoices(Order& order, Emitter& out) {
   const std::string_view nothing_shipped =
       HasShipped(order.status)
           ? std::string_view()
-          : WithoutPrefix(v1::OrderStatus_Name(v1::OrderStatus{order.status}), "ORDER_STATUS_");
+          : StatusName(order.status);
   Raise(order, Rung::kInvoiceMismatch1, clock_,
         MismatchSentence(order.id, invoice_ids, SkuName(order.currency),
                          nothing_shipped, mismatches),
