@@ -5,6 +5,7 @@
 # build-fuzz/corpus/<target>/, not committed).
 #
 #   fuzz/run.sh [SECONDS] [TARGET...]     e.g. fuzz/run.sh 300 http
+#   fuzz/run.sh build                     only build them
 #
 # Fails when a target crashes, hangs, leaks or runs out of memory; the
 # reproducer stays in build-fuzz/crashes/<target>/ and the target's output
@@ -21,6 +22,7 @@ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
   -DORDERFLOW_FUZZ=ON -DORDERFLOW_BENCH=OFF -DORDERFLOW_TEST_DIRS=config >/dev/null
 ninja -C build-fuzz -j2 fuzz_targets
+[[ $seconds == build ]] && exit 0
 
 failed=()
 for t in "${targets[@]}"; do

@@ -2,10 +2,11 @@
 # The whole test suite, as CI runs it: set-up (the build's packages,
 # deploy/setup-debian.sh, then the tests' own, tests/setup-tests.sh), a
 # normal build with every test (unit, replay scenarios, crash-and-restore,
-# real-broker integration, the deploy files), a short run of each fuzz
-# target (fuzz/run.sh, clang), then the unit and replay tests again under
-# AddressSanitizer and UndefinedBehaviorSanitizer (built while the normal
-# tests run).
+# real-broker integration, the deploy files), the core's tests again under
+# AddressSanitizer and UndefinedBehaviorSanitizer (tests/sanitizers.sh core;
+# `tests/sanitizers.sh all` runs every test but the real-broker ones under
+# them, a command of its own), then a short run of each fuzz target
+# (fuzz/run.sh, clang). Both of those are built while the normal tests run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash deploy/setup-debian.sh
@@ -25,13 +26,14 @@ trap 'kill -- -$go_tools 2>/dev/null || true; rm -f "$go_tools_log"' EXIT
 echo "== build (RelWithDebInfo)" >&2
 bash deploy/build.sh build
 
-# The sanitizer build runs beside the tests, at the lowest priority: the
-# real-broker tests run one at a time and leave much of the machine idle,
-# and the tests keep the CPU whenever they want it.
-echo "== build (AddressSanitizer + UBSan), in the background" >&2
+# The sanitizer build of the core's tests, then the fuzz targets' build
+# (clang), run beside the tests at the lowest priority: the real-broker
+# tests run one at a time and leave much of the machine idle, and the tests
+# keep the CPU whenever they want it.
+echo "== builds for the sanitizers and the fuzz targets, in the background" >&2
 asan_log=$(mktemp)
-setsid bash -c 'nice -n 19 bash deploy/build.sh build-asan -DORDERFLOW_SANITIZE=ON -DORDERFLOW_BENCH=OFF' \
-  >"$asan_log" 2>&1 &
+setsid bash -c 'nice -n 19 bash tests/sanitizers.sh build core &&
+               nice -n 19 bash fuzz/run.sh build' >"$asan_log" 2>&1 &
 asan_build=$!
 trap 'kill -- -$go_tools -$asan_build 2>/dev/null || true; rm -f "$go_tools_log" "$asan_log"' EXIT
 
@@ -45,15 +47,13 @@ if ! wait "$go_tools"; then
 fi
 ctest --test-dir build --output-on-failure -j2 -L go-tools
 
-echo "== fuzz targets, ${ORDERFLOW_FUZZ_SECONDS:-30} s each" >&2
-bash fuzz/run.sh "${ORDERFLOW_FUZZ_SECONDS:-30}"
-
-echo "== build (AddressSanitizer + UBSan): waiting for it" >&2
+echo "== builds for the sanitizers and the fuzz targets: waiting for them" >&2
 if ! wait "$asan_build"; then
   tail -50 "$asan_log" >&2
-  echo "run-all: the sanitizer build failed" >&2
+  echo "run-all: the sanitizer or fuzz build failed" >&2
   exit 1
 fi
-echo "== tests under sanitizers" >&2
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-  ctest --test-dir build-asan --output-on-failure -j2 -LE broker
+echo "== the core's tests under sanitizers" >&2
+bash tests/sanitizers.sh test core
+echo "== fuzz targets, ${ORDERFLOW_FUZZ_SECONDS:-30} s each" >&2
+bash fuzz/run.sh "${ORDERFLOW_FUZZ_SECONDS:-30}"
