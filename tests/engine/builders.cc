@@ -66,6 +66,18 @@ v1::ShipmentEvent Shipment(std::string_view order_id,
   return s;
 }
 
+v1::CustomerContact Wismo(std::string_view order_id, std::string_view contact_id,
+                          EpochMillis received_at) {
+  v1::CustomerContact c;
+  c.set_contact_id(std::string(contact_id));
+  c.set_order_id(std::string(order_id));
+  c.set_customer_id("C-1");
+  c.set_kind(v1::CONTACT_KIND_WHERE_IS_MY_ORDER);
+  c.set_channel("phone");
+  *c.mutable_received_at() = Ts(received_at);
+  return c;
+}
+
 v1::InvoiceIssued Invoice(std::string_view order_id, std::string_view invoice_id,
                           std::vector<InvoiceLineSpec> lines,
                           EpochMillis issued_at) {

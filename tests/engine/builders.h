@@ -51,6 +51,12 @@ v1::CancellationRequested Cancellation(std::string_view order_id,
 v1::ShipmentEvent Shipment(std::string_view order_id,
                            std::string_view shipment_id,
                            v1::ShipmentStatus status, EpochMillis occurred_at);
+inline constexpr v1::ShipmentStatus kShipped = v1::SHIPMENT_STATUS_SHIPPED;
+
+// A customer asking where their order is (WHERE_IS_MY_ORDER), by phone,
+// from customer C-1.
+v1::CustomerContact Wismo(std::string_view order_id, std::string_view contact_id,
+                          EpochMillis received_at);
 
 struct InvoiceLineSpec {
   std::string line_id;

@@ -12,17 +12,6 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-v1::CustomerContact Wismo(std::string_view order_id, std::string_view contact_id,
-                          EpochMillis received_at) {
-  v1::CustomerContact c;
-  c.set_contact_id(std::string(contact_id));
-  c.set_order_id(std::string(order_id));
-  c.set_customer_id("C-1");
-  c.set_kind(v1::CONTACT_KIND_WHERE_IS_MY_ORDER);
-  SetTimestamp(received_at, c.mutable_received_at());
-  return c;
-}
-
 v1::HoldEvent HoldAction(std::string_view order_id, v1::HoldAction action,
                          EpochMillis at) {
   v1::HoldEvent e;
@@ -50,7 +39,6 @@ v1::ShipmentEvent WithLine(v1::ShipmentEvent e, std::string_view line_id,
   return e;
 }
 
-constexpr v1::ShipmentStatus kShipped = v1::SHIPMENT_STATUS_SHIPPED;
 
 class ContactCarrierTest : public EngineTest {
  protected:

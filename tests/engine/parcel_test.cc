@@ -30,7 +30,6 @@ v1::ShipmentEvent Parcel(std::string_view order_id, std::string_view shipment_id
   return e;
 }
 
-constexpr v1::ShipmentStatus kShipped = v1::SHIPMENT_STATUS_SHIPPED;
 constexpr v1::ShipmentStatus kDelivered = v1::SHIPMENT_STATUS_DELIVERED;
 constexpr v1::ShipmentStatus kFailed = v1::SHIPMENT_STATUS_DELIVERY_FAILED;
 

@@ -8,17 +8,6 @@ namespace {
 
 using ::testing::HasSubstr;
 
-v1::CustomerContact Wismo(std::string_view order_id, std::string_view contact_id,
-                          EpochMillis received_at) {
-  v1::CustomerContact c;
-  c.set_contact_id(std::string(contact_id));
-  c.set_order_id(std::string(order_id));
-  c.set_kind(v1::CONTACT_KIND_WHERE_IS_MY_ORDER);
-  c.set_channel("phone");
-  SetTimestamp(received_at, c.mutable_received_at());
-  return c;
-}
-
 v1::HoldEvent PaymentHold(std::string_view order_id, EpochMillis at) {
   v1::HoldEvent e;
   e.set_order_id(std::string(order_id));
