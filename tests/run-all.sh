@@ -16,8 +16,16 @@ bash tests/setup-tests.sh
 # proxy in the background, at the lowest priority: a first build takes
 # minutes of CPU, which they take from what the C++ build and the
 # broker tests leave idle. Cached builds return at once.
+#
+# Each background job is a session of its own (setsid), so that it can be
+# stopped as a group. With the kernel's session autogroups, nice alone
+# ranks a process only within its own session: the job lowers its whole
+# session's share too (/proc/self/autogroup), or it would take half the
+# machine from the tests.
+lowest_priority='echo 19 >/proc/self/autogroup 2>/dev/null || true'
 go_tools_log=$(mktemp)
-setsid bash -c 'for tool in $(awk "!/^#/ && NF { print \$1 }" deploy/tools/go-tools.txt); do
+setsid bash -c "$lowest_priority"'
+                for tool in $(awk "!/^#/ && NF { print \$1 }" deploy/tools/go-tools.txt); do
                   nice -n 19 bash deploy/tools/install-go-tool.sh "$tool" >/dev/null || exit 1
                 done' 2>"$go_tools_log" &
 go_tools=$!
@@ -32,7 +40,8 @@ bash deploy/build.sh build
 # keep the CPU whenever they want it.
 echo "== builds for the sanitizers and the fuzz targets, in the background" >&2
 asan_log=$(mktemp)
-setsid bash -c 'nice -n 19 bash tests/sanitizers.sh build core &&
+setsid bash -c "$lowest_priority"'
+               nice -n 19 bash tests/sanitizers.sh build core &&
                nice -n 19 bash fuzz/run.sh build' >"$asan_log" 2>&1 &
 asan_build=$!
 trap 'kill -- -$go_tools -$asan_build 2>/dev/null || true; rm -f "$go_tools_log" "$asan_log"' EXIT
