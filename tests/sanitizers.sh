@@ -28,10 +28,8 @@ case "$scope" in
 esac
 
 if [[ $step != test ]]; then
-  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DORDERFLOW_SANITIZE=ON -DORDERFLOW_BENCH=OFF \
-    "-DORDERFLOW_TEST_DIRS=$test_dirs" >/dev/null
-  ninja -C build-asan -j2 "${targets[@]}"
+  bash deploy/build.sh build-asan -DORDERFLOW_SANITIZE=ON -DORDERFLOW_BENCH=OFF \
+    "-DORDERFLOW_TEST_DIRS=$test_dirs" -- "${targets[@]}"
 fi
 [[ $step == build ]] && exit 0
 

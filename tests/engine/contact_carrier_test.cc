@@ -39,7 +39,6 @@ v1::ShipmentEvent WithLine(v1::ShipmentEvent e, std::string_view line_id,
   return e;
 }
 
-
 class ContactCarrierTest : public EngineTest {
  protected:
   // Saves every shard and restores them into a new pipeline (the same
