@@ -47,6 +47,7 @@
 #include "absl/container/btree_map.h"
 #include "absl/container/btree_set.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "engine/config.h"
 #include "engine/emitter.h"
@@ -147,8 +148,9 @@ class InventoryShard {
   };
   // What a SKU keeps only with warehouses configured.
   struct Sourced {
-    // Per configured warehouse, in configuration order.
-    std::vector<AtWarehouse> at;
+    // Per configured warehouse, in configuration order: in place for up
+    // to four warehouses (read for every request of the SKU).
+    absl::InlinedVector<AtWarehouse, 4> at;
     // Units of lines reserved whole, and with split_lines every part of a
     // line (waiting or not), by (order id, line, warehouse): a RELEASE or
     // CONSUME finds where, whatever the order stage had heard by then.
