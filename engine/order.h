@@ -113,12 +113,21 @@ struct Order {
   // configured when it was accepted): OrderShard::IsSourced. Its ship-to
   // country is kept by its store (OrderStore::SourcingCountry).
   bool sourced : 1 = false;
+  // Rule 11 with rule 9: the order's only task mark, while it has one
+  // (OrderAmendments::TaskMark: a task warehouse work reached, picked and
+  // not open before), kept here in two bytes rather than in the extras,
+  // which most orders never need; OrderShard::TaskMarksOf reads both.
+  // The warehouse is kInlineNowhere for LineSourcing::kNowhere.
+  bool has_task_mark : 1 = false;
 
  private:
   friend class ShipToAddresses;
   bool has_ship_to_ = false;
 
  public:
+  static constexpr uint8_t kInlineNowhere = UINT8_MAX;
+  uint8_t task_mark_warehouse = 0;
+  uint8_t task_mark_number = 0;
   EpochMillis timer_due = kNever;
   EpochMillis since = 0;  // see OrderState.since_ms
   Promise promise{};

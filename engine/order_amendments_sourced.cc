@@ -15,6 +15,8 @@
 // (AmendmentProblems), so such a task keeps its lines.
 #include <algorithm>
 
+#include "absl/types/span.h"
+
 #include "engine/order_shard.h"
 #include "engine/order_status.h"
 #include "engine/text.h"
@@ -33,7 +35,7 @@ std::optional<uint32_t> LineIndexOf(const Order& order, std::string_view id) {
   return std::nullopt;
 }
 
-bool Marked(const std::vector<TaskMark>& marks, uint16_t warehouse,
+bool Marked(absl::Span<const TaskMark> marks, uint16_t warehouse,
             uint16_t number, bool TaskMark::*flag) {
   return std::any_of(marks.begin(), marks.end(), [&](const TaskMark& m) {
     return m.warehouse == warehouse && m.number == number && m.*flag;
@@ -42,9 +44,48 @@ bool Marked(const std::vector<TaskMark>& marks, uint16_t warehouse,
 
 }  // namespace
 
+OrderShard::TaskMarks OrderShard::TaskMarksOf(const Order& order) {
+  TaskMarks marks;
+  if (order.has_task_mark) {
+    const uint16_t w = order.task_mark_warehouse == Order::kInlineNowhere
+                           ? LineSourcing::kNowhere
+                           : order.task_mark_warehouse;
+    marks.push_back(TaskMark{w, order.task_mark_number, true, false});
+  } else if (order.extras != nullptr) {
+    marks.assign(order.extras->amendments.tasks.begin(),
+                 order.extras->amendments.tasks.end());
+  }
+  return marks;
+}
+
+std::vector<TaskMark>& OrderShard::MutableTaskMarks(Order& order) {
+  std::vector<TaskMark>& marks = order.Extras().amendments.tasks;
+  if (order.has_task_mark) {  // then the extras hold none
+    marks.insert(marks.begin(), TaskMarksOf(order).front());
+    order.has_task_mark = false;
+  }
+  return marks;
+}
+
+void OrderShard::AddTaskMark(Order& order, TaskMark mark) {
+  const bool fits = (mark.warehouse < Order::kInlineNowhere ||
+                     mark.warehouse == LineSourcing::kNowhere) &&
+                    mark.number <= UINT8_MAX;
+  if (fits && mark.picked && !mark.open_before && !order.has_task_mark &&
+      (order.extras == nullptr || order.extras->amendments.tasks.empty())) {
+    order.has_task_mark = true;
+    order.task_mark_warehouse = mark.warehouse == LineSourcing::kNowhere
+                                    ? Order::kInlineNowhere
+                                    : static_cast<uint8_t>(mark.warehouse);
+    order.task_mark_number = static_cast<uint8_t>(mark.number);
+    return;
+  }
+  MutableTaskMarks(order).push_back(mark);
+}
+
 bool OrderShard::SourcedWorkCoversAll(const Order& order) const {
   if (HasShipped(order.status)) return true;
-  const std::vector<TaskMark>& marks = TaskMarksOf(order);
+  const TaskMarks marks = TaskMarksOf(order);
   // A state saved before tasks were told apart knows only the order's work.
   if (marks.empty()) return order.work_reported >= Order::kWorkPicked;
   return Marked(marks, LineSourcing::kNowhere, 0, &TaskMark::picked);
@@ -52,7 +93,7 @@ bool OrderShard::SourcedWorkCoversAll(const Order& order) const {
 
 bool OrderShard::SourcedLinePicked(const Order& order, uint32_t line) const {
   if (SourcedWorkCoversAll(order)) return true;
-  const std::vector<TaskMark>& marks = TaskMarksOf(order);
+  const TaskMarks marks = TaskMarksOf(order);
   for (const LinePart& p : LineParts(order)) {
     if (p.line == line && p.task != 0 &&
         Marked(marks, p.warehouse, p.task, &TaskMark::picked)) {
@@ -75,14 +116,17 @@ void OrderShard::NoteTaskWork(Order& order, std::string_view task_id) {
       }
     }
   }
-  std::vector<TaskMark>& marks = order.Extras().amendments.tasks;
-  for (TaskMark& m : marks) {
+  for (const TaskMark& m : TaskMarksOf(order)) {
     if (m.warehouse == warehouse && m.number == number) {
-      m.picked = true;
+      if (!m.picked) {
+        for (TaskMark& mine : MutableTaskMarks(order)) {
+          if (mine.warehouse == warehouse && mine.number == number) mine.picked = true;
+        }
+      }
       return;
     }
   }
-  marks.push_back(TaskMark{warehouse, number, true, false});
+  AddTaskMark(order, TaskMark{warehouse, number, true, false});
 }
 
 bool OrderShard::AmendSourcedLines(Order& order,
@@ -122,7 +166,7 @@ bool OrderShard::AmendSourcedLines(Order& order,
   }
   if (resized.empty() && added.empty()) return false;
   // The tasks open now: each gets UPDATE or CANCEL once the answers are in.
-  std::vector<TaskMark>& marks = order.extras->amendments.tasks;
+  std::vector<TaskMark>& marks = MutableTaskMarks(order);
   std::erase_if(marks, [](const TaskMark& m) { return !m.picked; });
   for (TaskMark& m : marks) m.open_before = false;
   for (const auto& task : CreatedTasks(order)) {
@@ -160,7 +204,7 @@ bool OrderShard::AmendSourcedLines(Order& order,
 }
 
 void OrderShard::SettleSourcedResize(Order& order, Emitter& out) {
-  std::vector<TaskMark>& marks = order.extras->amendments.tasks;
+  std::vector<TaskMark>& marks = MutableTaskMarks(order);
   const bool all_reserved =
       std::all_of(order.lines.begin(), order.lines.end(),
                   [](const Order::Line& l) { return l.reserved; });

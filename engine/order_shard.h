@@ -382,12 +382,16 @@ class OrderShard {
   static void AddMorePart(Order& order, uint32_t i, LineSourcing::Part part);
   // The task number of a part, to set.
   static uint16_t& TaskOfPart(Order& order, const LinePart& part);
-  // Rule 11's warehouse work reported per task (OrderAmendments::tasks);
-  // none for an order without extras.
-  static const std::vector<OrderAmendments::TaskMark>& TaskMarksOf(const Order& order) {
-    static const std::vector<OrderAmendments::TaskMark> kNone;
-    return order.extras == nullptr ? kNone : order.extras->amendments.tasks;
-  }
+  // Rule 11's warehouse work reported per task (OrderAmendments::tasks):
+  // the order's own mark (Order::has_task_mark), else its extras' marks.
+  // A copy, as the two are kept apart.
+  using TaskMarks = absl::InlinedVector<OrderAmendments::TaskMark, 2>;
+  static TaskMarks TaskMarksOf(const Order& order);
+  // The marks to change: an order's own mark moves into its extras first.
+  static std::vector<OrderAmendments::TaskMark>& MutableTaskMarks(Order& order);
+  // Adds `mark` after the order's marks: into the order itself when it is
+  // the first and a picked one (the common case), else into the extras.
+  static void AddTaskMark(Order& order, OrderAmendments::TaskMark mark);
   // LineSourcing::tasks_cancelled_up_to, 0 for an order without extras.
   static uint16_t TasksCancelledUpTo(const Order& order) {
     return order.extras == nullptr ? 0 : order.extras->sourcing.tasks_cancelled_up_to;

@@ -174,7 +174,7 @@ void OrderShard::RestoreOrder(const internal::v1::OrderState& s) {
     for (const internal::v1::TaskMark& x : s.task_marks()) {
       const std::optional<WarehouseIndex> w = config_.sourcing.Find(x.warehouse_id());
       if (!w && !x.warehouse_id().empty()) continue;
-      o.Extras().amendments.tasks.push_back(OrderAmendments::TaskMark{
+      AddTaskMark(o, OrderAmendments::TaskMark{
           w.value_or(LineSourcing::kNowhere), static_cast<uint16_t>(x.number()),
           x.picked(), x.open_before()});
     }

@@ -212,6 +212,41 @@ TEST_P(AmendmentSourcedTest, APickedTaskKeepsItsLinesAnotherTasksMayChange) {
               ElementsAre("amendment O-1 A-4 REJECTED [LINE_ALREADY_PICKED:L2]"));
 }
 
+// The tasks warehouse work reached, as the order's state lists them: the
+// first in the order itself, the next beside it in the order's extras,
+// in the order they came, and the same once restored.
+TEST_P(AmendmentSourcedTest, TheTasksPickedAreListedInTheOrderTheyCame) {
+  Stock(ReceiptAt("WH-FR", "SKU-A", 5, kT0));
+  Stock(ReceiptAt("WH-NL", "SKU-B", 5, kT0));
+  Place(Order("O-1", {{"SKU-A", 2}, {"SKU-B", 1}}));
+  const auto marks = [this](Pipeline& p) {
+    std::vector<std::string> listed;
+    const internal::v1::OrderKeyState state =
+        p.OrderShardFor("O-1").KeyState("O-1");
+    for (const internal::v1::TaskMark& m : state.order().task_marks()) {
+      listed.push_back(m.warehouse_id() + "/" + std::to_string(m.number()) +
+                       (m.picked() ? " picked" : "") +
+                       (m.open_before() ? " open" : ""));
+    }
+    return listed;
+  };
+  EXPECT_THAT(marks(pipeline()), ElementsAre());
+  Picked("O-1/delivery/WH-NL", kT0 + Minutes(30));
+  EXPECT_THAT(marks(pipeline()), ElementsAre("WH-NL/1 picked"));
+  Picked("O-1/delivery/WH-NL", kT0 + Minutes(31));  // the same task again
+  EXPECT_THAT(marks(pipeline()), ElementsAre("WH-NL/1 picked"));
+  Picked("O-1/delivery/WH-FR", kT0 + Minutes(40));
+  EXPECT_THAT(marks(pipeline()), ElementsAre("WH-NL/1 picked", "WH-FR/1 picked"));
+
+  Recorder restored_out;
+  Pipeline restored(config_, restored_out);
+  for (int i = 0; i < pipeline().order_shard_count(); ++i) {
+    ASSERT_TRUE(
+        restored.order_shard(i).Restore(pipeline().order_shard(i).Snapshot()).ok());
+  }
+  EXPECT_THAT(marks(restored), ElementsAre("WH-NL/1 picked", "WH-FR/1 picked"));
+}
+
 TEST_P(AmendmentSourcedTest, SnapshotAndRestoreKeepThePendingAmendment) {
   Configure(ThreeWarehouses(), SourcingConfig::Fulfilment::kShipAvailable, true);
   Stock(ReceiptAt("WH-FR", "SKU-A", 2, kT0));
