@@ -4,14 +4,16 @@
 // the same on that stream, byte for byte; a change meant only to make the
 // core faster must not change them.
 //
-//   orderflow_output_digest [RECORDS [ORDER_PARTS INVENTORY_PARTS [ORDERS_PER_MINUTE]]]
+//   orderflow_output_digest [mix] [RECORDS [ORDER_PARTS INVENTORY_PARTS [ORDERS_PER_MINUTE]]]
 //
 // Defaults: 1,000,000 records of the default workload (seed 1), one shard
-// per stage. A lower ORDERS_PER_MINUTE spreads the stream over more days,
+// per stage; with `mix`, of the v1.1 mix (WorkloadOptions::v11), the
+// engine configured for its warehouses (MixSourcing). A lower ORDERS_PER_MINUTE spreads the stream over more days,
 // so that more deadlines, retentions and expiries come due.
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <string_view>
 
 #include "bench/workload.h"
 #include "engine/deterministic.h"
@@ -61,8 +63,14 @@ class DigestEmitter final : public Emitter {
 int main(int argc, char** argv) {
   using namespace orderflow;
   workload::WorkloadOptions options;
-  options.records = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1000000;
   EngineConfig config;
+  if (argc > 1 && std::string_view(argv[1]) == "mix") {
+    options.v11 = true;
+    config.sourcing = workload::MixSourcing();
+    --argc;
+    ++argv;
+  }
+  options.records = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1000000;
   config.order_partitions = argc > 3 ? std::atoi(argv[2]) : 1;
   config.inventory_partitions = argc > 3 ? std::atoi(argv[3]) : 1;
   if (argc > 4) options.orders_per_minute = std::strtod(argv[4], nullptr);
