@@ -84,8 +84,8 @@ void InventoryShard::OnInventoryEvent(const v1::InventoryEvent& event,
     return;
   }
   // Both within the limit: the sum cannot wrap.
-  const auto known = skus_.find(event.sku());
-  const int64_t before = known == skus_.end() ? 0 : known->second.on_hand;
+  Sku* const known = skus_.Find(event.sku());
+  const int64_t before = known == nullptr ? 0 : known->on_hand;
   const int64_t after = event.kind() == v1::INVENTORY_KIND_SNAPSHOT ? q : before + q;
   if (after > kMaxStockQuantity || after < -kMaxStockQuantity) {
     DeadLetter(source, "INVALID_VALUE",
@@ -96,7 +96,7 @@ void InventoryShard::OnInventoryEvent(const v1::InventoryEvent& event,
     return;
   }
   Changed(event.sku());
-  Sku& stock = known == skus_.end() ? skus_[event.sku()] : known->second;
+  Sku& stock = known == nullptr ? skus_[event.sku()] : *known;
   stock.on_hand = after;
   if (stock.on_hand > before) Serve(event.sku(), stock, clock_, out);
 }
@@ -234,10 +234,9 @@ void InventoryShard::ServeTouched(std::string_view sku, Sku& stock,
 
 std::optional<InventoryShard::StockView> InventoryShard::Stock(
     std::string_view sku) const {
-  auto it = skus_.find(sku);
-  if (it == skus_.end()) return std::nullopt;
-  return StockView{it->second.on_hand, it->second.reserved,
-                   it->second.queue.size()};
+  const Sku* stock = skus_.Find(sku);
+  if (stock == nullptr) return std::nullopt;
+  return StockView{stock->on_hand, stock->reserved, stock->queue.size()};
 }
 
 void InventoryShard::Fill(std::string_view sku, const Sku& stock,
@@ -349,22 +348,22 @@ absl::Status InventoryShard::Load(const internal::v1::StockState& s,
 }
 
 internal::v1::InventoryShardSnapshot InventoryShard::Snapshot() const {
-  std::vector<const std::pair<const std::string, Sku>*> sorted;
+  std::vector<std::pair<std::string_view, const Sku*>> sorted;
   sorted.reserve(skus_.size());
-  for (const auto& entry : skus_) sorted.push_back(&entry);
+  skus_.ForEach([&](std::string_view sku, const Sku& stock) {
+    sorted.emplace_back(sku, &stock);
+  });
   std::sort(sorted.begin(), sorted.end(),
-            [](auto* a, auto* b) { return a->first < b->first; });
+            [](const auto& a, const auto& b) { return a.first < b.first; });
   internal::v1::InventoryShardSnapshot snap;
   snap.set_clock_ms(clock_);
-  for (const auto* entry : sorted) {
-    Fill(entry->first, entry->second, snap.add_skus());
-  }
+  for (const auto& [sku, stock] : sorted) Fill(sku, *stock, snap.add_skus());
   return snap;
 }
 
 absl::Status InventoryShard::Restore(
     const internal::v1::InventoryShardSnapshot& snapshot) {
-  StringMap<Sku> skus;
+  TextMap<Sku> skus;
   for (const internal::v1::StockState& s : snapshot.skus()) {
     if (absl::Status st = Load(s, skus[s.sku()]); !st.ok()) return st;
   }
@@ -387,9 +386,8 @@ internal::v1::StockState InventoryShard::KeyState(std::string_view sku) const {
 void InventoryShard::FillKeyState(std::string_view sku,
                                   internal::v1::StockState* state) const {
   state->Clear();
-  auto it = skus_.find(sku);
-  if (it != skus_.end()) {
-    Fill(sku, it->second, state);
+  if (const Sku* stock = skus_.Find(sku)) {
+    Fill(sku, *stock, state);
   } else {
     state->set_sku(std::string(sku));
   }

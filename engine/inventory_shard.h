@@ -55,6 +55,7 @@
 #include "engine/record.h"
 #include "engine/stage_messages.h"
 #include "engine/string_map.h"
+#include "engine/text_map.h"
 #include "orderflow/internal/v1/internal.pb.h"
 
 namespace orderflow {
@@ -313,7 +314,7 @@ class InventoryShard {
 
   const EngineConfig& config_;
   EpochMillis clock_ = 0;
-  StringMap<Sku> skus_;
+  TextMap<Sku> skus_;
   StockAnswer answer_;  // scratch, reused for every answer
   // Rule 9: each ship-to country's warehouse preference, as asked; and
   // the last one asked for (an order's lines ask one after another),

@@ -53,10 +53,10 @@ bool InventoryShard::OnSourcedEvent(const v1::InventoryEvent& event,
     return false;
   }
   const int64_t q = event.quantity();
-  const auto known = skus_.find(event.sku());
+  Sku* const known = skus_.Find(event.sku());
   int64_t before = 0;
-  if (known != skus_.end() && known->second.sourced != nullptr) {
-    before = known->second.sourced->at[*w].on_hand;
+  if (known != nullptr && known->sourced != nullptr) {
+    before = known->sourced->at[*w].on_hand;
   }
   const int64_t after = event.kind() == v1::INVENTORY_KIND_SNAPSHOT ? q : before + q;
   if (after > kMaxStockQuantity || after < -kMaxStockQuantity) {
@@ -68,7 +68,7 @@ bool InventoryShard::OnSourcedEvent(const v1::InventoryEvent& event,
     return false;
   }
   Changed(event.sku());
-  Sku& stock = known == skus_.end() ? skus_[event.sku()] : known->second;
+  Sku& stock = known == nullptr ? skus_[event.sku()] : *known;
   At(stock, *w).on_hand = after;
   stock.on_hand += after - before;
   if (after > before) ServeAt(event.sku(), stock, *w, clock_, out);

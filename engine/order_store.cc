@@ -58,18 +58,16 @@ void OrderStore::SetSourcingCountry(const Order& order, SkuId country) {
 }
 
 SkuId OrderStore::Intern(std::string_view name) {
-  auto it = ids_.find(name);
-  if (it != ids_.end()) return it->second;
+  if (const SkuId* id = ids_.Find(name)) return *id;
   const SkuId id = static_cast<SkuId>(names_.size());
   names_.emplace_back(name);
-  ids_.emplace(name, id);
+  ids_[name] = id;
   return id;
 }
 
 std::optional<SkuId> OrderStore::InternedId(std::string_view name) const {
-  auto it = ids_.find(name);
-  if (it == ids_.end()) return std::nullopt;
-  return it->second;
+  if (const SkuId* id = ids_.Find(name)) return *id;
+  return std::nullopt;
 }
 
 void OrderStore::NoteBacklogEntry(const Order& order) {
