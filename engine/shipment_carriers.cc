@@ -4,8 +4,6 @@
 #include <string>
 #include <utility>
 
-#include "absl/hash/hash.h"
-
 namespace orderflow {
 
 namespace {
@@ -54,16 +52,8 @@ T Get(const char* p) {
 
 ShipmentCarriers::ShipmentCarriers() { Intern(""); }
 
-size_t ShipmentCarriers::BySlotHash::operator()(Slot slot) const {
-  return absl::Hash<Slot>{}(slot);
-}
-
-ShipmentCarriers::Slot ShipmentCarriers::SlotOf(const char* block) {
-  return Get<Slot>(block);
-}
-
 uint32_t ShipmentCarriers::SizeOf(const char* block) {
-  return Get<uint32_t>(block + sizeof(Slot));
+  return Get<uint32_t>(block);
 }
 
 const char* ShipmentCarriers::Read(const char* p, Carried& c) const {
@@ -88,12 +78,12 @@ uint32_t ShipmentCarriers::Intern(std::string_view carrier) {
 
 bool ShipmentCarriers::Note(Slot slot, const Carried& shipment) {
   if (shipment.carrier.empty() && shipment.tracking_number.empty()) return false;
-  auto it = orders_.find(slot);
+  const char* const had = BlockOf(slot);
   uint32_t before = kHeaderBytes;
-  if (it != orders_.end()) {
-    before = SizeOf(it->get());
+  if (had != nullptr) {
+    before = SizeOf(had);
     bool known = false;
-    ForEachIn(it->get(), [&](const Carried& c) {
+    ForEachIn(had, [&](const Carried& c) {
       known = c.shipment_id == shipment.shipment_id;
       return !known;
     });
@@ -107,12 +97,8 @@ bool ShipmentCarriers::Note(Slot slot, const Carried& shipment) {
                        shipment.shipment_id.size() + shipment.tracking_number.size();
   const auto size = static_cast<uint32_t>(before + entry);
   Block grown(new char[size]);
-  if (it != orders_.end()) {
-    std::memcpy(grown.get(), it->get(), before);
-    orders_.erase(it);
-  }
-  std::memcpy(grown.get(), &slot, sizeof slot);
-  std::memcpy(grown.get() + sizeof slot, &size, sizeof size);
+  if (had != nullptr) std::memcpy(grown.get(), had, before);
+  std::memcpy(grown.get(), &size, sizeof size);
   char* p = grown.get() + before;
   p = Put<int64_t>(p, shipment.occurred_at);
   p = Put<uint32_t>(p, Intern(shipment.carrier));
@@ -121,13 +107,11 @@ bool ShipmentCarriers::Note(Slot slot, const Carried& shipment) {
   std::memcpy(p, shipment.shipment_id.data(), shipment.shipment_id.size());
   p += shipment.shipment_id.size();
   std::memcpy(p, shipment.tracking_number.data(), shipment.tracking_number.size());
-  orders_.insert(std::move(grown));
+  if (slot >= by_slot_.size()) {
+    by_slot_.resize((slot / kSlotsPerStep + 1) * kSlotsPerStep);
+  }
+  by_slot_[slot] = std::move(grown);
   return true;
-}
-
-void ShipmentCarriers::Forget(Slot slot) {
-  auto it = orders_.find(slot);
-  if (it != orders_.end()) orders_.erase(it);
 }
 
 }  // namespace orderflow

@@ -16,13 +16,14 @@
 //  - Carrier names are interned (a shard sees few) for the lifetime of
 //    the table; Clear keeps them.
 //
-// Memory (bench/README.md, BM_BytesPerShippedOrder): nothing for an order
-// that never shipped naming a carrier or tracking number; otherwise one
-// pointer in a hash set and one allocation holding the order's slot (4
-// bytes), the allocation's size (4), then its shipments back to back:
-// each one's time (8), its carrier's number (4), the lengths of its
-// shipmentId and tracking number (one byte each while under 128) and
-// their bytes.
+// Memory (bench/README.md, BM_BytesPerShippedOrder): nothing while no
+// order of the shard has shipped naming a carrier or tracking number;
+// from then on a pointer per slot (an array by slot, so that finding an
+// order's shipments reads one place and no hash table), and for an order
+// that did, one allocation holding its size (4 bytes), then its
+// shipments back to back: each one's time (8), its carrier's number (4),
+// the lengths of its shipmentId and tracking number (one byte each while
+// under 128) and their bytes.
 //
 //   ShipmentCarriers carriers;
 //   carriers.Note(order.slot, {"S-1", "DHL", "TR-1", at});  // true
@@ -39,8 +40,8 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
-#include "absl/container/flat_hash_set.h"
 #include "engine/string_map.h"
 #include "engine/time.h"
 
@@ -67,19 +68,22 @@ class ShipmentCarriers {
 
   template <typename F>
   void ForEach(Slot slot, const F& f) const {
-    auto it = orders_.find(slot);
-    if (it != orders_.end()) ForEachIn(it->get(), f);
+    if (const char* block = BlockOf(slot)) ForEachIn(block, f);
   }
 
-  void Forget(Slot slot);
-  void Clear() { orders_.clear(); }
+  void Forget(Slot slot) {
+    if (slot < by_slot_.size()) by_slot_[slot].reset();
+  }
+  void Clear() { by_slot_.clear(); }
 
  private:
   using Block = std::unique_ptr<char[]>;
-  // A block starts with its order's slot and its own size in bytes.
-  static constexpr size_t kHeaderBytes = 8;
-  static Slot SlotOf(const char* block);
+  // A block starts with its own size in bytes.
+  static constexpr size_t kHeaderBytes = 4;
   static uint32_t SizeOf(const char* block);
+  const char* BlockOf(Slot slot) const {
+    return slot < by_slot_.size() ? by_slot_[slot].get() : nullptr;
+  }
   // Reads the shipment at `p` into `c`; returns where the next one starts.
   const char* Read(const char* p, Carried& c) const;
   // Calls f(const Carried&) for each shipment of `block`, in order; stops
@@ -99,21 +103,10 @@ class ShipmentCarriers {
   }
   uint32_t Intern(std::string_view carrier);
 
-  // Blocks found by their slot.
-  struct BySlotHash {
-    using is_transparent = void;
-    size_t operator()(Slot slot) const;
-    size_t operator()(const Block& block) const { return (*this)(SlotOf(block.get())); }
-  };
-  struct BySlotEq {
-    using is_transparent = void;
-    static Slot Of(Slot slot) { return slot; }
-    static Slot Of(const Block& block) { return SlotOf(block.get()); }
-    template <typename A, typename B>
-    bool operator()(const A& a, const B& b) const { return Of(a) == Of(b); }
-  };
-
-  absl::flat_hash_set<Block, BySlotHash, BySlotEq> orders_;
+  // Each slot's block (null: none), for every slot up to the highest one
+  // noted, in steps of kSlotsPerStep.
+  static constexpr size_t kSlotsPerStep = 4096;
+  std::vector<Block> by_slot_;
   // Carrier names by number (0 is ""), and numbers by name.
   std::deque<std::string> names_;
   StringMap<uint32_t> numbers_;

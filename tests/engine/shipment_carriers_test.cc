@@ -68,6 +68,20 @@ TEST(ShipmentCarriersTest, ForgetAndClearDropAnOrdersShipments) {
   EXPECT_THAT(Rows(carriers, 2), ElementsAre(Row{"S-2", "UPS", "TR-2", 100}));
 }
 
+// Slots far apart, and slots past the last one noted, read and forgotten.
+TEST(ShipmentCarriersTest, SlotsFarApartAndBeyondTheLastNoted) {
+  ShipmentCarriers carriers;
+  EXPECT_THAT(Rows(carriers, 0), IsEmpty());
+  carriers.Forget(5);  // nothing noted yet: nothing happens
+  EXPECT_TRUE(carriers.Note(1'000'000, {"S-1", "DHL", "TR-1", 100}));
+  EXPECT_TRUE(carriers.Note(3, {"S-3", "UPS", "TR-3", 100}));
+  EXPECT_THAT(Rows(carriers, 999'999), IsEmpty());
+  EXPECT_THAT(Rows(carriers, 4'000'000'000u), IsEmpty());
+  carriers.Forget(4'000'000'000u);
+  EXPECT_THAT(Rows(carriers, 1'000'000), ElementsAre(Row{"S-1", "DHL", "TR-1", 100}));
+  EXPECT_THAT(Rows(carriers, 3), ElementsAre(Row{"S-3", "UPS", "TR-3", 100}));
+}
+
 // Many orders with many shipments each, of lengths from none to beyond
 // two length bytes (16,384), and negative times, against a model.
 TEST(ShipmentCarriersTest, ManyOrdersReadBackWhatWasNoted) {
