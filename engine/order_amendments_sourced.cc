@@ -16,7 +16,6 @@
 #include <algorithm>
 
 #include "absl/types/span.h"
-
 #include "engine/order_shard.h"
 #include "engine/order_status.h"
 #include "engine/text.h"
