@@ -8,8 +8,9 @@
 //
 // Defaults: 1,000,000 records of the default workload (seed 1), one shard
 // per stage; with `mix`, of the v1.1 mix (WorkloadOptions::v11), the
-// engine configured for its warehouses (MixSourcing). A lower ORDERS_PER_MINUTE spreads the stream over more days,
-// so that more deadlines, retentions and expiries come due.
+// engine configured for its warehouses (MixSourcing). A lower
+// ORDERS_PER_MINUTE spreads the stream over more days, so that more
+// deadlines, retentions and expiries come due.
 #include <cstdio>
 #include <cstdlib>
 #include <string>

@@ -111,7 +111,7 @@ class PlacedLines {
   static size_t Hash(std::string_view order_id, uint32_t line) {
     return HashText(order_id) ^ (size_t{line} * 0x9E3779B97F4A7C15u);
   }
-  size_t Home(size_t hash) const { return (hash ^ (hash >> 29)) & mask_; }
+  size_t Home(size_t hash) const { return HomePlace(hash, mask_); }
 
   Entry* Lookup(std::string_view order_id, uint32_t line, size_t hash) {
     if (entries_.empty()) return nullptr;

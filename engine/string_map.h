@@ -32,6 +32,13 @@ inline uint64_t Load32(const char* p) {
 // another, so nothing may be saved or ordered by HashText.
 inline size_t HashText(std::string_view s) { return ContentFingerprint(s); }
 
+// Where a probe of an open-addressing table of `mask` + 1 places (a power
+// of two) starts for `hash`: its high bits folded into the low ones that
+// pick the place (TextMap, PlacedLines).
+inline size_t HomePlace(size_t hash, size_t mask) {
+  return (hash ^ (hash >> 29)) & mask;
+}
+
 // a == b, with no library call for text of up to 16 bytes (ids, SKUs,
 // country codes): two overlapping words of each, compared at once.
 inline bool SameText(std::string_view a, std::string_view b) {

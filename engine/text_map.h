@@ -67,7 +67,7 @@ class TextMap {
     V value{};
   };
 
-  size_t Home(size_t hash) const { return (hash ^ (hash >> 29)) & mask_; }
+  size_t Home(size_t hash) const { return HomePlace(hash, mask_); }
 
   size_t Place(std::string_view key) const {
     if (entries_.empty()) return kNowhere;
