@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "orderflow/v1/orderflow.pb.h"
 
 namespace orderflow {
@@ -46,6 +47,9 @@ struct LineSourcing {
   uint16_t tasks_cancelled_up_to = 0;
 };
 
+// Units per order line (by line index).
+using LineUnits = absl::InlinedVector<int32_t, 4>;
+
 // Rule 10: the order's parcels, line by line (engine/parcels.h reads
 // them; order_parcels.cc changes them). Empty (`shipped` has no entries)
 // until the order's first parcel with lines; from then on, every shipment
@@ -53,20 +57,26 @@ struct LineSourcing {
 //
 // Invariants: delivered[i] <= shipped[i] <= the line's quantity, and once
 // the unshipped rest is cancelled, what shipped is all the line ships.
+//
+// Counts per line and a parcel's lines are kept inline for the orders of
+// up to four lines, and parcels of up to two, that nearly every order is
+// (no allocation for them; each is as large as a std::vector).
 struct LineParcels {
+  // (order line index, units).
+  using Lines = absl::InlinedVector<std::pair<uint32_t, int32_t>, 2>;
   // One parcel: a shipmentId and what it carries.
   struct Parcel {
     std::string shipment_id;
-    // (order line index, units), in the order the parcel named them.
-    std::vector<std::pair<uint32_t, int32_t>> lines;
+    // In the order the parcel named them.
+    Lines lines;
     bool shipped = false;
     bool delivered = false;
     bool failed = false;  // its delivery failed, and it is not delivered
     bool whole = false;   // sent without lines: the rest of the order
   };
   // Per order line (by index): units shipped and delivered.
-  std::vector<int32_t> shipped;
-  std::vector<int32_t> delivered;
+  LineUnits shipped;
+  LineUnits delivered;
   std::vector<Parcel> parcels;  // in the order they first came
   // The whole order shipped (a shipment without lines) before the first
   // parcel with lines: later parcels ship nothing more.
@@ -75,6 +85,14 @@ struct LineParcels {
   bool rest_cancelled = false;
 
   bool active() const { return !shipped.empty(); }
+  // Back to no parcels.
+  void Clear() {
+    shipped.clear();
+    delivered.clear();
+    parcels.clear();
+    whole_shipped = false;
+    rest_cancelled = false;
+  }
 };
 
 // Rule 13: the order's customer contacts (engine/contacts.h reads them;

@@ -34,7 +34,7 @@ using internal::v1::AllocationRequest;
 
 namespace {
 
-using ParcelLines = std::vector<std::pair<uint32_t, int32_t>>;
+using ParcelLines = LineParcels::Lines;
 
 ParcelLines Sorted(ParcelLines lines) {
   std::sort(lines.begin(), lines.end());
@@ -57,7 +57,7 @@ bool OrderShard::TaskOf(const Order& order, std::string_view task_id) const {
 
 void OrderShard::AskInventoryForUnits(const Order& order,
                                       StockRequest::Action action,
-                                      const std::vector<int32_t>& units,
+                                      absl::Span<const int32_t> units,
                                       Emitter& out, uint16_t at) {
   if (IsSourced(order)) {  // rule 9: per line, at the line's warehouse
     for (uint32_t i = 0; i < order.lines.size(); ++i) {
@@ -152,6 +152,8 @@ bool OrderShard::ApplyParcel(Order& order, const v1::ShipmentEvent& shipment,
     // or not at all (rule 5).
     const bool shipped = HasShipped(order.status);
     p.whole_shipped = shipped;
+    p.shipped.reserve(order.lines.size());
+    p.delivered.reserve(order.lines.size());
     for (const Order::Line& line : order.lines) {
       p.shipped.push_back(shipped ? line.quantity : 0);
       p.delivered.push_back(order.status == v1::ORDER_STATUS_DELIVERED
@@ -159,7 +161,7 @@ bool OrderShard::ApplyParcel(Order& order, const v1::ShipmentEvent& shipment,
     }
   }
   const auto refuse = [&](std::string detail) {
-    if (!had_parcels) p = LineParcels{};
+    if (!had_parcels) p.Clear();
     if (!had_extras) order.extras.reset();
     return mismatch(std::move(detail));
   };
@@ -207,7 +209,7 @@ bool OrderShard::ApplyParcel(Order& order, const v1::ShipmentEvent& shipment,
   const bool was_all_shipped = EveryUnitShipped(order);
   if (!parcel->shipped) {
     parcel->shipped = true;
-    std::vector<int32_t> units(order.lines.size(), 0);
+    LineUnits units(order.lines.size(), 0);
     if (!p.whole_shipped) {
       for (const auto& [i, n] : parcel->lines) {
         p.shipped[i] += n;
@@ -245,7 +247,7 @@ bool OrderShard::ApplyParcel(Order& order, const v1::ShipmentEvent& shipment,
   } else if (event == v1::SHIPMENT_STATUS_DELIVERY_FAILED &&
              !parcel->delivered && !parcel->failed) {
     parcel->failed = true;
-    std::vector<int32_t> units(order.lines.size(), 0);
+    LineUnits units(order.lines.size(), 0);
     for (const auto& [i, n] : parcel->lines) units[i] += n;
     Raise(order, Rung::kDeliveryFailed2, clock_,
           Cat("Delivery of order ", order.id, " (shipment ",
@@ -262,7 +264,7 @@ bool OrderShard::ApplyParcel(Order& order, const v1::ShipmentEvent& shipment,
 void OrderShard::CancelUnshippedRest(Order& order, EpochMillis requested_at,
                                      Emitter& out) {
   LineParcels& p = order.extras->parcels;
-  std::vector<int32_t> rest(order.lines.size(), 0);
+  LineUnits rest(order.lines.size(), 0);
   for (size_t i = 0; i < order.lines.size(); ++i) {
     rest[i] = order.lines[i].quantity - p.shipped[i];
   }

@@ -525,7 +525,7 @@ class OrderShard {
   // per SKU, for the units of its lines. A sourced order asks per line,
   // naming warehouse `at` (a parcel's task's) when given.
   void AskInventoryForUnits(const Order& order, StockRequest::Action action,
-                            const std::vector<int32_t>& units, Emitter& out,
+                            absl::Span<const int32_t> units, Emitter& out,
                             uint16_t at = LineSourcing::kNowhere);
   // The status the parcels give, and the escalations they clear;
   // invoices are compared when every unit has just shipped.

@@ -1,5 +1,7 @@
 // The order shard's state as data: whole-shard snapshots, and the per-key
 // records (with change tracking) that a changelog holds.
+#include <algorithm>
+
 #include "engine/order_shard.h"
 #include "engine/order_status.h"
 #include "engine/order_wire.h"
@@ -214,8 +216,10 @@ void OrderShard::RestoreOrder(const internal::v1::OrderState& s) {
     p.shipped.resize(o.lines.size(), 0);
     p.delivered.resize(o.lines.size(), 0);
     for (LineParcels::Parcel& parcel : p.parcels) {
-      std::erase_if(parcel.lines,
-                    [&](const auto& l) { return l.first >= o.lines.size(); });
+      parcel.lines.erase(
+          std::remove_if(parcel.lines.begin(), parcel.lines.end(),
+                         [&](const auto& l) { return l.first >= o.lines.size(); }),
+          parcel.lines.end());
     }
     p.whole_shipped = ps.whole_shipped();
     p.rest_cancelled = ps.rest_cancelled();

@@ -56,7 +56,7 @@ v1::OrderStatus ParcelStatus(const Order& order) {
   return order.status;
 }
 
-std::string UnitsMissing(const Order& order, const std::vector<int32_t>& done,
+std::string UnitsMissing(const Order& order, absl::Span<const int32_t> done,
                          absl::FunctionRef<std::string_view(SkuId)> sku_name) {
   std::vector<std::string> parts;
   for (size_t i = 0; i < order.lines.size(); ++i) {
@@ -69,7 +69,7 @@ std::string UnitsMissing(const Order& order, const std::vector<int32_t>& done,
   return Join(parts, ", ");
 }
 
-std::string UnitsOf(const Order& order, const std::vector<int32_t>& units,
+std::string UnitsOf(const Order& order, absl::Span<const int32_t> units,
                     absl::FunctionRef<std::string_view(SkuId)> sku_name) {
   std::vector<std::string> parts;
   for (size_t i = 0; i < order.lines.size(); ++i) {

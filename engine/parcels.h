@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/functional/function_ref.h"
+#include "absl/types/span.h"
 #include "engine/order.h"
 #include "orderflow/v1/orderflow.pb.h"
 
@@ -51,12 +52,12 @@ v1::OrderStatus ParcelStatus(const Order& order);
 // What is missing, for escalation messages: "2 of 5 units of line L2
 // (SKU-9), 1 of 1 unit of line L3 (SKU-4)" for each line whose `done`
 // count (per line index) is short of UnitsToShip; "" when none is.
-std::string UnitsMissing(const Order& order, const std::vector<int32_t>& done,
+std::string UnitsMissing(const Order& order, absl::Span<const int32_t> done,
                          absl::FunctionRef<std::string_view(SkuId)> sku_name);
 
 // The units of `lines` (per line index, zero for none), as a phrase:
 // "3 units of line L1 (SKU-1), 1 unit of line L2 (SKU-2)".
-std::string UnitsOf(const Order& order, const std::vector<int32_t>& units,
+std::string UnitsOf(const Order& order, absl::Span<const int32_t> units,
                     absl::FunctionRef<std::string_view(SkuId)> sku_name);
 
 }  // namespace orderflow
