@@ -106,14 +106,9 @@ void OrderShard::NoteTaskWork(Order& order, std::string_view task_id) {
   if (!IsSourced(order)) return;
   uint16_t warehouse = LineSourcing::kNowhere;
   uint16_t number = 0;
-  if (!task_id.empty()) {
-    for (const LinePart& p : LineParts(order)) {
-      if (PartIsInTask(order, p, task_id)) {
-        warehouse = p.warehouse;
-        number = p.task;
-        break;
-      }
-    }
+  if (const std::optional<LinePart> p = FirstPartInTask(order, task_id)) {
+    warehouse = p->warehouse;
+    number = p->task;
   }
   for (const TaskMark& m : TaskMarksOf(order)) {
     if (m.warehouse == warehouse && m.number == number) {

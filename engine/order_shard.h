@@ -405,10 +405,17 @@ class OrderShard {
       const Order& order, std::string_view task_id) const;
   // The warehouse of the order's task `task_id`; kNowhere for none.
   uint16_t TaskWarehouse(const Order& order, std::string_view task_id) const;
+  // The first part (in ForEachLinePart's order) that went into the
+  // sourced order's task `task_id`; nullopt for none (or an empty id).
+  std::optional<LinePart> FirstPartInTask(const Order& order,
+                                          std::string_view task_id) const;
   // Whether `part` went into the task `task_id` (the id compared piece
-  // by piece, built nowhere).
-  bool PartIsInTask(const Order& order, const LinePart& part,
-                    std::string_view task_id) const;
+  // by piece, built nowhere), in two steps: what `task_id` says after the
+  // order's own "<orderId>/delivery" (nullopt when it does not begin so),
+  // and whether that names `part`'s task.
+  static std::optional<std::string_view> TaskIdRest(const Order& order,
+                                                    std::string_view task_id);
+  bool PartIsInTaskRest(const LinePart& part, std::string_view rest) const;
   void NoteLineAnswer(Order& order, const StockAnswer& result);
   // Creates a task per warehouse for the reserved lines in no task yet.
   void EmitSourcedTasks(Order& order, Emitter& out);

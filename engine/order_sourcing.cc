@@ -81,19 +81,30 @@ void OrderShard::AskLine(const Order& order, uint32_t i,
   r.country.clear();
 }
 
-bool OrderShard::PartIsInTask(const Order& order, const LinePart& part,
-                              std::string_view task_id) const {
+// The id AppendTaskId (engine/outputs.cc) gives a part's task is
+// "<orderId>/delivery/<warehouseId>", then "/<n>" when n > 1: the order's
+// part of it is compared once (TaskIdRest), each part's against the rest.
+
+std::optional<std::string_view> OrderShard::TaskIdRest(const Order& order,
+                                                       std::string_view task_id) {
+  constexpr std::string_view kDelivery = "/delivery";
+  if (task_id.size() < order.id.size() + kDelivery.size() ||
+      task_id.substr(0, order.id.size()) != order.id ||
+      task_id.substr(order.id.size(), kDelivery.size()) != kDelivery) {
+    return std::nullopt;
+  }
+  return task_id.substr(order.id.size() + kDelivery.size());
+}
+
+bool OrderShard::PartIsInTaskRest(const LinePart& part,
+                                  std::string_view rest) const {
   if (part.task == 0 || part.warehouse == LineSourcing::kNowhere) return false;
-  // The id AppendTaskId (engine/outputs.cc) gives the part's task:
-  // "<orderId>/delivery/<warehouseId>", then "/<n>" when n > 1.
   const std::string_view warehouse = config_.sourcing.warehouses[part.warehouse].id;
-  std::string_view rest = task_id;
   const auto take = [&rest](std::string_view piece) {
     if (rest.substr(0, piece.size()) != piece) return false;
     rest.remove_prefix(piece.size());
     return true;
   };
-  if (!take(order.id) || !take("/delivery")) return false;
   if (warehouse.empty()) return rest.empty();
   if (!take("/") || !take(warehouse)) return false;
   if (part.task <= 1) return rest.empty();
@@ -105,22 +116,30 @@ bool OrderShard::PartIsInTask(const Order& order, const LinePart& part,
 std::vector<std::pair<uint32_t, int32_t>> OrderShard::SourcedTaskLines(
     const Order& order, std::string_view task_id) const {
   std::vector<std::pair<uint32_t, int32_t>> found;
+  const std::optional<std::string_view> rest = TaskIdRest(order, task_id);
+  if (!rest) return found;
   ForEachLinePart(order, [&](const LinePart& p) {
-    if (PartIsInTask(order, p, task_id)) found.emplace_back(p.line, p.units);
+    if (PartIsInTaskRest(p, *rest)) found.emplace_back(p.line, p.units);
+  });
+  return found;
+}
+
+std::optional<OrderShard::LinePart> OrderShard::FirstPartInTask(
+    const Order& order, std::string_view task_id) const {
+  if (task_id.empty() || !IsSourced(order)) return std::nullopt;
+  const std::optional<std::string_view> rest = TaskIdRest(order, task_id);
+  if (!rest) return std::nullopt;
+  std::optional<LinePart> found;
+  ForEachLinePart(order, [&](const LinePart& p) {
+    if (!found && PartIsInTaskRest(p, *rest)) found = p;
   });
   return found;
 }
 
 uint16_t OrderShard::TaskWarehouse(const Order& order,
                                    std::string_view task_id) const {
-  if (task_id.empty() || !IsSourced(order)) return LineSourcing::kNowhere;
-  uint16_t found = LineSourcing::kNowhere;
-  ForEachLinePart(order, [&](const LinePart& p) {
-    if (found == LineSourcing::kNowhere && PartIsInTask(order, p, task_id)) {
-      found = p.warehouse;
-    }
-  });
-  return found;
+  const std::optional<LinePart> part = FirstPartInTask(order, task_id);
+  return part ? part->warehouse : LineSourcing::kNowhere;
 }
 
 void OrderShard::NoteLineAnswer(Order& order, const StockAnswer& result) {
