@@ -313,7 +313,7 @@ class MemoryBench {
   void Ship(int64_t i, v1::ShipmentStatus status) {
     static constexpr const char* kCarriers[] = {"DHL", "UPS", "GLS"};
     const long long n = static_cast<long long>(placed_before_ + i + 1);
-    char id[24], shipment[24], tracking[24];
+    char id[32], shipment[32], tracking[32];  // room for any long long
     std::snprintf(id, sizeof id, "O-%08lld", n);
     std::snprintf(shipment, sizeof shipment, "SHP-%08lld", n);
     std::snprintf(tracking, sizeof tracking, "1Z%012lld",
@@ -441,6 +441,31 @@ std::string Outcomes() {
   return s;
 }
 
+// The allocator the core ran on, and whether it had huge pages: jemalloc's
+// thp option (commands/allocator_options.cc, or MALLOC_CONF) and what the
+// kernel allows ("always [madvise] never").
+std::string AllocatorContext() {
+#ifdef ORDERFLOW_BENCH_JEMALLOC
+  const char* thp = "?";
+  size_t size = sizeof thp;
+  mallctl("opt.thp", &thp, &size, nullptr, 0);
+  std::string s = std::string("jemalloc, thp:") + thp;
+#else
+  std::string s = "glibc malloc";
+#endif
+  if (std::FILE* f =
+          std::fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r")) {
+    char line[64] = {};
+    if (std::fgets(line, sizeof line, f) != nullptr) {
+      std::string kernel(line);
+      while (!kernel.empty() && kernel.back() == '\n') kernel.pop_back();
+      s += "; kernel: " + kernel;
+    }
+    std::fclose(f);
+  }
+  return s;
+}
+
 }  // namespace
 }  // namespace orderflow
 
@@ -450,6 +475,7 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("workload",
                               orderflow::workload::Describe(orderflow::Stream()));
   benchmark::AddCustomContext("engine outcomes", orderflow::Outcomes());
+  benchmark::AddCustomContext("allocator", orderflow::AllocatorContext());
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;
