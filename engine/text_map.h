@@ -2,7 +2,9 @@
 // names): open addressing with linear probing over one array of entries,
 // each holding its key (inline while short) beside its value, so a lookup
 // reads the one place it lands on, where a table with a separate control
-// array reads that array and then the slot.
+// array reads that array and then the slot. A key takes 16 bytes (up to
+// 15 characters in place), so that an entry with a 48-byte value is one
+// 64-byte cache line, not parts of two.
 //
 // Contract:
 //  - Find(key) is the key's value, or nullptr; operator[] finds it or adds
@@ -18,7 +20,8 @@
 #define ORDERFLOW_ENGINE_TEXT_MAP_H_
 
 #include <cstddef>
-#include <string>
+#include <cstdint>
+#include <cstring>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -43,8 +46,7 @@ class TextMap {
     // At most three quarters full, so every probe meets an empty entry.
     if ((size_ + 1) * 4 > entries_.size() * 3) Grow();
     Entry& e = entries_[FreePlace(HashText(key))];
-    e.key.assign(key.data(), key.size());
-    e.full = true;
+    e.key.Assign(key);
     ++size_;
     return e.value;
   }
@@ -55,15 +57,76 @@ class TextMap {
   template <typename F>
   void ForEach(const F& f) const {
     for (const Entry& e : entries_) {
-      if (e.full) f(std::string_view(e.key), e.value);
+      if (e.key.full()) f(e.key.view(), e.value);
     }
   }
 
  private:
   static constexpr size_t kNowhere = ~size_t{0};
+
+  // An entry's key in 16 bytes: up to 15 characters in place with their
+  // count in the last byte, or a longer key on the heap (its address and
+  // size in place, the last byte kOnHeap); kFree for an entry with none.
+  class Key {
+   public:
+    Key() { bytes_[kTag] = kFree; }
+    Key(const Key&) = delete;
+    Key& operator=(const Key&) = delete;
+    Key(Key&& other) noexcept { Take(other); }
+    Key& operator=(Key&& other) noexcept {
+      if (this != &other) {
+        Release();
+        Take(other);
+      }
+      return *this;
+    }
+    ~Key() { Release(); }
+
+    bool full() const { return tag() != kFree; }
+    std::string_view view() const {
+      if (tag() != kOnHeap) return std::string_view(bytes_, tag());
+      const char* data;
+      uint32_t size;
+      std::memcpy(&data, bytes_, sizeof data);
+      std::memcpy(&size, bytes_ + sizeof data, sizeof size);
+      return std::string_view(data, size);
+    }
+    void Assign(std::string_view text) {
+      Release();
+      if (text.size() <= kInPlace) {
+        if (!text.empty()) std::memcpy(bytes_, text.data(), text.size());
+        bytes_[kTag] = static_cast<char>(text.size());
+        return;
+      }
+      char* const data = new char[text.size()];
+      std::memcpy(data, text.data(), text.size());
+      const auto size = static_cast<uint32_t>(text.size());
+      std::memcpy(bytes_, &data, sizeof data);
+      std::memcpy(bytes_ + sizeof data, &size, sizeof size);
+      bytes_[kTag] = static_cast<char>(kOnHeap);
+    }
+
+   private:
+    static constexpr size_t kTag = 15, kInPlace = 15;
+    static constexpr unsigned char kOnHeap = 0xFF, kFree = 0xFE;
+    unsigned char tag() const { return static_cast<unsigned char>(bytes_[kTag]); }
+    void Take(Key& other) {
+      std::memcpy(bytes_, other.bytes_, sizeof bytes_);
+      other.bytes_[kTag] = static_cast<char>(kFree);
+    }
+    void Release() {
+      if (tag() == kOnHeap) {
+        char* data;
+        std::memcpy(&data, bytes_, sizeof data);
+        delete[] data;
+      }
+      bytes_[kTag] = static_cast<char>(kFree);
+    }
+    alignas(8) char bytes_[16];
+  };
+  static_assert(sizeof(Key) == 16);
   struct Entry {
-    std::string key;
-    bool full = false;
+    Key key;
     V value{};
   };
 
@@ -73,13 +136,13 @@ class TextMap {
     if (entries_.empty()) return kNowhere;
     for (size_t i = Home(HashText(key));; i = (i + 1) & mask_) {
       const Entry& e = entries_[i];
-      if (!e.full) return kNowhere;
-      if (SameText(e.key, key)) return i;
+      if (!e.key.full()) return kNowhere;
+      if (SameText(e.key.view(), key)) return i;
     }
   }
   size_t FreePlace(size_t hash) const {
     size_t i = Home(hash);
-    while (entries_[i].full) i = (i + 1) & mask_;
+    while (entries_[i].key.full()) i = (i + 1) & mask_;
     return i;
   }
 
@@ -88,7 +151,7 @@ class TextMap {
     old.swap(entries_);
     mask_ = entries_.size() - 1;
     for (Entry& e : old) {
-      if (e.full) entries_[FreePlace(HashText(e.key))] = std::move(e);
+      if (e.key.full()) entries_[FreePlace(HashText(e.key.view()))] = std::move(e);
     }
   }
 

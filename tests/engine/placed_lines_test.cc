@@ -88,7 +88,9 @@ TEST(PlacedLinesTest, AgreesWithAMapThroughGrowthAndErases) {
       ASSERT_EQ(got, want) << "step " << step;  // in warehouse order
     }
     ASSERT_EQ(placed.size(), model.size()) << "step " << step;
-    if (step % 5000 == 0) ASSERT_EQ(Listed(placed), Listed(model)) << "step " << step;
+    if (step % 5000 == 0) {
+      ASSERT_EQ(Listed(placed), Listed(model)) << "step " << step;
+    }
   }
   EXPECT_EQ(Listed(placed), Listed(model));
 }

@@ -28,7 +28,9 @@ TEST(TextMapTest, AgreesWithAMapThroughGrowth) {
       const int64_t* found = map.Find(key);
       const auto it = model.find(key);
       ASSERT_EQ(found != nullptr, it != model.end()) << key;
-      if (found != nullptr) ASSERT_EQ(*found, it->second) << key;
+      if (found != nullptr) {
+        ASSERT_EQ(*found, it->second) << key;
+      }
       continue;
     }
     map[key] += static_cast<int64_t>(n) + 1;
@@ -40,6 +42,30 @@ TEST(TextMapTest, AgreesWithAMapThroughGrowth) {
     EXPECT_TRUE(visited.emplace(std::string(key), value).second) << key;
   });
   EXPECT_EQ(visited, model);
+}
+
+// A key sits in place up to 15 characters and on the heap from 16: every
+// length on both sides of that, kept through the table's growth (which
+// moves every key) and told apart from its own prefixes.
+TEST(TextMapTest, KeysOfEveryLengthAreKeptThroughGrowth) {
+  TextMap<size_t> map;
+  const std::string text = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmn";
+  for (size_t n = 0; n <= text.size(); ++n) map[text.substr(0, n)] = n;
+  for (int i = 0; i < 1000; ++i) map["SKU-" + std::to_string(i)] = 1000 + i;
+  ASSERT_EQ(map.size(), text.size() + 1 + 1000);
+  for (size_t n = 0; n <= text.size(); ++n) {
+    const size_t* found = map.Find(text.substr(0, n));
+    ASSERT_NE(found, nullptr) << n;
+    EXPECT_EQ(*found, n);
+  }
+  EXPECT_EQ(map.Find(text + "o"), nullptr);
+  EXPECT_EQ(map.Find("ABCDEFGHIJKLMNOq"), nullptr);  // 16, differs at the end
+  size_t visited = 0;
+  map.ForEach([&](std::string_view key, const size_t& value) {
+    ++visited;
+    if (value < 1000) EXPECT_EQ(key, text.substr(0, value));
+  });
+  EXPECT_EQ(visited, map.size());
 }
 
 TEST(TextMapTest, AValueIsTheSameUntilAKeyIsAdded) {
