@@ -66,7 +66,9 @@ class TextMap {
 
   // An entry's key in 16 bytes: up to 15 characters in place with their
   // count in the last byte, or a longer key on the heap (its address and
-  // size in place, the last byte kOnHeap); kFree for an entry with none.
+  // its size, 32 bits, in place, the last byte kOnHeap: keys are names
+  // from records, far below 4 GiB); kFree for an entry with none, whose
+  // view() is not to be asked for.
   class Key {
    public:
     Key() { bytes_[kTag] = kFree; }
