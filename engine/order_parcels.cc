@@ -21,6 +21,7 @@
 //  - a cancellation while units are still to ship cancels that rest
 //    (CancelUnshippedRest).
 #include <algorithm>
+#include <optional>
 
 #include "engine/dead_letter.h"
 #include "engine/order_shard.h"
@@ -49,10 +50,8 @@ bool OrderShard::TaskOf(const Order& order, std::string_view task_id) const {
   if (IsSourced(order)) {
     return TaskWarehouse(order, task_id) != LineSourcing::kNowhere;
   }
-  constexpr std::string_view kSuffix = "/delivery";
-  return task_id.size() == order.id.size() + kSuffix.size() &&
-         task_id.substr(0, order.id.size()) == order.id &&
-         task_id.substr(order.id.size()) == kSuffix;
+  const std::optional<std::string_view> rest = TaskIdRest(order, task_id);
+  return rest && rest->empty();
 }
 
 void OrderShard::AskInventoryForUnits(const Order& order,
