@@ -63,7 +63,9 @@ TEST(TextMapTest, KeysOfEveryLengthAreKeptThroughGrowth) {
   size_t visited = 0;
   map.ForEach([&](std::string_view key, const size_t& value) {
     ++visited;
-    if (value < 1000) EXPECT_EQ(key, text.substr(0, value));
+    if (value < 1000) {
+      EXPECT_EQ(key, text.substr(0, value));
+    }
   });
   EXPECT_EQ(visited, map.size());
 }
