@@ -2,6 +2,12 @@
 // line); a timer due at or before a record's timestamp fires before the
 // record is applied; late records are applied at the clock and never move
 // it back.
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
+
 #include "google/protobuf/util/time_util.h"
 #include "tests/engine/engine_test.h"
 
@@ -55,6 +61,46 @@ TEST(FormatRfc3339Test, WritesUtcWithMillisecondsOnlyWhenThereAreSome) {
     google::protobuf::Timestamp t;
     SetTimestamp(ms, &t);
     EXPECT_EQ(FormatRfc3339(ms), google::protobuf::util::TimeUtil::ToString(t));
+  }
+}
+
+// The digits are written without snprintf for years 0-9999 and with it
+// beyond: the same text as snprintf's "%04d-%02u-%02uT%02d:%02d:%02d" and
+// ".%03d" either way, over times spread from before year 0 to after 9999.
+TEST(FormatRfc3339Test, WritesWhatPrintfWouldForEveryYear) {
+  const auto printf_format = [](EpochMillis ms) {
+    namespace chr = std::chrono;
+    const SecondsAndNanos split = SplitMillis(ms);
+    const chr::sys_seconds seconds{chr::seconds(split.seconds)};
+    const chr::sys_days day = chr::floor<chr::days>(seconds);
+    const chr::year_month_day date(day);
+    const chr::hh_mm_ss time(seconds - day);
+    char text[64];
+    int n = std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02d",
+                          static_cast<int>(date.year()),
+                          static_cast<unsigned>(date.month()),
+                          static_cast<unsigned>(date.day()),
+                          static_cast<int>(time.hours().count()),
+                          static_cast<int>(time.minutes().count()),
+                          static_cast<int>(time.seconds().count()));
+    if (split.nanos != 0) {
+      n += std::snprintf(text + n, sizeof text - n, ".%03d", split.nanos / 1000000);
+    }
+    return std::string(text, n) + "Z";
+  };
+  const EpochMillis year = Days(365);
+  std::vector<EpochMillis> times = {
+      -62167219200000,     -62167219200001,     253402300799999,
+      253402300800000,     kTimeLimit - 1,      kTimeLimit,
+      -1,                  0,                   1,
+      Days(DayNumber(2000, 2, 29)) + 86399999, Days(DayNumber(2100, 3, 1))};
+  uint64_t x = 0x9E3779B97F4A7C15u;
+  for (int i = 0; i < 20000; ++i) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;  // xorshift
+    times.push_back(-2200 * year + static_cast<EpochMillis>(x % (14500 * year)));
+  }
+  for (EpochMillis ms : times) {
+    ASSERT_EQ(FormatRfc3339(ms), printf_format(ms)) << ms;
   }
 }
 
