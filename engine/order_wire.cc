@@ -41,10 +41,24 @@ uint8_t* WriteContent(const v1::OrderLine& l, uint8_t* p) {
   return p;
 }
 
+// Whether protobuf ever made `m` a set of unknown fields: every message
+// keeps one tagged pointer for them (MessageLite's _internal_metadata_,
+// reachable through a member pointer named from a derived class), so
+// this is one load where the reflection's GetUnknownFields is two calls
+// into the library. The set, once made, may be empty.
+class UnknownFieldsPeek : public google::protobuf::MessageLite {
+ public:
+  static bool MayHaveUnknownFields(const google::protobuf::MessageLite& m) {
+    constexpr auto kMetadata = &UnknownFieldsPeek::_internal_metadata_;
+    return (m.*kMetadata).have_unknown_fields();
+  }
+};
+
 // True when `m` carries no fields this code does not know (read from a
 // newer schema).
 template <typename M>
 bool NoUnknownFields(const M& m) {
+  if (!UnknownFieldsPeek::MayHaveUnknownFields(m)) return true;
   static const google::protobuf::Reflection* const reflection =
       M::GetReflection();
   return reflection->GetUnknownFields(m).empty();

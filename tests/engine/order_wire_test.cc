@@ -114,6 +114,27 @@ TEST(OrderWireTest, KeepsUnknownFieldsAsProtobufDoes) {
   EXPECT_EQ(Deterministic(read), Deterministic(o.ship_to()));
 }
 
+// Each message's own unknown fields decide, whether the set is absent,
+// made and left empty, or holds a field; and the order's encoding says
+// where its address is only when every field is known.
+TEST(OrderWireTest, ChecksEachMessagesUnknownFields) {
+  v1::OrderPlaced o = FullOrder();
+  std::string buffer;
+  EXPECT_TRUE(EncodeOrderPlacedWithShipTo(o, buffer).ship_to.has_value());
+  o.mutable_lines(0)->GetReflection()->MutableUnknownFields(o.mutable_lines(0));
+  o.GetReflection()->MutableUnknownFields(&o);
+  EXPECT_TRUE(EncodeOrderPlacedWithShipTo(o, buffer).ship_to.has_value());
+  ExpectSameEncoding(o);
+  o.mutable_placed_at()->GetReflection()->MutableUnknownFields(o.mutable_placed_at())
+      ->AddFixed32(9, 1);
+  EXPECT_FALSE(EncodeOrderPlacedWithShipTo(o, buffer).ship_to.has_value());
+  ExpectSameEncoding(o);
+  o.mutable_placed_at()->GetReflection()->MutableUnknownFields(o.mutable_placed_at())
+      ->Clear();
+  EXPECT_TRUE(EncodeOrderPlacedWithShipTo(o, buffer).ship_to.has_value());
+  ExpectSameEncoding(o);
+}
+
 TEST(OrderWireTest, ReadsAddressesBackAsProtobufDoes) {
   v1::Address target;  // reused: nothing of the last address may stay
   target.set_line2("from an earlier address");
