@@ -12,12 +12,14 @@
 //  - ForEachInOrder visits every part in (order id, line, warehouse)
 //    order, the order snapshots and changelog records are written in.
 //
-// How: open addressing with linear probing over one array of 64-byte
-// entries, each holding its key (the order id, inline while short) beside
-// the line's parts, so a lookup reads one cache line where a table with a
-// separate control array reads two. Erasing leaves a tombstone (nothing
-// moves); the table is rebuilt, larger or only cleaned, when live entries
-// and tombstones fill three quarters of it.
+// How: open addressing with linear probing over one array of 48-byte
+// entries, each holding its key (the order id in 16 bytes, inline up to
+// 15 characters: engine/text_key.h) and where its probe starts beside the
+// line's parts, so a lookup reads one entry where a table with a separate
+// control array reads two places, and a rebuild hashes nothing again.
+// Erasing leaves a tombstone (nothing moves); the table is rebuilt,
+// larger or only cleaned, when live entries and tombstones fill three
+// quarters of it.
 //
 //   PlacedLines placed;
 //   placed.Units("SO-1", 0, 2) += 5;
@@ -27,7 +29,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <string>
 #include <string_view>
 #include <tuple>
 #include <vector>
@@ -35,6 +36,7 @@
 #include "absl/container/inlined_vector.h"
 #include "engine/sourcing_config.h"
 #include "engine/string_map.h"
+#include "engine/text_key.h"
 
 namespace orderflow {
 
@@ -60,18 +62,18 @@ class PlacedLines {
 
   // The line's parts, in warehouse order; nullptr when it holds none.
   Parts* Find(std::string_view order_id, uint32_t line) {
-    Entry* e = Lookup(order_id, line, Hash(order_id, line));
+    Entry* e = Lookup(order_id, line, Start(order_id, line));
     return e == nullptr ? nullptr : &e->parts;
   }
 
   // Drops every part of the line.
   void Erase(std::string_view order_id, uint32_t line) {
-    if (Entry* e = Lookup(order_id, line, Hash(order_id, line))) Remove(*e);
+    if (Entry* e = Lookup(order_id, line, Start(order_id, line))) Remove(*e);
   }
 
   // Drops the line's parts with no units left, and the line with the last.
   void DropEmpty(std::string_view order_id, uint32_t line) {
-    Entry* e = Lookup(order_id, line, Hash(order_id, line));
+    Entry* e = Lookup(order_id, line, Start(order_id, line));
     if (e == nullptr) return;
     Parts& parts = e->parts;
     parts.erase(std::remove_if(parts.begin(), parts.end(),
@@ -89,59 +91,65 @@ class PlacedLines {
     std::vector<const Entry*> sorted;
     sorted.reserve(size_);
     for (const Entry& e : entries_) {
-      if (e.state == kFull) sorted.push_back(&e);
+      if (e.order_id.full()) sorted.push_back(&e);
     }
     std::sort(sorted.begin(), sorted.end(), [](const Entry* a, const Entry* b) {
-      return std::tie(a->order_id, a->line) < std::tie(b->order_id, b->line);
+      const std::string_view a_id = a->order_id.view(), b_id = b->order_id.view();
+      return std::tie(a_id, a->line) < std::tie(b_id, b->line);
     });
     for (const Entry* e : sorted) {
-      for (const Part& p : e->parts) f(e->order_id, e->line, p.warehouse, p.units);
+      for (const Part& p : e->parts) {
+        f(e->order_id.view(), e->line, p.warehouse, p.units);
+      }
     }
   }
 
  private:
-  enum State : uint8_t { kEmpty, kFull, kErased };
   struct Entry {
-    std::string order_id;
+    TextKey order_id;  // free: never used; erased: a tombstone
     uint32_t line = 0;
-    State state = kEmpty;
+    uint32_t start = 0;  // Start(order_id, line)
     Parts parts;
   };
+  static_assert(sizeof(Entry) == 48);
 
-  static size_t Hash(std::string_view order_id, uint32_t line) {
-    return HashText(order_id) ^ (size_t{line} * 0x9E3779B97F4A7C15u);
+  // Where a probe for the line starts, before the table's mask is applied
+  // (a table never has 2^32 entries): HomePlace's fold of its hash.
+  static uint32_t Start(std::string_view order_id, uint32_t line) {
+    const size_t hash = HashText(order_id) ^ (size_t{line} * 0x9E3779B97F4A7C15u);
+    return static_cast<uint32_t>(HomePlace(hash, UINT32_MAX));
   }
-  size_t Home(size_t hash) const { return HomePlace(hash, mask_); }
 
-  Entry* Lookup(std::string_view order_id, uint32_t line, size_t hash) {
+  Entry* Lookup(std::string_view order_id, uint32_t line, uint32_t start) {
     if (entries_.empty()) return nullptr;
-    for (size_t i = Home(hash);; i = (i + 1) & mask_) {
+    for (size_t i = start & mask_;; i = (i + 1) & mask_) {
       Entry& e = entries_[i];
-      if (e.state == kEmpty) return nullptr;
-      if (e.state == kFull && e.line == line && SameText(e.order_id, order_id)) {
+      if (e.order_id.free()) return nullptr;
+      if (e.start == start && e.line == line && e.order_id.full() &&
+          SameText(e.order_id.view(), order_id)) {
         return &e;
       }
     }
   }
 
   Parts& FindOrAdd(std::string_view order_id, uint32_t line) {
-    const size_t hash = Hash(order_id, line);
-    if (Entry* e = Lookup(order_id, line, hash)) return e->parts;
+    const uint32_t start = Start(order_id, line);
+    if (Entry* e = Lookup(order_id, line, start)) return e->parts;
     if ((size_ + erased_ + 1) * 4 > entries_.size() * 3) Rebuild();
-    size_t i = Home(hash);
-    while (entries_[i].state == kFull) i = (i + 1) & mask_;
+    size_t i = start & mask_;
+    while (entries_[i].order_id.full()) i = (i + 1) & mask_;
     Entry& e = entries_[i];
-    if (e.state == kErased) --erased_;
-    e.order_id.assign(order_id.data(), order_id.size());
+    if (e.order_id.erased()) --erased_;
+    e.order_id.Assign(order_id);
     e.line = line;
-    e.state = kFull;
+    e.start = start;
     e.parts.clear();
     ++size_;
     return e.parts;
   }
 
   void Remove(Entry& e) {
-    e.state = kErased;
+    e.order_id.Erase();
     e.parts.clear();
     --size_;
     ++erased_;
@@ -158,17 +166,17 @@ class PlacedLines {
     mask_ = capacity - 1;
     erased_ = 0;
     for (Entry& e : old) {
-      if (e.state != kFull) continue;
-      size_t i = Home(Hash(e.order_id, e.line));
-      while (entries_[i].state != kEmpty) i = (i + 1) & mask_;
+      if (!e.order_id.full()) continue;
+      size_t i = e.start & mask_;
+      while (!entries_[i].order_id.free()) i = (i + 1) & mask_;
       entries_[i] = std::move(e);
     }
   }
 
   std::vector<Entry> entries_;  // a power of two of them, or none
   size_t mask_ = 0;
-  size_t size_ = 0;    // entries kFull
-  size_t erased_ = 0;  // entries kErased
+  size_t size_ = 0;    // entries with a full key
+  size_t erased_ = 0;  // entries with an erased key
 };
 
 }  // namespace orderflow

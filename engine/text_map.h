@@ -3,8 +3,8 @@
 // each holding its key (inline while short) beside its value, so a lookup
 // reads the one place it lands on, where a table with a separate control
 // array reads that array and then the slot. A key takes 16 bytes (up to
-// 15 characters in place), so that an entry with a 48-byte value is one
-// 64-byte cache line, not parts of two.
+// 15 characters in place: engine/text_key.h), so that an entry with a
+// 48-byte value is one 64-byte cache line, not parts of two.
 //
 // Contract:
 //  - Find(key) is the key's value, or nullptr; operator[] finds it or adds
@@ -21,12 +21,12 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "engine/string_map.h"
+#include "engine/text_key.h"
 
 namespace orderflow {
 
@@ -64,71 +64,8 @@ class TextMap {
  private:
   static constexpr size_t kNowhere = ~size_t{0};
 
-  // An entry's key in 16 bytes: up to 15 characters in place with their
-  // count in the last byte, or a longer key on the heap (its address and
-  // its size, 32 bits, in place, the last byte kOnHeap: keys are names
-  // from records, far below 4 GiB); kFree for an entry with none, whose
-  // view() is not to be asked for.
-  class Key {
-   public:
-    Key() { bytes_[kTag] = kFree; }
-    Key(const Key&) = delete;
-    Key& operator=(const Key&) = delete;
-    Key(Key&& other) noexcept { Take(other); }
-    Key& operator=(Key&& other) noexcept {
-      if (this != &other) {
-        Release();
-        Take(other);
-      }
-      return *this;
-    }
-    ~Key() { Release(); }
-
-    bool full() const { return tag() != kFree; }
-    std::string_view view() const {
-      if (tag() != kOnHeap) return std::string_view(bytes_, tag());
-      const char* data;
-      uint32_t size;
-      std::memcpy(&data, bytes_, sizeof data);
-      std::memcpy(&size, bytes_ + sizeof data, sizeof size);
-      return std::string_view(data, size);
-    }
-    void Assign(std::string_view text) {
-      Release();
-      if (text.size() <= kInPlace) {
-        if (!text.empty()) std::memcpy(bytes_, text.data(), text.size());
-        bytes_[kTag] = static_cast<char>(text.size());
-        return;
-      }
-      char* const data = new char[text.size()];
-      std::memcpy(data, text.data(), text.size());
-      const auto size = static_cast<uint32_t>(text.size());
-      std::memcpy(bytes_, &data, sizeof data);
-      std::memcpy(bytes_ + sizeof data, &size, sizeof size);
-      bytes_[kTag] = static_cast<char>(kOnHeap);
-    }
-
-   private:
-    static constexpr size_t kTag = 15, kInPlace = 15;
-    static constexpr unsigned char kOnHeap = 0xFF, kFree = 0xFE;
-    unsigned char tag() const { return static_cast<unsigned char>(bytes_[kTag]); }
-    void Take(Key& other) {
-      std::memcpy(bytes_, other.bytes_, sizeof bytes_);
-      other.bytes_[kTag] = static_cast<char>(kFree);
-    }
-    void Release() {
-      if (tag() == kOnHeap) {
-        char* data;
-        std::memcpy(&data, bytes_, sizeof data);
-        delete[] data;
-      }
-      bytes_[kTag] = static_cast<char>(kFree);
-    }
-    alignas(8) char bytes_[16];
-  };
-  static_assert(sizeof(Key) == 16);
   struct Entry {
-    Key key;
+    TextKey key;
     V value{};
   };
 
