@@ -25,6 +25,7 @@
 // tasks leave it out. With warehouses the lines are amended line by line
 // (order_amendments_sourced.cc).
 #include <algorithm>
+#include <memory>
 
 #include "engine/dead_letter.h"
 #include "engine/order_shard.h"
@@ -108,9 +109,9 @@ void OrderShard::ApplyAmendment(Order& order, const v1::OrderAmended& amendment,
   SendAmendmentResult(order, amendment, {}, out);
   metrics_.OnAmendment(true);
   if (amendment.has_ship_to()) {
-    amendments.ship_to.clear();
-    AppendAddress(amendment.ship_to(), amendments.ship_to);
-    amendments.has_ship_to = true;
+    if (!amendments.ship_to) amendments.ship_to = std::make_unique<std::string>();
+    amendments.ship_to->clear();
+    AppendAddress(amendment.ship_to(), *amendments.ship_to);
     ship_to().Drop(order);  // the amended address stands in for it
     if (IsSourced(order)) {
       store_.SetSourcingCountry(order,
@@ -377,8 +378,8 @@ void OrderShard::UpdateTasks(const Order& order, Emitter& out) {
 }
 
 std::optional<std::string_view> OrderShard::TaskShipTo(const Order& order) const {
-  if (order.extras != nullptr && order.extras->amendments.has_ship_to) {
-    return std::string_view(order.extras->amendments.ship_to);
+  if (order.extras != nullptr && order.extras->amendments.has_ship_to()) {
+    return std::string_view(*order.extras->amendments.ship_to);
   }
   if (order.has_ship_to()) return store_.ship_to().Of(order);
   return std::nullopt;

@@ -15,6 +15,7 @@
 // CANCELLED order is recorded on the order and raises
 // DELIVERED_AFTER_CANCEL level 2 (the goods are with the customer).
 #include <algorithm>
+#include <memory>
 
 #include "engine/contacts.h"
 #include "engine/dead_letter.h"
@@ -232,8 +233,8 @@ std::string OrderShard::OrderFacts(const Order& order) const {
       facts = Cat(facts, ", tracking ", c.tracking_number);
     }
   });
-  if (HasContacts(order) && order.extras->contacts.shipped_after_cancel) {
-    const OrderContacts::AfterCancel& a = order.extras->contacts.after_cancel;
+  if (HasContacts(order) && order.extras->contacts.shipped_after_cancel()) {
+    const OrderContacts::AfterCancel& a = *order.extras->contacts.after_cancel;
     facts = Cat(facts, "; after the cancellation shipment ", a.shipment_id,
                 " was reported ", ShipmentName(a.status), " at ",
                 FormatTime(a.occurred_at));
@@ -257,8 +258,10 @@ void OrderShard::RecordShippedAfterCancel(Order& order,
                                           const v1::ShipmentEvent& shipment,
                                           Emitter& out) {
   OrderContacts& contacts = ContactsOf(order);
-  contacts.shipped_after_cancel = true;
-  OrderContacts::AfterCancel& a = contacts.after_cancel;
+  if (!contacts.after_cancel) {
+    contacts.after_cancel = std::make_unique<OrderContacts::AfterCancel>();
+  }
+  OrderContacts::AfterCancel& a = *contacts.after_cancel;
   a.shipment_id = shipment.shipment_id();
   a.status = shipment.status();
   a.occurred_at = ToMillis(shipment.occurred_at());
@@ -307,14 +310,14 @@ void OrderShard::FillContactsState(const Order& o,
     x->set_cleared(contact.cleared);
     x->set_resolved(contact.resolved);
   }
-  if (c.shipped_after_cancel) {
+  if (c.shipped_after_cancel()) {
+    const OrderContacts::AfterCancel& a = *c.after_cancel;
     cs->set_shipped_after_cancel(true);
-    cs->set_after_cancel_shipment_id(c.after_cancel.shipment_id);
-    cs->set_after_cancel_status(
-        static_cast<v1::ShipmentStatus>(c.after_cancel.status));
-    cs->set_after_cancel_occurred_at_ms(c.after_cancel.occurred_at);
-    cs->set_after_cancel_carrier(c.after_cancel.carrier);
-    cs->set_after_cancel_tracking_number(c.after_cancel.tracking_number);
+    cs->set_after_cancel_shipment_id(a.shipment_id);
+    cs->set_after_cancel_status(static_cast<v1::ShipmentStatus>(a.status));
+    cs->set_after_cancel_occurred_at_ms(a.occurred_at);
+    cs->set_after_cancel_carrier(a.carrier);
+    cs->set_after_cancel_tracking_number(a.tracking_number);
   }
 }
 
@@ -340,13 +343,15 @@ void OrderShard::RestoreContactsState(Order& o,
     contact.cleared = static_cast<uint8_t>(x.cleared() & 0x0e);
     contact.resolved = x.resolved();
   }
-  c.shipped_after_cancel = cs.shipped_after_cancel();
-  if (c.shipped_after_cancel) {
-    c.after_cancel.shipment_id = cs.after_cancel_shipment_id();
-    c.after_cancel.status = cs.after_cancel_status();
-    c.after_cancel.occurred_at = cs.after_cancel_occurred_at_ms();
-    c.after_cancel.carrier = cs.after_cancel_carrier();
-    c.after_cancel.tracking_number = cs.after_cancel_tracking_number();
+  c.after_cancel.reset();
+  if (cs.shipped_after_cancel()) {
+    c.after_cancel = std::make_unique<OrderContacts::AfterCancel>();
+    OrderContacts::AfterCancel& a = *c.after_cancel;
+    a.shipment_id = cs.after_cancel_shipment_id();
+    a.status = cs.after_cancel_status();
+    a.occurred_at = cs.after_cancel_occurred_at_ms();
+    a.carrier = cs.after_cancel_carrier();
+    a.tracking_number = cs.after_cancel_tracking_number();
   }
 }
 

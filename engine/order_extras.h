@@ -14,6 +14,7 @@
 #define ORDERFLOW_ENGINE_ORDER_EXTRAS_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -119,10 +120,12 @@ struct OrderContacts {
     std::string tracking_number;
   };
   std::vector<Contact> contacts;  // in the order they first came
-  bool shipped_after_cancel = false;
-  AfterCancel after_cancel;
+  // Null until a shipment is reported after the cancellation (rare: kept
+  // apart, so that every order's extras stay small).
+  std::unique_ptr<AfterCancel> after_cancel;
 
-  bool empty() const { return contacts.empty() && !shipped_after_cancel; }
+  bool shipped_after_cancel() const { return after_cancel != nullptr; }
+  bool empty() const { return contacts.empty() && !shipped_after_cancel(); }
 };
 
 // Rule 12: the order's holds (engine/holds.h reads them;
@@ -149,9 +152,10 @@ struct OrderAmendments {
   // repeat is recognised and changes nothing.
   std::vector<std::string> seen;
   // The address an amendment gave, protobuf binary (AppendAddress), for
-  // the tasks that follow; meaningful only with has_ship_to.
-  std::string ship_to;
-  bool has_ship_to = false;
+  // the tasks that follow; null while none did (kept apart, so that every
+  // order's extras stay small).
+  std::unique_ptr<std::string> ship_to;
+  bool has_ship_to() const { return ship_to != nullptr; }
   // An amendment changed the order's stock requests (RESIZE) and the
   // order settles when every answer is in.
   bool resize_pending = false;

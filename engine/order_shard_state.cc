@@ -1,6 +1,7 @@
 // The order shard's state as data: whole-shard snapshots, and the per-key
 // records (with change tracking) that a changelog holds.
 #include <algorithm>
+#include <memory>
 
 #include "engine/order_shard.h"
 #include "engine/order_status.h"
@@ -109,7 +110,7 @@ void OrderShard::FillOrderState(const Order& o,
     s->set_work_reported(o.work_reported);
     const OrderAmendments& a = o.extras->amendments;
     for (const std::string& id : a.seen) s->add_amendments_seen(id);
-    if (a.has_ship_to) ParseAddress(a.ship_to, s->mutable_amended_ship_to());
+    if (a.has_ship_to()) ParseAddress(*a.ship_to, s->mutable_amended_ship_to());
     s->set_resize_answers_awaited(a.resize_pending ? 1 : 0);
   }
 }
@@ -239,8 +240,11 @@ void OrderShard::RestoreOrder(const internal::v1::OrderState& s) {
       s.resize_answers_awaited() > 0) {
     OrderAmendments& a = o.Extras().amendments;
     a.seen.assign(s.amendments_seen().begin(), s.amendments_seen().end());
-    a.has_ship_to = s.has_amended_ship_to();
-    if (a.has_ship_to) AppendAddress(s.amended_ship_to(), a.ship_to);
+    a.ship_to.reset();
+    if (s.has_amended_ship_to()) {
+      a.ship_to = std::make_unique<std::string>();
+      AppendAddress(s.amended_ship_to(), *a.ship_to);
+    }
     a.resize_pending = s.resize_answers_awaited() > 0;
   }
   store_.NoteBacklogEntry(o);
