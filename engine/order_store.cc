@@ -12,9 +12,8 @@ Order& OrderStore::Create(std::string_view id) {
   OrderSlot slot;
   if (free_slots_.empty()) {
     slot = slots_used_++;
-    if (slot % kChunkSize == 0) {
-      chunks_.push_back(std::make_unique<Order[]>(kChunkSize));
-    }
+    if (slot % kChunkSize == 0) chunks_.emplace_back();
+    chunks_.back().ConstructNext();
   } else {
     slot = free_slots_.back();
     free_slots_.pop_back();
