@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "engine/sha256.h"
+#include "engine/string_map.h"
 #include "engine/text.h"
 #include "engine/utf8.h"
 
@@ -69,7 +70,7 @@ void DeadLetter(const RecordSource& source, std::string_view reason,
 
 bool KeyMatches(const RecordSource& source, std::string_view id,
                 std::string_view id_field, EpochMillis now, Emitter& out) {
-  if (source.key.empty() || source.key == id) return true;
+  if (source.key.empty() || SameText(source.key, id)) return true;
   DeadLetter(source, "KEY_MISMATCH",
              Cat("record key '", ValidUtf8(source.key), "' differs from ",
                           id_field, " '", id, "'"),

@@ -27,6 +27,7 @@
 #include "engine/order_shard.h"
 #include "engine/order_status.h"
 #include "engine/parcels.h"
+#include "engine/string_map.h"
 #include "engine/text.h"
 
 namespace orderflow {
@@ -117,7 +118,7 @@ bool OrderShard::ApplyParcel(Order& order, const v1::ShipmentEvent& shipment,
                           " is not > 0"));
     }
     size_t i = 0;
-    while (i < order.lines.size() && order.LineId(i) != l.line_id()) ++i;
+    while (i < order.lines.size() && !SameText(order.LineId(i), l.line_id())) ++i;
     if (i == order.lines.size()) {
       return mismatch(Cat("order ", order.id, " has no line ", l.line_id()));
     }
@@ -167,7 +168,7 @@ bool OrderShard::ApplyParcel(Order& order, const v1::ShipmentEvent& shipment,
 
   const v1::ShipmentStatus event = shipment.status();
   auto parcel = std::find_if(p.parcels.begin(), p.parcels.end(), [&](const auto& x) {
-    return x.shipment_id == shipment.shipment_id();
+    return SameText(x.shipment_id, shipment.shipment_id());
   });
   if (parcel != p.parcels.end()) {
     if (!named.empty() && Sorted(named) != Sorted(parcel->lines)) {

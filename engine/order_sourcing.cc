@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "engine/order_shard.h"
+#include "engine/string_map.h"
 
 namespace orderflow {
 
@@ -87,10 +88,12 @@ void OrderShard::AskLine(const Order& order, uint32_t i,
 
 std::optional<std::string_view> OrderShard::TaskIdRest(const Order& order,
                                                        std::string_view task_id) {
+  // (Compared with SameText, as every shipment event of a sourced order
+  // asks this two or three times: no library call for short text.)
   constexpr std::string_view kDelivery = "/delivery";
   if (task_id.size() < order.id.size() + kDelivery.size() ||
-      task_id.substr(0, order.id.size()) != order.id ||
-      task_id.substr(order.id.size(), kDelivery.size()) != kDelivery) {
+      !SameText(task_id.substr(0, order.id.size()), order.id) ||
+      !SameText(task_id.substr(order.id.size(), kDelivery.size()), kDelivery)) {
     return std::nullopt;
   }
   return task_id.substr(order.id.size() + kDelivery.size());
@@ -100,17 +103,21 @@ bool OrderShard::PartIsInTaskRest(const LinePart& part,
                                   std::string_view rest) const {
   if (part.task == 0 || part.warehouse == LineSourcing::kNowhere) return false;
   const std::string_view warehouse = config_.sourcing.warehouses[part.warehouse].id;
-  const auto take = [&rest](std::string_view piece) {
-    if (rest.substr(0, piece.size()) != piece) return false;
-    rest.remove_prefix(piece.size());
+  const auto take_slash = [&rest] {
+    if (rest.empty() || rest.front() != '/') return false;
+    rest.remove_prefix(1);
     return true;
   };
   if (warehouse.empty()) return rest.empty();
-  if (!take("/") || !take(warehouse)) return false;
+  if (!take_slash() || rest.size() < warehouse.size() ||
+      !SameText(rest.substr(0, warehouse.size()), warehouse)) {
+    return false;
+  }
+  rest.remove_prefix(warehouse.size());
   if (part.task <= 1) return rest.empty();
   char digits[8];
   const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, part.task);
-  return take("/") && rest == std::string_view(digits, end - digits);
+  return take_slash() && SameText(rest, std::string_view(digits, end - digits));
 }
 
 std::vector<std::pair<uint32_t, int32_t>> OrderShard::SourcedTaskLines(
