@@ -26,6 +26,7 @@
 #include "engine/escalations.h"
 #include "engine/invoices.h"
 #include "engine/order_extras.h"
+#include "engine/text_key.h"
 #include "engine/time.h"
 #include "orderflow/v1/orderflow.pb.h"
 
@@ -91,7 +92,7 @@ struct Order {
     std::vector<std::pair<std::string, uint64_t>> seen;  // id, fingerprint
   };
 
-  std::string id;
+  TextKey id;  // inline up to 15 characters; reads as its text (text_key.h)
   ByteEnum<v1::OrderStatus> status = v1::ORDER_STATUS_UNSPECIFIED;
   // Any int32 on a rejected order (review refuses a value the enum lacks):
   // one past a byte reads back as ByteEnum's kOutOfRange.

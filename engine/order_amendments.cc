@@ -162,7 +162,7 @@ std::vector<std::string> OrderShard::AmendmentProblems(
   // (a line of quantity 0 is removed, not reviewed), and stand-ins for
   // what the order does not keep and review passed at acceptance.
   v1::OrderPlaced amended;
-  amended.set_order_id(order.id);
+  amended.set_order_id(std::string(order.id.view()));
   amended.set_customer_id("-");
   SetTimestamp(order.placed_at, amended.mutable_placed_at());
   amended.set_service_level(amendment.service_level() !=
@@ -232,7 +232,7 @@ void OrderShard::SendAmendmentResult(const Order& order,
                                      std::vector<std::string> reasons,
                                      Emitter& out) {
   v1::AmendmentResult result;
-  result.set_order_id(order.id);
+  result.set_order_id(std::string(order.id.view()));
   result.set_amendment_id(amendment.amendment_id());
   result.set_outcome(reasons.empty() ? v1::AMENDMENT_OUTCOME_APPLIED
                                      : v1::AMENDMENT_OUTCOME_REJECTED);

@@ -157,7 +157,7 @@ void OrderShard::EscalateContact(const Order& order,
                                  Emitter& out) {
   v1::Escalation& e = escalation_message_;
   e.set_escalation_id(ContactEscalationId(order, contact.contact_id, level));
-  e.set_order_id(order.id);
+  e.set_order_id(std::string(order.id.view()));
   e.set_kind(v1::ESCALATION_KIND_CUSTOMER_CONTACT);
   e.set_level(level);
   e.set_state(state);

@@ -17,7 +17,7 @@ void OrderShard::Escalate(const Order& order, Rung rung,
                           std::string message, Emitter& out) {
   v1::Escalation& e = escalation_message_;
   e.set_escalation_id(EscalationId(order.id, rung, order.placed_at));
-  e.set_order_id(order.id);
+  e.set_order_id(std::string(order.id.view()));
   e.set_kind(KindOf(rung));
   e.set_level(LevelOf(rung));
   e.set_state(state);

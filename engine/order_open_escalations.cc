@@ -31,7 +31,7 @@ void OrderShard::ForEachOpenEscalation(
                         EpochMillis detected_at, std::string_view root_cause) {
     e.Clear();
     e.set_escalation_id(std::move(id));
-    e.set_order_id(order.id);
+    e.set_order_id(std::string(order.id.view()));
     e.set_kind(kind);
     e.set_level(level);
     e.set_state(v1::ESCALATION_STATE_RAISED);

@@ -14,7 +14,7 @@ using internal::v1::EarlyRecord;
 
 void OrderShard::FillOrderState(const Order& o,
                                 internal::v1::OrderState* s) const {
-  s->set_order_id(o.id);
+  s->set_order_id(std::string(o.id.view()));
   s->set_status(o.status);
   s->set_service_level(o.level);
   s->set_placed_at_ms(o.placed_at);
@@ -120,7 +120,7 @@ internal::v1::OrderShardSnapshot OrderShard::Snapshot() const {
   sorted.reserve(store_.size());
   store_.ForEach([&](const Order& order) { sorted.push_back(&order); });
   std::sort(sorted.begin(), sorted.end(),
-            [](const Order* a, const Order* b) { return a->id < b->id; });
+            [](const Order* a, const Order* b) { return a->id.view() < b->id.view(); });
   internal::v1::OrderShardSnapshot snap;
   snap.set_clock_ms(clock_);
   for (const Order* o : sorted) {

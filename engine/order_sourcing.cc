@@ -91,12 +91,13 @@ std::optional<std::string_view> OrderShard::TaskIdRest(const Order& order,
   // (Compared with SameText, as every shipment event of a sourced order
   // asks this two or three times: no library call for short text.)
   constexpr std::string_view kDelivery = "/delivery";
-  if (task_id.size() < order.id.size() + kDelivery.size() ||
-      !SameText(task_id.substr(0, order.id.size()), order.id) ||
-      !SameText(task_id.substr(order.id.size(), kDelivery.size()), kDelivery)) {
+  const std::string_view id = order.id;
+  if (task_id.size() < id.size() + kDelivery.size() ||
+      !SameText(task_id.substr(0, id.size()), id) ||
+      !SameText(task_id.substr(id.size(), kDelivery.size()), kDelivery)) {
     return std::nullopt;
   }
-  return task_id.substr(order.id.size() + kDelivery.size());
+  return task_id.substr(id.size() + kDelivery.size());
 }
 
 bool OrderShard::PartIsInTaskRest(const LinePart& part,

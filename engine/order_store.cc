@@ -19,7 +19,7 @@ Order& OrderStore::Create(std::string_view id) {
     free_slots_.pop_back();
   }
   Order& order = At(slot);
-  order.id.assign(id);
+  order.id.Assign(id);
   order.slot = slot;  // generation: kept from the slot's last order
   index_.Insert(HashText(id), slot);
   return order;

@@ -2,13 +2,15 @@
 // bytes: up to 15 characters in place with their count in the last byte,
 // or a longer key on the heap (its address and its size, 32 bits, in
 // place, the last byte kOnHeap: keys are ids and names from records, far
-// below 4 GiB). A key that holds no text is free (never used) or erased (a
-// tombstone, for a table that erases); view() is not to be asked of
-// either.
+// below 4 GiB). A key that holds no text is free (never used, or cleared)
+// or erased (a tombstone, for a table that erases); either reads as empty
+// text.
 //
 // Contract:
 //  - A default key is free. Assign makes it full; Erase makes a full key
 //    erased (and frees its heap text).
+//  - view() is the text: empty for a free or erased key. A key converts
+//    to its text where one is expected (an order's id, Order::id).
 //  - Moving a key moves its text (a copy of 16 bytes) and leaves the
 //    source free; keys are not copied.
 //
@@ -44,8 +46,11 @@ class TextKey {
   bool free() const { return tag() == kFree; }
   bool erased() const { return tag() == kErased; }
 
+  // The text, where a key stands for it (an order's id).
+  operator std::string_view() const { return view(); }  // NOLINT: reads as its text
   std::string_view view() const {
-    if (tag() != kOnHeap) return std::string_view(bytes_, tag());
+    if (tag() <= kInPlace) return std::string_view(bytes_, tag());
+    if (tag() != kOnHeap) return {};  // free or erased
     const char* data;
     uint32_t size;
     std::memcpy(&data, bytes_, sizeof data);

@@ -29,7 +29,7 @@ void TimerQueue::AddTie(const Timer& timer) {
   // An entry that is already there (an order that moved away and back)
   // may be added again: the first of the two to fire moves the order's
   // timer, which leaves the other dead.
-  ties_.push_back({timer, store_.At(timer.slot).id});
+  ties_.push_back({timer, std::string(store_.At(timer.slot).id.view())});
   std::push_heap(ties_.begin(), ties_.end(), LaterId);
 }
 
@@ -64,7 +64,7 @@ void TimerQueue::NextTies() {
     const Timer t = heap_.front();
     std::pop_heap(heap_.begin(), heap_.end(), DueLater);
     heap_.pop_back();
-    if (Live(t)) ties_.push_back({t, store_.At(t.slot).id});
+    if (Live(t)) ties_.push_back({t, std::string(store_.At(t.slot).id.view())});
   }
   std::make_heap(ties_.begin(), ties_.end(), LaterId);
 }

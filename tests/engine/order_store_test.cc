@@ -48,8 +48,8 @@ TEST(OrderStoreTest, AgreesWithAMapThroughForgettingAndSlotReuse) {
     size_t seen = 0;
     store.ForEach([&](const Order& order) {
       ++seen;
-      const auto it = model.find(order.id);
-      ASSERT_NE(it, model.end()) << order.id;
+      const auto it = model.find(std::string(order.id.view()));
+      ASSERT_NE(it, model.end()) << order.id.view();
       EXPECT_EQ(&order, it->second.order);
     });
     EXPECT_EQ(seen, model.size());
@@ -72,7 +72,7 @@ TEST(OrderStoreTest, AgreesWithAMapThroughForgettingAndSlotReuse) {
     ASSERT_EQ(found != nullptr, it != model.end()) << id;
     if (it == model.end()) {
       Order& order = store.Create(id);
-      EXPECT_EQ(order.id, id);
+      EXPECT_EQ(order.id.view(), id);
       EXPECT_EQ(order.status, v1::ORDER_STATUS_UNSPECIFIED);
       if (!freed.empty()) {  // a freed slot first, the last freed
         EXPECT_EQ(order.slot, freed.back());
@@ -96,7 +96,7 @@ TEST(OrderStoreTest, AgreesWithAMapThroughForgettingAndSlotReuse) {
     if (rng.Pick(2) == 0) {
       store.Forget(*found);
       EXPECT_EQ(found->generation, kept.generation + 1);
-      EXPECT_TRUE(found->id.empty());
+      EXPECT_TRUE(found->id.view().empty());
       generations[kept.slot] = kept.generation + 1;
       freed.push_back(kept.slot);
       model.erase(it);
@@ -151,8 +151,8 @@ TEST(ShipToAddressesTest, EveryOrderReadsTheAddressItKept) {
   Rng rng;
   auto check_all = [&] {
     for (const auto& [order, bytes] : model) {
-      ASSERT_EQ(order->has_ship_to(), bytes.has_value()) << order->id;
-      EXPECT_EQ(addresses.Of(*order), bytes.value_or("")) << order->id;
+      ASSERT_EQ(order->has_ship_to(), bytes.has_value()) << order->id.view();
+      EXPECT_EQ(addresses.Of(*order), bytes.value_or("")) << order->id.view();
     }
   };
   for (int step = 0; step < 20000; ++step) {

@@ -1,8 +1,9 @@
-// TextKey's three states and its text, in place and on the heap, through
+// TextKey's three states and its text (empty unless full), in place and on the heap, through
 // assignment, moves and erasure.
 #include "engine/text_key.h"
 
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "gtest/gtest.h"
@@ -17,15 +18,19 @@ TEST(TextKeyTest, IsFreeThenFullThenErased) {
     EXPECT_TRUE(key.free());
     EXPECT_FALSE(key.full());
     EXPECT_FALSE(key.erased());
+    EXPECT_EQ(key.view(), "");
     key.Assign(text);
     EXPECT_TRUE(key.full()) << length;
     EXPECT_FALSE(key.free());
     EXPECT_FALSE(key.erased());
     EXPECT_EQ(key.view(), text);
+    const std::string_view as_text = key;  // converts to its text
+    EXPECT_EQ(as_text, text);
     key.Erase();
     EXPECT_TRUE(key.erased()) << length;
     EXPECT_FALSE(key.full());
     EXPECT_FALSE(key.free());
+    EXPECT_EQ(key.view(), "");
     key.Assign(text + "x");  // a tombstone is used again
     EXPECT_TRUE(key.full());
     EXPECT_EQ(key.view(), text + "x");

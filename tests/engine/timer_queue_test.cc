@@ -35,11 +35,13 @@ class TimerQueueTest : public ::testing::Test {
 
   // Sets the order's timer, in the queue and in the model.
   void Move(Order& order, EpochMillis due) {
-    if (order.timer_due != kNever) model_.erase({order.timer_due, order.id});
+    if (order.timer_due != kNever) {
+      model_.erase({order.timer_due, std::string(order.id.view())});
+    }
     order.timer_due = due;
     if (due == kNever) return;
     timers_.Add(order);
-    model_.insert({due, order.id});
+    model_.insert({due, std::string(order.id.view())});
   }
 
   // Fires the front, as the shard does: the order's timer ends (the shard
@@ -50,7 +52,7 @@ class TimerQueueTest : public ::testing::Test {
     if (front == nullptr) return;
     Order& order = store_.At(front->slot);
     ASSERT_EQ(front->due, model_.begin()->first);
-    ASSERT_EQ(order.id, model_.begin()->second);
+    ASSERT_EQ(order.id.view(), model_.begin()->second);
     ASSERT_EQ(order.timer_due, front->due);
     timers_.PopFront();
     model_.erase(model_.begin());
@@ -86,7 +88,9 @@ TEST_F(TimerQueueTest, FiresTheLiveTimersInDueThenIdOrder) {
     } else if (op < 72) {
       const size_t i = Pick(orders_.size());
       Order& order = *orders_[i];
-      if (order.timer_due != kNever) model_.erase({order.timer_due, order.id});
+      if (order.timer_due != kNever) {
+      model_.erase({order.timer_due, std::string(order.id.view())});
+    }
       store_.Forget(order);  // its entries die with the generation
       orders_.erase(orders_.begin() + static_cast<std::ptrdiff_t>(i));
     } else {
