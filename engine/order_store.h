@@ -125,14 +125,14 @@ class OrderStore {
   const ShipmentCarriers& carriers() const { return carriers_; }
 
  private:
-  // A chunk is as many orders as fit in 224 KiB (less 16 bytes, as when
-  // it was an array with new[]'s count): 1.75 times a power of two, a size
-  // class of allocators that round large blocks up to a quarter of a power
-  // of two (jemalloc, which `orderflow` runs with), so no chunk carries an
-  // unused tail (1024 orders would leave a tenth of each chunk unused).
+  // A chunk is as many orders as fit in 224 KiB: 1.75 times a power of
+  // two, a size class of allocators that round large blocks up to a
+  // quarter of a power of two (jemalloc, which `orderflow` runs with), so
+  // no chunk carries an unused tail (a power of two of orders would leave
+  // part of its block unused unless an order's size divided it).
   static constexpr size_t kChunkBytes = 224 * 1024;
   static constexpr OrderSlot kChunkSize =
-      static_cast<OrderSlot>((kChunkBytes - 16) / sizeof(Order));
+      static_cast<OrderSlot>(kChunkBytes / sizeof(Order));
 
   // The room of kChunkSize orders, each constructed when its slot is first
   // handed out (Create), not the whole chunk at once: a new order is
