@@ -119,8 +119,9 @@ internal::v1::OrderShardSnapshot OrderShard::Snapshot() const {
   std::vector<const Order*> sorted;
   sorted.reserve(store_.size());
   store_.ForEach([&](const Order& order) { sorted.push_back(&order); });
-  std::sort(sorted.begin(), sorted.end(),
-            [](const Order* a, const Order* b) { return a->id.view() < b->id.view(); });
+  std::sort(sorted.begin(), sorted.end(), [](const Order* a, const Order* b) {
+    return a->id.view() < b->id.view();
+  });
   internal::v1::OrderShardSnapshot snap;
   snap.set_clock_ms(clock_);
   for (const Order* o : sorted) {

@@ -42,7 +42,7 @@ class TextKey {
   }
   ~TextKey() { Release(); }
 
-  bool full() const { return tag() <= kInPlace || tag() == kOnHeap; }
+  bool full() const { return tag() <= kInPlace || on_heap(); }
   bool free() const { return tag() == kFree; }
   bool erased() const { return tag() == kErased; }
 
@@ -50,7 +50,7 @@ class TextKey {
   operator std::string_view() const { return view(); }  // NOLINT: reads as its text
   std::string_view view() const {
     if (tag() <= kInPlace) return std::string_view(bytes_, tag());
-    if (tag() != kOnHeap) return {};  // free or erased
+    if (!on_heap()) return {};  // free or erased
     const char* data;
     uint32_t size;
     std::memcpy(&data, bytes_, sizeof data);
