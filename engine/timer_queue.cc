@@ -18,7 +18,12 @@ void TimerQueue::Add(const Order& order) {
     std::push_heap(heap_.begin(), heap_.end(), DueLater);
   } else {
     if (start != last_start_) {
-      last_bucket_ = &buckets_[start];
+      const auto [at, added] = buckets_.try_emplace(start);
+      if (added) {
+        starts_.push_back(start);
+        std::push_heap(starts_.begin(), starts_.end(), std::greater<>());
+      }
+      last_bucket_ = &at->second;
       last_start_ = start;
     }
     last_bucket_->push_back(timer);
@@ -53,9 +58,12 @@ void TimerQueue::NextTies() {
       heap_start_ = kNever;
       return;
     }
-    heap_start_ = buckets_.begin()->first;
-    heap_ = std::move(buckets_.begin()->second);
-    buckets_.erase(buckets_.begin());
+    heap_start_ = starts_.front();
+    std::pop_heap(starts_.begin(), starts_.end(), std::greater<>());
+    starts_.pop_back();
+    const auto bucket = buckets_.find(heap_start_);
+    heap_ = std::move(bucket->second);
+    buckets_.erase(bucket);
     last_start_ = kNever;
     std::make_heap(heap_.begin(), heap_.end(), DueLater);
   }
@@ -77,6 +85,7 @@ const TimerQueue::Timer* TimerQueue::Front() {
 
 void TimerQueue::Clear() {
   buckets_.clear();
+  starts_.clear();
   last_start_ = kNever;
   heap_.clear();
   heap_start_ = kNever;

@@ -38,10 +38,11 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
-#include "absl/container/btree_map.h"
+#include "absl/container/flat_hash_map.h"
 #include "engine/order.h"
 #include "engine/order_store.h"
 #include "engine/time.h"
@@ -95,10 +96,15 @@ class TimerQueue {
   void TiesBackToHeap();
 
   const OrderStore& store_;
-  absl::btree_map<EpochMillis, std::vector<Timer>> buckets_;  // by start
+  // The buckets by start, found with one hash probe (an order's deadlines
+  // fall in any of thousands of minutes, and a sorted map's search was
+  // most of what adding a timer cost), and their starts in a heap, the
+  // earliest on top.
+  absl::flat_hash_map<EpochMillis, std::vector<Timer>> buckets_;
+  std::vector<EpochMillis> starts_;
   // The bucket the last timer went to (timers added one after another
   // often share their minute); forgotten when a bucket leaves buckets_,
-  // which may move the others.
+  // and found again after another comes, as either may move the others.
   EpochMillis last_start_ = kNever;
   std::vector<Timer>* last_bucket_ = nullptr;
   // Every timer before buckets_'s: those of the bucket starting at
