@@ -67,9 +67,14 @@ class OrderStore {
     return const_cast<Order*>(std::as_const(*this).Find(id));
   }
   const Order* Find(std::string_view id) const {
+    // The slot's entries beside the order are fetched while its id is
+    // compared: they are read again soon after most lookups (a status
+    // change notes the order's backlog entry; a shipment its carrier).
     const std::optional<OrderSlot> slot = index_.Find(
-        id, HashText(id),
-        [this](OrderSlot s) -> std::string_view { return At(s).id; });
+        id, HashText(id), [this](OrderSlot s) -> std::string_view {
+          PrefetchBeside(s);
+          return At(s).id;
+        });
     return slot ? &At(*slot) : nullptr;
   }
   // A new order with this id (which must not be in the store), in a slot.
@@ -176,6 +181,10 @@ class OrderStore {
   };
   static_assert(sizeof(BacklogEntry) == 8);
   std::vector<BacklogEntry> backlog_entries_;  // by slot
+  void PrefetchBeside(OrderSlot slot) const {
+    if (slot < backlog_entries_.size()) __builtin_prefetch(&backlog_entries_[slot]);
+    carriers_.Prefetch(slot);
+  }
   std::vector<SkuId> sourcing_countries_;      // by slot
 
   // Each name twice: by id, and as the key of the lookup table, where a
