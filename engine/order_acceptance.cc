@@ -19,6 +19,9 @@ using internal::v1::EarlyRecord;
 
 void OrderShard::OnOrderPlaced(const v1::OrderPlaced& placed,
                                const RecordSource& source, Emitter& out) {
+  // Each line's SKU is interned once the order is encoded, checked and
+  // created: its lookup starts now, so that its cache miss overlaps that.
+  for (const v1::OrderLine& line : placed.lines()) store_.PrefetchIntern(line.sku());
   std::string_view id = placed.order_id();
   if (id.empty()) id = source.key;
   if (id.empty()) {
@@ -99,7 +102,8 @@ void OrderShard::Accept(Order& order, const v1::OrderPlaced& placed,
     order.awaiting_answers = static_cast<uint16_t>(order.lines.size());
     for (uint32_t i = 0; i < order.lines.size(); ++i) {
       AskLine(order, i, AllocationRequest::ACTION_RESERVE,
-              placed.ship_to().country(), out);
+              placed.ship_to().country(), out, 0, LineSourcing::kNowhere,
+              placed.lines(static_cast<int>(i)).sku());
     }
   } else {
     // One answer per distinct SKU (AskInventory's requests).

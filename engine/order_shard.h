@@ -332,10 +332,12 @@ class OrderShard {
   // default) is the whole line. A part only for RELEASE and CONSUME of a
   // line reserved whole (rule 10: a parcel consumes what it carries).
   // `at`: the warehouse named (its units there are taken first), if not
-  // the line's first.
+  // the line's first. `sku`: the line's SKU name, when the caller has it
+  // at hand (the order being accepted); empty: read from the store, whose
+  // copy of an old order's name is seldom in cache.
   void AskLine(const Order& order, uint32_t line, StockRequest::Action action,
                std::string_view country, Emitter& out, int64_t units = 0,
-               uint16_t at = LineSourcing::kNowhere);
+               uint16_t at = LineSourcing::kNowhere, std::string_view sku = {});
   // One warehouse's part of a sourced order's line: the whole line unless
   // split_lines took it from several (`part` 0 is the line's first).
   struct LinePart {

@@ -62,9 +62,11 @@ std::vector<std::pair<uint16_t, uint16_t>> OrderShard::CreatedTasks(
 
 void OrderShard::AskLine(const Order& order, uint32_t i,
                          StockRequest::Action action, std::string_view country,
-                         Emitter& out, int64_t units, uint16_t at) {
+                         Emitter& out, int64_t units, uint16_t at,
+                         std::string_view sku) {
   StockRequest& r = RequestFor(order, action);
-  r.sku = SkuName(order.lines[i].sku);
+  if (sku.empty()) sku = SkuName(order.lines[i].sku);
+  r.sku.assign(sku.data(), sku.size());
   r.quantity = units > 0 ? units : order.lines[i].quantity;
   r.line = i;
   const uint16_t w =

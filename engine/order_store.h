@@ -100,6 +100,8 @@ class OrderStore {
   }
 
   SkuId Intern(std::string_view name);
+  // Starts reading where Intern(name) looks, for an Intern soon after.
+  void PrefetchIntern(std::string_view name) const { ids_.Prefetch(name); }
   // Intern for an order's currency and for its ship-to country: orders
   // come in a few of each (and most in one), so the code interned last of
   // each kind is remembered and found again without a lookup.
