@@ -150,8 +150,9 @@ class InventoryShard {
   // What a SKU keeps only with warehouses configured.
   struct Sourced {
     // Per configured warehouse, in configuration order: in place for up
-    // to four warehouses (read for every request of the SKU).
-    absl::InlinedVector<AtWarehouse, 4> at;
+    // to three warehouses (read for every request of the SKU), so that a
+    // SKU's Sourced is 128 bytes, two whole cache lines.
+    absl::InlinedVector<AtWarehouse, 3> at;
     // Units of lines reserved whole, and with split_lines every part of a
     // line (waiting or not), by (order id, line, warehouse): a RELEASE or
     // CONSUME finds where, whatever the order stage had heard by then.
@@ -166,6 +167,7 @@ class InventoryShard {
     };
     absl::btree_map<std::pair<std::string, uint32_t>, Rank> preemptible;
   };
+  static_assert(sizeof(Sourced) == 128);
   struct Sku {
     int64_t on_hand = 0;
     int64_t reserved = 0;
