@@ -78,9 +78,10 @@ void OrderShard::Accept(Order& order, const v1::OrderPlaced& placed,
   order.promise = PromiseFor(placed, config_);
   order.lines.reserve(placed.lines_size());
   for (const v1::OrderLine& line : placed.lines()) {
-    order.AddLine(line.line_id(), store_.Intern(line.sku()),
-                  static_cast<int32_t>(line.quantity()), line.unit_price_minor(),
-                  false);
+    const SkuId sku = store_.Intern(line.sku());
+    store_.PrefetchName(sku);
+    order.AddLine(line.line_id(), sku, static_cast<int32_t>(line.quantity()),
+                  line.unit_price_minor(), false);
   }
   ship_to().KeepEncoded(order, placed.ship_to());
   SetStatus(order, v1::ORDER_STATUS_ACCEPTED, {}, out);

@@ -102,6 +102,8 @@ class OrderStore {
   SkuId Intern(std::string_view name);
   // Starts reading where Intern(name) looks, for an Intern soon after.
   void PrefetchIntern(std::string_view name) const { ids_.Prefetch(name); }
+  // Starts reading Name(id), for a read soon after.
+  void PrefetchName(SkuId id) const { __builtin_prefetch(&names_[id]); }
   // Intern for an order's currency and for its ship-to country: orders
   // come in a few of each (and most in one), so the code interned last of
   // each kind is remembered and found again without a lookup.
