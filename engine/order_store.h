@@ -185,10 +185,6 @@ class OrderStore {
   };
   static_assert(sizeof(BacklogEntry) == 8);
   std::vector<BacklogEntry> backlog_entries_;  // by slot
-  void PrefetchBeside(OrderSlot slot) const {
-    if (slot < backlog_entries_.size()) __builtin_prefetch(&backlog_entries_[slot]);
-    carriers_.Prefetch(slot);
-  }
   std::vector<SkuId> sourcing_countries_;      // by slot
 
   // Each name twice: by id, and as the key of the lookup table, where a
@@ -205,6 +201,12 @@ class OrderStore {
 
   ShipToAddresses ship_to_;
   ShipmentCarriers carriers_;  // by slot
+
+  // Starts reading the slot's entries beside its order (Find).
+  void PrefetchBeside(OrderSlot slot) const {
+    if (slot < backlog_entries_.size()) __builtin_prefetch(&backlog_entries_[slot]);
+    carriers_.Prefetch(slot);
+  }
 };
 
 }  // namespace orderflow

@@ -1,5 +1,5 @@
-// TextKey's three states and its text (empty unless full), in place and on the heap, through
-// assignment, moves and erasure.
+// TextKey's three states and its text (empty unless full), in place and
+// on the heap, through assignment, moves and erasure.
 #include "engine/text_key.h"
 
 #include <string>

@@ -89,8 +89,8 @@ TEST_F(TimerQueueTest, FiresTheLiveTimersInDueThenIdOrder) {
       const size_t i = Pick(orders_.size());
       Order& order = *orders_[i];
       if (order.timer_due != kNever) {
-      model_.erase({order.timer_due, std::string(order.id.view())});
-    }
+        model_.erase({order.timer_due, std::string(order.id.view())});
+      }
       store_.Forget(order);  // its entries die with the generation
       orders_.erase(orders_.begin() + static_cast<std::ptrdiff_t>(i));
     } else {
