@@ -22,6 +22,7 @@ Order& OrderStore::Create(std::string_view id) {
   order.id.Assign(id);
   order.slot = slot;  // generation: kept from the slot's last order
   index_.Insert(HashText(id), slot);
+  last_ = slot;
   return order;
 }
 
@@ -31,6 +32,7 @@ void OrderStore::Forget(Order& order) {
   const OrderSlot slot = order.slot;
   const uint32_t generation = order.generation;
   index_.Erase(HashText(order.id), slot);
+  if (last_ == slot) last_ = kNoSlot;
   if (slot < backlog_entries_.size()) backlog_entries_[slot] = {};
   if (slot < sourcing_countries_.size()) sourcing_countries_[slot] = 0;
   order = Order{};  // its timer entries die with the generation
@@ -42,6 +44,7 @@ void OrderStore::Clear() {
   ship_to_.Clear();  // its order goes
   carriers_.Clear();
   index_.Clear();
+  last_ = kNoSlot;
   chunks_.clear();
   backlog_entries_.clear();
   sourcing_countries_.clear();

@@ -67,6 +67,9 @@ class OrderStore {
     return const_cast<Order*>(std::as_const(*this).Find(id));
   }
   const Order* Find(std::string_view id) const {
+    // The order found or created last is tried first, without a lookup:
+    // an order's answers from inventory come right after it is accepted.
+    if (last_ != kNoSlot && SameText(At(last_).id, id)) return &At(last_);
     // The slot's entries beside the order are fetched while its id is
     // compared: they are read again soon after most lookups (a status
     // change notes the order's backlog entry; a shipment its carrier).
@@ -75,7 +78,9 @@ class OrderStore {
           PrefetchBeside(s);
           return At(s).id;
         });
-    return slot ? &At(*slot) : nullptr;
+    if (!slot) return nullptr;
+    last_ = *slot;
+    return &At(*slot);
   }
   // A new order with this id (which must not be in the store), in a slot.
   Order& Create(std::string_view id);
@@ -171,6 +176,10 @@ class OrderStore {
     OrderSlot constructed_ = 0;
   };
   std::vector<Chunk> chunks_;
+  // The slot of the order found or created last, while it holds that
+  // order (kNoSlot: none).
+  static constexpr OrderSlot kNoSlot = ~OrderSlot{0};
+  mutable OrderSlot last_ = kNoSlot;
   OrderSlot slots_used_ = 0;  // slots ever handed out; the rest of the last chunk is free
   std::vector<OrderSlot> free_slots_;
   SlotIndex index_;  // the orders' slots by id

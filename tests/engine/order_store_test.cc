@@ -116,6 +116,39 @@ TEST(OrderStoreTest, AgreesWithAMapThroughForgettingAndSlotReuse) {
   EXPECT_EQ(none.total(), 0);
 }
 
+// Find tries the order found or created last before the index: it must
+// find it again only while the order is there, never a freed slot's
+// empty order, nor the slot's next order under the old id.
+TEST(OrderStoreTest, FindsTheOrderFoundLastOnlyWhileItIsThere) {
+  OrderStore store;
+  Order& a = store.Create("SO-A");
+  EXPECT_EQ(store.Find("SO-A"), &a);
+  EXPECT_EQ(store.Find("SO-A"), &a);
+  EXPECT_EQ(store.Find("SO-B"), nullptr);
+  EXPECT_EQ(store.Find("SO-A"), &a);
+  Order& b = store.Create("SO-B");
+  EXPECT_EQ(store.Find("SO-A"), &a);
+  EXPECT_EQ(store.Find("SO-B"), &b);
+
+  const OrderSlot a_slot = a.slot;
+  ASSERT_EQ(store.Find("SO-A"), &a);  // the one found last
+  store.Forget(a);
+  EXPECT_EQ(store.Find("SO-A"), nullptr);
+  EXPECT_EQ(store.Find(""), nullptr);  // the freed slot's id is empty
+  Order& c = store.Create("SO-C");     // in the freed slot
+  ASSERT_EQ(c.slot, a_slot);
+  EXPECT_EQ(store.Find("SO-A"), nullptr);
+  EXPECT_EQ(store.Find("SO-C"), &c);
+  EXPECT_EQ(store.Find("SO-B"), &b);
+
+  store.Clear();
+  EXPECT_EQ(store.Find("SO-B"), nullptr);
+  EXPECT_EQ(store.Find(""), nullptr);
+  Order& d = store.Create("SO-D");
+  EXPECT_EQ(store.Find("SO-D"), &d);
+  EXPECT_EQ(store.Find("SO-B"), nullptr);
+}
+
 TEST(OrderStoreTest, InternsEachNameOnce) {
   OrderStore store;
   EXPECT_EQ(store.Intern(""), 0u);
