@@ -41,6 +41,12 @@ class Emitter {
   virtual void SendToInventory(const StockRequest& m) = 0;
   // Inventory stage -> order stage, keyed by m.order_id.
   virtual void SendToOrders(const StockAnswer& m) = 0;
+  // Instead of SendToOrders: an answer sent as it is, to be written in
+  // full (every field) before the emitter is used again. A host that
+  // queues answers hands out its next place, so the answer is written
+  // once, not written and copied; nullptr (the default): use
+  // SendToOrders.
+  virtual StockAnswer* NextAnswerToOrders() { return nullptr; }
 };
 
 }  // namespace orderflow

@@ -124,13 +124,8 @@ void InventoryShard::OnAllocationRequest(const StockRequest& request,
         waiting.reserved = give;
         stock.queue.insert(std::move(waiting));
       }
-      answer_.order_id = request.order_id;
-      answer_.sku = request.sku;
-      answer_.requested = request.quantity;
-      answer_.reserved = give;
-      answer_.first_answer = true;
-      answer_.decided_at = DecidedAt(request);
-      out.SendToOrders(answer_);
+      SendAnswer(request.order_id, request.sku, request.quantity, give, true,
+                 DecidedAt(request), std::nullopt, {}, out);
       return;
     }
     case AllocationRequest::ACTION_RELEASE:
@@ -185,16 +180,37 @@ void InventoryShard::Resize(const StockRequest& request, Sku& stock,
     waiting.reserved = keep + give;
     stock.queue.insert(std::move(waiting));
   }
-  answer_.order_id = request.order_id;
-  answer_.sku = request.sku;
-  answer_.requested = request.quantity;
-  answer_.reserved = keep + give;
-  answer_.first_answer = true;
-  answer_.decided_at = DecidedAt(request);
-  out.SendToOrders(answer_);
+  SendAnswer(request.order_id, request.sku, request.quantity, keep + give,
+             true, DecidedAt(request), std::nullopt, {}, out);
   // What it let go serves the queue (rule 3), after the order's own
   // answer.
   if (keep < held) Serve(request.sku, stock, DecidedAt(request), out);
+}
+
+void InventoryShard::SendAnswer(std::string_view order_id, std::string_view sku,
+                                int64_t requested, int64_t reserved,
+                                bool first, EpochMillis decided_at,
+                                std::optional<uint32_t> line,
+                                std::string_view warehouse_id, Emitter& out) {
+  StockAnswer* const place = out.NextAnswerToOrders();
+  StockAnswer& a = place != nullptr ? *place : answer_;
+  a.order_id = order_id;
+  a.sku = sku;
+  a.requested = requested;
+  a.reserved = reserved;
+  a.first_answer = first;
+  a.decided_at = decided_at;
+  a.line = line;
+  a.warehouse_id = warehouse_id;
+  if (place != nullptr) {
+    a.preempted_by = answer_.preempted_by;
+    a.preempted_by_line = answer_.preempted_by_line;
+    a.taken_back_by = answer_.taken_back_by;
+    return;
+  }
+  out.SendToOrders(answer_);
+  answer_.line.reset();  // the scratch answer's v1 form again
+  answer_.warehouse_id.clear();
 }
 
 void InventoryShard::Serve(std::string_view sku, Sku& stock, EpochMillis now,
@@ -206,14 +222,9 @@ void InventoryShard::Serve(std::string_view sku, Sku& stock, EpochMillis now,
     first->reserved += give;
     stock.reserved += give;
     if (first->reserved < first->requested) return;  // held, still waiting
-    answer_.order_id = first->order_id;
-    answer_.sku = sku;
-    answer_.requested = first->requested;
-    answer_.reserved = first->reserved;
-    answer_.first_answer = false;
-    answer_.decided_at = now;
+    SendAnswer(first->order_id, sku, first->requested, first->reserved, false,
+               now, std::nullopt, {}, out);
     stock.queue.erase(first);
-    out.SendToOrders(answer_);
   }
 }
 

@@ -223,6 +223,14 @@ class InventoryShard {
     AnswerLine(sku, line.order_id, line.line, line.requested, at, reserved,
                first, now, out);
   }
+  // Sends an answer with these fields, and the scratch answer's
+  // preempted_by, preempted_by_line and taken_back_by (which preemption
+  // sets around the call): written in full into the emitter's next place
+  // for an answer when it hands one out, else through the scratch answer.
+  void SendAnswer(std::string_view order_id, std::string_view sku,
+                  int64_t requested, int64_t reserved, bool first,
+                  EpochMillis decided_at, std::optional<uint32_t> line,
+                  std::string_view warehouse_id, Emitter& out);
   // The same for a line no Backorder was made for (reserved whole at once).
   void AnswerLine(std::string_view sku, std::string_view order_id,
                   uint32_t line, int64_t requested, WarehouseIndex at,
@@ -317,7 +325,9 @@ class InventoryShard {
   const EngineConfig& config_;
   EpochMillis clock_ = 0;
   TextMap<Sku> skus_;
-  StockAnswer answer_;  // scratch, reused for every answer
+  // Scratch, reused for every answer an emitter does not hand out a place
+  // for (SendAnswer); its preemption fields are set around an answer.
+  StockAnswer answer_;
   // Rule 9: each ship-to country's warehouse preference, as asked; and
   // the last one asked for (an order's lines ask one after another),
   // found again without a lookup. The pointer is into preference_, set

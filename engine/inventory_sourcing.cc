@@ -363,17 +363,8 @@ void InventoryShard::AnswerLine(std::string_view sku, std::string_view order_id,
                                 uint32_t line, int64_t requested,
                                 WarehouseIndex at, int64_t reserved,
                                 bool first, EpochMillis now, Emitter& out) {
-  answer_.order_id = order_id;
-  answer_.sku = sku;
-  answer_.requested = requested;
-  answer_.reserved = reserved;
-  answer_.first_answer = first;
-  answer_.decided_at = now;
-  answer_.line = line;
-  answer_.warehouse_id = config_.sourcing.warehouses[at].id;
-  out.SendToOrders(answer_);
-  answer_.line.reset();  // the scratch answer's v1 form again
-  answer_.warehouse_id.clear();
+  SendAnswer(order_id, sku, requested, reserved, first, now, line,
+             config_.sourcing.warehouses[at].id, out);
 }
 
 }  // namespace orderflow

@@ -78,13 +78,13 @@ void Pipeline::Router::SendToInventory(const StockRequest& m) {
 }
 
 void Pipeline::Drain() {
-  std::vector<StockAnswer>& round = router_.delivering_;
+  Router::Answers& round = router_.delivering_;
   while (!router_.queue_.empty()) {
-    round.swap(router_.queue_);
+    round.Swap(router_.queue_);
     for (const StockAnswer& answer : round) {
       OrderShardFor(answer.order_id).OnAllocationResult(answer, router_);
     }
-    round.clear();
+    round.Clear();
   }
 }
 

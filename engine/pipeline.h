@@ -21,6 +21,7 @@
 
 #include <deque>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "engine/config.h"
@@ -104,14 +105,35 @@ class Pipeline {
     // every message would give, and public outputs keep their order.
     void SendToInventory(const StockRequest& m) override;
     // An answer waits, as an order shard may be sending it a request.
-    void SendToOrders(const StockAnswer& m) override { queue_.push_back(m); }
-    // The answers sent since the last round of delivery, in order. Drain
-    // delivers them in rounds: it swaps queue_ with delivering_ and
-    // delivers that in place, while the answers sent meanwhile queue up
-    // for the next round; first in, first out, and nothing is moved. Both
-    // keep their memory.
-    std::vector<StockAnswer> queue_;
-    std::vector<StockAnswer> delivering_;
+    void SendToOrders(const StockAnswer& m) override { *queue_.Next() = m; }
+    StockAnswer* NextAnswerToOrders() override { return queue_.Next(); }
+    // Answers in the order they were sent. A place an earlier round left
+    // is written over, not made and destroyed: its texts keep their memory.
+    class Answers {
+     public:
+      StockAnswer* Next() {
+        if (size_ == kept_.size()) kept_.emplace_back();
+        return &kept_[size_++];
+      }
+      bool empty() const { return size_ == 0; }
+      const StockAnswer* begin() const { return kept_.data(); }
+      const StockAnswer* end() const { return kept_.data() + size_; }
+      void Clear() { size_ = 0; }
+      void Swap(Answers& other) {
+        kept_.swap(other.kept_);
+        std::swap(size_, other.size_);
+      }
+
+     private:
+      std::vector<StockAnswer> kept_;  // the first size_ are the answers
+      size_t size_ = 0;
+    };
+    // The answers sent since the last round of delivery. Drain delivers
+    // them in rounds: it swaps queue_ with delivering_ and delivers that
+    // in place, while the answers sent meanwhile queue up for the next
+    // round; first in, first out, and nothing is moved.
+    Answers queue_;
+    Answers delivering_;
 
    private:
     Pipeline& pipeline_;
