@@ -202,15 +202,13 @@ void InventoryShard::SendAnswer(std::string_view order_id, std::string_view sku,
   a.decided_at = decided_at;
   a.line = line;
   a.warehouse_id = warehouse_id;
-  if (place != nullptr) {
-    a.preempted_by = answer_.preempted_by;
-    a.preempted_by_line = answer_.preempted_by_line;
-    a.taken_back_by = answer_.taken_back_by;
+  if (place == nullptr) {
+    out.SendToOrders(answer_);
     return;
   }
-  out.SendToOrders(answer_);
-  answer_.line.reset();  // the scratch answer's v1 form again
-  answer_.warehouse_id.clear();
+  a.preempted_by = answer_.preempted_by;
+  a.preempted_by_line = answer_.preempted_by_line;
+  a.taken_back_by = answer_.taken_back_by;
 }
 
 void InventoryShard::Serve(std::string_view sku, Sku& stock, EpochMillis now,

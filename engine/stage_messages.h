@@ -50,6 +50,8 @@ struct StockRequest {
 };
 
 // Inventory stage -> order stage, keyed by order_id. See AllocationResult.
+// InventoryShard::SendAnswer writes every field (a place it is handed may
+// hold an earlier answer): a new field is written there too.
 struct StockAnswer {
   std::string order_id;
   std::string sku;
