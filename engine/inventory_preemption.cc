@@ -70,6 +70,8 @@ void InventoryShard::NotePicked(const StockRequest& request, Sku& stock) {
 
 absl::btree_set<InventoryShard::Backorder, InventoryShard::ServeFirst>::iterator
 InventoryShard::FindWaiting(const StockRequest& request, Sku& stock) const {
+  // Most SKUs have no line waiting: no key (a copy of the order id) made.
+  if (stock.queue.empty()) return stock.queue.end();
   Backorder key = KeyOf(request);
   auto it = stock.queue.find(key);
   if (it == stock.queue.end() && config_.sourcing.preempt) {
@@ -145,7 +147,7 @@ void InventoryShard::RefusePreemption(const StockRequest& request, Sku& stock,
   const EpochMillis now = DecidedAt(request);
   Sourced& sourced = SourcedOf(stock, config_.sourcing.warehouses.size());
   const uint32_t line = *request.line;
-  std::vector<WarehouseIndex> touched;
+  WarehouseList touched;
   // The line as it stands: waiting where the preemption left it (perhaps
   // partly served since), or served whole since, there or elsewhere.
   // Unless it holds its units where its order keeps them, it gives up
@@ -175,7 +177,7 @@ void InventoryShard::RefusePreemption(const StockRequest& request, Sku& stock,
 
 void InventoryShard::TakeBack(const StockRequest& refusal, Sku& stock,
                               EpochMillis now,
-                              std::vector<WarehouseIndex>& touched,
+                              WarehouseList& touched,
                               Emitter& out) {
   const std::string& urgent = refusal.preempted_by;
   if (urgent.empty() || stock.sourced == nullptr) return;

@@ -70,7 +70,7 @@ void InventoryShard::ResizeLine(const StockRequest& request, Sku& stock,
   const int64_t quantity = std::max<int64_t>(request.quantity, 0);
   int64_t total = 0;
   for (const auto& h : held) total += h.second;
-  std::vector<WarehouseIndex> touched;
+  WarehouseList touched;
   const auto take = [&](WarehouseIndex w, int64_t units) {  // units < 0: give back
     At(stock, w).reserved += units;
     stock.reserved += units;

@@ -227,7 +227,7 @@ void InventoryShard::Serve(std::string_view sku, Sku& stock, EpochMillis now,
 }
 
 void InventoryShard::ServeTouched(std::string_view sku, Sku& stock,
-                                  const std::vector<WarehouseIndex>& touched,
+                                  const WarehouseList& touched,
                                   EpochMillis now, Emitter& out) {
   // ServeAt leaves each warehouse it served with nothing more to hand
   // out until units come back there, so a repeat would serve nothing.

@@ -215,7 +215,7 @@ class InventoryShard {
                EpochMillis now, Emitter& out);
   // ServeAt at each warehouse in `touched`, in its order, once each.
   void ServeTouched(std::string_view sku, Sku& stock,
-                    const std::vector<WarehouseIndex>& touched,
+                    const WarehouseList& touched,
                     EpochMillis now, Emitter& out);
   void AnswerLine(std::string_view sku, const Backorder& line,
                   WarehouseIndex at, int64_t reserved, bool first,
@@ -259,13 +259,13 @@ class InventoryShard {
   // made before it heard of the preemption). Returns whether units were
   // released, so that the queues at `touched` are to be served.
   bool TakeLine(const StockRequest& request, Sku& stock,
-                std::vector<WarehouseIndex>& touched);
+                WarehouseList& touched);
   // RELEASE or CONSUME of up to `quantity` of the line's placed units, the
   // part at `first` (if any) before the others; the warehouses touched are
   // added to `touched`.
   int64_t TakePlaced(const StockRequest& request, Sku& stock, int64_t quantity,
                      std::optional<WarehouseIndex> first,
-                     std::vector<WarehouseIndex>& touched);
+                     WarehouseList& touched);
   const std::vector<WarehouseIndex>& PreferenceFor(std::string_view country);
   // The queue entry of the request's line, preempted or not.
   absl::btree_set<Backorder, ServeFirst>::iterator FindWaiting(
@@ -301,7 +301,7 @@ class InventoryShard {
   // Nothing when it holds none or waits (released, consumed or resized
   // since).
   void TakeBack(const StockRequest& refusal, Sku& stock, EpochMillis now,
-                std::vector<WarehouseIndex>& touched, Emitter& out);
+                WarehouseList& touched, Emitter& out);
   void FillPreemptible(const Sku& stock, internal::v1::StockState* s) const;
   absl::Status LoadPreemptible(const internal::v1::StockState& s,
                                Sku& stock) const;

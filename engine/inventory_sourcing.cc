@@ -130,7 +130,7 @@ void InventoryShard::OnLineRequest(const StockRequest& request, Sku& stock,
     }
     case AllocationRequest::ACTION_RELEASE:
     case AllocationRequest::ACTION_CONSUME: {
-      std::vector<WarehouseIndex> touched;
+      WarehouseList touched;
       const bool released = TakeLine(request, stock, touched);
       if (released) ServeTouched(request.sku, stock, touched, now, out);
       return;
@@ -155,7 +155,7 @@ void InventoryShard::OnLineRequest(const StockRequest& request, Sku& stock,
 }
 
 bool InventoryShard::TakeLine(const StockRequest& request, Sku& stock,
-                              std::vector<WarehouseIndex>& touched) {
+                              WarehouseList& touched) {
   // Held where the queue says, for a line still waiting (with
   // split_lines, its parts are among the placed units); else where it
   // was reserved. (The order stage's warehouse_id may be behind: a move
@@ -209,10 +209,11 @@ bool InventoryShard::TakeLine(const StockRequest& request, Sku& stock,
 int64_t InventoryShard::TakePlaced(const StockRequest& request, Sku& stock,
                                    int64_t quantity,
                                    std::optional<WarehouseIndex> first,
-                                   std::vector<WarehouseIndex>& touched) {
+                                   WarehouseList& touched) {
   if (stock.sourced == nullptr || !request.line) return 0;
   PlacedLines& placed = stock.sourced->placed;
-  PlacedLines::Parts* parts = placed.Find(request.order_id, *request.line);
+  size_t place = 0;
+  PlacedLines::Parts* parts = placed.Find(request.order_id, *request.line, place);
   if (parts == nullptr) return 0;
   int64_t taken = 0;
   const auto take_from = [&](PlacedLines::Part& part) {
@@ -238,7 +239,7 @@ int64_t InventoryShard::TakePlaced(const StockRequest& request, Sku& stock,
   for (PlacedLines::Part& part : *parts) {
     if (!first || part.warehouse != *first) take_from(part);
   }
-  placed.DropEmpty(request.order_id, *request.line);
+  placed.DropEmptyAt(place);
   return taken;
 }
 
@@ -267,7 +268,7 @@ void InventoryShard::ReserveSplit(const StockRequest& request, Sku& stock,
 
 void InventoryShard::AnswerParts(std::string_view sku, Sku& stock,
                                  const Backorder& line, bool first, EpochMillis now, Emitter& out) {
-  std::vector<std::pair<WarehouseIndex, int64_t>> parts;
+  absl::InlinedVector<std::pair<WarehouseIndex, int64_t>, 4> parts;
   const PlacedLines::Parts* held =
       SourcedOf(stock, config_.sourcing.warehouses.size())
           .placed.Find(line.order_id, line.line);
@@ -297,7 +298,7 @@ void InventoryShard::ServeAt(std::string_view sku, Sku& stock,
                              Emitter& out) {
   // Warehouses with stock to hand out; a line moving away adds the one it
   // leaves. Each move completes a line, so this ends.
-  std::vector<WarehouseIndex> pending{first};
+  WarehouseList pending{first};
   while (!pending.empty()) {
     const WarehouseIndex w = pending.back();
     pending.pop_back();

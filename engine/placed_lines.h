@@ -6,7 +6,8 @@
 //    added with 0 units if the line had none there. A part stays, with
 //    whatever units it holds (0 included), until DropEmpty.
 //  - A line's parts are kept in warehouse index order.
-//  - Erase drops all of a line's parts at once.
+//  - Erase drops all of a line's parts at once; DropEmpty those with no
+//    units left (DropEmptyAt: at the place Find gave, with no lookup).
 //  - A reference or pointer into the table (Units, Find) stays valid
 //    until the next line is added; erasing never moves another line.
 //  - ForEachInOrder visits every part in (order id, line, warehouse)
@@ -62,8 +63,17 @@ class PlacedLines {
 
   // The line's parts, in warehouse order; nullptr when it holds none.
   Parts* Find(std::string_view order_id, uint32_t line) {
+    size_t place;
+    return Find(order_id, line, place);
+  }
+
+  // The same, and the line's place in the table, for DropEmptyAt: valid
+  // while no line is added.
+  Parts* Find(std::string_view order_id, uint32_t line, size_t& place) {
     Entry* e = Lookup(order_id, line, Start(order_id, line));
-    return e == nullptr ? nullptr : &e->parts;
+    if (e == nullptr) return nullptr;
+    place = static_cast<size_t>(e - entries_.data());
+    return &e->parts;
   }
 
   // Drops every part of the line.
@@ -73,14 +83,10 @@ class PlacedLines {
 
   // Drops the line's parts with no units left, and the line with the last.
   void DropEmpty(std::string_view order_id, uint32_t line) {
-    Entry* e = Lookup(order_id, line, Start(order_id, line));
-    if (e == nullptr) return;
-    Parts& parts = e->parts;
-    parts.erase(std::remove_if(parts.begin(), parts.end(),
-                               [](const Part& p) { return p.units <= 0; }),
-                parts.end());
-    if (parts.empty()) Remove(*e);
+    if (Entry* e = Lookup(order_id, line, Start(order_id, line))) DropEmpty(*e);
   }
+  // The same for the line at `place` (Find's), looked up no more.
+  void DropEmptyAt(size_t place) { DropEmpty(entries_[place]); }
 
   size_t size() const { return size_; }
 
@@ -148,6 +154,14 @@ class PlacedLines {
     return e.parts;
   }
 
+  void DropEmpty(Entry& e) {
+    Parts& parts = e.parts;
+    parts.erase(std::remove_if(parts.begin(), parts.end(),
+                               [](const Part& p) { return p.units <= 0; }),
+                parts.end());
+    if (parts.empty()) Remove(e);
+  }
+
   void Remove(Entry& e) {
     e.order_id.Erase();
     e.parts.clear();
@@ -157,9 +171,11 @@ class PlacedLines {
 
   // Room for one more line: doubled until live entries, the new one
   // included, fill at most half of it, else the same size without
-  // tombstones. (A SKU with one line open takes two entries.)
+  // tombstones. A table starts at four entries (192 bytes): most SKUs
+  // have one or two lines open at a time, and starting at two made
+  // every SKU that had two rebuild at once.
   void Rebuild() {
-    size_t capacity = std::max<size_t>(entries_.size(), 2);
+    size_t capacity = std::max<size_t>(entries_.size(), 4);
     while ((size_ + 1) * 2 > capacity) capacity *= 2;
     std::vector<Entry> old(capacity);
     old.swap(entries_);

@@ -16,6 +16,8 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
+
 #include "engine/time.h"
 
 namespace orderflow {
@@ -29,6 +31,9 @@ struct Warehouse {
 
 // An index into SourcingConfig::warehouses.
 using WarehouseIndex = uint16_t;
+// A few warehouses (those a request touched, say), in place up to four:
+// made for single requests, so kept off the heap.
+using WarehouseList = absl::InlinedVector<WarehouseIndex, 4>;
 inline constexpr size_t kMaxWarehouses = 1000;
 
 struct SourcingConfig {

@@ -63,10 +63,14 @@ TEST(PlacedLinesTest, AgreesWithAMapThroughGrowthAndErases) {
         break;
       }
       case 2: {  // takes a unit from every part, then drops the empty ones
-        if (PlacedLines::Parts* parts = placed.Find(key.first, key.second)) {
+        // (by key, or at the place Find gave, every other time)
+        const bool at_place = next(2) == 0;
+        size_t place = 0;
+        if (PlacedLines::Parts* parts = placed.Find(key.first, key.second, place)) {
           for (PlacedLines::Part& p : *parts) p.units = std::max<int64_t>(p.units - 1, 0);
+          if (at_place) placed.DropEmptyAt(place);
         }
-        placed.DropEmpty(key.first, key.second);
+        if (!at_place) placed.DropEmpty(key.first, key.second);
         if (auto it = model.find(key); it != model.end()) {
           for (auto& [w, units] : it->second) units = std::max<int64_t>(units - 1, 0);
           std::erase_if(it->second, [](const auto& p) { return p.second <= 0; });
