@@ -22,6 +22,12 @@ void TimerQueue::Add(const Order& order) {
       if (added) {
         starts_.push_back(start);
         std::push_heap(starts_.begin(), starts_.end(), std::greater<>());
+        if (!spare_.empty()) {
+          at->second = std::move(spare_.back());
+          spare_.pop_back();
+        } else {
+          at->second.reserve(kNewBucket);
+        }
       }
       last_bucket_ = &at->second;
       last_start_ = start;
@@ -62,6 +68,9 @@ void TimerQueue::NextTies() {
     std::pop_heap(starts_.begin(), starts_.end(), std::greater<>());
     starts_.pop_back();
     const auto bucket = buckets_.find(heap_start_);
+    if (heap_.capacity() > 0 && spare_.size() < kSpareBuckets) {
+      spare_.push_back(std::move(heap_));  // empty, its room kept
+    }
     heap_ = std::move(bucket->second);
     buckets_.erase(bucket);
     last_start_ = kNever;

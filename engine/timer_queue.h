@@ -111,6 +111,13 @@ class TimerQueue {
   // heap_start_ and any added later for earlier times.
   std::vector<Timer> heap_;
   EpochMillis heap_start_ = kNever;
+  // Emptied heaps, their room kept for the next new buckets: a bucket
+  // that grew one push at a time would allocate again and again.
+  static constexpr size_t kSpareBuckets = 8;
+  // Room a new bucket starts with when no emptied heap is left (256
+  // bytes), instead of growing from one through 2, 4 and 8.
+  static constexpr size_t kNewBucket = 16;
+  std::vector<std::vector<Timer>> spare_;
   // Before the heap's: timers all due at one time, a heap by id (dead
   // entries leave when they reach the top).
   std::vector<Tie> ties_;
