@@ -40,7 +40,18 @@ void Pipeline::AdvanceClock(EpochMillis now) {
   for (auto& shard : orders_) {
     next_due_ = std::min(next_due_, shard->TakeEarliestTimerSet());
   }
-  while (!next_due_known_ || next_due_ <= until) {
+  if (TimerMayBeDueBy(until)) FireTimersDueBy(until);
+  clock_ = until;
+  // Nothing is due by now in any shard: the shards' clocks just move
+  // (twice a record, mostly to where they are already).
+  if (shard_clocks_ == until) return;
+  for (auto& shard : orders_) shard->MoveClock(clock_);
+  for (auto& shard : inventory_) shard->AdvanceClock(clock_);
+  shard_clocks_ = until;
+}
+
+void Pipeline::FireTimersDueBy(EpochMillis until) {
+  while (TimerMayBeDueBy(until)) {
     OrderShard* earliest = nullptr;
     OrderShard::TimerRef first{kNever, {}};
     for (auto& shard : orders_) {
@@ -54,16 +65,12 @@ void Pipeline::AdvanceClock(EpochMillis now) {
     if (earliest == nullptr || first.due > until) {
       next_due_ = first.due;
       next_due_known_ = true;
-      break;
+      return;
     }
     earliest->FireNextTimer(router_);
     next_due_known_ = false;
     Drain();
   }
-  clock_ = until;
-  // Nothing is due by now in any shard: the order shards' clocks just move.
-  for (auto& shard : orders_) shard->MoveClock(clock_);
-  for (auto& shard : inventory_) shard->AdvanceClock(clock_);
 }
 
 void Pipeline::Arrive(EpochMillis t) { AdvanceClock(t); }
@@ -163,6 +170,7 @@ void Pipeline::Apply(const InputRecord& record, const RecordSource& source) {
 void Pipeline::SyncClockFromShards() {
   for (auto& shard : orders_) clock_ = std::max(clock_, shard->clock());
   for (auto& shard : inventory_) clock_ = std::max(clock_, shard->clock());
+  shard_clocks_.reset();
 }
 
 ServiceMetrics Pipeline::Metrics() const {

@@ -21,6 +21,7 @@
 
 #include <deque>
 #include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -70,9 +71,13 @@ class Pipeline {
   // (OrderShard::TakeEarliestTimerSet).
   OrderShard& order_shard(int i) {
     next_due_known_ = false;
+    shard_clocks_.reset();
     return *orders_[i];
   }
-  InventoryShard& inventory_shard(int i) { return *inventory_[i]; }
+  InventoryShard& inventory_shard(int i) {
+    shard_clocks_.reset();
+    return *inventory_[i];
+  }
   // The shards a key belongs to.
   OrderShard& OrderShardFor(std::string_view order_id);
   InventoryShard& InventoryShardFor(std::string_view sku);
@@ -146,6 +151,15 @@ class Pipeline {
   // timers that the record made overdue.
   void Settle();
   void Drain();
+  // Whether a timer of some order shard may be due by `until`: not
+  // known, or next_due_ says so.
+  bool TimerMayBeDueBy(EpochMillis until) const {
+    return !next_due_known_ || next_due_ <= until;
+  }
+  // Fires every order shard's timers due by `until`, in (due, order id)
+  // order across the shards, each followed by what it sent; leaves
+  // next_due_ known.
+  void FireTimersDueBy(EpochMillis until);
 
   const EngineConfig& config_;
   Router router_;
@@ -157,6 +171,9 @@ class Pipeline {
   // all later than the clock does not ask every shard again.
   EpochMillis next_due_ = kNever;
   bool next_due_known_ = false;
+  // The clock every shard was last moved to (none: not known, as after a
+  // shard was handed out), so that the clock moving nowhere moves none.
+  std::optional<EpochMillis> shard_clocks_;
   std::vector<std::unique_ptr<OrderShard>> orders_;
   std::vector<std::unique_ptr<InventoryShard>> inventory_;
 };
