@@ -15,11 +15,19 @@ namespace orderflow {
 
 std::vector<std::string> OrderShard::ShortStockReasons(const Order& order) const {
   std::vector<std::string> reasons;
+  // Each SKU once: a line of a small order is compared with the lines
+  // before it; a large order's SKUs go through a set.
+  const bool few = order.lines.size() <= 8;
   absl::flat_hash_set<SkuId> named;
-  for (const Order::Line& line : order.lines) {
-    if (!line.reserved && named.insert(line.sku).second) {
-      reasons.push_back(Cat("SHORT_STOCK:", SkuName(line.sku)));
-    }
+  for (auto line = order.lines.begin(); line != order.lines.end(); ++line) {
+    if (line->reserved) continue;
+    const bool again =
+        few ? std::any_of(order.lines.begin(), line,
+                          [&](const Order::Line& l) {
+                            return !l.reserved && l.sku == line->sku;
+                          })
+            : !named.insert(line->sku).second;
+    if (!again) reasons.push_back(Cat("SHORT_STOCK:", SkuName(line->sku)));
   }
   return reasons;
 }

@@ -102,13 +102,14 @@ bool OrderShard::SourcedLinePicked(const Order& order, uint32_t line) const {
   return false;
 }
 
-void OrderShard::NoteTaskWork(Order& order, std::string_view task_id) {
+void OrderShard::NoteTaskWork(Order& order,
+                              const std::optional<LinePart>& in_task) {
   if (!IsSourced(order)) return;
   uint16_t warehouse = LineSourcing::kNowhere;
   uint16_t number = 0;
-  if (const std::optional<LinePart> p = FirstPartInTask(order, task_id)) {
-    warehouse = p->warehouse;
-    number = p->task;
+  if (in_task) {
+    warehouse = in_task->warehouse;
+    number = in_task->task;
   }
   for (const TaskMark& m : TaskMarksOf(order)) {
     if (m.warehouse == warehouse && m.number == number) {
@@ -242,7 +243,7 @@ void OrderShard::SettleSourcedResize(Order& order, Emitter& out) {
     joins(p.line, p.warehouse, task, p.units);
   }
   // Each task open before: UPDATE with its lines, or CANCEL without any.
-  const std::vector<std::pair<uint16_t, uint16_t>> open = CreatedTasks(order);
+  const Tasks open = CreatedTasks(order);
   for (TaskMark& m : marks) {
     if (!m.open_before) continue;
     const bool kept = std::find(open.begin(), open.end(),

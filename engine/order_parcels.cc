@@ -45,12 +45,11 @@ ParcelLines Sorted(ParcelLines lines) {
 
 }  // namespace
 
-bool OrderShard::TaskOf(const Order& order, std::string_view task_id) const {
+bool OrderShard::TaskOf(const Order& order, std::string_view task_id,
+                        const std::optional<LinePart>& in_task) const {
   // A sourced order's tasks are per warehouse (rule 9); otherwise one task,
   // "<orderId>/delivery".
-  if (IsSourced(order)) {
-    return TaskWarehouse(order, task_id) != LineSourcing::kNowhere;
-  }
+  if (IsSourced(order)) return in_task.has_value();
   const std::optional<std::string_view> rest = TaskIdRest(order, task_id);
   return rest && rest->empty();
 }
@@ -105,6 +104,7 @@ void OrderShard::SettleParcels(Order& order, bool was_all_shipped,
 }
 
 bool OrderShard::ApplyParcel(Order& order, const v1::ShipmentEvent& shipment,
+                             const std::optional<LinePart>& in_task,
                              const RecordSource& source, Emitter& out) {
   const auto mismatch = [&](std::string detail) {
     DeadLetter(source, "SHIPMENT_MISMATCH", detail, clock_, out);
@@ -217,7 +217,7 @@ bool OrderShard::ApplyParcel(Order& order, const v1::ShipmentEvent& shipment,
       }
     }
     AskInventoryForUnits(order, AllocationRequest::ACTION_CONSUME, units, out,
-                         TaskWarehouse(order, shipment.task_id()));
+                         in_task ? in_task->warehouse : LineSourcing::kNowhere);
     const auto shipped_parcels =
         std::count_if(p.parcels.begin(), p.parcels.end(),
                       [](const auto& x) { return x.shipped && !x.lines.empty(); });

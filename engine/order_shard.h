@@ -399,14 +399,13 @@ class OrderShard {
     return order.extras == nullptr ? 0 : order.extras->sourcing.tasks_cancelled_up_to;
   }
   // The (warehouse, number) of every task created, once each, in the
-  // order of their first lines.
-  std::vector<std::pair<uint16_t, uint16_t>> CreatedTasks(const Order& order) const;
+  // order of their first lines (an order has a few: in place).
+  using Tasks = absl::InlinedVector<std::pair<uint16_t, uint16_t>, 4>;
+  Tasks CreatedTasks(const Order& order) const;
   // The (line, units) of the sourced order's task `task_id` (an id it
   // created), in line order; empty when it has no such task.
   std::vector<std::pair<uint32_t, int32_t>> SourcedTaskLines(
       const Order& order, std::string_view task_id) const;
-  // The warehouse of the order's task `task_id`; kNowhere for none.
-  uint16_t TaskWarehouse(const Order& order, std::string_view task_id) const;
   // The first part (in ForEachLinePart's order) that went into the
   // sourced order's task `task_id`; nullopt for none (or an empty id).
   std::optional<LinePart> FirstPartInTask(const Order& order,
@@ -526,10 +525,15 @@ class OrderShard {
   // Rule 10 (order_parcels.cc). A shipment event of an order with parcels,
   // or with lines: false when it went to dead-letter (SHIPMENT_MISMATCH)
   // and changed nothing.
+  // `in_task`: FirstPartInTask of the event's task_id, for a sourced
+  // order (its warehouse is where the parcel's units are consumed first).
   bool ApplyParcel(Order& order, const v1::ShipmentEvent& shipment,
+                   const std::optional<LinePart>& in_task,
                    const RecordSource& source, Emitter& out);
-  // Whether `task_id` names a delivery task of `order`.
-  bool TaskOf(const Order& order, std::string_view task_id) const;
+  // Whether `task_id` names a delivery task of `order`; for a sourced
+  // order, whether `in_task` (FirstPartInTask of task_id) found a part.
+  bool TaskOf(const Order& order, std::string_view task_id,
+              const std::optional<LinePart>& in_task) const;
   // Stock requests for `units` of the order's lines (by line index): one
   // per SKU, for the units of its lines. A sourced order asks per line,
   // naming warehouse `at` (a parcel's task's) when given.
@@ -603,7 +607,8 @@ class OrderShard {
   // the answers are in (UPDATE, CANCEL, CREATE).
   bool SourcedWorkCoversAll(const Order& order) const;
   bool SourcedLinePicked(const Order& order, uint32_t line) const;
-  void NoteTaskWork(Order& order, std::string_view task_id);
+  // (`in_task`: FirstPartInTask of the PICKED or PACKED event's task.)
+  void NoteTaskWork(Order& order, const std::optional<LinePart>& in_task);
   bool AmendSourcedLines(Order& order, const v1::OrderAmended& amendment,
                          v1::ServiceLevel level_before,
                          EpochMillis ship_by_before, Emitter& out);

@@ -97,7 +97,10 @@ void OrderShard::ApplyShipment(Order& order, const v1::ShipmentEvent& shipment,
     }
     return;
   }
-  if (!shipment.task_id().empty() && !TaskOf(order, shipment.task_id())) {
+  // Rule 9: the first part of the sourced order's task the event names,
+  // found once for all that asks below.
+  const std::optional<LinePart> task_part = FirstPartInTask(order, shipment.task_id());
+  if (!shipment.task_id().empty() && !TaskOf(order, shipment.task_id(), task_part)) {
     seen.pop_back();  // not applied: a corrected event is not a repeat
     DeadLetter(source, "SHIPMENT_MISMATCH",
                Cat("order ", order.id, " has no delivery task ",
@@ -108,7 +111,7 @@ void OrderShard::ApplyShipment(Order& order, const v1::ShipmentEvent& shipment,
   TellPicked(order, out);  // rule 9: no longer to be preempted
   if (!leaves_warehouse) {  // PICKED, PACKED: recorded only
     NoteWork(order, event);  // an amendment may no longer touch it
-    NoteTaskWork(order, shipment.task_id());  // rule 9: that task's lines
+    NoteTaskWork(order, task_part);  // rule 9: that task's lines
     return;
   }
   if (shipment.lines().empty() && !shipment.task_id().empty() &&
@@ -128,7 +131,7 @@ void OrderShard::ApplyShipment(Order& order, const v1::ShipmentEvent& shipment,
         line->set_line_id(std::string(order.LineId(i)));
         line->set_quantity(units);
       }
-      if (!ApplyParcel(order, whole_task, source, out)) {
+      if (!ApplyParcel(order, whole_task, task_part, source, out)) {
         seen.pop_back();
       } else {
         NoteCarrier(order, shipment);  // rule 13
@@ -138,7 +141,7 @@ void OrderShard::ApplyShipment(Order& order, const v1::ShipmentEvent& shipment,
   }
   if (!shipment.lines().empty() || HasParcels(order)) {
     // Rule 10 (order_parcels.cc).
-    if (!ApplyParcel(order, shipment, source, out)) {
+    if (!ApplyParcel(order, shipment, task_part, source, out)) {
       seen.pop_back();
     } else {
       NoteCarrier(order, shipment);  // rule 13

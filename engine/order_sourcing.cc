@@ -49,9 +49,8 @@ std::vector<OrderShard::LinePart> OrderShard::LineParts(const Order& order) cons
   return parts;
 }
 
-std::vector<std::pair<uint16_t, uint16_t>> OrderShard::CreatedTasks(
-    const Order& order) const {
-  std::vector<std::pair<uint16_t, uint16_t>> done;
+OrderShard::Tasks OrderShard::CreatedTasks(const Order& order) const {
+  Tasks done;
   ForEachLinePart(order, [&](const LinePart& p) {
     if (p.task == 0) return;
     const std::pair<uint16_t, uint16_t> task{p.warehouse, p.task};
@@ -144,12 +143,6 @@ std::optional<OrderShard::LinePart> OrderShard::FirstPartInTask(
     if (!found && PartIsInTaskRest(p, *rest)) found = p;
   });
   return found;
-}
-
-uint16_t OrderShard::TaskWarehouse(const Order& order,
-                                   std::string_view task_id) const {
-  const std::optional<LinePart> part = FirstPartInTask(order, task_id);
-  return part ? part->warehouse : LineSourcing::kNowhere;
 }
 
 void OrderShard::NoteLineAnswer(Order& order, const StockAnswer& result) {

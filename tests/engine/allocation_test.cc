@@ -117,6 +117,19 @@ TEST_P(AllocationTest, TwoLinesOfOneSkuAreReservedTogether) {
   EXPECT_EQ(LedgerOf("SKU-A"), (Ledger{.on_hand = 5, .reserved = 5}));
 }
 
+// A large order's short SKUs are named once each too, in line order.
+TEST_P(AllocationTest, ManyLinesOfFewSkusShortGiveOneReasonPerSku) {
+  Stock(Receipt("SKU-A", 1, kT0));
+  std::vector<LineSpec> lines;
+  for (int i = 0; i < 12; ++i) lines.push_back({i % 3 == 1 ? "SKU-B" : "SKU-A", 1});
+  Place(Order("O-1", lines));
+
+  EXPECT_THAT(out_.Take(),
+              ElementsAre("status O-1 NEW -> ACCEPTED",
+                          "status O-1 ACCEPTED -> BACKORDERED "
+                          "[SHORT_STOCK:SKU-A, SHORT_STOCK:SKU-B]"));
+}
+
 TEST_P(AllocationTest, TwoLinesOfOneSkuShortGiveOneReason) {
   Stock(Receipt("SKU-A", 4, kT0));
   Place(Order("O-1", {{"SKU-A", 2}, {"SKU-A", 3}}));
