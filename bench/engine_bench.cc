@@ -442,14 +442,19 @@ std::string Outcomes() {
 }
 
 // The allocator the core ran on, and whether it had huge pages: jemalloc's
-// thp option (commands/allocator_options.cc, or MALLOC_CONF) and what the
-// kernel allows ("always [madvise] never").
+// thp option and how many objects of a size a thread caches
+// (commands/allocator_options.cc, or MALLOC_CONF) and what the kernel
+// allows ("always [madvise] never").
 std::string AllocatorContext() {
 #ifdef ORDERFLOW_BENCH_JEMALLOC
   const char* thp = "?";
   size_t size = sizeof thp;
   mallctl("opt.thp", &thp, &size, nullptr, 0);
-  std::string s = std::string("jemalloc, thp:") + thp;
+  unsigned cached = 0;
+  size = sizeof cached;
+  mallctl("opt.tcache_nslots_small_max", &cached, &size, nullptr, 0);
+  std::string s = std::string("jemalloc, thp:") + thp +
+                  ", tcache_nslots_small_max:" + std::to_string(cached);
 #else
   std::string s = "glibc malloc";
 #endif
